@@ -1,0 +1,17 @@
+# Thin aliases; the scripts hold the logic.
+.PHONY: console test bench lint
+
+console:
+	go run ./cmd/outreachbot console --demo
+
+test:
+	./scripts/test.sh
+
+bench:
+	./scripts/bench.sh
+
+lint:
+	gofmt -l .
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	./scripts/check-imports.sh

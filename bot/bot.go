@@ -1,0 +1,429 @@
+// Package bot connects Outreach Bot to Slack over Socket Mode. It is the
+// only package (with main) that knows Slack: it turns envelopes into
+// commands.Requests, and commands.Replies into acknowledgements, ephemeral
+// messages, DMs, modals and the App Home.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/outreachbot/outreachbot/commands"
+)
+
+// Commands is what the bot needs from the command layer.
+type Commands interface {
+	Handle(ctx context.Context, req commands.Request) commands.Reply
+	SubmitLog(ctx context.Context, req commands.Request, in commands.LogInput) (commands.Reply, map[string]string)
+	Home(ctx context.Context, req commands.Request) commands.Reply
+	Denied(req commands.Request) commands.Reply
+}
+
+// Deduper remembers Events API event ids across replicas.
+type Deduper interface {
+	FirstDelivery(ctx context.Context, team, eventID string, ttl time.Duration) (bool, error)
+}
+
+// Config is the bot's part of the configuration.
+type Config struct {
+	HomeTeam    string // from auth.test at start
+	BotUserID   string // from auth.test at start
+	Admins      map[string]bool
+	Command     string
+	FeedChannel string
+	Loc         *time.Location // fallback zone for users without one
+	// HandlerTimeout bounds the work before an acknowledgement; Slack
+	// gives 3 s. Default 2.5 s.
+	HandlerTimeout time.Duration
+	// DrainTimeout bounds how long a stop waits for in-flight work.
+	DrainTimeout time.Duration
+}
+
+// eventDedupeTTL outlasts Slack's redelivery schedule (immediately, then
+// after 1 and 5 minutes).
+const eventDedupeTTL = time.Hour
+
+// Bot is the Socket Mode bot. Run it once.
+type Bot struct {
+	cfg     Config
+	api     *slack.Client
+	sm      *socketmode.Client
+	cmds    Commands
+	dedupe  Deduper
+	users   *users
+	clock   clockwork.Clock
+	log     *slog.Logger
+	metrics *metrics
+
+	seen      *expirable.LRU[string, struct{}] // event ids seen by this process
+	connected atomic.Bool
+	inflight  sync.WaitGroup
+	base      context.Context // handlers' parent: outlives the stop signal until drained
+}
+
+// New returns a bot using api (built with the bot token, the app-level
+// token and the API URL). reg receives the bot's metrics.
+func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clockwork.Clock, reg prometheus.Registerer, log *slog.Logger) *Bot {
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = 2500 * time.Millisecond
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.Loc == nil {
+		cfg.Loc = time.UTC
+	}
+	if cfg.Command == "" {
+		cfg.Command = "/outreach"
+	}
+	return &Bot{
+		cfg:     cfg,
+		api:     api,
+		sm:      socketmode.New(api),
+		cmds:    cmds,
+		dedupe:  dedupe,
+		users:   newUsers(api, cfg.Loc, time.Hour),
+		clock:   clock,
+		log:     log,
+		metrics: newMetrics(reg),
+		seen:    expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
+	}
+}
+
+// Connected reports whether the Socket Mode connection is up (readiness).
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Run connects and serves until ctx is cancelled, then stops taking new
+// work, lets in-flight envelopes finish and acknowledge (up to
+// DrainTimeout), and closes the connection. It returns an error only when
+// Slack refuses the tokens.
+func (b *Bot) Run(ctx context.Context) error {
+	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSock()
+	b.base = sockCtx
+	errc := make(chan error, 1)
+	go func() { errc <- b.sm.RunContext(sockCtx) }()
+	loopDone := make(chan struct{})
+	go func() {
+		defer close(loopDone)
+		b.loop(sockCtx)
+	}()
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		stopSock()
+		<-loopDone
+		b.inflight.Wait()
+		return err
+	}
+	b.log.Info("stopping: finishing in-flight work")
+	drained := make(chan struct{})
+	go func() { b.inflight.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-b.clock.After(b.cfg.DrainTimeout):
+		b.log.Warn("stop: in-flight work did not finish in time")
+	}
+	stopSock()
+	<-loopDone
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func (b *Bot) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case evt := <-b.sm.Events:
+			b.dispatch(evt)
+		}
+	}
+}
+
+func (b *Bot) spawn(f func()) {
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		f()
+	}()
+}
+
+func (b *Bot) dispatch(evt socketmode.Event) {
+	received := b.clock.Now()
+	switch evt.Type {
+	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		if !b.connected.Swap(true) {
+			b.log.Info("socket mode connected")
+		}
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("socket mode connecting")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
+		b.connected.Store(false)
+		b.log.Warn("socket mode disconnected; reconnecting", "event", string(evt.Type))
+	case socketmode.EventTypeInvalidAuth:
+		b.connected.Store(false)
+		b.log.Error("socket mode: Slack refused the app token")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("socket mode read or write failed", "event", string(evt.Type))
+	case socketmode.EventTypeErrorBadMessage:
+		b.ackBadMessage(evt)
+	case socketmode.EventTypeSlashCommand:
+		b.spawn(func() { b.onSlash(evt, received) })
+	case socketmode.EventTypeEventsAPI:
+		// Events are acknowledged at once, before any work, so Slack does
+		// not redeliver them while we work.
+		b.ack(evt.Request, nil, received)
+		b.spawn(func() { b.onEvent(evt) })
+	case socketmode.EventTypeInteractive:
+		b.spawn(func() { b.onInteractive(evt, received) })
+	default:
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			b.ack(evt.Request, nil, received)
+		}
+	}
+}
+
+// ack acknowledges an envelope, with payload when the envelope accepts one.
+func (b *Bot) ack(req *socketmode.Request, payload any, received time.Time) {
+	if req == nil || req.EnvelopeID == "" {
+		return
+	}
+	if !req.AcceptsResponsePayload {
+		payload = nil
+	}
+	ctx, cancel := context.WithTimeout(b.base, time.Second)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		b.log.Error("ack failed", "type", req.Type, "err", err)
+		if payload != nil {
+			// Too large or unmarshalable: at least acknowledge.
+			_ = b.sm.AckCtx(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+		}
+		return
+	}
+	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(received).Seconds())
+}
+
+// ackBadMessage acknowledges envelopes slack-go could not parse (unknown
+// event types), which it passes on without a Request; unacknowledged,
+// Slack would redeliver them.
+func (b *Bot) ackBadMessage(evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
+		b.log.Warn("unreadable socket mode message", "err", bad.Cause)
+		return
+	}
+	b.log.Info("acknowledging an envelope the bot does not handle", "type", env.Type, "cause", bad.Cause)
+	ctx, cancel := context.WithTimeout(b.base, time.Second)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
+		b.log.Error("ack failed", "err", err)
+	}
+}
+
+// cannotIdentify answers when users.info failed: default deny.
+func cannotIdentify() commands.Reply {
+	return commands.Reply{Text: ":warning: I couldn't check your Slack account just now, so I did nothing. Please try again in a moment.",
+		Outcome: commands.OutcomeUnavailable}
+}
+
+func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
+	cmd, ok := evt.Data.(slack.SlashCommand)
+	if !ok {
+		b.ack(evt.Request, nil, received)
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
+	defer cancel()
+	var reply commands.Reply
+	role, loc, err := b.role(ctx, cmd.UserID, "")
+	if err != nil {
+		b.log.Warn("users.info failed", "err", err)
+		reply = cannotIdentify()
+	} else {
+		reply = b.cmds.Handle(ctx, commands.Request{
+			Team: b.cfg.HomeTeam, User: cmd.UserID, Role: role, Channel: cmd.ChannelID,
+			Door: commands.DoorSlash, Text: cmd.Text, Loc: loc,
+		})
+	}
+	b.metrics.observe(reply)
+	if reply.Form == commands.FormLog {
+		// The trigger expires 3 s after the command: acknowledge, then open.
+		b.ack(evt.Request, nil, received)
+		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); err != nil {
+			b.apiError("views.open", err)
+			b.respond(cmd.ResponseURL, commands.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
+		}
+		return
+	}
+	b.ack(evt.Request, ephemeralAck(reply), received)
+	b.postFeed(reply)
+}
+
+// respond sends an ephemeral reply through an interaction's response_url.
+func (b *Bot) respond(responseURL string, r commands.Reply) {
+	if responseURL == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.base, 5*time.Second)
+	defer cancel()
+	_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
+	if err != nil {
+		b.apiError("response_url", err)
+	}
+}
+
+// postFeed posts a write's one-line activity to the feed channel.
+func (b *Bot) postFeed(r commands.Reply) {
+	if b.cfg.FeedChannel == "" || r.Feed == "" || r.Outcome != commands.OutcomeOK {
+		return
+	}
+	b.post(b.cfg.FeedChannel, commands.Reply{Text: r.Feed})
+}
+
+// post sends a message to a channel or user.
+func (b *Bot) post(channel string, r commands.Reply) {
+	ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+	defer cancel()
+	_, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
+	if err != nil {
+		b.apiError("chat.postMessage", err)
+	}
+}
+
+// postEphemeral shows r to user in channel only.
+func (b *Bot) postEphemeral(channel, user, threadTS string, r commands.Reply) {
+	ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+	defer cancel()
+	opts := []slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	if _, err := b.api.PostEphemeralContext(ctx, channel, user, opts...); err != nil {
+		b.apiError("chat.postEphemeral", err)
+	}
+}
+
+func (b *Bot) apiError(method string, err error) {
+	code := "other"
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	switch {
+	case errors.As(err, &rl):
+		code = "ratelimited"
+		b.metrics.rateLimited.WithLabelValues(method).Inc()
+	case errors.As(err, &se):
+		code = se.Err
+	}
+	b.metrics.apiErrors.WithLabelValues(method, code).Inc()
+	b.log.Warn("slack api call failed", "method", method, "error", code)
+}
+
+// firstDelivery reports whether an Events API event is new, checking this
+// process's memory, then Redis (other replicas). When Redis is down the
+// event is served: answering twice beats not answering.
+func (b *Bot) firstDelivery(ctx context.Context, eventID string) bool {
+	if eventID == "" {
+		return true
+	}
+	if _, dup := b.seen.Get(eventID); dup {
+		return false
+	}
+	b.seen.Add(eventID, struct{}{})
+	first, err := b.dedupe.FirstDelivery(ctx, b.cfg.HomeTeam, eventID, eventDedupeTTL)
+	if err != nil {
+		b.log.Warn("event de-duplication unavailable", "err", err)
+		return true
+	}
+	return first
+}
+
+func (b *Bot) onEvent(evt socketmode.Event) {
+	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return
+	}
+	eventID := ""
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		eventID = cb.EventID
+	}
+	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
+	defer cancel()
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if inner.BotID != "" || inner.User == "" || inner.User == b.cfg.BotUserID || !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, stripMention(inner.Text, b.cfg.BotUserID))
+		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
+	case *slackevents.MessageEvent:
+		// Only people's own new messages in their DM with the bot.
+		if inner.ChannelType != "im" || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
+			return
+		}
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorDM, inner.Text)
+		b.post(inner.Channel, reply)
+	case *slackevents.AppHomeOpenedEvent:
+		if inner.Tab != "home" {
+			return
+		}
+		b.publishHome(ctx, inner.User)
+	}
+}
+
+// serveText runs a command typed after a mention or in a DM.
+func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, door commands.Door, text string) commands.Reply {
+	role, loc, err := b.role(ctx, user, userTeam)
+	if err != nil {
+		b.log.Warn("users.info failed", "err", err)
+		return cannotIdentify()
+	}
+	reply := b.cmds.Handle(ctx, commands.Request{
+		Team: b.cfg.HomeTeam, User: user, Role: role, Channel: channel, Door: door, Text: text, Loc: loc,
+	})
+	b.metrics.observe(reply)
+	if reply.Form != "" {
+		reply = commands.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
+	}
+	b.postFeed(reply)
+	return reply
+}
+
+var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>[\s:,]*`)
+
+// stripMention removes the bot's mention from the start of a message.
+func stripMention(text, botID string) string {
+	if loc := leadingMention.FindStringIndex(text); loc != nil {
+		return strings.TrimSpace(text[loc[1]:])
+	}
+	return strings.TrimSpace(strings.ReplaceAll(text, "<@"+botID+">", ""))
+}

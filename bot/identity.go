@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/commands"
+)
+
+// identity is what the bot needs to know about a user to serve them.
+type identity struct {
+	Team       string
+	Loc        *time.Location
+	Restricted bool // a guest of the home workspace
+	Bot        bool
+}
+
+// userInfoAPI is the part of the Slack client the user cache needs.
+type userInfoAPI interface {
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+// users caches users.info answers: a user's team, guest status and time
+// zone change rarely, and users.info is rate limited.
+type users struct {
+	api      userInfoAPI
+	cache    *expirable.LRU[string, identity]
+	fallback *time.Location
+}
+
+func newUsers(api userInfoAPI, fallback *time.Location, ttl time.Duration) *users {
+	return &users{api: api, cache: expirable.NewLRU[string, identity](10000, nil, ttl), fallback: fallback}
+}
+
+func (u *users) get(ctx context.Context, id string) (identity, error) {
+	if who, ok := u.cache.Get(id); ok {
+		return who, nil
+	}
+	info, err := u.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return identity{}, fmt.Errorf("users.info %s: %w", id, err)
+	}
+	loc := u.fallback
+	if info.TZ != "" {
+		if l, err := time.LoadLocation(info.TZ); err == nil {
+			loc = l
+		}
+	}
+	who := identity{Team: info.TeamID, Loc: loc, Restricted: info.IsRestricted || info.IsUltraRestricted || info.IsStranger, Bot: info.IsBot}
+	u.cache.Add(id, who)
+	return who, nil
+}
+
+// role classifies a user (SPEC §1): anyone whose team is not the home
+// team, and any guest, is a liaison; admins come from config. payloadTeam
+// is the user's team as the payload states it ("" when absent).
+func (b *Bot) role(ctx context.Context, userID, payloadTeam string) (commands.Role, *time.Location, error) {
+	who, err := b.users.get(ctx, userID)
+	if err != nil {
+		// Without users.info we cannot rule out a guest; an outsider we can
+		// still recognise from the payload and serve as a liaison.
+		if payloadTeam != "" && payloadTeam != b.cfg.HomeTeam {
+			return commands.RoleLiaison, b.cfg.Loc, nil
+		}
+		return 0, nil, err
+	}
+	switch {
+	case who.Team != b.cfg.HomeTeam, payloadTeam != "" && payloadTeam != b.cfg.HomeTeam, who.Restricted:
+		return commands.RoleLiaison, who.Loc, nil
+	case b.cfg.Admins[userID]:
+		return commands.RoleAdmin, who.Loc, nil
+	}
+	return commands.RoleMember, who.Loc, nil
+}

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/outreachbot/outreachbot/commands"
+)
+
+type metrics struct {
+	commands    *prometheus.CounterVec
+	ackLatency  *prometheus.HistogramVec
+	apiErrors   *prometheus.CounterVec
+	rateLimited *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "outreach_commands_total", Help: "Commands served, by command and outcome.",
+		}, []string{"command", "outcome"}),
+		ackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "outreach_ack_latency_seconds",
+			Help:    "Time from a Socket Mode envelope's arrival to its acknowledgement, by envelope type.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3},
+		}, []string{"type"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "outreach_slack_api_errors_total", Help: "Slack Web API calls that failed, by method and error.",
+		}, []string{"method", "error"}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "outreach_slack_ratelimited_total", Help: "Slack Web API calls answered 429, by method.",
+		}, []string{"method"}),
+	}
+	reg.MustRegister(m.commands, m.ackLatency, m.apiErrors, m.rateLimited)
+	return m
+}
+
+func (m *metrics) observe(r commands.Reply) {
+	name := r.Command
+	if name == "" {
+		name = "unknown"
+	}
+	outcome := string(r.Outcome)
+	if outcome == "" {
+		outcome = string(commands.OutcomeOK)
+	}
+	m.commands.WithLabelValues(name, outcome).Inc()
+}

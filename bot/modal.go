@@ -1,0 +1,91 @@
+package bot
+
+import (
+	"encoding/json"
+
+	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// callbackLog identifies the log-a-contact modal's submissions.
+const callbackLog = "log_contact"
+
+// Block ids of the log modal are the commands' field names, so field
+// errors map straight onto the inputs.
+const (
+	blockDirection = "direction"
+	actionValue    = "value"
+)
+
+// modalMeta is the log modal's private_metadata: where it was opened, so
+// the confirmation goes back there and a liaison stays scoped to it.
+type modalMeta struct {
+	Channel string `json:"c,omitempty"`
+}
+
+// logModal is the form behind a bare `/outreach log` and the Log contact
+// buttons. partner prefills the partner field.
+func logModal(partner, channel string) slack.ModalViewRequest {
+	partnerIn := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
+	partnerIn.InitialValue = partner
+	partnerIn.MaxLength = 80
+	var methods []*slack.OptionBlockObject
+	for _, m := range store.Methods {
+		methods = append(methods, slack.NewOptionBlockObject(m, plain(m), nil))
+	}
+	method := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("how"), actionValue, methods...)
+	method.InitialOption = methods[0]
+	out := slack.NewOptionBlockObject("out", plain("We reached them"), nil)
+	in := slack.NewOptionBlockObject("in", plain("They reached us"), nil)
+	dir := slack.NewRadioButtonsBlockElement(actionValue, out, in)
+	dir.InitialOption = out
+	when := slack.NewPlainTextInputBlockElement(plain("now — or yesterday, dec 3 14:30"), actionValue)
+	when.MaxLength = 60
+	summary := slack.NewPlainTextInputBlockElement(plain("What happened, what was agreed"), actionValue)
+	summary.Multiline = true
+	summary.MaxLength = 2000
+
+	whenBlock := slack.NewInputBlock(commands.FieldWhen, plain("When"), nil, when)
+	whenBlock.Optional = true
+	meta, _ := json.Marshal(modalMeta{Channel: channel})
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      callbackLog,
+		Title:           plain("Log a contact"),
+		Submit:          plain("Log it"),
+		Close:           plain("Cancel"),
+		PrivateMetadata: string(meta),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock(commands.FieldPartner, plain("Partner"), nil, partnerIn),
+			slack.NewInputBlock(commands.FieldMethod, plain("Method"), nil, method),
+			slack.NewInputBlock(blockDirection, plain("Direction"), nil, dir),
+			whenBlock,
+			slack.NewInputBlock(commands.FieldSummary, plain("Summary"), nil, summary),
+		}},
+	}
+}
+
+// logInput reads a submitted log modal.
+func logInput(v slack.View) (commands.LogInput, modalMeta) {
+	val := func(block string) string {
+		a, ok := v.State.Values[block][actionValue]
+		if !ok {
+			return ""
+		}
+		if a.SelectedOption.Value != "" {
+			return a.SelectedOption.Value
+		}
+		return a.Value
+	}
+	var meta modalMeta
+	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
+	return commands.LogInput{
+		Partner:   val(commands.FieldPartner),
+		Method:    val(commands.FieldMethod),
+		Direction: val(blockDirection),
+		When:      val(commands.FieldWhen),
+		Summary:   val(commands.FieldSummary),
+	}, meta
+}

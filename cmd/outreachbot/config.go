@@ -1,0 +1,208 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/outreachbot/outreachbot/commands"
+)
+
+// config is every setting, read once from the environment and checked.
+type config struct {
+	AppToken, BotToken, APIURL string
+
+	RedisURL        string
+	RedisAddrs      []string
+	RedisMasterName string
+
+	Command     string
+	Loc         *time.Location
+	Admins      map[string]bool
+	TeamChannel string
+	FeedChannel string
+	QuietHours  string
+	Schedules   map[string]string // env var → cron spec
+
+	SurveyDelay         time.Duration
+	FollowupSurveyDelay time.Duration
+	Lease               time.Duration
+
+	HTTPAddr string
+	LogLevel slog.Level
+}
+
+// scheduleVars are the scheduler's variables and their defaults (SPEC §5).
+var scheduleVars = []struct{ name, def string }{
+	{"OUTREACH_SCHEDULE_FOLLOWUPS", "@every 1m"},
+	{"OUTREACH_SCHEDULE_NUDGES", "0 9 * * 1-5"},
+	{"OUTREACH_SCHEDULE_DIGEST", "0 9 * * 1"},
+	{"OUTREACH_SCHEDULE_SURVEYS", "*/10 * * * *"},
+	{"OUTREACH_SCHEDULE_CHECKIN", "0 10 1 1,4,7,10 *"},
+}
+
+var (
+	slackUserID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	slackChannelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+	quietHours     = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d(,(mon|tue|wed|thu|fri|sat|sun))*$`)
+)
+
+// loadConfig reads the environment. mode is "run" or "console": only run
+// needs Slack tokens, and the console defaults to its embedded store.
+// The error lists every bad variable and what it expects.
+func loadConfig(getenv func(string) string, mode string) (config, error) {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{Admins: map[string]bool{}, Schedules: map[string]string{}}
+
+	c.AppToken, c.BotToken = get("SLACK_APP_TOKEN", ""), get("SLACK_BOT_TOKEN", "")
+	if mode == "run" {
+		if !strings.HasPrefix(c.AppToken, "xapp-") {
+			bad("SLACK_APP_TOKEN", "required: the app-level token (xapp-…) with connections:write, from the app's Basic Information page")
+		}
+		if !strings.HasPrefix(c.BotToken, "xoxb-") {
+			bad("SLACK_BOT_TOKEN", "required: the bot token (xoxb-…), from the app's OAuth & Permissions page")
+		}
+	}
+	c.APIURL = get("SLACK_API_URL", "https://slack.com/api/")
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("SLACK_API_URL", "expects an http(s) URL such as https://slack.com/api/, got %q", c.APIURL)
+	} else if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
+	}
+
+	c.RedisURL = get("REDIS_URL", "")
+	if c.RedisURL == "" && mode == "run" {
+		c.RedisURL = "redis://localhost:6379/0"
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			bad("REDIS_URL", "expects redis://[user:password@]host:port/db, got %q", c.RedisURL)
+		}
+	}
+	if v := get("REDIS_ADDRS", ""); v != "" {
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); !strings.Contains(a, ":") {
+				bad("REDIS_ADDRS", "expects comma-separated host:port pairs, got %q", a)
+			} else {
+				c.RedisAddrs = append(c.RedisAddrs, a)
+			}
+		}
+	}
+	c.RedisMasterName = get("REDIS_MASTER_NAME", "")
+	if c.RedisMasterName != "" && len(c.RedisAddrs) == 0 {
+		bad("REDIS_MASTER_NAME", "needs REDIS_ADDRS, the Sentinel addresses")
+	}
+
+	c.Command = get("OUTREACH_COMMAND", "/outreach")
+	if !regexp.MustCompile(`^/[a-z0-9_-]{1,31}$`).MatchString(c.Command) {
+		bad("OUTREACH_COMMAND", "expects a slash command name such as /outreach, got %q", c.Command)
+	}
+	tz := get("OUTREACH_TZ", "UTC")
+	if loc, err := time.LoadLocation(tz); err != nil {
+		bad("OUTREACH_TZ", "expects an IANA time zone such as America/New_York, got %q", tz)
+	} else {
+		c.Loc = loc
+	}
+	if v := get("OUTREACH_ADMINS", ""); v != "" {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); !slackUserID.MatchString(id) {
+				bad("OUTREACH_ADMINS", "expects comma-separated Slack user ids such as U012AB3CD, got %q", id)
+			} else {
+				c.Admins[id] = true
+			}
+		}
+	}
+	for _, v := range []struct {
+		name string
+		dst  *string
+	}{{"OUTREACH_TEAM_CHANNEL", &c.TeamChannel}, {"OUTREACH_FEED_CHANNEL", &c.FeedChannel}} {
+		*v.dst = get(v.name, "")
+		if *v.dst != "" && !slackChannelID.MatchString(*v.dst) {
+			bad(v.name, "expects a channel id such as C012AB3CD (not a #name), got %q", *v.dst)
+		}
+	}
+	c.QuietHours = strings.ToLower(get("OUTREACH_QUIET_HOURS", "18:00-08:00,sat,sun"))
+	if c.QuietHours != "off" && !quietHours.MatchString(c.QuietHours) {
+		bad("OUTREACH_QUIET_HOURS", "expects HH:MM-HH:MM with optional days, e.g. 18:00-08:00,sat,sun, or off; got %q", c.QuietHours)
+	}
+	for _, s := range scheduleVars {
+		spec := get(s.name, s.def)
+		if err := checkSpec(spec); err != nil {
+			bad(s.name, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
+		}
+		c.Schedules[s.name] = spec
+	}
+	for _, d := range []struct {
+		name, def string
+		dst       *time.Duration
+		min       time.Duration
+	}{
+		{"OUTREACH_SURVEY_DELAY", "2h", &c.SurveyDelay, 0},
+		{"OUTREACH_FOLLOWUP_SURVEY_DELAY", "30d", &c.FollowupSurveyDelay, time.Hour},
+		{"OUTREACH_LEASE", "30s", &c.Lease, time.Second},
+	} {
+		v := get(d.name, d.def)
+		dur, err := parseDuration(v)
+		if err != nil || dur < d.min {
+			bad(d.name, "expects a duration such as 90s, 30m, 2h or 14d (at least %v), got %q", d.min, v)
+		}
+		*d.dst = dur
+	}
+	c.HTTPAddr = get("HTTP_ADDR", ":8080")
+	if !strings.Contains(c.HTTPAddr, ":") {
+		bad("HTTP_ADDR", "expects host:port or :port, got %q", c.HTTPAddr)
+	}
+	lvl := get("LOG_LEVEL", "info")
+	if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+		bad("LOG_LEVEL", "expects debug, info, warn or error, got %q", lvl)
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// checkSpec parses a cron spec the way the scheduler will. robfig/cron
+// panics on some malformed specs ("TZ=UTC"), so it runs under recover.
+func checkSpec(spec string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed spec")
+		}
+	}()
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		return fmt.Errorf("set the zone with OUTREACH_TZ instead of a TZ= prefix")
+	}
+	_, err = cron.ParseStandard(spec)
+	return err
+}
+
+// parseDuration reads 90s, 30m, 2h (Go syntax) or 14d, 2w, 3mo.
+func parseDuration(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d, nil
+	}
+	sp, used, err := commands.ParseSpan(strings.Fields(s))
+	if err != nil {
+		return 0, err
+	}
+	if used != len(strings.Fields(s)) {
+		return 0, fmt.Errorf("trailing words in %q", s)
+	}
+	return sp.Approx(), nil
+}

@@ -1,0 +1,452 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+// The end-to-end tests run `outreachbot run` itself: its config, its
+// Redis client, the slack-go Socket Mode client, against the fake Slack
+// and a real redis-server.
+
+const (
+	home     = "T0HOME"
+	partnerT = "T0PARTNER"
+)
+
+type e2e struct {
+	t       *testing.T
+	slack   *fakeslack.Server
+	redis   *storetest.Server
+	httpURL string
+	cancel  context.CancelFunc
+	done    chan int
+	logs    *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// startE2E starts the fake Slack, Redis and the bot, and waits until the
+// bot's socket is connected.
+func startE2E(t *testing.T, env map[string]string) *e2e {
+	t.Helper()
+	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Logf: t.Logf})
+	t.Cleanup(fs.Close)
+	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddUser(fakeslack.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})
+	fs.AddUser(fakeslack.User{ID: "U0GUEST", TeamID: home, Name: "guest", TZ: "UTC", IsRestricted: true})
+	fs.AddUser(fakeslack.User{ID: "U0DANA", TeamID: partnerT, Name: "dana", TZ: "America/New_York"})
+	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	fs.AddChannel(fakeslack.Channel{ID: "C0COUNTY", Name: "county-health-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
+	rs := storetest.New(t)
+	port := freePort(t)
+	vars := map[string]string{
+		"SLACK_APP_TOKEN": fs.AppToken(), "SLACK_BOT_TOKEN": fs.BotToken(), "SLACK_API_URL": fs.APIURL(),
+		"REDIS_URL": rs.URL(), "HTTP_ADDR": "127.0.0.1:" + port, "OUTREACH_ADMINS": "U0LEAD",
+		"OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "debug",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &e2e{t: t, slack: fs, redis: rs, httpURL: "http://127.0.0.1:" + port, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
+	go func() {
+		e.done <- run(ctx, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
+	}()
+	t.Cleanup(func() { e.stop() })
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := fs.WaitConnected(wctx); err != nil {
+		t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, e.logs.String())
+	}
+	return e
+}
+
+// stop cancels the bot as SIGTERM does and returns its exit code.
+func (e *e2e) stop() int {
+	e.cancel()
+	select {
+	case code := <-e.done:
+		e.done <- code
+		return code
+	case <-time.After(15 * time.Second):
+		e.t.Fatalf("bot did not stop")
+		return -1
+	}
+}
+
+func (e *e2e) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	e.t.Cleanup(cancel)
+	return ctx
+}
+
+// slash runs a slash command and returns the text and blocks of the
+// ephemeral reply carried in the ack.
+func (e *e2e) slash(user, channel, text string) ackReply {
+	e.t.Helper()
+	ack, err := e.slack.SlashCommand(e.ctx(), user, channel, "/outreach", text)
+	if err != nil {
+		e.t.Fatalf("/outreach %s: %v", text, err)
+	}
+	if ack.Latency > 3*time.Second {
+		e.t.Errorf("/outreach %s: acked after %v; Slack allows 3 s", text, ack.Latency)
+	}
+	var r ackReply
+	if len(ack.Payload) > 0 {
+		if err := json.Unmarshal(ack.Payload, &r); err != nil {
+			e.t.Fatalf("ack payload %s: %v", ack.Payload, err)
+		}
+	}
+	r.raw = string(ack.Payload)
+	return r
+}
+
+type ackReply struct {
+	ResponseType string            `json:"response_type"`
+	Text         string            `json:"text"`
+	Blocks       []json.RawMessage `json:"blocks"`
+	raw          string
+}
+
+// waitPost waits for a recorded post matching f.
+func (e *e2e) waitPost(f func(fakeslack.Post) bool) fakeslack.Post {
+	e.t.Helper()
+	for i := 0; i < 500; i++ {
+		for _, p := range e.slack.Posts() {
+			if f(p) {
+				return p
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for another process's HTTP call, not for time to pass
+	}
+	e.t.Fatalf("no matching post; posts: %+v", e.slack.Posts())
+	return fakeslack.Post{}
+}
+
+func TestEndToEndPartnerThroughEveryDoor(t *testing.T) {
+	e := startE2E(t, nil)
+	r := e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" kind:public-health`)
+	if r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "Added *County Health Dept*") {
+		t.Fatalf("partner add ack = %s", r.raw)
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", "partner list"); !strings.Contains(r.Text, "county-health-dept") {
+		t.Errorf("partner list ack lacks the new partner: %s", r.Text)
+	}
+	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0OUTREACH", "<@UBOT> partner list"); err != nil {
+		t.Fatal(err)
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && p.User == "U0MARIA" })
+	if p.Channel != "C0OUTREACH" || !strings.Contains(p.Text, "county-health-dept") {
+		t.Errorf("mention reply = %+v; want an ephemeral list in the channel", p)
+	}
+	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0MARIA", "partner list"); err != nil {
+		t.Fatal(err)
+	}
+	p = e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.HasPrefix(p.Channel, "D") })
+	if !strings.Contains(p.Text, "county-health-dept") {
+		t.Errorf("DM reply = %q; want the partner list", p.Text)
+	}
+	// A DM may also start with the slash command's name.
+	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0MARIA", "/outreach history county"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && strings.Contains(p.Text, "No contacts with")
+	})
+}
+
+func TestEndToEndBadInputAndEscaping(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" kind:public-health`)
+	before := e.redis.Snapshot(context.Background())
+	for _, tc := range []struct{ text, want string }{
+		{"partner frobnicate", "partner commands are"},
+		{`log contyhealth call "hi"`, "Did you mean `county-health-dept`?"},
+		{`log county phonecall "hi"`, "How did you reach them?"},
+		{`log county call "hi" when:2026-02-30`, "February"},
+		{"log county call " + strings.Repeat("x", 10000), "under 2000"},
+		{`partner add ""`, "needs a name"},
+	} {
+		r := e.slash("U0MARIA", "C0OUTREACH", tc.text)
+		if r.ResponseType != "ephemeral" || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%.40q: reply %q; want an ephemeral one containing %q", tc.text, r.Text, tc.want)
+		}
+	}
+	if after := e.redis.Snapshot(context.Background()); len(after) != len(before) || fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("bad input changed Redis")
+	}
+	// Typed mentions come back inert, at every door.
+	for _, typed := range []string{"<!channel>", "<!here>", "<!everyone>", "@channel", "@here"} {
+		r := e.slash("U0MARIA", "C0OUTREACH", fmt.Sprintf(`log county call "ping %s please"`, typed))
+		assertInert(t, r.raw)
+	}
+	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0OUTREACH", "<@UBOT> history county"); err != nil {
+		t.Fatal(err)
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && strings.Contains(p.Text, "ping") })
+	assertInert(t, p.Text+string(p.Blocks))
+}
+
+// assertInert checks a Slack payload: no live broadcast mention, and every
+// mrkdwn text object verbatim so plain @here stays plain.
+func assertInert(t *testing.T, payload string) {
+	t.Helper()
+	for _, live := range []string{"<!channel", "<!here", "<!everyone"} {
+		if strings.Contains(payload, live) {
+			t.Errorf("payload has a live %s: %s", live, payload)
+		}
+	}
+	if strings.Contains(payload, `"type":"mrkdwn"`) && strings.Count(payload, `"type":"mrkdwn"`) != strings.Count(payload, `"verbatim":true`) {
+		t.Errorf("a mrkdwn text object is not verbatim: %s", payload)
+	}
+}
+
+func TestEndToEndRedisDown(t *testing.T) {
+	e := startE2E(t, nil)
+	e.redis.Stop()
+	start := time.Now()
+	r := e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	if !strings.Contains(r.Text, "can't reach storage") {
+		t.Fatalf("with Redis down: %q; want a can't-reach-storage reply", r.Text)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("with Redis down the ack took %v; want under 3 s", d)
+	}
+	e.redis.Start()
+	r = e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	if !strings.Contains(r.Text, "Added") {
+		t.Fatalf("after Redis came back: %q; want the partner added without a restart", r.Text)
+	}
+}
+
+func TestEndToEndEventRetryActedOnOnce(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	id, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0COUNTY", `<@UBOT> log call "Confirmed the flyers"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Logged call")
+	})
+	if _, err := e.slack.RedeliverEvent(e.ctx(), id); err != nil {
+		t.Fatal(err)
+	}
+	// A later, distinct event is a barrier: once it is answered, the
+	// redelivery (sent before it) has been processed too.
+	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0COUNTY", "<@UBOT> history"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "newest first") })
+	r := e.slash("U0MARIA", "C0OUTREACH", "history county")
+	if n := strings.Count(r.Text, "Confirmed the flyers"); n != 1 {
+		t.Errorf("contact logged %d times after a redelivered event; want 1\n%s", n, r.Text)
+	}
+}
+
+func TestEndToEndUnknownEnvelopeAcked(t *testing.T) {
+	e := startE2E(t, nil)
+	_, ack, err := e.slack.SendEvent(e.ctx(), map[string]any{"type": "totally_unknown_event", "user": "U0MARIA"}, false)
+	if err != nil {
+		t.Fatalf("unknown event type not acked: %v", err)
+	}
+	if ack.Latency > 3*time.Second {
+		t.Errorf("unknown event acked after %v", ack.Latency)
+	}
+	if _, err := e.slack.SendRaw(e.ctx(), map[string]any{"type": "some_future_type", "envelope_id": "env-future", "payload": map[string]any{}}); err != nil {
+		t.Errorf("unknown envelope type not acked: %v", err)
+	}
+}
+
+func TestEndToEndLiaisons(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "Eastside Clinic"`)
+	// Slack never delivers our slash command to another organization's user.
+	if _, err := e.slack.SlashCommand(e.ctx(), "U0DANA", "C0COUNTY", "/outreach", "partner list"); err == nil {
+		t.Errorf("fake delivered a slash command from another team")
+	}
+	cases := []struct {
+		user, text, want string
+	}{
+		{"U0DANA", `log meeting "Planning call for January"`, "Logged meeting ← *County Health Dept*"},
+		{"U0DANA", "partner list", "isn't something I can do for you here"},
+		{"U0DANA", `log eastside-clinic call "hi"`, "isn't something I can do for you here"},
+		{"U0GUEST", "partner show county", "isn't something I can do for you here"},
+	}
+	for _, tc := range cases {
+		before := len(e.slack.Posts())
+		if _, _, err := e.slack.Mention(e.ctx(), tc.user, "C0COUNTY", "<@UBOT> "+tc.text); err != nil {
+			t.Fatal(err)
+		}
+		p := e.waitPost(func(p fakeslack.Post) bool {
+			posts := e.slack.Posts()
+			return len(posts) > before && p.TS == posts[len(posts)-1].TS && p.Kind == "postEphemeral" && p.User == tc.user
+		})
+		if !strings.Contains(p.Text, tc.want) {
+			t.Errorf("%s %q: reply %q; want %q", tc.user, tc.text, p.Text, tc.want)
+		}
+		if strings.Contains(p.Text, "eastside") || strings.Contains(p.Text, "Eastside") {
+			t.Errorf("%s %q: reply reveals another partner: %q", tc.user, tc.text, p.Text)
+		}
+	}
+}
+
+func TestEndToEndLogModalAndHome(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	r := e.slash("U0MARIA", "C0OUTREACH", "log")
+	if r.Text != "" {
+		t.Errorf("bare log acked with text %q; want an empty ack and a form", r.Text)
+	}
+	views := e.slack.OpenedViews()
+	for i := 0; i < 500 && len(views) == 0; i++ { // views.open follows the ack
+		time.Sleep(10 * time.Millisecond)
+		views = e.slack.OpenedViews()
+	}
+	if len(views) != 1 {
+		t.Fatalf("views opened = %d; want 1", len(views))
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(views[0], &v)
+	value := func(s string) map[string]any { return map[string]any{"type": "plain_text_input", "value": s} }
+	sel := func(s string) map[string]any {
+		return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": s}}
+	}
+	bad := map[string]map[string]any{
+		"partner": {"value": value("contyhealth")}, "method": {"value": sel("call")},
+		"direction": {"value": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "out"}}},
+		"when":      {"value": value("")}, "summary": {"value": value("Talked about the flu clinic")},
+	}
+	ack, err := e.slack.SubmitView(e.ctx(), "U0MARIA", v.ID, nil, bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), `"response_action":"errors"`) || !strings.Contains(string(ack.Payload), "county-health-dept") {
+		t.Errorf("misspelt partner in the form: ack %s; want field errors with a suggestion", ack.Payload)
+	}
+	good := bad
+	good["partner"] = map[string]any{"value": value("county")}
+	if ack, err = e.slack.SubmitView(e.ctx(), "U0MARIA", v.ID, nil, good); err != nil || len(ack.Payload) != 0 {
+		t.Fatalf("valid form: ack %s, %v; want an empty ack that closes it", ack.Payload, err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Logged call")
+	})
+	if r := e.slash("U0MARIA", "C0OUTREACH", "history county"); !strings.Contains(r.Text, "Talked about the flu clinic") {
+		t.Errorf("history after the form = %q", r.Text)
+	}
+
+	if _, err := e.slack.AppHomeOpened(e.ctx(), "U0MARIA"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 500 && len(e.slack.PublishedViews("U0MARIA")) == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	home := e.slack.PublishedViews("U0MARIA")
+	if len(home) == 0 || !strings.Contains(string(home[0]), "County Health Dept") || !strings.Contains(string(home[0]), "Welcome") {
+		t.Errorf("App Home = %s; want a welcome and the user's partners", home)
+	}
+}
+
+func TestEndToEndHealthAndShutdown(t *testing.T) {
+	e := startE2E(t, nil)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		var resp *http.Response
+		var err error
+		for i := 0; i < 100; i++ {
+			if resp, err = http.Get(e.httpURL + path); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s = %d %s", path, resp.StatusCode, body)
+		}
+	}
+	e.slash("U0MARIA", "C0OUTREACH", "partner list")
+	resp, err := http.Get(e.httpURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `outreach_commands_total{command="partner list",outcome="ok"} 1`) {
+		t.Errorf("metrics lack the command count")
+	}
+	e.redis.Stop()
+	if resp, err := http.Get(e.httpURL + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Redis down: %v %v; want 503", resp, err)
+	}
+	if code := e.stop(); code != 0 {
+		t.Errorf("exit code after stop = %d; want 0", code)
+	}
+	if strings.Contains(e.logs.String(), "County") {
+		t.Errorf("logs contain user text")
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "SLACK_APP_TOKEN"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_TZ": "Mars/Base"}, "OUTREACH_TZ"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_SCHEDULE_DIGEST": "TZ=UTC"}, "OUTREACH_SCHEDULE_DIGEST"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_LEASE": "soon"}, "OUTREACH_LEASE"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_QUIET_HOURS": "6pm-8am"}, "OUTREACH_QUIET_HOURS"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_ADMINS": "maria"}, "OUTREACH_ADMINS"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_TEAM_CHANNEL": "#outreach"}, "OUTREACH_TEAM_CHANNEL"},
+	} {
+		var stderr strings.Builder
+		code := run(context.Background(), []string{"run"}, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("env %v: exit %d, %q; want exit 2 naming %s", tc.env, code, stderr.String(), tc.want)
+		}
+	}
+}

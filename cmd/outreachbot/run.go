@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/bot"
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+const usage = `Outreach Bot: partners, contacts and follow-ups for outreach teams, in Slack.
+
+Usage:
+  outreachbot run                 serve Slack over Socket Mode (needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN, Redis)
+  outreachbot console [--demo]    the same commands at a terminal; --demo loads sample partners
+
+Configuration is read from environment variables; see the README.
+`
+
+// run is the whole program; main only supplies the process's signals,
+// environment and streams. It returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return serve(ctx, getenv, stderr)
+	case "console":
+		return console(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// newRedis builds the client for the configured deployment: one node from
+// REDIS_URL, or Sentinel / Cluster from REDIS_ADDRS. Timeouts are short so
+// that a dead Redis fails a command fast instead of missing Slack's ack.
+func newRedis(c config) (redis.UniversalClient, error) {
+	const dial, io = 300 * time.Millisecond, 500 * time.Millisecond
+	if len(c.RedisAddrs) > 0 {
+		return redis.NewUniversalClient(&redis.UniversalOptions{
+			Addrs: c.RedisAddrs, MasterName: c.RedisMasterName,
+			DialTimeout: dial, ReadTimeout: io, WriteTimeout: io, ContextTimeoutEnabled: true, MaxRetries: 1,
+		}), nil
+	}
+	opt, err := redis.ParseURL(c.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dial, io, io
+	opt.ContextTimeoutEnabled, opt.MaxRetries = true, 1
+	return redis.NewClient(opt), nil
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// serve runs the Slack bot until ctx is cancelled.
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
+	cfg, err := loadConfig(getenv, "run")
+	if err != nil {
+		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
+		return 2
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	redis.SetLogger(quietRedisLogger{})
+	clock := clockwork.NewRealClock()
+
+	rdb, err := newRedis(cfg)
+	if err != nil {
+		log.Error("redis", "err", err)
+		return 2
+	}
+	defer rdb.Close()
+	st := store.New(rdb, 0)
+
+	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL))
+	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	auth, err := api.AuthTestContext(authCtx)
+	cancel()
+	if err != nil {
+		log.Error("Slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL", "err", err)
+		return 1
+	}
+	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc}, log)
+	b := bot.New(bot.Config{
+		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
+		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
+	}, api, h, st, clock, reg, log)
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		log.Error("HTTP_ADDR: cannot listen", "addr", cfg.HTTPAddr, "err", err)
+		return 1
+	}
+	srv := &http.Server{Handler: opsHandler(reg, st, b), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	log.Info("serving", "http", ln.Addr().String())
+
+	code := 0
+	if err := b.Run(ctx); err != nil {
+		log.Error("socket mode stopped", "err", err)
+		code = 1
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutCtx)
+	log.Info("stopped")
+	return code
+}
+
+// quietRedisLogger drops go-redis's own log lines; failures reach our
+// logs through the errors the store returns.
+type quietRedisLogger struct{}
+
+func (quietRedisLogger) Printf(context.Context, string, ...any) {}

@@ -1,0 +1,215 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Limits on what users type, so a reply or a record never outgrows Slack.
+const (
+	maxName    = 80
+	maxSummary = 2000
+	maxField   = 500
+)
+
+// args is a command's arguments split into positional words and options.
+type args struct {
+	pos  []Token
+	opts map[string]Token
+}
+
+// splitArgs separates key:value options from positional words. Options
+// not in allowed are an error that names the allowed ones.
+func (h *Handler) splitArgs(c *command, toks []Token, allowed ...string) (args, error) {
+	a := args{opts: map[string]Token{}}
+	for _, t := range toks {
+		if t.Key == "" {
+			a.pos = append(a.pos, t)
+			continue
+		}
+		ok := false
+		for _, k := range allowed {
+			if t.Key == k {
+				ok = true
+			}
+		}
+		if !ok {
+			msg := fmt.Sprintf("I don't know the option `%s:`.", esc(t.Key))
+			if len(allowed) == 0 {
+				return a, userErrorf("%s `%s` takes no options. Put text with a colon in quotes.", msg, c.name)
+			}
+			if s := closest(t.Key, allowed); s != "" {
+				msg += fmt.Sprintf(" Did you mean `%s:`?", s)
+			}
+			return a, userErrorf("%s `%s` takes %s.\nUsage: `%s`", msg, c.name, optionList(allowed), c.usage(h.cfg.Command))
+		}
+		if _, dup := a.opts[t.Key]; dup {
+			return a, userErrorf("`%s:` is given twice; give it once.", esc(t.Key))
+		}
+		a.opts[t.Key] = t
+	}
+	return a, nil
+}
+
+func optionList(keys []string) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = "`" + k + ":`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// opt returns an option's value, decoded from Slack's escaping.
+func (a args) opt(key string) (string, bool) {
+	t, ok := a.opts[key]
+	if !ok {
+		return "", false
+	}
+	return Unlink(t.Text), true
+}
+
+var bareUser = regexp.MustCompile(`^@?([UW][A-Z0-9]{2,})$`)
+var bareChannel = regexp.MustCompile(`^#?([CG][A-Z0-9]{2,})$`)
+
+// userArg reads a Slack user: <@U123|maria> as Slack sends a picked user,
+// or a bare id (the console).
+func userArg(key, raw string) (string, error) {
+	if id, ok := UserRef(raw); ok {
+		return id, nil
+	}
+	if m := bareUser.FindStringSubmatch(raw); m != nil {
+		return m[1], nil
+	}
+	return "", userErrorf("`%s:` needs a Slack user: type `%s:@` and pick someone from the list (I got %s).", key, key, code(Unlink(raw)))
+}
+
+// channelArg reads a channel: <#C123|partners> or a bare id.
+func channelArg(key, raw string) (string, error) {
+	if id, ok := ChannelRef(raw); ok {
+		return id, nil
+	}
+	if m := bareChannel.FindStringSubmatch(raw); m != nil {
+		return m[1], nil
+	}
+	return "", userErrorf("`%s:` needs a channel: type `%s:#` and pick one from the list (I got %s).", key, key, code(Unlink(raw)))
+}
+
+// cadenceArg reads a stay-in-touch cadence in days: 30, 30d, 2w, 3mo.
+func cadenceArg(raw string) (int, error) {
+	bad := userErrorf("`cadence:` is how often to stay in touch, between 1 day and a year: `cadence:30d`, `cadence:2w` or `cadence:3mo` (I got %s).", code(raw))
+	if n, err := strconv.Atoi(raw); err == nil {
+		if n < 1 || n > 365 {
+			return 0, bad
+		}
+		return n, nil
+	}
+	words := strings.Fields(raw)
+	sp, used, err := ParseSpan(words)
+	if err != nil || used != len(words) {
+		return 0, bad
+	}
+	days := sp.Months*30 + sp.Days + int(sp.Clock.Hours()/24)
+	if days < 1 || days > 365 {
+		return 0, bad
+	}
+	return days, nil
+}
+
+// oneOf checks a value against a fixed list, with did-you-mean.
+func oneOf(key, raw string, allowed []string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(raw))
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	msg := fmt.Sprintf("%s isn't a %s I know.", code(raw), key)
+	if s := closest(v, allowed); s != "" {
+		msg += fmt.Sprintf(" Did you mean `%s`?", s)
+	}
+	return "", userErrorf("%s The %ss are %s.", msg, key, "`"+strings.Join(allowed, "`, `")+"`")
+}
+
+// textField checks free text a user typed into a field.
+func textField(key, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if n := len([]rune(v)); n > max {
+		return "", userErrorf("`%s:` is %d characters long; keep it under %d.", key, n, max)
+	}
+	return v, nil
+}
+
+// partner finds the partner a user named, turning failures into replies
+// with did-you-mean. text "" means the channel's linked partner.
+func (h *Handler) partner(ctx context.Context, req *Request, text string) (store.Partner, error) {
+	ref := store.PartnerRef{Text: text, Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	p, err := h.store.ResolvePartner(ctx, req.Team, ref)
+	if err == nil {
+		return p, nil
+	}
+	return store.Partner{}, h.partnerErr(ctx, req, text, err)
+}
+
+// partnerErr explains a failed partner lookup.
+func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNoPartner):
+		return userErrorf("Which partner? Name it by its id or name, e.g. `%s partner show county-health-dept`. (In a channel linked to a partner you can leave it out.)", h.cfg.Command)
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	if pe, ok := store.IsConflict(err); ok && len(pe.Candidates) > 1 {
+		return userErrorf("%s matches several partners: %s. Type more of the name.", code(text), backticks(pe.Candidates))
+	}
+	msg := fmt.Sprintf("I don't know a partner called %s.", code(text))
+	all, lerr := h.store.ListPartners(ctx, req.Team)
+	if lerr != nil {
+		return userErrorf("%s Check the spelling, or see `%s partner list`.", msg, h.cfg.Command)
+	}
+	bySlug := map[string]string{}
+	var cands []string
+	for _, p := range all {
+		bySlug[p.Slug] = p.Slug
+		bySlug[store.NameKey(p.Name)] = p.Slug
+		cands = append(cands, p.Slug, store.NameKey(p.Name))
+	}
+	var sugg []string
+	seen := map[string]bool{}
+	for _, c := range nearest(strings.ToLower(text), cands, 6) {
+		if s := bySlug[c]; !seen[s] {
+			seen[s] = true
+			sugg = append(sugg, s)
+		}
+	}
+	if slug := store.Slugify(text); len(sugg) == 0 && slug != "" {
+		for _, c := range nearest(slug, cands, 6) {
+			if s := bySlug[c]; !seen[s] {
+				seen[s] = true
+				sugg = append(sugg, s)
+			}
+		}
+	}
+	if len(sugg) > 3 {
+		sugg = sugg[:3]
+	}
+	if len(sugg) > 0 {
+		return userErrorf("%s Did you mean %s?", msg, strings.Join(quoteAll(sugg), " or "))
+	}
+	return userErrorf("%s See `%s partner list`, or add it with `%s partner add \"<name>\"`.", msg, h.cfg.Command, h.cfg.Command)
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "`" + s + "`"
+	}
+	return out
+}
+
+func backticks(ss []string) string { return strings.Join(quoteAll(ss), ", ") }

@@ -1,0 +1,224 @@
+// Package commands is Outreach Bot's command language: one table of
+// commands, their parsing and their handlers. It knows nothing of Slack:
+// a Request comes in (who, where, what they typed, their time zone) and a
+// Reply goes out, so the Slack bot, the console and the tests all drive
+// the same code.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Role is what a user may do (SPEC §1).
+type Role int
+
+const (
+	// RoleLiaison is someone from another organization (or a guest): only
+	// the partner linked to the channel they are in.
+	RoleLiaison Role = iota
+	// RoleMember is an outreach team member.
+	RoleMember
+	// RoleAdmin is an outreach lead listed in OUTREACH_ADMINS.
+	RoleAdmin
+)
+
+// Door is how a request arrived. It changes what help says and whether a
+// bare `log` can open a form.
+type Door int
+
+// Doors.
+const (
+	DoorSlash Door = iota
+	DoorMention
+	DoorDM
+	DoorConsole
+	DoorForm // a modal submission or a button
+)
+
+// Request is one command as typed at any door.
+type Request struct {
+	Team    string // the home workspace: whose data this is
+	User    string // Slack user id
+	Role    Role
+	Channel string // where it was typed (a D… id for a DM)
+	Door    Door
+	Text    string         // what was typed, without the command name or bot mention
+	Loc     *time.Location // the user's time zone
+}
+
+// Outcome classifies a reply for metrics.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeOK          Outcome = "ok"
+	OutcomeUserError   Outcome = "user_error"
+	OutcomeDenied      Outcome = "denied"
+	OutcomeUnavailable Outcome = "unavailable"
+	OutcomeInternal    Outcome = "internal"
+)
+
+// Reply is what the user sees. Text is Slack mrkdwn in which everything a
+// user typed has passed through Esc, so it is safe to show with
+// verbatim set: typed <!channel> or @here never notifies anyone.
+type Reply struct {
+	Text    string
+	Choices []Choice // buttons under the text
+	// Form asks the door to open a form (the log modal) instead of
+	// replying; FormPartner prefills it.
+	Form        string
+	FormPartner string
+	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
+	Feed    string
+	Outcome Outcome
+	// Command is the table entry that ran ("partner add"), for metrics.
+	Command string
+}
+
+// Choice is a button. Value is never trusted when pressed: the action is
+// checked again as if typed.
+type Choice struct {
+	Label  string
+	Action string
+	Value  string
+	Style  string // "", "primary" or "danger"
+}
+
+// FormLog is the form name of the log-a-contact modal.
+const FormLog = "log"
+
+// Store is what the commands need from storage.
+type Store interface {
+	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (store.Partner, error)
+	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
+	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
+	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
+	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
+	People(ctx context.Context, team, slug string) ([]store.Person, error)
+	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, actor string, now time.Time) (store.Contact, store.Partner, error)
+	History(ctx context.Context, team, slug string, limit int) ([]store.Contact, error)
+}
+
+// Config is what the handler needs to know about the deployment.
+type Config struct {
+	Command string         // the slash command's name, e.g. "/outreach"
+	Loc     *time.Location // the team's zone, for users whose zone is unknown
+}
+
+// Handler runs commands. It is safe for concurrent use.
+type Handler struct {
+	store Store
+	clock clockwork.Clock
+	cfg   Config
+	log   *slog.Logger
+}
+
+// New returns a handler over st. clock is the one clock of the process.
+func New(st Store, clock clockwork.Clock, cfg Config, log *slog.Logger) *Handler {
+	if cfg.Command == "" {
+		cfg.Command = "/outreach"
+	}
+	return &Handler{store: st, clock: clock, cfg: cfg, log: log}
+}
+
+// Handle runs one command line and returns the reply. It never returns an
+// error: failures become replies that say what to do.
+func (h *Handler) Handle(ctx context.Context, req Request) Reply {
+	if req.Loc == nil {
+		req.Loc = h.defaultLoc()
+	}
+	toks, err := Tokenize(stripCommand(req.Text, h.cfg.Command))
+	if err != nil {
+		return h.fail(req, "", userErrorf("%s Close the quote, or leave quotes out.", esc(err.Error())))
+	}
+	cmd, args := h.lookup(toks)
+	if cmd == nil {
+		return h.fail(req, "", h.unknownCommand(req, toks))
+	}
+	if !cmd.allowed(req.Role) {
+		return h.fail(req, cmd.name, h.denied(req))
+	}
+	r, err := cmd.run(h, ctx, &req, args)
+	if err != nil {
+		return h.fail(req, cmd.name, err)
+	}
+	r.Command = cmd.name
+	if r.Outcome == "" {
+		r.Outcome = OutcomeOK
+	}
+	return r
+}
+
+// stripCommand drops a leading "/outreach" (DMs and the console accept it).
+func stripCommand(text, command string) string {
+	t := strings.TrimSpace(text)
+	if command != "" && (t == command || strings.HasPrefix(t, command+" ")) {
+		t = strings.TrimSpace(t[len(command):])
+	}
+	return t
+}
+
+// userError is a mistake in what was typed; its message says what to type.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+// userErrorf formats a message for the user; arguments that come from the
+// user must already be escaped.
+func userErrorf(format string, args ...any) error {
+	return &userError{msg: fmt.Sprintf(format, args...)}
+}
+
+var errDenied = errors.New("denied")
+
+// fail turns an error into the reply the user sees.
+func (h *Handler) fail(req Request, command string, err error) Reply {
+	var ue *userError
+	switch {
+	case errors.As(err, &ue):
+		return Reply{Text: ue.msg, Outcome: OutcomeUserError, Command: command}
+	case errors.Is(err, errDenied), errors.Is(err, store.ErrDenied):
+		return Reply{Text: h.deniedText(req), Outcome: OutcomeDenied, Command: command}
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return Reply{Text: ":warning: I can't reach storage right now, so nothing was saved. Please try again in a moment.",
+			Outcome: OutcomeUnavailable, Command: command}
+	}
+	h.log.Error("command failed", "command", command, "user", req.User, "err", err)
+	return Reply{Text: ":warning: Something went wrong on my side and nothing was saved. Please try again; if it keeps happening, tell your admin.",
+		Outcome: OutcomeInternal, Command: command}
+}
+
+func (h *Handler) denied(req Request) error { return errDenied }
+
+// deniedText is the polite refusal. It reveals nothing about partners.
+func (h *Handler) deniedText(req Request) string {
+	if req.Role == RoleLiaison {
+		return "Sorry, that isn't something I can do for you here. In a channel shared with your organization you can mention me with `log <method> <what happened>` to leave a note for the outreach team, or `help` to see more."
+	}
+	return "Sorry, only an outreach admin can do that. Ask one of your admins."
+}
+
+func (h *Handler) now() time.Time { return h.clock.Now() }
+
+func (h *Handler) defaultLoc() *time.Location {
+	if h.cfg.Loc != nil {
+		return h.cfg.Loc
+	}
+	return time.UTC
+}
+
+// Denied is the polite refusal for a request the user may not make,
+// for doors that refuse before a command runs.
+func (h *Handler) Denied(req Request) Reply {
+	return Reply{Text: h.deniedText(req), Outcome: OutcomeDenied}
+}

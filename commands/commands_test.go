@@ -1,0 +1,300 @@
+package commands_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const team = "T0HOME"
+
+// Friday 2026-11-27 10:00 in New York.
+var ny, _ = time.LoadLocation("America/New_York")
+var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
+
+type harness struct {
+	t     *testing.T
+	srv   *storetest.Server
+	h     *commands.Handler
+	clock *clockwork.FakeClock
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	srv := storetest.New(t)
+	clock := clockwork.NewFakeClockAt(t0)
+	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return &harness{t: t, srv: srv, h: h, clock: clock}
+}
+
+type as struct {
+	user    string
+	role    commands.Role
+	channel string
+	door    commands.Door
+}
+
+var (
+	member  = as{"U0MARIA", commands.RoleMember, "C0OUTREACH", commands.DoorSlash}
+	admin   = as{"U0LEAD", commands.RoleAdmin, "C0OUTREACH", commands.DoorSlash}
+	liaison = as{"U0DANA", commands.RoleLiaison, "C0COUNTY", commands.DoorMention}
+)
+
+func (hs *harness) do(who as, text string) commands.Reply {
+	hs.t.Helper()
+	return hs.h.Handle(context.Background(), commands.Request{
+		Team: team, User: who.user, Role: who.role, Channel: who.channel, Door: who.door, Text: text, Loc: ny,
+	})
+}
+
+func (hs *harness) mustOK(who as, text string) commands.Reply {
+	hs.t.Helper()
+	r := hs.do(who, text)
+	if r.Outcome != commands.OutcomeOK {
+		hs.t.Fatalf("%q: outcome %s: %s", text, r.Outcome, r.Text)
+	}
+	return r
+}
+
+func (hs *harness) seed() {
+	hs.mustOK(member, `partner add "County Health Dept" kind:public-health stage:active channel:<#C0COUNTY|county-shared>`)
+	hs.mustOK(member, `partner add "Eastside Community Clinic" kind:clinic owner:<@U0DEVON|devon>`)
+	hs.mustOK(member, `partner add "Eastside Pharmacy" kind:pharmacy`)
+}
+
+// TestSession runs a realistic session and compares every reply with a
+// golden file: what users read is reviewed as text.
+func TestSession(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	script := []struct {
+		who     as
+		text    string
+		advance time.Duration
+	}{
+		{who: member, text: ""},
+		{who: member, text: "help log"},
+		{who: member, text: "partner list"},
+		{who: member, text: `partner person county "Dana Whitfield" role:"Health educator" email:<mailto:dana@county.gov|dana@county.gov>`},
+		{who: member, text: `log county call "Talked about the flu clinic"`},
+		{who: member, text: `log county health dept email in "They asked for 200 flyers" when:yesterday`, advance: time.Hour},
+		{who: member, text: "log eastside-community-clinic letter Sent our partnership letter when:\"nov 20\""},
+		{who: member, text: "log eastside-community-clinic email Followed up"},
+		{who: member, text: "log eastside-community-clinic call Left a voicemail"},
+		{who: member, text: "history county"},
+		{who: member, text: "partner show county"},
+		{who: member, text: "partner set eastside-community-clinic stage:contacted cadence:2w goals:\"Bilingual nutrition class\""},
+		{who: member, text: "partner list stage:contacted"},
+		{who: member, text: "partner list overdue", advance: 40 * 24 * time.Hour},
+		{who: liaison, text: "help"},
+		{who: liaison, text: `log meeting "Planning call for the January workshop" in`},
+		{who: admin, text: "partner archive eastside-pharmacy"},
+		{who: admin, text: "partner list archived"},
+		{who: admin, text: "partner erase eastside-pharmacy"},
+		{who: admin, text: "partner erase eastside-pharmacy confirm"},
+	}
+	var b strings.Builder
+	for _, step := range script {
+		hs.clock.Advance(step.advance)
+		r := hs.do(step.who, step.text)
+		fmt.Fprintf(&b, "### %s (%s) at %s: %s\n", step.who.user, r.Outcome, hs.clock.Now().Format("2006-01-02 15:04"), step.text)
+		b.WriteString(r.Text)
+		for _, c := range r.Choices {
+			fmt.Fprintf(&b, "\n[button %s → %s %q]", c.Label, c.Action, c.Value)
+		}
+		b.WriteString("\n\n")
+	}
+	golden(t, "session.golden", b.String())
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./commands -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got); if the change is intended, run go test ./commands -update:\n%s", name, diff)
+	}
+}
+
+// TestBadInputStoresNothing: every mistake gets a reply that says what to
+// type, and Redis holds exactly what it held before.
+func TestBadInputStoresNothing(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	long := strings.Repeat("a", 10000)
+	for _, tc := range []struct {
+		name, text string
+		want       []string // every one must appear in the reply
+	}{
+		{"unknown subcommand", "partner frobnicate county", []string{"partner commands are"}},
+		{"misspelt command", "histroy county", []string{"Did you mean `history`?"}},
+		{"misspelt partner", `log contyhealth call "hi"`, []string{"I don't know a partner called `contyhealth`", "Did you mean `county-health-dept`?"}},
+		{"ambiguous prefix", `log eastside call "hi"`, []string{"matches several partners", "`eastside-community-clinic`", "`eastside-pharmacy`"}},
+		{"unknown method", `log county phonecall "hi"`, []string{"How did you reach them?", "`call`"}},
+		{"misspelt method", `log county emial "hi"`, []string{"Did you mean `email`?"}},
+		{"impossible date", `log county call "hi" when:2026-02-30`, []string{"February"}},
+		{"future contact", `log county call "hi" when:"next tuesday"`, []string{"future", "follow-up"}},
+		{"10,000-character summary", "log county call " + long, []string{"10000 characters", "under 2000"}},
+		{"empty summary", "log county call", []string{"Add a few words"}},
+		{"empty name", `partner add "" kind:clinic`, []string{"needs a name"}},
+		{"name of symbols", `partner add "!!!"`, []string{"no letters or digits"}},
+		{"duplicate partner", `partner add "county health dept"`, []string{"already a partner `county-health-dept`"}},
+		{"taken channel", `partner add "New Clinic" channel:<#C0COUNTY|county>`, []string{"already linked to `county-health-dept`"}},
+		{"unknown kind", `partner add "New Clinic" kind:clinik`, []string{"Did you mean `clinic`?"}},
+		{"unknown option", `partner add "New Clinic" knd:clinic`, []string{"Did you mean `kind:`?"}},
+		{"bad cadence", `partner add "New Clinic" cadence:forever`, []string{"cadence:30d"}},
+		{"owner not a user", `partner add "New Clinic" owner:maria`, []string{"needs a Slack user"}},
+		{"set without fields", "partner set county", []string{"What should change?"}},
+		{"set taken name", `partner set county name:"Eastside Pharmacy"`, []string{"already has that name"}},
+		{"unclosed quote", `log county call "hi`, []string{"quote"}},
+		{"history limit", "history county 500", []string{"between 1 and 100"}},
+		{"member archives", "partner archive county", []string{"only an outreach admin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := hs.srv.Snapshot(context.Background())
+			r := hs.do(member, tc.text)
+			if r.Outcome == commands.OutcomeOK {
+				t.Fatalf("%q: outcome ok; want an error reply. Reply: %s", tc.text, r.Text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.Text, w) {
+					t.Errorf("%q: reply lacks %q:\n%s", tc.text, w, r.Text)
+				}
+			}
+			if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+				t.Errorf("%q changed Redis (-before +after):\n%s", tc.text, diff)
+			}
+		})
+	}
+}
+
+// TestMentionsNeverLive: typed @channel, @here, @everyone and their
+// escaped forms come back escaped, never as live Slack mentions.
+func TestMentionsNeverLive(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	payloads := []string{"<!channel>", "<!here>", "<!everyone>", "@channel", "&lt;!channel&gt;", "<!subteam^S123|@team>", "<@U0MARIA>"}
+	for _, p := range payloads {
+		for _, text := range []string{
+			fmt.Sprintf(`log county call "ping %s now"`, p),
+			fmt.Sprintf(`partner add "Clinic %s"`, p),
+			fmt.Sprintf(`partner set county goals:"reach %s"`, p),
+			fmt.Sprintf(`partner person county "Dana %s" role:"%s"`, p, p),
+			fmt.Sprintf(`log %s call hi`, p),
+			fmt.Sprintf(`frob %s`, p),
+		} {
+			r := hs.do(member, text)
+			for _, live := range []string{"<!channel", "<!here", "<!everyone", "<!subteam"} {
+				if strings.Contains(r.Text, live) || strings.Contains(r.Feed, live) {
+					t.Errorf("%q: reply contains live %q:\n%s", text, live, r.Text)
+				}
+			}
+		}
+	}
+	for _, text := range []string{"history county", "partner show county", "partner list"} {
+		r := hs.do(member, text)
+		if strings.Contains(r.Text, "<!") {
+			t.Errorf("%q: stored text replayed as a live mention:\n%s", text, r.Text)
+		}
+	}
+}
+
+// TestLiaisonSeesOnlyTheirPartner: default deny for people of another
+// organization, and the refusal reveals nothing.
+func TestLiaisonSeesOnlyTheirPartner(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	denied := hs.do(liaison, "partner list").Text
+	for _, text := range []string{
+		"partner list", "partner show county", "partner show eastside-pharmacy", "partner show no-such-partner",
+		"history county", `partner add "Sneaky"`, "partner erase county confirm",
+		`log eastside-pharmacy call "hi"`, `log no-such-partner call "hi"`,
+	} {
+		r := hs.do(liaison, text)
+		if r.Outcome != commands.OutcomeDenied {
+			t.Errorf("liaison %q: outcome %s; want denied. Reply: %s", text, r.Outcome, r.Text)
+		}
+		if r.Text != denied {
+			t.Errorf("liaison %q: refusal differs from the others, so it reveals something:\n%s", text, r.Text)
+		}
+	}
+	// Their own partner, in their shared channel: allowed.
+	r := hs.do(liaison, `log county meeting "Planning call" in`)
+	if r.Outcome != commands.OutcomeOK || !strings.Contains(r.Text, "County Health Dept") {
+		t.Fatalf("liaison logging for their own partner: %s %s", r.Outcome, r.Text)
+	}
+	// The same person in a channel not linked to a partner: nothing.
+	elsewhere := liaison
+	elsewhere.channel = "C0RANDOM"
+	if r := hs.do(elsewhere, `log meeting "hi"`); r.Outcome != commands.OutcomeDenied {
+		t.Errorf("liaison in an unlinked channel: outcome %s; want denied", r.Outcome)
+	}
+}
+
+// TestLogForm covers the log modal's submission path.
+func TestLogForm(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	req := commands.Request{Team: team, User: "U0MARIA", Role: commands.RoleMember, Channel: "C0OUTREACH", Door: commands.DoorForm, Loc: ny}
+	_, errs := hs.h.SubmitLog(context.Background(), req, commands.LogInput{Partner: "contyhealth", Method: "call", When: "tomorow", Summary: ""})
+	for _, f := range []string{commands.FieldPartner, commands.FieldSummary, commands.FieldWhen} {
+		if errs[f] == "" {
+			t.Errorf("field %s: no error; want one (errors: %v)", f, errs)
+		}
+	}
+	r, errs := hs.h.SubmitLog(context.Background(), req, commands.LogInput{Partner: "County Health Dept", Method: "visit", Direction: "in", When: "yesterday 3pm", Summary: "Dropped by"})
+	if len(errs) > 0 || r.Outcome != commands.OutcomeOK {
+		t.Fatalf("valid form: errs %v, reply %s", errs, r.Text)
+	}
+	if want := "Thu Nov 26, 15:00"; !strings.Contains(r.Text, want) {
+		t.Errorf("reply %q lacks the contact time %q in the user's zone", r.Text, want)
+	}
+	if r := hs.do(member, "log"); r.Form != commands.FormLog {
+		t.Errorf("bare log at the slash command: Form = %q; want the log form", r.Form)
+	}
+	mention := member
+	mention.door = commands.DoorMention
+	if r := hs.do(mention, "log"); r.Form != "" || r.Outcome != commands.OutcomeUserError {
+		t.Errorf("bare log in a mention: Form %q outcome %s; want a usage error", r.Form, r.Outcome)
+	}
+}
+
+// TestStorageDown: with Redis gone, a command answers at once that
+// storage is unreachable, and works again when Redis is back.
+func TestStorageDown(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.srv.Stop()
+	r := hs.do(member, `log county call "hi"`)
+	if r.Outcome != commands.OutcomeUnavailable || !strings.Contains(r.Text, "can't reach storage") {
+		t.Fatalf("Redis stopped: %s %q; want unavailable", r.Outcome, r.Text)
+	}
+	hs.srv.Start()
+	hs.seed() // a fresh server: the data was not persisted
+	hs.mustOK(member, `log county call "hi"`)
+}

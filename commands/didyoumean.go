@@ -1,0 +1,77 @@
+package commands
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/agnivade/levenshtein"
+)
+
+// distance is how far typed is from candidate, forgiving what people do
+// when naming things: leaving out spaces and dashes, and typing only the
+// start of a long name ("contyhealth" is near "county-health-dept").
+func distance(typed, candidate string) int {
+	t, c := squash(typed), squash(candidate)
+	best := levenshtein.ComputeDistance(t, c)
+	if t == "" {
+		return best
+	}
+	cr := []rune(c)
+	for k := len([]rune(t)) - 1; k <= len([]rune(t))+1; k++ {
+		if k > 0 && k < len(cr) {
+			best = min(best, levenshtein.ComputeDistance(t, string(cr[:k]))+1)
+		}
+	}
+	return best
+}
+
+// squash lower-cases s and keeps only letters and digits.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// plausible is the largest distance still worth suggesting.
+func plausible(typed string) int { return max(1, (len([]rune(squash(typed)))+1)/3) }
+
+// closest returns the candidate nearest to typed, or "" when none is near
+// enough to be a likely typo.
+func closest(typed string, candidates []string) string {
+	if s := nearest(typed, candidates, 1); len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+// nearest returns up to n plausible candidates, nearest first. A candidate
+// that starts with what was typed counts as nearest.
+func nearest(typed string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	var all []scored
+	limit := plausible(typed)
+	for _, c := range candidates {
+		d := distance(typed, c)
+		if typed != "" && strings.HasPrefix(c, strings.ToLower(typed)) {
+			d = 0
+		}
+		if d <= limit {
+			all = append(all, scored{c, d})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(a.d, b.d) })
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].s)
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+var topicTitles = []struct{ topic, title string }{
+	{"partners", "Partners"},
+	{"contacts", "Contacts"},
+	{"help", "Help"},
+}
+
+// help lists the commands this user may run, or one command or topic in
+// detail. Bare `/outreach` shows it too.
+func (h *Handler) help(_ context.Context, req *Request, args []Token) (Reply, error) {
+	slash := h.cfg.Command
+	if req.Door == DoorMention || req.Door == DoorDM {
+		slash = "" // typed after a mention or in a DM, without the slash command
+	}
+	prefix := func(s string) string {
+		if slash == "" {
+			return s
+		}
+		return slash + " " + s
+	}
+	if len(args) > 0 {
+		want := strings.ToLower(joinText(args))
+		var b strings.Builder
+		for _, c := range table {
+			if !c.allowed(req.Role) || (c.name != want && c.topic != want && !strings.HasPrefix(c.name, want+" ")) {
+				continue
+			}
+			fmt.Fprintf(&b, "*`%s`* — %s\n", strings.TrimSpace(prefix(c.name+" "+c.args)), c.summary)
+			for _, ex := range c.examples {
+				fmt.Fprintf(&b, "    e.g. `%s`\n", prefix(ex))
+			}
+		}
+		if b.Len() == 0 {
+			return Reply{}, userErrorf("I have no help on `%s`. Type `%s` to see everything.", esc(want), prefix("help"))
+		}
+		return Reply{Text: b.String()}, nil
+	}
+	var b strings.Builder
+	if req.Role == RoleLiaison {
+		b.WriteString("*Hi! I'm the outreach team's assistant.* In a channel shared with your organization, mention me:\n")
+	} else {
+		b.WriteString("*Outreach Bot* keeps your partners, every contact with them, and what comes next.\n")
+	}
+	for _, tt := range topicTitles {
+		var lines []string
+		for _, c := range table {
+			if c.topic == tt.topic && c.allowed(req.Role) && c.name != "help" {
+				args, summary := c.args, c.summary
+				if req.Role == RoleLiaison && c.liaisonArgs != "" {
+					args, summary = c.liaisonArgs, "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`"
+				}
+				lines = append(lines, fmt.Sprintf("• `%s` — %s", strings.TrimSpace(prefix(c.name+" "+args)), summary))
+			}
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(&b, "\n*%s*\n%s\n", tt.title, strings.Join(lines, "\n"))
+		}
+	}
+	if req.Role == RoleLiaison {
+		b.WriteString("\nI'll pass what you log to the outreach team. Buttons on my messages in this channel work for you too.")
+	} else {
+		fmt.Fprintf(&b, "\nDates: `today`, `tomorrow`, `friday`, `next tuesday 10am`, `in 3 days`, `+14d`, `dec 3`, `2026-12-03 14:30` (your time zone).\nMore: `%s`", prefix("help <command>"))
+	}
+	return Reply{Text: b.String()}, nil
+}

@@ -1,0 +1,271 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// ActionLogContact is the button that opens the log form for a partner.
+const ActionLogContact = "log_contact"
+
+// maxFuture is how far ahead a contact may be dated (clock skew, typing
+// "14:30" a minute early); planned contacts are follow-ups.
+const maxFuture = time.Hour
+
+// LogInput is a contact to log, from the command line or the log form.
+type LogInput struct {
+	Partner   string // as typed; "" = the channel's partner
+	Method    string
+	Direction string // "in" or "out"; "" = out
+	When      string // as typed; "" = now
+	Summary   string
+}
+
+// logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
+// A bare `log` at the slash command opens the form.
+func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	c := findCommand("log")
+	if len(toks) == 0 {
+		if req.Door == DoorSlash && req.Role != RoleLiaison {
+			return Reply{Form: FormLog}, nil
+		}
+		return Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(c.usage(h.cfg.Command), h.cfg.Command+" "), c.examples[0])
+	}
+	a, err := h.splitArgs(c, toks, "when", "dir", "outcome")
+	if err != nil {
+		return Reply{}, err
+	}
+	in := LogInput{Direction: "out"}
+	if v, ok := a.opt("when"); ok {
+		in.When = v
+	}
+	if v, ok := a.opt("dir"); ok {
+		if in.Direction, err = oneOf("direction", v, []string{"out", "in"}); err != nil {
+			return Reply{}, err
+		}
+	}
+	// The partner is every word before the method, so names need no quotes:
+	// `log county health dept call …`. In a linked channel it may be left out.
+	pos := a.pos
+	mi := -1
+	for i, t := range pos {
+		if !t.Quoted && isMethod(t.Text) {
+			mi = i
+			break
+		}
+	}
+	if mi < 0 {
+		return Reply{}, h.missingMethod(pos)
+	}
+	in.Partner = Unlink(joinText(pos[:mi]))
+	in.Method = strings.ToLower(pos[mi].Text)
+	rest := pos[mi+1:]
+	// `in` right after the method or as the last word means they reached us.
+	if len(rest) > 0 && !rest[0].Quoted && strings.EqualFold(rest[0].Text, "in") {
+		in.Direction, rest = "in", rest[1:]
+	} else if n := len(rest); n > 0 && !rest[n-1].Quoted && strings.EqualFold(rest[n-1].Text, "in") {
+		in.Direction, rest = "in", rest[:n-1]
+	}
+	in.Summary = Unlink(joinText(rest))
+	if req.Role == RoleLiaison {
+		in.Direction = "in" // a note from the partner's own people is them reaching us
+	}
+	r, fieldErrs, err := h.LogContact(ctx, req, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(fieldErrs) > 0 {
+		return Reply{}, userErrorf("%s", firstFieldError(fieldErrs))
+	}
+	return r, nil
+}
+
+func isMethod(s string) bool {
+	s = strings.ToLower(s)
+	for _, m := range store.Methods {
+		if s == m {
+			return true
+		}
+	}
+	return false
+}
+
+// missingMethod explains a log line without a method, suggesting one when a
+// word looks like a misspelt method.
+func (h *Handler) missingMethod(pos []Token) error {
+	for _, t := range pos {
+		if t.Quoted {
+			continue
+		}
+		w := strings.ToLower(t.Text)
+		if len(w) >= 3 {
+			if s := closest(w, store.Methods); s != "" && s != w {
+				return userErrorf("%s isn't a contact method. Did you mean `%s`? The methods are %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
+					code(t.Text), s, backticks(store.Methods), h.cfg.Command)
+			}
+		}
+	}
+	return userErrorf("How did you reach them? Put a method after the partner: %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
+		backticks(store.Methods), h.cfg.Command)
+}
+
+// Field names of LogInput, as the form's error map uses them.
+const (
+	FieldPartner = "partner"
+	FieldMethod  = "method"
+	FieldWhen    = "when"
+	FieldSummary = "summary"
+)
+
+// LogContact validates and stores one contact. Mistakes come back per
+// field (for the form to show beside each input); err is for failures
+// that are not the user's (storage) or for refusals.
+func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Reply, map[string]string, error) {
+	now := h.now()
+	errs := map[string]string{}
+	method := strings.ToLower(strings.TrimSpace(in.Method))
+	if !isMethod(method) {
+		errs[FieldMethod] = fmt.Sprintf("Choose a method: %s.", strings.Join(store.Methods, ", "))
+	}
+	dir := in.Direction
+	if dir == "" {
+		dir = "out"
+	}
+	summary := strings.TrimSpace(in.Summary)
+	switch n := len([]rune(summary)); {
+	case n == 0:
+		errs[FieldSummary] = "Add a few words on what happened, e.g. \"Talked about the flu clinic\"."
+	case n > maxSummary:
+		errs[FieldSummary] = fmt.Sprintf("That summary is %d characters long; keep it under %d (put long notes in a document and link it).", n, maxSummary)
+	}
+	when := now
+	if w := strings.TrimSpace(in.When); w != "" {
+		words := strings.Fields(w)
+		t, used, err := ParseWhen(words, now, req.Loc)
+		switch {
+		case err != nil:
+			errs[FieldWhen] = dateMessage(w, err)
+		case used != len(words):
+			errs[FieldWhen] = fmt.Sprintf("I read %q as a date but not %q. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", strings.Join(words[:used], " "), strings.Join(words[used:], " "))
+		case t.After(now.Add(maxFuture)):
+			errs[FieldWhen] = "That is in the future. Log contacts that happened; plan the next one with a follow-up."
+		default:
+			when = t
+		}
+	}
+	ref := store.PartnerRef{Text: strings.TrimSpace(in.Partner), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	if len(errs) > 0 {
+		// Check the partner too, so a form shows every mistake at once.
+		if _, err := h.store.ResolvePartner(ctx, req.Team, ref); err != nil {
+			if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+				errs[FieldPartner] = m
+			}
+		}
+		return Reply{}, errs, nil
+	}
+	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
+	ct, p, err := h.store.LogContact(ctx, req.Team, ref, ct, req.User, now)
+	if err != nil {
+		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+			return Reply{}, map[string]string{FieldPartner: m}, nil
+		}
+		return Reply{}, nil, err
+	}
+	arrow := "→"
+	if dir == "in" {
+		arrow = "←"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, esc(p.Name), showTime(ct.When, req.Loc), esc(clip(ct.Summary, 200)))
+	if hl := p.Health(now); hl.OneWay {
+		fmt.Fprintf(&b, "\n:left_right_arrow: That's %d contacts in a row from us with nothing back. Try another way to reach them: a call, a visit, or someone else there.", p.OutSinceIn)
+	}
+	return Reply{
+		Text: b.String(),
+		Feed: fmt.Sprintf("%s logged a %s %s *%s*", mention(req.User), ct.Method, map[string]string{"out": "to", "in": "from"}[dir], esc(p.Name)),
+	}, nil, nil
+}
+
+// partnerFieldErr turns a failed partner lookup into the partner field's
+// message; ok is false for failures that are not the user's (or refusals).
+func (h *Handler) partnerFieldErr(ctx context.Context, req *Request, text string, err error) (string, bool) {
+	if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrNoPartner) {
+		return "", false
+	}
+	var ue *userError
+	if errors.As(h.partnerErr(ctx, req, text, err), &ue) {
+		return ue.msg, true
+	}
+	return "", false
+}
+
+// firstFieldError picks one message in a stable order for text doors.
+func firstFieldError(errs map[string]string) string {
+	for _, f := range []string{FieldPartner, FieldMethod, FieldSummary, FieldWhen} {
+		if m, ok := errs[f]; ok {
+			return m
+		}
+	}
+	return ""
+}
+
+// dateMessage explains a date that could not be read.
+func dateMessage(typed string, err error) string {
+	var de *DateError
+	if errors.As(err, &de) {
+		return fmt.Sprintf("%s: %s", code(typed), de.Message)
+	}
+	return fmt.Sprintf("I can't read %s as a date. Try `today`, `yesterday`, `friday`, `dec 3 14:30` or `2026-12-03`.", code(typed))
+}
+
+// history lists recent contacts: `history <partner> [limit]`.
+func (h *Handler) history(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	c := findCommand("history")
+	a, err := h.splitArgs(c, toks)
+	if err != nil {
+		return Reply{}, err
+	}
+	pos := a.pos
+	limit := 10
+	if n := len(pos); n > 0 && !pos[n-1].Quoted {
+		if v, err := strconv.Atoi(pos[n-1].Text); err == nil {
+			if v < 1 || v > 100 {
+				return Reply{}, userErrorf("Show between 1 and 100 contacts, e.g. `%s history county 20`.", h.cfg.Command)
+			}
+			limit, pos = v, pos[:n-1]
+		}
+	}
+	p, err := h.partner(ctx, req, Unlink(joinText(pos)))
+	if err != nil {
+		return Reply{}, err
+	}
+	cs, err := h.store.History(ctx, req.Team, p.Slug, limit)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(cs) == 0 {
+		return Reply{Text: fmt.Sprintf("No contacts with *%s* yet. Log one with `%s log %s call \"<what happened>\"`.", esc(p.Name), h.cfg.Command, p.Slug)}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*: last %s, newest first\n", esc(p.Name), plural(len(cs), "contact"))
+	for _, ct := range cs {
+		b.WriteString(contactLine(ct, req.Loc))
+		b.WriteByte('\n')
+	}
+	return Reply{Text: b.String()}, nil
+}
+
+// contactLine is one contact in a list.
+func contactLine(c store.Contact, loc *time.Location) string {
+	arrow := "→"
+	if c.Direction == "in" {
+		arrow = "←"
+	}
+	return fmt.Sprintf("• %s · %s %s · %s — %s", showTime(c.When, loc), c.Method, arrow, mention(c.Who), esc(clip(c.Summary, 300)))
+}

@@ -1,0 +1,159 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// command is one entry of the command table. The table drives dispatch,
+// help, usage lines in errors, and did-you-mean.
+type command struct {
+	name string // one or two words: "history", "partner add"
+	args string // argument synopsis
+	// liaisonArgs is the synopsis for liaisons, whose partner is the
+	// channel's; "" means the same as args.
+	liaisonArgs string
+	summary     string
+	examples    []string
+	topic       string
+	who         Role // the least role that may run it
+	run         func(h *Handler, ctx context.Context, req *Request, args []Token) (Reply, error)
+}
+
+func (c *command) allowed(r Role) bool { return r >= c.who }
+
+// usage is the synopsis with the command name, e.g. "/outreach history <partner> [limit]".
+func (c *command) usage(slash string) string {
+	u := slash + " " + c.name
+	if c.args != "" {
+		u += " " + c.args
+	}
+	return u
+}
+
+// table is every command, in the order help lists them.
+var table []*command
+
+func init() {
+	table = []*command{
+		{name: "help", args: "[topic]", summary: "what I can do, with examples", topic: "help", who: RoleLiaison,
+			examples: []string{"help", "help log"}, run: (*Handler).help},
+		{name: "partner add", args: "<name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:30d]", topic: "partners", who: RoleMember,
+			summary:  "register a partner organization",
+			examples: []string{`partner add "County Health Dept" kind:public-health stage:contacted owner:@maria cadence:2w`},
+			run:      (*Handler).partnerAdd},
+		{name: "partner list", args: "[stage:] [owner:@u] [kind:] [overdue] [archived]", topic: "partners", who: RoleMember,
+			summary:  "partners with stage, owner, last contact and health",
+			examples: []string{"partner list", "partner list stage:active", "partner list overdue"},
+			run:      (*Handler).partnerList},
+		{name: "partner show", args: "<partner>", topic: "partners", who: RoleMember,
+			summary:  "one partner: fields, people, recent contacts",
+			examples: []string{"partner show county-health-dept"},
+			run:      (*Handler).partnerShow},
+		{name: "partner set", args: "<partner> field:value…", topic: "partners", who: RoleMember,
+			summary:  "change name, kind, stage, owner, channel, cadence, services, audience, programs, goals",
+			examples: []string{`partner set county stage:active goals:"Flu shots for seniors"`},
+			run:      (*Handler).partnerSet},
+		{name: "partner person", args: "<partner> <name> [role:] [email:] [phone:]", topic: "partners", who: RoleMember,
+			summary:  "add or update a person at the organization",
+			examples: []string{`partner person county "Dana Lee" role:"Health educator" email:dana@county.gov`},
+			run:      (*Handler).partnerPerson},
+		{name: "partner archive", args: "<partner> [undo]", topic: "partners", who: RoleAdmin,
+			summary:  "hide a partner from lists and nudges; its data is kept",
+			examples: []string{"partner archive old-clinic"},
+			run:      (*Handler).partnerArchive},
+		{name: "partner erase", args: "<partner> confirm", topic: "partners", who: RoleAdmin,
+			summary:  "delete a partner and everything about it",
+			examples: []string{"partner erase old-clinic confirm"},
+			run:      (*Handler).partnerErase},
+		{name: "log", args: "<partner> <method> <what happened…> [in] [when:]", liaisonArgs: "<method> <what happened…>", topic: "contacts", who: RoleLiaison,
+			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
+			examples: []string{`log county call "Talked about the flu clinic"`,
+				`log county email in "They asked for 200 flyers" when:yesterday`},
+			run: (*Handler).logCommand},
+		{name: "history", args: "<partner> [limit]", topic: "contacts", who: RoleMember,
+			summary:  "recent contacts, newest first",
+			examples: []string{"history county", "history county 20"},
+			run:      (*Handler).history},
+	}
+}
+
+// lookup finds the command the tokens name, and the remaining arguments.
+func (h *Handler) lookup(toks []Token) (*command, []Token) {
+	if len(toks) == 0 {
+		return findCommand("help"), nil
+	}
+	first := toks[0]
+	if first.Quoted || first.Key != "" {
+		return nil, nil
+	}
+	w1 := strings.ToLower(first.Text)
+	if len(toks) > 1 && !toks[1].Quoted && toks[1].Key == "" {
+		if c := findCommand(w1 + " " + strings.ToLower(toks[1].Text)); c != nil {
+			return c, toks[2:]
+		}
+	}
+	if c := findCommand(w1); c != nil {
+		return c, toks[1:]
+	}
+	return nil, nil
+}
+
+func findCommand(name string) *command {
+	for _, c := range table {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// unknownCommand explains what was not understood and suggests the
+// nearest command the user may run.
+func (h *Handler) unknownCommand(req Request, toks []Token) error {
+	typed := strings.ToLower(toks[0].Text)
+	var names, groups []string
+	for _, c := range table {
+		if c.allowed(req.Role) {
+			names = append(names, c.name)
+			if g, _, ok := strings.Cut(c.name, " "); ok && !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
+	if slices.Contains(groups, typed) {
+		if len(toks) == 1 {
+			return userErrorf("`%s` needs a subcommand: %s. Try `%s %s list`.", typed, h.subcommands(req.Role, typed), h.cfg.Command, typed)
+		}
+		sub := strings.ToLower(toks[1].Text)
+		var subs []string
+		for _, n := range names {
+			if rest, ok := strings.CutPrefix(n, typed+" "); ok {
+				subs = append(subs, rest)
+			}
+		}
+		if s := closest(sub, subs); s != "" {
+			c := findCommand(typed + " " + s)
+			return userErrorf("I don't know `%s %s`. Did you mean `%s`?\nUsage: `%s`", typed, esc(sub), c.name, c.usage(h.cfg.Command))
+		}
+		return userErrorf("I don't know `%s %s`. The %s commands are %s.", typed, esc(sub), typed, h.subcommands(req.Role, typed))
+	}
+	if s := closest(typed, append(names, groups...)); s != "" {
+		if c := findCommand(s); c != nil {
+			return userErrorf("I don't know the command %s. Did you mean `%s`?\nUsage: `%s`", code(toks[0].Text), s, c.usage(h.cfg.Command))
+		}
+		return userErrorf("I don't know the command %s. Did you mean `%s`? Its commands are %s.", code(toks[0].Text), s, h.subcommands(req.Role, s))
+	}
+	return userErrorf("I don't know the command %s. Type `%s help` to see what I can do.", code(toks[0].Text), h.cfg.Command)
+}
+
+func (h *Handler) subcommands(r Role, group string) string {
+	var out []string
+	for _, c := range table {
+		if strings.HasPrefix(c.name, group+" ") && c.allowed(r) {
+			out = append(out, "`"+strings.TrimPrefix(c.name, group+" ")+"`")
+		}
+	}
+	return strings.Join(out, ", ")
+}

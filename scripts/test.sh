@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every check and every test, as CI does. Installs redis-server when
+# it is missing (the tests start their own on free loopback ports).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/ensure-redis.sh
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "not gofmt-ed:"; echo "$unformatted"; exit 1
+fi
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+echo "== import boundaries"
+./scripts/check-imports.sh
+echo "== go test -race"
+go test -race -count=1 ./...

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Methods are the ways a contact can happen (SPEC §2).
+var Methods = []string{"call", "email", "letter", "meeting", "visit", "message", "other"}
+
+// Contact is one logged touchpoint with a partner.
+type Contact struct {
+	ID        int64     `json:"-"`
+	Partner   string    `json:"-"`
+	Method    string    `json:"method"`
+	Direction string    `json:"dir"` // "out" (we reached them) or "in"
+	Who       string    `json:"who"`
+	When      time.Time `json:"when"`
+	Summary   string    `json:"summary"`
+	Outcome   string    `json:"outcome,omitempty"`
+	Created   time.Time `json:"created"`
+}
+
+// LogContact resolves ref and records c with that partner in one round
+// trip. It returns the stored contact (with its id) and the partner as it
+// is after the write. Resolution errors are those of ResolvePartner.
+func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c Contact, actor string, now time.Time) (Contact, Partner, error) {
+	k := keysFor(team)
+	c.Created = now
+	js, err := json.Marshal(c)
+	if err != nil {
+		return Contact{}, Partner{}, fmt.Errorf("log contact: %w", err)
+	}
+	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen)
+	r, err := s.run(ctx, "log contact", scriptLogContact,
+		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Seq("contact"), k.Audit()}, args...)
+	if err != nil {
+		return Contact{}, Partner{}, err
+	}
+	if !r.ok {
+		return Contact{}, Partner{}, resolveErr("log contact", r.code, r.rest)
+	}
+	c.ID, _ = r.rest[0].(int64)
+	slug, _ := r.rest[1].(string)
+	c.Partner = slug
+	return c, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+}
+
+// History returns up to limit contacts with the partner, newest first by
+// when they happened (so backdated contacts fall into place).
+func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Contact, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.ZRevRange(ctx, k.Contacts(slug), 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, s.wrap("history", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, k.ContactLog(slug), ids...).Result()
+	if err != nil {
+		return nil, s.wrap("history", err)
+	}
+	out := make([]Contact, 0, len(ids))
+	for i, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var c Contact
+		if err := json.Unmarshal([]byte(str), &c); err != nil {
+			return nil, fmt.Errorf("history: decode contact %s: %w", ids[i], err)
+		}
+		c.ID, _ = strconv.ParseInt(ids[i], 10, 64)
+		c.Partner = slug
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CountContacts reports how many contacts are logged with the partner.
+func (s *Store) CountContacts(ctx context.Context, team, slug string) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := s.rdb.ZCard(ctx, keysFor(team).Contacts(slug)).Result()
+	return n, s.wrap("count contacts", err)
+}
+
+// FirstDelivery records that the Events API event id has been seen and
+// reports whether this is its first delivery. Slack redelivers events
+// (with retry_attempt) for minutes after a missed acknowledgement; ttl must
+// outlast that.
+func (s *Store) FirstDelivery(ctx context.Context, team, eventID string, ttl time.Duration) (bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ok, err := s.rdb.SetNX(ctx, keysFor(team).SeenEvent(eventID), 1, ttl).Result()
+	if err != nil {
+		return false, s.wrap("first delivery", err)
+	}
+	return ok, nil
+}

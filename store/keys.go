@@ -1,0 +1,30 @@
+package store
+
+// Every Redis key the bot uses is built here. A workspace's keys all carry
+// its team id as a Redis Cluster hash tag, so that one workspace's
+// multi-key scripts stay in one slot.
+
+// keys builds the keys of one workspace.
+type keys struct{ prefix string }
+
+func keysFor(team string) keys { return keys{prefix: "outreach:{" + team + "}:"} }
+
+// Prefix is passed to scripts that build partner keys from a slug they
+// resolved themselves; such keys share the hash tag, so the same slot.
+func (k keys) Prefix() string { return k.prefix }
+
+func (k keys) Partners() string     { return k.prefix + "partners" }        // ZSET slug, score 0 (lexicographic: listing and prefix lookup)
+func (k keys) PartnerNames() string { return k.prefix + "partner-names" }   // HASH lower-cased name → slug
+func (k keys) PartnerLex() string   { return k.prefix + "partner-lex" }     // ZSET '<slugified name or slug>:<slug>', score 0: prefix lookup by name or slug
+func (k keys) ChannelIndex() string { return k.prefix + "channel-partner" } // HASH channel id → slug
+
+func (k keys) Partner(slug string) string  { return k.prefix + "partner:" + slug }               // HASH partner fields
+func (k keys) People(slug string) string   { return k.prefix + "partner:" + slug + ":people" }   // HASH lower-cased name → person JSON
+func (k keys) Contacts(slug string) string { return k.prefix + "partner:" + slug + ":contacts" } // ZSET contact id, score = contact time (unix ms)
+func (k keys) ContactLog(slug string) string {
+	return k.prefix + "partner:" + slug + ":contact-log" // HASH contact id → contact JSON
+}
+
+func (k keys) Seq(kind string) string     { return k.prefix + "seq:" + kind }      // STRING counter for short ids
+func (k keys) Audit() string              { return k.prefix + "audit" }            // STREAM, capped
+func (k keys) SeenEvent(id string) string { return k.prefix + "seen-event:" + id } // STRING with TTL: Events API de-duplication

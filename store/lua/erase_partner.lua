@@ -1,0 +1,22 @@
+-- erase_partner: delete a partner and everything stored about it.
+-- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
+-- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…] the partner's own keys (hash, people,
+-- contacts, contact log, …)
+-- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length
+-- Returns {'ok', number of keys deleted} or {'err', 'not_found'}.
+local pk = KEYS[6]
+if redis.call('EXISTS', pk) == 0 then return {'err', 'not_found'} end
+local nameKey = redis.call('HGET', pk, 'name_key')
+if nameKey then redis.call('HDEL', KEYS[2], nameKey) end
+local channel = redis.call('HGET', pk, 'channel')
+if channel and channel ~= '' and redis.call('HGET', KEYS[3], channel) == ARGV[1] then
+  redis.call('HDEL', KEYS[3], channel)
+end
+redis.call('ZREM', KEYS[1], ARGV[1])
+local lex = redis.call('HGET', pk, 'name_slug')
+redis.call('ZREM', KEYS[5], ARGV[1] .. ':' .. ARGV[1])
+if lex then redis.call('ZREM', KEYS[5], lex .. ':' .. ARGV[1]) end
+local n = 0
+for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end
+audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])
+return {'ok', n}

@@ -1,0 +1,33 @@
+-- log_contact: resolve the partner and record one contact with it, keeping
+-- the partner's last-contact and one-way figures in step. One round trip
+-- for the whole `log` command.
+-- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
+-- KEYS[4] contact counter STRING, KEYS[5] audit STREAM
+-- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
+-- ARGV[5] liaison ('1'/'0'), ARGV[6] contact time (unix ms), ARGV[7]
+-- direction ('in'/'out'), ARGV[8] contact JSON (without its id), ARGV[9] now
+-- (unix ms), ARGV[10] actor, ARGV[11] audit max length
+-- Returns {'ok', id, slug, field, value, …} (the partner hash after the
+-- write) or {'err', code, candidates…}.
+local prefix = ARGV[1]
+local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+if not slug then return fail(code, candidates) end
+local pk = prefix .. 'partner:' .. slug
+local ck = pk .. ':contacts'
+local when = tonumber(ARGV[6])
+local id = redis.call('INCR', KEYS[4])
+redis.call('ZADD', ck, when, id)
+redis.call('HSET', pk .. ':contact-log', id, ARGV[8])
+local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
+if when > last then redis.call('HSET', pk, 'last_contact', when) end
+local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '0')
+if ARGV[7] == 'in' and when > lastIn then
+  lastIn = when
+  redis.call('HSET', pk, 'last_inbound', when)
+end
+-- Every contact after the latest inbound one is outbound.
+redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, '(' .. lastIn, '+inf'), 'updated', ARGV[9])
+audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'contact.log', slug .. '#' .. id)
+local out = {'ok', id, slug}
+for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+return out

@@ -1,0 +1,64 @@
+-- resolve: shared by every script that names a partner; prepended to the
+-- script's body by scripts.go. Partner keys are built from prefix and the
+-- slug found here: they carry the same hash tag as KEYS, so the same slot.
+--
+-- resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
+--   kPartners: the partners ZSET; the lexicographic index is prefix..'partner-lex'
+--   (members '<slugified name or slug>:<slug>', so a prefix of either works).
+--   refSlug/refLower: the reference slugified and lower-cased by Go ('' when
+--   the partner was left out); channel: where the command was typed;
+--   liaison: '1' when the caller may only touch the channel's own partner.
+-- Returns slug, or nil plus an error code ('no_partner', 'not_found',
+-- 'ambiguous' with up to 6 candidate slugs, 'denied').
+local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
+  local linked = false
+  if channel ~= '' then
+    linked = redis.call('HGET', kChannels, channel)
+  end
+  local slug, code, candidates = false, nil, nil
+  if refLower == '' then
+    if linked then slug = linked else code = 'no_partner' end
+  else
+    if refSlug ~= '' and redis.call('ZSCORE', kPartners, refSlug) then
+      slug = refSlug
+    else
+      slug = redis.call('HGET', kNames, refLower)
+    end
+    if not slug and refSlug ~= '' then
+      local m = redis.call('ZRANGEBYLEX', prefix .. 'partner-lex', '[' .. refSlug, '[' .. refSlug .. '\255', 'LIMIT', 0, 12)
+      local seen, found = {}, {}
+      for _, member in ipairs(m) do
+        local s = string.match(member, ':([^:]*)$')
+        if s and not seen[s] then
+          seen[s] = true
+          found[#found + 1] = s
+        end
+      end
+      if #found == 1 then
+        slug = found[1]
+      elseif #found > 1 then
+        code, candidates = 'ambiguous', found
+      end
+    end
+    if not slug and not code then code = 'not_found' end
+  end
+  -- A liaison learns nothing about partners other than the channel's own,
+  -- not even whether they exist.
+  if liaison == '1' and (not linked or slug ~= linked) then
+    return nil, 'denied'
+  end
+  if not slug then return nil, code, candidates end
+  return slug
+end
+
+local function fail(code, candidates)
+  local out = {'err', code}
+  if candidates then
+    for _, c in ipairs(candidates) do out[#out + 1] = c end
+  end
+  return out
+end
+
+local function audit(kAudit, maxlen, now, actor, op, target)
+  redis.call('XADD', kAudit, 'MAXLEN', '~', maxlen, '*', 'at', now, 'who', actor, 'op', op, 'target', target)
+end

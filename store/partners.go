@@ -1,0 +1,371 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Kinds and Stages are the values SPEC §2 allows, in display order.
+var (
+	Kinds  = []string{"clinic", "hospital", "public-health", "nonprofit", "school", "pharmacy", "faith", "other"}
+	Stages = []string{"prospect", "researching", "contacted", "engaged", "active", "paused", "ended"}
+)
+
+// DefaultCadenceDays is the stay-in-touch cadence of a new partner.
+const DefaultCadenceDays = 30
+
+// Partner is an organization the team works with.
+type Partner struct {
+	Slug     string
+	Name     string
+	Kind     string
+	Stage    string
+	Owner    string // Slack user id
+	Channel  string // linked channel id, often a Slack Connect channel
+	Cadence  int    // stay-in-touch cadence in days
+	Services string
+	Audience string
+	Programs string
+	Goals    string
+	Archived bool
+
+	Created     time.Time
+	Updated     time.Time
+	LastContact time.Time // zero when never contacted
+	LastInbound time.Time
+	// OutSinceIn counts outbound contacts after the latest inbound one; three
+	// or more make the partner one-way.
+	OutSinceIn int
+}
+
+// Person is someone at a partner organization.
+type Person struct {
+	Name  string `json:"name"`
+	Role  string `json:"role,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Slugify makes a partner's id from its name: "County Health Dept" →
+// "county-health-dept". Letters of any script are kept, lower-cased.
+func Slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		if r == '\'' || r == '’' {
+			continue // "St. Mary's" → "st-marys"
+		}
+		dash = true
+	}
+	s := b.String()
+	const max = 48
+	if len(s) > max {
+		s = strings.TrimRight(truncateUTF8(s, max), "-")
+	}
+	return s
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8Start(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// NameKey is how names are compared: case-insensitive, spaces collapsed.
+func NameKey(name string) string { return strings.Join(strings.Fields(strings.ToLower(name)), " ") }
+
+// PartnerRef names a partner as a user typed it, where they typed it.
+type PartnerRef struct {
+	Text    string // slug, name or unique prefix; "" for the channel's partner
+	Channel string // channel the command came from
+	Liaison bool   // only the channel's own partner may be touched
+}
+
+func (r PartnerRef) args(k keys) []any {
+	liaison := "0"
+	if r.Liaison {
+		liaison = "1"
+	}
+	return []any{k.Prefix(), Slugify(r.Text), NameKey(r.Text), r.Channel, liaison}
+}
+
+// resolveErr turns a resolver error code into an error for callers.
+func resolveErr(op, code string, rest []any) error {
+	switch code {
+	case "no_partner":
+		return fmt.Errorf("%s: %w", op, ErrNoPartner)
+	case "denied":
+		return fmt.Errorf("%s: %w", op, ErrDenied)
+	case "ambiguous":
+		return fmt.Errorf("%s: %w", op, &PartnerError{Err: ErrNotFound, Candidates: strs(rest)})
+	case "not_found":
+		return fmt.Errorf("%s: %w", op, &PartnerError{Err: ErrNotFound})
+	}
+	return fmt.Errorf("%s: unexpected script error %q", op, code)
+}
+
+// ResolvePartner finds the partner ref names. It returns an error wrapping
+// ErrNotFound (a *PartnerError with candidates when a prefix is
+// ambiguous), ErrNoPartner or ErrDenied.
+func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef) (Partner, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "resolve partner", scriptResolvePartner,
+		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex()}, ref.args(k)...)
+	if err != nil {
+		return Partner{}, err
+	}
+	if !r.ok {
+		return Partner{}, resolveErr("resolve partner", r.code, r.rest)
+	}
+	slug, _ := r.rest[0].(string)
+	return partnerFromHash(slug, hashFromFlat(r.rest[1:])), nil
+}
+
+// AddPartner registers p, whose Slug must be set (see Slugify). It returns
+// a *PartnerError wrapping ErrExists or ErrChannelTaken when the slug, name
+// or channel is already used.
+func (s *Store) AddPartner(ctx context.Context, team string, p Partner, actor string, now time.Time) error {
+	k := keysFor(team)
+	p.Created, p.Updated = now, now
+	args := []any{p.Slug, NameKey(p.Name), p.Channel, ms(now), actor, auditMaxLen, Slugify(p.Name)}
+	args = append(args, partnerFields(p)...)
+	r, err := s.run(ctx, "add partner", scriptAddPartner,
+		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Partner(p.Slug), k.Audit(), k.PartnerLex()}, args...)
+	if err != nil {
+		return err
+	}
+	return conflictErr("add partner", r)
+}
+
+func conflictErr(op string, r reply) error {
+	if r.ok {
+		return nil
+	}
+	holder := ""
+	if len(r.rest) > 0 {
+		holder, _ = r.rest[0].(string)
+	}
+	switch r.code {
+	case "exists":
+		return fmt.Errorf("%s: %w", op, &PartnerError{Err: ErrExists, Slug: holder})
+	case "channel_taken":
+		return fmt.Errorf("%s: %w", op, &PartnerError{Err: ErrChannelTaken, Slug: holder})
+	case "not_found":
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	return fmt.Errorf("%s: unexpected script error %q", op, r.code)
+}
+
+// PartnerChange is a set of field changes to one partner. Nil fields stay.
+type PartnerChange struct {
+	Name, Kind, Stage, Owner, Channel   *string
+	Services, Audience, Programs, Goals *string
+	Cadence                             *int
+	Archived                            *bool
+}
+
+// UpdatePartner applies change to the partner slug. Errors wrap ErrNotFound,
+// or are a *PartnerError wrapping ErrExists / ErrChannelTaken.
+func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change PartnerChange, actor string, now time.Time) error {
+	k := keysFor(team)
+	nameKey, nameSlug, channel := "", "", "-"
+	var fields []any
+	set := func(field string, v *string) {
+		if v != nil {
+			fields = append(fields, field, *v)
+		}
+	}
+	if change.Name != nil {
+		nameKey, nameSlug = NameKey(*change.Name), Slugify(*change.Name)
+		fields = append(fields, "name_key", nameKey, "name_slug", nameSlug)
+	}
+	if change.Channel != nil {
+		channel = *change.Channel
+	}
+	set("name", change.Name)
+	set("kind", change.Kind)
+	set("stage", change.Stage)
+	set("owner", change.Owner)
+	set("channel", change.Channel)
+	set("services", change.Services)
+	set("audience", change.Audience)
+	set("programs", change.Programs)
+	set("goals", change.Goals)
+	if change.Cadence != nil {
+		fields = append(fields, "cadence_days", *change.Cadence)
+	}
+	op := "partner.set"
+	if change.Archived != nil {
+		op = "partner.archive"
+		if !*change.Archived {
+			op = "partner.unarchive"
+		}
+		fields = append(fields, "archived", boolField(*change.Archived))
+	}
+	fields = append(fields, "updated", ms(now))
+	args := append([]any{slug, ms(now), actor, auditMaxLen, op, nameKey, channel, nameSlug}, fields...)
+	r, err := s.run(ctx, "update partner", scriptUpdatePartner,
+		[]string{k.PartnerNames(), k.ChannelIndex(), k.Partner(slug), k.Audit(), k.PartnerLex()}, args...)
+	if err != nil {
+		return err
+	}
+	return conflictErr("update partner", r)
+}
+
+// UpsertPerson adds or replaces (by name, case-insensitively) a person at
+// the partner. It reports whether the person is new.
+func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p Person, actor string, now time.Time) (added bool, err error) {
+	k := keysFor(team)
+	js, err := json.Marshal(p)
+	if err != nil {
+		return false, fmt.Errorf("upsert person: %w", err)
+	}
+	r, err := s.run(ctx, "upsert person", scriptUpsertPerson,
+		[]string{k.Partner(slug), k.People(slug), k.Audit()}, slug, NameKey(p.Name), string(js), ms(now), actor, auditMaxLen)
+	if err != nil {
+		return false, err
+	}
+	if !r.ok {
+		return false, conflictErr("upsert person", r)
+	}
+	n, _ := r.rest[0].(int64)
+	return n == 1, nil
+}
+
+// People lists the people at a partner, by name.
+func (s *Store) People(ctx context.Context, team, slug string) ([]Person, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, err := s.rdb.HGetAll(ctx, keysFor(team).People(slug)).Result()
+	if err != nil {
+		return nil, s.wrap("people", err)
+	}
+	out := make([]Person, 0, len(m))
+	for _, v := range m {
+		var p Person
+		if err := json.Unmarshal([]byte(v), &p); err != nil {
+			return nil, fmt.Errorf("people: decode: %w", err)
+		}
+		out = append(out, p)
+	}
+	sortBy(out, func(p Person) string { return NameKey(p.Name) })
+	return out, nil
+}
+
+// maxPartners bounds a listing; a workspace with more partners than this
+// is far beyond what one outreach team tracks.
+const maxPartners = 5000
+
+// ListPartners returns every partner, archived ones too, ordered by slug.
+// Two round trips: the slugs, then one pipeline of hashes.
+func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	slugs, err := s.rdb.ZRange(ctx, k.Partners(), 0, maxPartners-1).Result()
+	if err != nil {
+		return nil, s.wrap("list partners", err)
+	}
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]interface {
+		Result() (map[string]string, error)
+	}, len(slugs))
+	for i, slug := range slugs {
+		cmds[i] = pipe.HGetAll(ctx, k.Partner(slug))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.wrap("list partners", err)
+	}
+	out := make([]Partner, 0, len(slugs))
+	for i, slug := range slugs {
+		m, err := cmds[i].Result()
+		if err != nil {
+			return nil, s.wrap("list partners", err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		out = append(out, partnerFromHash(slug, m))
+	}
+	return out, nil
+}
+
+// ErasePartner deletes the partner and everything about it. Its short ids
+// are not reused.
+func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error {
+	k := keysFor(team)
+	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
+	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug))
+	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen)
+	if err != nil {
+		return err
+	}
+	return conflictErr("erase partner", r)
+}
+
+func partnerFields(p Partner) []any {
+	cad := p.Cadence
+	if cad <= 0 {
+		cad = DefaultCadenceDays
+	}
+	return []any{
+		"name", p.Name, "name_key", NameKey(p.Name), "name_slug", Slugify(p.Name), "kind", p.Kind, "stage", p.Stage,
+		"owner", p.Owner, "channel", p.Channel, "cadence_days", cad,
+		"services", p.Services, "audience", p.Audience, "programs", p.Programs, "goals", p.Goals,
+		"archived", boolField(p.Archived), "created", ms(p.Created), "updated", ms(p.Updated),
+	}
+}
+
+func partnerFromHash(slug string, m map[string]string) Partner {
+	cad, _ := strconv.Atoi(m["cadence_days"])
+	if cad <= 0 {
+		cad = DefaultCadenceDays
+	}
+	out, _ := strconv.Atoi(m["out_since_in"])
+	return Partner{
+		Slug: slug, Name: m["name"], Kind: m["kind"], Stage: m["stage"], Owner: m["owner"],
+		Channel: m["channel"], Cadence: cad, Services: m["services"], Audience: m["audience"],
+		Programs: m["programs"], Goals: m["goals"], Archived: m["archived"] == "1",
+		Created: fromMS(m["created"]), Updated: fromMS(m["updated"]),
+		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
+	}
+}
+
+func boolField(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// IsConflict reports whether err is a partner conflict, and returns it.
+func IsConflict(err error) (*PartnerError, bool) {
+	var pe *PartnerError
+	if errors.As(err, &pe) {
+		return pe, true
+	}
+	return nil, false
+}

@@ -1,0 +1,151 @@
+// Package store keeps Outreach Bot's state in Redis: partners, the people
+// at them, the contact log, and the bookkeeping around them. It speaks the
+// domain (AddPartner, LogContact, History) and never hands out Redis.
+//
+// Every call is bounded by the store's deadline so that a slow or absent
+// Redis cannot make the bot miss Slack's 3-second acknowledgement; such
+// failures come back as ErrUnavailable. Writes that touch several keys run
+// as one Lua script (see scripts.go), so a failed command stores nothing.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNotFound: the thing named does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrUnavailable: Redis could not be reached in time; nothing was stored.
+	ErrUnavailable = errors.New("storage unavailable")
+	// ErrExists: a partner with that slug or name exists already.
+	ErrExists = errors.New("already exists")
+	// ErrChannelTaken: the channel is linked to another partner.
+	ErrChannelTaken = errors.New("channel linked to another partner")
+	// ErrDenied: the caller may not touch that partner (a liaison naming a
+	// partner other than the channel's own). It says nothing more on purpose.
+	ErrDenied = errors.New("denied")
+	// ErrNoPartner: no partner was named and the channel is not linked to one.
+	ErrNoPartner = errors.New("no partner named")
+)
+
+// PartnerError carries the partner a conflict is about, or the candidates
+// of an ambiguous prefix. It wraps ErrExists, ErrChannelTaken or ErrNotFound.
+type PartnerError struct {
+	Err        error
+	Slug       string   // the partner holding the name or channel
+	Candidates []string // slugs sharing an ambiguous prefix
+}
+
+func (e *PartnerError) Error() string { return fmt.Sprintf("partner %q: %v", e.Slug, e.Err) }
+func (e *PartnerError) Unwrap() error { return e.Err }
+
+// DefaultTimeout bounds each Redis call; with the bot's own work it stays
+// well inside Slack's 3-second acknowledgement.
+const DefaultTimeout = 800 * time.Millisecond
+
+// auditMaxLen caps the audit stream (approximately, as XADD MAXLEN ~ does).
+const auditMaxLen = 100000
+
+// Store is the domain store over one Redis deployment. It is safe for
+// concurrent use. The caller owns the client and closes it after the store
+// is no longer used.
+type Store struct {
+	rdb        redis.UniversalClient
+	timeout    time.Duration
+	roundTrips atomic.Int64
+}
+
+// New returns a store over rdb. timeout bounds every call; 0 means
+// DefaultTimeout.
+func New(rdb redis.UniversalClient, timeout time.Duration) *Store {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	s := &Store{rdb: rdb, timeout: timeout}
+	rdb.AddHook(countHook{&s.roundTrips})
+	return s
+}
+
+// RoundTrips reports how many network round trips to Redis the store has
+// made (a pipeline counts once). Benchmarks divide it by commands served.
+func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
+
+// Ping checks that Redis answers; the readiness probe uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.wrap("ping", s.rdb.Ping(ctx).Err())
+}
+
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// wrap adds context to err and classifies it: redis.Nil becomes
+// ErrNotFound, anything that is not a reply from a healthy Redis becomes
+// ErrUnavailable.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, redis.Nil) {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	if unavailable(err) {
+		return fmt.Errorf("%s: %w: %v", op, ErrUnavailable, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// unavailable reports whether err means Redis could not serve the call
+// (network, timeout, failover) rather than rejecting it.
+func unavailable(err error) bool {
+	var rerr redis.Error
+	if errors.As(err, &rerr) {
+		msg := rerr.Error()
+		for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"} {
+			if strings.HasPrefix(msg, p) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// countHook counts round trips.
+type countHook struct{ n *atomic.Int64 }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(s string) time.Time {
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil || n == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
+}

@@ -1,0 +1,265 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+const team = "T0HOME"
+
+var t0 = time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T) (*store.Store, *storetest.Server) {
+	t.Helper()
+	srv := storetest.New(t)
+	return store.New(srv.Client(), 0), srv
+}
+
+func addPartner(t *testing.T, s *store.Store, name, channel string) store.Partner {
+	t.Helper()
+	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "prospect", Owner: "U1", Channel: channel}
+	if err := s.AddPartner(context.Background(), team, p, "U1", t0); err != nil {
+		t.Fatalf("AddPartner(%q) = %v", name, err)
+	}
+	return p
+}
+
+func TestSlugify(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"County Health Dept", "county-health-dept"},
+		{"  St. Mary's Clinic!! ", "st-marys-clinic"},
+		{"Clínica Ñandú", "clínica-ñandú"},
+		{"<!channel>", "channel"},
+		{"---", ""},
+	} {
+		if got := store.Slugify(tc.in); got != tc.want {
+			t.Errorf("Slugify(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestResolvePartner(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	addPartner(t, s, "Eastside Clinic", "")
+	addPartner(t, s, "Eastside Pharmacy", "")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		ref      store.PartnerRef
+		want     string
+		wantErr  error
+		wantCand []string
+	}{
+		{"slug", store.PartnerRef{Text: "county-health-dept"}, "county-health-dept", nil, nil},
+		{"name any case", store.PartnerRef{Text: "COUNTY health   dept"}, "county-health-dept", nil, nil},
+		{"unique prefix", store.PartnerRef{Text: "county"}, "county-health-dept", nil, nil},
+		{"ambiguous prefix", store.PartnerRef{Text: "eastside"}, "", store.ErrNotFound, []string{"eastside-clinic", "eastside-pharmacy"}},
+		{"unknown", store.PartnerRef{Text: "contyhealth"}, "", store.ErrNotFound, nil},
+		{"channel link", store.PartnerRef{Channel: "C1"}, "county-health-dept", nil, nil},
+		{"no partner, unlinked channel", store.PartnerRef{Channel: "C9"}, "", store.ErrNoPartner, nil},
+		{"liaison, own partner", store.PartnerRef{Text: "county", Channel: "C1", Liaison: true}, "county-health-dept", nil, nil},
+		{"liaison, other partner", store.PartnerRef{Text: "eastside-clinic", Channel: "C1", Liaison: true}, "", store.ErrDenied, nil},
+		{"liaison, unknown partner says nothing", store.PartnerRef{Text: "nope", Channel: "C1", Liaison: true}, "", store.ErrDenied, nil},
+		{"liaison, unlinked channel", store.PartnerRef{Channel: "C9", Liaison: true}, "", store.ErrDenied, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := s.ResolvePartner(ctx, team, tc.ref)
+			if !errors.Is(err, tc.wantErr) || p.Slug != tc.want {
+				t.Fatalf("ResolvePartner(%+v) = %q, %v; want %q, %v", tc.ref, p.Slug, err, tc.want, tc.wantErr)
+			}
+			if pe, ok := store.IsConflict(err); ok || tc.wantCand != nil {
+				var got []string
+				if pe != nil {
+					got = pe.Candidates
+				}
+				if diff := cmp.Diff(tc.wantCand, got); diff != "" {
+					t.Errorf("candidates (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestAddPartnerConflicts(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		p        store.Partner
+		wantErr  error
+		wantSlug string
+	}{
+		{"same slug", store.Partner{Slug: "county-health-dept", Name: "County Health Dept."}, store.ErrExists, "county-health-dept"},
+		{"same channel", store.Partner{Slug: "other", Name: "Other", Channel: "C1"}, store.ErrChannelTaken, "county-health-dept"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.AddPartner(ctx, team, tc.p, "U1", t0)
+			pe, _ := store.IsConflict(err)
+			if !errors.Is(err, tc.wantErr) || pe == nil || pe.Slug != tc.wantSlug {
+				t.Fatalf("AddPartner = %v; want %v held by %q", err, tc.wantErr, tc.wantSlug)
+			}
+		})
+	}
+	ps, err := s.ListPartners(ctx, team)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("ListPartners = %d partners, %v; want 1 (failed adds store nothing)", len(ps), err)
+	}
+}
+
+func TestLogContactHistoryAndHealth(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	ctx := context.Background()
+	ref := store.PartnerRef{Text: "county"}
+	log := func(dir string, when time.Time, summary string) store.Partner {
+		t.Helper()
+		_, p, err := s.LogContact(ctx, team, ref, store.Contact{Method: "call", Direction: dir, Who: "U1", When: when, Summary: summary}, "U1", t0)
+		if err != nil {
+			t.Fatalf("LogContact: %v", err)
+		}
+		return p
+	}
+	log("out", t0.Add(-48*time.Hour), "first")
+	log("out", t0.Add(-24*time.Hour), "second")
+	p := log("out", t0.Add(-72*time.Hour), "backdated")
+	if !p.Health(t0).OneWay {
+		t.Errorf("after 3 outbound contacts: one-way = false; want true")
+	}
+	if !p.LastContact.Equal(t0.Add(-24 * time.Hour)) {
+		t.Errorf("LastContact = %v; want the newest contact time, not the newest logged", p.LastContact)
+	}
+	p = log("in", t0.Add(-96*time.Hour), "old inbound")
+	if !p.Health(t0).OneWay {
+		t.Errorf("an inbound contact older than the outbound ones: one-way = false; want true")
+	}
+	p = log("in", t0, "they called back")
+	if p.Health(t0).OneWay {
+		t.Errorf("after a new inbound contact: one-way = true; want false")
+	}
+	h, err := s.History(ctx, team, "county-health-dept", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range h {
+		got = append(got, c.Summary)
+	}
+	want := []string{"they called back", "second", "first", "backdated", "old inbound"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("History order (-want +got):\n%s", diff)
+	}
+	if h[0].ID != 5 || h[4].ID != 4 {
+		t.Errorf("ids = %d, %d; want 5, 4", h[0].ID, h[4].ID)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	created := t0
+	for _, tc := range []struct {
+		name string
+		last time.Time
+		now  time.Time
+		want string
+	}{
+		{"never contacted, new", time.Time{}, t0.AddDate(0, 0, 1), store.HealthOnTrack},
+		{"contacted 23 days ago", t0, t0.AddDate(0, 0, 23), store.HealthOnTrack},
+		{"contacted 25 days ago", t0, t0.AddDate(0, 0, 25), store.HealthDue},
+		{"contacted 30 days ago", t0, t0.AddDate(0, 0, 30), store.HealthOverdue},
+		{"never contacted, 40 days", time.Time{}, t0.AddDate(0, 0, 40), store.HealthOverdue},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := store.Partner{Created: created, LastContact: tc.last, Cadence: 30}
+			if got := p.Health(tc.now).State; got != tc.want {
+				t.Errorf("Health = %q; want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestUpdateRenameAndChannel(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	addPartner(t, s, "Eastside Clinic", "C2")
+	ctx := context.Background()
+	name, ch := "Metro Public Health", "C3"
+	if err := s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{Name: &name, Channel: &ch}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range map[string]string{"metro public health": "county-health-dept", "metro": "county-health-dept", "county-health-dept": "county-health-dept"} {
+		p, _ := s.ResolvePartner(ctx, team, store.PartnerRef{Text: ref})
+		if p.Slug != want {
+			t.Errorf("after rename, resolve %q = %q; want %q", ref, p.Slug, want)
+		}
+	}
+	if p, _ := s.ResolvePartner(ctx, team, store.PartnerRef{Channel: "C1"}); p.Slug != "" {
+		t.Errorf("old channel still linked to %q", p.Slug)
+	}
+	taken := "C2"
+	err := s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{Channel: &taken}, "U1", t0)
+	if !errors.Is(err, store.ErrChannelTaken) {
+		t.Errorf("linking a taken channel = %v; want ErrChannelTaken", err)
+	}
+	clash := "eastside clinic"
+	err = s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{Name: &clash}, "U1", t0)
+	if !errors.Is(err, store.ErrExists) {
+		t.Errorf("renaming onto another partner's name = %v; want ErrExists", err)
+	}
+}
+
+func TestErasePartner(t *testing.T) {
+	s, srv := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	if _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: "out", When: t0}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertPerson(ctx, team, "county-health-dept", store.Person{Name: "Dana"}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	// Only the counter and the audit trail may remain.
+	keys, err := srv.Client().Keys(ctx, "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"outreach:{T0HOME}:seq:contact": true, "outreach:{T0HOME}:audit": true}
+	for _, k := range keys {
+		if !want[k] {
+			t.Errorf("key %q left after erase", k)
+		}
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	s, srv := newStore(t)
+	srv.Stop()
+	_, err := s.ListPartners(context.Background(), team)
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("with Redis stopped, ListPartners = %v; want ErrUnavailable", err)
+	}
+	srv.Start()
+	if _, err := s.ListPartners(context.Background(), team); err != nil {
+		t.Fatalf("after Redis restarted, ListPartners = %v; want no error", err)
+	}
+}
+
+func TestFirstDelivery(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	for i, want := range []bool{true, false} {
+		got, err := s.FirstDelivery(ctx, team, "Ev123", time.Hour)
+		if err != nil || got != want {
+			t.Errorf("delivery %d: FirstDelivery = %v, %v; want %v", i+1, got, err, want)
+		}
+	}
+}
