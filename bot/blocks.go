@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -41,6 +42,15 @@ func replyBlocks(r commands.Reply) []slack.Block {
 	if len(r.Choices) > 0 {
 		blocks = append(blocks, choiceBlock("choices", r.Choices))
 	}
+	for i, sec := range r.Sections {
+		if len(blocks)+2 > maxBlocks {
+			break
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(sec.Text, maxSectionText)), nil, nil))
+		if len(sec.Choices) > 0 {
+			blocks = append(blocks, choiceBlock(fmt.Sprintf("section-%d", i), sec.Choices))
+		}
+	}
 	return blocks
 }
 
@@ -58,7 +68,13 @@ func choiceBlock(blockID string, choices []commands.Choice) *slack.ActionBlock {
 
 // fallbackText is the message's top-level text, shown in notifications.
 // It carries no link_names, so Slack does not turn @here into a mention.
-func fallbackText(r commands.Reply) string { return clipRunes(r.Text, maxFallback) }
+func fallbackText(r commands.Reply) string {
+	t := r.Text
+	for _, sec := range r.Sections {
+		t += "\n" + sec.Text
+	}
+	return clipRunes(t, maxFallback)
+}
 
 // splitText cuts s into pieces of at most n runes, at line ends where it can.
 func splitText(s string, n int) []string {

@@ -30,7 +30,7 @@ type Commands interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	SubmitLog(ctx context.Context, req commands.Request, in commands.LogInput) (commands.Reply, map[string]string)
 	Home(ctx context.Context, req commands.Request) commands.Reply
-	Denied(req commands.Request) commands.Reply
+	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
 }
 
 // Deduper remembers Events API event ids across replicas.
@@ -69,10 +69,12 @@ type Bot struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	seen      *expirable.LRU[string, struct{}] // event ids seen by this process
-	connected atomic.Bool
-	inflight  sync.WaitGroup
-	base      context.Context // handlers' parent: outlives the stop signal until drained
+	outbox     *Outbox
+	seen       *expirable.LRU[string, struct{}] // event ids seen by this process
+	dmChannels sync.Map                         // user id → DM channel id
+	connected  atomic.Bool
+	inflight   sync.WaitGroup
+	base       context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
 
 // New returns a bot using api (built with the bot token, the app-level
@@ -90,7 +92,7 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	if cfg.Command == "" {
 		cfg.Command = "/outreach"
 	}
-	return &Bot{
+	b := &Bot{
 		cfg:     cfg,
 		api:     api,
 		sm:      socketmode.New(api),
@@ -101,7 +103,10 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		log:     log,
 		metrics: newMetrics(reg),
 		seen:    expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
+		base:    context.Background(),
 	}
+	b.outbox = NewOutbox(api, clock, b.apiError)
+	return b
 }
 
 // Connected reports whether the Socket Mode connection is up (readiness).
@@ -114,7 +119,6 @@ func (b *Bot) Connected() bool { return b.connected.Load() }
 func (b *Bot) Run(ctx context.Context) error {
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
-	b.base = sockCtx
 	errc := make(chan error, 1)
 	go func() { errc <- b.sm.RunContext(sockCtx) }()
 	loopDone := make(chan struct{})
@@ -307,27 +311,29 @@ func (b *Bot) postFeed(r commands.Reply) {
 	b.post(b.cfg.FeedChannel, commands.Reply{Text: r.Feed})
 }
 
-// post sends a message to a channel or user.
+// replyTimeout bounds how long a reply may wait in the outbox (behind
+// rate limits) before it is no longer worth sending.
+const replyTimeout = time.Minute
+
+// post sends a message to a channel or user, through the outbox.
 func (b *Bot) post(channel string, r commands.Reply) {
-	ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
-	_, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
-	if err != nil {
-		b.apiError("chat.postMessage", err)
-	}
+	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: channel, reply: r})
 }
 
-// postEphemeral shows r to user in channel only.
+// postEphemeral shows r to user in channel only, through the outbox.
 func (b *Bot) postEphemeral(channel, user, threadTS string, r commands.Reply) {
-	ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
-	opts := []slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...)}
-	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
-	}
-	if _, err := b.api.PostEphemeralContext(ctx, channel, user, opts...); err != nil {
-		b.apiError("chat.postEphemeral", err)
-	}
+	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindEphemeral, channel: channel, user: user, thread: threadTS, reply: r})
+}
+
+// update replaces a message the bot posted, through the outbox.
+func (b *Bot) update(channel, ts string, r commands.Reply) {
+	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
+	defer cancel()
+	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindUpdate, channel: channel, ts: ts, reply: r})
 }
 
 func (b *Bot) apiError(method string, err error) {

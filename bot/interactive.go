@@ -30,17 +30,38 @@ func (b *Bot) onInteractive(evt socketmode.Event, received time.Time) {
 }
 
 func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
+	channel := cb.Container.ChannelID
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	messageTS := cb.Container.MessageTs
+	if messageTS == "" {
+		messageTS = cb.Message.Timestamp
+	}
 	for _, a := range cb.ActionCallback.BlockActions {
-		switch a.ActionID {
-		case commands.ActionLogContact:
+		if a.ActionID == commands.ActionLogContact {
 			// Who may log for which partner is checked on submission, as if typed.
-			channel := cb.Channel.ID
-			if channel == "" {
-				channel = cb.Container.ChannelID
-			}
 			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel)); err != nil {
 				b.apiError("views.open", err)
 			}
+			continue
+		}
+		role, loc, err := b.role(ctx, cb.User.ID, cb.User.TeamID)
+		if err != nil {
+			b.respond(cb.ResponseURL, cannotIdentify())
+			continue
+		}
+		req := commands.Request{Team: b.cfg.HomeTeam, User: cb.User.ID, Role: role, Channel: channel, Door: commands.DoorForm, Loc: loc}
+		pressed := b.cmds.Press(ctx, req, a.ActionID, a.Value)
+		if pressed.Update != nil {
+			b.metrics.observe(*pressed.Update)
+			if channel != "" && messageTS != "" {
+				b.update(channel, messageTS, *pressed.Update)
+			}
+		}
+		if pressed.Ephemeral != nil {
+			b.metrics.observe(*pressed.Ephemeral)
+			b.respond(cb.ResponseURL, *pressed.Ephemeral)
 		}
 	}
 }

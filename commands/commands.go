@@ -77,6 +77,8 @@ type Reply struct {
 	// replying; FormPartner prefills it.
 	Form        string
 	FormPartner string
+	// Sections follow Text, each with its own buttons.
+	Sections []Section
 	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
 	Feed    string
 	Outcome Outcome
@@ -105,8 +107,12 @@ type Store interface {
 	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
 	People(ctx context.Context, team, slug string) ([]store.Person, error)
 	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
-	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, actor string, now time.Time) (store.Contact, store.Partner, error)
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, next *store.NextStep, actor string, now time.Time) (store.Contact, int64, store.Partner, error)
 	History(ctx context.Context, team, slug string, limit int) ([]store.Contact, error)
+	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f store.FollowUp, actor string, now time.Time) (int64, store.Partner, error)
+	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (store.FollowUp, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
+	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]store.FollowUp, error)
 }
 
 // Config is what the handler needs to know about the deployment.

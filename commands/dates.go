@@ -63,7 +63,8 @@ func dateErrorf(format string, args ...any) error {
 // that time, or tomorrow if that is already past.
 //
 // A date without a time of day means 09:00 that day, except that a date
-// which is today means now, to the minute (truncated, so never in the future).
+// which is today means now, to the minute (truncated, so never in the future),
+// and tomorrow means at most a day from now (said at 07:30, 07:30 tomorrow).
 //
 // Local times that do not exist because of a daylight-saving gap are moved
 // forward by the length of the gap (02:30 on a spring-forward day is 03:30);
@@ -253,7 +254,14 @@ func (p *whenParser) dateOnly(dp datePart) time.Time {
 	if dp.date == p.today {
 		return p.now
 	}
-	return p.at(dp.date, nineAM)
+	t := p.at(dp.date, nineAM)
+	// "tomorrow" said early in the morning: never more than a day away.
+	if dp.date == p.today.addDays(1) {
+		if sameTime := p.now.AddDate(0, 0, 1); sameTime.Before(t) {
+			return sameTime
+		}
+	}
+	return t
 }
 
 // dateAt is the instant of a date given with a time of day.

@@ -9,6 +9,7 @@ import (
 var topicTitles = []struct{ topic, title string }{
 	{"partners", "Partners"},
 	{"contacts", "Contacts"},
+	{"followups", "Follow-ups"},
 	{"help", "Help"},
 }
 
@@ -53,8 +54,8 @@ func (h *Handler) help(_ context.Context, req *Request, args []Token) (Reply, er
 		for _, c := range table {
 			if c.topic == tt.topic && c.allowed(req.Role) && c.name != "help" {
 				args, summary := c.args, c.summary
-				if req.Role == RoleLiaison && c.liaisonArgs != "" {
-					args, summary = c.liaisonArgs, "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`"
+				if req.Role == RoleLiaison && c.liaisonSummary != "" {
+					args, summary = c.liaisonArgs, c.liaisonSummary
 				}
 				lines = append(lines, fmt.Sprintf("• `%s` — %s", strings.TrimSpace(prefix(c.name+" "+args)), summary))
 			}

@@ -25,6 +25,7 @@ type LogInput struct {
 	Direction string // "in" or "out"; "" = out
 	When      string // as typed; "" = now
 	Summary   string
+	Next      string // "<when> <what>": a follow-up for the logger; "" = none
 }
 
 // logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
@@ -37,13 +38,19 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (R
 		}
 		return Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(c.usage(h.cfg.Command), h.cfg.Command+" "), c.examples[0])
 	}
-	a, err := h.splitArgs(c, toks, "when", "dir", "outcome")
+	a, err := h.splitArgs(c, toks, "when", "dir", "next")
 	if err != nil {
 		return Reply{}, err
 	}
 	in := LogInput{Direction: "out"}
 	if v, ok := a.opt("when"); ok {
 		in.When = v
+	}
+	if v, ok := a.opt("next"); ok {
+		if req.Role == RoleLiaison {
+			return Reply{}, errDenied
+		}
+		in.Next = v
 	}
 	if v, ok := a.opt("dir"); ok {
 		if in.Direction, err = oneOf("direction", v, []string{"out", "in"}); err != nil {
@@ -121,6 +128,7 @@ const (
 	FieldMethod  = "method"
 	FieldWhen    = "when"
 	FieldSummary = "summary"
+	FieldNext    = "next"
 )
 
 // LogContact validates and stores one contact. Mistakes come back per
@@ -159,6 +167,25 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Re
 			when = t
 		}
 	}
+	var next *store.NextStep
+	if w := strings.TrimSpace(in.Next); w != "" {
+		words := strings.Fields(w)
+		t, used, err := ParseWhen(words, now, req.Loc)
+		switch {
+		case err != nil && !errors.Is(err, ErrNoDate):
+			errs[FieldNext] = dateMessage(w, err)
+		case err != nil || used == 0:
+			errs[FieldNext] = "`next:` starts with when, then what: `next:\"friday Send the flyer\"`."
+		case used == len(words):
+			errs[FieldNext] = "`next:` needs what to do after the date: `next:\"friday Send the flyer\"`."
+		case !t.After(now):
+			errs[FieldNext] = "The next step's date is in the past; give one still ahead."
+		case len([]rune(strings.Join(words[used:], " "))) > maxFollowUpText:
+			errs[FieldNext] = fmt.Sprintf("The next step is too long; keep it under %d characters.", maxFollowUpText)
+		default:
+			next = &store.NextStep{Due: t, Text: strings.Join(words[used:], " ")}
+		}
+	}
 	ref := store.PartnerRef{Text: strings.TrimSpace(in.Partner), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
 	if len(errs) > 0 {
 		// Check the partner too, so a form shows every mistake at once.
@@ -170,7 +197,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Re
 		return Reply{}, errs, nil
 	}
 	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
-	ct, p, err := h.store.LogContact(ctx, req.Team, ref, ct, req.User, now)
+	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
 			return Reply{}, map[string]string{FieldPartner: m}, nil
@@ -183,6 +210,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Re
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, esc(p.Name), showTime(ct.When, req.Loc), esc(clip(ct.Summary, 200)))
+	if fu > 0 {
+		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, esc(next.Text), showTime(next.Due, req.Loc))
+	}
 	if hl := p.Health(now); hl.OneWay {
 		fmt.Fprintf(&b, "\n:left_right_arrow: That's %d contacts in a row from us with nothing back. Try another way to reach them: a call, a visit, or someone else there.", p.OutSinceIn)
 	}
@@ -207,7 +237,7 @@ func (h *Handler) partnerFieldErr(ctx context.Context, req *Request, text string
 
 // firstFieldError picks one message in a stable order for text doors.
 func firstFieldError(errs map[string]string) string {
-	for _, f := range []string{FieldPartner, FieldMethod, FieldSummary, FieldWhen} {
+	for _, f := range []string{FieldPartner, FieldMethod, FieldSummary, FieldWhen, FieldNext} {
 		if m, ok := errs[f]; ok {
 			return m
 		}

@@ -185,6 +185,10 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	if err != nil {
 		return Reply{}, err
 	}
+	open, err := h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
+	if err != nil {
+		return Reply{}, err
+	}
 	now := h.now()
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* `%s`", esc(p.Name), p.Slug)
@@ -228,6 +232,13 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	for _, ct := range recent {
 		b.WriteString(contactLine(ct, req.Loc))
 		b.WriteByte('\n')
+	}
+	if len(open) > 0 {
+		b.WriteString("\n*Open follow-ups*\n")
+		for _, f := range open {
+			b.WriteString(followUpLine(f, p.Name, now, req.Loc))
+			b.WriteByte('\n')
+		}
 	}
 	return Reply{Text: b.String(), Choices: []Choice{{Label: "Log contact", Action: ActionLogContact, Value: p.Slug, Style: "primary"}}}, nil
 }

@@ -11,14 +11,14 @@ import (
 type command struct {
 	name string // one or two words: "history", "partner add"
 	args string // argument synopsis
-	// liaisonArgs is the synopsis for liaisons, whose partner is the
-	// channel's; "" means the same as args.
-	liaisonArgs string
-	summary     string
-	examples    []string
-	topic       string
-	who         Role // the least role that may run it
-	run         func(h *Handler, ctx context.Context, req *Request, args []Token) (Reply, error)
+	// liaisonArgs and liaisonSummary describe the command to liaisons,
+	// whose partner is the channel's; used when liaisonSummary is set.
+	liaisonArgs, liaisonSummary string
+	summary                     string
+	examples                    []string
+	topic                       string
+	who                         Role // the least role that may run it
+	run                         func(h *Handler, ctx context.Context, req *Request, args []Token) (Reply, error)
 }
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
@@ -67,11 +67,27 @@ func init() {
 			summary:  "delete a partner and everything about it",
 			examples: []string{"partner erase old-clinic confirm"},
 			run:      (*Handler).partnerErase},
-		{name: "log", args: "<partner> <method> <what happened…> [in] [when:]", liaisonArgs: "<method> <what happened…>", topic: "contacts", who: RoleLiaison,
+		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
+			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: "contacts", who: RoleLiaison,
 			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
 			examples: []string{`log county call "Talked about the flu clinic"`,
-				`log county email in "They asked for 200 flyers" when:yesterday`},
+				`log county email in "They asked for 200 flyers" when:yesterday`,
+				`log county meeting "Planned the fair" next:"friday Send the sign-up sheet"`},
 			run: (*Handler).logCommand},
+		{name: "followup", args: "<partner> <when> <what…> [to:@u] [shared]", topic: "followups", who: RoleMember,
+			summary:  "promise a next step; I remind the assignee when it is due",
+			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
+			run:      (*Handler).followupCommand},
+		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", topic: "followups", who: RoleLiaison,
+			summary:  "open follow-ups, soonest first",
+			examples: []string{"followups", "followups overdue", "followups county"},
+			run:      (*Handler).followupsCommand},
+		{name: "done", args: "<F-id>", topic: "followups", who: RoleMember,
+			summary: "close a follow-up", examples: []string{"done F12"}, run: (*Handler).doneCommand},
+		{name: "snooze", args: "<F-id> <when>", topic: "followups", who: RoleMember,
+			summary: "move a follow-up later", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
+		{name: "cancel", args: "<F-id>", topic: "followups", who: RoleMember,
+			summary: "drop a follow-up", examples: []string{"cancel F12"}, run: (*Handler).cancelCommand},
 		{name: "history", args: "<partner> [limit]", topic: "contacts", who: RoleMember,
 			summary:  "recent contacts, newest first",
 			examples: []string{"history county", "history county 20"},

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Methods are the ways a contact can happen (SPEC §2).
@@ -24,29 +26,42 @@ type Contact struct {
 	Created   time.Time `json:"created"`
 }
 
+// NextStep is a follow-up created with a contact (`log … next:`).
+type NextStep struct {
+	Due  time.Time
+	Text string
+}
+
 // LogContact resolves ref and records c with that partner in one round
-// trip. It returns the stored contact (with its id) and the partner as it
-// is after the write. Resolution errors are those of ResolvePartner.
-func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c Contact, actor string, now time.Time) (Contact, Partner, error) {
+// trip, with next (when not nil) as a follow-up for the actor. It returns
+// the stored contact (with its id), the follow-up id (0 for none) and the
+// partner as it is after the write. Resolution errors are those of
+// ResolvePartner.
+func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c Contact, next *NextStep, actor string, now time.Time) (Contact, int64, Partner, error) {
 	k := keysFor(team)
 	c.Created = now
 	js, err := json.Marshal(c)
 	if err != nil {
-		return Contact{}, Partner{}, fmt.Errorf("log contact: %w", err)
+		return Contact{}, 0, Partner{}, fmt.Errorf("log contact: %w", err)
 	}
-	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen)
+	nextDue, nextText := "", ""
+	if next != nil {
+		nextDue, nextText = strconv.FormatInt(ms(next.Due), 10), next.Text
+	}
+	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText)
 	r, err := s.run(ctx, "log contact", scriptLogContact,
 		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Seq("contact"), k.Audit()}, args...)
 	if err != nil {
-		return Contact{}, Partner{}, err
+		return Contact{}, 0, Partner{}, err
 	}
 	if !r.ok {
-		return Contact{}, Partner{}, resolveErr("log contact", r.code, r.rest)
+		return Contact{}, 0, Partner{}, resolveErr("log contact", r.code, r.rest)
 	}
 	c.ID, _ = r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
+	fu, _ := r.rest[2].(int64)
 	c.Partner = slug
-	return c, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+	return c, fu, partnerFromHash(slug, hashFromFlat(r.rest[3:])), nil
 }
 
 // History returns up to limit contacts with the partner, newest first by
@@ -103,4 +118,68 @@ func (s *Store) FirstDelivery(ctx context.Context, team, eventID string, ttl tim
 		return false, s.wrap("first delivery", err)
 	}
 	return ok, nil
+}
+
+// ContactStats counts the contacts that happened in [from, to), across
+// all partners: by method, and inbound/outbound.
+type ContactStats struct {
+	ByMethod map[string]int
+	In, Out  int
+}
+
+// CountContactsBetween sums up contacts with the partners in [from, to).
+// Two round trips: the ids per partner, then the records.
+func (s *Store) CountContactsBetween(ctx context.Context, team string, slugs []string, from, to time.Time) (ContactStats, error) {
+	st := ContactStats{ByMethod: map[string]int{}}
+	if len(slugs) == 0 {
+		return st, nil
+	}
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	idCmds := make([]interface{ Result() ([]string, error) }, len(slugs))
+	for i, slug := range slugs {
+		idCmds[i] = pipe.ZRangeByScore(ctx, k.Contacts(slug), &redis.ZRangeBy{Min: strconv.FormatInt(ms(from), 10), Max: "(" + strconv.FormatInt(ms(to), 10)})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return st, s.wrap("contact stats", err)
+	}
+	pipe = s.rdb.Pipeline()
+	var recCmds []interface{ Result() ([]any, error) }
+	for i, slug := range slugs {
+		ids, err := idCmds[i].Result()
+		if err != nil {
+			return st, s.wrap("contact stats", err)
+		}
+		if len(ids) > 0 {
+			recCmds = append(recCmds, pipe.HMGet(ctx, k.ContactLog(slug), ids...))
+		}
+	}
+	if len(recCmds) == 0 {
+		return st, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return st, s.wrap("contact stats", err)
+	}
+	for _, c := range recCmds {
+		vals, _ := c.Result()
+		for _, v := range vals {
+			str, ok := v.(string)
+			if !ok {
+				continue
+			}
+			var ct Contact
+			if json.Unmarshal([]byte(str), &ct) != nil {
+				continue
+			}
+			st.ByMethod[ct.Method]++
+			if ct.Direction == "in" {
+				st.In++
+			} else {
+				st.Out++
+			}
+		}
+	}
+	return st, nil
 }

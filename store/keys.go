@@ -1,5 +1,7 @@
 package store
 
+import "strconv"
+
 // Every Redis key the bot uses is built here. A workspace's keys all carry
 // its team id as a Redis Cluster hash tag, so that one workspace's
 // multi-key scripts stay in one slot.
@@ -23,6 +25,26 @@ func (k keys) People(slug string) string   { return k.prefix + "partner:" + slug
 func (k keys) Contacts(slug string) string { return k.prefix + "partner:" + slug + ":contacts" } // ZSET contact id, score = contact time (unix ms)
 func (k keys) ContactLog(slug string) string {
 	return k.prefix + "partner:" + slug + ":contact-log" // HASH contact id → contact JSON
+}
+
+func (k keys) PartnerFollowUps(slug string) string {
+	return k.prefix + "partner:" + slug + ":followups" // SET follow-up ids of the partner
+}
+
+func (k keys) FollowUp(id int64) string       { return k.prefix + "followup:" + strconv.FormatInt(id, 10) } // HASH follow-up fields
+func (k keys) FollowUpsOpen() string          { return k.prefix + "followups:open" }                        // ZSET open ids → due (unix ms)
+func (k keys) FollowUpsDone() string          { return k.prefix + "followups:done" }                        // ZSET done ids → done time
+func (k keys) FollowUpsOf(user string) string { return k.prefix + "followups:user:" + user }                // ZSET open ids of an assignee → due
+
+// Due work (see lua/jobs_lib.lua for how the scripts use them).
+func (k keys) Due() string        { return k.prefix + "due" }         // ZSET job id → due (unix ms)
+func (k keys) Leases() string     { return k.prefix + "leases" }      // ZSET job id → lease expiry (unix ms)
+func (k keys) LeaseToken() string { return k.prefix + "lease-token" } // HASH job id → claim token
+func (k keys) JobDue() string     { return k.prefix + "job-due" }     // HASH job id → due as scheduled
+func (k keys) JobTries() string   { return k.prefix + "job-tries" }   // HASH job id → claims so far
+func (k keys) JobsDone() string   { return k.prefix + "jobs-done" }   // ZSET job id → finished at (30 days)
+func (k keys) Schedule(name string) string {
+	return k.prefix + "schedule:" + name // STRING last occurrence of a recurring job (unix ms)
 }
 
 func (k keys) Seq(kind string) string     { return k.prefix + "seq:" + kind }      // STRING counter for short ids

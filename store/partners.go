@@ -42,6 +42,9 @@ type Partner struct {
 	// OutSinceIn counts outbound contacts after the latest inbound one; three
 	// or more make the partner one-way.
 	OutSinceIn int
+	// NudgeQuietUntil: no stay-in-touch nudge about this partner before
+	// then (a nudge's Snooze or Done button).
+	NudgeQuietUntil time.Time
 }
 
 // Person is someone at a partner organization.
@@ -182,6 +185,7 @@ type PartnerChange struct {
 	Services, Audience, Programs, Goals *string
 	Cadence                             *int
 	Archived                            *bool
+	NudgeQuietUntil                     *time.Time
 }
 
 // UpdatePartner applies change to the partner slug. Errors wrap ErrNotFound,
@@ -213,6 +217,9 @@ func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change Par
 	set("goals", change.Goals)
 	if change.Cadence != nil {
 		fields = append(fields, "cadence_days", *change.Cadence)
+	}
+	if change.NudgeQuietUntil != nil {
+		fields = append(fields, "nudge_quiet_until", ms(*change.NudgeQuietUntil))
 	}
 	op := "partner.set"
 	if change.Archived != nil {
@@ -318,8 +325,8 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error
 func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error {
 	k := keysFor(team)
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
-	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug))
-	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen)
+	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug))
+	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix())
 	if err != nil {
 		return err
 	}
@@ -351,6 +358,7 @@ func partnerFromHash(slug string, m map[string]string) Partner {
 		Programs: m["programs"], Goals: m["goals"], Archived: m["archived"] == "1",
 		Created: fromMS(m["created"]), Updated: fromMS(m["updated"]),
 		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
+		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -16,29 +17,37 @@ import (
 //go:embed lua/*.lua
 var luaFiles embed.FS
 
-func load(name string, withResolver bool) *redis.Script {
-	body, err := luaFiles.ReadFile("lua/" + name + ".lua")
-	if err != nil {
-		panic(err) // embedded at build time: cannot happen in a built binary
-	}
-	src := string(body)
-	if withResolver {
-		prelude, err := luaFiles.ReadFile("lua/resolve.lua")
+// load builds a script from lua/<name>.lua, after the shared libraries
+// it uses (lua/<lib>.lua, in order).
+func load(name string, libs ...string) *redis.Script {
+	var src strings.Builder
+	for _, f := range append(libs, name) {
+		body, err := luaFiles.ReadFile("lua/" + f + ".lua")
 		if err != nil {
-			panic(err)
+			panic(err) // embedded at build time: cannot happen in a built binary
 		}
-		src = string(prelude) + "\n" + src
+		src.Write(body)
+		src.WriteByte('\n')
 	}
-	return redis.NewScript(src)
+	return redis.NewScript(src.String())
 }
 
 var (
-	scriptResolvePartner = load("resolve_partner", true)
-	scriptAddPartner     = load("add_partner", true)
-	scriptUpdatePartner  = load("update_partner", true)
-	scriptUpsertPerson   = load("upsert_person", true)
-	scriptErasePartner   = load("erase_partner", true)
-	scriptLogContact     = load("log_contact", true)
+	scriptResolvePartner  = load("resolve_partner", "resolve")
+	scriptAddPartner      = load("add_partner", "resolve")
+	scriptUpdatePartner   = load("update_partner", "resolve")
+	scriptUpsertPerson    = load("upsert_person", "resolve")
+	scriptErasePartner    = load("erase_partner", "resolve", "jobs_lib")
+	scriptLogContact      = load("log_contact", "resolve", "jobs_lib", "followup_lib")
+	scriptAddFollowUp     = load("add_followup", "resolve", "jobs_lib", "followup_lib")
+	scriptChangeFollowUp  = load("change_followup", "resolve", "jobs_lib")
+	scriptReminderSent    = load("reminder_sent", "jobs_lib")
+	scriptClaimDue        = load("claim_due")
+	scriptFinishJob       = load("finish_job", "jobs_lib")
+	scriptReleaseJobs     = load("release_jobs", "jobs_lib")
+	scriptExtendLeases    = load("extend_leases", "jobs_lib")
+	scriptEnqueueJobs     = load("enqueue_jobs", "jobs_lib")
+	scriptAdvanceSchedule = load("advance_schedule", "jobs_lib")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

@@ -149,3 +149,5 @@ func fromMS(s string) time.Time {
 	}
 	return time.UnixMilli(n).UTC()
 }
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

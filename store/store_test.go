@@ -121,7 +121,7 @@ func TestLogContactHistoryAndHealth(t *testing.T) {
 	ref := store.PartnerRef{Text: "county"}
 	log := func(dir string, when time.Time, summary string) store.Partner {
 		t.Helper()
-		_, p, err := s.LogContact(ctx, team, ref, store.Contact{Method: "call", Direction: dir, Who: "U1", When: when, Summary: summary}, "U1", t0)
+		_, _, p, err := s.LogContact(ctx, team, ref, store.Contact{Method: "call", Direction: dir, Who: "U1", When: when, Summary: summary}, nil, "U1", t0)
 		if err != nil {
 			t.Fatalf("LogContact: %v", err)
 		}
@@ -218,7 +218,7 @@ func TestErasePartner(t *testing.T) {
 	s, srv := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
-	if _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: "out", When: t0}, "U1", t0); err != nil {
+	if _, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: "out", When: t0}, &store.NextStep{Due: t0.Add(time.Hour), Text: "call back"}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.UpsertPerson(ctx, team, "county-health-dept", store.Person{Name: "Dana"}, "U1", t0); err != nil {
@@ -227,12 +227,12 @@ func TestErasePartner(t *testing.T) {
 	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {
 		t.Fatal(err)
 	}
-	// Only the counter and the audit trail may remain.
+	// Only the id counters and the audit trail may remain: ids are never reused.
 	keys, err := srv.Client().Keys(ctx, "*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"outreach:{T0HOME}:seq:contact": true, "outreach:{T0HOME}:audit": true}
+	want := map[string]bool{"outreach:{T0HOME}:seq:contact": true, "outreach:{T0HOME}:seq:followup": true, "outreach:{T0HOME}:audit": true}
 	for _, k := range keys {
 		if !want[k] {
 			t.Errorf("key %q left after erase", k)

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/scheduler"
 )
 
 // config is every setting, read once from the environment and checked.
@@ -27,8 +26,8 @@ type config struct {
 	Admins      map[string]bool
 	TeamChannel string
 	FeedChannel string
-	QuietHours  string
-	Schedules   map[string]string // env var → cron spec
+	Quiet       scheduler.QuietHours
+	Schedules   map[string]string // job name → cron spec
 
 	SurveyDelay         time.Duration
 	FollowupSurveyDelay time.Duration
@@ -38,19 +37,9 @@ type config struct {
 	LogLevel slog.Level
 }
 
-// scheduleVars are the scheduler's variables and their defaults (SPEC §5).
-var scheduleVars = []struct{ name, def string }{
-	{"OUTREACH_SCHEDULE_FOLLOWUPS", "@every 1m"},
-	{"OUTREACH_SCHEDULE_NUDGES", "0 9 * * 1-5"},
-	{"OUTREACH_SCHEDULE_DIGEST", "0 9 * * 1"},
-	{"OUTREACH_SCHEDULE_SURVEYS", "*/10 * * * *"},
-	{"OUTREACH_SCHEDULE_CHECKIN", "0 10 1 1,4,7,10 *"},
-}
-
 var (
 	slackUserID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 	slackChannelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
-	quietHours     = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d(,(mon|tue|wed|thu|fri|sat|sun))*$`)
 )
 
 // loadConfig reads the environment. mode is "run" or "console": only run
@@ -136,16 +125,18 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 			bad(v.name, "expects a channel id such as C012AB3CD (not a #name), got %q", *v.dst)
 		}
 	}
-	c.QuietHours = strings.ToLower(get("OUTREACH_QUIET_HOURS", "18:00-08:00,sat,sun"))
-	if c.QuietHours != "off" && !quietHours.MatchString(c.QuietHours) {
-		bad("OUTREACH_QUIET_HOURS", "expects HH:MM-HH:MM with optional days, e.g. 18:00-08:00,sat,sun, or off; got %q", c.QuietHours)
+	qh := get("OUTREACH_QUIET_HOURS", "18:00-08:00,sat,sun")
+	if q, err := scheduler.ParseQuietHours(qh); err != nil {
+		bad("OUTREACH_QUIET_HOURS", "expects HH:MM-HH:MM with optional days, e.g. 18:00-08:00,sat,sun, or off; got %q: %v", qh, err)
+	} else {
+		c.Quiet = q
 	}
-	for _, s := range scheduleVars {
-		spec := get(s.name, s.def)
-		if err := checkSpec(spec); err != nil {
-			bad(s.name, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
+	for _, j := range scheduler.Jobs {
+		spec := get(j.Env, j.Default)
+		if err := scheduler.ParseSchedule(spec); err != nil {
+			bad(j.Env, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
 		}
-		c.Schedules[s.name] = spec
+		c.Schedules[j.Name] = spec
 	}
 	for _, d := range []struct {
 		name, def string
@@ -175,21 +166,6 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		return c, fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	return c, nil
-}
-
-// checkSpec parses a cron spec the way the scheduler will. robfig/cron
-// panics on some malformed specs ("TZ=UTC"), so it runs under recover.
-func checkSpec(spec string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed spec")
-		}
-	}()
-	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
-		return fmt.Errorf("set the zone with OUTREACH_TZ instead of a TZ= prefix")
-	}
-	_, err = cron.ParseStandard(spec)
-	return err
 }
 
 // parseDuration reads 90s, 30m, 2h (Go syntax) or 14d, 2w, 3mo.

@@ -13,9 +13,11 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -36,7 +38,8 @@ var consoleChannels = map[string]string{
 
 const consoleHelp = `Type commands as in Slack, with or without /outreach: help, partner list, log county call "Talked about the flu clinic"…
 Console commands:
-  :advance 3d      move the clock (90m, 2h, 3d, 2w)
+  :advance 3d      move the clock (90m, 2h, 3d, 2w); reminders, nudges and digests print as they fall due
+  :press 1         press a button of the last message that had some
   :now             show the console's clock
   :as maria        act as another person (you, maria, devon, priya); ':as liaison' is a partner's liaison
   :in #county-health-shared   type in a channel (a channel linked to a partner lets you leave the partner out)
@@ -93,6 +96,21 @@ func console(ctx context.Context, args []string, getenv func(string) string, std
 		}
 	}
 	c := &consoleSession{h: h, clock: clock, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
+	// At a terminal you are trying things out, at any hour: quiet hours
+	// apply only when OUTREACH_QUIET_HOURS asks for them.
+	quiet := scheduler.QuietHours{Off: true}
+	if getenv("OUTREACH_QUIET_HOURS") != "" {
+		quiet = cfg.Quiet
+	}
+	sched, err := scheduler.New(scheduler.Config{
+		Team: consoleTeam, Loc: cfg.Loc, Quiet: quiet, Lease: cfg.Lease, TeamChannel: "C0OUTREACH", Schedules: cfg.Schedules,
+	}, st, consolePoster{c}, clock, prometheus.NewRegistry(), log)
+	if err != nil {
+		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
+		return 2
+	}
+	c.sched = sched
+	sched.RunDue(ctx) // starts the schedules at the console's now
 	interactive := isTerminal(stdin)
 	if interactive {
 		fmt.Fprintf(stdout, "Outreach Bot console. Type help for commands, :help for console commands.\n")
@@ -128,6 +146,8 @@ func console(ctx context.Context, args []string, getenv func(string) string, std
 
 type consoleSession struct {
 	h       *commands.Handler
+	sched   *scheduler.Scheduler
+	last    *shown // the last message with buttons, for :press
 	clock   *clockwork.FakeClock
 	out     io.Writer
 	user    string
@@ -160,16 +180,17 @@ func (c *consoleSession) meta(line string) bool {
 	case ":help":
 		fmt.Fprint(c.out, consoleHelp)
 	case ":now":
-		fmt.Fprintf(c.out, "It is %s.\n", c.clock.Now().Format("Mon Jan 2 2006, 15:04 MST"))
+		fmt.Fprintf(c.out, "It is %s.\n", c.clock.Now().In(c.loc).Format("Mon Jan 2 2006, 15:04 MST"))
 	case ":advance":
 		sp, used, err := commands.ParseSpan(f[1:])
 		if err != nil || used == 0 || used != len(f)-1 {
 			fmt.Fprintln(c.out, "Usage: :advance 3d (or 90m, 2h, 2w)")
 			return true
 		}
-		next := sp.AddTo(c.clock.Now())
-		c.clock.Advance(next.Sub(c.clock.Now()))
-		fmt.Fprintf(c.out, "It is now %s.\n", c.clock.Now().Format("Mon Jan 2 2006, 15:04 MST"))
+		c.advance(sp.AddTo(c.clock.Now()))
+		fmt.Fprintf(c.out, "It is now %s.\n", c.clock.Now().In(c.loc).Format("Mon Jan 2 2006, 15:04 MST"))
+	case ":press":
+		c.press(f[1:])
 	case ":as":
 		if len(f) != 2 {
 			fmt.Fprintln(c.out, "Usage: :as maria (you, maria, devon, priya, liaison)")
@@ -223,15 +244,135 @@ var (
 	emoji          = strings.NewReplacer(
 		":white_check_mark:", "✅", ":warning:", "⚠️ ", ":large_green_circle:", "🟢", ":large_yellow_circle:", "🟡",
 		":red_circle:", "🔴", ":white_circle:", "⚪", ":left_right_arrow:", "↔", ":wastebasket:", "🗑", ":wave:", "👋", ":bell:", "🔔",
-		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊",
+		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊", ":pushpin:", "📌", ":zzz:", "💤",
+		":heavy_multiplication_x:", "✖", ":tada:", "🎉",
 	)
 	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
 
+// advance moves the clock to end, stopping at each moment something falls
+// due and running it, so reminders print in order and at their time.
+func (c *consoleSession) advance(end time.Time) {
+	ctx := context.Background()
+	for {
+		next := c.sched.NextEvent(ctx)
+		if next.IsZero() || next.After(end) {
+			break
+		}
+		if next.After(c.clock.Now()) {
+			c.clock.Advance(next.Sub(c.clock.Now()))
+		}
+		c.sched.RunDue(ctx)
+	}
+	if end.After(c.clock.Now()) {
+		c.clock.Advance(end.Sub(c.clock.Now()))
+	}
+	c.sched.RunDue(ctx)
+}
+
+// shown is a printed message whose buttons can be pressed.
+type shown struct {
+	reply   commands.Reply
+	channel string
+}
+
+// press presses a numbered button of the last message that had some.
+func (c *consoleSession) press(args []string) {
+	if c.last == nil {
+		fmt.Fprintln(c.out, "There is no message with buttons to press yet.")
+		return
+	}
+	choices := allChoices(c.last.reply)
+	n := 0
+	if len(args) == 1 {
+		fmt.Sscan(args[0], &n)
+	}
+	if n < 1 || n > len(choices) {
+		fmt.Fprintf(c.out, "Usage: :press 1 to %d\n", len(choices))
+		return
+	}
+	ch := choices[n-1]
+	if ch.Action == commands.ActionLogContact {
+		fmt.Fprintf(c.out, "(In Slack this opens the log form.) Type: log %s <method> <what happened>\n", ch.Value)
+		return
+	}
+	res := c.h.Press(context.Background(), commands.Request{
+		Team: consoleTeam, User: c.user, Role: c.role, Channel: c.last.channel, Door: commands.DoorForm, Loc: c.loc,
+	}, ch.Action, ch.Value)
+	if res.Update != nil {
+		fmt.Fprintln(c.out, "(the message now reads)")
+		c.print(*res.Update)
+	}
+	if res.Ephemeral != nil {
+		c.print(*res.Ephemeral)
+	}
+}
+
+func allChoices(r commands.Reply) []commands.Choice {
+	out := append([]commands.Choice(nil), r.Choices...)
+	for _, s := range r.Sections {
+		out = append(out, s.Choices...)
+	}
+	return out
+}
+
+// consolePoster prints what the scheduler would post.
+type consolePoster struct{ c *consoleSession }
+
+func (p consolePoster) Post(_ context.Context, post scheduler.Post) (scheduler.Posted, error) {
+	to := "#" + consoleChannels[post.To]
+	if n, ok := consoleNames[post.To]; ok {
+		to = "DM to @" + n
+	} else if consoleChannels[post.To] == "" {
+		to = post.To
+	}
+	fmt.Fprintf(p.c.out, "\n── %s · %s ──\n", to, p.c.clock.Now().In(p.c.loc).Format("Mon Jan 2, 15:04"))
+	p.c.print(post.Message)
+	if len(allChoices(post.Message)) > 0 {
+		p.c.last = &shown{reply: post.Message, channel: post.To}
+	}
+	return scheduler.Posted{Channel: post.To, TS: fmt.Sprint(p.c.clock.Now().Unix())}, nil
+}
+
+func (consolePoster) Find(context.Context, string, string, time.Time) (scheduler.Posted, bool, error) {
+	return scheduler.Posted{}, false, nil // one process: nothing is ever taken over
+}
+
+func (p consolePoster) Zone(context.Context, string) (*time.Location, error) { return p.c.loc, nil }
+
 // print renders a reply for a terminal: mentions as @names, entities
-// decoded, buttons as numbered choices.
+// decoded, buttons as numbered choices (for :press).
 func (c *consoleSession) print(r commands.Reply) {
-	text := userMention.ReplaceAllStringFunc(r.Text, func(m string) string {
+	if len(allChoices(r)) > 0 {
+		c.last = &shown{reply: r, channel: c.channel}
+	}
+	fmt.Fprintln(c.out, c.render(r.Text))
+	n := 0
+	buttons := func(cs []commands.Choice) {
+		if len(cs) == 0 {
+			return
+		}
+		var parts []string
+		for _, ch := range cs {
+			n++
+			parts = append(parts, fmt.Sprintf("[%d] %s", n, ch.Label))
+		}
+		fmt.Fprintf(c.out, "   %s\n", strings.Join(parts, "  "))
+	}
+	buttons(r.Choices)
+	for _, s := range r.Sections {
+		fmt.Fprintln(c.out, c.render(s.Text))
+		buttons(s.Choices)
+	}
+	if n > 0 {
+		fmt.Fprintln(c.out, "   (:press <number> presses a button)")
+	}
+}
+
+// render shows mrkdwn as a terminal would: Slack mentions as the
+// console's people and channels, emoji, entities decoded.
+func (c *consoleSession) render(text string) string {
+	text = userMention.ReplaceAllStringFunc(text, func(m string) string {
 		id := userMention.FindStringSubmatch(m)[1]
 		if n, ok := consoleNames[id]; ok {
 			return "@" + n
@@ -245,15 +386,7 @@ func (c *consoleSession) print(r commands.Reply) {
 		}
 		return "#" + id
 	})
-	text = entities.Replace(emoji.Replace(text))
-	fmt.Fprintln(c.out, strings.TrimRight(text, "\n"))
-	if len(r.Choices) > 0 {
-		var parts []string
-		for i, ch := range r.Choices {
-			parts = append(parts, fmt.Sprintf("[%d] %s", i+1, ch.Label))
-		}
-		fmt.Fprintf(c.out, "   %s\n", strings.Join(parts, "  "))
-	}
+	return strings.TrimRight(entities.Replace(emoji.Replace(text)), "\n")
 }
 
 func isTerminal(r io.Reader) bool {

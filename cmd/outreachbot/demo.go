@@ -12,7 +12,7 @@ import (
 type demoStore interface {
 	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
 	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
-	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, actor string, now time.Time) (store.Contact, store.Partner, error)
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, next *store.NextStep, actor string, now time.Time) (store.Contact, int64, store.Partner, error)
 }
 
 type demoContact struct {
@@ -93,7 +93,7 @@ func loadDemo(ctx context.Context, st demoStore, team string, now time.Time) err
 	}
 	for _, c := range contacts {
 		ct := store.Contact{Method: c.method, Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.summary}
-		if _, _, err := st.LogContact(ctx, team, store.PartnerRef{Text: c.partner}, ct, c.who, day(c.daysAgo)); err != nil {
+		if _, _, _, err := st.LogContact(ctx, team, store.PartnerRef{Text: c.partner}, ct, nil, c.who, day(c.daysAgo)); err != nil {
 			return fmt.Errorf("contact with %s: %w", c.partner, err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/bot"
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -76,6 +77,8 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 
 // serve runs the Slack bot until ctx is cancelled.
 func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	cfg, err := loadConfig(getenv, "run")
 	if err != nil {
 		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
@@ -111,6 +114,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
 	}, api, h, st, clock, reg, log)
 
+	sched, err := scheduler.New(scheduler.Config{
+		Team: auth.TeamID, Loc: cfg.Loc, Quiet: cfg.Quiet, Lease: cfg.Lease, TeamChannel: cfg.TeamChannel, Schedules: cfg.Schedules,
+	}, st, slackPoster{b}, clock, reg, log)
+	if err != nil {
+		log.Error("scheduler", "err", err)
+		return 2
+	}
+
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		log.Error("HTTP_ADDR: cannot listen", "addr", cfg.HTTPAddr, "err", err)
@@ -124,13 +135,27 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 	}()
 	log.Info("serving", "http", ln.Addr().String())
 
+	// On a stop the scheduler finishes its posts and hands back the rest,
+	// the bot lets in-flight commands acknowledge, then queued messages go.
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		if err := sched.Run(ctx); err != nil {
+			log.Error("scheduler stopped", "err", err)
+		}
+	}()
 	code := 0
 	if err := b.Run(ctx); err != nil {
 		log.Error("socket mode stopped", "err", err)
 		code = 1
+		stop()
 	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	<-schedDone
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := b.WaitOutbox(shutCtx); err != nil {
+		log.Warn("stop: messages still queued", "err", err)
+	}
 	_ = srv.Shutdown(shutCtx)
 	log.Info("stopped")
 	return code

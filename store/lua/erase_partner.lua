@@ -2,7 +2,8 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
 -- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…] the partner's own keys (hash, people,
 -- contacts, contact log, …)
--- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length
+-- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length,
+-- ARGV[5] key prefix
 -- Returns {'ok', number of keys deleted} or {'err', 'not_found'}.
 local pk = KEYS[6]
 if redis.call('EXISTS', pk) == 0 then return {'err', 'not_found'} end
@@ -16,6 +17,17 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 local lex = redis.call('HGET', pk, 'name_slug')
 redis.call('ZREM', KEYS[5], ARGV[1] .. ':' .. ARGV[1])
 if lex then redis.call('ZREM', KEYS[5], lex .. ':' .. ARGV[1]) end
+-- Follow-ups of the partner, with their queued reminders.
+for _, id in ipairs(redis.call('SMEMBERS', pk .. ':followups')) do
+  local fk = ARGV[5] .. 'followup:' .. id
+  local assignee = redis.call('HGET', fk, 'assignee')
+  if assignee then redis.call('ZREM', ARGV[5] .. 'followups:user:' .. assignee, id) end
+  local job = redis.call('HGET', fk, 'job')
+  if job then unqueue(ARGV[5], job) end
+  redis.call('ZREM', ARGV[5] .. 'followups:open', id)
+  redis.call('ZREM', ARGV[5] .. 'followups:done', id)
+  redis.call('DEL', fk)
+end
 local n = 0
 for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end
 audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])

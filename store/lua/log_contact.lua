@@ -6,9 +6,10 @@
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
 -- ARGV[5] liaison ('1'/'0'), ARGV[6] contact time (unix ms), ARGV[7]
 -- direction ('in'/'out'), ARGV[8] contact JSON (without its id), ARGV[9] now
--- (unix ms), ARGV[10] actor, ARGV[11] audit max length
--- Returns {'ok', id, slug, field, value, …} (the partner hash after the
--- write) or {'err', code, candidates…}.
+-- (unix ms), ARGV[10] actor, ARGV[11] audit max length, ARGV[12] next
+-- step's due (unix ms, '' for none), ARGV[13] next step's text
+-- Returns {'ok', id, slug, follow-up id (0 for none), field, value, …}
+-- (the partner hash after the write) or {'err', code, candidates…}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
@@ -28,6 +29,11 @@ end
 -- Every contact after the latest inbound one is outbound.
 redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, '(' .. lastIn, '+inf'), 'updated', ARGV[9])
 audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'contact.log', slug .. '#' .. id)
-local out = {'ok', id, slug}
+local fu = 0
+if ARGV[12] ~= '' then
+  fu = create_followup(prefix, slug, ARGV[10], ARGV[12], ARGV[13], ARGV[10], ARGV[9], '0')
+  audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'followup.add', 'F' .. fu)
+end
+local out = {'ok', id, slug, fu}
 for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
 return out

@@ -20,6 +20,18 @@ type Server struct {
 	addr string
 	dir  string
 	cmd  *exec.Cmd
+	opts Options
+}
+
+// Options configures a server started by NewWith. The zero value is what
+// New starts: no persistence at all.
+type Options struct {
+	// AppendOnly turns the append-only file on (appendonly yes), as the
+	// README asks of production.
+	AppendOnly bool
+	// AppendFsync is the appendfsync policy when AppendOnly is set:
+	// "always", "everysec" or "no". Empty means "everysec", Redis's default.
+	AppendFsync string
 }
 
 // New starts redis-server on a free loopback port and stops it when the
@@ -27,11 +39,18 @@ type Server struct {
 // project's test script installs it (see the README).
 func New(t testing.TB) *Server {
 	t.Helper()
+	return NewWith(t, Options{})
+}
+
+// NewWith is New with options, for example a server that persists with
+// an append-only file as production does (benchmarks use it).
+func NewWith(t testing.TB, opts Options) *Server {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatal("redis-server not found on PATH; run the README's test command (scripts/test.sh), which installs it")
 	}
 	redis.SetLogger(silent{}) // a stopped server is part of some tests; go-redis would log each failed dial
-	s := &Server{t: t, dir: t.TempDir()}
+	s := &Server{t: t, dir: t.TempDir(), opts: opts}
 	s.addr = freeAddr(t)
 	s.Start()
 	t.Cleanup(s.Stop)
@@ -59,9 +78,17 @@ func (s *Server) Start() {
 		return
 	}
 	host, port, _ := net.SplitHostPort(s.addr)
-	cmd := exec.Command("redis-server",
-		"--bind", host, "--port", port, "--save", "", "--appendonly", "no",
-		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"), "--daemonize", "no")
+	persistence := []string{"--appendonly", "no"}
+	if s.opts.AppendOnly {
+		fsync := s.opts.AppendFsync
+		if fsync == "" {
+			fsync = "everysec"
+		}
+		persistence = []string{"--appendonly", "yes", "--appendfsync", fsync}
+	}
+	args := append([]string{"--bind", host, "--port", port, "--save", ""}, persistence...)
+	args = append(args, "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"), "--daemonize", "no")
+	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}

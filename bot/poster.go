@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/commands"
+)
+
+// PostScheduled posts a scheduled message (a reminder, a nudge, a digest)
+// to a user's DM or a channel through the outbox, carrying key as message
+// metadata. It returns where it landed once Slack accepted it.
+func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg commands.Reply, order time.Time) (channel, ts string, err error) {
+	return b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order})
+}
+
+// FindPost looks in a DM (to is a user id) or a channel for the bot's
+// own post carrying key, sent since since. It is how a replica that took
+// over a job learns that the job's post went out before its holder died.
+func (b *Bot) FindPost(ctx context.Context, to, key string, since time.Time) (channel, ts string, found bool, err error) {
+	channel = to
+	if strings.HasPrefix(to, "U") || strings.HasPrefix(to, "W") {
+		if channel, err = b.dmChannel(ctx, to); err != nil {
+			return "", "", false, err
+		}
+	}
+	params := &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Oldest: fmt.Sprintf("%d.000000", since.Unix()), Limit: 200, IncludeAllMetadata: true,
+	}
+	for range 5 { // at most 1,000 messages back
+		h, err := b.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			b.apiError("conversations.history", err)
+			return "", "", false, err
+		}
+		for _, m := range h.Messages {
+			if m.Metadata.EventType == metadataEvent && m.Metadata.EventPayload["job"] == key {
+				return channel, m.Timestamp, true, nil
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		params.Cursor = h.ResponseMetaData.NextCursor
+	}
+	return channel, "", false, nil
+}
+
+func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
+	if ch, ok := b.dmChannels.Load(user); ok {
+		return ch.(string), nil
+	}
+	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		b.apiError("conversations.open", err)
+		return "", err
+	}
+	b.dmChannels.Store(user, ch.ID)
+	return ch.ID, nil
+}
+
+// UserZone is a user's time zone from users.info (cached), or the team's.
+func (b *Bot) UserZone(ctx context.Context, user string) (*time.Location, error) {
+	who, err := b.users.get(ctx, user)
+	if err != nil {
+		return b.cfg.Loc, err
+	}
+	return who.Loc, nil
+}
+
+// WaitOutbox waits until every queued message is sent (a stop), or ctx
+// ends.
+func (b *Bot) WaitOutbox(ctx context.Context) error { return b.outbox.Wait(ctx) }

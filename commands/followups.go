@@ -1,0 +1,298 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+const maxFollowUpText = 500
+
+// followupCommand creates a follow-up: `followup <partner> <when> <text…> [to:@u] [shared]`.
+func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	c := findCommand("followup")
+	a, err := h.splitArgs(c, toks, "to")
+	if err != nil {
+		return Reply{}, err
+	}
+	pos := a.pos
+	shared := false
+	if n := len(pos); n > 0 && !pos[n-1].Quoted && strings.EqualFold(pos[n-1].Text, "shared") {
+		shared, pos = true, pos[:n-1]
+	}
+	now := h.now()
+	// The date is the first run of words that reads as one; the partner is
+	// what comes before it (nothing in a linked channel), the text after.
+	at, used := -1, 0
+	var due time.Time
+	var dateErr error
+	for i := 0; i < len(pos) && at < 0; i++ {
+		words := unquotedWords(pos[i:])
+		if len(words) == 0 {
+			continue
+		}
+		t, n, err := ParseWhen(words, now, req.Loc)
+		switch {
+		case err == nil && n > 0:
+			at, used, due = i, n, t
+		case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+			dateErr = err
+		}
+	}
+	if at < 0 {
+		if dateErr != nil {
+			return Reply{}, userErrorf("%s", dateMessage(joinText(pos), dateErr))
+		}
+		return Reply{}, userErrorf("When is it due? Put a date after the partner: `%s followup county friday \"Send the flyer\"` (or `tomorrow`, `next tuesday 10am`, `in 3 days`, `dec 3`).", h.cfg.Command)
+	}
+	text := strings.TrimSpace(Unlink(joinText(pos[at+used:])))
+	switch n := len([]rune(text)); {
+	case n == 0:
+		return Reply{}, userErrorf("What is the follow-up? Add it after the date: `%s followup county friday \"Send the flyer\"`.", h.cfg.Command)
+	case n > maxFollowUpText:
+		return Reply{}, userErrorf("That follow-up is %d characters long; keep it under %d.", n, maxFollowUpText)
+	}
+	if !due.After(now) {
+		return Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", code(showTime(due, req.Loc)))
+	}
+	assignee := req.User
+	if t, ok := a.opts["to"]; ok {
+		if assignee, err = userArg("to", t.Text); err != nil {
+			return Reply{}, err
+		}
+	}
+	ref := store.PartnerRef{Text: Unlink(joinText(pos[:at])), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, store.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
+	if err != nil {
+		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+			return Reply{}, &userError{msg: m}
+		}
+		return Reply{}, err
+	}
+	who := "you"
+	if assignee != req.User {
+		who = mention(assignee)
+	}
+	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, esc(p.Name), esc(text), showTime(due, req.Loc), who)
+	if shared {
+		msg += " Shared with the partner's channel."
+	}
+	return Reply{Text: msg, Feed: fmt.Sprintf("%s added a follow-up for *%s*", mention(req.User), esc(p.Name))}, nil
+}
+
+// unquotedWords returns the words of the leading unquoted tokens.
+func unquotedWords(toks []Token) []string {
+	var out []string
+	for _, t := range toks {
+		if t.Quoted || t.Key != "" {
+			break
+		}
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+// followupsCommand lists open follow-ups: `followups [mine|all|overdue|@u|<partner>]`.
+func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	c := findCommand("followups")
+	a, err := h.splitArgs(c, toks)
+	if err != nil {
+		return Reply{}, err
+	}
+	now := h.now()
+	if req.Role == RoleLiaison {
+		// Only the channel's partner, only what was shared with it.
+		p, err := h.partner(ctx, req, "")
+		if err != nil {
+			return Reply{}, err
+		}
+		fs, err := h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
+		if err != nil {
+			return Reply{}, err
+		}
+		var shared []store.FollowUp
+		for _, f := range fs {
+			if f.Shared {
+				shared = append(shared, f)
+			}
+		}
+		return Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with *%s*", esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
+	}
+	scope := strings.ToLower(joinText(a.pos))
+	var fs []store.FollowUp
+	title := "Your open follow-ups"
+	switch {
+	case scope == "" || scope == "mine":
+		fs, err = h.store.OpenFollowUps(ctx, req.Team, req.User)
+	case scope == "all":
+		title = "All open follow-ups"
+		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
+	case scope == "overdue":
+		title = "Overdue follow-ups"
+		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
+		fs = filterFollowUps(fs, func(f store.FollowUp) bool { return f.Due.Before(now) })
+	default:
+		if len(a.pos) == 1 {
+			if id, ok := UserRef(a.pos[0].Text); ok {
+				title = "Open follow-ups of " + mention(id)
+				fs, err = h.store.OpenFollowUps(ctx, req.Team, id)
+				break
+			}
+		}
+		p, perr := h.partner(ctx, req, Unlink(joinText(a.pos)))
+		if perr != nil {
+			return Reply{}, perr
+		}
+		title = fmt.Sprintf("Open follow-ups with *%s*", esc(p.Name))
+		fs, err = h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	names, err := h.partnerNames(ctx, req.Team)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: h.followUpList(title, fs, names, now, req.Loc)}, nil
+}
+
+func filterFollowUps(fs []store.FollowUp, keep func(store.FollowUp) bool) []store.FollowUp {
+	var out []store.FollowUp
+	for _, f := range fs {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (h *Handler) partnerNames(ctx context.Context, team string) (map[string]string, error) {
+	ps, err := h.store.ListPartners(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(ps))
+	for _, p := range ps {
+		names[p.Slug] = p.Name
+	}
+	return names, nil
+}
+
+func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[string]string, now time.Time, loc *time.Location) string {
+	if len(fs) == 0 {
+		return title + ": none. Add one with `" + h.cfg.Command + " followup <partner> <when> <what>`."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* (%d), soonest first\n", title, len(fs))
+	for i, f := range fs {
+		if i == 40 {
+			fmt.Fprintf(&b, "…and %d more.\n", len(fs)-40)
+			break
+		}
+		b.WriteString(followUpLine(f, names[f.Partner], now, loc))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// followUpLine is one follow-up in a list.
+func followUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time.Location) string {
+	late := ""
+	if f.Status == store.StatusOpen && f.Due.Before(now) {
+		late = " · :red_circle: overdue"
+	}
+	if partnerName == "" {
+		partnerName = f.Partner
+	}
+	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, esc(partnerName), esc(clip(f.Text, 200)), showTime(f.Due, loc), mention(f.Assignee), late)
+}
+
+// followUpID reads the F-id argument of done, snooze and cancel.
+func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) {
+	if len(toks) == 0 {
+		return 0, nil, userErrorf("Which follow-up? Give its id: `%s %s F12`. `%s followups` lists yours.", h.cfg.Command, name, h.cfg.Command)
+	}
+	id, ok := store.ParseFollowUpID(toks[0].Text)
+	if !ok {
+		return 0, nil, userErrorf("%s isn't a follow-up id; they look like `F12`. `%s followups` lists yours.", code(toks[0].Text), h.cfg.Command)
+	}
+	return id, toks[1:], nil
+}
+
+func (h *Handler) doneCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	return h.closeFollowUp(ctx, req, toks, "done", store.ChangeDone)
+}
+
+func (h *Handler) cancelCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	return h.closeFollowUp(ctx, req, toks, "cancel", store.ChangeCancel)
+}
+
+func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token, name, change string) (Reply, error) {
+	id, rest, err := h.followUpID(name, toks)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rest) > 0 {
+		return Reply{}, userErrorf("`%s` takes only the follow-up id: `%s %s F%d`.", name, h.cfg.Command, name, id)
+	}
+	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, time.Time{}, req.User, h.now())
+	if err != nil {
+		return Reply{}, h.followUpErr(id, err, req.Loc)
+	}
+	verb := map[string]string{store.ChangeDone: ":white_check_mark: Done", store.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
+	return Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, esc(clip(f.Text, 200)))}, nil
+}
+
+func (h *Handler) snoozeCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+	id, rest, err := h.followUpID("snooze", toks)
+	if err != nil {
+		return Reply{}, err
+	}
+	now := h.now()
+	until, err := h.snoozeUntil(rest, now, req.Loc)
+	if err != nil {
+		return Reply{}, err
+	}
+	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeSnooze, until, req.User, now)
+	if err != nil {
+		return Reply{}, h.followUpErr(id, err, req.Loc)
+	}
+	return Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, showTime(f.Due, req.Loc), esc(clip(f.Text, 200)))}, nil
+}
+
+// snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d".
+func (h *Handler) snoozeUntil(toks []Token, now time.Time, loc *time.Location) (time.Time, error) {
+	words := strings.Fields(Unlink(joinText(toks)))
+	bad := userErrorf("Until when? `%s snooze F12 tomorrow`, `… friday 10am` or `… 3d`.", h.cfg.Command)
+	if len(words) == 0 {
+		return time.Time{}, bad
+	}
+	if t, n, err := ParseWhen(words, now, loc); err == nil && n == len(words) {
+		if !t.After(now) {
+			return time.Time{}, userErrorf("%s is in the past; snooze to a time ahead.", code(showTime(t, loc)))
+		}
+		return t, nil
+	} else if err != nil && !errors.Is(err, ErrNoDate) {
+		return time.Time{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
+	}
+	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+		return sp.AddTo(now.In(loc)), nil
+	}
+	return time.Time{}, bad
+}
+
+// followUpErr explains a failed change to a follow-up.
+func (h *Handler) followUpErr(id int64, err error, loc *time.Location) error {
+	var fe *store.FollowUpError
+	switch {
+	case errors.As(err, &fe):
+		return userErrorf("`F%d` is already %s (by %s, %s).", id, fe.FollowUp.Status, mention(fe.FollowUp.DoneBy), showTime(fe.FollowUp.DoneAt, loc))
+	case errors.Is(err, store.ErrNotFound):
+		return userErrorf("I can't find `F%d`. `%s followups` lists the open ones.", id, h.cfg.Command)
+	}
+	return err
+}

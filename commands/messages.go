@@ -1,0 +1,160 @@
+package commands
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Messages the scheduler posts. They are built here, beside the replies,
+// so that everything users read is written (and golden-tested) in one
+// place, and the console prints exactly what Slack shows.
+
+// Buttons on reminders and nudges. A button's value names the follow-up or
+// partner; it is checked again against the store when pressed.
+const (
+	ActionDone          = "fu_done"
+	ActionSnoozeDay     = "fu_snooze_1d"
+	ActionSnoozeWeek    = "fu_snooze_1w"
+	ActionNudgeDone     = "nudge_done"
+	ActionNudgeSnoozeD  = "nudge_snooze_1d"
+	ActionNudgeSnoozeWk = "nudge_snooze_1w"
+)
+
+// Section is a part of a message with its own buttons (one per partner in
+// a nudge).
+type Section struct {
+	Text    string
+	Choices []Choice
+}
+
+// MaxReminders is how many times a follow-up is reminded (at its due
+// time, then daily) before it is left to the team digest.
+const MaxReminders = 3
+
+// ReminderMessage is the DM reminding the assignee of a follow-up.
+// status, when not "", says what happened to it (after a button press)
+// and replaces the buttons.
+func ReminderMessage(f store.FollowUp, partnerName string, loc *time.Location, status string) Reply {
+	var b strings.Builder
+	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, esc(partnerName), esc(clip(f.Text, 500)), showTime(f.Due, loc))
+	if f.Reminders > 0 && status == "" {
+		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, MaxReminders)
+	}
+	if status != "" {
+		b.WriteString("\n" + status)
+		return Reply{Text: b.String()}
+	}
+	v := fmt.Sprintf("F%d", f.ID)
+	return Reply{Text: b.String(), Choices: []Choice{
+		{Label: "Done", Action: ActionDone, Value: v, Style: "primary"},
+		{Label: "Snooze 1 day", Action: ActionSnoozeDay, Value: v},
+		{Label: "Snooze 1 week", Action: ActionSnoozeWeek, Value: v},
+		{Label: "Log contact", Action: ActionLogContact, Value: f.Partner},
+	}}
+}
+
+// NudgeMessage is the DM to a partner's owner listing their partners past
+// their stay-in-touch cadence. Partners whose nudges are snoozed are shown
+// as such, without buttons.
+func NudgeMessage(partners []store.Partner, now time.Time, loc *time.Location) Reply {
+	r := Reply{Text: fmt.Sprintf(":wave: *Time to get in touch.* %s past %s stay-in-touch cadence:",
+		plural(len(partners), "partner is"), map[bool]string{true: "its", false: "their"}[len(partners) == 1])}
+	if len(partners) != 1 {
+		r.Text = fmt.Sprintf(":wave: *Time to get in touch.* %d of your partners are past their stay-in-touch cadence:", len(partners))
+	}
+	const maxShown = 20 // two blocks each, within Slack's 50 per message
+	for i, p := range partners {
+		if i == maxShown {
+			r.Sections = append(r.Sections, Section{Text: fmt.Sprintf("…and %d more: `partner list overdue owner:@you`", len(partners)-maxShown)})
+			break
+		}
+		hl := p.Health(now)
+		line := fmt.Sprintf("*%s* `%s` · last contact %s · every %s", esc(p.Name), p.Slug, ago(now, p.LastContact, loc), plural(p.Cadence, "day"))
+		if hl.OneWay {
+			line += "\n:left_right_arrow: one-way: we reached out three times or more with nothing back; try a call, a visit or someone else there"
+		}
+		if p.NudgeQuietUntil.After(now) {
+			r.Sections = append(r.Sections, Section{Text: line + fmt.Sprintf("\n:zzz: no nudge until %s", showDate(p.NudgeQuietUntil, loc))})
+			continue
+		}
+		r.Sections = append(r.Sections, Section{Text: line, Choices: []Choice{
+			{Label: "Log contact", Action: ActionLogContact, Value: p.Slug, Style: "primary"},
+			{Label: "Snooze 1 day", Action: ActionNudgeSnoozeD, Value: p.Slug},
+			{Label: "Snooze 1 week", Action: ActionNudgeSnoozeWk, Value: p.Slug},
+			{Label: "Done", Action: ActionNudgeDone, Value: p.Slug},
+		}})
+	}
+	return r
+}
+
+// Digest is what the weekly team digest reports.
+type Digest struct {
+	Now              time.Time
+	OverdueFollowUps []store.FollowUp
+	QuietPartners    []store.Partner
+	PartnerNames     map[string]string
+	// Last week's numbers.
+	ContactsByMethod map[string]int
+	ContactsIn       int
+	ContactsOut      int
+	FollowUpsDone    int64
+	PartnersAdded    int
+}
+
+// DigestMessage is the weekly post to the team channel.
+func DigestMessage(d Digest, loc *time.Location) Reply {
+	var b strings.Builder
+	weekStart := d.Now.In(loc).AddDate(0, 0, -7)
+	fmt.Fprintf(&b, ":bar_chart: *Outreach digest* — %s\n", d.Now.In(loc).Format("Monday, January 2"))
+	fmt.Fprintf(&b, "\n*Overdue follow-ups* (%d)\n", len(d.OverdueFollowUps))
+	if len(d.OverdueFollowUps) == 0 {
+		b.WriteString("None. :tada:\n")
+	}
+	for i, f := range d.OverdueFollowUps {
+		if i == 15 {
+			fmt.Fprintf(&b, "…and %d more: `followups overdue`\n", len(d.OverdueFollowUps)-15)
+			break
+		}
+		line := followUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
+		if f.Reminders >= MaxReminders {
+			line += fmt.Sprintf(" · reminded %d times", f.Reminders)
+		}
+		b.WriteString(line + "\n")
+	}
+	fmt.Fprintf(&b, "\n*Quiet partners* (%d), past their stay-in-touch cadence\n", len(d.QuietPartners))
+	if len(d.QuietPartners) == 0 {
+		b.WriteString("None: every partner heard from us in time.\n")
+	}
+	for i, p := range d.QuietPartners {
+		if i == 15 {
+			fmt.Fprintf(&b, "…and %d more: `partner list overdue`\n", len(d.QuietPartners)-15)
+			break
+		}
+		fmt.Fprintf(&b, "• *%s* · %s · last contact %s\n", esc(p.Name), mention(p.Owner), ago(d.Now, p.LastContact, loc))
+	}
+	total := d.ContactsIn + d.ContactsOut
+	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), plural(total, "contact"), d.ContactsOut, d.ContactsIn)
+	if total > 0 {
+		var parts []string
+		methods := make([]string, 0, len(d.ContactsByMethod))
+		for m := range d.ContactsByMethod {
+			methods = append(methods, m)
+		}
+		sort.Slice(methods, func(i, j int) bool {
+			if d.ContactsByMethod[methods[i]] != d.ContactsByMethod[methods[j]] {
+				return d.ContactsByMethod[methods[i]] > d.ContactsByMethod[methods[j]]
+			}
+			return methods[i] < methods[j]
+		})
+		for _, m := range methods {
+			parts = append(parts, fmt.Sprintf("%d %s", d.ContactsByMethod[m], m))
+		}
+		b.WriteString(": " + strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&b, " · %s done · %s added", plural(int(d.FollowUpsDone), "follow-up"), plural(d.PartnersAdded, "partner"))
+	return Reply{Text: b.String()}
+}

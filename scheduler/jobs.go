@@ -1,0 +1,186 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// reminder posts a follow-up's reminder ("fu:<id>:<seq>") to its
+// assignee, and queues the next one a day later while reminders remain.
+func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest string) error {
+	idText, _, _ := strings.Cut(rest, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return s.finish(ctx, j, token)
+	}
+	f, err := s.store.FollowUp(ctx, s.cfg.Team, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.finish(ctx, j, token) // erased with its partner
+	}
+	if err != nil {
+		return err
+	}
+	if f.Status != store.StatusOpen || f.Job != j.ID {
+		return s.finish(ctx, j, token) // closed or snoozed since it was queued
+	}
+	loc := s.zone(ctx, f.Assignee)
+	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
+		return err
+	}
+	msg := commands.ReminderMessage(f, s.partnerName(ctx, f.Partner), loc, "")
+	posted, err := s.deliver(ctx, "followup", j, Post{To: f.Assignee, Key: j.ID, Message: msg})
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	var next time.Time
+	if f.Reminders+1 < commands.MaxReminders {
+		next = now.In(loc).AddDate(0, 0, 1)
+	}
+	ok, err := s.store.ReminderSent(ctx, s.cfg.Team, f.ID, j, token, now, next, posted.Channel, posted.TS)
+	if err != nil {
+		return fmt.Errorf("record reminder %s: %w", j.ID, err)
+	}
+	if !ok {
+		s.log.Warn("lease lost before recording a reminder", "job", j.ID)
+	}
+	return nil
+}
+
+func (s *Scheduler) partnerName(ctx context.Context, slug string) string {
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return slug
+	}
+	for _, p := range ps {
+		if p.Slug == slug {
+			return p.Name
+		}
+	}
+	return slug
+}
+
+// nudges fans a nudge occurrence ("nudges:<occurrence>") out into one job
+// per owner with partners past their cadence; each is posted (and can be
+// retried) on its own.
+func (s *Scheduler) nudges(ctx context.Context, j store.Job, token, occ string) error {
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	jobs := map[string]time.Time{}
+	for _, p := range commands.Overdue(ps, now, false) {
+		if p.Owner != "" {
+			jobs["nudge:"+occ+":"+p.Owner] = now
+		}
+	}
+	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// nudge posts one owner's nudge ("nudge:<occurrence>:<owner>"), built
+// from the store as it is at posting time.
+func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) error {
+	i := strings.LastIndex(rest, ":")
+	if i < 0 {
+		return s.finish(ctx, j, token)
+	}
+	owner := rest[i+1:]
+	loc := s.zone(ctx, owner)
+	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
+		return err
+	}
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	msg := commands.NudgeForOwner(ps, owner, now, loc, false)
+	if len(msg.Sections) == 0 {
+		return s.finish(ctx, j, token) // contacted in the meantime
+	}
+	if _, err := s.deliver(ctx, "nudge", j, Post{To: owner, Key: j.ID, Message: msg}); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// digest posts the weekly team digest to OUTREACH_TEAM_CHANNEL.
+func (s *Scheduler) digest(ctx context.Context, j store.Job, token string) error {
+	if s.cfg.TeamChannel == "" {
+		s.log.Warn("digest skipped: OUTREACH_TEAM_CHANNEL is not set")
+		return s.finish(ctx, j, token)
+	}
+	now := s.clock.Now()
+	weekAgo := now.AddDate(0, 0, -7)
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	open, err := s.store.OpenFollowUps(ctx, s.cfg.Team, "")
+	if err != nil {
+		return err
+	}
+	done, err := s.store.FollowUpsDoneSince(ctx, s.cfg.Team, weekAgo)
+	if err != nil {
+		return err
+	}
+	d := commands.Digest{Now: now, PartnerNames: map[string]string{}, FollowUpsDone: done}
+	var slugs []string
+	for _, p := range ps {
+		d.PartnerNames[p.Slug] = p.Name
+		slugs = append(slugs, p.Slug)
+		if !p.Created.Before(weekAgo) {
+			d.PartnersAdded++
+		}
+	}
+	for _, f := range open {
+		if f.Due.Before(now) {
+			d.OverdueFollowUps = append(d.OverdueFollowUps, f)
+		}
+	}
+	d.QuietPartners = commands.Overdue(ps, now, true)
+	stats, err := s.store.CountContactsBetween(ctx, s.cfg.Team, slugs, weekAgo, now)
+	if err != nil {
+		return err
+	}
+	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = stats.ByMethod, stats.In, stats.Out
+	if _, err := s.deliver(ctx, "digest", j, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: commands.DigestMessage(d, s.cfg.Loc)}); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// sweep makes sure every open follow-up with reminders left has its
+// reminder queued: a repair for reminders lost with Redis data (a
+// failover that dropped the last writes, a restored backup).
+func (s *Scheduler) sweep(ctx context.Context, j store.Job, token string) error {
+	open, err := s.store.OpenFollowUps(ctx, s.cfg.Team, "")
+	if err != nil {
+		return err
+	}
+	jobs := map[string]time.Time{}
+	for _, f := range open {
+		if f.Job != "" && f.Reminders < commands.MaxReminders {
+			jobs[f.Job] = f.Due
+		}
+	}
+	n, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.log.Warn("requeued reminders that were missing", "count", n)
+	}
+	return s.finish(ctx, j, token)
+}

@@ -1,0 +1,487 @@
+// Package scheduler posts what falls due — follow-up reminders,
+// stay-in-touch nudges, the team digest — each exactly once, with any
+// number of replicas. Cron says when; Redis holds what is due and who has
+// claimed it: due work sits in a sorted set, is claimed under a lease by
+// one script, and is marked done only after Slack accepted the post.
+// Expired leases are taken back by any replica, and reclaimed work first
+// looks for its own earlier post so a crash right after posting does not
+// double it. One injected clock drives everything.
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Store is what the scheduler needs from storage.
+type Store interface {
+	ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (store.Claim, error)
+	FinishJob(ctx context.Context, team string, job store.Job, token string, now time.Time, next string, nextDue time.Time) (bool, error)
+	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
+	ReleaseJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
+	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error)
+	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
+	ScheduleLast(ctx context.Context, team, name string) (time.Time, error)
+	AdvanceSchedule(ctx context.Context, team, name string, last, occ time.Time, job string) (bool, error)
+	NextDue(ctx context.Context, team string) (time.Time, error)
+
+	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
+	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
+	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
+	CountContactsBetween(ctx context.Context, team string, slugs []string, from, to time.Time) (store.ContactStats, error)
+}
+
+// Post is one message to send: to a user (a DM) or a channel.
+type Post struct {
+	To      string // user id for a DM, or channel id
+	Key     string // the job id, carried as message metadata
+	Message commands.Reply
+	// Order is the job's due time: posts to one channel go out in this
+	// order.
+	Order time.Time
+}
+
+// Posted says where a post landed.
+type Posted struct{ Channel, TS string }
+
+// Poster delivers posts. Post returns once Slack accepted the message,
+// retrying rate limits and transient errors itself; an error means it
+// cannot be delivered (or ctx ended).
+type Poster interface {
+	Post(ctx context.Context, p Post) (Posted, error)
+	// Find looks for an earlier post carrying key, sent to `to` since t.
+	Find(ctx context.Context, to, key string, since time.Time) (Posted, bool, error)
+	// Zone is a user's time zone.
+	Zone(ctx context.Context, user string) (*time.Location, error)
+}
+
+// Config is the scheduler's part of the configuration.
+type Config struct {
+	Team        string
+	Loc         *time.Location // OUTREACH_TZ: schedules are read on its wall clock
+	Quiet       QuietHours
+	Lease       time.Duration
+	TeamChannel string
+	Schedules   map[string]string // job name → spec; defaults from Jobs
+	// Poll bounds how long a replica sleeps before looking at the queue
+	// again, for work another replica queued. Default 500 ms.
+	Poll time.Duration
+	// Workers bounds concurrent posts. Default 256.
+	Workers int
+	// DrainTimeout bounds how long a stop waits for posts under way.
+	DrainTimeout time.Duration
+}
+
+// Recurring is a job run on a cron schedule.
+type Recurring struct {
+	Name, Env, Default string
+	// Background jobs run when due but do not wake NextEvent: the sweep
+	// repairs, it posts nothing, and waking the console every minute of
+	// an :advance would only slow it down.
+	Background bool
+}
+
+// Jobs is the table of recurring jobs, with their environment variables
+// and default schedules (SPEC §5).
+var Jobs = []Recurring{
+	{Name: "followups", Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
+	{Name: "nudges", Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
+	{Name: "digest", Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
+}
+
+// claimLimit bounds one claim; a full batch claims again at once.
+const claimLimit = 100
+
+// Scheduler runs due work. Run it once, or drive it step by step with
+// RunDue (the console).
+type Scheduler struct {
+	cfg     Config
+	store   Store
+	post    Poster
+	clock   clockwork.Clock
+	log     *slog.Logger
+	metrics *metrics
+
+	schedules map[string]schedule
+	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
+
+	mu       sync.Mutex
+	inflight map[string]string // job id → claim token
+	wg       sync.WaitGroup
+	sem      chan struct{}
+}
+
+// New checks the schedules and returns a scheduler.
+func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheus.Registerer, log *slog.Logger) (*Scheduler, error) {
+	if cfg.Loc == nil {
+		cfg.Loc = time.UTC
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 500 * time.Millisecond
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 256
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 10 * time.Second
+	}
+	s := &Scheduler{
+		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
+		schedules: map[string]schedule{}, nextOcc: map[string]time.Time{},
+		inflight: map[string]string{}, sem: make(chan struct{}, cfg.Workers),
+	}
+	for _, j := range Jobs {
+		spec := j.Default
+		if v, ok := cfg.Schedules[j.Name]; ok && v != "" {
+			spec = v
+		}
+		sch, err := parseSchedule(spec, cfg.Loc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", j.Env, err)
+		}
+		s.schedules[j.Name] = sch
+	}
+	return s, nil
+}
+
+func newToken() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Run claims and posts due work until ctx ends, then stops claiming,
+// lets posts under way finish (up to DrainTimeout) and hands back every
+// lease it still holds, so another replica takes that work at once.
+func (s *Scheduler) Run(ctx context.Context) error {
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	renew := s.clock.NewTicker(s.cfg.Lease / 3)
+	defer renew.Stop()
+	for {
+		wake := s.step(ctx, work, false)
+		wait := wake.Sub(s.clock.Now())
+		if wait > s.cfg.Poll {
+			wait = s.cfg.Poll
+		}
+		if wait < 0 {
+			wait = 0
+		}
+		timer := s.clock.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			s.stop(cancelWork)
+			return nil
+		case <-renew.Chan():
+			timer.Stop()
+			s.renewLeases(work)
+		case <-timer.Chan():
+		}
+	}
+}
+
+// RunDue does everything due now and waits for it: the console's
+// :advance steps time and calls it at each due moment. It returns how
+// many jobs ran.
+func (s *Scheduler) RunDue(ctx context.Context) int {
+	n := 0
+	for {
+		before := s.metrics.jobsRun()
+		s.step(ctx, ctx, true)
+		s.wg.Wait()
+		ran := s.metrics.jobsRun() - before
+		if ran == 0 {
+			return n
+		}
+		n += ran
+	}
+}
+
+// NextEvent is the earliest moment something will fall due: a queued job
+// or a recurring occurrence. Zero when nothing is scheduled.
+func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
+	next, err := s.store.NextDue(ctx, s.cfg.Team)
+	if err != nil {
+		s.log.Warn("next due", "err", err)
+	}
+	now := s.clock.Now()
+	for _, j := range Jobs {
+		if j.Background {
+			continue
+		}
+		name, sch := j.Name, s.schedules[j.Name]
+		occ := s.nextOcc[name]
+		if occ.IsZero() {
+			last, err := s.store.ScheduleLast(ctx, s.cfg.Team, name)
+			if err != nil || last.IsZero() {
+				last = now
+			}
+			occ, _ = sch.next(last)
+		}
+		if next.IsZero() || occ.Before(next) {
+			next = occ
+		}
+	}
+	return next
+}
+
+// step queues recurring occurrences that came due, claims due jobs and
+// starts them. It returns when to look again.
+func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
+	now := s.clock.Now()
+	wake := now.Add(s.cfg.Poll)
+	for name := range s.schedules {
+		occ := s.advance(ctx, name, now)
+		if !occ.IsZero() && occ.Before(wake) {
+			wake = occ
+		}
+	}
+	for ctx.Err() == nil {
+		token := newToken()
+		claim, err := s.store.ClaimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), claimLimit, token)
+		if err != nil {
+			s.log.Warn("claim due work", "err", err)
+			return now.Add(s.cfg.Poll)
+		}
+		s.metrics.claims.Add(float64(len(claim.Jobs)))
+		s.metrics.reclaims.Add(float64(claim.Reclaimed))
+		if claim.Reclaimed > 0 {
+			s.log.Info("took back work whose lease expired", "jobs", claim.Reclaimed)
+		}
+		for _, j := range claim.Jobs {
+			s.start(work, j, token, wait)
+		}
+		if !claim.NextDue.IsZero() && claim.NextDue.Before(wake) {
+			wake = claim.NextDue
+		}
+		if len(claim.Jobs) < claimLimit {
+			break
+		}
+	}
+	return wake
+}
+
+// advance queues the latest occurrence of a recurring job that came due
+// since its last one (missed runs are caught up once), and returns the
+// next occurrence.
+func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) time.Time {
+	if next := s.nextOcc[name]; !next.IsZero() && now.Before(next) {
+		return next
+	}
+	sch := s.schedules[name]
+	last, err := s.store.ScheduleLast(ctx, s.cfg.Team, name)
+	if err != nil {
+		s.log.Warn("read schedule", "job", name, "err", err)
+		return time.Time{}
+	}
+	if last.IsZero() {
+		// First start ever: begin from now, with no history to catch up.
+		if _, err := s.store.AdvanceSchedule(ctx, s.cfg.Team, name, last, now, ""); err != nil {
+			s.log.Warn("start schedule", "job", name, "err", err)
+			return time.Time{}
+		}
+		next, _ := sch.next(now)
+		s.nextOcc[name] = next
+		return next
+	}
+	occ, key, n := sch.latest(last, now)
+	if n == 0 {
+		next, _ := sch.next(last)
+		s.nextOcc[name] = next
+		return next
+	}
+	if n > 1 {
+		s.metrics.missed.WithLabelValues(name).Add(float64(n - 1))
+		s.log.Info("catching up a recurring job missed while no replica ran", "job", name, "missed", n-1, "running", key)
+	}
+	if _, err := s.store.AdvanceSchedule(ctx, s.cfg.Team, name, last, occ, name+":"+key); err != nil {
+		s.log.Warn("advance schedule", "job", name, "err", err)
+		return time.Time{}
+	}
+	next, _ := sch.next(occ)
+	s.nextOcc[name] = next
+	return next
+}
+
+// start runs one claimed job in the worker pool. A job cut short by a
+// stop stays in inflight, for stop to hand back.
+func (s *Scheduler) start(ctx context.Context, j store.Job, token string, wait bool) {
+	s.mu.Lock()
+	s.inflight[j.ID] = token
+	s.mu.Unlock()
+	s.wg.Add(1)
+	run := func() {
+		defer s.wg.Done()
+		select {
+		case s.sem <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-s.sem }()
+		if ctx.Err() != nil {
+			return
+		}
+		s.runJob(ctx, j, token)
+		if ctx.Err() == nil {
+			s.mu.Lock()
+			delete(s.inflight, j.ID)
+			s.mu.Unlock()
+		}
+	}
+	if wait {
+		run()
+		return
+	}
+	go run()
+}
+
+// stop hands back work not started, waits for posts under way, then
+// cancels them and hands back what is left.
+func (s *Scheduler) stop(cancelWork context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-s.clock.After(s.cfg.DrainTimeout):
+		s.log.Warn("stop: posts still under way; handing them back")
+		cancelWork()
+		<-done
+	}
+	s.releaseAll(context.Background())
+}
+
+func (s *Scheduler) releaseAll(ctx context.Context) {
+	s.mu.Lock()
+	byToken := map[string][]string{}
+	for job, tok := range s.inflight {
+		byToken[tok] = append(byToken[tok], job)
+	}
+	s.mu.Unlock()
+	for tok, jobs := range byToken {
+		if n, err := s.store.ReleaseJobs(ctx, s.cfg.Team, tok, time.Time{}, jobs...); err != nil {
+			s.log.Warn("hand back work", "err", err)
+		} else if n > 0 {
+			s.log.Info("handed back work for another replica", "jobs", n)
+		}
+	}
+}
+
+func (s *Scheduler) renewLeases(ctx context.Context) {
+	s.mu.Lock()
+	byToken := map[string][]string{}
+	for job, tok := range s.inflight {
+		byToken[tok] = append(byToken[tok], job)
+	}
+	s.mu.Unlock()
+	until := s.clock.Now().Add(s.cfg.Lease)
+	for tok, jobs := range byToken {
+		if _, err := s.store.ExtendLeases(ctx, s.cfg.Team, tok, until, jobs...); err != nil {
+			s.log.Warn("extend leases", "err", err)
+		}
+	}
+}
+
+// runJob dispatches a job by the kind its id starts with.
+func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
+	kind, rest, _ := strings.Cut(j.ID, ":")
+	s.metrics.ran.Add(1)
+	var err error
+	switch kind {
+	case "fu":
+		err = s.reminder(ctx, j, token, rest)
+	case "nudges":
+		err = s.nudges(ctx, j, token, rest)
+	case "nudge":
+		err = s.nudge(ctx, j, token, rest)
+	case "digest":
+		err = s.digest(ctx, j, token)
+	case "followups":
+		err = s.sweep(ctx, j, token)
+	default:
+		s.log.Warn("unknown job; dropping it", "job", j.ID)
+		_, err = s.store.FinishJob(ctx, s.cfg.Team, j, token, s.clock.Now(), "", time.Time{})
+	}
+	if err != nil {
+		s.metrics.failures.WithLabelValues(kind).Inc()
+		if errors.Is(err, context.Canceled) {
+			return // stop hands it back
+		}
+		s.log.Error("job failed", "job", j.ID, "err", err)
+	}
+}
+
+// finish marks a job done after its post (or when there was nothing to
+// post).
+func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error {
+	ok, err := s.store.FinishJob(ctx, s.cfg.Team, j, token, s.clock.Now(), "", time.Time{})
+	if err != nil {
+		return fmt.Errorf("finish %s: %w", j.ID, err)
+	}
+	if !ok {
+		s.log.Warn("lease lost before finishing; another replica has the job", "job", j.ID)
+	}
+	return nil
+}
+
+// deliver posts p for job j: reclaimed work (tries > 1) first looks for
+// its own earlier post, so a crash right after posting does not double it.
+func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, p Post) (Posted, error) {
+	if j.Tries > 1 {
+		found, ok, err := s.post.Find(ctx, p.To, p.Key, j.Due.Add(-time.Minute))
+		if err != nil {
+			s.log.Warn("looking for an earlier post failed; posting", "job", j.ID, "err", err)
+		} else if ok {
+			s.log.Info("reclaimed work was already posted", "job", j.ID)
+			return found, nil
+		}
+	}
+	p.Order = j.Due
+	posted, err := s.post.Post(ctx, p)
+	if err != nil {
+		return Posted{}, fmt.Errorf("post %s: %w", j.ID, err)
+	}
+	s.metrics.posts.WithLabelValues(kind).Inc()
+	s.metrics.lag.WithLabelValues(kind).Observe(s.clock.Since(j.Due).Seconds())
+	return posted, nil
+}
+
+// quiet puts a DM job off to the recipient's next working hour; it
+// reports whether it did.
+func (s *Scheduler) quiet(ctx context.Context, j store.Job, token string, loc *time.Location) (bool, error) {
+	now := s.clock.Now()
+	at := s.cfg.Quiet.NextWorking(now, loc)
+	if !at.After(now) {
+		return false, nil
+	}
+	if _, err := s.store.ReleaseJobs(ctx, s.cfg.Team, token, at, j.ID); err != nil {
+		return true, fmt.Errorf("defer %s: %w", j.ID, err)
+	}
+	s.metrics.deferred.Inc()
+	return true, nil
+}
+
+func (s *Scheduler) zone(ctx context.Context, user string) *time.Location {
+	loc, err := s.post.Zone(ctx, user)
+	if err != nil || loc == nil {
+		return s.cfg.Loc
+	}
+	return loc
+}

@@ -1,0 +1,452 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+const team = "T0HOME"
+
+var ny, _ = time.LoadLocation("America/New_York")
+
+// Wednesday 2026-11-25 10:00 in New York: working hours.
+var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, ny)
+
+// fakePoster records posts. Slack is out of the picture here: the bot's
+// outbox is tested against the fake Slack.
+type fakePoster struct {
+	mu    sync.Mutex
+	posts []scheduler.Post
+	zones map[string]*time.Location
+	fail  error
+}
+
+func (p *fakePoster) Post(_ context.Context, post scheduler.Post) (scheduler.Posted, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return scheduler.Posted{}, p.fail
+	}
+	p.posts = append(p.posts, post)
+	return scheduler.Posted{Channel: "D" + post.To, TS: fmt.Sprintf("%d.000000", len(p.posts))}, nil
+}
+
+func (p *fakePoster) Find(_ context.Context, to, key string, _ time.Time) (scheduler.Posted, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, post := range p.posts {
+		if post.To == to && post.Key == key {
+			return scheduler.Posted{Channel: "D" + to, TS: fmt.Sprintf("%d.000000", i+1)}, true, nil
+		}
+	}
+	return scheduler.Posted{}, false, nil
+}
+
+func (p *fakePoster) Zone(_ context.Context, user string) (*time.Location, error) {
+	if loc, ok := p.zones[user]; ok {
+		return loc, nil
+	}
+	return ny, nil
+}
+
+func (p *fakePoster) byKey() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := map[string]int{}
+	for _, post := range p.posts {
+		n[post.Key]++
+	}
+	return n
+}
+
+func (p *fakePoster) all() []scheduler.Post {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]scheduler.Post(nil), p.posts...)
+}
+
+type env struct {
+	t      *testing.T
+	srv    *storetest.Server
+	st     *store.Store
+	clock  *clockwork.FakeClock
+	poster *fakePoster
+}
+
+func newEnv(t *testing.T) *env {
+	srv := storetest.New(t)
+	return &env{t: t, srv: srv, st: store.New(srv.Client(), 0), clock: clockwork.NewFakeClockAt(t0), poster: &fakePoster{zones: map[string]*time.Location{}}}
+}
+
+func (e *env) scheduler(cfg scheduler.Config) *scheduler.Scheduler {
+	e.t.Helper()
+	cfg.Team = team
+	if cfg.Loc == nil {
+		cfg.Loc = ny
+	}
+	if cfg.Quiet == (scheduler.QuietHours{}) {
+		cfg.Quiet, _ = scheduler.ParseQuietHours("18:00-08:00,sat,sun")
+	}
+	if cfg.TeamChannel == "" {
+		cfg.TeamChannel = "C0TEAM"
+	}
+	st := store.New(e.srv.Client(), 0) // each scheduler its own client, as replicas
+	s, err := scheduler.New(cfg, st, e.poster, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+// advance moves the clock to now+d, stopping at every moment something
+// falls due and running it, as the console does.
+func (e *env) advance(s *scheduler.Scheduler, d time.Duration) {
+	ctx := context.Background()
+	end := e.clock.Now().Add(d)
+	s.RunDue(ctx)
+	for {
+		next := s.NextEvent(ctx)
+		if next.IsZero() || next.After(end) {
+			break
+		}
+		if next.After(e.clock.Now()) {
+			e.clock.Advance(next.Sub(e.clock.Now()))
+		}
+		s.RunDue(ctx)
+	}
+	if end.After(e.clock.Now()) {
+		e.clock.Advance(end.Sub(e.clock.Now()))
+	}
+	s.RunDue(ctx)
+}
+
+func (e *env) partner(name, owner string) {
+	e.t.Helper()
+	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: owner, Cadence: 30}
+	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) followUp(partner, assignee string, due time.Time, text string) int64 {
+	e.t.Helper()
+	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func TestReminderAtDueTimeOnceWithButtonsThenDaily(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	id := e.followUp("county", "U0MARIA", t0.Add(time.Minute), "Send the flyer")
+	s := e.scheduler(scheduler.Config{})
+	e.advance(s, 59*time.Second)
+	if n := len(e.poster.all()); n != 0 {
+		t.Fatalf("%d posts before the due time", n)
+	}
+	e.advance(s, time.Second)
+	posts := e.poster.all()
+	if len(posts) != 1 || posts[0].To != "U0MARIA" {
+		t.Fatalf("at the due time: %+v; want one DM to U0MARIA", posts)
+	}
+	var actions []string
+	for _, c := range posts[0].Message.Choices {
+		actions = append(actions, c.Label)
+	}
+	if got := strings.Join(actions, ","); got != "Done,Snooze 1 day,Snooze 1 week,Log contact" {
+		t.Errorf("buttons = %s", got)
+	}
+	if !strings.Contains(posts[0].Message.Text, "Send the flyer") || !strings.Contains(posts[0].Message.Text, fmt.Sprintf("F%d", id)) {
+		t.Errorf("reminder text = %q", posts[0].Message.Text)
+	}
+	e.advance(s, 23*time.Hour)
+	if n := len(e.poster.all()); n != 1 {
+		t.Fatalf("%d posts within the day; want 1", n)
+	}
+	e.advance(s, 2*time.Hour)
+	posts = e.poster.all()
+	if len(posts) != 2 || !strings.Contains(posts[1].Message.Text, "reminder 2 of 3") {
+		t.Fatalf("a day later: %d posts, last %q; want the second reminder", len(posts), posts[len(posts)-1].Message.Text)
+	}
+	e.advance(s, 10*24*time.Hour)
+	reminders := 0
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "fu:") {
+			reminders++
+		}
+	}
+	if reminders != 3 {
+		t.Errorf("after ten days: %d reminders; want 3, then it is left to the digest", reminders)
+	}
+	for k, n := range e.poster.byKey() {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+}
+
+func TestDoneStopsReminders(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	id := e.followUp("county", "U0MARIA", t0.Add(time.Hour), "Send the flyer")
+	if _, err := e.st.ChangeFollowUp(context.Background(), team, id, store.ChangeDone, time.Time{}, "U0MARIA", t0); err != nil {
+		t.Fatal(err)
+	}
+	s := e.scheduler(scheduler.Config{})
+	e.advance(s, 3*24*time.Hour)
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "fu:") {
+			t.Errorf("reminder posted for a done follow-up: %s", p.Key)
+		}
+	}
+}
+
+func TestQuietHoursWaitForTheRecipientsMorning(t *testing.T) {
+	e := newEnv(t)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	e.poster.zones["U0KENJI"] = tokyo
+	e.partner("County Health Dept", "U0MARIA")
+	// 10:00 in New York is midnight in Tokyo.
+	e.followUp("county", "U0KENJI", t0.Add(time.Minute), "Call back")
+	s := e.scheduler(scheduler.Config{})
+	e.advance(s, time.Hour)
+	if n := len(e.poster.all()); n != 0 {
+		t.Fatalf("DM sent at night in the recipient's zone")
+	}
+	e.advance(s, 10*time.Hour)
+	posts := e.poster.all()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts by Tokyo's morning; want 1", len(posts))
+	}
+	want := time.Date(2026, 11, 26, 8, 0, 0, 0, tokyo)
+	if now := e.clock.Now(); now.Before(want) {
+		t.Fatalf("clock %v before %v", now, want)
+	}
+}
+
+// TestThreeReplicasThousandDueAtOnce: 1,000 follow-ups fall due in the
+// same second with three replicas on one Redis; each is posted once.
+func TestThreeReplicasThousandDueAtOnce(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	due := t0.Add(time.Minute)
+	for i := range 1000 {
+		e.followUp("county", fmt.Sprintf("U%04d", i%50), due, fmt.Sprintf("Task %d", i))
+	}
+	var replicas []*scheduler.Scheduler
+	for range 3 {
+		replicas = append(replicas, e.scheduler(scheduler.Config{}))
+	}
+	e.clock.Advance(time.Minute)
+	var wg sync.WaitGroup
+	for _, r := range replicas {
+		wg.Go(func() { r.RunDue(context.Background()) })
+	}
+	wg.Wait()
+	got := e.poster.byKey()
+	if len(got) != 1000 {
+		t.Errorf("%d distinct reminders posted; want 1000", len(got))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+}
+
+// TestKilledReplicaWorkIsTakenBack: a replica claims reminders and dies
+// (before posting some, after posting others). Another replica posts the
+// rest once the lease expires, and none twice.
+func TestKilledReplicaWorkIsTakenBack(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	lease := 30 * time.Second
+	for i := range 10 {
+		e.followUp("county", "U0MARIA", t0.Add(time.Second), fmt.Sprintf("Task %d", i))
+	}
+	e.clock.Advance(time.Second)
+	// The doomed replica claims everything, posts two, and is killed.
+	claim, err := e.st.ClaimDue(context.Background(), team, e.clock.Now(), e.clock.Now().Add(lease), 100, "doomed")
+	if err != nil || len(claim.Jobs) != 10 {
+		t.Fatalf("claim = %d jobs, %v", len(claim.Jobs), err)
+	}
+	for _, j := range claim.Jobs[:2] {
+		e.poster.Post(context.Background(), scheduler.Post{To: "U0MARIA", Key: j.ID})
+	}
+	survivor := e.scheduler(scheduler.Config{Lease: lease})
+	e.clock.Advance(lease - time.Second)
+	survivor.RunDue(context.Background())
+	if n := len(e.poster.all()); n != 2 {
+		t.Fatalf("%d posts before the lease ran out; want the 2 the dead replica made", n)
+	}
+	e.clock.Advance(time.Second + time.Millisecond)
+	survivor.RunDue(context.Background())
+	got := e.poster.byKey()
+	if len(got) != 10 {
+		t.Errorf("%d reminders posted after the lease; want all 10", len(got))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+}
+
+func TestMissedDigestIsCaughtUpOnce(t *testing.T) {
+	e := newEnv(t)
+	cfg := scheduler.Config{Schedules: map[string]string{"digest": "0 9 * * 1"}}
+	first := e.scheduler(cfg)
+	e.advance(first, time.Hour) // starts the schedule: Wednesday
+	// Every replica is down across two Monday digests.
+	e.clock.Advance(13 * 24 * time.Hour) // Tuesday, Dec 8
+	later := e.scheduler(cfg)
+	later.RunDue(context.Background())
+	later.RunDue(context.Background())
+	digests := 0
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "digest:") {
+			digests++
+			if p.Key != "digest:2026-12-07T09:00" {
+				t.Errorf("caught up %s; want the latest missed, digest:2026-12-07T09:00", p.Key)
+			}
+		}
+	}
+	if digests != 1 {
+		t.Errorf("%d digests after downtime; want 1", digests)
+	}
+}
+
+func TestDigestAcrossDaylightSaving(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		start      time.Time
+		want       []string
+	}{
+		{"autumn 01:30", "30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), []string{"digest:2026-11-01T01:30", "digest:2026-11-02T01:30"}},
+		{"spring 02:30", "30 2 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, ny), []string{"digest:2026-03-08T02:30", "digest:2026-03-09T02:30"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.clock = clockwork.NewFakeClockAt(tc.start)
+			s := e.scheduler(scheduler.Config{Schedules: map[string]string{"digest": tc.spec}})
+			e.advance(s, 48*time.Hour)
+			var got []string
+			for _, p := range e.poster.all() {
+				if strings.HasPrefix(p.Key, "digest:") {
+					got = append(got, p.Key)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("digests = %v; want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNudgesOnePerOwner(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.partner("Eastside Clinic", "U0MARIA")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	e.partner("Fresh Partner", "U0PRIYA")
+	// 40 days later the first three are past their 30-day cadence; the
+	// fourth was contacted.
+	e.clock.Advance(40 * 24 * time.Hour)
+	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, store.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := e.scheduler(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5"}})
+	e.advance(s, 3*24*time.Hour)
+	byOwner := map[string][]string{}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "nudge:") {
+			var names []string
+			for _, sec := range p.Message.Sections {
+				names = append(names, strings.SplitN(sec.Text, "*", 3)[1])
+			}
+			byOwner[p.To] = append(byOwner[p.To], strings.Join(names, "+"))
+		}
+	}
+	// From Monday Jan 4, 2027, 10:00, three days: nudges Tue, Wed, Thu at 09:00.
+	if len(byOwner["U0MARIA"]) != 3 || byOwner["U0MARIA"][0] != "County Health Dept+Eastside Clinic" {
+		t.Errorf("maria's nudges = %v; want one DM a day listing both partners", byOwner["U0MARIA"])
+	}
+	if len(byOwner["U0DEVON"]) != 3 {
+		t.Errorf("devon's nudges = %v", byOwner["U0DEVON"])
+	}
+	if len(byOwner["U0PRIYA"]) != 0 {
+		t.Errorf("priya was nudged about a partner she just contacted")
+	}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "nudge:") && len(p.Message.Sections[0].Choices) != 4 {
+			t.Errorf("nudge section buttons = %v; want 4", p.Message.Sections[0].Choices)
+		}
+	}
+}
+
+// blockingPoster holds posts until ctx ends.
+type blockingPoster struct {
+	fakePoster
+	started chan struct{}
+}
+
+func (p *blockingPoster) Post(ctx context.Context, post scheduler.Post) (scheduler.Posted, error) {
+	p.started <- struct{}{}
+	<-ctx.Done()
+	return scheduler.Posted{}, ctx.Err()
+}
+
+// TestStopHandsBackLeases: on stop, work under way is handed back at
+// once, so another replica takes it without waiting for the lease.
+func TestStopHandsBackLeases(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.followUp("county", "U0MARIA", t0, "Send the flyer")
+	bp := &blockingPoster{fakePoster: fakePoster{zones: map[string]*time.Location{}}, started: make(chan struct{}, 1)}
+	cfg := scheduler.Config{Team: team, Loc: ny, Lease: time.Hour, DrainTimeout: time.Second, TeamChannel: "C0TEAM"}
+	s, err := scheduler.New(cfg, store.New(e.srv.Client(), 0), bp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	<-bp.started
+	cancel()
+	// The drain waits DrainTimeout on the scheduler's clock: move it on
+	// until Run returns.
+	for stopped := false; !stopped; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			stopped = true
+		case <-time.After(10 * time.Millisecond):
+			e.clock.Advance(time.Second)
+		}
+	}
+	other := e.scheduler(scheduler.Config{Lease: time.Hour})
+	other.RunDue(context.Background())
+	if n := len(e.poster.all()); n != 1 {
+		t.Errorf("after the stop, another replica posted %d reminders at once; want 1", n)
+	}
+}
+
+var _ = commands.MaxReminders

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Follow-up statuses.
+const (
+	StatusOpen      = "open"
+	StatusDone      = "done"
+	StatusCancelled = "cancelled"
+)
+
+// FollowUp is a promised next step F<n>.
+type FollowUp struct {
+	ID        int64
+	Partner   string // slug
+	Assignee  string
+	Due       time.Time
+	Text      string
+	Status    string
+	Shared    bool // visible to the partner's liaisons in its linked channel
+	Snoozes   int
+	Reminders int // reminders posted since it was created or last snoozed
+	Job       string
+	CreatedBy string
+	Created   time.Time
+	DoneBy    string
+	DoneAt    time.Time
+
+	RemindedAt time.Time
+	MsgChannel string // where the last reminder was posted
+	MsgTS      string
+}
+
+// ErrNotOpen: the follow-up is done or cancelled already.
+var ErrNotOpen = errors.New("follow-up is not open")
+
+// FollowUpError carries the follow-up a failed change was about.
+type FollowUpError struct {
+	Err      error
+	FollowUp FollowUp
+}
+
+func (e *FollowUpError) Error() string { return fmt.Sprintf("F%d: %v", e.FollowUp.ID, e.Err) }
+func (e *FollowUpError) Unwrap() error { return e.Err }
+
+// AddFollowUp resolves ref and creates an open follow-up due at due, with
+// its first reminder queued. It returns the follow-up's id and the partner.
+func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f FollowUp, actor string, now time.Time) (int64, Partner, error) {
+	k := keysFor(team)
+	args := append(ref.args(k), f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared))
+	r, err := s.run(ctx, "add follow-up", scriptAddFollowUp,
+		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
+	if err != nil {
+		return 0, Partner{}, err
+	}
+	if !r.ok {
+		return 0, Partner{}, resolveErr("add follow-up", r.code, r.rest)
+	}
+	id, _ := r.rest[0].(int64)
+	slug, _ := r.rest[1].(string)
+	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+}
+
+// Follow-up changes.
+const (
+	ChangeDone   = "done"
+	ChangeCancel = "cancel"
+	ChangeSnooze = "snooze"
+)
+
+// ChangeFollowUp closes or moves an open follow-up; newDue is for
+// ChangeSnooze. It returns the follow-up after the change. Errors wrap
+// ErrNotFound, or are a *FollowUpError wrapping ErrNotOpen that carries
+// who closed it.
+func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (FollowUp, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "change follow-up", scriptChangeFollowUp,
+		[]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit()},
+		k.Prefix(), id, change, actor, ms(now), ms(newDue), auditMaxLen)
+	if err != nil {
+		return FollowUp{}, err
+	}
+	if r.ok {
+		return followUpFromHash(id, hashFromFlat(r.rest)), nil
+	}
+	switch r.code {
+	case "not_found":
+		return FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, ErrNotFound)
+	case "not_open":
+		return FollowUp{}, &FollowUpError{Err: ErrNotOpen, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
+	}
+	return FollowUp{}, fmt.Errorf("change follow-up: unexpected script error %q", r.code)
+}
+
+// FollowUp loads one follow-up; ErrNotFound when there is none.
+func (s *Store) FollowUp(ctx context.Context, team string, id int64) (FollowUp, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, err := s.rdb.HGetAll(ctx, keysFor(team).FollowUp(id)).Result()
+	if err != nil {
+		return FollowUp{}, s.wrap("follow-up", err)
+	}
+	if len(m) == 0 {
+		return FollowUp{}, fmt.Errorf("follow-up F%d: %w", id, ErrNotFound)
+	}
+	return followUpFromHash(id, m), nil
+}
+
+// maxListed bounds lists of follow-ups.
+const maxListed = 500
+
+// OpenFollowUps lists open follow-ups, soonest first: all of them, or one
+// assignee's when user is not "".
+func (s *Store) OpenFollowUps(ctx context.Context, team, user string) ([]FollowUp, error) {
+	k := keysFor(team)
+	key := k.FollowUpsOpen()
+	if user != "" {
+		key = k.FollowUpsOf(user)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.ZRange(ctx, key, 0, maxListed-1).Result()
+	if err != nil {
+		return nil, s.wrap("open follow-ups", err)
+	}
+	return s.followUps(ctx, k, ids)
+}
+
+// PartnerFollowUps lists a partner's follow-ups, open ones soonest first.
+func (s *Store) PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]FollowUp, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.SMembers(ctx, k.PartnerFollowUps(slug)).Result()
+	if err != nil {
+		return nil, s.wrap("partner follow-ups", err)
+	}
+	all, err := s.followUps(ctx, k, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, f := range all {
+		if !openOnly || f.Status == StatusOpen {
+			out = append(out, f)
+		}
+	}
+	sortBy(out, func(f FollowUp) int64 { return f.Due.UnixMilli() })
+	return out, nil
+}
+
+// FollowUpsDoneSince counts follow-ups closed as done since t.
+func (s *Store) FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := s.rdb.ZCount(ctx, keysFor(team).FollowUpsDone(), strconv.FormatInt(ms(t), 10), "+inf").Result()
+	return n, s.wrap("follow-ups done", err)
+}
+
+func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > maxListed {
+		ids = ids[:maxListed]
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]interface {
+		Result() (map[string]string, error)
+	}, len(ids))
+	for i, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		cmds[i] = pipe.HGetAll(ctx, k.FollowUp(n))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.wrap("follow-ups", err)
+	}
+	out := make([]FollowUp, 0, len(ids))
+	for i, id := range ids {
+		m, err := cmds[i].Result()
+		if err != nil {
+			return nil, s.wrap("follow-ups", err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		n, _ := strconv.ParseInt(id, 10, 64)
+		out = append(out, followUpFromHash(n, m))
+	}
+	return out, nil
+}
+
+func followUpFromHash(id int64, m map[string]string) FollowUp {
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	return FollowUp{
+		ID: id, Partner: m["partner"], Assignee: m["assignee"], Due: fromMS(m["due"]), Text: m["text"],
+		Status: m["status"], Shared: m["shared"] == "1", Snoozes: atoi(m["snoozes"]), Reminders: atoi(m["reminders"]),
+		Job: m["job"], CreatedBy: m["created_by"], Created: fromMS(m["created"]), DoneBy: m["done_by"],
+		DoneAt: fromMS(m["done_at"]), RemindedAt: fromMS(m["reminded_at"]), MsgChannel: m["msg_channel"], MsgTS: m["msg_ts"],
+	}
+}
+
+// ParseFollowUpID reads "F12" (or "f12", "12") as 12.
+func ParseFollowUpID(s string) (int64, bool) {
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "F"), "f")
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}

@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Job is due work claimed under a lease: a reminder, a nudge, a digest.
+// Its ID says what to do ("fu:12:1", "digest:2026-11-30T09:00").
+type Job struct {
+	ID    string
+	Due   time.Time
+	Tries int // claims so far; above 1 the job may have been posted already
+}
+
+// Claim is the result of one ClaimDue.
+type Claim struct {
+	Jobs      []Job
+	Reclaimed int       // expired leases put back before claiming
+	NextDue   time.Time // the earliest queued job or lease expiry; zero when none
+}
+
+// ClaimDue takes up to limit jobs due at now under a lease until
+// leaseUntil, held by token. Expired leases are first put back, so work
+// held by a dead replica is taken again. One script: a job is claimed by
+// one caller only. O(log N + limit) in the number of queued jobs.
+func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (Claim, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.LeaseToken(), k.JobDue(), k.JobTries()},
+		ms(now), ms(leaseUntil), limit, token).Result()
+	if err != nil {
+		return Claim{}, s.wrap("claim due", err)
+	}
+	arr, ok := v.([]any)
+	if !ok || len(arr) < 2 {
+		return Claim{}, fmt.Errorf("claim due: unexpected reply %T", v)
+	}
+	var c Claim
+	c.Reclaimed = int(toInt(arr[0]))
+	if n := toInt(arr[1]); n >= 0 {
+		c.NextDue = time.UnixMilli(n).UTC()
+	}
+	for i := 2; i+2 < len(arr); i += 3 {
+		id, _ := arr[i].(string)
+		c.Jobs = append(c.Jobs, Job{ID: id, Due: time.UnixMilli(toInt(arr[i+1])).UTC(), Tries: int(toInt(arr[i+2]))})
+	}
+	return c, nil
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case string:
+		n, _ := strconv.ParseFloat(x, 64)
+		return int64(n)
+	}
+	return 0
+}
+
+// FinishJob records a claimed job as done, after its post was accepted,
+// and queues next (when not "") at nextDue. It reports false when the
+// lease was lost: another replica holds the job now.
+func (s *Store) FinishJob(ctx context.Context, team string, job Job, token string, now time.Time, next string, nextDue time.Time) (bool, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptFinishJob.Run(ctx, s.rdb, []string{k.Leases()}, k.Prefix(), job.ID, token, ms(now), next, ms(nextDue)).Int()
+	if err != nil {
+		return false, s.wrap("finish job", err)
+	}
+	return n == 1, nil
+}
+
+// ReminderSent finishes a follow-up's reminder job after its post was
+// accepted: the post is recorded on the follow-up, and the next reminder
+// queued at nextDue unless it is zero.
+func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, job Job, token string, now, nextDue time.Time, channel, ts string) (bool, error) {
+	k := keysFor(team)
+	next := ""
+	if !nextDue.IsZero() {
+		next = strconv.FormatInt(ms(nextDue), 10)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptReminderSent.Run(ctx, s.rdb, []string{k.FollowUp(followUp)}, k.Prefix(), job.ID, token, ms(now), next, channel, ts).Int()
+	if err != nil {
+		return false, s.wrap("reminder sent", err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseJobs hands claimed jobs back. With at zero each goes back at its
+// own due time, for another replica to take at once (a stop); otherwise
+// they wait until at (quiet hours). It returns how many were still held.
+func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	k := keysFor(team)
+	due := ""
+	if !at.IsZero() {
+		due = strconv.FormatInt(ms(at), 10)
+	}
+	args := []any{k.Prefix(), token, due}
+	for _, j := range jobs {
+		args = append(args, j)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptReleaseJobs.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	if err != nil {
+		return 0, s.wrap("release jobs", err)
+	}
+	return n, nil
+}
+
+// EnqueueJobs queues jobs (id → due) that are not queued, leased or done.
+func (s *Store) EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	k := keysFor(team)
+	args := []any{k.Prefix()}
+	for id, due := range jobs {
+		args = append(args, id, ms(due))
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptEnqueueJobs.Run(ctx, s.rdb, []string{k.Due()}, args...).Int()
+	if err != nil {
+		return 0, s.wrap("enqueue jobs", err)
+	}
+	return n, nil
+}
+
+// ScheduleLast returns a recurring job's last occurrence; zero when it
+// never ran.
+func (s *Store) ScheduleLast(ctx context.Context, team, name string) (time.Time, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	v, err := s.rdb.Get(ctx, keysFor(team).Schedule(name)).Result()
+	if err != nil {
+		err = s.wrap("schedule", err)
+		if isNotFound(err) {
+			return time.Time{}, nil
+		}
+		return time.Time{}, err
+	}
+	return fromMS(v), nil
+}
+
+// AdvanceSchedule moves a recurring job's last occurrence from last to
+// occ and queues job at occ (job "" only moves it). It reports whether it
+// moved; false means another replica moved it first.
+func (s *Store) AdvanceSchedule(ctx context.Context, team, name string, last, occ time.Time, job string) (bool, error) {
+	k := keysFor(team)
+	expect := ""
+	if !last.IsZero() {
+		expect = strconv.FormatInt(ms(last), 10)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptAdvanceSchedule.Run(ctx, s.rdb, []string{k.Schedule(name)}, k.Prefix(), expect, ms(occ), job, ms(occ)).Int()
+	if err != nil {
+		return false, s.wrap("advance schedule", err)
+	}
+	return n >= 0, nil
+}
+
+// QueuedJobs counts jobs waiting and leased (metrics, tests).
+func (s *Store) QueuedJobs(ctx context.Context, team string) (due, leased int64, err error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	d := pipe.ZCard(ctx, k.Due())
+	l := pipe.ZCard(ctx, k.Leases())
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, 0, s.wrap("queued jobs", err)
+	}
+	return d.Val(), l.Val(), nil
+}
+
+// JobQueued reports whether job is waiting in the queue, and when.
+func (s *Store) JobQueued(ctx context.Context, team, job string) (time.Time, bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	score, err := s.rdb.ZScore(ctx, keysFor(team).Due(), job).Result()
+	if err != nil {
+		err = s.wrap("job queued", err)
+		if isNotFound(err) {
+			return time.Time{}, false, nil
+		}
+		return time.Time{}, false, err
+	}
+	return time.UnixMilli(int64(score)).UTC(), true, nil
+}
+
+// ExtendLeases moves the lease of jobs still held by token to until. It
+// returns how many were still held.
+func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	k := keysFor(team)
+	args := []any{k.Prefix(), token, ms(until)}
+	for _, j := range jobs {
+		args = append(args, j)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	if err != nil {
+		return 0, s.wrap("extend leases", err)
+	}
+	return n, nil
+}
+
+// NextDue returns when the earliest queued job is due; zero when none.
+func (s *Store) NextDue(ctx context.Context, team string) (time.Time, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	zs, err := s.rdb.ZRangeWithScores(ctx, keysFor(team).Due(), 0, 0).Result()
+	if err != nil {
+		return time.Time{}, s.wrap("next due", err)
+	}
+	if len(zs) == 0 {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(int64(zs[0].Score)).UTC(), nil
+}

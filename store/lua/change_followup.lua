@@ -1,0 +1,41 @@
+-- change_followup: close (done, cancel) or move (snooze) an open follow-up,
+-- keeping its indexes and its queued reminder in step.
+-- KEYS[1] the follow-up HASH, KEYS[2] open ZSET, KEYS[3] done ZSET,
+-- KEYS[4] audit STREAM
+-- ARGV[1] key prefix, ARGV[2] id, ARGV[3] 'done' | 'cancel' | 'snooze',
+-- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] new due for snooze (unix
+-- ms), ARGV[7] audit max length
+-- Returns {'ok', field, value, …} (the follow-up after the change),
+-- {'err', 'not_found'} or {'err', 'not_open', field, value, …}.
+local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
+local fk = KEYS[1]
+if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
+if redis.call('HGET', fk, 'status') ~= 'open' then
+  local out = {'err', 'not_open'}
+  for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
+  return out
+end
+local userKey = prefix .. 'followups:user:' .. redis.call('HGET', fk, 'assignee')
+local job = redis.call('HGET', fk, 'job')
+if op == 'done' or op == 'cancel' then
+  local status = 'done'
+  if op == 'cancel' then status = 'cancelled' end
+  redis.call('HSET', fk, 'status', status, 'done_by', ARGV[4], 'done_at', ARGV[5])
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', userKey, id)
+  if job then unqueue(prefix, job) end
+  if op == 'done' then redis.call('ZADD', KEYS[3], ARGV[5], id) end
+else
+  local seq = redis.call('HINCRBY', fk, 'job_seq', 1)
+  local newJob = 'fu:' .. id .. ':' .. seq
+  if job then unqueue(prefix, job) end
+  redis.call('HSET', fk, 'due', ARGV[6], 'job', newJob, 'reminders', 0)
+  redis.call('HINCRBY', fk, 'snoozes', 1)
+  redis.call('ZADD', KEYS[2], ARGV[6], id)
+  redis.call('ZADD', userKey, ARGV[6], id)
+  enqueue(prefix, newJob, tonumber(ARGV[6]))
+end
+audit(KEYS[4], ARGV[7], ARGV[5], ARGV[4], 'followup.' .. op, 'F' .. id)
+local out = {'ok'}
+for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
+return out

@@ -1,0 +1,33 @@
+-- claim_due: take due jobs under a lease, first putting back jobs whose
+-- lease expired (their holder died or stalled).
+-- KEYS[1] due ZSET, KEYS[2] leases ZSET, KEYS[3] lease-token HASH,
+-- KEYS[4] job-due HASH, KEYS[5] job-tries HASH
+-- ARGV[1] now (unix ms), ARGV[2] lease expiry (unix ms), ARGV[3] limit,
+-- ARGV[4] claim token
+-- Returns {reclaimed count, next due (ms, or -1), job, due, tries, job, due, tries, …}.
+local now, limit = tonumber(ARGV[1]), tonumber(ARGV[3])
+local reclaimed = 0
+for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZREM', KEYS[2], job)
+  redis.call('HDEL', KEYS[3], job)
+  local due = redis.call('HGET', KEYS[4], job) or now
+  redis.call('ZADD', KEYS[1], due, job)
+  reclaimed = reclaimed + 1
+end
+local out = {reclaimed, -1}
+local claimed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+for i = 1, #claimed, 2 do
+  local job, due = claimed[i], claimed[i + 1]
+  redis.call('ZREM', KEYS[1], job)
+  redis.call('ZADD', KEYS[2], ARGV[2], job)
+  redis.call('HSET', KEYS[3], job, ARGV[4])
+  local tries = redis.call('HINCRBY', KEYS[5], job, 1)
+  out[#out + 1] = job
+  out[#out + 1] = due
+  out[#out + 1] = tries
+end
+local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #nextDue == 2 then out[2] = nextDue[2] end
+local nextLease = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #nextLease == 2 and (out[2] == -1 or tonumber(nextLease[2]) < tonumber(out[2])) then out[2] = nextLease[2] end
+return out
