@@ -102,9 +102,21 @@ func TestSession(t *testing.T) {
 		{who: member, text: "partner show county"},
 		{who: member, text: "partner set eastside-community-clinic stage:contacted cadence:2w goals:\"Bilingual nutrition class\""},
 		{who: member, text: "partner list stage:contacted"},
+		{who: member, text: `followup county friday "Send the flyer"`},
+		{who: member, text: `followup eastside-community-clinic "next tuesday 10am" Call Dr. Okafor to:<@U0DEVON|devon> shared`},
+		{who: member, text: `log county meeting "Planned the fair" next:"dec 3 Send the sign-up sheet"`},
+		{who: member, text: "followups"},
+		{who: member, text: "followups all"},
+		{who: member, text: "snooze F1 monday 10am"},
+		{who: member, text: "done F3"},
+		{who: member, text: "done F3"},
+		{who: member, text: "cancel F1"},
+		{who: member, text: "followups county"},
 		{who: member, text: "partner list overdue", advance: 40 * 24 * time.Hour},
+		{who: member, text: "followups overdue"},
 		{who: liaison, text: "help"},
 		{who: liaison, text: `log meeting "Planning call for the January workshop" in`},
+		{who: liaison, text: "followups"},
 		{who: admin, text: "partner archive eastside-pharmacy"},
 		{who: admin, text: "partner list archived"},
 		{who: admin, text: "partner erase eastside-pharmacy"},
@@ -174,6 +186,18 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"unclosed quote", `log county call "hi`, []string{"quote"}},
 		{"history limit", "history county 500", []string{"between 1 and 100"}},
 		{"member archives", "partner archive county", []string{"only an outreach admin"}},
+		{"follow-up without a date", `followup county "Send the flyer"`, []string{"When is it due?"}},
+		{"follow-up without text", "followup county friday", []string{"What is the follow-up?"}},
+		{"follow-up in the past", `followup county yesterday "Send it"`, []string{"in the past"}},
+		{"follow-up impossible date", `followup county 2026-02-30 "Send it"`, []string{"February"}},
+		{"follow-up unknown partner", `followup contyhealth friday "Send it"`, []string{"Did you mean `county-health-dept`?"}},
+		{"follow-up to a non-user", `followup county friday "Send it" to:maria`, []string{"needs a Slack user"}},
+		{"done without id", "done", []string{"Which follow-up?"}},
+		{"done with a bad id", "done twelve", []string{"look like `F12`"}},
+		{"done unknown", "done F99", []string{"can't find `F99`"}},
+		{"snooze without when", "snooze F99", []string{"Until when?"}},
+		{"log next without text", `log county call "hi" next:friday`, []string{"needs what to do"}},
+		{"log next in the past", `log county call "hi" next:"yesterday call back"`, []string{"in the past"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := hs.srv.Snapshot(context.Background())
@@ -297,4 +321,48 @@ func TestStorageDown(t *testing.T) {
 	hs.srv.Start()
 	hs.seed() // a fresh server: the data was not persisted
 	hs.mustOK(member, `log county call "hi"`)
+}
+
+// TestPressIsCheckedAsIfTyped: a button's value is never trusted.
+func TestPressIsCheckedAsIfTyped(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `followup county friday "Send the flyer"`)
+	req := commands.Request{Team: team, User: "U0MARIA", Role: commands.RoleMember, Channel: "D0MARIA", Door: commands.DoorForm, Loc: ny}
+	for _, tc := range []struct {
+		name, action, value string
+		role                commands.Role
+		wantUpdate          string // "" = no update
+		wantEphemeral       string // "" = none
+	}{
+		{"snooze a day", commands.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Nov 28, 10:00", ""},
+		{"done", commands.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", ""},
+		{"done again", commands.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", "already done"},
+		{"forged id", commands.ActionDone, "F999", commands.RoleMember, "", "can't find `F999`"},
+		{"garbage value", commands.ActionSnoozeWeek, "<!channel>", commands.RoleMember, "", "doesn't name a follow-up"},
+		{"unknown action", "drop_tables", "F1", commands.RoleMember, "", "isn't one I know"},
+		{"liaison", commands.ActionDone, "F1", commands.RoleLiaison, "", "isn't something I can do for you here"},
+		{"nudge for an erased partner", commands.ActionNudgeSnoozeWk, "no-such-partner", commands.RoleMember, "", "can't find that partner"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := req
+			r.Role = tc.role
+			before := hs.srv.Snapshot(context.Background())
+			got := hs.h.Press(context.Background(), r, tc.action, tc.value)
+			if (got.Update != nil) != (tc.wantUpdate != "") || (got.Update != nil && !strings.Contains(got.Update.Text, tc.wantUpdate)) {
+				t.Errorf("update = %+v; want one containing %q", got.Update, tc.wantUpdate)
+			}
+			if got.Update != nil && tc.name == "done" && len(got.Update.Choices) != 0 {
+				t.Errorf("a done reminder still has buttons")
+			}
+			if (got.Ephemeral != nil) != (tc.wantEphemeral != "") || (got.Ephemeral != nil && !strings.Contains(got.Ephemeral.Text, tc.wantEphemeral)) {
+				t.Errorf("ephemeral = %+v; want one containing %q", got.Ephemeral, tc.wantEphemeral)
+			}
+			if tc.wantUpdate == "" && tc.name != "nudge for an erased partner" {
+				if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+					t.Errorf("a refused press changed Redis:\n%s", diff)
+				}
+			}
+		})
+	}
 }

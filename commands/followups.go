@@ -31,6 +31,15 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Toke
 	var due time.Time
 	var dateErr error
 	for i := 0; i < len(pos) && at < 0; i++ {
+		if pos[i].Quoted {
+			// A quoted date ("next tuesday 10am") is one token: all of it
+			// must read as a date.
+			words := strings.Fields(pos[i].Text)
+			if t, n, err := ParseWhen(words, now, req.Loc); err == nil && n == len(words) && n > 0 {
+				at, used, due = i, 1, t
+			}
+			continue
+		}
 		words := unquotedWords(pos[i:])
 		if len(words) == 0 {
 			continue
@@ -120,7 +129,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Tok
 				shared = append(shared, f)
 			}
 		}
-		return Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with *%s*", esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
+		return Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
 	}
 	scope := strings.ToLower(joinText(a.pos))
 	var fs []store.FollowUp
@@ -147,7 +156,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Tok
 		if perr != nil {
 			return Reply{}, perr
 		}
-		title = fmt.Sprintf("Open follow-ups with *%s*", esc(p.Name))
+		title = fmt.Sprintf("Open follow-ups with %s", esc(p.Name))
 		fs, err = h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
 	}
 	if err != nil {
@@ -271,6 +280,9 @@ func (h *Handler) snoozeUntil(toks []Token, now time.Time, loc *time.Location) (
 	if len(words) == 0 {
 		return time.Time{}, bad
 	}
+	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+		return sp.AddTo(now.In(loc)), nil
+	}
 	if t, n, err := ParseWhen(words, now, loc); err == nil && n == len(words) {
 		if !t.After(now) {
 			return time.Time{}, userErrorf("%s is in the past; snooze to a time ahead.", code(showTime(t, loc)))
@@ -278,9 +290,6 @@ func (h *Handler) snoozeUntil(toks []Token, now time.Time, loc *time.Location) (
 		return t, nil
 	} else if err != nil && !errors.Is(err, ErrNoDate) {
 		return time.Time{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
-	}
-	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
-		return sp.AddTo(now.In(loc)), nil
 	}
 	return time.Time{}, bad
 }

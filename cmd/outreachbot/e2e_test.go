@@ -66,7 +66,14 @@ func freePort(t *testing.T) string {
 // bot's socket is connected.
 func startE2E(t *testing.T, env map[string]string) *e2e {
 	t.Helper()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Logf: t.Logf})
+	return startE2EWith(t, fakeslack.Options{}, env)
+}
+
+// startE2EWith is startE2E with the fake Slack's options (rate limits).
+func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *e2e {
+	t.Helper()
+	opts.HomeTeam, opts.Logf = home, t.Logf
+	fs := fakeslack.New(opts)
 	t.Cleanup(fs.Close)
 	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
 	fs.AddUser(fakeslack.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// addFollowUp creates a follow-up straight in the bot's Redis, due at due:
+// the socket-mode tests cannot wait a minute of real time for one typed
+// "in 1 minute".
+func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) int64 {
+	e.t.Helper()
+	st := store.New(e.redis.Client(), 0)
+	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+// buttons lists the action ids of the buttons in a post's blocks.
+func buttons(t *testing.T, blocks json.RawMessage) map[string]string {
+	t.Helper()
+	var bs []struct {
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		t.Fatalf("blocks: %v", err)
+	}
+	out := map[string]string{}
+	for _, b := range bs {
+		for _, el := range b.Elements {
+			out[el.ActionID] = b.BlockID + "|" + el.Value
+		}
+	}
+	return out
+}
+
+func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	due := time.Now().Add(1500 * time.Millisecond)
+	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "Send the flyer") })
+	if late := p.At.Sub(due); late < 0 || late > time.Second {
+		t.Errorf("reminder posted %v after its due time; want within 1 s", late)
+	}
+	if p.Target != "U0MARIA" || !strings.HasPrefix(p.Channel, "D") {
+		t.Errorf("reminder went to %s (%s); want a DM to U0MARIA", p.Target, p.Channel)
+	}
+	if !strings.Contains(string(p.Metadata), fmt.Sprintf("fu:%d:1", id)) {
+		t.Errorf("reminder metadata %s lacks its job id", p.Metadata)
+	}
+	bs := buttons(t, p.Blocks)
+	for _, a := range []string{"fu_done", "fu_snooze_1d", "fu_snooze_1w", "log_contact"} {
+		if _, ok := bs[a]; !ok {
+			t.Errorf("reminder lacks the %s button; has %v", a, bs)
+		}
+	}
+	// Exactly once: nothing more within two poll intervals.
+	time.Sleep(1200 * time.Millisecond)
+	n := 0
+	for _, q := range e.slack.Posts() {
+		if q.Kind == "postMessage" && strings.Contains(q.Text, "Send the flyer") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("reminder posted %d times; want 1", n)
+	}
+	blockID, value, _ := strings.Cut(bs["fu_done"], "|")
+	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
+		t.Fatal(err)
+	}
+	upd := e.waitPost(func(q fakeslack.Post) bool { return q.Kind == "update" && q.TS == p.TS })
+	if !strings.Contains(upd.Text, "Done by <@U0MARIA>") || strings.Contains(string(upd.Blocks), "fu_done") {
+		t.Errorf("after Done the message reads %q with blocks %s; want who did it and no buttons", upd.Text, upd.Blocks)
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", "followups"); !strings.Contains(r.Text, "none") {
+		t.Errorf("followups after Done = %q; want none open", r.Text)
+	}
+	// A second press of the stale button: an ephemeral "already done".
+	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(q fakeslack.Post) bool {
+		return q.Kind == "response_url" && q.ResponseType == "ephemeral" && strings.Contains(q.Text, "already done")
+	})
+	// A forged press naming a follow-up that does not exist.
+	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, "F999"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(q fakeslack.Post) bool { return q.Kind == "response_url" && strings.Contains(q.Text, "can't find `F999`") })
+}
+
+// TestEndToEndFanOutUnderRateLimits: reminders to several people, with
+// the fake Slack allowing one message per second per channel and answering
+// 429 with Retry-After: all delivered, once each, in due order per DM.
+func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
+	e := startE2EWith(t, fakeslack.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	users := []string{"U0MARIA", "U0LEAD", "U0GUEST"}
+	due := time.Now().Add(time.Second)
+	const per = 3
+	for i := range per * len(users) {
+		e.addFollowUp("county", users[i%len(users)], due.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Task %02d", i))
+	}
+	e.slack.RateLimitNext("chat.postMessage", 2, 1)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := 0
+		for _, p := range e.slack.Posts() {
+			if p.Kind == "postMessage" && strings.Contains(p.Text, "Task ") {
+				got++
+			}
+		}
+		if got >= per*len(users) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // a duplicate would show up here
+	seen := map[string]int{}
+	last := map[string]string{}
+	for _, p := range e.slack.Posts() {
+		if p.Kind != "postMessage" || !strings.Contains(p.Text, "Task ") {
+			continue
+		}
+		i := strings.Index(p.Text, "Task ")
+		task := p.Text[i : i+7]
+		seen[task]++
+		if prev := last[p.Channel]; prev != "" && task < prev {
+			t.Errorf("in %s %s came after %s; want due order", p.Channel, task, prev)
+		}
+		last[p.Channel] = task
+	}
+	if len(seen) != per*len(users) {
+		t.Errorf("%d distinct reminders delivered; want %d", len(seen), per*len(users))
+	}
+	for task, n := range seen {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", task, n)
+		}
+	}
+	if e.slack.RateLimited() == 0 {
+		t.Errorf("the fake never answered 429; the test did not exercise Retry-After")
+	}
+}
+
+func TestEndToEndSlashFollowUpAndLogNext(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	r := e.slash("U0MARIA", "C0OUTREACH", `followup county tomorrow "Send the flyer" to:<@U0LEAD|lead>`)
+	if !strings.Contains(r.Text, "`F1`") || !strings.Contains(r.Text, "<@U0LEAD>") {
+		t.Fatalf("followup reply = %q", r.Text)
+	}
+	r = e.slash("U0MARIA", "C0OUTREACH", `log county call "Talked about the fair" next:"friday Send the sign-up sheet"`)
+	if !strings.Contains(r.Text, "Next step `F2`") {
+		t.Fatalf("log with next: = %q", r.Text)
+	}
+	if r := e.slash("U0LEAD", "C0OUTREACH", "followups"); !strings.Contains(r.Text, "F1") || strings.Contains(r.Text, "F2") {
+		t.Errorf("lead's followups = %q; want F1 only", r.Text)
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", "snooze F2 3d"); !strings.Contains(r.Text, "Snoozed `F2`") {
+		t.Errorf("snooze = %q", r.Text)
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", "done F9"); !strings.Contains(r.Text, "can't find `F9`") {
+		t.Errorf("done F9 = %q", r.Text)
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", `followup county yesterday "too late"`); !strings.Contains(r.Text, "in the past") {
+		t.Errorf("followup in the past = %q", r.Text)
+	}
+}
