@@ -52,7 +52,9 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	due := time.Now().Add(1500 * time.Millisecond)
 	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "Send the flyer") })
+	p := e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && strings.Contains(p.Text, "Send the flyer")
+	})
 	if late := p.At.Sub(due); late < 0 || late > time.Second {
 		t.Errorf("reminder posted %v after its due time; want within 1 s", late)
 	}
@@ -101,7 +103,9 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, "F999"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(q fakeslack.Post) bool { return q.Kind == "response_url" && strings.Contains(q.Text, "can't find `F999`") })
+	e.waitPost(func(q fakeslack.Post) bool {
+		return q.Kind == "response_url" && strings.Contains(q.Text, "can't find `F999`")
+	})
 }
 
 // TestEndToEndFanOutUnderRateLimits: reminders to several people, with
