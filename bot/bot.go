@@ -31,6 +31,7 @@ type Commands interface {
 	SubmitLog(ctx context.Context, req commands.Request, in commands.LogInput) (commands.Reply, map[string]string)
 	Home(ctx context.Context, req commands.Request) commands.Reply
 	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
+	SubmitComment(ctx context.Context, req commands.Request, survey int64, text string) commands.Pressed
 }
 
 // Deduper remembers Events API event ids across replicas.
@@ -265,15 +266,12 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
 	defer cancel()
 	var reply commands.Reply
-	role, loc, err := b.role(ctx, cmd.UserID, "")
+	req, err := b.request(ctx, cmd.UserID, "", cmd.ChannelID, commands.DoorSlash, cmd.Text)
 	if err != nil {
 		b.log.Warn("users.info failed", "err", err)
 		reply = cannotIdentify()
 	} else {
-		reply = b.cmds.Handle(ctx, commands.Request{
-			Team: b.cfg.HomeTeam, User: cmd.UserID, Role: role, Channel: cmd.ChannelID,
-			Door: commands.DoorSlash, Text: cmd.Text, Loc: loc,
-		})
+		reply = b.cmds.Handle(ctx, req)
 	}
 	b.metrics.observe(reply)
 	if reply.Form == commands.FormLog {
@@ -408,14 +406,12 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 
 // serveText runs a command typed after a mention or in a DM.
 func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, door commands.Door, text string) commands.Reply {
-	role, loc, err := b.role(ctx, user, userTeam)
+	req, err := b.request(ctx, user, userTeam, channel, door, text)
 	if err != nil {
 		b.log.Warn("users.info failed", "err", err)
 		return cannotIdentify()
 	}
-	reply := b.cmds.Handle(ctx, commands.Request{
-		Team: b.cfg.HomeTeam, User: user, Role: role, Channel: channel, Door: door, Text: text, Loc: loc,
-	})
+	reply := b.cmds.Handle(ctx, req)
 	b.metrics.observe(reply)
 	if reply.Form != "" {
 		reply = commands.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}

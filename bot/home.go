@@ -10,12 +10,12 @@ import (
 
 // publishHome renders the App Home tab for user.
 func (b *Bot) publishHome(ctx context.Context, user string) {
-	role, loc, err := b.role(ctx, user, "")
+	req, err := b.request(ctx, user, "", "", commands.DoorForm, "")
 	var r commands.Reply
 	if err != nil {
 		r = cannotIdentify()
 	} else {
-		r = b.cmds.Home(ctx, commands.Request{Team: b.cfg.HomeTeam, User: user, Role: role, Door: commands.DoorForm, Loc: loc})
+		r = b.cmds.Home(ctx, req)
 	}
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: replyBlocks(r)}}
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {

@@ -55,24 +55,31 @@ func (u *users) get(ctx context.Context, id string) (identity, error) {
 	return who, nil
 }
 
-// role classifies a user (SPEC §1): anyone whose team is not the home
-// team, and any guest, is a liaison; admins come from config. payloadTeam
-// is the user's team as the payload states it ("" when absent).
-func (b *Bot) role(ctx context.Context, userID, payloadTeam string) (commands.Role, *time.Location, error) {
+// request builds the commands.Request for a user acting at a door,
+// classifying them (SPEC §1): anyone whose team is not the home team, and
+// any guest, is a liaison; admins come from config. payloadTeam is the
+// user's team as the payload states it ("" when absent). It fails when
+// Slack cannot say who the user is: default deny.
+func (b *Bot) request(ctx context.Context, userID, payloadTeam, channel string, door commands.Door, text string) (commands.Request, error) {
+	req := commands.Request{Team: b.cfg.HomeTeam, User: userID, Channel: channel, Door: door, Text: text, Loc: b.cfg.Loc, UserTeam: payloadTeam}
 	who, err := b.users.get(ctx, userID)
 	if err != nil {
 		// Without users.info we cannot rule out a guest; an outsider we can
 		// still recognise from the payload and serve as a liaison.
 		if payloadTeam != "" && payloadTeam != b.cfg.HomeTeam {
-			return commands.RoleLiaison, b.cfg.Loc, nil
+			req.Role = commands.RoleLiaison
+			return req, nil
 		}
-		return 0, nil, err
+		return req, err
 	}
+	req.Loc, req.UserTeam = who.Loc, who.Team
 	switch {
 	case who.Team != b.cfg.HomeTeam, payloadTeam != "" && payloadTeam != b.cfg.HomeTeam, who.Restricted:
-		return commands.RoleLiaison, who.Loc, nil
+		req.Role = commands.RoleLiaison
 	case b.cfg.Admins[userID]:
-		return commands.RoleAdmin, who.Loc, nil
+		req.Role = commands.RoleAdmin
+	default:
+		req.Role = commands.RoleMember
 	}
-	return commands.RoleMember, who.Loc, nil
+	return req, nil
 }

@@ -39,47 +39,70 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		messageTS = cb.Message.Timestamp
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
-		if a.ActionID == commands.ActionLogContact {
-			// Who may log for which partner is checked on submission, as if typed.
+		// Forms open first: the trigger expires 3 s after the press. Who may
+		// log or comment where is checked on submission, as if typed.
+		switch a.ActionID {
+		case commands.ActionLogContact:
 			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel)); err != nil {
 				b.apiError("views.open", err)
 			}
 			continue
+		case commands.ActionComment:
+			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel)); err != nil {
+				b.apiError("views.open", err)
+			}
+			continue
 		}
-		role, loc, err := b.role(ctx, cb.User.ID, cb.User.TeamID)
+		req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 		if err != nil {
 			b.respond(cb.ResponseURL, cannotIdentify())
 			continue
 		}
-		req := commands.Request{Team: b.cfg.HomeTeam, User: cb.User.ID, Role: role, Channel: channel, Door: commands.DoorForm, Loc: loc}
-		pressed := b.cmds.Press(ctx, req, a.ActionID, a.Value)
-		if pressed.Update != nil {
-			b.metrics.observe(*pressed.Update)
-			if channel != "" && messageTS != "" {
-				b.update(channel, messageTS, *pressed.Update)
-			}
+		b.applyPressed(b.cmds.Press(ctx, req, a.ActionID, a.Value), channel, messageTS, cb.ResponseURL, "", "")
+	}
+}
+
+// applyPressed shows a press's outcome: the message updated in place, and
+// a note to the presser alone (through response_url, or an ephemeral
+// message in channel to user when there is none).
+func (b *Bot) applyPressed(p commands.Pressed, channel, ts, responseURL, ephChannel, ephUser string) {
+	if p.Channel != "" && p.TS != "" {
+		channel, ts = p.Channel, p.TS
+	}
+	if p.Update != nil {
+		b.metrics.observe(*p.Update)
+		if channel != "" && ts != "" {
+			b.update(channel, ts, *p.Update)
 		}
-		if pressed.Ephemeral != nil {
-			b.metrics.observe(*pressed.Ephemeral)
-			b.respond(cb.ResponseURL, *pressed.Ephemeral)
+	}
+	if p.Ephemeral != nil {
+		b.metrics.observe(*p.Ephemeral)
+		if responseURL != "" {
+			b.respond(responseURL, *p.Ephemeral)
+		} else if ephChannel != "" {
+			b.postEphemeral(ephChannel, ephUser, "", *p.Ephemeral)
 		}
 	}
 }
 
 func (b *Bot) onViewSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
-	if cb.View.CallbackID != callbackLog {
+	switch cb.View.CallbackID {
+	case callbackLog:
+	case callbackComment:
+		b.onCommentSubmission(ctx, evt, cb, received)
+		return
+	default:
 		b.ack(evt.Request, nil, received)
 		return
 	}
 	in, meta := logInput(cb.View)
-	role, loc, err := b.role(ctx, cb.User.ID, cb.User.TeamID)
+	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, meta.Channel, commands.DoorForm, "")
 	if err != nil {
 		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
 			"summary": "I couldn't check your Slack account just now. Please try again in a moment.",
 		}), received)
 		return
 	}
-	req := commands.Request{Team: b.cfg.HomeTeam, User: cb.User.ID, Role: role, Channel: meta.Channel, Door: commands.DoorForm, Loc: loc}
 	reply, fieldErrs := b.cmds.SubmitLog(ctx, req, in)
 	b.metrics.observe(reply)
 	if len(fieldErrs) > 0 {
@@ -114,4 +137,24 @@ func removeBackticks(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// onCommentSubmission stores a survey comment from its form.
+func (b *Bot) onCommentSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
+	survey, channel, text := commentInput(cb.View)
+	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
+	if err != nil {
+		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
+			blockComment: "I couldn't check your Slack account just now. Please try again in a moment.",
+		}), received)
+		return
+	}
+	p := b.cmds.SubmitComment(ctx, req, survey, text)
+	if p.Update == nil && p.Ephemeral != nil {
+		b.metrics.observe(*p.Ephemeral)
+		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{blockComment: clipRunes(stripMarkup(p.Ephemeral.Text), 150)}), received)
+		return
+	}
+	b.ack(evt.Request, nil, received)
+	b.applyPressed(p, "", "", "", channel, cb.User.ID)
 }

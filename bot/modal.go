@@ -89,3 +89,36 @@ func logInput(v slack.View) (commands.LogInput, modalMeta) {
 		Summary:   val(commands.FieldSummary),
 	}, meta
 }
+
+// The survey comment form.
+const (
+	callbackComment = "survey_comment"
+	blockComment    = "comment"
+)
+
+type commentMeta struct {
+	Survey  string `json:"s"`
+	Channel string `json:"c"`
+}
+
+// commentModal asks for a comment on survey (its "S12" button value),
+// remembering the channel the button was pressed in.
+func commentModal(survey, channel string) slack.ModalViewRequest {
+	in := slack.NewPlainTextInputBlockElement(plain("What would you like to tell us?"), actionValue)
+	in.Multiline = true
+	in.MaxLength = 2000
+	meta, _ := json.Marshal(commentMeta{Survey: survey, Channel: channel})
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: callbackComment, Title: plain("Add a comment"),
+		Submit: plain("Send"), Close: plain("Cancel"), PrivateMetadata: string(meta),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock(blockComment, plain("Comment"), nil, in)}},
+	}
+}
+
+// commentInput reads a submitted comment form.
+func commentInput(v slack.View) (survey int64, channel, text string) {
+	var meta commentMeta
+	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
+	survey, _ = store.ParseSurveyID(meta.Survey)
+	return survey, meta.Channel, v.State.Values[blockComment][actionValue].Value
+}

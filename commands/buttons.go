@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/outreachbot/outreachbot/store"
@@ -14,6 +15,9 @@ import (
 type Pressed struct {
 	Ephemeral *Reply
 	Update    *Reply
+	// Channel and TS locate the message to update when it is not the one
+	// pressed (a comment form's submission updates its survey prompt).
+	Channel, TS string
 }
 
 // Press handles a button on a reminder or a nudge. The value is never
@@ -24,6 +28,11 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		req.Loc = h.defaultLoc()
 	}
 	eph := func(r Reply) Pressed { return Pressed{Ephemeral: &r} }
+	if strings.HasPrefix(action, actionSurveyPrefix) {
+		// Anyone in the survey's channel may answer, liaisons above all:
+		// the store checks the press came from that channel.
+		return h.pressSurvey(ctx, req, action, value)
+	}
 	if req.Role == RoleLiaison {
 		return eph(Reply{Text: h.deniedText(req), Outcome: OutcomeDenied, Command: "button"})
 	}

@@ -46,13 +46,16 @@ const (
 
 // Request is one command as typed at any door.
 type Request struct {
-	Team    string // the home workspace: whose data this is
-	User    string // Slack user id
-	Role    Role
-	Channel string // where it was typed (a D… id for a DM)
-	Door    Door
-	Text    string         // what was typed, without the command name or bot mention
-	Loc     *time.Location // the user's time zone
+	Team string // the home workspace: whose data this is
+	User string // Slack user id
+	// UserTeam is the user's own Slack team; for liaisons it is their
+	// organization's, recorded with their survey answers.
+	UserTeam string
+	Role     Role
+	Channel  string // where it was typed (a D… id for a DM)
+	Door     Door
+	Text     string         // what was typed, without the command name or bot mention
+	Loc      *time.Location // the user's time zone
 }
 
 // Outcome classifies a reply for metrics.
@@ -113,12 +116,24 @@ type Store interface {
 	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (store.FollowUp, error)
 	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
 	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]store.FollowUp, error)
+	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e store.Event, delays store.EventDelays, actor string, now time.Time) (int64, store.Partner, error)
+	Event(ctx context.Context, team string, id int64) (store.Event, error)
+	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
+	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
+	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
+	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
+	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)
+	Responses(ctx context.Context, team string, survey int64) ([]store.Response, error)
+	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
+	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
 }
 
 // Config is what the handler needs to know about the deployment.
 type Config struct {
 	Command string         // the slash command's name, e.g. "/outreach"
 	Loc     *time.Location // the team's zone, for users whose zone is unknown
+	// SurveyDelays are how long after an event its surveys go out.
+	SurveyDelays store.EventDelays
 }
 
 // Handler runs commands. It is safe for concurrent use.

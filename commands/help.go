@@ -10,6 +10,8 @@ var topicTitles = []struct{ topic, title string }{
 	{"partners", "Partners"},
 	{"contacts", "Contacts"},
 	{"followups", "Follow-ups"},
+	{"events", "Events"},
+	{"surveys", "Surveys"},
 	{"help", "Help"},
 }
 

@@ -63,7 +63,11 @@ func ReminderMessage(f store.FollowUp, partnerName string, loc *time.Location, s
 func NudgeMessage(partners []store.Partner, now time.Time, loc *time.Location) Reply {
 	r := Reply{Text: fmt.Sprintf(":wave: *Time to get in touch.* %s past %s stay-in-touch cadence:",
 		plural(len(partners), "partner is"), map[bool]string{true: "its", false: "their"}[len(partners) == 1])}
-	if len(partners) != 1 {
+	switch len(partners) {
+	case 0:
+		r.Text = ":white_check_mark: All caught up: none of your partners is past its stay-in-touch cadence."
+	case 1:
+	default:
 		r.Text = fmt.Sprintf(":wave: *Time to get in touch.* %d of your partners are past their stay-in-touch cadence:", len(partners))
 	}
 	const maxShown = 20 // two blocks each, within Slack's 50 per message
@@ -97,6 +101,7 @@ type Digest struct {
 	OverdueFollowUps []store.FollowUp
 	QuietPartners    []store.Partner
 	PartnerNames     map[string]string
+	Events           []store.Event // in the coming week
 	// Last week's numbers.
 	ContactsByMethod map[string]int
 	ContactsIn       int
@@ -136,6 +141,13 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 		}
 		fmt.Fprintf(&b, "• *%s* · %s · last contact %s\n", esc(p.Name), mention(p.Owner), ago(d.Now, p.LastContact, loc))
 	}
+	fmt.Fprintf(&b, "\n*This week's events* (%d)\n", len(d.Events))
+	if len(d.Events) == 0 {
+		b.WriteString("None planned.\n")
+	}
+	for _, e := range d.Events {
+		b.WriteString(eventLine(e, d.PartnerNames[e.Partner], loc) + "\n")
+	}
 	total := d.ContactsIn + d.ContactsOut
 	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), plural(total, "contact"), d.ContactsOut, d.ContactsIn)
 	if total > 0 {
@@ -157,4 +169,10 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 	}
 	fmt.Fprintf(&b, " · %s done · %s added", plural(int(d.FollowUpsDone), "follow-up"), plural(d.PartnersAdded, "partner"))
 	return Reply{Text: b.String()}
+}
+
+// AttendanceQuestion is the DM asking an event's organizer how many came.
+func AttendanceQuestion(e store.Event, partnerName, command string, loc *time.Location) Reply {
+	return Reply{Text: fmt.Sprintf(":calendar: *%s* with *%s* (`E%d`, %s) is over. How many came? Reply with `%s event attended E%d <count>`; it goes into the impact numbers.",
+		esc(e.Title), esc(partnerName), e.ID, eventWhen(e, loc), command, e.ID)}
 }

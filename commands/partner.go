@@ -162,8 +162,12 @@ func healthMark(hl store.Health) string {
 }
 
 func partnerLine(p store.Partner, now time.Time, loc *time.Location) string {
-	return fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
+	line := fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
 		esc(p.Name), p.Slug, p.Stage, mention(p.Owner), ago(now, p.LastContact, loc), healthMark(p.Health(now)))
+	if c := checkinLine(p, loc); c != "" {
+		line += " · " + c
+	}
+	return line
 }
 
 // partnerShow shows one partner: `partner show <partner>`.
@@ -189,6 +193,14 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	if err != nil {
 		return Reply{}, err
 	}
+	upcoming, err := h.store.Events(ctx, req.Team, p.Slug, h.now().Add(-24*time.Hour), h.now().AddDate(2, 0, 0), false, 10)
+	if err != nil {
+		return Reply{}, err
+	}
+	upcoming = filterEvents(upcoming, func(e store.Event) bool { return e.End.After(h.now()) })
+	if len(upcoming) > 3 {
+		upcoming = upcoming[:3]
+	}
 	now := h.now()
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* `%s`", esc(p.Name), p.Slug)
@@ -198,6 +210,9 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	fmt.Fprintf(&b, "\n%s · %s · owner %s · stay in touch every %s\n", p.Kind, p.Stage, mention(p.Owner), plural(p.Cadence, "day"))
 	hl := p.Health(now)
 	fmt.Fprintf(&b, "Health: %s · last contact %s", healthMark(hl), ago(now, p.LastContact, req.Loc))
+	if c := checkinLine(p, req.Loc); c != "" {
+		b.WriteString(" · " + c)
+	}
 	switch hl.State {
 	case store.HealthOverdue:
 		fmt.Fprintf(&b, " · contact was due %s", showDate(hl.DueAt, req.Loc))
@@ -232,6 +247,12 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	for _, ct := range recent {
 		b.WriteString(contactLine(ct, req.Loc))
 		b.WriteByte('\n')
+	}
+	if len(upcoming) > 0 {
+		b.WriteString("\n*Next events*\n")
+		for _, e := range upcoming {
+			b.WriteString(eventLine(e, p.Name, req.Loc) + "\n")
+		}
 	}
 	if len(open) > 0 {
 		b.WriteString("\n*Open follow-ups*\n")

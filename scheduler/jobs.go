@@ -150,6 +150,9 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token string) error
 		}
 	}
 	d.QuietPartners = commands.Overdue(ps, now, true)
+	if d.Events, err = s.store.Events(ctx, s.cfg.Team, "", now, now.AddDate(0, 0, 7), false, 50); err != nil {
+		return err
+	}
 	stats, err := s.store.CountContactsBetween(ctx, s.cfg.Team, slugs, weekAgo, now)
 	if err != nil {
 		return err

@@ -43,6 +43,13 @@ type Store interface {
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
 	CountContactsBetween(ctx context.Context, team string, slugs []string, from, to time.Time) (store.ContactStats, error)
+
+	Event(ctx context.Context, team string, id int64) (store.Event, error)
+	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
+	EventEnded(ctx context.Context, team string, id int64) error
+	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
+	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
+	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
 }
 
 // Post is one message to send: to a user (a DM) or a channel.
@@ -76,7 +83,11 @@ type Config struct {
 	Quiet       QuietHours
 	Lease       time.Duration
 	TeamChannel string
-	Schedules   map[string]string // job name → spec; defaults from Jobs
+	// Command is the slash command's name, for messages that say what to type.
+	Command string
+	// SurveyDelays are how long after an event its surveys go out.
+	SurveyDelays store.EventDelays
+	Schedules    map[string]string // job name → spec; defaults from Jobs
 	// Poll bounds how long a replica sleeps before looking at the queue
 	// again, for work another replica queued. Default 500 ms.
 	Poll time.Duration
@@ -101,6 +112,8 @@ var Jobs = []Recurring{
 	{Name: "followups", Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
 	{Name: "nudges", Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
 	{Name: "digest", Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
+	{Name: "surveys", Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
+	{Name: "checkin", Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
 }
 
 // claimLimit bounds one claim; a full batch claims again at once.
@@ -141,6 +154,12 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.Command == "" {
+		cfg.Command = "/outreach"
+	}
+	if cfg.SurveyDelays == (store.EventDelays{}) {
+		cfg.SurveyDelays = store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	}
 	s := &Scheduler{
 		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
@@ -415,6 +434,16 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 		err = s.digest(ctx, j, token)
 	case "followups":
 		err = s.sweep(ctx, j, token)
+	case "evend", "evatt", "evfb", "evfu":
+		err = s.eventJob(ctx, j, token, kind, rest)
+	case "svpost":
+		err = s.surveyPost(ctx, j, token, rest)
+	case "checkin":
+		err = s.checkins(ctx, j, token, rest)
+	case "checkin-partner":
+		err = s.checkin(ctx, j, token, rest)
+	case "surveys":
+		err = s.surveySweep(ctx, j, token)
 	default:
 		s.log.Warn("unknown job; dropping it", "job", j.ID)
 		_, err = s.store.FinishJob(ctx, s.cfg.Team, j, token, s.clock.Now(), "", time.Time{})

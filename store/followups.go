@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -208,8 +207,4 @@ func followUpFromHash(id int64, m map[string]string) FollowUp {
 }
 
 // ParseFollowUpID reads "F12" (or "f12", "12") as 12.
-func ParseFollowUpID(s string) (int64, bool) {
-	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "F"), "f")
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
-}
+func ParseFollowUpID(s string) (int64, bool) { return parseShortID(s, "F") }

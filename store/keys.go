@@ -36,6 +36,23 @@ func (k keys) FollowUpsOpen() string          { return k.prefix + "followups:ope
 func (k keys) FollowUpsDone() string          { return k.prefix + "followups:done" }                        // ZSET done ids → done time
 func (k keys) FollowUpsOf(user string) string { return k.prefix + "followups:user:" + user }                // ZSET open ids of an assignee → due
 
+func (k keys) Event(id int64) string { return k.prefix + "event:" + strconv.FormatInt(id, 10) } // HASH event fields
+func (k keys) Events() string        { return k.prefix + "events" }                             // ZSET event ids → start (unix ms)
+func (k keys) PartnerEvents(slug string) string {
+	return k.prefix + "partner:" + slug + ":events" // ZSET the partner's event ids → start
+}
+func (k keys) EventSurveys(id int64) string {
+	return k.prefix + "event:" + strconv.FormatInt(id, 10) + ":surveys" // SET survey ids about the event
+}
+func (k keys) Survey(id int64) string { return k.prefix + "survey:" + strconv.FormatInt(id, 10) } // HASH survey fields
+func (k keys) SurveyResponses(id int64) string {
+	return k.prefix + "survey:" + strconv.FormatInt(id, 10) + ":responses" // HASH user → response JSON
+}
+func (k keys) PartnerSurveys(slug string) string {
+	return k.prefix + "partner:" + slug + ":surveys" // ZSET the partner's survey ids → created
+}
+func (k keys) SurveyByOrigin() string { return k.prefix + "survey-by-origin" } // HASH origin (job id) → survey id
+
 // Due work (see lua/jobs_lib.lua for how the scripts use them).
 func (k keys) Due() string        { return k.prefix + "due" }         // ZSET job id → due (unix ms)
 func (k keys) Leases() string     { return k.prefix + "leases" }      // ZSET job id → lease expiry (unix ms)

@@ -45,6 +45,11 @@ type Partner struct {
 	// NudgeQuietUntil: no stay-in-touch nudge about this partner before
 	// then (a nudge's Snooze or Done button).
 	NudgeQuietUntil time.Time
+	// CheckinScore is the average satisfaction (1–5) of the latest
+	// partnership check-in, CheckinCount its responses; 0 when none.
+	CheckinScore float64
+	CheckinCount int
+	CheckinAt    time.Time
 }
 
 // Person is someone at a partner organization.
@@ -325,7 +330,8 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error
 func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error {
 	k := keysFor(team)
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
-	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug))
+	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug),
+		k.PartnerEvents(slug), k.PartnerSurveys(slug))
 	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix())
 	if err != nil {
 		return err
@@ -352,6 +358,8 @@ func partnerFromHash(slug string, m map[string]string) Partner {
 		cad = DefaultCadenceDays
 	}
 	out, _ := strconv.Atoi(m["out_since_in"])
+	score, _ := strconv.ParseFloat(m["checkin_score"], 64)
+	checkins, _ := strconv.Atoi(m["checkin_count"])
 	return Partner{
 		Slug: slug, Name: m["name"], Kind: m["kind"], Stage: m["stage"], Owner: m["owner"],
 		Channel: m["channel"], Cadence: cad, Services: m["services"], Audience: m["audience"],
@@ -359,6 +367,7 @@ func partnerFromHash(slug string, m map[string]string) Partner {
 		Created: fromMS(m["created"]), Updated: fromMS(m["updated"]),
 		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
 		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
+		CheckinScore:    score, CheckinCount: checkins, CheckinAt: fromMS(m["checkin_at"]),
 	}
 }
 

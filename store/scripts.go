@@ -48,6 +48,11 @@ var (
 	scriptExtendLeases    = load("extend_leases", "jobs_lib")
 	scriptEnqueueJobs     = load("enqueue_jobs", "jobs_lib")
 	scriptAdvanceSchedule = load("advance_schedule", "jobs_lib")
+	scriptAddEvent        = load("add_event", "resolve", "jobs_lib")
+	scriptEventEnded      = load("event_ended")
+	scriptSetAttended     = load("set_attended", "resolve")
+	scriptCreateSurvey    = load("create_survey", "resolve", "jobs_lib")
+	scriptRespondSurvey   = load("respond_survey")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

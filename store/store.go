@@ -151,3 +151,17 @@ func fromMS(s string) time.Time {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// redisRange is a score range with an optional limit.
+type redisRange struct {
+	min, max string
+	limit    int
+}
+
+func (r *redisRange) by() *redis.ZRangeBy {
+	z := &redis.ZRangeBy{Min: r.min, Max: r.max}
+	if r.limit > 0 {
+		z.Count = int64(r.limit)
+	}
+	return z
+}

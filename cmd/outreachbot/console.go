@@ -30,6 +30,9 @@ const (
 
 var consoleNames = map[string]string{
 	"U0YOU": "you", "U0MARIA": "maria", "U0DEVON": "devon", "U0PRIYA": "priya", "U0LIAISON": "dana (County Health)",
+	"U0DANA": "dana (County Health)", "U0LUIS": "luis (County Health)", "U0OKAFOR": "dr.okafor (Eastside Clinic)",
+	"U0P1": "a participant", "U0P2": "a participant", "U0P3": "a participant", "U0P4": "a participant",
+	"U0P5": "a participant", "U0P6": "a participant", "U0P7": "a participant",
 }
 
 var consoleChannels = map[string]string{
@@ -39,7 +42,7 @@ var consoleChannels = map[string]string{
 const consoleHelp = `Type commands as in Slack, with or without /outreach: help, partner list, log county call "Talked about the flu clinic"…
 Console commands:
   :advance 3d      move the clock (90m, 2h, 3d, 2w); reminders, nudges and digests print as they fall due
-  :press 1         press a button of the last message that had some
+  :press 1         press a button of the last message that had some (:press 9 <text> for Add a comment)
   :now             show the console's clock
   :as maria        act as another person (you, maria, devon, priya); ':as liaison' is a partner's liaison
   :in #county-health-shared   type in a channel (a channel linked to a partner lets you leave the partner out)
@@ -88,9 +91,10 @@ func console(ctx context.Context, args []string, getenv func(string) string, std
 	// The console's clock starts at the real time and then moves only when
 	// told (:advance), so reminders can be seen firing.
 	clock := clockwork.NewFakeClockAt(clockwork.NewRealClock().Now())
-	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc}, log)
+	delays := store.EventDelays{Feedback: cfg.SurveyDelay, FollowUp: cfg.FollowupSurveyDelay}
+	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: delays}, log)
 	if demo {
-		if err := loadDemo(ctx, st, consoleTeam, clock.Now()); err != nil {
+		if err := loadDemo(ctx, st, consoleTeam, clock.Now(), cfg.Loc); err != nil {
 			fmt.Fprintf(stderr, "outreachbot: demo data: %v\n", err)
 			return 1
 		}
@@ -104,6 +108,7 @@ func console(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	sched, err := scheduler.New(scheduler.Config{
 		Team: consoleTeam, Loc: cfg.Loc, Quiet: quiet, Lease: cfg.Lease, TeamChannel: "C0OUTREACH", Schedules: cfg.Schedules,
+		Command: cfg.Command, SurveyDelays: delays,
 	}, st, consolePoster{c}, clock, prometheus.NewRegistry(), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
@@ -161,9 +166,7 @@ func (c *consoleSession) do(ctx context.Context, line string) bool {
 	if strings.HasPrefix(line, ":") {
 		return c.meta(line)
 	}
-	r := c.h.Handle(ctx, commands.Request{
-		Team: consoleTeam, User: c.user, Role: c.role, Channel: c.channel, Door: commands.DoorConsole, Text: line, Loc: c.loc,
-	})
+	r := c.h.Handle(ctx, c.request(c.channel, commands.DoorConsole, line))
 	if r.Form == commands.FormLog {
 		fmt.Fprintln(c.out, "(In Slack this opens a form.) Type it in one line: log <partner> <method> <what happened> [in] [when:]")
 		return true
@@ -245,7 +248,7 @@ var (
 		":white_check_mark:", "✅", ":warning:", "⚠️ ", ":large_green_circle:", "🟢", ":large_yellow_circle:", "🟡",
 		":red_circle:", "🔴", ":white_circle:", "⚪", ":left_right_arrow:", "↔", ":wastebasket:", "🗑", ":wave:", "👋", ":bell:", "🔔",
 		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊", ":pushpin:", "📌", ":zzz:", "💤",
-		":heavy_multiplication_x:", "✖", ":tada:", "🎉",
+		":heavy_multiplication_x:", "✖", ":tada:", "🎉", ":clipboard:", "📋",
 	)
 	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
@@ -284,7 +287,7 @@ func (c *consoleSession) press(args []string) {
 	}
 	choices := allChoices(c.last.reply)
 	n := 0
-	if len(args) == 1 {
+	if len(args) >= 1 {
 		fmt.Sscan(args[0], &n)
 	}
 	if n < 1 || n > len(choices) {
@@ -292,16 +295,26 @@ func (c *consoleSession) press(args []string) {
 		return
 	}
 	ch := choices[n-1]
-	if ch.Action == commands.ActionLogContact {
+	var res commands.Pressed
+	switch ch.Action {
+	case commands.ActionLogContact:
 		fmt.Fprintf(c.out, "(In Slack this opens the log form.) Type: log %s <method> <what happened>\n", ch.Value)
 		return
+	case commands.ActionComment:
+		if len(args) < 2 {
+			fmt.Fprintf(c.out, "(In Slack this opens a comment form.) Type: :press %d <your comment>\n", n)
+			return
+		}
+		id, _ := store.ParseSurveyID(ch.Value)
+		res = c.h.SubmitComment(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), id, strings.Join(args[1:], " "))
+	default:
+		res = c.h.Press(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), ch.Action, ch.Value)
 	}
-	res := c.h.Press(context.Background(), commands.Request{
-		Team: consoleTeam, User: c.user, Role: c.role, Channel: c.last.channel, Door: commands.DoorForm, Loc: c.loc,
-	}, ch.Action, ch.Value)
 	if res.Update != nil {
+		where := c.last.channel
 		fmt.Fprintln(c.out, "(the message now reads)")
 		c.print(*res.Update)
+		c.last = &shown{reply: *res.Update, channel: where}
 	}
 	if res.Ephemeral != nil {
 		c.print(*res.Ephemeral)
@@ -314,6 +327,15 @@ func allChoices(r commands.Reply) []commands.Choice {
 		out = append(out, s.Choices...)
 	}
 	return out
+}
+
+// request is what the console's current person types in channel.
+func (c *consoleSession) request(channel string, door commands.Door, text string) commands.Request {
+	team := consoleTeam
+	if c.role == commands.RoleLiaison {
+		team = "T0COUNTYHEALTH" // the liaison's own organization
+	}
+	return commands.Request{Team: consoleTeam, User: c.user, UserTeam: team, Role: c.role, Channel: channel, Door: door, Text: text, Loc: c.loc}
 }
 
 // consolePoster prints what the scheduler would post.

@@ -13,6 +13,12 @@ type demoStore interface {
 	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
 	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
 	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, next *store.NextStep, actor string, now time.Time) (store.Contact, int64, store.Partner, error)
+	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f store.FollowUp, actor string, now time.Time) (int64, store.Partner, error)
+	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e store.Event, delays store.EventDelays, actor string, now time.Time) (int64, store.Partner, error)
+	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
+	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
+	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
+	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)
 }
 
 type demoContact struct {
@@ -24,7 +30,7 @@ type demoContact struct {
 // loadDemo fills the store with a realistic outreach team's partners:
 // every stage, most kinds, people, and contacts both ways over the last
 // months, relative to now so health and nudges look alive.
-func loadDemo(ctx context.Context, st demoStore, team string, now time.Time) error {
+func loadDemo(ctx context.Context, st demoStore, team string, now time.Time, loc *time.Location) error {
 	day := func(n int) time.Time {
 		return now.Add(-time.Duration(n) * 24 * time.Hour).Truncate(time.Hour).Add(-2 * time.Hour)
 	}
@@ -95,6 +101,136 @@ func loadDemo(ctx context.Context, st demoStore, team string, now time.Time) err
 		ct := store.Contact{Method: c.method, Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.summary}
 		if _, _, _, err := st.LogContact(ctx, team, store.PartnerRef{Text: c.partner}, ct, nil, c.who, day(c.daysAgo)); err != nil {
 			return fmt.Errorf("contact with %s: %w", c.partner, err)
+		}
+	}
+	followUps := []struct {
+		partner, who string
+		inDays       int
+		text         string
+	}{
+		{"county-health-dept", "U0MARIA", 2, "Send Dana the room booking for the workshop"},
+		{"st-marys-hospital", "U0DEVON", 1, "Try Grace Kim by phone instead of email"},
+		{"eastside-community-clinic", "U0YOU", 5, "Get Spanish MedlinePlus handouts printed"},
+	}
+	for _, f := range followUps {
+		due := now.Add(time.Duration(f.inDays) * 24 * time.Hour).Truncate(time.Hour)
+		if _, _, err := st.AddFollowUp(ctx, team, store.PartnerRef{Text: f.partner}, store.FollowUp{Assignee: f.who, Due: due, Text: f.text}, f.who, now); err != nil {
+			return fmt.Errorf("follow-up with %s: %w", f.partner, err)
+		}
+	}
+	return loadDemoEvents(ctx, st, team, now, loc)
+}
+
+type demoAnswer struct {
+	user, team string
+	answers    map[string]string
+	comment    string
+}
+
+// loadDemoEvents adds past events with their surveys answered, a
+// partnership check-in, and events to come.
+func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Time, loc *time.Location) error {
+	// Events start at 10:00 (past) or 14:00 (to come) on their day.
+	at := func(days, hour int) time.Time {
+		y, m, d := now.In(loc).AddDate(0, 0, days).Date()
+		return time.Date(y, m, d, hour, 0, 0, 0, loc)
+	}
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	events := []struct {
+		partner  string
+		e        store.Event
+		daysAgo  int
+		attended int
+		survey   []demoAnswer
+	}{
+		{"county-health-dept", store.Event{Title: "Flu shot clinic", Type: "screening", Where: "Main branch, community room",
+			Audience: "Seniors, uninsured adults", Resources: []string{"room", "display", "pamphlets"}, Registered: 60}, 40, 52,
+			[]demoAnswer{
+				{"U0P1", "T0CONSOLE", map[string]string{"q1": "5", "q2": "0"}, "So easy to get the shot right here."},
+				{"U0P2", "T0CONSOLE", map[string]string{"q1": "4", "q2": "0"}, ""},
+				{"U0P3", "T0CONSOLE", map[string]string{"q1": "4", "q2": "1"}, "Longer hours next time, please."},
+				{"U0P4", "T0CONSOLE", map[string]string{"q1": "5", "q2": "0"}, ""},
+				{"U0DANA", "T0COUNTYHEALTH", map[string]string{"q1": "5", "q2": "0"}, "Great turnout; we'd do it again in spring."},
+				{"U0LUIS", "T0COUNTYHEALTH", map[string]string{"q1": "4", "q2": "1"}, ""},
+			}},
+		{"eastside-community-clinic", store.Event{Title: "Diabetes-friendly cooking class", Type: "class", Where: "Eastside branch kitchen",
+			Audience: "Spanish-speaking families", Resources: []string{"room", "books", "databases"}, Registered: 20}, 20, 14,
+			[]demoAnswer{
+				{"U0P5", "T0CONSOLE", map[string]string{"q1": "5", "q2": "0"}, "¡Muy útil! More recipes please."},
+				{"U0P6", "T0CONSOLE", map[string]string{"q1": "3", "q2": "1"}, ""},
+				{"U0P7", "T0CONSOLE", map[string]string{"q1": "4", "q2": "0"}, ""},
+				{"U0OKAFOR", "T0EASTSIDE", map[string]string{"q1": "4", "q2": "0"}, "Our patients are asking for a second session."},
+			}},
+		{"main-street-pharmacy", store.Event{Title: "Blood pressure screenings at the health fair", Type: "health-fair", Where: "Library plaza",
+			Resources: []string{"display", "laptops"}, Registered: -1}, 45, 85, nil},
+	}
+	for _, d := range events {
+		e := d.e
+		e.Start = at(-d.daysAgo, 10)
+		e.End = e.Start.Add(3 * time.Hour)
+		// Recorded now, after the fact: no automatic surveys for them.
+		id, p, err := st.AddEvent(ctx, team, store.PartnerRef{Text: d.partner}, e, delays, "U0MARIA", now)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", e.Title, err)
+		}
+		if err := st.SetAttended(ctx, team, id, d.attended, "U0MARIA", e.End); err != nil {
+			return err
+		}
+		if d.survey == nil {
+			continue
+		}
+		if err := demoSurvey(ctx, st, team, store.Survey{Template: "event-feedback", Partner: p.Slug, Event: id, Channel: p.Channel, CreatedBy: "U0MARIA"}, d.survey, e.End.Add(2*time.Hour), ""); err != nil {
+			return err
+		}
+	}
+	checkin := []demoAnswer{
+		{"U0DANA", "T0COUNTYHEALTH", map[string]string{"q1": "5", "q2": "0"}, "Loved the workshops; more in Spanish would help."},
+		{"U0LUIS", "T0COUNTYHEALTH", map[string]string{"q1": "4", "q2": "1"}, ""},
+	}
+	if err := demoSurvey(ctx, st, team, store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C0COUNTY", CreatedBy: "U0MARIA"}, checkin, at(-55, 10), "q1"); err != nil {
+		return err
+	}
+	upcoming := []struct {
+		partner string
+		e       store.Event
+		inDays  int
+	}{
+		{"county-health-dept", store.Event{Title: "Reading prescription labels: a health literacy workshop", Type: "workshop", Where: "Main branch",
+			Audience: "Adults, ESL learners", Resources: []string{"room", "laptops", "databases"}, Registered: 18}, 6},
+		{"lincoln-elementary-school", store.Event{Title: "Family health night", Type: "display", Where: "Lincoln Elementary gym",
+			Audience: "Parents of K-5 students", Resources: []string{"display", "books"}, Registered: -1}, 21},
+	}
+	for _, u := range upcoming {
+		e := u.e
+		e.Start = at(u.inDays, 14)
+		e.End = e.Start.Add(90 * time.Minute)
+		if _, _, err := st.AddEvent(ctx, team, store.PartnerRef{Text: u.partner}, e, delays, "U0MARIA", now); err != nil {
+			return fmt.Errorf("event %s: %w", e.Title, err)
+		}
+	}
+	return nil
+}
+
+// demoSurvey creates a survey as if it had been posted and answered.
+func demoSurvey(ctx context.Context, st demoStore, team string, sv store.Survey, answers []demoAnswer, at time.Time, score string) error {
+	id, _, err := st.CreateSurvey(ctx, team, "", sv, at)
+	if err != nil {
+		return fmt.Errorf("survey: %w", err)
+	}
+	if err := st.SurveyPosted(ctx, team, id, sv.Channel, fmt.Sprintf("%d.000100", at.Unix())); err != nil {
+		return err
+	}
+	for i, a := range answers {
+		when := at.Add(time.Duration(i+1) * 17 * time.Minute)
+		for q, v := range a.answers {
+			if _, err := st.Respond(ctx, team, id, a.user, a.team, sv.Channel, q, v, score, when); err != nil {
+				return fmt.Errorf("survey answer: %w", err)
+			}
+		}
+		if a.comment != "" {
+			if _, err := st.Respond(ctx, team, id, a.user, a.team, sv.Channel, "comment", a.comment, "", when); err != nil {
+				return fmt.Errorf("survey comment: %w", err)
+			}
 		}
 	}
 	return nil

@@ -108,7 +108,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc}, log)
+	delays := store.EventDelays{Feedback: cfg.SurveyDelay, FollowUp: cfg.FollowupSurveyDelay}
+	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: delays}, log)
 	b := bot.New(bot.Config{
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
 		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
@@ -116,6 +117,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 
 	sched, err := scheduler.New(scheduler.Config{
 		Team: auth.TeamID, Loc: cfg.Loc, Quiet: cfg.Quiet, Lease: cfg.Lease, TeamChannel: cfg.TeamChannel, Schedules: cfg.Schedules,
+		Command: cfg.Command, SurveyDelays: delays,
 	}, st, slackPoster{b}, clock, reg, log)
 	if err != nil {
 		log.Error("scheduler", "err", err)

@@ -28,6 +28,16 @@ for _, id in ipairs(redis.call('SMEMBERS', pk .. ':followups')) do
   redis.call('ZREM', ARGV[5] .. 'followups:done', id)
   redis.call('DEL', fk)
 end
+-- Its events and surveys, with their queued jobs.
+for _, id in ipairs(redis.call('ZRANGE', pk .. ':events', 0, -1)) do
+  for _, kind in ipairs({'evend:', 'evatt:', 'evfb:', 'evfu:'}) do unqueue(ARGV[5], kind .. id) end
+  redis.call('ZREM', ARGV[5] .. 'events', id)
+  redis.call('DEL', ARGV[5] .. 'event:' .. id, ARGV[5] .. 'event:' .. id .. ':surveys')
+end
+for _, id in ipairs(redis.call('ZRANGE', pk .. ':surveys', 0, -1)) do
+  unqueue(ARGV[5], 'svpost:' .. id)
+  redis.call('DEL', ARGV[5] .. 'survey:' .. id, ARGV[5] .. 'survey:' .. id .. ':responses')
+end
 local n = 0
 for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end
 audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])

@@ -1,0 +1,172 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// eventJob handles the jobs an event queues when it is added:
+// "evend:<id>" (its end counts as contact), "evatt:<id>" (ask the
+// organizer for attendance), "evfb:<id>" and "evfu:<id>" (its surveys).
+func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest string) error {
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		return s.finish(ctx, j, token)
+	}
+	e, err := s.store.Event(ctx, s.cfg.Team, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.finish(ctx, j, token) // erased with its partner
+	}
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case "evend":
+		if err := s.store.EventEnded(ctx, s.cfg.Team, id); err != nil {
+			return err
+		}
+	case "evatt":
+		if e.Attended >= 0 || e.Organizer == "" {
+			break
+		}
+		loc := s.zone(ctx, e.Organizer)
+		if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
+			return err
+		}
+		msg := commands.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, loc)
+		if _, err := s.deliver(ctx, "attendance", j, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
+			return err
+		}
+	case "evfb", "evfu":
+		template := map[string]string{"evfb": "event-feedback", "evfu": "event-followup"}[kind]
+		p, ok, err := s.partner(ctx, e.Partner)
+		if err != nil {
+			return err
+		}
+		if ok {
+			sv, _ := commands.SurveyFor(p, template, e.ID, e.Organizer)
+			// Keyed by this job: a retry finds the survey it made.
+			if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
+				return err
+			}
+		}
+	}
+	return s.finish(ctx, j, token)
+}
+
+func (s *Scheduler) partner(ctx context.Context, slug string) (store.Partner, bool, error) {
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return store.Partner{}, false, err
+	}
+	for _, p := range ps {
+		if p.Slug == slug {
+			return p, true, nil
+		}
+	}
+	return store.Partner{}, false, nil
+}
+
+// surveyPost posts a survey's prompt ("svpost:<id>") where it belongs
+// and records where it landed, for answers to be checked against.
+func (s *Scheduler) surveyPost(ctx context.Context, j store.Job, token, rest string) error {
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		return s.finish(ctx, j, token)
+	}
+	sv, err := s.store.Survey(ctx, s.cfg.Team, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.finish(ctx, j, token)
+	}
+	if err != nil {
+		return err
+	}
+	if sv.PostedTS != "" {
+		return s.finish(ctx, j, token)
+	}
+	subj := commands.SurveySubject{Partner: s.partnerName(ctx, sv.Partner)}
+	if sv.Event > 0 {
+		if e, err := s.store.Event(ctx, s.cfg.Team, sv.Event); err == nil {
+			subj.Event = e.Title
+		}
+	}
+	posted, err := s.deliver(ctx, "survey", j, Post{To: sv.Channel, Key: j.ID, Message: commands.SurveyPrompt(sv, subj, 0)})
+	if err != nil {
+		return err
+	}
+	if err := s.store.SurveyPosted(ctx, s.cfg.Team, id, posted.Channel, posted.TS); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// checkins fans a check-in occurrence ("checkin:<occurrence>") out into a
+// job per active partner with a linked channel.
+func (s *Scheduler) checkins(ctx context.Context, j store.Job, token, occ string) error {
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	jobs := map[string]time.Time{}
+	for _, p := range ps {
+		if p.Stage == "active" && !p.Archived && p.Channel != "" {
+			jobs["checkin-partner:"+occ+":"+p.Slug] = s.clock.Now()
+		}
+	}
+	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// checkin creates one partner's quarterly check-in survey
+// ("checkin-partner:<occurrence>:<slug>"); its post follows as svpost.
+func (s *Scheduler) checkin(ctx context.Context, j store.Job, token, rest string) error {
+	slug := rest[strings.LastIndex(rest, ":")+1:]
+	p, ok, err := s.partner(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if ok && p.Channel != "" {
+		sv, _ := commands.SurveyFor(p, "partner-checkin", 0, "")
+		if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
+			return err
+		}
+	}
+	return s.finish(ctx, j, token)
+}
+
+// surveySweep re-queues the jobs of recent events that went missing
+// (lost Redis writes): queued, leased and finished jobs are left alone.
+func (s *Scheduler) surveySweep(ctx context.Context, j store.Job, token string) error {
+	now := s.clock.Now()
+	es, err := s.store.Events(ctx, s.cfg.Team, "", now.AddDate(0, 0, -60), now.AddDate(0, 0, 60), false, 1000)
+	if err != nil {
+		return err
+	}
+	jobs := map[string]time.Time{}
+	for _, e := range es {
+		if !e.End.After(e.Created) {
+			continue // recorded after the fact: no automatic surveys
+		}
+		id := strconv.FormatInt(e.ID, 10)
+		jobs["evend:"+id] = e.End
+		jobs["evatt:"+id] = e.End
+		jobs["evfb:"+id] = e.End.Add(s.cfg.SurveyDelays.Feedback)
+		if fu := e.End.Add(s.cfg.SurveyDelays.FollowUp); fu.After(now.AddDate(0, 0, -1)) {
+			jobs["evfu:"+id] = fu
+		}
+	}
+	if n, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
+		return err
+	} else if n > 0 {
+		s.log.Warn("requeued event jobs that were missing", "count", n)
+	}
+	return s.finish(ctx, j, token)
+}

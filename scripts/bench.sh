@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Measures SPEC §8's figures against `outreachbot run`, the fake Slack and a
+# real redis-server (appendonly yes, appendfsync everysec), and prints them
+# as a table beside the raw Redis round trip measured in the same run.
+# Figures are reported, never asserted: this fails only when the system is
+# broken (error replies, lost acks, acknowledged contacts not stored).
+#
+#   ./scripts/bench.sh            the table
+#   BENCH_VERBOSE=1 ./scripts/bench.sh   the whole go test output too
+#   BENCH_ARGS='-cpuprofile /tmp/cpu.out' ./scripts/bench.sh   extra go test flags
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/ensure-redis.sh
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+echo "building and running the benchmark (about a minute)…" >&2
+status=0
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
+go test -tags bench -run '^TestBench' -count=1 -v -timeout 10m ${BENCH_ARGS:-} ./cmd/outreachbot/ >"$out" 2>&1 || status=$?
+if [ "${BENCH_VERBOSE:-}" != "" ]; then
+  cat "$out"
+fi
+if grep -q '^BENCH-TABLE-BEGIN$' "$out"; then
+  sed -n '/^BENCH-TABLE-BEGIN$/,/^BENCH-TABLE-END$/{/^BENCH-TABLE-\(BEGIN\|END\)$/d;p}' "$out"
+fi
+if [ "$status" != 0 ]; then
+  echo >&2
+  echo "bench: the run failed (a broken build or system; missed targets never fail it); go test output:" >&2
+  grep -v '^BENCH-TABLE' "$out" | tail -n 60 >&2
+  exit "$status"
+fi

@@ -1,0 +1,40 @@
+-- add_event: resolve the partner, record an event, and queue its jobs:
+-- its end (which counts as contact with the partner), the attendance
+-- question, and the two surveys. A past event counts as contact at once.
+-- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
+-- KEYS[4] audit STREAM
+-- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
+-- ARGV[5] liaison, ARGV[6] start (unix ms), ARGV[7] end (unix ms),
+-- ARGV[8] now (unix ms), ARGV[9] actor, ARGV[10] audit max length,
+-- ARGV[11] feedback survey delay (ms), ARGV[12] follow-up survey delay
+-- (ms), ARGV[13…] event field, value pairs
+-- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
+local prefix = ARGV[1]
+local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+if not slug then return fail(code, candidates) end
+local id = redis.call('INCR', prefix .. 'seq:event')
+local ek = prefix .. 'event:' .. id
+local start, finish_, now = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local fields = {'partner', slug, 'start', ARGV[6], 'end', ARGV[7], 'organizer', ARGV[9], 'created', ARGV[8]}
+for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', ek, unpack(fields))
+redis.call('ZADD', prefix .. 'events', start, id)
+redis.call('ZADD', prefix .. 'partner:' .. slug .. ':events', start, id)
+local pk = prefix .. 'partner:' .. slug
+if finish_ <= now then
+  local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
+  if finish_ > last then redis.call('HSET', pk, 'last_contact', finish_) end
+else
+  enqueue(prefix, 'evend:' .. id, finish_)
+end
+-- Surveys and the attendance question only for events still to end:
+-- a past event being recorded gets them on request.
+if finish_ > now then
+  enqueue(prefix, 'evatt:' .. id, finish_)
+  enqueue(prefix, 'evfb:' .. id, finish_ + tonumber(ARGV[11]))
+  enqueue(prefix, 'evfu:' .. id, finish_ + tonumber(ARGV[12]))
+end
+audit(KEYS[4], ARGV[10], ARGV[8], ARGV[9], 'event.add', 'E' .. id)
+local out = {'ok', id, slug}
+for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+return out

@@ -1,0 +1,28 @@
+-- create_survey: create a survey and queue its post. Idempotent per
+-- origin: a retried job (or a repeated request for the same origin)
+-- gets the survey it created before.
+-- KEYS[1] survey-by-origin HASH, KEYS[2] audit STREAM
+-- ARGV[1] key prefix, ARGV[2] origin ('' = always a new survey),
+-- ARGV[3] partner slug, ARGV[4] event id ('' for none), ARGV[5] now (unix
+-- ms), ARGV[6] actor, ARGV[7] audit max length, ARGV[8…] field, value pairs
+-- Returns {id, 1 if created now or 0 if it existed}, or {0, 0} when the
+-- partner (or event) is gone.
+local prefix = ARGV[1]
+if ARGV[2] ~= '' then
+  local existing = redis.call('HGET', KEYS[1], ARGV[2])
+  if existing then return {tonumber(existing), 0} end
+end
+if redis.call('EXISTS', prefix .. 'partner:' .. ARGV[3]) == 0 then return {0, 0} end
+if ARGV[4] ~= '' and redis.call('EXISTS', prefix .. 'event:' .. ARGV[4]) == 0 then return {0, 0} end
+local id = redis.call('INCR', prefix .. 'seq:survey')
+local fields = {'partner', ARGV[3], 'event', ARGV[4], 'created', ARGV[5], 'created_by', ARGV[6]}
+for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', prefix .. 'survey:' .. id, unpack(fields))
+redis.call('ZADD', prefix .. 'partner:' .. ARGV[3] .. ':surveys', ARGV[5], id)
+if ARGV[4] ~= '' then
+  redis.call('SADD', prefix .. 'event:' .. ARGV[4] .. ':surveys', id)
+end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], id) end
+enqueue(prefix, 'svpost:' .. id, tonumber(ARGV[5]))
+audit(KEYS[2], ARGV[7], ARGV[5], ARGV[6], 'survey.create', 'S' .. id)
+return {id, 1}

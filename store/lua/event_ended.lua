@@ -1,0 +1,12 @@
+-- event_ended: an event's end counts as contact with its partner.
+-- KEYS[1] the event HASH
+-- ARGV[1] key prefix
+-- Returns 1, or 0 when the event is gone.
+local slug = redis.call('HGET', KEYS[1], 'partner')
+if not slug then return 0 end
+local finish_ = tonumber(redis.call('HGET', KEYS[1], 'end'))
+local pk = ARGV[1] .. 'partner:' .. slug
+if redis.call('EXISTS', pk) == 0 then return 0 end
+local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
+if finish_ > last then redis.call('HSET', pk, 'last_contact', finish_) end
+return 1

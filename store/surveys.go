@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Survey is a survey sent from a template, S<n>.
+type Survey struct {
+	ID        int64
+	Template  string
+	Partner   string
+	Event     int64  // 0 when about the partnership
+	Channel   string // where it is (or will be) posted; answers count only from there
+	Note      string // said above the prompt (e.g. why it went to a DM)
+	PostedTS  string
+	Created   time.Time
+	CreatedBy string
+}
+
+// Response is one person's answers to a survey.
+type Response struct {
+	User    string            `json:"-"`
+	Team    string            `json:"team"`
+	Answers map[string]string `json:"answers"`
+	Comment string            `json:"comment,omitempty"`
+	At      int64             `json:"at"`
+}
+
+// ErrWrongChannel: an answer came from a channel the survey was not
+// posted in (a forged or misrouted button).
+var ErrWrongChannel = errors.New("survey is not in that channel")
+
+// CreateSurvey creates a survey and queues its post ("svpost:<id>") now.
+// With origin set (a job id), creating again for the same origin returns
+// the first survey: a retried job does not send two. It returns 0 when
+// the partner or event no longer exists.
+func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv Survey, now time.Time) (int64, bool, error) {
+	k := keysFor(team)
+	ev := ""
+	if sv.Event > 0 {
+		ev = strconv.FormatInt(sv.Event, 10)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	v, err := scriptCreateSurvey.Run(ctx, s.rdb, []string{k.SurveyByOrigin(), k.Audit()},
+		k.Prefix(), origin, sv.Partner, ev, ms(now), sv.CreatedBy, auditMaxLen,
+		"template", sv.Template, "channel", sv.Channel, "note", sv.Note).Int64Slice()
+	if err != nil {
+		return 0, false, s.wrap("create survey", err)
+	}
+	return v[0], v[1] == 1, nil
+}
+
+// Survey loads one survey; ErrNotFound when there is none.
+func (s *Store) Survey(ctx context.Context, team string, id int64) (Survey, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, err := s.rdb.HGetAll(ctx, keysFor(team).Survey(id)).Result()
+	if err != nil {
+		return Survey{}, s.wrap("survey", err)
+	}
+	if len(m) == 0 {
+		return Survey{}, fmt.Errorf("survey S%d: %w", id, ErrNotFound)
+	}
+	ev, _ := strconv.ParseInt(m["event"], 10, 64)
+	return Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
+		PostedTS: m["posted_ts"], Created: fromMS(m["created"]), CreatedBy: m["created_by"]}, nil
+}
+
+// SurveyPosted records where the survey's prompt landed (the channel id
+// Slack gives back, which for a DM differs from the user id posted to).
+func (s *Store) SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.wrap("survey posted", s.rdb.HSet(ctx, keysFor(team).Survey(id), "channel", channel, "posted_ts", ts).Err())
+}
+
+// Respond records one answer (question "comment" for the comment) by
+// user, replacing their earlier answer to that question. scoreQuestion,
+// when set, is the rating question whose average becomes the partner's
+// check-in score. It returns the number of people who responded. Errors
+// wrap ErrNotFound or ErrWrongChannel.
+func (s *Store) Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "respond", scriptRespondSurvey, []string{k.Survey(survey), k.SurveyResponses(survey)},
+		k.Prefix(), user, userTeam, question, answer, ms(now), channel, scoreQuestion)
+	if err != nil {
+		return 0, err
+	}
+	if !r.ok {
+		switch r.code {
+		case "wrong_channel":
+			return 0, fmt.Errorf("respond to S%d: %w", survey, ErrWrongChannel)
+		default:
+			return 0, fmt.Errorf("respond to S%d: %w", survey, ErrNotFound)
+		}
+	}
+	n, _ := r.rest[0].(int64)
+	return int(n), nil
+}
+
+// Responses returns a survey's responses.
+func (s *Store) Responses(ctx context.Context, team string, survey int64) ([]Response, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, err := s.rdb.HGetAll(ctx, keysFor(team).SurveyResponses(survey)).Result()
+	if err != nil {
+		return nil, s.wrap("responses", err)
+	}
+	out := make([]Response, 0, len(m))
+	for user, v := range m {
+		var r Response
+		if err := json.Unmarshal([]byte(v), &r); err != nil {
+			return nil, fmt.Errorf("responses: decode: %w", err)
+		}
+		r.User = user
+		out = append(out, r)
+	}
+	sortBy(out, func(r Response) int64 { return r.At })
+	return out, nil
+}
+
+// PartnerSurveys lists a partner's survey ids, newest first.
+func (s *Store) PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error) {
+	return s.idList(ctx, "partner surveys", keysFor(team).PartnerSurveys(slug), limit)
+}
+
+// EventSurveys lists the ids of the surveys about an event.
+func (s *Store) EventSurveys(ctx context.Context, team string, event int64) ([]int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.SMembers(ctx, keysFor(team).EventSurveys(event)).Result()
+	if err != nil {
+		return nil, s.wrap("event surveys", err)
+	}
+	var out []int64
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		out = append(out, n)
+	}
+	sortBy(out, func(n int64) int64 { return n })
+	return out, nil
+}
+
+func (s *Store) idList(ctx context.Context, op, key string, limit int) ([]int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.ZRevRange(ctx, key, 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, s.wrap(op, err)
+	}
+	var out []int64
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ParseSurveyID reads "S12" (or "s12", "12") as 12.
+func ParseSurveyID(s string) (int64, bool) { return parseShortID(s, "S") }
