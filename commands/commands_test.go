@@ -77,6 +77,7 @@ func (hs *harness) seed() {
 	hs.mustOK(member, `partner add "County Health Dept" kind:public-health stage:active channel:<#C0COUNTY|county-shared>`)
 	hs.mustOK(member, `partner add "Eastside Community Clinic" kind:clinic owner:<@U0DEVON|devon>`)
 	hs.mustOK(member, `partner add "Eastside Pharmacy" kind:pharmacy`)
+	hs.mustOK(member, `event add county "Flu shot clinic" dec 3 10am`)
 }
 
 // TestSession runs a realistic session and compares every reply with a
@@ -112,11 +113,21 @@ func TestSession(t *testing.T) {
 		{who: member, text: "done F3"},
 		{who: member, text: "cancel F1"},
 		{who: member, text: "followups county"},
+		{who: member, text: `event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" audience:"Seniors" resources:room,Pamphlets registered:40`},
+		{who: member, text: `event add eastside-community-clinic "Cooking class" 2026-11-20 18:00 until:90m type:class`},
+		{who: member, text: "event list"},
+		{who: member, text: "event list past"},
+		{who: member, text: "event attended E2 14"},
+		{who: member, text: "event attended E3 14"},
+		{who: member, text: "event survey E2"},
+		{who: member, text: "survey checkin county"},
+		{who: member, text: "survey results E2"},
 		{who: member, text: "partner list overdue", advance: 40 * 24 * time.Hour},
 		{who: member, text: "followups overdue"},
 		{who: liaison, text: "help"},
 		{who: liaison, text: `log meeting "Planning call for the January workshop" in`},
 		{who: liaison, text: "followups"},
+		{who: liaison, text: "event list"},
 		{who: admin, text: "partner archive eastside-pharmacy"},
 		{who: admin, text: "partner list archived"},
 		{who: admin, text: "partner erase eastside-pharmacy"},
@@ -198,6 +209,21 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"snooze without when", "snooze F99", []string{"Until when?"}},
 		{"log next without text", `log county call "hi" next:friday`, []string{"needs what to do"}},
 		{"log next in the past", `log county call "hi" next:"yesterday call back"`, []string{"in the past"}},
+		{"event without a title", "event add county dec 3 10am", []string{"title in quotes"}},
+		{"event without a date", `event add county "Flu clinic"`, []string{"title in quotes"}},
+		{"event with a bad date", `event add county "Flu clinic" 2026-02-30`, []string{"February"}},
+		{"event ending before it starts", `event add county "Flu clinic" dec 3 2pm until:"dec 3 10am"`, []string{"ends", "before it starts"}},
+		{"event of an unknown type", `event add county "Flu clinic" dec 3 type:webinar`, []string{"isn't a type I know"}},
+		{"event with bad registration", `event add county "Flu clinic" dec 3 registered:many`, []string{"number of people"}},
+		{"attendance of an unknown event", "event attended E99 12", []string{"can't find `E99`"}},
+		{"attendance of -3", "event attended E1 -3", []string{"number of people"}},
+		{"attendance of lots", "event attended E1 lots", []string{"number of people"}},
+		{"attendance without a count", "event attended E1", []string{"How many came?"}},
+		{"attendance of a non-id", "event attended seven 3", []string{"look like `E7`"}},
+		{"survey of an unknown event", "event survey E99", []string{"can't find `E99`"}},
+		{"results of nothing", "survey results", []string{"Results of what?"}},
+		{"results of an unknown survey", "survey results S99", []string{"can't find `S99`"}},
+		{"check-in of an unknown partner", "survey checkin contyhealth", []string{"Did you mean `county-health-dept`?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := hs.srv.Snapshot(context.Background())
@@ -365,4 +391,67 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSurveyAnswers: ratings and choices from anyone in the survey's
+// channel, one answer per person (again replaces), nothing from elsewhere.
+func TestSurveyAnswers(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, "event survey E1") // S1, to the linked channel C0COUNTY
+	inChannel := commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
+	outsider := commands.Request{Team: team, User: "U0DANA", UserTeam: "T0PARTNER", Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
+	elsewhere := inChannel
+	elsewhere.Channel = "C0OTHER"
+	for _, tc := range []struct {
+		name          string
+		req           commands.Request
+		action, value string
+		wantCount     string // in the updated prompt; "" = no update
+		wantEphemeral string
+	}{
+		{"member rates 4", inChannel, "sv:q1:4", "S1", "1 response so far", "*4*"},
+		{"liaison rates 2", outsider, "sv:q1:2", "S1", "2 responses so far", "*2*"},
+		{"member changes to 5", inChannel, "sv:q1:5", "S1", "2 responses so far", "*5*"},
+		{"liaison chooses Maybe", outsider, "sv:q2:1", "S1", "2 responses so far", "*Maybe*"},
+		{"rating out of range", inChannel, "sv:q1:9", "S1", "", "isn't one this survey offers"},
+		{"no such question", inChannel, "sv:q7:1", "S1", "", "isn't one this survey offers"},
+		{"no such survey", inChannel, "sv:q1:3", "S42", "", "doesn't exist"},
+		{"from another channel", elsewhere, "sv:q1:1", "S1", "", "isn't one from this channel"},
+		{"a forged value", inChannel, "sv:q1:1", "<!channel>", "", "doesn't belong to a survey"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := hs.srv.Snapshot(context.Background())
+			got := hs.h.Press(context.Background(), tc.req, tc.action, tc.value)
+			if (got.Update != nil) != (tc.wantCount != "") || (got.Update != nil && !strings.Contains(sectionsText(*got.Update), tc.wantCount)) {
+				t.Errorf("update = %+v; want the prompt with %q", got.Update, tc.wantCount)
+			}
+			if got.Ephemeral == nil || !strings.Contains(got.Ephemeral.Text, tc.wantEphemeral) {
+				t.Errorf("ephemeral = %+v; want %q", got.Ephemeral, tc.wantEphemeral)
+			}
+			if tc.wantCount == "" {
+				if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+					t.Errorf("a refused answer changed Redis:\n%s", diff)
+				}
+			}
+		})
+	}
+	c := hs.h.SubmitComment(context.Background(), outsider, 1, "More evening sessions <!channel>")
+	if c.Update == nil || !strings.Contains(c.Ephemeral.Text, "comment is saved") {
+		t.Fatalf("comment = %+v", c)
+	}
+	r := hs.mustOK(member, "survey results S1")
+	for _, want := range []string{"2 responses (1 from partner organizations)", "*3.5* average of 2 ratings", "Yes 0 · Maybe 1 · No 0", "More evening sessions &lt;!channel&gt; — <@U0DANA>"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("results lack %q:\n%s", want, r.Text)
+		}
+	}
+}
+
+func sectionsText(r commands.Reply) string {
+	t := r.Text
+	for _, s := range r.Sections {
+		t += "\n" + s.Text
+	}
+	return t
 }

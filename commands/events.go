@@ -215,6 +215,9 @@ func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (Re
 		return Reply{}, err
 	}
 	if len(es) == 0 {
+		if req.Role == RoleLiaison {
+			return Reply{Text: title + ": none yet."}, nil
+		}
 		return Reply{Text: title + ": none. Add one with `" + h.cfg.Command + " event add <partner> \"<title>\" <when>`."}, nil
 	}
 	names, err := h.partnerNames(ctx, req.Team)
@@ -276,6 +279,9 @@ func (h *Handler) eventAttended(ctx context.Context, req *Request, toks []Token)
 	e, err := h.loadEvent(ctx, req, id)
 	if err != nil {
 		return Reply{}, err
+	}
+	if e.Start.After(h.now()) {
+		return Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s); record attendance after it.", id, esc(e.Title), showTime(e.Start, req.Loc))
 	}
 	if err := h.store.SetAttended(ctx, req.Team, id, n, req.User, h.now()); err != nil {
 		return Reply{}, err

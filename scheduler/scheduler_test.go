@@ -450,3 +450,118 @@ func TestStopHandsBackLeases(t *testing.T) {
 }
 
 var _ = commands.MaxReminders
+
+func (e *env) linkedPartner(name, owner, stage, channel string) {
+	e.t.Helper()
+	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: stage, Owner: owner, Cadence: 30, Channel: channel}
+	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestEventSurveysAndAttendanceQuestion(t *testing.T) {
+	e := newEnv(t)
+	e.linkedPartner("County Health Dept", "U0MARIA", "active", "C0COUNTY")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	ctx := context.Background()
+	for _, ev := range []struct{ partner, title string }{{"county", "Flu clinic"}, {"main", "Screenings"}} {
+		_, _, err := e.st.AddEvent(ctx, team, store.PartnerRef{Text: ev.partner}, store.Event{Title: ev.title, Type: "screening",
+			Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1}, delays, "U0MARIA", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := e.scheduler(scheduler.Config{SurveyDelays: delays})
+	e.advance(s, 3*time.Hour+59*time.Minute)
+	if n := len(e.poster.all()); n != 2 {
+		t.Fatalf("before the survey delay: %d posts; want the 2 attendance questions", n)
+	}
+	e.advance(s, 2*time.Minute)
+	var surveys []scheduler.Post
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "svpost:") {
+			surveys = append(surveys, p)
+		}
+	}
+	if len(surveys) != 2 {
+		t.Fatalf("%d surveys after the delay; want 2", len(surveys))
+	}
+	byTo := map[string]scheduler.Post{}
+	for _, p := range surveys {
+		byTo[p.To] = p
+	}
+	if p, ok := byTo["C0COUNTY"]; !ok || !strings.Contains(p.Message.Text, "How was “Flu clinic”?") {
+		t.Errorf("linked partner's survey: %+v; want it in C0COUNTY", byTo)
+	}
+	if p, ok := byTo["U0MARIA"]; !ok || !strings.Contains(p.Message.Text, "has no linked channel") {
+		t.Errorf("unlinked partner's survey: %+v; want it to the organizer with a note", byTo)
+	}
+	e.advance(s, 31*24*time.Hour)
+	followups := 0
+	for k, n := range e.poster.byKey() {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "svpost:") && strings.Contains(p.Message.Text, "A month after") {
+			followups++
+		}
+	}
+	if followups != 2 {
+		t.Errorf("%d follow-up surveys a month later; want 2", followups)
+	}
+}
+
+// TestCheckinOncePerQuarterAcrossReplicas: the quarterly check-in goes to
+// each active, linked partner once, with three replicas, and is caught up
+// once after downtime.
+func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
+	e := newEnv(t)
+	e.clock = clockwork.NewFakeClockAt(time.Date(2026, 12, 30, 12, 0, 0, 0, ny))
+	e.linkedPartner("County Health Dept", "U0MARIA", "active", "C0COUNTY")
+	e.linkedPartner("Eastside Clinic", "U0MARIA", "active", "C0EAST")
+	e.linkedPartner("Prospect Clinic", "U0MARIA", "prospect", "C0PROSPECT")
+	e.partner("Unlinked Pharmacy", "U0DEVON")
+	cfg := scheduler.Config{Schedules: map[string]string{"checkin": "0 10 1 1,4,7,10 *"}}
+	var replicas []*scheduler.Scheduler
+	for range 3 {
+		replicas = append(replicas, e.scheduler(cfg))
+	}
+	for _, r := range replicas {
+		r.RunDue(context.Background()) // each starts the schedule
+	}
+	e.clock.Advance(3 * 24 * time.Hour) // Jan 2, 2027: the Jan 1 10:00 check-in is due
+	for range 2 {                       // twice: the fan-out, then the surveys
+		var wg sync.WaitGroup
+		for _, r := range replicas {
+			wg.Go(func() { r.RunDue(context.Background()) })
+		}
+		wg.Wait()
+	}
+	countTo := func() map[string]int {
+		n := map[string]int{}
+		for _, p := range e.poster.all() {
+			if strings.Contains(p.Message.Text, "How is our partnership") {
+				n[p.To]++
+			}
+		}
+		return n
+	}
+	if got := countTo(); len(got) != 2 || got["C0COUNTY"] != 1 || got["C0EAST"] != 1 {
+		t.Fatalf("check-ins = %v; want one each in C0COUNTY and C0EAST", got)
+	}
+	// Every replica down from Feb to May: April's check-in is caught up once.
+	e.clock.Advance(120 * 24 * time.Hour) // May 2
+	back := e.scheduler(cfg)
+	back.RunDue(context.Background())
+	if got := countTo(); got["C0COUNTY"] != 2 || got["C0EAST"] != 2 {
+		t.Errorf("after downtime: %v; want a second (April) check-in each", got)
+	}
+	for k, n := range e.poster.byKey() {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+}

@@ -150,17 +150,23 @@ func (s *Scheduler) surveySweep(ctx context.Context, j store.Job, token string) 
 	if err != nil {
 		return err
 	}
+	// Finished jobs are remembered for 30 days (store.jobs-done), so only
+	// jobs due within the last 25 are considered: older ones might be
+	// done and forgotten, and would run again.
+	horizon := now.AddDate(0, 0, -25)
 	jobs := map[string]time.Time{}
 	for _, e := range es {
 		if !e.End.After(e.Created) {
 			continue // recorded after the fact: no automatic surveys
 		}
 		id := strconv.FormatInt(e.ID, 10)
-		jobs["evend:"+id] = e.End
-		jobs["evatt:"+id] = e.End
-		jobs["evfb:"+id] = e.End.Add(s.cfg.SurveyDelays.Feedback)
-		if fu := e.End.Add(s.cfg.SurveyDelays.FollowUp); fu.After(now.AddDate(0, 0, -1)) {
-			jobs["evfu:"+id] = fu
+		for kind, due := range map[string]time.Time{
+			"evend:": e.End, "evatt:": e.End,
+			"evfb:": e.End.Add(s.cfg.SurveyDelays.Feedback), "evfu:": e.End.Add(s.cfg.SurveyDelays.FollowUp),
+		} {
+			if due.After(horizon) {
+				jobs[kind+id] = due
+			}
 		}
 	}
 	if n, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {

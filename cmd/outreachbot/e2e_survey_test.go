@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// TestEndToEndEventSurvey: the feedback survey reaches the partner's
+// shared channel once after the delay; answers from a team member and a
+// partner liaison (another Slack team) are both recorded, answering again
+// replaces, the comment form is stored, the prompt shows the count, and
+// forged presses change nothing.
+func TestEndToEndEventSurvey(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_SURVEY_DELAY": "1s"})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
+	st := store.New(e.redis.Client(), 0)
+	now := time.Now()
+	if _, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, store.Event{
+		Title: "Flu shot clinic", Type: "screening", Start: now.Add(-time.Hour), End: now.Add(300 * time.Millisecond), Registered: -1,
+	}, store.EventDelays{Feedback: time.Second, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now); err != nil {
+		t.Fatal(err)
+	}
+	survey := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "How was") })
+	if survey.Channel != "C0COUNTY" || !strings.Contains(survey.Text, "Flu shot clinic") {
+		t.Fatalf("survey went to %s: %q", survey.Channel, survey.Text)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Target == "U0MARIA" && strings.Contains(p.Text, "How many came?")
+	})
+	time.Sleep(1200 * time.Millisecond) // a second survey would show by now
+	n := 0
+	for _, p := range e.slack.Posts() {
+		if p.Kind == "postMessage" && strings.Contains(p.Text, "How was") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("survey posted %d times; want 1", n)
+	}
+	bs := buttons(t, survey.Blocks)
+	press := func(user, channel, action string, value string) {
+		t.Helper()
+		blockID, v, _ := strings.Cut(bs[action], "|")
+		if value == "" {
+			value = v
+		}
+		if _, err := e.slack.BlockAction(e.ctx(), user, channel, survey.TS, action, blockID, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press("U0MARIA", "C0COUNTY", "sv:q1:4", "")
+	press("U0DANA", "C0COUNTY", "sv:q1:2", "")  // a liaison, from another Slack team
+	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
+	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "update" && p.TS == survey.TS && strings.Contains(string(p.Blocks), "2 responses so far")
+	})
+	// The comment form.
+	press("U0DANA", "C0COUNTY", "sv_comment", "")
+	var view struct {
+		ID         string `json:"id"`
+		CallbackID string `json:"callback_id"`
+	}
+	for i := 0; i < 500 && view.ID == ""; i++ {
+		for _, v := range e.slack.OpenedViews() {
+			_ = json.Unmarshal(v, &view)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if view.CallbackID != "survey_comment" {
+		t.Fatalf("comment button opened %+v; want the survey_comment form", view)
+	}
+	ack, err := e.slack.SubmitView(e.ctx(), "U0DANA", view.ID, nil, map[string]map[string]any{
+		"comment": {"value": map[string]any{"type": "plain_text_input", "value": "More evening sessions, please"}},
+	})
+	if err != nil || len(ack.Payload) != 0 {
+		t.Fatalf("comment form: ack %s, %v; want an empty ack", ack.Payload, err)
+	}
+	// Forged presses: no such survey; a real survey pressed from another channel.
+	press("U0MARIA", "C0COUNTY", "sv:q1:1", "S999")
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "response_url" && strings.Contains(p.Text, "doesn't exist")
+	})
+	press("U0MARIA", "C0OUTREACH", "sv:q1:1", "")
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "response_url" && strings.Contains(p.Text, "isn't one from this channel")
+	})
+
+	var r ackReply
+	for i := 0; i < 100; i++ { // the comment is stored right after its ack
+		if r = e.slash("U0MARIA", "C0OUTREACH", "survey results S1"); strings.Contains(r.Text, "evening") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{"2 responses (1 from partner organizations)", "*3.5* average of 2 ratings", "Yes 0 · Maybe 1 · No 0", "More evening sessions, please — <@U0DANA>"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("results lack %q:\n%s", want, r.Text)
+		}
+	}
+}

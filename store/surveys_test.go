@@ -1,0 +1,99 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+func TestEventCountsAsContactAndQueuesItsJobs(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	// A past event, recorded after the fact: contact at once, no jobs.
+	past := store.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * time.Hour), End: t0.Add(-3 * time.Hour), Registered: 40}
+	id, p, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
+	if err != nil || id != 1 {
+		t.Fatalf("AddEvent = %d, %v", id, err)
+	}
+	if !p.LastContact.Equal(past.End) {
+		t.Errorf("LastContact = %v; want the past event's end %v", p.LastContact, past.End)
+	}
+	if due, _, _ := s.QueuedJobs(ctx, team); due != 0 {
+		t.Errorf("a past event queued %d jobs; want 0", due)
+	}
+	// A coming event: its end, attendance, and two surveys are queued.
+	next := store.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1}
+	id2, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, next, delays, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for job, want := range map[string]time.Time{"evend:2": next.End, "evatt:2": next.End, "evfb:2": next.End.Add(2 * time.Hour), "evfu:2": next.End.Add(30 * 24 * time.Hour)} {
+		if at, ok, _ := s.JobQueued(ctx, team, job); !ok || !at.Equal(want) {
+			t.Errorf("%s queued at %v (%v); want %v", job, at, ok, want)
+		}
+	}
+	if err := s.EventEnded(ctx, team, id2); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.ResolvePartner(ctx, team, store.PartnerRef{Text: "county"})
+	if !p.LastContact.Equal(next.End) {
+		t.Errorf("after the event ended, LastContact = %v; want %v", p.LastContact, next.End)
+	}
+	if err := s.SetAttended(ctx, team, 99, 3, "U1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("attendance of an unknown event: %v; want ErrNotFound", err)
+	}
+}
+
+func TestSurveyResponsesReplaceAndStayInTheirChannel(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	sv := store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}
+	id, created, err := s.CreateSurvey(ctx, team, "checkin-partner:2027-01-01T10:00:county-health-dept", sv, t0)
+	if err != nil || !created {
+		t.Fatalf("CreateSurvey = %d, %v, %v", id, created, err)
+	}
+	again, created, _ := s.CreateSurvey(ctx, team, "checkin-partner:2027-01-01T10:00:county-health-dept", sv, t0)
+	if again != id || created {
+		t.Errorf("the same origin again = %d (created %v); want %d, not created", again, created, id)
+	}
+	if at, ok, _ := s.JobQueued(ctx, team, "svpost:1"); !ok || !at.Equal(t0) {
+		t.Errorf("its post is queued at %v (%v); want now", at, ok)
+	}
+	respond := func(user, userTeam, channel, q, a string) (int, error) {
+		return s.Respond(ctx, team, id, user, userTeam, channel, q, a, "q1", t0)
+	}
+	if _, err := respond("U1", team, "C1", "q1", "5"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := respond("UEXT", "T0PARTNER", "C1", "q1", "3"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := respond("U1", team, "C1", "q1", "4") // answering again replaces
+	if err != nil || n != 2 {
+		t.Fatalf("responses after a replaced answer = %d, %v; want 2", n, err)
+	}
+	if _, err := respond("U1", team, "C9", "q1", "1"); !errors.Is(err, store.ErrWrongChannel) {
+		t.Errorf("an answer from another channel: %v; want ErrWrongChannel", err)
+	}
+	if _, err := s.Respond(ctx, team, 404, "U1", team, "C1", "q1", "1", "", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an answer to an unknown survey: %v; want ErrNotFound", err)
+	}
+	rs, _ := s.Responses(ctx, team, id)
+	got := map[string]string{}
+	for _, r := range rs {
+		got[r.User+"@"+r.Team] = r.Answers["q1"]
+	}
+	if len(got) != 2 || got["U1@"+team] != "4" || got["UEXT@T0PARTNER"] != "3" {
+		t.Errorf("responses = %v; want U1's replaced 4 and the outside 3", got)
+	}
+	p, _ := s.ResolvePartner(ctx, team, store.PartnerRef{Text: "county"})
+	if p.CheckinScore != 3.5 || p.CheckinCount != 2 {
+		t.Errorf("check-in score = %v over %d; want 3.5 over 2", p.CheckinScore, p.CheckinCount)
+	}
+}
