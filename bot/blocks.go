@@ -15,7 +15,7 @@ const (
 	maxSectionText = 3000
 	maxBlocks      = 50
 	maxButtonText  = 75
-	maxFallback    = 3000
+	maxFallback    = 1000 // notification text; the blocks carry the whole reply
 )
 
 // mrkdwn is a text object for text the commands produced. verbatim is

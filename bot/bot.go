@@ -283,9 +283,20 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 		}
 		return
 	}
-	b.ack(evt.Request, ephemeralAck(reply), received)
+	ack := ephemeralAck(reply)
+	if size, err := json.Marshal(ack); err == nil && len(size) >= maxAckBytes {
+		// Slack drops Socket Mode acks of 20 KB or more: acknowledge empty
+		// and send the long answer through the response URL.
+		b.ack(evt.Request, nil, received)
+		b.respond(cmd.ResponseURL, reply)
+	} else {
+		b.ack(evt.Request, ack, received)
+	}
 	b.postFeed(reply)
 }
+
+// maxAckBytes keeps a Socket Mode acknowledgement under Slack's 20 KB.
+const maxAckBytes = 19 * 1024
 
 // respond sends an ephemeral reply through an interaction's response_url.
 func (b *Bot) respond(responseURL string, r commands.Reply) {

@@ -26,26 +26,66 @@ type responseTarget struct {
 	messageTS string // the message an interaction came from, for replace/delete_original
 }
 
-// newTriggerLocked issues a trigger_id in Slack's "<n>.<n>.<hex>" shape.
+// How long the fake remembers what it issued, to bound memory in long
+// benchmarks. A trigger_id is kept well past its 3-second lifetime, so
+// that a late views.open still reads expired_trigger_id rather than
+// invalid_trigger_id. A response_url is kept for Slack's 30 minutes, but
+// only the most recent maxResponseURLs (at 10,000 slash commands a second
+// that is the last 10 s; the bot uses a response_url within moments).
+const (
+	triggerKeep     = time.Minute
+	responseURLKeep = 30 * time.Minute
+	maxResponseURLs = 100000
+)
+
+// issuedID is an entry of a fifo of issued ids, oldest first: ids are
+// issued in time order, so the expired ones are always at the front and
+// pruning costs O(1) per id, with no scan of the map under s.mu.
+type issuedID struct {
+	id string
+	at time.Time
+}
+
+// fifo is a queue of issued ids. Popping reslices the front away; append
+// moves the live part into a fresh array when the old one is full, so the
+// memory held stays proportional to the ids kept.
+type fifo []issuedID
+
+// pop removes the oldest id and returns it.
+func (q *fifo) pop() string {
+	id := (*q)[0].id
+	(*q)[0] = issuedID{} // release the string before the array is reallocated
+	*q = (*q)[1:]
+	return id
+}
+
+// newTriggerLocked issues a trigger_id in Slack's "<n>.<n>.<hex>" shape,
+// and forgets the ones issued more than s.triggerKeep ago.
 func (s *Server) newTriggerLocked() string {
-	id := fmt.Sprintf("%d.%d.%032x", rand.Int64N(1e13), rand.Int64N(1e10), rand.Uint64())
-	s.triggerCount++
-	if s.triggerCount%1024 == 0 { // bound memory in long benchmarks
-		for k, t := range s.triggers {
-			if time.Since(t.issued) > time.Minute {
-				delete(s.triggers, k)
-			}
-		}
+	now := time.Now() // once per call: a clock read is not free
+	for len(s.triggerOrder) > 0 && now.Sub(s.triggerOrder[0].at) > s.triggerKeep {
+		delete(s.triggers, s.triggerOrder.pop())
 	}
-	s.triggers[id] = &trigger{issued: time.Now()}
+	id := fmt.Sprintf("%d.%d.%032x", rand.Int64N(1e13), rand.Int64N(1e10), rand.Uint64())
+	s.triggers[id] = &trigger{issued: now}
+	s.triggerOrder = append(s.triggerOrder, issuedID{id: id, at: now})
 	s.lastTrigger = id
 	return id
 }
 
-// newResponseURLLocked issues a loopback response_url that records posts.
+// newResponseURLLocked issues a loopback response_url that records posts,
+// and forgets the ones older than responseURLKeep or beyond the most
+// recent s.maxResponseURLs (a POST to a forgotten one answers 404
+// expired_url, as Slack does after 30 minutes).
 func (s *Server) newResponseURLLocked(channel, user, messageTS string) string {
+	now := time.Now()
+	for len(s.responseOrder) > 0 &&
+		(len(s.responseOrder) >= s.maxResponseURLs || now.Sub(s.responseOrder[0].at) > responseURLKeep) {
+		delete(s.responseURLs, s.responseOrder.pop())
+	}
 	id := strings.ReplaceAll(uuid.NewString(), "-", "")
 	s.responseURLs[id] = &responseTarget{channel: channel, user: user, messageTS: messageTS}
+	s.responseOrder = append(s.responseOrder, issuedID{id: id, at: now})
 	return s.base + "/response/" + id
 }
 

@@ -204,6 +204,10 @@ type Server struct {
 	isClosed   bool
 	changed    chan struct{} // closed and replaced on every state change; see bumpLocked
 	triggerTTL time.Duration
+	// How long issued trigger_ids are remembered, and how many
+	// response_urls at most (triggerKeep, maxResponseURLs; tests lower them).
+	triggerKeep     time.Duration
+	maxResponseURLs int
 
 	users    map[string]User
 	channels map[string]*channelState
@@ -219,13 +223,14 @@ type Server struct {
 	ackTimeouts  int
 	lastTSMicros int64
 
-	posts        []Post
-	history      map[string][]*message // channel → messages in post order
-	ephemeral    map[string]bool       // channel+"/"+ts of ephemeral posts
-	triggers     map[string]*trigger
-	triggerCount int
-	lastTrigger  string
-	responseURLs map[string]*responseTarget
+	posts         []Post
+	history       map[string][]*message // channel → messages in post order
+	ephemeral     map[string]bool       // channel+"/"+ts of ephemeral posts
+	triggers      map[string]*trigger
+	triggerOrder  fifo // the keys of triggers, oldest first
+	lastTrigger   string
+	responseURLs  map[string]*responseTarget
+	responseOrder fifo // the keys of responseURLs, oldest first
 
 	views        map[string]map[string]any // view id → current view
 	opened       []json.RawMessage
@@ -275,28 +280,30 @@ func New(opts Options) *Server {
 		started: time.Now(),
 		// slack-go sends Origin: https://api.slack.com. gorilla's default
 		// same-origin check would answer 403.
-		upgrader:       websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
-		changed:        make(chan struct{}),
-		triggerTTL:     triggerLifetime,
-		users:          map[string]User{},
-		channels:       map[string]*channelState{},
-		dms:            map[string]string{},
-		tickets:        map[string]bool{},
-		waiters:        map[string]*waiter{},
-		events:         map[string]*eventRecord{},
-		history:        map[string][]*message{},
-		ephemeral:      map[string]bool{},
-		triggers:       map[string]*trigger{},
-		responseURLs:   map[string]*responseTarget{},
-		views:          map[string]map[string]any{},
-		published:      map[string][]json.RawMessage{},
-		homeViewID:     map[string]string{},
-		pendingUploads: map[string]*pendingUpload{},
-		calls:          map[string]int{},
-		userInfoCalls:  map[string]int{},
-		failNext:       map[string]*failSpec{},
-		rlNext:         map[string]*rateLimitSpec{},
-		buckets:        map[string]*bucket{},
+		upgrader:        websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+		changed:         make(chan struct{}),
+		triggerTTL:      triggerLifetime,
+		triggerKeep:     triggerKeep,
+		maxResponseURLs: maxResponseURLs,
+		users:           map[string]User{},
+		channels:        map[string]*channelState{},
+		dms:             map[string]string{},
+		tickets:         map[string]bool{},
+		waiters:         map[string]*waiter{},
+		events:          map[string]*eventRecord{},
+		history:         map[string][]*message{},
+		ephemeral:       map[string]bool{},
+		triggers:        map[string]*trigger{},
+		responseURLs:    map[string]*responseTarget{},
+		views:           map[string]map[string]any{},
+		published:       map[string][]json.RawMessage{},
+		homeViewID:      map[string]string{},
+		pendingUploads:  map[string]*pendingUpload{},
+		calls:           map[string]int{},
+		userInfoCalls:   map[string]int{},
+		failNext:        map[string]*failSpec{},
+		rlNext:          map[string]*rateLimitSpec{},
+		buckets:         map[string]*bucket{},
 	}
 	s.users[opts.BotUserID] = User{ID: opts.BotUserID, TeamID: opts.HomeTeam, Name: BotName, IsBot: true}
 

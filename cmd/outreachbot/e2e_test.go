@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
@@ -455,5 +456,29 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("env %v: exit %d, %q; want exit 2 naming %s", tc.env, code, stderr.String(), tc.want)
 		}
+	}
+}
+
+// TestEndToEndLongReplyGoesByResponseURL: Slack drops Socket Mode acks of
+// 20 KB or more, so a long answer is acknowledged empty and sent through
+// the command's response URL.
+func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	st := store.New(e.redis.Client(), 0)
+	for i := range 80 {
+		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: time.Now().Add(-time.Duration(i) * time.Hour),
+			Summary: fmt.Sprintf("Call %02d: %s", i, strings.Repeat("a long note about the flu clinic ", 9))}
+		if _, _, _, err := st.LogContact(context.Background(), home, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := e.slash("U0MARIA", "C0OUTREACH", "history county 80")
+	if len(r.raw) >= 20*1024 {
+		t.Fatalf("ack of %d bytes; Slack drops 20 KB and more", len(r.raw))
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" && strings.Contains(string(p.Blocks), "Call 79") })
+	if p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 00") {
+		t.Errorf("long history via response_url: %s, %d bytes of blocks", p.ResponseType, len(p.Blocks))
 	}
 }
