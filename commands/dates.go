@@ -370,7 +370,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 		return datePart{}, dateErrorf("%s could be day/month or month/day: write 2026-12-03 or dec 3", p.words[i])
 	}
 	switch w {
-	case "today":
+	case "today", "now":
 		return datePart{date: p.today, n: 1}, nil
 	case "tonight":
 		return datePart{date: p.today, n: 1, deflt: &sixPM}, nil

@@ -207,6 +207,7 @@ func TestParseWhenInstants(t *testing.T) {
 		{"tomorrow in UTC, evening", "tomorrow", "2026-11-27T20:00:00Z", time.UTC, "2026-11-28T09:00:00Z", 1},
 		{"tomorrow in Tokyo, already the next day, said at 05:00", "tomorrow", "2026-11-27T20:00:00Z", tokyo, "2026-11-29T05:00:00+09:00", 1},
 		{"tomorrow said early in the morning is at most a day away", "tomorrow", "2026-11-27T07:30:00Z", time.UTC, "2026-11-28T07:30:00Z", 1},
+		{"now", "now", "2026-11-27T07:30:00Z", time.UTC, "2026-11-27T07:30:00Z", 1},
 		{"today in Tokyo, already the next day", "today", "2026-11-27T20:00:00Z", tokyo, "2026-11-28T05:00:00+09:00", 1},
 
 		// Month arithmetic follows AddDate.

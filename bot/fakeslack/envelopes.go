@@ -60,10 +60,10 @@ func (q *fifo) pop() string {
 }
 
 // newTriggerLocked issues a trigger_id in Slack's "<n>.<n>.<hex>" shape,
-// and forgets the ones issued more than s.triggerKeep ago.
+// and forgets the ones issued more than triggerKeep ago.
 func (s *Server) newTriggerLocked() string {
 	now := time.Now() // once per call: a clock read is not free
-	for len(s.triggerOrder) > 0 && now.Sub(s.triggerOrder[0].at) > s.triggerKeep {
+	for len(s.triggerOrder) > 0 && now.Sub(s.triggerOrder[0].at) > triggerKeep {
 		delete(s.triggers, s.triggerOrder.pop())
 	}
 	id := fmt.Sprintf("%d.%d.%032x", rand.Int64N(1e13), rand.Int64N(1e10), rand.Uint64())

@@ -204,9 +204,7 @@ type Server struct {
 	isClosed   bool
 	changed    chan struct{} // closed and replaced on every state change; see bumpLocked
 	triggerTTL time.Duration
-	// How long issued trigger_ids are remembered, and how many
-	// response_urls at most (triggerKeep, maxResponseURLs; tests lower them).
-	triggerKeep     time.Duration
+	// maxResponseURLs bounds the response_urls remembered (tests lower it).
 	maxResponseURLs int
 
 	users    map[string]User
@@ -283,7 +281,6 @@ func New(opts Options) *Server {
 		upgrader:        websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 		changed:         make(chan struct{}),
 		triggerTTL:      triggerLifetime,
-		triggerKeep:     triggerKeep,
 		maxResponseURLs: maxResponseURLs,
 		users:           map[string]User{},
 		channels:        map[string]*channelState{},

@@ -888,6 +888,62 @@ func TestViewsOpenTriggers(t *testing.T) {
 	}
 }
 
+// TestIssuedIDsAreForgotten: trigger_ids and response_urls are forgotten
+// oldest first once they age out (or, for response_urls, beyond the most
+// recent maxResponseURLs), so a long benchmark's memory stays bounded and
+// issuing one costs the same however many came before.
+func TestIssuedIDsAreForgotten(t *testing.T) {
+	srv := newServer(t, Options{})
+	issue := func() (trigger, responseURL string) {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return srv.newTriggerLocked(), srv.newResponseURLLocked("C1", "UALICE", "")
+	}
+	post := func(url string) int {
+		t.Helper()
+		resp, err := http.Post(url, "application/json", strings.NewReader(`{"text":"hi"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	oldTrigger, oldURL := issue()
+	// Age the first pair past what is kept, as if issued an hour ago.
+	srv.mu.Lock()
+	hourAgo := time.Now().Add(-time.Hour)
+	srv.triggers[oldTrigger].issued = hourAgo
+	srv.triggerOrder[0].at = hourAgo
+	srv.responseOrder[0].at = hourAgo
+	srv.maxResponseURLs = 3
+	srv.mu.Unlock()
+	var trigger, url string
+	var urls []string
+	for range 5 {
+		trigger, url = issue()
+		urls = append(urls, url)
+	}
+	srv.mu.Lock()
+	triggers, responseURLs := len(srv.triggers), len(srv.responseURLs)
+	oldErr, newErr := srv.checkTriggerLocked(oldTrigger), srv.checkTriggerLocked(trigger)
+	srv.mu.Unlock()
+	if triggers != 5 || oldErr != "invalid_trigger_id" || newErr != "" {
+		t.Errorf("after aging: %d triggers kept, old one %q, new one %q; want 5, invalid_trigger_id, ok", triggers, oldErr, newErr)
+	}
+	if responseURLs != 3 {
+		t.Errorf("%d response_urls kept; want the last 3", responseURLs)
+	}
+	for i, u := range append([]string{oldURL}, urls...) {
+		want := http.StatusOK
+		if i < 3 { // the aged one, and the two beyond the last 3
+			want = http.StatusNotFound
+		}
+		if got := post(u); got != want {
+			t.Errorf("POST to response_url %d of 6: HTTP %d, want %d", i+1, got, want)
+		}
+	}
+}
+
 func TestSubmitView(t *testing.T) {
 	srv := newServer(t, Options{})
 	srv.AddUser(User{ID: "UALICE", Name: "alice"})

@@ -314,7 +314,10 @@ func (c *consoleSession) press(args []string) {
 		where := c.last.channel
 		fmt.Fprintln(c.out, "(the message now reads)")
 		c.print(*res.Update)
-		c.last = &shown{reply: *res.Update, channel: where}
+		c.last = nil
+		if len(allChoices(*res.Update)) > 0 {
+			c.last = &shown{reply: *res.Update, channel: where}
+		}
 	}
 	if res.Ephemeral != nil {
 		c.print(*res.Ephemeral)

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// consoleRun pipes lines into `outreachbot console --demo` and returns
+// what it printed. The console's embedded store is its zero-setup
+// default; these tests check the console itself, not storage.
+func consoleRun(t *testing.T, env map[string]string, lines ...string) string {
+	t.Helper()
+	var out strings.Builder
+	code := run(context.Background(), []string{"console", "--demo"}, func(k string) string { return env[k] },
+		strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
+	if code != 0 {
+		t.Fatalf("console exited %d:\n%s", code, out.String())
+	}
+	return out.String()
+}
+
+// after returns what was printed after the echo of line.
+func after(out, line string) string {
+	_, rest, _ := strings.Cut(out, "> "+line+"\n")
+	if i := strings.Index(rest, "\n> "); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+func TestConsoleLogThenHistoryNewestFirst(t *testing.T) {
+	out := consoleRun(t, nil, "partner list", `log county call "Talked about flu clinic"`, "history county")
+	if got := after(out, "partner list"); strings.Count(got, "\n•") < 6 {
+		t.Errorf("partner list shows fewer than 6 demo partners:\n%s", got)
+	}
+	if got := after(out, `log county call "Talked about flu clinic"`); !strings.Contains(got, "Logged call → *County Health Dept*") {
+		t.Errorf("log reply = %q", got)
+	}
+	hist := strings.Split(strings.TrimSpace(after(out, "history county")), "\n")
+	if len(hist) < 3 || !strings.Contains(hist[1], "Talked about flu clinic") {
+		t.Errorf("history does not show the new contact first:\n%s", strings.Join(hist, "\n"))
+	}
+}
+
+func TestConsoleReminderDoneAndNudge(t *testing.T) {
+	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer"`, ":advance 1d", "done F4", ":advance 5d")
+	reminders := regexp.MustCompile(`(?s)── DM to @you · [^\n]*──\n[^\n]*Follow-up .F4.[^\n]*Send the flyer`).FindAllString(out, -1)
+	if len(reminders) != 1 {
+		t.Errorf("reminder printed %d times before done; want once:\n%s", len(reminders), out)
+	}
+	if !strings.Contains(after(out, ":advance 1d"), "[1] Done  [2] Snooze 1 day  [3] Snooze 1 week  [4] Log contact") {
+		t.Errorf("the reminder lacks its choices:\n%s", after(out, ":advance 1d"))
+	}
+	if !strings.Contains(after(out, "done F4"), "Done: `F4`") {
+		t.Errorf("done F4 = %q", after(out, "done F4"))
+	}
+	if strings.Contains(after(out, ":advance 5d"), "Send the flyer") {
+		t.Errorf("a done follow-up was reminded again")
+	}
+	// Main Street Pharmacy is past its 30-day cadence in the demo.
+	if !strings.Contains(out, "── DM to @maria") || !strings.Contains(out, "*Main Street Pharmacy*") {
+		t.Errorf("no nudge for the overdue partner:\n%s", out)
+	}
+}
+
+func TestConsoleSurveyAfterEvent(t *testing.T) {
+	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E6")
+	if n := strings.Count(out, "How was “Flu talk”?"); n != 4 { // posted once, then shown updated after each press
+		t.Errorf("survey text appears %d times; want the post and three updates", n)
+	}
+	if !strings.Contains(after(out, ":advance 3h"), "── #county-health-shared") {
+		t.Errorf("the survey was not posted to the partner's channel:\n%s", after(out, ":advance 3h"))
+	}
+	_, res, _ := strings.Cut(out, "> survey results E6\n") // the last line: all the rest
+	for _, want := range []string{"1 response", "*4.0* average of 1 rating", "Yes 1", "Very clear, thanks"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("results lack %q:\n%s", want, res)
+		}
+	}
+}
