@@ -477,7 +477,9 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	if len(r.raw) >= 20*1024 {
 		t.Fatalf("ack of %d bytes; Slack drops 20 KB and more", len(r.raw))
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" && strings.Contains(string(p.Blocks), "Call 79") })
+	p := e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "response_url" && strings.Contains(string(p.Blocks), "Call 79")
+	})
 	if p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 00") {
 		t.Errorf("long history via response_url: %s, %d bytes of blocks", p.ResponseType, len(p.Blocks))
 	}
