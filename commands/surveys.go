@@ -141,21 +141,24 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 	if q == nil || err != nil || (q.Rating && (n < 1 || n > 5)) || (!q.Rating && (n < 0 || n >= len(q.Choices))) {
 		return eph("That answer isn't one this survey offers.", OutcomeUserError)
 	}
-	count, err := h.store.Respond(ctx, req.Team, id, req.User, req.UserTeam, req.Channel, q.ID, parts[1], Templates[sv.Template].Score, h.now())
+	return h.respond(ctx, req, sv, q.ID, parts[1], Templates[sv.Template].Score, "survey answer",
+		fmt.Sprintf("Thanks! Your answer to “%s”: *%s*. Press another to change it.", q.Text, esc(answerText(*q, parts[1]))))
+}
+
+// respond stores one answer to sv and returns the prompt, updated with
+// the count, and thanks for the person who answered.
+func (h *Handler) respond(ctx context.Context, req Request, sv store.Survey, question, answer, score, command, thanks string) Pressed {
+	count, err := h.store.Respond(ctx, req.Team, sv.ID, req.User, req.UserTeam, req.Channel, question, answer, score, h.now())
 	if err != nil {
-		if errors.Is(err, store.ErrWrongChannel) || errors.Is(err, store.ErrNotFound) {
-			return eph("That survey isn't one from this channel, so I can't take the answer here.", OutcomeDenied)
+		r := Reply{Text: "That survey isn't one from this channel, so I can't take your answer here.", Outcome: OutcomeDenied, Command: command}
+		if !errors.Is(err, store.ErrWrongChannel) && !errors.Is(err, store.ErrNotFound) {
+			r = h.fail(req, command, err)
 		}
-		r := h.fail(req, "survey answer", err)
 		return Pressed{Ephemeral: &r}
 	}
 	upd := h.surveyPrompt(ctx, req.Team, sv, count)
-	upd.Outcome, upd.Command = OutcomeOK, "survey answer"
-	return Pressed{
-		Update:    &upd,
-		Ephemeral: &Reply{Text: fmt.Sprintf("Thanks! Your answer to “%s”: *%s*. Press another to change it.", q.Text, esc(answerText(*q, parts[1]))), Outcome: OutcomeOK, Command: "survey answer"},
-		Channel:   sv.Channel, TS: sv.PostedTS,
-	}
+	upd.Outcome, upd.Command = OutcomeOK, command
+	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: &Reply{Text: thanks, Outcome: OutcomeOK, Command: command}}
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.
@@ -190,18 +193,7 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 		r := h.fail(req, "survey comment", err)
 		return Pressed{Ephemeral: &r}
 	}
-	count, err := h.store.Respond(ctx, req.Team, survey, req.User, req.UserTeam, req.Channel, "comment", text, "", h.now())
-	if err != nil {
-		if errors.Is(err, store.ErrWrongChannel) || errors.Is(err, store.ErrNotFound) {
-			return eph("That survey isn't one from this channel, so I can't take the comment here.", OutcomeDenied)
-		}
-		r := h.fail(req, "survey comment", err)
-		return Pressed{Ephemeral: &r}
-	}
-	upd := h.surveyPrompt(ctx, req.Team, sv, count)
-	upd.Outcome, upd.Command = OutcomeOK, "survey comment"
-	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS,
-		Ephemeral: &Reply{Text: "Thanks, your comment is saved. Sending another replaces it.", Outcome: OutcomeOK, Command: "survey comment"}}
+	return h.respond(ctx, req, sv, "comment", text, "", "survey comment", "Thanks, your comment is saved. Sending another replaces it.")
 }
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.

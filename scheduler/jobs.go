@@ -116,7 +116,7 @@ func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) 
 }
 
 // digest posts the weekly team digest to OUTREACH_TEAM_CHANNEL.
-func (s *Scheduler) digest(ctx context.Context, j store.Job, token string) error {
+func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) error {
 	if s.cfg.TeamChannel == "" {
 		s.log.Warn("digest skipped: OUTREACH_TEAM_CHANNEL is not set")
 		return s.finish(ctx, j, token)
@@ -167,7 +167,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token string) error
 // sweep makes sure every open follow-up with reminders left has its
 // reminder queued: a repair for reminders lost with Redis data (a
 // failover that dropped the last writes, a restored backup).
-func (s *Scheduler) sweep(ctx context.Context, j store.Job, token string) error {
+func (s *Scheduler) sweep(ctx context.Context, j store.Job, token, _ string) error {
 	open, err := s.store.OpenFollowUps(ctx, s.cfg.Team, "")
 	if err != nil {
 		return err

@@ -418,37 +418,39 @@ func (s *Scheduler) renewLeases(ctx context.Context) {
 	}
 }
 
+// jobHandler runs one claimed job; rest is its id after "<kind>:".
+type jobHandler func(s *Scheduler, ctx context.Context, j store.Job, token, rest string) error
+
+// handlers maps a job id's kind (before the first ':') to what runs it.
+// The recurring jobs' kinds are their names in Jobs.
+var handlers = map[string]jobHandler{
+	"fu":              (*Scheduler).reminder,
+	"nudges":          (*Scheduler).nudges,
+	"nudge":           (*Scheduler).nudge,
+	"digest":          (*Scheduler).digest,
+	"followups":       (*Scheduler).sweep,
+	"evend":           (*Scheduler).eventEnded,
+	"evatt":           (*Scheduler).attendance,
+	"evfb":            (*Scheduler).feedbackSurvey,
+	"evfu":            (*Scheduler).followUpSurvey,
+	"svpost":          (*Scheduler).surveyPost,
+	"checkin":         (*Scheduler).checkins,
+	"checkin-partner": (*Scheduler).checkin,
+	"surveys":         (*Scheduler).surveySweep,
+}
+
 // runJob dispatches a job by the kind its id starts with.
 func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	kind, rest, _ := strings.Cut(j.ID, ":")
 	s.metrics.ran.Add(1)
-	var err error
-	switch kind {
-	case "fu":
-		err = s.reminder(ctx, j, token, rest)
-	case "nudges":
-		err = s.nudges(ctx, j, token, rest)
-	case "nudge":
-		err = s.nudge(ctx, j, token, rest)
-	case "digest":
-		err = s.digest(ctx, j, token)
-	case "followups":
-		err = s.sweep(ctx, j, token)
-	case "evend", "evatt", "evfb", "evfu":
-		err = s.eventJob(ctx, j, token, kind, rest)
-	case "svpost":
-		err = s.surveyPost(ctx, j, token, rest)
-	case "checkin":
-		err = s.checkins(ctx, j, token, rest)
-	case "checkin-partner":
-		err = s.checkin(ctx, j, token, rest)
-	case "surveys":
-		err = s.surveySweep(ctx, j, token)
-	default:
+	h, ok := handlers[kind]
+	if !ok {
 		s.log.Warn("unknown job; dropping it", "job", j.ID)
-		_, err = s.store.FinishJob(ctx, s.cfg.Team, j, token, s.clock.Now(), "", time.Time{})
+		h = func(s *Scheduler, ctx context.Context, j store.Job, token, _ string) error {
+			return s.finish(ctx, j, token)
+		}
 	}
-	if err != nil {
+	if err := h(s, ctx, j, token, rest); err != nil {
 		s.metrics.failures.WithLabelValues(kind).Inc()
 		if errors.Is(err, context.Canceled) {
 			return // stop hands it back

@@ -11,9 +11,25 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// eventJob handles the jobs an event queues when it is added:
-// "evend:<id>" (its end counts as contact), "evatt:<id>" (ask the
-// organizer for attendance), "evfb:<id>" and "evfu:<id>" (its surveys).
+// The jobs an event queues when it is added: "evend:<id>" (its end
+// counts as contact), "evatt:<id>" (ask the organizer for attendance),
+// "evfb:<id>" and "evfu:<id>" (its surveys).
+func (s *Scheduler) eventEnded(ctx context.Context, j store.Job, token, rest string) error {
+	return s.eventJob(ctx, j, token, "evend", rest)
+}
+
+func (s *Scheduler) attendance(ctx context.Context, j store.Job, token, rest string) error {
+	return s.eventJob(ctx, j, token, "evatt", rest)
+}
+
+func (s *Scheduler) feedbackSurvey(ctx context.Context, j store.Job, token, rest string) error {
+	return s.eventJob(ctx, j, token, "evfb", rest)
+}
+
+func (s *Scheduler) followUpSurvey(ctx context.Context, j store.Job, token, rest string) error {
+	return s.eventJob(ctx, j, token, "evfu", rest)
+}
+
 func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest string) error {
 	id, err := strconv.ParseInt(rest, 10, 64)
 	if err != nil {
@@ -144,7 +160,7 @@ func (s *Scheduler) checkin(ctx context.Context, j store.Job, token, rest string
 
 // surveySweep re-queues the jobs of recent events that went missing
 // (lost Redis writes): queued, leased and finished jobs are left alone.
-func (s *Scheduler) surveySweep(ctx context.Context, j store.Job, token string) error {
+func (s *Scheduler) surveySweep(ctx context.Context, j store.Job, token, _ string) error {
 	now := s.clock.Now()
 	es, err := s.store.Events(ctx, s.cfg.Team, "", now.AddDate(0, 0, -60), now.AddDate(0, 0, 60), false, 1000)
 	if err != nil {

@@ -53,14 +53,9 @@ func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e Eve
 
 // Event loads one event; ErrNotFound when there is none.
 func (s *Store) Event(ctx context.Context, team string, id int64) (Event, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	m, err := s.rdb.HGetAll(ctx, keysFor(team).Event(id)).Result()
+	m, err := s.record(ctx, "event", keysFor(team).Event(id), fmt.Sprintf("event E%d", id))
 	if err != nil {
-		return Event{}, s.wrap("event", err)
-	}
-	if len(m) == 0 {
-		return Event{}, fmt.Errorf("event E%d: %w", id, ErrNotFound)
+		return Event{}, err
 	}
 	return eventFromHash(id, m), nil
 }

@@ -100,14 +100,9 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 
 // FollowUp loads one follow-up; ErrNotFound when there is none.
 func (s *Store) FollowUp(ctx context.Context, team string, id int64) (FollowUp, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	m, err := s.rdb.HGetAll(ctx, keysFor(team).FollowUp(id)).Result()
+	m, err := s.record(ctx, "follow-up", keysFor(team).FollowUp(id), fmt.Sprintf("follow-up F%d", id))
 	if err != nil {
-		return FollowUp{}, s.wrap("follow-up", err)
-	}
-	if len(m) == 0 {
-		return FollowUp{}, fmt.Errorf("follow-up F%d: %w", id, ErrNotFound)
+		return FollowUp{}, err
 	}
 	return followUpFromHash(id, m), nil
 }

@@ -165,3 +165,18 @@ func (r *redisRange) by() *redis.ZRangeBy {
 	}
 	return z
 }
+
+// record loads one hash-stored record; ErrNotFound (wrapped with what)
+// when it does not exist.
+func (s *Store) record(ctx context.Context, op, key, what string) (map[string]string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, err := s.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		return nil, s.wrap(op, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return m, nil
+}

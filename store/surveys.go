@@ -58,14 +58,9 @@ func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv Survey
 
 // Survey loads one survey; ErrNotFound when there is none.
 func (s *Store) Survey(ctx context.Context, team string, id int64) (Survey, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	m, err := s.rdb.HGetAll(ctx, keysFor(team).Survey(id)).Result()
+	m, err := s.record(ctx, "survey", keysFor(team).Survey(id), fmt.Sprintf("survey S%d", id))
 	if err != nil {
-		return Survey{}, s.wrap("survey", err)
-	}
-	if len(m) == 0 {
-		return Survey{}, fmt.Errorf("survey S%d: %w", id, ErrNotFound)
+		return Survey{}, err
 	}
 	ev, _ := strconv.ParseInt(m["event"], 10, 64)
 	return Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
