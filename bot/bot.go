@@ -70,12 +70,14 @@ type Bot struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	outbox     *Outbox
-	seen       *expirable.LRU[string, struct{}] // event ids seen by this process
-	dmChannels sync.Map                         // user id → DM channel id
-	connected  atomic.Bool
-	inflight   sync.WaitGroup
-	base       context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
+	outbox       *Outbox
+	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
+	dmChannels   sync.Map                         // user id → DM channel id
+	connected    atomic.Bool
+	busy         atomic.Int64 // envelopes being handled
+	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
+	inflight     sync.WaitGroup
+	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
 
 // New returns a bot using api (built with the bot token, the app-level
@@ -137,19 +139,35 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.log.Info("stopping: finishing in-flight work")
-	drained := make(chan struct{})
-	go func() { b.inflight.Wait(); close(drained) }()
-	select {
-	case <-drained:
-	case <-b.clock.After(b.cfg.DrainTimeout):
-		b.log.Warn("stop: in-flight work did not finish in time")
-	}
+	b.drain()
 	stopSock()
 	<-loopDone
 	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
+}
+
+// quietBeforeClose is how long a stopping bot keeps reading the socket
+// with nothing arriving before it closes it: envelopes Slack sent just
+// before the stop are still answered.
+const quietBeforeClose = 300 * time.Millisecond
+
+// drain waits until no work is in flight and the socket has been quiet
+// for quietBeforeClose, or DrainTimeout passes.
+func (b *Bot) drain() {
+	deadline := b.clock.Now().Add(b.cfg.DrainTimeout)
+	for {
+		idle := b.clock.Since(time.Unix(0, b.lastEnvelope.Load()))
+		if b.busy.Load() == 0 && idle >= quietBeforeClose {
+			return
+		}
+		if b.clock.Now().After(deadline) {
+			b.log.Warn("stop: in-flight work did not finish in time")
+			return
+		}
+		<-b.clock.After(20 * time.Millisecond)
+	}
 }
 
 func (b *Bot) loop(ctx context.Context) {
@@ -165,14 +183,19 @@ func (b *Bot) loop(ctx context.Context) {
 
 func (b *Bot) spawn(f func()) {
 	b.inflight.Add(1)
+	b.busy.Add(1)
 	go func() {
 		defer b.inflight.Done()
+		defer b.busy.Add(-1)
 		f()
 	}()
 }
 
 func (b *Bot) dispatch(evt socketmode.Event) {
 	received := b.clock.Now()
+	if evt.Request != nil {
+		b.lastEnvelope.Store(received.UnixNano())
+	}
 	switch evt.Type {
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		if !b.connected.Swap(true) {

@@ -105,3 +105,42 @@ func TestEndToEndEventSurvey(t *testing.T) {
 		}
 	}
 }
+
+// TestEndToEndEventAndSurveyCommands: every event and survey command
+// through the slash command, with its reply and its mistakes.
+func TestEndToEndEventAndSurveyCommands(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
+	for _, tc := range []struct{ text, want string }{
+		{`event add county "Flu shot clinic" 2026-03-02 10:00 until:2pm type:screening where:"Main branch" registered:40`, "`E1` *Flu shot clinic*"},
+		{`event add county "Health literacy workshop" in 30 days until:90m type:workshop`, "`E2` *Health literacy workshop*"},
+		{"event list", "`E2`"},
+		{"event list past county", "`E1`"},
+		{"event attended E1 35", "35 people came of 40 registered (87%)"},
+		{"event attended E1 -3", "number of people"},
+		{"event attended E1 lots", "number of people"},
+		{"event attended E9 3", "can't find `E9`"},
+		{"event attended E2 3", "hasn't started yet"},
+		{"event survey E1", "Sending the feedback survey `S1`"},
+		{"survey checkin county", "Sending the partnership check-in `S2`"},
+		{"survey results E1", "`S1` event-feedback"},
+		{"survey results S7", "can't find `S7`"},
+		{`event add county "No date"`, "title in quotes"},
+		{`event add county "Oops" 2026-03-02 type:webinar`, "isn't a type I know"},
+	} {
+		if r := e.slash("U0MARIA", "C0OUTREACH", tc.text); !strings.Contains(r.Text, tc.want) || r.ResponseType != "ephemeral" {
+			t.Errorf("%s: reply %q; want an ephemeral reply containing %q", tc.text, r.Text, tc.want)
+		}
+	}
+	// The surveys asked for go out to the linked channel, once each.
+	e.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How is our partnership") })
+	e.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How was “Flu shot clinic”?") })
+	// A liaison sees the upcoming event in the shared channel, and nothing past.
+	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> event list"); err != nil {
+		t.Fatal(err)
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && p.User == "U0DANA" })
+	if !strings.Contains(p.Text, "Health literacy workshop") || strings.Contains(p.Text, "Flu shot clinic") {
+		t.Errorf("liaison's event list = %q; want only the upcoming event", p.Text)
+	}
+}
