@@ -156,9 +156,11 @@ const quietBeforeClose = 300 * time.Millisecond
 // drain waits until no work is in flight and the socket has been quiet
 // for quietBeforeClose, or DrainTimeout passes.
 func (b *Bot) drain() {
-	deadline := b.clock.Now().Add(b.cfg.DrainTimeout)
+	stopped := b.clock.Now()
+	deadline := stopped.Add(b.cfg.DrainTimeout)
 	for {
-		idle := b.clock.Since(time.Unix(0, b.lastEnvelope.Load()))
+		// Quiet since the stop, at least: a frame may be on its way.
+		idle := b.clock.Since(time.Unix(0, max(b.lastEnvelope.Load(), stopped.UnixNano())))
 		if b.busy.Load() == 0 && idle >= quietBeforeClose {
 			return
 		}

@@ -133,8 +133,12 @@ func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 		}
 	}
 	// The surveys asked for go out to the linked channel, once each.
-	e.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How is our partnership") })
-	e.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How was “Flu shot clinic”?") })
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How is our partnership")
+	})
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How was “Flu shot clinic”?")
+	})
 	// A liaison sees the upcoming event in the shared channel, and nothing past.
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> event list"); err != nil {
 		t.Fatal(err)

@@ -203,7 +203,7 @@ func TestEndToEndPartnerThroughEveryDoor(t *testing.T) {
 func TestEndToEndBadInputAndEscaping(t *testing.T) {
 	e := startE2E(t, nil)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" kind:public-health`)
-	before := e.redis.Snapshot(context.Background())
+	before := domainKeys(e.redis.Snapshot(context.Background()))
 	for _, tc := range []struct{ text, want string }{
 		{"partner frobnicate", "partner commands are"},
 		{`log contyhealth call "hi"`, "Did you mean `county-health-dept`?"},
@@ -217,7 +217,7 @@ func TestEndToEndBadInputAndEscaping(t *testing.T) {
 			t.Errorf("%.40q: reply %q; want an ephemeral one containing %q", tc.text, r.Text, tc.want)
 		}
 	}
-	if after := e.redis.Snapshot(context.Background()); len(after) != len(before) || fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := domainKeys(e.redis.Snapshot(context.Background())); len(after) != len(before) || fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("bad input changed Redis")
 	}
 	// Typed mentions come back inert, at every door.
@@ -483,4 +483,20 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	if p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 00") {
 		t.Errorf("long history via response_url: %s, %d bytes of blocks", p.ResponseType, len(p.Blocks))
 	}
+}
+
+// domainKeys drops the scheduler's bookkeeping (it runs alongside, on its
+// own clock) from a Redis snapshot, leaving what commands store.
+func domainKeys(snap map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range snap {
+		switch {
+		case strings.Contains(k, "}:schedule:"), strings.HasSuffix(k, "}:jobs-done"), strings.HasSuffix(k, "}:due"),
+			strings.HasSuffix(k, "}:leases"), strings.HasSuffix(k, "}:lease-token"), strings.HasSuffix(k, "}:job-due"),
+			strings.HasSuffix(k, "}:job-tries"):
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
