@@ -291,7 +291,7 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
 	defer cancel()
 	var reply commands.Reply
-	req, err := b.request(ctx, cmd.UserID, "", cmd.ChannelID, commands.DoorSlash, cmd.Text)
+	req, err := b.request(ctx, cmd.UserID, cmd.TeamID, cmd.ChannelID, commands.DoorSlash, cmd.Text)
 	if err != nil {
 		b.log.Warn("users.info failed", "err", err)
 		reply = cannotIdentify()
@@ -424,7 +424,8 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
 	case *slackevents.MessageEvent:
 		// Only people's own new messages in their DM with the bot.
-		if inner.ChannelType != "im" || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
+		im := inner.ChannelType == "im" || (inner.ChannelType == "" && strings.HasPrefix(inner.Channel, "D"))
+		if !im || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
 			return
 		}
 		if !b.firstDelivery(ctx, eventID) {

@@ -72,9 +72,13 @@ func (b *Bot) request(ctx context.Context, userID, payloadTeam, channel string, 
 		}
 		return req, err
 	}
-	req.Loc, req.UserTeam = who.Loc, who.Team
+	team := who.Team
+	if team == "" {
+		team = payloadTeam // a user object without team_id: trust the payload's
+	}
+	req.Loc, req.UserTeam = who.Loc, team
 	switch {
-	case who.Team != b.cfg.HomeTeam, payloadTeam != "" && payloadTeam != b.cfg.HomeTeam, who.Restricted:
+	case team != b.cfg.HomeTeam, payloadTeam != "" && payloadTeam != b.cfg.HomeTeam, who.Restricted:
 		req.Role = commands.RoleLiaison
 	case b.cfg.Admins[userID]:
 		req.Role = commands.RoleAdmin
