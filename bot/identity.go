@@ -11,6 +11,10 @@ import (
 	"github.com/outreachbot/outreachbot/commands"
 )
 
+// usersInfoTimeout bounds a users.info call made before an
+// acknowledgement (a cache miss).
+const usersInfoTimeout = 1200 * time.Millisecond
+
 // identity is what the bot needs to know about a user to serve them.
 type identity struct {
 	Team       string
@@ -62,7 +66,10 @@ func (u *users) get(ctx context.Context, id string) (identity, error) {
 // Slack cannot say who the user is: default deny.
 func (b *Bot) request(ctx context.Context, userID, payloadTeam, channel string, door commands.Door, text string) (commands.Request, error) {
 	req := commands.Request{Team: b.cfg.HomeTeam, User: userID, Channel: channel, Door: door, Text: text, Loc: b.cfg.Loc, UserTeam: payloadTeam}
-	who, err := b.users.get(ctx, userID)
+	// A slow users.info must leave time for the command and the ack.
+	uctx, cancel := context.WithTimeout(ctx, usersInfoTimeout)
+	defer cancel()
+	who, err := b.users.get(uctx, userID)
 	if err != nil {
 		// Without users.info we cannot rule out a guest; an outsider we can
 		// still recognise from the payload and serve as a liaison.
