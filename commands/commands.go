@@ -167,7 +167,7 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		return h.fail(req, "", h.unknownCommand(req, toks))
 	}
 	if !cmd.allowed(req.Role) {
-		return h.fail(req, cmd.name, h.denied(req))
+		return h.fail(req, cmd.name, errDenied)
 	}
 	r, err := cmd.run(h, ctx, &req, args)
 	if err != nil {
@@ -219,8 +219,6 @@ func (h *Handler) fail(req Request, command string, err error) Reply {
 		Outcome: OutcomeInternal, Command: command}
 }
 
-func (h *Handler) denied(req Request) error { return errDenied }
-
 // deniedText is the polite refusal. It reveals nothing about partners.
 func (h *Handler) deniedText(req Request) string {
 	if req.Role == RoleLiaison {
@@ -236,10 +234,4 @@ func (h *Handler) defaultLoc() *time.Location {
 		return h.cfg.Loc
 	}
 	return time.UTC
-}
-
-// Denied is the polite refusal for a request the user may not make,
-// for doors that refuse before a command runs.
-func (h *Handler) Denied(req Request) Reply {
-	return Reply{Text: h.deniedText(req), Outcome: OutcomeDenied}
 }
