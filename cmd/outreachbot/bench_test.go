@@ -15,6 +15,9 @@ package main
 // run fails only when the system is broken (an error reply, a lost ack, a
 // contact acknowledged but not stored).
 //
+// The scheduler's rows (due → posted, due scan, memory, fan-out, crash
+// recovery) are in bench_sched_test.go, each on a system of its own.
+//
 // Subtests can be run alone, e.g. to profile one phase:
 //
 //	go test -tags bench -run '^TestBench$/^throughput$' -cpuprofile cpu.out ./cmd/outreachbot/
@@ -136,6 +139,8 @@ type benchResults struct {
 	gcCount                 int64
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
+
+	sched schedResults // bench_sched_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -195,6 +200,12 @@ func TestBench(t *testing.T) {
 	t.Run("ladder", b.ladder)
 	t.Run("throughput", b.throughput)
 	b.verifyStored(t)
+	// The scheduler's rows (bench_sched_test.go), each on a system of its own.
+	t.Run("due-posted", b.duePosted)
+	t.Run("due-scan", b.dueScan)
+	t.Run("memory", b.memory)
+	t.Run("fan-out", b.fanOut)
+	t.Run("crash", b.crash)
 	b.print(os.Stdout)
 }
 
@@ -1179,6 +1190,7 @@ func (b *bench) print(w io.Writer) {
 	tab.rule()
 	tab.row("failed or lost acks, whole run", strconv.Itoa(failures), "0", verdict(failures == 0), clipString(first, 50))
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
+	r.schedRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)
@@ -1220,6 +1232,7 @@ func (b *bench) print(w io.Writer) {
 	if r.idleReadsPerSecond > 0 {
 		fmt.Fprintf(w, "  note: Redis saw %.0f requests/s from the idle bot; they count in the round trips per `log`\n", r.idleReadsPerSecond)
 	}
+	r.schedNotes(w)
 	fmt.Fprintln(w, "Figures are reported, not asserted. Rerun for the run-to-run range; phases marked NOT ALONE shared the CPUs with other work.")
 	fmt.Fprintln(w, "BENCH-TABLE-END")
 }
