@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"slices"
 	"sync"
@@ -181,6 +182,10 @@ func (o *Outbox) deliver(m *outMsg) sent {
 		switch {
 		case errors.As(err, &rl):
 			wait = max(rl.RetryAfter, time.Second)
+		case m.key != "" && ambiguous(err):
+			// The post may have landed: a blind retry could double it. The
+			// scheduler retries the job, which looks for the post first.
+			return sent{err: err}
 		case transient(err):
 			wait, backoff = backoff, min(2*backoff, 30*time.Second)
 		default:
@@ -222,6 +227,23 @@ func (o *Outbox) call(m *outMsg) (string, string, error) {
 // metadataEvent marks the bot's scheduled posts, so a replica that takes
 // over a job can find out whether it was posted already.
 const metadataEvent = "outreach_job"
+
+// ambiguous reports whether a failed call may still have reached Slack
+// (a timeout or a connection lost after the request was sent).
+func ambiguous(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Permanent reports whether Slack refused a message for good (a channel
+// that does not exist, a deactivated user): trying again cannot help.
+func Permanent(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && !transient(err)
+}
 
 // transient reports whether a failed call may succeed if tried again.
 func transient(err error) bool {

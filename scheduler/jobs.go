@@ -35,7 +35,7 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 		return err
 	}
 	msg := commands.ReminderMessage(f, s.partnerName(ctx, f.Partner), loc, "")
-	posted, err := s.deliver(ctx, "followup", j, Post{To: f.Assignee, Key: j.ID, Message: msg})
+	posted, err := s.deliver(ctx, "followup", j, token, Post{To: f.Assignee, Key: j.ID, Message: msg})
 	if err != nil {
 		return err
 	}
@@ -55,16 +55,11 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 }
 
 func (s *Scheduler) partnerName(ctx context.Context, slug string) string {
-	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	p, err := s.store.Partner(ctx, s.cfg.Team, slug)
 	if err != nil {
 		return slug
 	}
-	for _, p := range ps {
-		if p.Slug == slug {
-			return p.Name
-		}
-	}
-	return slug
+	return p.Name
 }
 
 // nudges fans a nudge occurrence ("nudges:<occurrence>") out into one job
@@ -109,7 +104,7 @@ func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) 
 	if len(msg.Sections) == 0 {
 		return s.finish(ctx, j, token) // contacted in the meantime
 	}
-	if _, err := s.deliver(ctx, "nudge", j, Post{To: owner, Key: j.ID, Message: msg}); err != nil {
+	if _, err := s.deliver(ctx, "nudge", j, token, Post{To: owner, Key: j.ID, Message: msg}); err != nil {
 		return err
 	}
 	return s.finish(ctx, j, token)
@@ -158,7 +153,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		return err
 	}
 	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = stats.ByMethod, stats.In, stats.Out
-	if _, err := s.deliver(ctx, "digest", j, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: commands.DigestMessage(d, s.cfg.Loc)}); err != nil {
+	if _, err := s.deliver(ctx, "digest", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: commands.DigestMessage(d, s.cfg.Loc)}); err != nil {
 		return err
 	}
 	return s.finish(ctx, j, token)

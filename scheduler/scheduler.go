@@ -31,7 +31,7 @@ type Store interface {
 	ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (store.Claim, error)
 	FinishJob(ctx context.Context, team string, job store.Job, token string, now time.Time, next string, nextDue time.Time) (bool, error)
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
-	ReleaseJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
+	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
 	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error)
 	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
 	ScheduleLast(ctx context.Context, team, name string) (time.Time, error)
@@ -42,6 +42,7 @@ type Store interface {
 	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
+	Partner(ctx context.Context, team, slug string) (store.Partner, error)
 	CountContactsBetween(ctx context.Context, team string, slugs []string, from, to time.Time) (store.ContactStats, error)
 
 	Event(ctx context.Context, team string, id int64) (store.Event, error)
@@ -395,7 +396,8 @@ func (s *Scheduler) releaseAll(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	for tok, jobs := range byToken {
-		if n, err := s.store.ReleaseJobs(ctx, s.cfg.Team, tok, time.Time{}, jobs...); err != nil {
+		// A post cut short may have reached Slack: the next claim checks.
+		if n, err := s.store.ReleaseJobs(ctx, s.cfg.Team, tok, time.Time{}, store.Retry, jobs...); err != nil {
 			s.log.Warn("hand back work", "err", err)
 		} else if n > 0 {
 			s.log.Info("handed back work for another replica", "jobs", n)
@@ -450,12 +452,23 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 			return s.finish(ctx, j, token)
 		}
 	}
-	if err := h(s, ctx, j, token, rest); err != nil {
+	err := h(s, ctx, j, token, rest)
+	switch {
+	case err == nil, errors.Is(err, errHandedBack):
+		return
+	case errors.Is(err, context.Canceled):
+		return // stop hands it back
+	case errors.Is(err, ErrUndeliverable):
 		s.metrics.failures.WithLabelValues(kind).Inc()
-		if errors.Is(err, context.Canceled) {
-			return // stop hands it back
-		}
-		s.log.Error("job failed", "job", j.ID, "err", err)
+		s.log.Error("Slack refused a post for good; dropping the job", "job", j.ID, "err", err)
+		_ = s.finish(ctx, j, token)
+		return
+	}
+	s.metrics.failures.WithLabelValues(kind).Inc()
+	s.log.Error("job failed; trying again shortly", "job", j.ID, "err", err)
+	// It may have been posted (a timeout): the next claim looks first.
+	if _, rerr := s.store.ReleaseJobs(ctx, s.cfg.Team, token, s.clock.Now().Add(failRetry), store.Retry, j.ID); rerr != nil {
+		s.log.Warn("hand back a failed job; it returns when its lease ends", "job", j.ID, "err", rerr)
 	}
 }
 
@@ -472,14 +485,36 @@ func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error
 	return nil
 }
 
+// findRetry is how long a job waits when Slack could not say whether it
+// was posted already (conversations.history failed or was rate limited).
+const findRetry = 30 * time.Second
+
+// errHandedBack: the job went back to the queue to be tried later; it is
+// not a failure.
+var errHandedBack = errors.New("handed back to try later")
+
+// ErrUndeliverable is what a Poster's error wraps when Slack refused the
+// post for good (no such channel, a deactivated user): the job is dropped,
+// not retried.
+var ErrUndeliverable = errors.New("undeliverable")
+
+// failRetry is how long a job that failed waits before it is tried again.
+const failRetry = 10 * time.Second
+
 // deliver posts p for job j: reclaimed work (tries > 1) first looks for
 // its own earlier post, so a crash right after posting does not double it.
-func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, p Post) (Posted, error) {
+func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token string, p Post) (Posted, error) {
 	if j.Tries > 1 {
 		found, ok, err := s.post.Find(ctx, p.To, p.Key, j.Due.Add(-time.Minute))
 		if err != nil {
-			s.log.Warn("looking for an earlier post failed; posting", "job", j.ID, "err", err)
-		} else if ok {
+			// Posting without knowing could post twice: try again later.
+			s.log.Warn("could not look for an earlier post; retrying the job later", "job", j.ID, "err", err)
+			if _, rerr := s.store.ReleaseJobs(ctx, s.cfg.Team, token, s.clock.Now().Add(findRetry), store.Retry, j.ID); rerr != nil {
+				return Posted{}, fmt.Errorf("hand back %s: %w", j.ID, rerr)
+			}
+			return Posted{}, errHandedBack
+		}
+		if ok {
 			s.log.Info("reclaimed work was already posted", "job", j.ID)
 			return found, nil
 		}
@@ -502,7 +537,7 @@ func (s *Scheduler) quiet(ctx context.Context, j store.Job, token string, loc *t
 	if !at.After(now) {
 		return false, nil
 	}
-	if _, err := s.store.ReleaseJobs(ctx, s.cfg.Team, token, at, j.ID); err != nil {
+	if _, err := s.store.ReleaseJobs(ctx, s.cfg.Team, token, at, store.Defer, j.ID); err != nil {
 		return true, fmt.Errorf("defer %s: %w", j.ID, err)
 	}
 	s.metrics.deferred.Inc()

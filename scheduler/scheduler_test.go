@@ -565,3 +565,87 @@ func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
 		}
 	}
 }
+
+// findFailsPoster cannot read history for its first failures calls.
+type findFailsPoster struct {
+	*fakePoster
+	failures int
+}
+
+func (p *findFailsPoster) Find(ctx context.Context, to, key string, since time.Time) (scheduler.Posted, bool, error) {
+	if p.failures > 0 {
+		p.failures--
+		return scheduler.Posted{}, false, fmt.Errorf("conversations.history: ratelimited")
+	}
+	return p.fakePoster.Find(ctx, to, key, since)
+}
+
+// TestUnknownWhetherPostedWaits: taking over a job whose earlier post
+// cannot be checked (history unavailable), the scheduler does not post
+// blindly; it tries again later and then posts once.
+func TestUnknownWhetherPostedWaits(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.followUp("county", "U0MARIA", t0, "Send the flyer")
+	lease := 30 * time.Second
+	if c, err := e.st.ClaimDue(context.Background(), team, t0, t0.Add(lease), 10, "doomed"); err != nil || len(c.Jobs) != 1 {
+		t.Fatalf("doomed claim: %+v, %v", c, err)
+	}
+	fp := &findFailsPoster{fakePoster: e.poster, failures: 1}
+	s, err := scheduler.New(scheduler.Config{Team: team, Loc: ny, Lease: lease, TeamChannel: "C0TEAM"}, store.New(e.srv.Client(), 0), fp, e.clock,
+		prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(lease + time.Second)
+	s.RunDue(context.Background())
+	if n := len(e.poster.all()); n != 0 {
+		t.Fatalf("posted %d with the earlier post unknowable; want 0 until it can be checked", n)
+	}
+	e.clock.Advance(time.Minute)
+	s.RunDue(context.Background())
+	if n := len(e.poster.all()); n != 1 {
+		t.Errorf("after history came back: %d posts; want 1", n)
+	}
+}
+
+// TestFailedPostsRetryOrDrop: a post that failed for a passing reason is
+// tried again shortly (looking for it first); one Slack refused for good is
+// dropped rather than retried forever.
+func TestFailedPostsRetryOrDrop(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		fail      error
+		wantPosts int
+		wantQueue int64
+	}{
+		{"passing failure", fmt.Errorf("chat.postMessage: timeout"), 1, 0},
+		{"refused for good", fmt.Errorf("%w: channel_not_found", scheduler.ErrUndeliverable), 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.partner("County Health Dept", "U0MARIA")
+			e.followUp("county", "U0MARIA", t0.Add(time.Second), "Send the flyer")
+			s := e.scheduler(scheduler.Config{})
+			e.poster.fail = tc.fail
+			e.clock.Advance(time.Second)
+			s.RunDue(context.Background())
+			e.poster.mu.Lock()
+			e.poster.fail = nil
+			e.poster.mu.Unlock()
+			e.advance(s, time.Minute)
+			reminders := 0
+			for _, p := range e.poster.all() {
+				if strings.HasPrefix(p.Key, "fu:") && strings.HasSuffix(p.Key, ":1") {
+					reminders++
+				}
+			}
+			if reminders != tc.wantPosts {
+				t.Errorf("first reminder posted %d times; want %d", reminders, tc.wantPosts)
+			}
+			if _, leased, _ := e.st.QueuedJobs(context.Background(), team); leased != tc.wantQueue {
+				t.Errorf("%d jobs still leased; want %d", leased, tc.wantQueue)
+			}
+		})
+	}
+}

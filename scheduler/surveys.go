@@ -56,7 +56,7 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 			return err
 		}
 		msg := commands.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, loc)
-		if _, err := s.deliver(ctx, "attendance", j, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
+		if _, err := s.deliver(ctx, "attendance", j, token, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
 			return err
 		}
 	case "evfb", "evfu":
@@ -77,16 +77,11 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 }
 
 func (s *Scheduler) partner(ctx context.Context, slug string) (store.Partner, bool, error) {
-	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
-	if err != nil {
-		return store.Partner{}, false, err
+	p, err := s.store.Partner(ctx, s.cfg.Team, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Partner{}, false, nil
 	}
-	for _, p := range ps {
-		if p.Slug == slug {
-			return p, true, nil
-		}
-	}
-	return store.Partner{}, false, nil
+	return p, err == nil, err
 }
 
 // surveyPost posts a survey's prompt ("svpost:<id>") where it belongs
@@ -112,7 +107,7 @@ func (s *Scheduler) surveyPost(ctx context.Context, j store.Job, token, rest str
 			subj.Event = e.Title
 		}
 	}
-	posted, err := s.deliver(ctx, "survey", j, Post{To: sv.Channel, Key: j.ID, Message: commands.SurveyPrompt(sv, subj, 0)})
+	posted, err := s.deliver(ctx, "survey", j, token, Post{To: sv.Channel, Key: j.ID, Message: commands.SurveyPrompt(sv, subj, 0)})
 	if err != nil {
 		return err
 	}

@@ -100,11 +100,14 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 
 // FollowUp loads one follow-up; ErrNotFound when there is none.
 func (s *Store) FollowUp(ctx context.Context, team string, id int64) (FollowUp, error) {
-	m, err := s.record(ctx, "follow-up", keysFor(team).FollowUp(id), fmt.Sprintf("follow-up F%d", id))
+	fs, err := s.followUps(ctx, keysFor(team), []string{strconv.FormatInt(id, 10)})
 	if err != nil {
 		return FollowUp{}, err
 	}
-	return followUpFromHash(id, m), nil
+	if len(fs) == 0 {
+		return FollowUp{}, fmt.Errorf("follow-up F%d: %w", id, ErrNotFound)
+	}
+	return fs[0], nil
 }
 
 // maxListed bounds lists of follow-ups.
@@ -165,6 +168,8 @@ func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp
 	if len(ids) > maxListed {
 		ids = ids[:maxListed]
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	pipe := s.rdb.Pipeline()
 	cmds := make([]interface {
 		Result() (map[string]string, error)
@@ -173,9 +178,11 @@ func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp
 		n, _ := strconv.ParseInt(id, 10, 64)
 		cmds[i] = pipe.HGetAll(ctx, k.FollowUp(n))
 	}
+	texts := pipe.HMGet(ctx, k.FollowUpTexts(), ids...)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.wrap("follow-ups", err)
 	}
+	textOf := texts.Val()
 	out := make([]FollowUp, 0, len(ids))
 	for i, id := range ids {
 		m, err := cmds[i].Result()
@@ -186,6 +193,9 @@ func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp
 			continue
 		}
 		n, _ := strconv.ParseInt(id, 10, 64)
+		if t, ok := textOf[i].(string); ok {
+			m["text"] = t
+		}
 		out = append(out, followUpFromHash(n, m))
 	}
 	return out, nil

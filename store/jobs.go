@@ -30,8 +30,8 @@ func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.LeaseToken(), k.JobDue(), k.JobTries()},
-		ms(now), ms(leaseUntil), limit, token).Result()
+	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.Claims()},
+		k.Prefix(), ms(now), ms(leaseUntil), limit, token).Result()
 	if err != nil {
 		return Claim{}, s.wrap("claim due", err)
 	}
@@ -94,10 +94,19 @@ func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, j
 	return n == 1, nil
 }
 
+// Ways to hand a job back (ReleaseJobs).
+const (
+	// Retry: the post may have gone out; the next claim looks for it first.
+	Retry = true
+	// Defer: nothing was posted (quiet hours); the next claim is a first try.
+	Defer = false
+)
+
 // ReleaseJobs hands claimed jobs back. With at zero each goes back at its
 // own due time, for another replica to take at once (a stop); otherwise
-// they wait until at (quiet hours). It returns how many were still held.
-func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error) {
+// they wait until at. retry (Retry or Defer) says whether the next claim
+// counts as a retry. It returns how many were still held.
+func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error) {
 	if len(jobs) == 0 {
 		return 0, nil
 	}
@@ -106,7 +115,7 @@ func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Tim
 	if !at.IsZero() {
 		due = strconv.FormatInt(ms(at), 10)
 	}
-	args := []any{k.Prefix(), token, due}
+	args := []any{k.Prefix(), token, due, boolField(retry)}
 	for _, j := range jobs {
 		args = append(args, j)
 	}

@@ -75,10 +75,10 @@ func TestReleaseAndDefer(t *testing.T) {
 	if len(c.Jobs) != 2 {
 		t.Fatalf("claimed %d", len(c.Jobs))
 	}
-	if n, err := s.ReleaseJobs(ctx, team, "tok", time.Time{}, "x"); n != 1 || err != nil {
+	if n, err := s.ReleaseJobs(ctx, team, "tok", time.Time{}, store.Retry, "x"); n != 1 || err != nil {
 		t.Fatalf("release = %d, %v", n, err)
 	}
-	if n, err := s.ReleaseJobs(ctx, team, "tok", t0.Add(10*time.Hour), "y"); n != 1 || err != nil {
+	if n, err := s.ReleaseJobs(ctx, team, "tok", t0.Add(10*time.Hour), store.Defer, "y"); n != 1 || err != nil {
 		t.Fatalf("defer = %d, %v", n, err)
 	}
 	c2, _ := s.ClaimDue(ctx, team, t0.Add(time.Second), t0.Add(time.Minute), 10, "tok2")
@@ -88,7 +88,7 @@ func TestReleaseAndDefer(t *testing.T) {
 	if at, ok, _ := s.JobQueued(ctx, team, "y"); !ok || !at.Equal(t0.Add(10*time.Hour)) {
 		t.Errorf("deferred job at %v (%v); want %v", at, ok, t0.Add(10*time.Hour))
 	}
-	if n, _ := s.ReleaseJobs(ctx, team, "wrong-token", time.Time{}, "x"); n != 0 {
+	if n, _ := s.ReleaseJobs(ctx, team, "wrong-token", time.Time{}, store.Retry, "x"); n != 0 {
 		t.Errorf("released a job held by another token")
 	}
 }
@@ -195,5 +195,26 @@ func TestFollowUpLifecycle(t *testing.T) {
 	}
 	if n, _ := s.FollowUpsDoneSince(ctx, team, t0.Add(-time.Hour)); n != 1 {
 		t.Errorf("done since = %d; want 1", n)
+	}
+}
+
+// TestRetryKeepsTheTryCount: a job handed back as a retry is claimed next
+// as a retry (so the post is looked for first); a deferred one is not.
+func TestRetryKeepsTheTryCount(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	s.EnqueueJobs(ctx, team, map[string]time.Time{"r": t0, "d": t0})
+	if c, _ := s.ClaimDue(ctx, team, t0, t0.Add(time.Minute), 10, "tok"); len(c.Jobs) != 2 {
+		t.Fatalf("claimed %d", len(c.Jobs))
+	}
+	s.ReleaseJobs(ctx, team, "tok", time.Time{}, store.Retry, "r")
+	s.ReleaseJobs(ctx, team, "tok", t0, store.Defer, "d")
+	c, _ := s.ClaimDue(ctx, team, t0, t0.Add(time.Minute), 10, "tok2")
+	tries := map[string]int{}
+	for _, j := range c.Jobs {
+		tries[j.ID] = j.Tries
+	}
+	if tries["r"] != 2 || tries["d"] != 1 {
+		t.Errorf("tries after hand-back = %v; want r (retry) 2, d (deferred) 1", tries)
 	}
 }

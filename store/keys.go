@@ -32,6 +32,7 @@ func (k keys) PartnerFollowUps(slug string) string {
 }
 
 func (k keys) FollowUp(id int64) string       { return k.prefix + "followup:" + strconv.FormatInt(id, 10) } // HASH follow-up fields
+func (k keys) FollowUpTexts() string          { return k.prefix + "followup-texts" }                        // HASH id → text
 func (k keys) FollowUpsOpen() string          { return k.prefix + "followups:open" }                        // ZSET open ids → due (unix ms)
 func (k keys) FollowUpsDone() string          { return k.prefix + "followups:done" }                        // ZSET done ids → done time
 func (k keys) FollowUpsOf(user string) string { return k.prefix + "followups:user:" + user }                // ZSET open ids of an assignee → due
@@ -54,12 +55,10 @@ func (k keys) PartnerSurveys(slug string) string {
 func (k keys) SurveyByOrigin() string { return k.prefix + "survey-by-origin" } // HASH origin (job id) → survey id
 
 // Due work (see lua/jobs_lib.lua for how the scripts use them).
-func (k keys) Due() string        { return k.prefix + "due" }         // ZSET job id → due (unix ms)
-func (k keys) Leases() string     { return k.prefix + "leases" }      // ZSET job id → lease expiry (unix ms)
-func (k keys) LeaseToken() string { return k.prefix + "lease-token" } // HASH job id → claim token
-func (k keys) JobDue() string     { return k.prefix + "job-due" }     // HASH job id → due as scheduled
-func (k keys) JobTries() string   { return k.prefix + "job-tries" }   // HASH job id → claims so far
-func (k keys) JobsDone() string   { return k.prefix + "jobs-done" }   // ZSET job id → finished at (30 days)
+func (k keys) Due() string      { return k.prefix + "due" }       // ZSET job id → due (unix ms)
+func (k keys) Leases() string   { return k.prefix + "leases" }    // ZSET job id → lease expiry (unix ms)
+func (k keys) Claims() string   { return k.prefix + "claims" }    // HASH job id → "<tries>:<due>:<token>"
+func (k keys) JobsDone() string { return k.prefix + "jobs-done" } // ZSET job id → finished at (30 days)
 func (k keys) Schedule(name string) string {
 	return k.prefix + "schedule:" + name // STRING last occurrence of a recurring job (unix ms)
 }

@@ -149,6 +149,15 @@ func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef)
 	return partnerFromHash(slug, hashFromFlat(r.rest[1:])), nil
 }
 
+// Partner loads the partner with this slug; ErrNotFound when there is none.
+func (s *Store) Partner(ctx context.Context, team, slug string) (Partner, error) {
+	m, err := s.record(ctx, "partner", keysFor(team).Partner(slug), "partner "+slug)
+	if err != nil {
+		return Partner{}, err
+	}
+	return partnerFromHash(slug, m), nil
+}
+
 // AddPartner registers p, whose Slug must be set (see Slugify). It returns
 // a *PartnerError wrapping ErrExists or ErrChannelTaken when the slug, name
 // or channel is already used.

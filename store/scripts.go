@@ -42,7 +42,7 @@ var (
 	scriptAddFollowUp     = load("add_followup", "resolve", "jobs_lib", "followup_lib")
 	scriptChangeFollowUp  = load("change_followup", "resolve", "jobs_lib")
 	scriptReminderSent    = load("reminder_sent", "jobs_lib")
-	scriptClaimDue        = load("claim_due")
+	scriptClaimDue        = load("claim_due", "jobs_lib")
 	scriptFinishJob       = load("finish_job", "jobs_lib")
 	scriptReleaseJobs     = load("release_jobs", "jobs_lib")
 	scriptExtendLeases    = load("extend_leases", "jobs_lib")

@@ -513,7 +513,6 @@ func (b *bench) dueScan(t *testing.T) {
 		const batch = 1000
 		err := parallel((n+batch-1)/batch, 4, func(k int) error {
 			var zs []redis.Z
-			var fields []any
 			for i := k * batch; i < min(n, (k+1)*batch); i++ {
 				d := now.Add(time.Hour + time.Duration(float64(i)/float64(n)*float64(30*24*time.Hour))) // spread over 30 days
 				if i < scanDue {
@@ -521,11 +520,9 @@ func (b *bench) dueScan(t *testing.T) {
 				}
 				job := fmt.Sprintf("fu:%d:1", i+1)
 				zs = append(zs, redis.Z{Score: float64(d.UnixMilli()), Member: job})
-				fields = append(fields, job, d.UnixMilli())
 			}
 			_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 				p.ZAdd(ctx, "outreach:{"+home+"}:due", zs...)
-				p.HSet(ctx, "outreach:{"+home+"}:job-due", fields...)
 				return nil
 			})
 			return err
@@ -613,7 +610,7 @@ func claimThousand(ctx context.Context, t *testing.T, st *store.Store, rdb *redi
 	if len(seen) != scanDue && wrong == "" {
 		wrong = fmt.Sprintf("claimed %d distinct jobs, want %d", len(seen), scanDue)
 	}
-	if n, err := st.ReleaseJobs(ctx, home, token, time.Time{}, jobs...); err != nil || n != len(jobs) {
+	if n, err := st.ReleaseJobs(ctx, home, token, time.Time{}, store.Defer, jobs...); err != nil || n != len(jobs) {
 		t.Fatalf("hand back %d jobs: %d (%v)", len(jobs), n, err)
 	}
 	return elapsed, script, calls, wrong
@@ -738,7 +735,7 @@ func (b *bench) memory(t *testing.T) {
 	}
 	prefix := "outreach:{" + home + "}:"
 	var indexKeys []string
-	indexKeys = append(indexKeys, prefix+"followups:open")
+	indexKeys = append(indexKeys, prefix+"followups:open", prefix+"followup-texts")
 	for i := range benchUsers {
 		indexKeys = append(indexKeys, prefix+"followups:user:"+benchUser(i))
 	}
@@ -749,7 +746,7 @@ func (b *bench) memory(t *testing.T) {
 		contactLogs = append(contactLogs, prefix+"partner:"+slug+":contact-log")
 		contactIdx = append(contactIdx, prefix+"partner:"+slug+":contacts")
 	}
-	jobKeys := []string{prefix + "due", prefix + "job-due"}
+	jobKeys := []string{prefix + "due", prefix + "claims"}
 	auditKey := []string{prefix + "audit"}
 	usage := func(keys []string) float64 {
 		var sum int64
@@ -815,8 +812,8 @@ func (b *bench) memory(t *testing.T) {
 	res.perContact = (u2 - u1) / memContacts
 	fu := []memPart{
 		{"its hash (MEMORY USAGE, sampled)", hashes},
-		{"indexes (open, per assignee, per partner)", per(p0, p1, 0, memFollowUps)},
-		{"reminder job (due, job-due)", per(p0, p1, 1, memFollowUps)},
+		{"its text and indexes (texts, open, per assignee, per partner)", per(p0, p1, 0, memFollowUps)},
+		{"reminder job (due)", per(p0, p1, 1, memFollowUps)},
 		{"audit entry (stream capped at 100,000)", per(p0, p1, 2, memFollowUps)},
 	}
 	ct := []memPart{

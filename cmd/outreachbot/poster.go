@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/outreachbot/outreachbot/bot"
@@ -13,6 +14,9 @@ type slackPoster struct{ b *bot.Bot }
 
 func (p slackPoster) Post(ctx context.Context, post scheduler.Post) (scheduler.Posted, error) {
 	ch, ts, err := p.b.PostScheduled(ctx, post.To, post.Key, post.Message, post.Order)
+	if err != nil && bot.Permanent(err) {
+		err = fmt.Errorf("%w: %w", scheduler.ErrUndeliverable, err)
+	}
 	return scheduler.Posted{Channel: ch, TS: ts}, err
 }
 

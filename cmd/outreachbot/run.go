@@ -96,7 +96,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 	defer rdb.Close()
 	st := store.New(rdb, 0)
 
-	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL))
+	// A hung Slack call must not hold a reminder (and its lease) forever.
+	httpClient := &http.Client{Timeout: slackCallTimeout}
+	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient))
 	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	auth, err := api.AuthTestContext(authCtx)
 	cancel()
@@ -162,6 +164,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 	log.Info("stopped")
 	return code
 }
+
+// slackCallTimeout bounds every Slack Web API call.
+const slackCallTimeout = 20 * time.Second
 
 // quietRedisLogger drops go-redis's own log lines; failures reach our
 // logs through the errors the store returns.

@@ -10,8 +10,9 @@
 local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
 local fk = KEYS[1]
 if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
+local text = redis.call('HGET', prefix .. 'followup-texts', id) or ''
 if redis.call('HGET', fk, 'status') ~= 'open' then
-  local out = {'err', 'not_open'}
+  local out = {'err', 'not_open', 'text', text}
   for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
   return out
 end
@@ -36,6 +37,6 @@ else
   enqueue(prefix, newJob, tonumber(ARGV[6]))
 end
 audit(KEYS[4], ARGV[7], ARGV[5], ARGV[4], 'followup.' .. op, 'F' .. id)
-local out = {'ok'}
+local out = {'ok', 'text', text}
 for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
 return out

@@ -1,27 +1,27 @@
 -- claim_due: take due jobs under a lease, first putting back jobs whose
 -- lease expired (their holder died or stalled).
--- KEYS[1] due ZSET, KEYS[2] leases ZSET, KEYS[3] lease-token HASH,
--- KEYS[4] job-due HASH, KEYS[5] job-tries HASH
--- ARGV[1] now (unix ms), ARGV[2] lease expiry (unix ms), ARGV[3] limit,
--- ARGV[4] claim token
+-- KEYS[1] due ZSET, KEYS[2] leases ZSET, KEYS[3] claims HASH
+-- ARGV[1] key prefix, ARGV[2] now (unix ms), ARGV[3] lease expiry (unix
+-- ms), ARGV[4] limit, ARGV[5] claim token
 -- Returns {reclaimed count, next due (ms, or -1), job, due, tries, job, due, tries, …}.
-local now, limit = tonumber(ARGV[1]), tonumber(ARGV[3])
+-- Three writes per claimed job (ZREM, ZADD, HSET): the claim's token, try
+-- count and original due time share one field.
+local prefix = ARGV[1]
+local now, limit = tonumber(ARGV[2]), tonumber(ARGV[4])
 local reclaimed = 0
 for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
-  redis.call('ZREM', KEYS[2], job)
-  redis.call('HDEL', KEYS[3], job)
-  local due = redis.call('HGET', KEYS[4], job) or now
-  redis.call('ZADD', KEYS[1], due, job)
+  local _, due = claimOf(prefix, job)
+  handBack(prefix, job, due or now, true)
   reclaimed = reclaimed + 1
 end
 local out = {reclaimed, -1}
 local claimed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
 for i = 1, #claimed, 2 do
   local job, due = claimed[i], claimed[i + 1]
+  local tries = claimOf(prefix, job) + 1
   redis.call('ZREM', KEYS[1], job)
-  redis.call('ZADD', KEYS[2], ARGV[2], job)
-  redis.call('HSET', KEYS[3], job, ARGV[4])
-  local tries = redis.call('HINCRBY', KEYS[5], job, 1)
+  redis.call('ZADD', KEYS[2], ARGV[3], job)
+  redis.call('HSET', KEYS[3], job, tries .. ':' .. due .. ':' .. ARGV[5])
   out[#out + 1] = job
   out[#out + 1] = due
   out[#out + 1] = tries

@@ -26,6 +26,7 @@ for _, id in ipairs(redis.call('SMEMBERS', pk .. ':followups')) do
   if job then unqueue(ARGV[5], job) end
   redis.call('ZREM', ARGV[5] .. 'followups:open', id)
   redis.call('ZREM', ARGV[5] .. 'followups:done', id)
+  redis.call('HDEL', ARGV[5] .. 'followup-texts', id)
   redis.call('DEL', fk)
 end
 -- Its events and surveys, with their queued jobs.
