@@ -46,6 +46,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -491,7 +492,7 @@ func (m *monitor) stop() map[string][]time.Time {
 
 // dueScan measures store.ClaimDue against a real redis-server: 1,000 due
 // jobs among N queued (the rest due later), claimed as the scheduler
-// claims (limit 100, repeated until the 1,000 are taken) and in one call
+// claims (scheduler.ClaimBatch, repeated until the 1,000 are taken) and in one call
 // of limit 1,000. Each measurement is repeated; between them the 1,000
 // are handed back (ReleaseJobs) to their own due times.
 func (b *bench) dueScan(t *testing.T) {
@@ -540,7 +541,7 @@ func (b *bench) dueScan(t *testing.T) {
 		var d100, d1000, s100, s1000 []time.Duration
 		m0, c0, r0, t1 := machineNow(), cpuNow(), redisCPUOf(t, rdb), time.Now()
 		for rep := range scanReps {
-			for _, limit := range []int{100, 1000} {
+			for _, limit := range []int{scheduler.ClaimBatch, 1000} {
 				d, script, calls, why := claimThousand(ctx, t, st, rdb, limit, fmt.Sprintf("bench-%d-%d-%d", n, rep, limit))
 				if why != "" {
 					if res.wrongClaims == 0 {
@@ -548,7 +549,7 @@ func (b *bench) dueScan(t *testing.T) {
 					}
 					res.wrongClaims++
 				}
-				if limit == 100 {
+				if limit == scheduler.ClaimBatch {
 					d100, s100, res.calls100 = append(d100, d), append(s100, script), calls
 				} else {
 					d1000, s1000 = append(d1000, d), append(s1000, script)
@@ -1287,14 +1288,14 @@ func (r benchResults) schedRows(tab *table) {
 		lo, hi := s.scans[0].by100, s.scans[0].by100
 		for _, x := range s.scans {
 			lo, hi = min(lo, x.by100), max(hi, x.by100)
-			tab.row(fmt.Sprintf("  N = %s, limit 100 × %d", count(float64(x.n)), x.calls100), ms(x.by100), "≤ 5 ms (SPEC)", verdict(x.by100 <= 5*time.Millisecond),
+			tab.row(fmt.Sprintf("  N = %s, limit %d × %d", count(float64(x.n)), scheduler.ClaimBatch, x.calls100), ms(x.by100), "≤ 5 ms (SPEC)", verdict(x.by100 <= 5*time.Millisecond),
 				joinNotes(anchor(x.by100), fmt.Sprintf("range %s–%s", ms(x.by100Range[0]), ms(x.by100Range[1])), shared(x.otherCPU)))
 			tab.row(fmt.Sprintf("  N = %s, one call of 1,000", count(float64(x.n))), ms(x.by1000), "≤ 5 ms (SPEC)", verdict(x.by1000 <= 5*time.Millisecond),
 				joinNotes(anchor(x.by1000), fmt.Sprintf("range %s–%s", ms(x.by1000Range[0]), ms(x.by1000Range[1]))))
 		}
 		if len(s.scans) > 1 && lo > 0 {
 			ratio := float64(hi) / float64(lo)
-			tab.row("  flat across N (limit 100)", fmt.Sprintf("%.2f×", ratio), "flat (≤ 1.5× here)", verdict(ratio <= 1.5), "slowest / fastest N")
+			tab.row(fmt.Sprintf("  flat across N (limit %d)", scheduler.ClaimBatch), fmt.Sprintf("%.2f×", ratio), "flat (≤ 1.5× here)", verdict(ratio <= 1.5), "slowest / fastest N")
 		}
 	}
 	if m := s.memory; m != nil {
@@ -1351,7 +1352,7 @@ func (r benchResults) schedNotes(w io.Writer) {
 		fmt.Fprintf(w, "      of which %s is the outbox gathering a DM's posts due together before its first (bot/outbox.go `gather`)\n", ms(outboxGather))
 	}
 	for _, x := range s.scans {
-		fmt.Fprintf(w, "  due scan N = %9s: Redis inside the claim scripts %s of %s (limit 100), %s of %s (one call); the rest is round trips, the AOF write\n",
+		fmt.Fprintf(w, "  due scan N = %9s: Redis inside the claim scripts %s of %s (the scheduler's batches), %s of %s (one call); the rest is round trips, the AOF write\n",
 			count(float64(x.n)), ms(x.script100), ms(x.by100), ms(x.script1000), ms(x.by1000))
 		fmt.Fprintf(w, "      and go-redis reading 3,000 reply elements; %s queued in %.1f s (setup), used_memory %.0f MB\n",
 			count(float64(x.n)), x.fill.Seconds(), float64(x.usedMemory)/1e6)

@@ -4,8 +4,9 @@
 -- ARGV[1] key prefix, ARGV[2] now (unix ms), ARGV[3] lease expiry (unix
 -- ms), ARGV[4] limit, ARGV[5] claim token
 -- Returns {reclaimed count, next due (ms, or -1), job, due, tries, job, due, tries, …}.
--- Three writes per claimed job (ZREM, ZADD, HSET): the claim's token, try
--- count and original due time share one field.
+-- The claimed jobs are the lowest-ranked of the due set, so a batch costs
+-- five calls whatever its size: read them, read their earlier claims,
+-- remove them by rank, and add all leases and all claims at once.
 local prefix = ARGV[1]
 local now, limit = tonumber(ARGV[2]), tonumber(ARGV[4])
 local reclaimed = 0
@@ -16,15 +17,27 @@ for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 
 end
 local out = {reclaimed, -1}
 local claimed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
-for i = 1, #claimed, 2 do
-  local job, due = claimed[i], claimed[i + 1]
-  local tries = claimOf(prefix, job) + 1
-  redis.call('ZREM', KEYS[1], job)
-  redis.call('ZADD', KEYS[2], ARGV[3], job)
-  redis.call('HSET', KEYS[3], job, tries .. ':' .. due .. ':' .. ARGV[5])
-  out[#out + 1] = job
-  out[#out + 1] = due
-  out[#out + 1] = tries
+local n = #claimed / 2
+if n > 0 then
+  local jobs = {}
+  for i = 1, n do jobs[i] = claimed[2 * i - 1] end
+  local earlier = redis.call('HMGET', KEYS[3], unpack(jobs))
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - 1)
+  local leases, claims = {}, {}
+  for i = 1, n do
+    local job, due = jobs[i], claimed[2 * i]
+    local tries = 1
+    if earlier[i] then tries = tonumber(string.match(earlier[i], '^(%d+):')) + 1 end
+    leases[#leases + 1] = ARGV[3]
+    leases[#leases + 1] = job
+    claims[#claims + 1] = job
+    claims[#claims + 1] = tries .. ':' .. due .. ':' .. ARGV[5]
+    out[#out + 1] = job
+    out[#out + 1] = due
+    out[#out + 1] = tries
+  end
+  redis.call('ZADD', KEYS[2], unpack(leases))
+  redis.call('HSET', KEYS[3], unpack(claims))
 end
 local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #nextDue == 2 then out[2] = nextDue[2] end
