@@ -82,8 +82,8 @@ func (s *Store) SurveyPosted(ctx context.Context, team string, id int64, channel
 // wrap ErrNotFound or ErrWrongChannel.
 func (s *Store) Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "respond", scriptRespondSurvey, []string{k.Survey(survey), k.SurveyResponses(survey)},
-		k.Prefix(), user, userTeam, question, answer, ms(now), channel, scoreQuestion)
+	r, err := s.run(ctx, "respond", scriptRespondSurvey, []string{k.Survey(survey), k.SurveyResponses(survey), k.Audit()},
+		k.Prefix(), user, userTeam, question, answer, ms(now), channel, scoreQuestion, auditMaxLen, survey)
 	if err != nil {
 		return 0, err
 	}

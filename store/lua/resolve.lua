@@ -58,7 +58,3 @@ local function fail(code, candidates)
   end
   return out
 end
-
-local function audit(kAudit, maxlen, now, actor, op, target)
-  redis.call('XADD', kAudit, 'MAXLEN', '~', maxlen, '*', 'at', now, 'who', actor, 'op', op, 'target', target)
-end

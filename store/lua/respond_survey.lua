@@ -1,11 +1,13 @@
 -- respond_survey: record (or replace) one person's answer to one question
 -- of a survey, or their comment. For a partnership check-in, the
 -- partner's latest check-in score follows.
--- KEYS[1] the survey HASH, KEYS[2] its responses HASH (user → JSON)
+-- KEYS[1] the survey HASH, KEYS[2] its responses HASH (user → JSON),
+-- KEYS[3] audit STREAM
 -- ARGV[1] key prefix, ARGV[2] user, ARGV[3] user's team, ARGV[4] question
 -- ('comment' for the comment), ARGV[5] answer, ARGV[6] now (unix ms),
 -- ARGV[7] channel the answer came from, ARGV[8] rating question whose
--- average is the check-in score ('' for none)
+-- average is the check-in score ('' for none), ARGV[9] audit max length,
+-- ARGV[10] survey id
 -- Returns {'ok', responses count} or {'err', 'not_found' | 'wrong_channel'}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'err', 'not_found'} end
 if redis.call('HGET', KEYS[1], 'channel') ~= ARGV[7] then return {'err', 'wrong_channel'} end
@@ -16,6 +18,7 @@ if type(r.answers) ~= 'table' then r.answers = {} end
 if ARGV[4] == 'comment' then r.comment = ARGV[5] else r.answers[ARGV[4]] = ARGV[5] end
 r.team, r.at = ARGV[3], tonumber(ARGV[6])
 redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(r))
+audit(KEYS[3], ARGV[9], ARGV[6], ARGV[2], 'survey.respond', 'S' .. ARGV[10])
 local n = redis.call('HLEN', KEYS[2])
 if ARGV[8] ~= '' then
   local sum, count = 0, 0
