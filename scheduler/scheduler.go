@@ -133,6 +133,8 @@ type Scheduler struct {
 	log     *slog.Logger
 	metrics *metrics
 
+	lastClaimWarn time.Time // only the Run loop touches it
+
 	schedules map[string]schedule
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
@@ -281,7 +283,11 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 		token := newToken()
 		claim, err := s.store.ClaimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), ClaimBatch, token)
 		if err != nil {
-			s.log.Warn("claim due work", "err", err)
+			// Redis away: say so once a minute, not twice a second.
+			if now.Sub(s.lastClaimWarn) >= time.Minute {
+				s.log.Warn("cannot claim due work; retrying", "err", err)
+				s.lastClaimWarn = now
+			}
 			return now.Add(s.cfg.Poll)
 		}
 		s.metrics.claims.Add(float64(len(claim.Jobs)))
