@@ -39,16 +39,7 @@ func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e Eve
 	args := append(ref.args(k), ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(),
 		"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
 		"resources", strings.Join(e.Resources, ","), "registered", e.Registered, "attended", -1)
-	r, err := s.run(ctx, "add event", scriptAddEvent, []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
-	if err != nil {
-		return 0, Partner{}, err
-	}
-	if !r.ok {
-		return 0, Partner{}, resolveErr("add event", r.code, r.rest)
-	}
-	id, _ := r.rest[0].(int64)
-	slug, _ := r.rest[1].(string)
-	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+	return s.createWithPartner(ctx, "add event", scriptAddEvent, k, args)
 }
 
 // Event loads one event; ErrNotFound when there is none.

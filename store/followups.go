@@ -54,17 +54,7 @@ func (e *FollowUpError) Unwrap() error { return e.Err }
 func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f FollowUp, actor string, now time.Time) (int64, Partner, error) {
 	k := keysFor(team)
 	args := append(ref.args(k), f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared))
-	r, err := s.run(ctx, "add follow-up", scriptAddFollowUp,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
-	if err != nil {
-		return 0, Partner{}, err
-	}
-	if !r.ok {
-		return 0, Partner{}, resolveErr("add follow-up", r.code, r.rest)
-	}
-	id, _ := r.rest[0].(int64)
-	slug, _ := r.rest[1].(string)
-	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, args)
 }
 
 // Follow-up changes.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Kinds and Stages are the values SPEC §2 allows, in display order.
@@ -394,4 +396,20 @@ func IsConflict(err error) (*PartnerError, bool) {
 		return pe, true
 	}
 	return nil, false
+}
+
+// createWithPartner runs a script that resolves a partner and creates a
+// record for it (a follow-up, an event), replying {'ok', id, slug,
+// partner hash…}; it returns the new id and the partner.
+func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, args []any) (int64, Partner, error) {
+	r, err := s.run(ctx, op, sc, []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
+	if err != nil {
+		return 0, Partner{}, err
+	}
+	if !r.ok {
+		return 0, Partner{}, resolveErr(op, r.code, r.rest)
+	}
+	id, _ := r.rest[0].(int64)
+	slug, _ := r.rest[1].(string)
+	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
 }
