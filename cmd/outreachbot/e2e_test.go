@@ -129,12 +129,11 @@ func (e *e2e) ctx() context.Context {
 // ephemeral reply carried in the ack.
 func (e *e2e) slash(user, channel, text string) ackReply {
 	e.t.Helper()
+	// The fake, like Slack, gives up on an ack after 3 s (ErrAckTimeout):
+	// a late ack fails here as the user would see it fail.
 	ack, err := e.slack.SlashCommand(e.ctx(), user, channel, "/outreach", text)
 	if err != nil {
 		e.t.Fatalf("/outreach %s: %v", text, err)
-	}
-	if ack.Latency > 3*time.Second {
-		e.t.Errorf("/outreach %s: acked after %v; Slack allows 3 s", text, ack.Latency)
 	}
 	var r ackReply
 	if len(ack.Payload) > 0 {
@@ -249,13 +248,10 @@ func assertInert(t *testing.T, payload string) {
 func TestEndToEndRedisDown(t *testing.T) {
 	e := startE2E(t, nil)
 	e.redis.Stop()
-	start := time.Now()
+	// Acknowledged within Slack's 3 s, or e.slash fails (the fake's deadline).
 	r := e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	if !strings.Contains(r.Text, "can't reach storage") {
 		t.Fatalf("with Redis down: %q; want a can't-reach-storage reply", r.Text)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("with Redis down the ack took %v; want under 3 s", d)
 	}
 	e.redis.Start()
 	r = e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
@@ -291,12 +287,9 @@ func TestEndToEndEventRetryActedOnOnce(t *testing.T) {
 
 func TestEndToEndUnknownEnvelopeAcked(t *testing.T) {
 	e := startE2E(t, nil)
-	_, ack, err := e.slack.SendEvent(e.ctx(), map[string]any{"type": "totally_unknown_event", "user": "U0MARIA"}, false)
-	if err != nil {
+	// An envelope not acked within 3 s is redelivered and finally an error.
+	if _, _, err := e.slack.SendEvent(e.ctx(), map[string]any{"type": "totally_unknown_event", "user": "U0MARIA"}, false); err != nil {
 		t.Fatalf("unknown event type not acked: %v", err)
-	}
-	if ack.Latency > 3*time.Second {
-		t.Errorf("unknown event acked after %v", ack.Latency)
 	}
 	if _, err := e.slack.SendRaw(e.ctx(), map[string]any{"type": "some_future_type", "envelope_id": "env-future", "payload": map[string]any{}}); err != nil {
 		t.Errorf("unknown envelope type not acked: %v", err)
