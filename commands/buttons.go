@@ -48,7 +48,7 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value string) Pressed {
 	id, ok := store.ParseFollowUpID(value)
 	if !ok {
-		return Pressed{Ephemeral: &Reply{Text: "That button doesn't name a follow-up I know.", Outcome: OutcomeUserError, Command: "button"}}
+		return Pressed{Ephemeral: &Reply{Text: "That button doesn't name a follow-up I know. Type `followups` to see yours, and `done F12` to close one.", Outcome: OutcomeUserError, Command: "button"}}
 	}
 	now := h.now()
 	change, until, verb := store.ChangeDone, time.Time{}, ""
@@ -93,17 +93,17 @@ func statusLine(f store.FollowUp, loc *time.Location) string {
 }
 
 func (h *Handler) partnerName(ctx context.Context, team, slug string) string {
-	p, err := h.store.ResolvePartner(ctx, team, store.PartnerRef{Text: slug})
-	if err != nil || p.Slug != slug {
+	p, err := h.store.Partner(ctx, team, slug)
+	if err != nil {
 		return slug
 	}
 	return p.Name
 }
 
 func (h *Handler) pressNudge(ctx context.Context, req Request, action, value string) Pressed {
-	p, err := h.store.ResolvePartner(ctx, req.Team, store.PartnerRef{Text: value, Channel: req.Channel})
-	if err != nil || p.Slug != value {
-		r := Reply{Text: "I can't find that partner any more; it may have been erased.", Outcome: OutcomeUserError, Command: "button"}
+	p, err := h.store.Partner(ctx, req.Team, value)
+	if err != nil {
+		r := Reply{Text: "I can't find that partner any more; it may have been erased. Type `partner list overdue` to see who needs a nudge.", Outcome: OutcomeUserError, Command: "button"}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			r = h.fail(req, "button", err)
 		}

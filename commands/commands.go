@@ -105,6 +105,7 @@ const FormLog = "log"
 type Store interface {
 	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (store.Partner, error)
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
+	Partner(ctx context.Context, team, slug string) (store.Partner, error)
 	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
 	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
 	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)

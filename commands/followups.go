@@ -197,14 +197,7 @@ func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[stri
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d), soonest first\n", title, len(fs))
-	for i, f := range fs {
-		if i == 40 {
-			fmt.Fprintf(&b, "…and %d more.\n", len(fs)-40)
-			break
-		}
-		b.WriteString(followUpLine(f, names[f.Partner], now, loc))
-		b.WriteByte('\n')
-	}
+	writeLines(&b, len(fs), 40, ".", func(i int) string { return followUpLine(fs[i], names[fs[i].Partner], now, loc) })
 	return b.String()
 }
 

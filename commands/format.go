@@ -94,6 +94,19 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// writeLines writes line(i) for the first n items, at most max of them,
+// then "…and N more" followed by more (which says how to see the rest).
+func writeLines(b *strings.Builder, n, max int, more string, line func(i int) string) {
+	for i := 0; i < n; i++ {
+		if i == max {
+			fmt.Fprintf(b, "…and %d more%s\n", n-max, more)
+			return
+		}
+		b.WriteString(line(i))
+		b.WriteByte('\n')
+	}
+}
+
 // joinText joins tokens' text with spaces.
 func joinText(toks []Token) string {
 	parts := make([]string, len(toks))

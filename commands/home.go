@@ -38,14 +38,8 @@ func (h *Handler) Home(ctx context.Context, req Request) Reply {
 	if len(mine) == 0 {
 		b.WriteString("You don't own any partners yet. Set yourself as owner with `owner:@you` when you add or update one.\n")
 	}
-	for i, p := range mine {
-		if i == 30 {
-			fmt.Fprintf(&b, "…and %d more: `%s partner list owner:@you`\n", len(mine)-30, h.cfg.Command)
-			break
-		}
-		b.WriteString(partnerLine(p, now, req.Loc))
-		b.WriteByte('\n')
-	}
+	writeLines(&b, len(mine), 30, fmt.Sprintf(": `%s partner list owner:@you`", h.cfg.Command),
+		func(i int) string { return partnerLine(mine[i], now, req.Loc) })
 	return Reply{
 		Text:    b.String(),
 		Choices: []Choice{{Label: "Log a contact", Action: ActionLogContact, Style: "primary"}},

@@ -61,12 +61,12 @@ func ReminderMessage(f store.FollowUp, partnerName string, loc *time.Location, s
 // their stay-in-touch cadence. Partners whose nudges are snoozed are shown
 // as such, without buttons.
 func NudgeMessage(partners []store.Partner, now time.Time, loc *time.Location) Reply {
-	r := Reply{Text: fmt.Sprintf(":wave: *Time to get in touch.* %s past %s stay-in-touch cadence:",
-		plural(len(partners), "partner is"), map[bool]string{true: "its", false: "their"}[len(partners) == 1])}
+	var r Reply
 	switch len(partners) {
 	case 0:
 		r.Text = ":white_check_mark: All caught up: none of your partners is past its stay-in-touch cadence."
 	case 1:
+		r.Text = ":wave: *Time to get in touch.* 1 partner is past its stay-in-touch cadence:"
 	default:
 		r.Text = fmt.Sprintf(":wave: *Time to get in touch.* %d of your partners are past their stay-in-touch cadence:", len(partners))
 	}
@@ -119,28 +119,22 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 	if len(d.OverdueFollowUps) == 0 {
 		b.WriteString("None. :tada:\n")
 	}
-	for i, f := range d.OverdueFollowUps {
-		if i == 15 {
-			fmt.Fprintf(&b, "…and %d more: `followups overdue`\n", len(d.OverdueFollowUps)-15)
-			break
-		}
+	writeLines(&b, len(d.OverdueFollowUps), 15, ": `followups overdue`", func(i int) string {
+		f := d.OverdueFollowUps[i]
 		line := followUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
 		if f.Reminders >= MaxReminders {
 			line += fmt.Sprintf(" · reminded %d times", f.Reminders)
 		}
-		b.WriteString(line + "\n")
-	}
+		return line
+	})
 	fmt.Fprintf(&b, "\n*Quiet partners* (%d), past their stay-in-touch cadence\n", len(d.QuietPartners))
 	if len(d.QuietPartners) == 0 {
 		b.WriteString("None: every partner heard from us in time.\n")
 	}
-	for i, p := range d.QuietPartners {
-		if i == 15 {
-			fmt.Fprintf(&b, "…and %d more: `partner list overdue`\n", len(d.QuietPartners)-15)
-			break
-		}
-		fmt.Fprintf(&b, "• *%s* · %s · last contact %s\n", esc(p.Name), mention(p.Owner), ago(d.Now, p.LastContact, loc))
-	}
+	writeLines(&b, len(d.QuietPartners), 15, ": `partner list overdue`", func(i int) string {
+		p := d.QuietPartners[i]
+		return fmt.Sprintf("• *%s* · %s · last contact %s", esc(p.Name), mention(p.Owner), ago(d.Now, p.LastContact, loc))
+	})
 	fmt.Fprintf(&b, "\n*This week's events* (%d)\n", len(d.Events))
 	if len(d.Events) == 0 {
 		b.WriteString("None planned.\n")

@@ -129,21 +129,14 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (
 		}
 		return Reply{Text: "No partners match that."}, nil
 	}
-	const maxShown = 40
 	var b strings.Builder
 	title := "Partners"
 	if archived {
 		title = "Archived partners"
 	}
 	fmt.Fprintf(&b, "*%s* (%d)\n", title, len(shown))
-	for i, p := range shown {
-		if i == maxShown {
-			fmt.Fprintf(&b, "…and %d more. Narrow the list with `stage:`, `owner:` or `kind:`.\n", len(shown)-maxShown)
-			break
-		}
-		b.WriteString(partnerLine(p, now, req.Loc))
-		b.WriteByte('\n')
-	}
+	writeLines(&b, len(shown), 40, ". Narrow the list with `stage:`, `owner:` or `kind:`.",
+		func(i int) string { return partnerLine(shown[i], now, req.Loc) })
 	return Reply{Text: b.String()}, nil
 }
 

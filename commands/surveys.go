@@ -121,12 +121,12 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 	id, ok := store.ParseSurveyID(value)
 	parts := strings.Split(strings.TrimPrefix(action, actionSurveyPrefix), ":")
 	if !ok || len(parts) != 2 {
-		return eph("That button doesn't belong to a survey I know.", OutcomeUserError)
+		return eph("That button doesn't belong to a survey I know. Answer with the buttons on the survey itself.", OutcomeUserError)
 	}
 	sv, err := h.store.Survey(ctx, req.Team, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return eph("That survey doesn't exist (any more).", OutcomeUserError)
+			return eph("That survey doesn't exist (any more). Ask the outreach team for the current one.", OutcomeUserError)
 		}
 		r := h.fail(req, "survey answer", err)
 		return Pressed{Ephemeral: &r}
@@ -139,7 +139,7 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 	}
 	n, err := strconv.Atoi(parts[1])
 	if q == nil || err != nil || (q.Rating && (n < 1 || n > 5)) || (!q.Rating && (n < 0 || n >= len(q.Choices))) {
-		return eph("That answer isn't one this survey offers.", OutcomeUserError)
+		return eph("That answer isn't one this survey offers. Press one of the buttons on the survey itself.", OutcomeUserError)
 	}
 	return h.respond(ctx, req, sv, q.ID, parts[1], Templates[sv.Template].Score, "survey answer",
 		fmt.Sprintf("Thanks! Your answer to “%s”: *%s*. Press another to change it.", q.Text, esc(answerText(*q, parts[1]))))
@@ -150,7 +150,7 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 func (h *Handler) respond(ctx context.Context, req Request, sv store.Survey, question, answer, score, command, thanks string) Pressed {
 	count, err := h.store.Respond(ctx, req.Team, sv.ID, req.User, req.UserTeam, req.Channel, question, answer, score, h.now())
 	if err != nil {
-		r := Reply{Text: "That survey isn't one from this channel, so I can't take your answer here.", Outcome: OutcomeDenied, Command: command}
+		r := Reply{Text: "That survey isn't one from this channel, so I can't take your answer here. Answer it with the buttons where it was posted.", Outcome: OutcomeDenied, Command: command}
 		if !errors.Is(err, store.ErrWrongChannel) && !errors.Is(err, store.ErrNotFound) {
 			r = h.fail(req, command, err)
 		}
@@ -180,14 +180,14 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 		return Pressed{Ephemeral: &Reply{Text: msg, Outcome: o, Command: "survey comment"}}
 	}
 	if text == "" {
-		return eph("The comment was empty, so I saved nothing.", OutcomeUserError)
+		return eph("The comment was empty, so I saved nothing. Type what you would like to tell us, then send.", OutcomeUserError)
 	}
 	if n := len([]rune(text)); n > maxSummary {
 		return eph(fmt.Sprintf("That comment is %d characters long; keep it under %d.", n, maxSummary), OutcomeUserError)
 	}
 	sv, err := h.store.Survey(ctx, req.Team, survey)
 	if errors.Is(err, store.ErrNotFound) {
-		return eph("That survey doesn't exist (any more).", OutcomeUserError)
+		return eph("That survey doesn't exist (any more). Ask the outreach team for the current one.", OutcomeUserError)
 	}
 	if err != nil {
 		r := h.fail(req, "survey comment", err)
@@ -206,7 +206,7 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, toks []Token) (
 	if err != nil {
 		return Reply{}, err
 	}
-	p, err := h.store.ResolvePartner(ctx, req.Team, store.PartnerRef{Text: e.Partner})
+	p, err := h.store.Partner(ctx, req.Team, e.Partner)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -376,13 +376,9 @@ func (h *Handler) results(ctx context.Context, req *Request, sv store.Survey, rs
 	sort.Slice(comments, func(i, j int) bool { return comments[i].At < comments[j].At })
 	if len(comments) > 0 {
 		b.WriteString("Comments:\n")
-		for i, r := range comments {
-			if i == 10 {
-				fmt.Fprintf(&b, "…and %d more.\n", len(comments)-10)
-				break
-			}
-			fmt.Fprintf(&b, "> %s — %s\n", esc(clip(r.Comment, 300)), mention(r.User))
-		}
+		writeLines(&b, len(comments), 10, ".", func(i int) string {
+			return fmt.Sprintf("> %s — %s", esc(clip(comments[i].Comment, 300)), mention(comments[i].User))
+		})
 	}
 	return b.String()
 }

@@ -72,27 +72,21 @@ func (s *Store) Events(ctx context.Context, team, slug string, from, to time.Tim
 	if err != nil {
 		return nil, s.wrap("events", err)
 	}
-	pipe := s.rdb.Pipeline()
-	cmds := make([]interface {
-		Result() (map[string]string, error)
-	}, len(ids))
+	nums := make([]int64, len(ids))
+	keys := make([]string, len(ids))
 	for i, id := range ids {
-		n, _ := strconv.ParseInt(id, 10, 64)
-		cmds[i] = pipe.HGetAll(ctx, k.Event(n))
+		nums[i], _ = strconv.ParseInt(id, 10, 64)
+		keys[i] = k.Event(nums[i])
 	}
-	if len(ids) > 0 {
-		if _, err := pipe.Exec(ctx); err != nil {
-			return nil, s.wrap("events", err)
-		}
+	hs, err := s.hashes(ctx, "events", keys, nil)
+	if err != nil {
+		return nil, err
 	}
 	var out []Event
-	for i, id := range ids {
-		m, err := cmds[i].Result()
-		if err != nil || len(m) == 0 {
-			continue
+	for i, m := range hs {
+		if len(m) > 0 {
+			out = append(out, eventFromHash(nums[i], m))
 		}
-		n, _ := strconv.ParseInt(id, 10, 64)
-		out = append(out, eventFromHash(n, m))
 	}
 	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Follow-up statuses.
@@ -160,33 +162,27 @@ func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	pipe := s.rdb.Pipeline()
-	cmds := make([]interface {
-		Result() (map[string]string, error)
-	}, len(ids))
+	nums := make([]int64, len(ids))
+	keys := make([]string, len(ids))
 	for i, id := range ids {
-		n, _ := strconv.ParseInt(id, 10, 64)
-		cmds[i] = pipe.HGetAll(ctx, k.FollowUp(n))
+		nums[i], _ = strconv.ParseInt(id, 10, 64)
+		keys[i] = k.FollowUp(nums[i])
 	}
-	texts := pipe.HMGet(ctx, k.FollowUpTexts(), ids...)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, s.wrap("follow-ups", err)
+	var texts *redis.SliceCmd
+	hs, err := s.hashes(ctx, "follow-ups", keys, func(p redis.Pipeliner) { texts = p.HMGet(ctx, k.FollowUpTexts(), ids...) })
+	if err != nil {
+		return nil, err
 	}
 	textOf := texts.Val()
 	out := make([]FollowUp, 0, len(ids))
-	for i, id := range ids {
-		m, err := cmds[i].Result()
-		if err != nil {
-			return nil, s.wrap("follow-ups", err)
-		}
+	for i, m := range hs {
 		if len(m) == 0 {
 			continue
 		}
-		n, _ := strconv.ParseInt(id, 10, 64)
 		if t, ok := textOf[i].(string); ok {
 			m["text"] = t
 		}
-		out = append(out, followUpFromHash(n, m))
+		out = append(out, followUpFromHash(nums[i], m))
 	}
 	return out, nil
 }

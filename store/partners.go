@@ -312,26 +312,19 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error
 	if len(slugs) == 0 {
 		return nil, nil
 	}
-	pipe := s.rdb.Pipeline()
-	cmds := make([]interface {
-		Result() (map[string]string, error)
-	}, len(slugs))
+	keys := make([]string, len(slugs))
 	for i, slug := range slugs {
-		cmds[i] = pipe.HGetAll(ctx, k.Partner(slug))
+		keys[i] = k.Partner(slug)
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, s.wrap("list partners", err)
+	hs, err := s.hashes(ctx, "list partners", keys, nil)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Partner, 0, len(slugs))
-	for i, slug := range slugs {
-		m, err := cmds[i].Result()
-		if err != nil {
-			return nil, s.wrap("list partners", err)
+	for i, m := range hs {
+		if len(m) > 0 {
+			out = append(out, partnerFromHash(slugs[i], m))
 		}
-		if len(m) == 0 {
-			continue
-		}
-		out = append(out, partnerFromHash(slug, m))
 	}
 	return out, nil
 }

@@ -180,3 +180,28 @@ func (s *Store) record(ctx context.Context, op, key, what string) (map[string]st
 	}
 	return m, nil
 }
+
+// hashes reads many hash-stored records in one pipeline; a record that
+// does not exist comes back as an empty map. also, when not nil, adds
+// more commands to the same round trip.
+func (s *Store) hashes(ctx context.Context, op string, keys []string, also func(redis.Pipeliner)) ([]map[string]string, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.HGetAll(ctx, k)
+	}
+	if also != nil {
+		also(pipe)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.wrap(op, err)
+	}
+	out := make([]map[string]string, len(keys))
+	for i, c := range cmds {
+		out[i] = c.Val()
+	}
+	return out, nil
+}

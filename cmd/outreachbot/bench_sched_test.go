@@ -198,31 +198,7 @@ func (s *schedSystem) addFollowUp(partner, assignee string, due time.Time, text 
 // and Redis, stopped when the test ends.
 func (s *schedSystem) startBot(t *testing.T, env map[string]string) *e2e {
 	t.Helper()
-	port := freePort(t)
-	vars := map[string]string{
-		"SLACK_APP_TOKEN": s.slack.AppToken(), "SLACK_BOT_TOKEN": s.slack.BotToken(), "SLACK_API_URL": s.slack.APIURL(),
-		"REDIS_URL": s.redis.URL(), "HTTP_ADDR": "127.0.0.1:" + port,
-		"OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "warn",
-	}
-	for k, v := range env {
-		vars[k] = v
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	e := &e2e{t: t, slack: s.slack, redis: s.redis, httpURL: "http://127.0.0.1:" + port, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
-	go func() {
-		e.done <- run(ctx, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
-	}()
-	t.Cleanup(func() {
-		if code := e.stop(); code != 0 {
-			t.Errorf("bot exited with %d\nlogs:\n%s", code, e.logs.String())
-		}
-	})
-	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer wcancel()
-	if err := s.slack.WaitConnected(wctx); err != nil {
-		t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, e.logs.String())
-	}
-	return e
+	return launchBot(t, s.slack, s.redis, env)
 }
 
 // reminders returns the reminder posts (chat.postMessage carrying a job

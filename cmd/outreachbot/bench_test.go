@@ -221,27 +221,7 @@ func startBench(t *testing.T) *bench {
 	}
 	fs.AddChannel(fakeslack.Channel{ID: benchChannel, Name: "outreach-team"})
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
-	port := freePort(t)
-	vars := map[string]string{
-		"SLACK_APP_TOKEN": fs.AppToken(), "SLACK_BOT_TOKEN": fs.BotToken(), "SLACK_API_URL": fs.APIURL(),
-		"REDIS_URL": rs.URL(), "HTTP_ADDR": "127.0.0.1:" + port,
-		"OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "warn",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	e := &e2e{t: t, slack: fs, redis: rs, httpURL: "http://127.0.0.1:" + port, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
-	go func() {
-		e.done <- run(ctx, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
-	}()
-	t.Cleanup(func() {
-		if code := e.stop(); code != 0 {
-			t.Errorf("bot exited with %d\nlogs:\n%s", code, e.logs.String())
-		}
-	})
-	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer wcancel()
-	if err := fs.WaitConnected(wctx); err != nil {
-		t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, e.logs.String())
-	}
+	e := launchBot(t, fs, rs, nil)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), PoolSize: 2 * benchRawWriter})
 	t.Cleanup(func() { _ = rdb.Close() })
 	b := &bench{e2e: e, rdb: rdb}

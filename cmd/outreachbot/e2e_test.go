@@ -83,11 +83,22 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
 	fs.AddChannel(fakeslack.Channel{ID: "C0COUNTY", Name: "county-health-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
 	rs := storetest.New(t)
+	vars := map[string]string{"OUTREACH_ADMINS": "U0LEAD", "LOG_LEVEL": "debug"}
+	for k, v := range env {
+		vars[k] = v
+	}
+	return launchBot(t, fs, rs, vars)
+}
+
+// launchBot runs `outreachbot run` in this process against fs and rs,
+// with env over the defaults, waits until its socket is connected, and
+// stops it when the test ends (a non-zero exit fails the test).
+func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map[string]string) *e2e {
+	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{
 		"SLACK_APP_TOKEN": fs.AppToken(), "SLACK_BOT_TOKEN": fs.BotToken(), "SLACK_API_URL": fs.APIURL(),
-		"REDIS_URL": rs.URL(), "HTTP_ADDR": "127.0.0.1:" + port, "OUTREACH_ADMINS": "U0LEAD",
-		"OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "debug",
+		"REDIS_URL": rs.URL(), "HTTP_ADDR": "127.0.0.1:" + port, "OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "warn",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -97,7 +108,11 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 	go func() {
 		e.done <- run(ctx, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
 	}()
-	t.Cleanup(func() { e.stop() })
+	t.Cleanup(func() {
+		if code := e.stop(); code != 0 {
+			t.Errorf("bot exited with %d\nlogs:\n%s", code, e.logs.String())
+		}
+	})
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if err := fs.WaitConnected(wctx); err != nil {
