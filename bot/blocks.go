@@ -5,9 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/slack-go/slack"
-
-	"github.com/outreachbot/outreachbot/commands"
 )
 
 // Slack's limits (docs.slack.dev/reference/block-kit/blocks).
@@ -31,7 +30,7 @@ func plain(s string) *slack.TextBlockObject {
 
 // replyBlocks renders a reply as Block Kit: the text in sections of at
 // most 3000 characters, split at line ends, and the choices as buttons.
-func replyBlocks(r commands.Reply) []slack.Block {
+func replyBlocks(r message.Reply) []slack.Block {
 	var blocks []slack.Block
 	for _, chunk := range splitText(r.Text, maxSectionText) {
 		if len(blocks) == maxBlocks-1 {
@@ -54,7 +53,7 @@ func replyBlocks(r commands.Reply) []slack.Block {
 	return blocks
 }
 
-func choiceBlock(blockID string, choices []commands.Choice) *slack.ActionBlock {
+func choiceBlock(blockID string, choices []message.Choice) *slack.ActionBlock {
 	var els []slack.BlockElement
 	for _, c := range choices {
 		btn := slack.NewButtonBlockElement(c.Action, c.Value, plain(clipRunes(c.Label, maxButtonText)))
@@ -68,7 +67,7 @@ func choiceBlock(blockID string, choices []commands.Choice) *slack.ActionBlock {
 
 // fallbackText is the message's top-level text, shown in notifications.
 // It carries no link_names, so Slack does not turn @here into a mention.
-func fallbackText(r commands.Reply) string {
+func fallbackText(r message.Reply) string {
 	t := r.Text
 	for _, sec := range r.Sections {
 		t += "\n" + sec.Text
@@ -112,6 +111,6 @@ type ackMessage struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-func ephemeralAck(r commands.Reply) ackMessage {
+func ephemeralAck(r message.Reply) ackMessage {
 	return ackMessage{ResponseType: "ephemeral", Text: fallbackText(r), Blocks: replyBlocks(r)}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 func TestSplitText(t *testing.T) {
@@ -45,9 +45,9 @@ func TestSplitText(t *testing.T) {
 // verbatim (Slack then links no plain @here), and a message stays within
 // 50 blocks even with many sections.
 func TestReplyBlocksAreVerbatimAndWithinLimits(t *testing.T) {
-	r := commands.Reply{Text: strings.Repeat("x\n", 5000), Choices: []commands.Choice{{Label: "Done", Action: "fu_done", Value: "F1"}}}
+	r := message.Reply{Text: strings.Repeat("x\n", 5000), Choices: []message.Choice{{Label: "Done", Action: "fu_done", Value: "F1"}}}
 	for range 40 {
-		r.Sections = append(r.Sections, commands.Section{Text: "@here section", Choices: []commands.Choice{{Label: "Log contact", Action: "log_contact", Value: "p"}}})
+		r.Sections = append(r.Sections, message.Section{Text: "@here section", Choices: []message.Choice{{Label: "Log contact", Action: "log_contact", Value: "p"}}})
 	}
 	blocks := replyBlocks(r)
 	if len(blocks) > maxBlocks {

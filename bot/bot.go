@@ -23,13 +23,14 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // Commands is what the bot needs from the command layer.
 type Commands interface {
-	Handle(ctx context.Context, req commands.Request) commands.Reply
-	SubmitLog(ctx context.Context, req commands.Request, in commands.LogInput) (commands.Reply, map[string]string)
-	Home(ctx context.Context, req commands.Request) commands.Reply
+	Handle(ctx context.Context, req commands.Request) message.Reply
+	SubmitLog(ctx context.Context, req commands.Request, in commands.LogInput) (message.Reply, map[string]string)
+	Home(ctx context.Context, req commands.Request) message.Reply
 	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
 	SubmitComment(ctx context.Context, req commands.Request, survey int64, text string) commands.Pressed
 }
@@ -277,9 +278,9 @@ func (b *Bot) ackBadMessage(evt socketmode.Event) {
 }
 
 // cannotIdentify answers when users.info failed: default deny.
-func cannotIdentify() commands.Reply {
-	return commands.Reply{Text: ":warning: I couldn't check your Slack account just now, so I did nothing. Please try again in a moment.",
-		Outcome: commands.OutcomeUnavailable}
+func cannotIdentify() message.Reply {
+	return message.Reply{Text: ":warning: I couldn't check your Slack account just now, so I did nothing. Please try again in a moment.",
+		Outcome: message.OutcomeUnavailable}
 }
 
 func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
@@ -290,7 +291,7 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 	}
 	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
 	defer cancel()
-	var reply commands.Reply
+	var reply message.Reply
 	req, err := b.request(ctx, cmd.UserID, cmd.TeamID, cmd.ChannelID, commands.DoorSlash, cmd.Text)
 	if err != nil {
 		b.log.Warn("users.info failed", "err", err)
@@ -299,12 +300,12 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 		reply = b.cmds.Handle(ctx, req)
 	}
 	b.metrics.observe(reply)
-	if reply.Form == commands.FormLog {
+	if reply.Form == message.FormLog {
 		// The trigger expires 3 s after the command: acknowledge, then open.
 		b.ack(evt.Request, nil, received)
 		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); err != nil {
 			b.apiError("views.open", err)
-			b.respond(cmd.ResponseURL, commands.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
+			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
 		}
 		return
 	}
@@ -324,7 +325,7 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 const maxAckBytes = 19 * 1024
 
 // respond sends an ephemeral reply through an interaction's response_url.
-func (b *Bot) respond(responseURL string, r commands.Reply) {
+func (b *Bot) respond(responseURL string, r message.Reply) {
 	if responseURL == "" {
 		return
 	}
@@ -338,11 +339,11 @@ func (b *Bot) respond(responseURL string, r commands.Reply) {
 }
 
 // postFeed posts a write's one-line activity to the feed channel.
-func (b *Bot) postFeed(r commands.Reply) {
-	if b.cfg.FeedChannel == "" || r.Feed == "" || r.Outcome != commands.OutcomeOK {
+func (b *Bot) postFeed(r message.Reply) {
+	if b.cfg.FeedChannel == "" || r.Feed == "" || r.Outcome != message.OutcomeOK {
 		return
 	}
-	b.post(b.cfg.FeedChannel, commands.Reply{Text: r.Feed})
+	b.post(b.cfg.FeedChannel, message.Reply{Text: r.Feed})
 }
 
 // replyTimeout bounds how long a reply may wait in the outbox (behind
@@ -350,21 +351,21 @@ func (b *Bot) postFeed(r commands.Reply) {
 const replyTimeout = time.Minute
 
 // post sends a message to a channel or user, through the outbox.
-func (b *Bot) post(channel string, r commands.Reply) {
+func (b *Bot) post(channel string, r message.Reply) {
 	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
 	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: channel, reply: r})
 }
 
 // postEphemeral shows r to user in channel only, through the outbox.
-func (b *Bot) postEphemeral(channel, user, threadTS string, r commands.Reply) {
+func (b *Bot) postEphemeral(channel, user, threadTS string, r message.Reply) {
 	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
 	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindEphemeral, channel: channel, user: user, thread: threadTS, reply: r})
 }
 
 // update replaces a message the bot posted, through the outbox.
-func (b *Bot) update(channel, ts string, r commands.Reply) {
+func (b *Bot) update(channel, ts string, r message.Reply) {
 	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
 	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindUpdate, channel: channel, ts: ts, reply: r})
@@ -442,7 +443,7 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 }
 
 // serveText runs a command typed after a mention or in a DM.
-func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, door commands.Door, text string) commands.Reply {
+func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, door commands.Door, text string) message.Reply {
 	req, err := b.request(ctx, user, userTeam, channel, door, text)
 	if err != nil {
 		b.log.Warn("users.info failed", "err", err)
@@ -451,7 +452,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	reply := b.cmds.Handle(ctx, req)
 	b.metrics.observe(reply)
 	if reply.Form != "" {
-		reply = commands.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
+		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
 	}
 	b.postFeed(reply)
 	return reply

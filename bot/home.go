@@ -6,12 +6,13 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // publishHome renders the App Home tab for user.
 func (b *Bot) publishHome(ctx context.Context, user string) {
 	req, err := b.request(ctx, user, "", "", commands.DoorForm, "")
-	var r commands.Reply
+	var r message.Reply
 	if err != nil {
 		r = cannotIdentify()
 	} else {

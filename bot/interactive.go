@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 func (b *Bot) onInteractive(evt socketmode.Event, received time.Time) {
@@ -42,12 +43,12 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		// Forms open first: the trigger expires 3 s after the press. Who may
 		// log or comment where is checked on submission, as if typed.
 		switch a.ActionID {
-		case commands.ActionLogContact:
+		case message.ActionLogContact:
 			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel)); err != nil {
 				b.apiError("views.open", err)
 			}
 			continue
-		case commands.ActionComment:
+		case message.ActionComment:
 			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel)); err != nil {
 				b.apiError("views.open", err)
 			}

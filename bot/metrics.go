@@ -1,9 +1,8 @@
 package bot
 
 import (
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/outreachbot/outreachbot/commands"
 )
 
 type metrics struct {
@@ -34,14 +33,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-func (m *metrics) observe(r commands.Reply) {
+func (m *metrics) observe(r message.Reply) {
 	name := r.Command
 	if name == "" {
 		name = "unknown"
 	}
 	outcome := string(r.Outcome)
 	if outcome == "" {
-		outcome = string(commands.OutcomeOK)
+		outcome = string(message.OutcomeOK)
 	}
 	m.commands.WithLabelValues(name, outcome).Inc()
 }

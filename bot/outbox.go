@@ -10,9 +10,8 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/slack-go/slack"
-
-	"github.com/outreachbot/outreachbot/commands"
 )
 
 // Slack allows about one message per second per channel
@@ -39,7 +38,7 @@ type outMsg struct {
 	user    string // ephemeral: who sees it
 	ts      string // update: the message to replace
 	thread  string
-	reply   commands.Reply
+	reply   message.Reply
 	key     string    // job id carried as metadata, for finding the post again
 	order   time.Time // lanes send the earliest first
 	seq     uint64

@@ -6,15 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/slack-go/slack"
-
-	"github.com/outreachbot/outreachbot/commands"
 )
 
 // PostScheduled posts a scheduled message (a reminder, a nudge, a digest)
 // to a user's DM or a channel through the outbox, carrying key as message
 // metadata. It returns where it landed once Slack accepted it.
-func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg commands.Reply, order time.Time) (channel, ts string, err error) {
+func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Reply, order time.Time) (channel, ts string, err error) {
 	return b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order})
 }
 

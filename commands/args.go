@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -40,7 +41,7 @@ func (h *Handler) splitArgs(c *command, toks []Token, allowed ...string) (args, 
 			}
 		}
 		if !ok {
-			msg := fmt.Sprintf("I don't know the option `%s:`.", esc(t.Key))
+			msg := fmt.Sprintf("I don't know the option `%s:`.", message.Esc(t.Key))
 			if len(allowed) == 0 {
 				return a, userErrorf("%s `%s` takes no options. Put text with a colon in quotes.", msg, c.name)
 			}
@@ -50,7 +51,7 @@ func (h *Handler) splitArgs(c *command, toks []Token, allowed ...string) (args, 
 			return a, userErrorf("%s `%s` takes %s.\nUsage: `%s`", msg, c.name, optionList(allowed), c.usage(h.cfg.Command))
 		}
 		if _, dup := a.opts[t.Key]; dup {
-			return a, userErrorf("`%s:` is given twice; give it once.", esc(t.Key))
+			return a, userErrorf("`%s:` is given twice; give it once.", message.Esc(t.Key))
 		}
 		a.opts[t.Key] = t
 	}
@@ -86,7 +87,7 @@ func userArg(key, raw string) (string, error) {
 	if m := bareUser.FindStringSubmatch(raw); m != nil {
 		return m[1], nil
 	}
-	return "", userErrorf("`%s:` needs a Slack user: type `%s:@` and pick someone from the list (I got %s).", key, key, code(Unlink(raw)))
+	return "", userErrorf("`%s:` needs a Slack user: type `%s:@` and pick someone from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }
 
 // channelArg reads a channel: <#C123|partners> or a bare id.
@@ -97,12 +98,12 @@ func channelArg(key, raw string) (string, error) {
 	if m := bareChannel.FindStringSubmatch(raw); m != nil {
 		return m[1], nil
 	}
-	return "", userErrorf("`%s:` needs a channel: type `%s:#` and pick one from the list (I got %s).", key, key, code(Unlink(raw)))
+	return "", userErrorf("`%s:` needs a channel: type `%s:#` and pick one from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }
 
 // cadenceArg reads a stay-in-touch cadence in days: 30, 30d, 2w, 3mo.
 func cadenceArg(raw string) (int, error) {
-	bad := userErrorf("`cadence:` is how often to stay in touch, between 1 day and a year: `cadence:30d`, `cadence:2w` or `cadence:3mo` (I got %s).", code(raw))
+	bad := userErrorf("`cadence:` is how often to stay in touch, between 1 day and a year: `cadence:30d`, `cadence:2w` or `cadence:3mo` (I got %s).", message.Code(raw))
 	if n, err := strconv.Atoi(raw); err == nil {
 		if n < 1 || n > 365 {
 			return 0, bad
@@ -129,7 +130,7 @@ func oneOf(key, raw string, allowed []string) (string, error) {
 			return v, nil
 		}
 	}
-	msg := fmt.Sprintf("%s isn't a %s I know.", code(raw), key)
+	msg := fmt.Sprintf("%s isn't a %s I know.", message.Code(raw), key)
 	if s := closest(v, allowed); s != "" {
 		msg += fmt.Sprintf(" Did you mean `%s`?", s)
 	}
@@ -165,9 +166,9 @@ func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err
 		return err
 	}
 	if pe, ok := store.IsConflict(err); ok && len(pe.Candidates) > 1 {
-		return userErrorf("%s matches several partners: %s. Type more of the name.", code(text), backticks(pe.Candidates))
+		return userErrorf("%s matches several partners: %s. Type more of the name.", message.Code(text), backticks(pe.Candidates))
 	}
-	msg := fmt.Sprintf("I don't know a partner called %s.", code(text))
+	msg := fmt.Sprintf("I don't know a partner called %s.", message.Code(text))
 	all, lerr := h.store.ListPartners(ctx, req.Team)
 	if lerr != nil {
 		return userErrorf("%s Check the spelling, or see `%s partner list`.", msg, h.cfg.Command)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -57,49 +58,6 @@ type Request struct {
 	Text     string         // what was typed, without the command name or bot mention
 	Loc      *time.Location // the user's time zone
 }
-
-// Outcome classifies a reply for metrics.
-type Outcome string
-
-// Outcomes.
-const (
-	OutcomeOK          Outcome = "ok"
-	OutcomeUserError   Outcome = "user_error"
-	OutcomeDenied      Outcome = "denied"
-	OutcomeUnavailable Outcome = "unavailable"
-	OutcomeInternal    Outcome = "internal"
-)
-
-// Reply is what the user sees. Text is Slack mrkdwn in which everything a
-// user typed has passed through Esc, so it is safe to show with
-// verbatim set: typed <!channel> or @here never notifies anyone.
-type Reply struct {
-	Text    string
-	Choices []Choice // buttons under the text
-	// Form asks the door to open a form (the log modal) instead of
-	// replying; FormPartner prefills it.
-	Form        string
-	FormPartner string
-	// Sections follow Text, each with its own buttons.
-	Sections []Section
-	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
-	Feed    string
-	Outcome Outcome
-	// Command is the table entry that ran ("partner add"), for metrics.
-	Command string
-}
-
-// Choice is a button. Value is never trusted when pressed: the action is
-// checked again as if typed.
-type Choice struct {
-	Label  string
-	Action string
-	Value  string
-	Style  string // "", "primary" or "danger"
-}
-
-// FormLog is the form name of the log-a-contact modal.
-const FormLog = "log"
 
 // Store is what the commands need from storage.
 type Store interface {
@@ -155,13 +113,13 @@ func New(st Store, clock clockwork.Clock, cfg Config, log *slog.Logger) *Handler
 
 // Handle runs one command line and returns the reply. It never returns an
 // error: failures become replies that say what to do.
-func (h *Handler) Handle(ctx context.Context, req Request) Reply {
+func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
 	toks, err := Tokenize(stripCommand(req.Text, h.cfg.Command))
 	if err != nil {
-		return h.fail(req, "", userErrorf("%s Close the quote, or leave quotes out.", esc(err.Error())))
+		return h.fail(req, "", userErrorf("%s Close the quote, or leave quotes out.", message.Esc(err.Error())))
 	}
 	cmd, args := h.lookup(toks)
 	if cmd == nil {
@@ -176,7 +134,7 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 	}
 	r.Command = cmd.name
 	if r.Outcome == "" {
-		r.Outcome = OutcomeOK
+		r.Outcome = message.OutcomeOK
 	}
 	return r
 }
@@ -204,20 +162,20 @@ func userErrorf(format string, args ...any) error {
 var errDenied = errors.New("denied")
 
 // fail turns an error into the reply the user sees.
-func (h *Handler) fail(req Request, command string, err error) Reply {
+func (h *Handler) fail(req Request, command string, err error) message.Reply {
 	var ue *userError
 	switch {
 	case errors.As(err, &ue):
-		return Reply{Text: ue.msg, Outcome: OutcomeUserError, Command: command}
+		return message.Reply{Text: ue.msg, Outcome: message.OutcomeUserError, Command: command}
 	case errors.Is(err, errDenied), errors.Is(err, store.ErrDenied):
-		return Reply{Text: h.deniedText(req), Outcome: OutcomeDenied, Command: command}
+		return message.Reply{Text: h.deniedText(req), Outcome: message.OutcomeDenied, Command: command}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		return Reply{Text: ":warning: I can't reach storage right now, so nothing was saved. Please try again in a moment.",
-			Outcome: OutcomeUnavailable, Command: command}
+		return message.Reply{Text: ":warning: I can't reach storage right now, so nothing was saved. Please try again in a moment.",
+			Outcome: message.OutcomeUnavailable, Command: command}
 	}
 	h.log.Error("command failed", "command", command, "user", req.User, "err", err)
-	return Reply{Text: ":warning: Something went wrong on my side and nothing was saved. Please try again; if it keeps happening, tell your admin.",
-		Outcome: OutcomeInternal, Command: command}
+	return message.Reply{Text: ":warning: Something went wrong on my side and nothing was saved. Please try again; if it keeps happening, tell your admin.",
+		Outcome: message.OutcomeInternal, Command: command}
 }
 
 // deniedText is the polite refusal. It reveals nothing about partners.

@@ -16,6 +16,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -57,17 +58,17 @@ var (
 	liaison = as{"U0DANA", commands.RoleLiaison, "C0COUNTY", commands.DoorMention}
 )
 
-func (hs *harness) do(who as, text string) commands.Reply {
+func (hs *harness) do(who as, text string) message.Reply {
 	hs.t.Helper()
 	return hs.h.Handle(context.Background(), commands.Request{
 		Team: team, User: who.user, Role: who.role, Channel: who.channel, Door: who.door, Text: text, Loc: ny,
 	})
 }
 
-func (hs *harness) mustOK(who as, text string) commands.Reply {
+func (hs *harness) mustOK(who as, text string) message.Reply {
 	hs.t.Helper()
 	r := hs.do(who, text)
-	if r.Outcome != commands.OutcomeOK {
+	if r.Outcome != message.OutcomeOK {
 		hs.t.Fatalf("%q: outcome %s: %s", text, r.Outcome, r.Text)
 	}
 	return r
@@ -228,7 +229,7 @@ func TestBadInputStoresNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := hs.srv.Snapshot(context.Background())
 			r := hs.do(member, tc.text)
-			if r.Outcome == commands.OutcomeOK {
+			if r.Outcome == message.OutcomeOK {
 				t.Fatalf("%q: outcome ok; want an error reply. Reply: %s", tc.text, r.Text)
 			}
 			for _, w := range tc.want {
@@ -286,7 +287,7 @@ func TestLiaisonSeesOnlyTheirPartner(t *testing.T) {
 		`log eastside-pharmacy call "hi"`, `log no-such-partner call "hi"`,
 	} {
 		r := hs.do(liaison, text)
-		if r.Outcome != commands.OutcomeDenied {
+		if r.Outcome != message.OutcomeDenied {
 			t.Errorf("liaison %q: outcome %s; want denied. Reply: %s", text, r.Outcome, r.Text)
 		}
 		if r.Text != denied {
@@ -295,13 +296,13 @@ func TestLiaisonSeesOnlyTheirPartner(t *testing.T) {
 	}
 	// Their own partner, in their shared channel: allowed.
 	r := hs.do(liaison, `log county meeting "Planning call" in`)
-	if r.Outcome != commands.OutcomeOK || !strings.Contains(r.Text, "County Health Dept") {
+	if r.Outcome != message.OutcomeOK || !strings.Contains(r.Text, "County Health Dept") {
 		t.Fatalf("liaison logging for their own partner: %s %s", r.Outcome, r.Text)
 	}
 	// The same person in a channel not linked to a partner: nothing.
 	elsewhere := liaison
 	elsewhere.channel = "C0RANDOM"
-	if r := hs.do(elsewhere, `log meeting "hi"`); r.Outcome != commands.OutcomeDenied {
+	if r := hs.do(elsewhere, `log meeting "hi"`); r.Outcome != message.OutcomeDenied {
 		t.Errorf("liaison in an unlinked channel: outcome %s; want denied", r.Outcome)
 	}
 }
@@ -318,18 +319,18 @@ func TestLogForm(t *testing.T) {
 		}
 	}
 	r, errs := hs.h.SubmitLog(context.Background(), req, commands.LogInput{Partner: "County Health Dept", Method: "visit", Direction: "in", When: "yesterday 3pm", Summary: "Dropped by"})
-	if len(errs) > 0 || r.Outcome != commands.OutcomeOK {
+	if len(errs) > 0 || r.Outcome != message.OutcomeOK {
 		t.Fatalf("valid form: errs %v, reply %s", errs, r.Text)
 	}
 	if want := "Thu Nov 26, 15:00"; !strings.Contains(r.Text, want) {
 		t.Errorf("reply %q lacks the contact time %q in the user's zone", r.Text, want)
 	}
-	if r := hs.do(member, "log"); r.Form != commands.FormLog {
+	if r := hs.do(member, "log"); r.Form != message.FormLog {
 		t.Errorf("bare log at the slash command: Form = %q; want the log form", r.Form)
 	}
 	mention := member
 	mention.door = commands.DoorMention
-	if r := hs.do(mention, "log"); r.Form != "" || r.Outcome != commands.OutcomeUserError {
+	if r := hs.do(mention, "log"); r.Form != "" || r.Outcome != message.OutcomeUserError {
 		t.Errorf("bare log in a mention: Form %q outcome %s; want a usage error", r.Form, r.Outcome)
 	}
 }
@@ -341,7 +342,7 @@ func TestStorageDown(t *testing.T) {
 	hs.seed()
 	hs.srv.Stop()
 	r := hs.do(member, `log county call "hi"`)
-	if r.Outcome != commands.OutcomeUnavailable || !strings.Contains(r.Text, "can't reach storage") {
+	if r.Outcome != message.OutcomeUnavailable || !strings.Contains(r.Text, "can't reach storage") {
 		t.Fatalf("Redis stopped: %s %q; want unavailable", r.Outcome, r.Text)
 	}
 	hs.srv.Start()
@@ -361,14 +362,14 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 		wantUpdate          string // "" = no update
 		wantEphemeral       string // "" = none
 	}{
-		{"snooze a day", commands.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Nov 28, 10:00", ""},
-		{"done", commands.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", ""},
-		{"done again", commands.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", "already done"},
-		{"forged id", commands.ActionDone, "F999", commands.RoleMember, "", "can't find `F999`"},
-		{"garbage value", commands.ActionSnoozeWeek, "<!channel>", commands.RoleMember, "", "doesn't name a follow-up"},
+		{"snooze a day", message.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Nov 28, 10:00", ""},
+		{"done", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", ""},
+		{"done again", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", "already done"},
+		{"forged id", message.ActionDone, "F999", commands.RoleMember, "", "can't find `F999`"},
+		{"garbage value", message.ActionSnoozeWeek, "<!channel>", commands.RoleMember, "", "doesn't name a follow-up"},
 		{"unknown action", "drop_tables", "F1", commands.RoleMember, "", "isn't one I know"},
-		{"liaison", commands.ActionDone, "F1", commands.RoleLiaison, "", "isn't something I can do for you here"},
-		{"nudge for an erased partner", commands.ActionNudgeSnoozeWk, "no-such-partner", commands.RoleMember, "", "can't find that partner"},
+		{"liaison", message.ActionDone, "F1", commands.RoleLiaison, "", "isn't something I can do for you here"},
+		{"nudge for an erased partner", message.ActionNudgeSnoozeWk, "no-such-partner", commands.RoleMember, "", "can't find that partner"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := req
@@ -448,7 +449,7 @@ func TestSurveyAnswers(t *testing.T) {
 	}
 }
 
-func sectionsText(r commands.Reply) string {
+func sectionsText(r message.Reply) string {
 	t := r.Text
 	for _, s := range r.Sections {
 		t += "\n" + s.Text

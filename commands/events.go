@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -18,11 +19,11 @@ const (
 )
 
 // eventAdd records an event: `event add <partner> "<title>" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:]`.
-func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("event add")
 	a, err := h.splitArgs(c, toks, "until", "type", "where", "audience", "resources", "registered")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	// The title is the first quoted words; the partner comes before it
 	// (or is the channel's), the date after.
@@ -34,36 +35,36 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (Rep
 		}
 	}
 	if ti < 0 || ti+1 >= len(a.pos) {
-		return Reply{}, userErrorf("Give the partner, the title in quotes, then when: `%s event add county \"Flu shot clinic\" dec 3 10am until:2pm type:screening`.", h.cfg.Command)
+		return message.Reply{}, userErrorf("Give the partner, the title in quotes, then when: `%s event add county \"Flu shot clinic\" dec 3 10am until:2pm type:screening`.", h.cfg.Command)
 	}
 	title := strings.TrimSpace(Unlink(a.pos[ti].Text))
 	if title == "" || len([]rune(title)) > maxTitle {
-		return Reply{}, userErrorf("The title needs 1 to %d characters.", maxTitle)
+		return message.Reply{}, userErrorf("The title needs 1 to %d characters.", maxTitle)
 	}
 	now := h.now()
 	words := strings.Fields(Unlink(joinText(a.pos[ti+1:])))
 	start, used, err := ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {
 		if err != nil && !errors.Is(err, ErrNoDate) {
-			return Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
+			return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 		}
-		return Reply{}, userErrorf("I can't read %s as when it starts. Try `dec 3 10am`, `friday 2pm` or `2026-12-03 14:30`.", code(strings.Join(words, " ")))
+		return message.Reply{}, userErrorf("I can't read %s as when it starts. Try `dec 3 10am`, `friday 2pm` or `2026-12-03 14:30`.", message.Code(strings.Join(words, " ")))
 	}
 	e := store.Event{Title: title, Type: "other", Start: start, End: start.Add(defaultEvent), Registered: -1}
 	if v, ok := a.opt("until"); ok {
 		if e.End, err = untilArg(v, start, req.Loc); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("type"); ok {
 		if e.Type, err = oneOf("type", v, store.EventTypes); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	for key, dst := range map[string]*string{"where": &e.Where, "audience": &e.Audience} {
 		if v, ok := a.opt(key); ok {
 			if *dst, err = textField(key, v, 200); err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 		}
 	}
@@ -74,25 +75,25 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (Rep
 			}
 		}
 		if len(e.Resources) > 20 {
-			return Reply{}, userErrorf("That is %d resources; list at most 20.", len(e.Resources))
+			return message.Reply{}, userErrorf("That is %d resources; list at most 20.", len(e.Resources))
 		}
 	}
 	if v, ok := a.opt("registered"); ok {
 		if e.Registered, err = countArg("registered", v); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	ref := store.PartnerRef{Text: Unlink(joinText(a.pos[:ti])), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
 	id, p, err := h.store.AddEvent(ctx, req.Team, ref, e, h.cfg.SurveyDelays, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
-			return Reply{}, &userError{msg: m}
+			return message.Reply{}, &userError{msg: m}
 		}
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	e.ID, e.Partner = id, p.Slug
 	var b strings.Builder
-	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with *%s*: %s", id, esc(title), esc(p.Name), eventWhen(e, req.Loc))
+	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with *%s*: %s", id, message.Esc(title), message.Esc(p.Name), message.EventWhen(e, req.Loc))
 	if e.End.After(now) {
 		where := "its linked channel"
 		if p.Channel == "" {
@@ -102,14 +103,14 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (Rep
 	} else {
 		fmt.Fprintf(&b, "\nRecorded as past. Add attendance with `%s event attended E%d <count>`; `%s event survey E%d` sends its survey.", h.cfg.Command, id, h.cfg.Command, id)
 	}
-	return Reply{Text: b.String(), Feed: fmt.Sprintf("%s added an event with *%s*: %s", mention(req.User), esc(p.Name), esc(title))}, nil
+	return message.Reply{Text: b.String(), Feed: fmt.Sprintf("%s added an event with *%s*: %s", message.Mention(req.User), message.Esc(p.Name), message.Esc(title))}, nil
 }
 
 // untilArg reads an event's end: a time that day ("2pm"), a date and
 // time, or a length ("90m", "2h").
 func untilArg(v string, start time.Time, loc *time.Location) (time.Time, error) {
 	words := strings.Fields(v)
-	bad := userErrorf("`until:` is when it ends: `until:2pm`, `until:\"dec 3 4pm\"` or `until:90m` (I got %s).", code(v))
+	bad := userErrorf("`until:` is when it ends: `until:2pm`, `until:\"dec 3 4pm\"` or `until:90m` (I got %s).", message.Code(v))
 	var end time.Time
 	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
 		end = sp.AddTo(start)
@@ -119,7 +120,7 @@ func untilArg(v string, start time.Time, loc *time.Location) (time.Time, error) 
 		return time.Time{}, bad
 	}
 	if !end.After(start) {
-		return time.Time{}, userErrorf("The event ends (%s) before it starts (%s).", showTime(end, loc), showTime(start, loc))
+		return time.Time{}, userErrorf("The event ends (%s) before it starts (%s).", message.Time(end, loc), message.Time(start, loc))
 	}
 	if end.Sub(start) > 31*24*time.Hour {
 		return time.Time{}, userErrorf("That event lasts more than a month; record its days as separate events.")
@@ -131,43 +132,17 @@ func untilArg(v string, start time.Time, loc *time.Location) (time.Time, error) 
 func countArg(key, v string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 0 || n > maxAttendees {
-		return 0, userErrorf("%s needs a number of people from 0 to %d (I got %s).", key, maxAttendees, code(v))
+		return 0, userErrorf("%s needs a number of people from 0 to %d (I got %s).", key, maxAttendees, message.Code(v))
 	}
 	return n, nil
 }
 
-// eventWhen is "Thu Dec 3, 10:00–14:00" or across days.
-func eventWhen(e store.Event, loc *time.Location) string {
-	s, en := e.Start.In(loc), e.End.In(loc)
-	if s.Year() == en.Year() && s.YearDay() == en.YearDay() {
-		return fmt.Sprintf("%s–%s", showTime(e.Start, loc), en.Format("15:04"))
-	}
-	return fmt.Sprintf("%s – %s", showTime(e.Start, loc), showTime(e.End, loc))
-}
-
-// eventLine is one event in a list.
-func eventLine(e store.Event, partnerName string, loc *time.Location) string {
-	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, eventWhen(e, loc), esc(e.Title), esc(partnerName), e.Type)
-	if e.Where != "" {
-		line += " · " + esc(e.Where)
-	}
-	switch {
-	case e.Attended >= 0 && e.Registered >= 0:
-		line += fmt.Sprintf(" · %d came of %d registered", e.Attended, e.Registered)
-	case e.Attended >= 0:
-		line += fmt.Sprintf(" · %d came", e.Attended)
-	case e.Registered >= 0:
-		line += fmt.Sprintf(" · %d registered", e.Registered)
-	}
-	return line
-}
-
 // eventList lists events: `event list [upcoming|past] [<partner>]`.
-func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("event list")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	pos := a.pos
 	past := false
@@ -183,22 +158,22 @@ func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (Re
 	if req.Role == RoleLiaison {
 		// Liaisons see their own partner's upcoming events, nothing else.
 		if past {
-			return Reply{}, errDenied
+			return message.Reply{}, errDenied
 		}
 		p, err := h.partner(ctx, req, Unlink(joinText(pos)))
 		if err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
-		slug, title = p.Slug, "Upcoming events with "+esc(p.Name)
+		slug, title = p.Slug, "Upcoming events with "+message.Esc(p.Name)
 	} else if len(pos) > 0 {
 		p, err := h.partner(ctx, req, Unlink(joinText(pos)))
 		if err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 		slug = p.Slug
-		title = "Upcoming events with " + esc(p.Name)
+		title = "Upcoming events with " + message.Esc(p.Name)
 		if past {
-			title = "Past events with " + esc(p.Name)
+			title = "Past events with " + message.Esc(p.Name)
 		}
 	} else if past {
 		title = "Past events"
@@ -212,24 +187,24 @@ func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (Re
 		es = filterEvents(es, func(e store.Event) bool { return e.End.After(now) })
 	}
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(es) == 0 {
 		if req.Role == RoleLiaison {
-			return Reply{Text: title + ": none yet."}, nil
+			return message.Reply{Text: title + ": none yet."}, nil
 		}
-		return Reply{Text: title + ": none. Add one with `" + h.cfg.Command + " event add <partner> \"<title>\" <when>`."}, nil
+		return message.Reply{Text: title + ": none. Add one with `" + h.cfg.Command + " event add <partner> \"<title>\" <when>`."}, nil
 	}
 	names, err := h.partnerNames(ctx, req.Team)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d)\n", title, len(es))
 	for _, e := range es {
-		b.WriteString(eventLine(e, names[e.Partner], req.Loc) + "\n")
+		b.WriteString(message.EventLine(e, names[e.Partner], req.Loc) + "\n")
 	}
-	return Reply{Text: b.String()}, nil
+	return message.Reply{Text: b.String()}, nil
 }
 
 func filterEvents(es []store.Event, keep func(store.Event) bool) []store.Event {
@@ -249,7 +224,7 @@ func (h *Handler) eventID(name string, toks []Token) (int64, error) {
 	}
 	id, ok := store.ParseEventID(toks[0].Text)
 	if !ok {
-		return 0, userErrorf("%s isn't an event id; they look like `E7`. `%s event list` shows them.", code(toks[0].Text), h.cfg.Command)
+		return 0, userErrorf("%s isn't an event id; they look like `E7`. `%s event list` shows them.", message.Code(toks[0].Text), h.cfg.Command)
 	}
 	return id, nil
 }
@@ -264,34 +239,34 @@ func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (store.
 }
 
 // eventAttended records attendance: `event attended <E-id> <count>`.
-func (h *Handler) eventAttended(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) eventAttended(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	id, err := h.eventID("event attended", toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(toks) != 2 {
-		return Reply{}, userErrorf("How many came? `%s event attended E%d 42`.", h.cfg.Command, id)
+		return message.Reply{}, userErrorf("How many came? `%s event attended E%d 42`.", h.cfg.Command, id)
 	}
 	n, err := countArg("Attendance", toks[1].Text)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	e, err := h.loadEvent(ctx, req, id)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if e.Start.After(h.now()) {
-		return Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s); record attendance after it.", id, esc(e.Title), showTime(e.Start, req.Loc))
+		return message.Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s); record attendance after it.", id, message.Esc(e.Title), message.Time(e.Start, req.Loc))
 	}
 	if err := h.store.SetAttended(ctx, req.Team, id, n, req.User, h.now()); err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
-	msg := fmt.Sprintf(":white_check_mark: `E%d` *%s*: %s came", id, esc(e.Title), plural(n, "person"))
+	msg := fmt.Sprintf(":white_check_mark: `E%d` *%s*: %s came", id, message.Esc(e.Title), message.Plural(n, "person"))
 	if n != 1 {
-		msg = fmt.Sprintf(":white_check_mark: `E%d` *%s*: %d people came", id, esc(e.Title), n)
+		msg = fmt.Sprintf(":white_check_mark: `E%d` *%s*: %d people came", id, message.Esc(e.Title), n)
 	}
 	if e.Registered > 0 {
 		msg += fmt.Sprintf(" of %d registered (%d%%)", e.Registered, n*100/e.Registered)
 	}
-	return Reply{Text: msg + "."}, nil
+	return message.Reply{Text: msg + "."}, nil
 }

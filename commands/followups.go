@@ -7,17 +7,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 const maxFollowUpText = 500
 
 // followupCommand creates a follow-up: `followup <partner> <when> <text…> [to:@u] [shared]`.
-func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("followup")
 	a, err := h.splitArgs(c, toks, "to")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	pos := a.pos
 	shared := false
@@ -54,43 +55,43 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Toke
 	}
 	if at < 0 {
 		if dateErr != nil {
-			return Reply{}, userErrorf("%s", dateMessage(joinText(pos), dateErr))
+			return message.Reply{}, userErrorf("%s", dateMessage(joinText(pos), dateErr))
 		}
-		return Reply{}, userErrorf("When is it due? Put a date after the partner: `%s followup county friday \"Send the flyer\"` (or `tomorrow`, `next tuesday 10am`, `in 3 days`, `dec 3`).", h.cfg.Command)
+		return message.Reply{}, userErrorf("When is it due? Put a date after the partner: `%s followup county friday \"Send the flyer\"` (or `tomorrow`, `next tuesday 10am`, `in 3 days`, `dec 3`).", h.cfg.Command)
 	}
 	text := strings.TrimSpace(Unlink(joinText(pos[at+used:])))
 	switch n := len([]rune(text)); {
 	case n == 0:
-		return Reply{}, userErrorf("What is the follow-up? Add it after the date: `%s followup county friday \"Send the flyer\"`.", h.cfg.Command)
+		return message.Reply{}, userErrorf("What is the follow-up? Add it after the date: `%s followup county friday \"Send the flyer\"`.", h.cfg.Command)
 	case n > maxFollowUpText:
-		return Reply{}, userErrorf("That follow-up is %d characters long; keep it under %d.", n, maxFollowUpText)
+		return message.Reply{}, userErrorf("That follow-up is %d characters long; keep it under %d.", n, maxFollowUpText)
 	}
 	if !due.After(now) {
-		return Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", code(showTime(due, req.Loc)))
+		return message.Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", message.Code(message.Time(due, req.Loc)))
 	}
 	assignee := req.User
 	if t, ok := a.opts["to"]; ok {
 		if assignee, err = userArg("to", t.Text); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	ref := store.PartnerRef{Text: Unlink(joinText(pos[:at])), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
 	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, store.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
-			return Reply{}, &userError{msg: m}
+			return message.Reply{}, &userError{msg: m}
 		}
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	who := "you"
 	if assignee != req.User {
-		who = mention(assignee)
+		who = message.Mention(assignee)
 	}
-	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, esc(p.Name), esc(text), showTime(due, req.Loc), who)
+	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, message.Esc(p.Name), message.Esc(text), message.Time(due, req.Loc), who)
 	if shared {
 		msg += " Shared with the partner's channel."
 	}
-	return Reply{Text: msg, Feed: fmt.Sprintf("%s added a follow-up for *%s*", mention(req.User), esc(p.Name))}, nil
+	return message.Reply{Text: msg, Feed: fmt.Sprintf("%s added a follow-up for *%s*", message.Mention(req.User), message.Esc(p.Name))}, nil
 }
 
 // unquotedWords returns the words of the leading unquoted tokens.
@@ -106,22 +107,22 @@ func unquotedWords(toks []Token) []string {
 }
 
 // followupsCommand lists open follow-ups: `followups [mine|all|overdue|@u|<partner>]`.
-func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("followups")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	now := h.now()
 	if req.Role == RoleLiaison {
 		// Only the channel's partner, only what was shared with it.
 		p, err := h.partner(ctx, req, "")
 		if err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 		fs, err := h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
 		if err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 		var shared []store.FollowUp
 		for _, f := range fs {
@@ -129,7 +130,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Tok
 				shared = append(shared, f)
 			}
 		}
-		return Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
+		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
 	}
 	scope := strings.ToLower(joinText(a.pos))
 	var fs []store.FollowUp
@@ -147,26 +148,26 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Tok
 	default:
 		if len(a.pos) == 1 {
 			if id, ok := UserRef(a.pos[0].Text); ok {
-				title = "Open follow-ups of " + mention(id)
+				title = "Open follow-ups of " + message.Mention(id)
 				fs, err = h.store.OpenFollowUps(ctx, req.Team, id)
 				break
 			}
 		}
 		p, perr := h.partner(ctx, req, Unlink(joinText(a.pos)))
 		if perr != nil {
-			return Reply{}, perr
+			return message.Reply{}, perr
 		}
-		title = fmt.Sprintf("Open follow-ups with %s", esc(p.Name))
+		title = fmt.Sprintf("Open follow-ups with %s", message.Esc(p.Name))
 		fs, err = h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
 	}
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	names, err := h.partnerNames(ctx, req.Team)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
-	return Reply{Text: h.followUpList(title, fs, names, now, req.Loc)}, nil
+	return message.Reply{Text: h.followUpList(title, fs, names, now, req.Loc)}, nil
 }
 
 func filterFollowUps(fs []store.FollowUp, keep func(store.FollowUp) bool) []store.FollowUp {
@@ -197,20 +198,8 @@ func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[stri
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d), soonest first\n", title, len(fs))
-	writeLines(&b, len(fs), 40, ".", func(i int) string { return followUpLine(fs[i], names[fs[i].Partner], now, loc) })
+	message.WriteLines(&b, len(fs), 40, ".", func(i int) string { return message.FollowUpLine(fs[i], names[fs[i].Partner], now, loc) })
 	return b.String()
-}
-
-// followUpLine is one follow-up in a list.
-func followUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time.Location) string {
-	late := ""
-	if f.Status == store.StatusOpen && f.Due.Before(now) {
-		late = " · :red_circle: overdue"
-	}
-	if partnerName == "" {
-		partnerName = f.Partner
-	}
-	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, esc(partnerName), esc(clip(f.Text, 200)), showTime(f.Due, loc), mention(f.Assignee), late)
 }
 
 // followUpID reads the F-id argument of done, snooze and cancel.
@@ -220,50 +209,50 @@ func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) 
 	}
 	id, ok := store.ParseFollowUpID(toks[0].Text)
 	if !ok {
-		return 0, nil, userErrorf("%s isn't a follow-up id; they look like `F12`. `%s followups` lists yours.", code(toks[0].Text), h.cfg.Command)
+		return 0, nil, userErrorf("%s isn't a follow-up id; they look like `F12`. `%s followups` lists yours.", message.Code(toks[0].Text), h.cfg.Command)
 	}
 	return id, toks[1:], nil
 }
 
-func (h *Handler) doneCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) doneCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	return h.closeFollowUp(ctx, req, toks, "done", store.ChangeDone)
 }
 
-func (h *Handler) cancelCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) cancelCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	return h.closeFollowUp(ctx, req, toks, "cancel", store.ChangeCancel)
 }
 
-func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token, name, change string) (Reply, error) {
+func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token, name, change string) (message.Reply, error) {
 	id, rest, err := h.followUpID(name, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(rest) > 0 {
-		return Reply{}, userErrorf("`%s` takes only the follow-up id: `%s %s F%d`.", name, h.cfg.Command, name, id)
+		return message.Reply{}, userErrorf("`%s` takes only the follow-up id: `%s %s F%d`.", name, h.cfg.Command, name, id)
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, time.Time{}, req.User, h.now())
 	if err != nil {
-		return Reply{}, h.followUpErr(id, err, req.Loc)
+		return message.Reply{}, h.followUpErr(id, err, req.Loc)
 	}
 	verb := map[string]string{store.ChangeDone: ":white_check_mark: Done", store.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
-	return Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, esc(clip(f.Text, 200)))}, nil
+	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200)))}, nil
 }
 
-func (h *Handler) snoozeCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) snoozeCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	id, rest, err := h.followUpID("snooze", toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	now := h.now()
 	until, err := h.snoozeUntil(rest, now, req.Loc)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeSnooze, until, req.User, now)
 	if err != nil {
-		return Reply{}, h.followUpErr(id, err, req.Loc)
+		return message.Reply{}, h.followUpErr(id, err, req.Loc)
 	}
-	return Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, showTime(f.Due, req.Loc), esc(clip(f.Text, 200)))}, nil
+	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, message.Time(f.Due, req.Loc), message.Esc(message.Clip(f.Text, 200)))}, nil
 }
 
 // snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d".
@@ -278,7 +267,7 @@ func (h *Handler) snoozeUntil(toks []Token, now time.Time, loc *time.Location) (
 	}
 	if t, n, err := ParseWhen(words, now, loc); err == nil && n == len(words) {
 		if !t.After(now) {
-			return time.Time{}, userErrorf("%s is in the past; snooze to a time ahead.", code(showTime(t, loc)))
+			return time.Time{}, userErrorf("%s is in the past; snooze to a time ahead.", message.Code(message.Time(t, loc)))
 		}
 		return t, nil
 	} else if err != nil && !errors.Is(err, ErrNoDate) {
@@ -292,7 +281,7 @@ func (h *Handler) followUpErr(id int64, err error, loc *time.Location) error {
 	var fe *store.FollowUpError
 	switch {
 	case errors.As(err, &fe):
-		return userErrorf("`F%d` is already %s (by %s, %s).", id, fe.FollowUp.Status, mention(fe.FollowUp.DoneBy), showTime(fe.FollowUp.DoneAt, loc))
+		return userErrorf("`F%d` is already %s (by %s, %s).", id, fe.FollowUp.Status, message.Mention(fe.FollowUp.DoneBy), message.Time(fe.FollowUp.DoneAt, loc))
 	case errors.Is(err, store.ErrNotFound):
 		return userErrorf("I can't find `F%d`. `%s followups` lists the open ones.", id, h.cfg.Command)
 	}

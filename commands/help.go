@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/outreachbot/outreachbot/message"
 )
 
 var topicTitles = []struct{ topic, title string }{
@@ -17,7 +19,7 @@ var topicTitles = []struct{ topic, title string }{
 
 // help lists the commands this user may run, or one command or topic in
 // detail. Bare `/outreach` shows it too.
-func (h *Handler) help(_ context.Context, req *Request, args []Token) (Reply, error) {
+func (h *Handler) help(_ context.Context, req *Request, args []Token) (message.Reply, error) {
 	slash := h.cfg.Command
 	if req.Door == DoorMention || req.Door == DoorDM {
 		slash = "" // typed after a mention or in a DM, without the slash command
@@ -41,9 +43,9 @@ func (h *Handler) help(_ context.Context, req *Request, args []Token) (Reply, er
 			}
 		}
 		if b.Len() == 0 {
-			return Reply{}, userErrorf("I have no help on `%s`. Type `%s` to see everything.", esc(want), prefix("help"))
+			return message.Reply{}, userErrorf("I have no help on `%s`. Type `%s` to see everything.", message.Esc(want), prefix("help"))
 		}
-		return Reply{Text: b.String()}, nil
+		return message.Reply{Text: b.String()}, nil
 	}
 	var b strings.Builder
 	if req.Role == RoleLiaison {
@@ -71,5 +73,5 @@ func (h *Handler) help(_ context.Context, req *Request, args []Token) (Reply, er
 	} else {
 		fmt.Fprintf(&b, "\nDates: `today`, `tomorrow`, `friday`, `next tuesday 10am`, `in 3 days`, `+14d`, `dec 3`, `2026-12-03 14:30` (your time zone).\nMore: `%s`", prefix("help <command>"))
 	}
-	return Reply{Text: b.String()}, nil
+	return message.Reply{Text: b.String()}, nil
 }

@@ -8,11 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
-
-// ActionLogContact is the button that opens the log form for a partner.
-const ActionLogContact = "log_contact"
 
 // maxFuture is how far ahead a contact may be dated (clock skew, typing
 // "14:30" a minute early); planned contacts are follow-ups.
@@ -30,17 +28,17 @@ type LogInput struct {
 
 // logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
 // A bare `log` at the slash command opens the form.
-func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("log")
 	if len(toks) == 0 {
 		if req.Door == DoorSlash && req.Role != RoleLiaison {
-			return Reply{Form: FormLog}, nil
+			return message.Reply{Form: message.FormLog}, nil
 		}
-		return Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(c.usage(h.cfg.Command), h.cfg.Command+" "), c.examples[0])
+		return message.Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(c.usage(h.cfg.Command), h.cfg.Command+" "), c.examples[0])
 	}
 	a, err := h.splitArgs(c, toks, "when", "dir", "next")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	in := LogInput{Direction: "out"}
 	if v, ok := a.opt("when"); ok {
@@ -48,13 +46,13 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (R
 	}
 	if v, ok := a.opt("next"); ok {
 		if req.Role == RoleLiaison {
-			return Reply{}, errDenied
+			return message.Reply{}, errDenied
 		}
 		in.Next = v
 	}
 	if v, ok := a.opt("dir"); ok {
 		if in.Direction, err = oneOf("direction", v, []string{"out", "in"}); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	// The partner is every word before the method, so names need no quotes:
@@ -68,7 +66,7 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (R
 		}
 	}
 	if mi < 0 {
-		return Reply{}, h.missingMethod(pos)
+		return message.Reply{}, h.missingMethod(pos)
 	}
 	in.Partner = Unlink(joinText(pos[:mi]))
 	in.Method = strings.ToLower(pos[mi].Text)
@@ -85,10 +83,10 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (R
 	}
 	r, fieldErrs, err := h.LogContact(ctx, req, in)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(fieldErrs) > 0 {
-		return Reply{}, userErrorf("%s", firstFieldError(fieldErrs))
+		return message.Reply{}, userErrorf("%s", firstFieldError(fieldErrs))
 	}
 	return r, nil
 }
@@ -114,7 +112,7 @@ func (h *Handler) missingMethod(pos []Token) error {
 		if len(w) >= 3 {
 			if s := closest(w, store.Methods); s != "" && s != w {
 				return userErrorf("%s isn't a contact method. Did you mean `%s`? The methods are %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
-					code(t.Text), s, backticks(store.Methods), h.cfg.Command)
+					message.Code(t.Text), s, backticks(store.Methods), h.cfg.Command)
 			}
 		}
 	}
@@ -134,7 +132,7 @@ const (
 // LogContact validates and stores one contact. Mistakes come back per
 // field (for the form to show beside each input); err is for failures
 // that are not the user's (storage) or for refusals.
-func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Reply, map[string]string, error) {
+func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (message.Reply, map[string]string, error) {
 	now := h.now()
 	errs := map[string]string{}
 	method := strings.ToLower(strings.TrimSpace(in.Method))
@@ -194,31 +192,31 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (Re
 				errs[FieldPartner] = m
 			}
 		}
-		return Reply{}, errs, nil
+		return message.Reply{}, errs, nil
 	}
 	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
-			return Reply{}, map[string]string{FieldPartner: m}, nil
+			return message.Reply{}, map[string]string{FieldPartner: m}, nil
 		}
-		return Reply{}, nil, err
+		return message.Reply{}, nil, err
 	}
 	arrow := "→"
 	if dir == "in" {
 		arrow = "←"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, esc(p.Name), showTime(ct.When, req.Loc), esc(clip(ct.Summary, 200)))
+	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, message.Esc(p.Name), message.Time(ct.When, req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
 	if fu > 0 {
-		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, esc(next.Text), showTime(next.Due, req.Loc))
+		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, req.Loc))
 	}
 	if hl := p.Health(now); hl.OneWay {
 		fmt.Fprintf(&b, "\n:left_right_arrow: That's %d contacts in a row from us with nothing back. Try another way to reach them: a call, a visit, or someone else there.", p.OutSinceIn)
 	}
-	return Reply{
+	return message.Reply{
 		Text: b.String(),
-		Feed: fmt.Sprintf("%s logged a %s %s *%s*", mention(req.User), ct.Method, map[string]string{"out": "to", "in": "from"}[dir], esc(p.Name)),
+		Feed: fmt.Sprintf("%s logged a %s %s *%s*", message.Mention(req.User), ct.Method, map[string]string{"out": "to", "in": "from"}[dir], message.Esc(p.Name)),
 	}, nil, nil
 }
 
@@ -249,53 +247,44 @@ func firstFieldError(errs map[string]string) string {
 func dateMessage(typed string, err error) string {
 	var de *DateError
 	if errors.As(err, &de) {
-		return fmt.Sprintf("%s: %s", code(typed), de.Message)
+		return fmt.Sprintf("%s: %s", message.Code(typed), de.Message)
 	}
-	return fmt.Sprintf("I can't read %s as a date. Try `today`, `yesterday`, `friday`, `dec 3 14:30` or `2026-12-03`.", code(typed))
+	return fmt.Sprintf("I can't read %s as a date. Try `today`, `yesterday`, `friday`, `dec 3 14:30` or `2026-12-03`.", message.Code(typed))
 }
 
 // history lists recent contacts: `history <partner> [limit]`.
-func (h *Handler) history(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) history(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("history")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	pos := a.pos
 	limit := 10
 	if n := len(pos); n > 0 && !pos[n-1].Quoted {
 		if v, err := strconv.Atoi(pos[n-1].Text); err == nil {
 			if v < 1 || v > 100 {
-				return Reply{}, userErrorf("Show between 1 and 100 contacts, e.g. `%s history county 20`.", h.cfg.Command)
+				return message.Reply{}, userErrorf("Show between 1 and 100 contacts, e.g. `%s history county 20`.", h.cfg.Command)
 			}
 			limit, pos = v, pos[:n-1]
 		}
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(pos)))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	cs, err := h.store.History(ctx, req.Team, p.Slug, limit)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(cs) == 0 {
-		return Reply{Text: fmt.Sprintf("No contacts with *%s* yet. Log one with `%s log %s call \"<what happened>\"`.", esc(p.Name), h.cfg.Command, p.Slug)}, nil
+		return message.Reply{Text: fmt.Sprintf("No contacts with *%s* yet. Log one with `%s log %s call \"<what happened>\"`.", message.Esc(p.Name), h.cfg.Command, p.Slug)}, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*: last %s, newest first\n", esc(p.Name), plural(len(cs), "contact"))
+	fmt.Fprintf(&b, "*%s*: last %s, newest first\n", message.Esc(p.Name), message.Plural(len(cs), "contact"))
 	for _, ct := range cs {
-		b.WriteString(contactLine(ct, req.Loc))
+		b.WriteString(message.ContactLine(ct, req.Loc))
 		b.WriteByte('\n')
 	}
-	return Reply{Text: b.String()}, nil
-}
-
-// contactLine is one contact in a list.
-func contactLine(c store.Contact, loc *time.Location) string {
-	arrow := "→"
-	if c.Direction == "in" {
-		arrow = "←"
-	}
-	return fmt.Sprintf("• %s · %s %s · %s — %s", showTime(c.When, loc), c.Method, arrow, mention(c.Who), esc(clip(c.Summary, 300)))
+	return message.Reply{Text: b.String()}, nil
 }

@@ -6,80 +6,81 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "cadence", "services", "audience", "programs", "goals"}
 
 // partnerAdd registers a partner: `partner add <name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:]`.
-func (h *Handler) partnerAdd(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerAdd(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner add")
 	a, err := h.splitArgs(c, toks, "kind", "stage", "owner", "channel", "cadence")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	name := strings.Join(strings.Fields(Unlink(joinText(a.pos))), " ")
 	if name == "" {
-		return Reply{}, userErrorf("The partner needs a name: `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)
+		return message.Reply{}, userErrorf("The partner needs a name: `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)
 	}
 	if n := len([]rune(name)); n > maxName {
-		return Reply{}, userErrorf("That name is %d characters long; keep it under %d.", n, maxName)
+		return message.Reply{}, userErrorf("That name is %d characters long; keep it under %d.", n, maxName)
 	}
 	slug := store.Slugify(name)
 	if slug == "" {
-		return Reply{}, userErrorf("%s has no letters or digits to make an id from. Give the partner a name with letters in it.", code(name))
+		return message.Reply{}, userErrorf("%s has no letters or digits to make an id from. Give the partner a name with letters in it.", message.Code(name))
 	}
 	p := store.Partner{Slug: slug, Name: name, Kind: "other", Stage: "prospect", Owner: req.User, Cadence: store.DefaultCadenceDays}
 	if v, ok := a.opt("kind"); ok {
 		if p.Kind, err = oneOf("kind", v, store.Kinds); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("stage"); ok {
 		if p.Stage, err = oneOf("stage", v, store.Stages); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if t, ok := a.opts["owner"]; ok {
 		if p.Owner, err = userArg("owner", t.Text); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if t, ok := a.opts["channel"]; ok {
 		if p.Channel, err = channelArg("channel", t.Text); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("cadence"); ok {
 		if p.Cadence, err = cadenceArg(v); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if err := h.store.AddPartner(ctx, req.Team, p, req.User, h.now()); err != nil {
 		if pe, ok := store.IsConflict(err); ok {
 			if pe.Err == store.ErrChannelTaken {
-				return Reply{}, userErrorf("%s is already linked to `%s`. Link another channel, or unlink it first with `%s partner set %s channel:none`.", channelLink(p.Channel), pe.Slug, h.cfg.Command, pe.Slug)
+				return message.Reply{}, userErrorf("%s is already linked to `%s`. Link another channel, or unlink it first with `%s partner set %s channel:none`.", message.ChannelLink(p.Channel), pe.Slug, h.cfg.Command, pe.Slug)
 			}
-			return Reply{}, userErrorf("There is already a partner `%s` with that name. See it with `%s partner show %s`, or choose another name.", pe.Slug, h.cfg.Command, pe.Slug)
+			return message.Reply{}, userErrorf("There is already a partner `%s` with that name. See it with `%s partner show %s`, or choose another name.", pe.Slug, h.cfg.Command, pe.Slug)
 		}
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Added *%s* (`%s`): %s, %s, owner %s, stay in touch every %s.",
-		esc(p.Name), p.Slug, p.Kind, p.Stage, mention(p.Owner), plural(p.Cadence, "day"))
+		message.Esc(p.Name), p.Slug, p.Kind, p.Stage, message.Mention(p.Owner), message.Plural(p.Cadence, "day"))
 	if p.Channel != "" {
-		fmt.Fprintf(&b, " Linked to %s.", channelLink(p.Channel))
+		fmt.Fprintf(&b, " Linked to %s.", message.ChannelLink(p.Channel))
 	}
 	fmt.Fprintf(&b, "\nNext: `%s partner person %s \"<name>\" role:\"<role>\"` or `%s log %s call \"<what happened>\"`.", h.cfg.Command, p.Slug, h.cfg.Command, p.Slug)
-	return Reply{Text: b.String(), Feed: fmt.Sprintf("%s added partner *%s*", mention(req.User), esc(p.Name))}, nil
+	return message.Reply{Text: b.String(), Feed: fmt.Sprintf("%s added partner *%s*", message.Mention(req.User), message.Esc(p.Name))}, nil
 }
 
 // partnerList lists partners: `partner list [stage:] [owner:@u] [kind:] [overdue] [archived]`.
-func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner list")
 	a, err := h.splitArgs(c, toks, "stage", "owner", "kind")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	var stage, owner, kind string
 	overdue, archived := false, false
@@ -90,27 +91,27 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (
 		case "archived":
 			archived = true
 		default:
-			return Reply{}, userErrorf("I don't understand %s here. Filter with `stage:`, `owner:@u`, `kind:`, `overdue` or `archived`, e.g. `%s partner list stage:active overdue`.", code(t.Text), h.cfg.Command)
+			return message.Reply{}, userErrorf("I don't understand %s here. Filter with `stage:`, `owner:@u`, `kind:`, `overdue` or `archived`, e.g. `%s partner list stage:active overdue`.", message.Code(t.Text), h.cfg.Command)
 		}
 	}
 	if v, ok := a.opt("stage"); ok {
 		if stage, err = oneOf("stage", v, store.Stages); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("kind"); ok {
 		if kind, err = oneOf("kind", v, store.Kinds); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	if t, ok := a.opts["owner"]; ok {
 		if owner, err = userArg("owner", t.Text); err != nil {
-			return Reply{}, err
+			return message.Reply{}, err
 		}
 	}
 	all, err := h.store.ListPartners(ctx, req.Team)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	now := h.now()
 	var shown []store.Partner
@@ -125,9 +126,9 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (
 	}
 	if len(shown) == 0 {
 		if len(all) == 0 {
-			return Reply{Text: fmt.Sprintf("No partners yet. Add the first with `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)}, nil
+			return message.Reply{Text: fmt.Sprintf("No partners yet. Add the first with `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)}, nil
 		}
-		return Reply{Text: "No partners match that."}, nil
+		return message.Reply{Text: "No partners match that."}, nil
 	}
 	var b strings.Builder
 	title := "Partners"
@@ -135,60 +136,37 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (
 		title = "Archived partners"
 	}
 	fmt.Fprintf(&b, "*%s* (%d)\n", title, len(shown))
-	writeLines(&b, len(shown), 40, ". Narrow the list with `stage:`, `owner:` or `kind:`.",
-		func(i int) string { return partnerLine(shown[i], now, req.Loc) })
-	return Reply{Text: b.String()}, nil
-}
-
-// healthMark is the health as a short, scannable label.
-func healthMark(hl store.Health) string {
-	s := map[string]string{
-		store.HealthOnTrack:    ":large_green_circle: on track",
-		store.HealthDue:        ":large_yellow_circle: due",
-		store.HealthOverdue:    ":red_circle: overdue",
-		store.HealthNotTracked: ":white_circle: not tracked",
-	}[hl.State]
-	if hl.OneWay {
-		s += " · :left_right_arrow: one-way, try another channel"
-	}
-	return s
-}
-
-func partnerLine(p store.Partner, now time.Time, loc *time.Location) string {
-	line := fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
-		esc(p.Name), p.Slug, p.Stage, mention(p.Owner), ago(now, p.LastContact, loc), healthMark(p.Health(now)))
-	if c := checkinLine(p, loc); c != "" {
-		line += " · " + c
-	}
-	return line
+	message.WriteLines(&b, len(shown), 40, ". Narrow the list with `stage:`, `owner:` or `kind:`.",
+		func(i int) string { return message.PartnerLine(shown[i], now, req.Loc) })
+	return message.Reply{Text: b.String()}, nil
 }
 
 // partnerShow shows one partner: `partner show <partner>`.
-func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner show")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	people, err := h.store.People(ctx, req.Team, p.Slug)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	recent, err := h.store.History(ctx, req.Team, p.Slug, 5)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	open, err := h.store.PartnerFollowUps(ctx, req.Team, p.Slug, true)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	upcoming, err := h.store.Events(ctx, req.Team, p.Slug, h.now().Add(-24*time.Hour), h.now().AddDate(2, 0, 0), false, 10)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	upcoming = filterEvents(upcoming, func(e store.Event) bool { return e.End.After(h.now()) })
 	if len(upcoming) > 3 {
@@ -196,38 +174,38 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 	}
 	now := h.now()
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s* `%s`", esc(p.Name), p.Slug)
+	fmt.Fprintf(&b, "*%s* `%s`", message.Esc(p.Name), p.Slug)
 	if p.Archived {
 		b.WriteString(" _(archived)_")
 	}
-	fmt.Fprintf(&b, "\n%s · %s · owner %s · stay in touch every %s\n", p.Kind, p.Stage, mention(p.Owner), plural(p.Cadence, "day"))
+	fmt.Fprintf(&b, "\n%s · %s · owner %s · stay in touch every %s\n", p.Kind, p.Stage, message.Mention(p.Owner), message.Plural(p.Cadence, "day"))
 	hl := p.Health(now)
-	fmt.Fprintf(&b, "Health: %s · last contact %s", healthMark(hl), ago(now, p.LastContact, req.Loc))
-	if c := checkinLine(p, req.Loc); c != "" {
+	fmt.Fprintf(&b, "Health: %s · last contact %s", message.HealthMark(hl), message.Ago(now, p.LastContact, req.Loc))
+	if c := message.CheckinLine(p, req.Loc); c != "" {
 		b.WriteString(" · " + c)
 	}
 	switch hl.State {
 	case store.HealthOverdue:
-		fmt.Fprintf(&b, " · contact was due %s", showDate(hl.DueAt, req.Loc))
+		fmt.Fprintf(&b, " · contact was due %s", message.Date(hl.DueAt, req.Loc))
 	case store.HealthOnTrack, store.HealthDue:
-		fmt.Fprintf(&b, " · next contact due %s", showDate(hl.DueAt, req.Loc))
+		fmt.Fprintf(&b, " · next contact due %s", message.Date(hl.DueAt, req.Loc))
 	}
 	b.WriteByte('\n')
 	if p.Channel != "" {
-		fmt.Fprintf(&b, "Channel: %s\n", channelLink(p.Channel))
+		fmt.Fprintf(&b, "Channel: %s\n", message.ChannelLink(p.Channel))
 	}
 	for _, f := range []struct{ label, v string }{{"Services", p.Services}, {"Audience", p.Audience}, {"Programs", p.Programs}, {"Goals", p.Goals}} {
 		if f.v != "" {
-			fmt.Fprintf(&b, "%s: %s\n", f.label, esc(f.v))
+			fmt.Fprintf(&b, "%s: %s\n", f.label, message.Esc(f.v))
 		}
 	}
 	if len(people) > 0 {
 		b.WriteString("\n*People*\n")
 		for _, pp := range people {
-			fmt.Fprintf(&b, "• %s", esc(pp.Name))
+			fmt.Fprintf(&b, "• %s", message.Esc(pp.Name))
 			for _, x := range []string{pp.Role, pp.Email, pp.Phone} {
 				if x != "" {
-					fmt.Fprintf(&b, " · %s", esc(x))
+					fmt.Fprintf(&b, " · %s", message.Esc(x))
 				}
 			}
 			b.WriteByte('\n')
@@ -238,34 +216,34 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 		fmt.Fprintf(&b, "None yet. Log one with `%s log %s call \"<what happened>\"`.\n", h.cfg.Command, p.Slug)
 	}
 	for _, ct := range recent {
-		b.WriteString(contactLine(ct, req.Loc))
+		b.WriteString(message.ContactLine(ct, req.Loc))
 		b.WriteByte('\n')
 	}
 	if len(upcoming) > 0 {
 		b.WriteString("\n*Next events*\n")
 		for _, e := range upcoming {
-			b.WriteString(eventLine(e, p.Name, req.Loc) + "\n")
+			b.WriteString(message.EventLine(e, p.Name, req.Loc) + "\n")
 		}
 	}
 	if len(open) > 0 {
 		b.WriteString("\n*Open follow-ups*\n")
 		for _, f := range open {
-			b.WriteString(followUpLine(f, p.Name, now, req.Loc))
+			b.WriteString(message.FollowUpLine(f, p.Name, now, req.Loc))
 			b.WriteByte('\n')
 		}
 	}
-	return Reply{Text: b.String(), Choices: []Choice{{Label: "Log contact", Action: ActionLogContact, Value: p.Slug, Style: "primary"}}}, nil
+	return message.Reply{Text: b.String(), Choices: []message.Choice{{Label: "Log contact", Action: message.ActionLogContact, Value: p.Slug, Style: "primary"}}}, nil
 }
 
 // partnerSet changes fields: `partner set <partner> field:value…`.
-func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner set")
 	a, err := h.splitArgs(c, toks, partnerSetFields...)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(a.opts) == 0 {
-		return Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
+		return message.Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
 	}
 	// Validate everything before touching the store: a failed command stores nothing.
 	var ch store.PartnerChange
@@ -281,25 +259,25 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (R
 		case "name":
 			name := strings.Join(strings.Fields(v), " ")
 			if name == "" || len([]rune(name)) > maxName {
-				return Reply{}, userErrorf("`name:` needs a name of 1 to %d characters.", maxName)
+				return message.Reply{}, userErrorf("`name:` needs a name of 1 to %d characters.", maxName)
 			}
 			ch.Name = &name
 		case "kind":
 			k, err := oneOf("kind", v, store.Kinds)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			ch.Kind = &k
 		case "stage":
 			s, err := oneOf("stage", v, store.Stages)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			ch.Stage = &s
 		case "owner":
 			id, err := userArg("owner", t.Text)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			ch.Owner = &id
 		case "channel":
@@ -309,19 +287,19 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (R
 			}
 			id, err := channelArg("channel", t.Text)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			ch.Channel = &id
 		case "cadence":
 			d, err := cadenceArg(v)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			ch.Cadence = &d
 		default:
 			tv, err := textField(key, v, maxField)
 			if err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 			switch key {
 			case "services":
@@ -338,67 +316,67 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (R
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, ch, req.User, h.now()); err != nil {
 		if pe, ok := store.IsConflict(err); ok {
 			if pe.Err == store.ErrChannelTaken {
-				return Reply{}, userErrorf("That channel is already linked to `%s`; a channel belongs to one partner.", pe.Slug)
+				return message.Reply{}, userErrorf("That channel is already linked to `%s`; a channel belongs to one partner.", pe.Slug)
 			}
-			return Reply{}, userErrorf("`%s` already has that name; choose another.", pe.Slug)
+			return message.Reply{}, userErrorf("`%s` already has that name; choose another.", pe.Slug)
 		}
-		return Reply{}, err
+		return message.Reply{}, err
 	}
-	return Reply{Text: fmt.Sprintf(":white_check_mark: Updated *%s* (`%s`): %s.", esc(p.Name), p.Slug, strings.Join(changed, ", ")),
-		Feed: fmt.Sprintf("%s updated partner *%s* (%s)", mention(req.User), esc(p.Name), strings.Join(changed, ", "))}, nil
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Updated *%s* (`%s`): %s.", message.Esc(p.Name), p.Slug, strings.Join(changed, ", ")),
+		Feed: fmt.Sprintf("%s updated partner *%s* (%s)", message.Mention(req.User), message.Esc(p.Name), strings.Join(changed, ", "))}, nil
 }
 
 // partnerPerson adds or updates a person: `partner person <partner> <name> [role:] [email:] [phone:]`.
-func (h *Handler) partnerPerson(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerPerson(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner person")
 	a, err := h.splitArgs(c, toks, "role", "email", "phone")
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if len(a.pos) < 2 {
-		return Reply{}, userErrorf("Name the partner, then the person: `%s partner person county \"Dana Lee\" role:\"Health educator\"`.", h.cfg.Command)
+		return message.Reply{}, userErrorf("Name the partner, then the person: `%s partner person county \"Dana Lee\" role:\"Health educator\"`.", h.cfg.Command)
 	}
 	name := strings.Join(strings.Fields(Unlink(joinText(a.pos[1:]))), " ")
 	if len([]rune(name)) > maxName {
-		return Reply{}, userErrorf("That name is too long; keep it under %d characters.", maxName)
+		return message.Reply{}, userErrorf("That name is too long; keep it under %d characters.", maxName)
 	}
 	person := store.Person{Name: name}
 	for key, dst := range map[string]*string{"role": &person.Role, "email": &person.Email, "phone": &person.Phone} {
 		if v, ok := a.opt(key); ok {
 			if *dst, err = textField(key, v, 200); err != nil {
-				return Reply{}, err
+				return message.Reply{}, err
 			}
 		}
 	}
 	if person.Email != "" && !strings.Contains(person.Email, "@") {
-		return Reply{}, userErrorf("%s doesn't look like an email address. Try `email:dana@county.gov`.", code(person.Email))
+		return message.Reply{}, userErrorf("%s doesn't look like an email address. Try `email:dana@county.gov`.", message.Code(person.Email))
 	}
 	p, err := h.partner(ctx, req, Unlink(a.pos[0].Text))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	added, err := h.store.UpsertPerson(ctx, req.Team, p.Slug, person, req.User, h.now())
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	verb := "Updated"
 	if added {
 		verb = "Added"
 	}
-	return Reply{Text: fmt.Sprintf(":white_check_mark: %s %s at *%s*.", verb, esc(person.Name), esc(p.Name))}, nil
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: %s %s at *%s*.", verb, message.Esc(person.Name), message.Esc(p.Name))}, nil
 }
 
 // partnerArchive hides or restores a partner (admin): `partner archive <partner> [undo]`.
-func (h *Handler) partnerArchive(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerArchive(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner archive")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	pos := a.pos
 	archive := true
@@ -407,23 +385,23 @@ func (h *Handler) partnerArchive(ctx context.Context, req *Request, toks []Token
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(pos)))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, store.PartnerChange{Archived: &archive}, req.User, h.now()); err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if !archive {
-		return Reply{Text: fmt.Sprintf(":white_check_mark: *%s* is back in lists and nudges.", esc(p.Name))}, nil
+		return message.Reply{Text: fmt.Sprintf(":white_check_mark: *%s* is back in lists and nudges.", message.Esc(p.Name))}, nil
 	}
-	return Reply{Text: fmt.Sprintf(":white_check_mark: Archived *%s*: hidden from lists and nudges, data kept. Undo with `%s partner archive %s undo`.", esc(p.Name), h.cfg.Command, p.Slug)}, nil
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Archived *%s*: hidden from lists and nudges, data kept. Undo with `%s partner archive %s undo`.", message.Esc(p.Name), h.cfg.Command, p.Slug)}, nil
 }
 
 // partnerErase deletes a partner and its data (admin): `partner erase <partner> confirm`.
-func (h *Handler) partnerErase(ctx context.Context, req *Request, toks []Token) (Reply, error) {
+func (h *Handler) partnerErase(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
 	c := findCommand("partner erase")
 	a, err := h.splitArgs(c, toks)
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	pos := a.pos
 	confirmed := false
@@ -432,14 +410,14 @@ func (h *Handler) partnerErase(ctx context.Context, req *Request, toks []Token) 
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(pos)))
 	if err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
 	if !confirmed {
-		return Reply{Text: fmt.Sprintf(":warning: This deletes *%s* and everything about it: people, contacts, follow-ups. It cannot be undone. To go ahead, type `%s partner erase %s confirm`. To only hide it, use `%s partner archive %s`.",
-			esc(p.Name), h.cfg.Command, p.Slug, h.cfg.Command, p.Slug)}, nil
+		return message.Reply{Text: fmt.Sprintf(":warning: This deletes *%s* and everything about it: people, contacts, follow-ups. It cannot be undone. To go ahead, type `%s partner erase %s confirm`. To only hide it, use `%s partner archive %s`.",
+			message.Esc(p.Name), h.cfg.Command, p.Slug, h.cfg.Command, p.Slug)}, nil
 	}
 	if err := h.store.ErasePartner(ctx, req.Team, p.Slug, req.User, h.now()); err != nil {
-		return Reply{}, err
+		return message.Reply{}, err
 	}
-	return Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", esc(p.Name))}, nil
+	return message.Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", message.Esc(p.Name))}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // command is one entry of the command table. The table drives dispatch,
@@ -18,7 +20,7 @@ type command struct {
 	examples                    []string
 	topic                       string
 	who                         Role // the least role that may run it
-	run                         func(h *Handler, ctx context.Context, req *Request, args []Token) (Reply, error)
+	run                         func(h *Handler, ctx context.Context, req *Request, args []Token) (message.Reply, error)
 }
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
@@ -169,17 +171,17 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 		}
 		if s := closest(sub, subs); s != "" {
 			c := findCommand(typed + " " + s)
-			return userErrorf("I don't know `%s %s`. Did you mean `%s`?\nUsage: `%s`", typed, esc(sub), c.name, c.usage(h.cfg.Command))
+			return userErrorf("I don't know `%s %s`. Did you mean `%s`?\nUsage: `%s`", typed, message.Esc(sub), c.name, c.usage(h.cfg.Command))
 		}
-		return userErrorf("I don't know `%s %s`. The %s commands are %s.", typed, esc(sub), typed, h.subcommands(req.Role, typed))
+		return userErrorf("I don't know `%s %s`. The %s commands are %s.", typed, message.Esc(sub), typed, h.subcommands(req.Role, typed))
 	}
 	if s := closest(typed, append(names, groups...)); s != "" {
 		if c := findCommand(s); c != nil {
-			return userErrorf("I don't know the command %s. Did you mean `%s`?\nUsage: `%s`", code(toks[0].Text), s, c.usage(h.cfg.Command))
+			return userErrorf("I don't know the command %s. Did you mean `%s`?\nUsage: `%s`", message.Code(toks[0].Text), s, c.usage(h.cfg.Command))
 		}
-		return userErrorf("I don't know the command %s. Did you mean `%s`? Its commands are %s.", code(toks[0].Text), s, h.subcommands(req.Role, s))
+		return userErrorf("I don't know the command %s. Did you mean `%s`? Its commands are %s.", message.Code(toks[0].Text), s, h.subcommands(req.Role, s))
 	}
-	return userErrorf("I don't know the command %s. Type `%s help` to see what I can do.", code(toks[0].Text), h.cfg.Command)
+	return userErrorf("I don't know the command %s. Type `%s help` to see what I can do.", message.Code(toks[0].Text), h.cfg.Command)
 }
 
 func (h *Handler) subcommands(r Role, group string) string {

@@ -335,3 +335,12 @@ func Unlink(s string) string {
 	}
 	return slackEntities.Replace(b.String())
 }
+
+// joinText joins tokens' text with spaces.
+func joinText(toks []Token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.Text
+	}
+	return strings.Join(parts, " ")
+}

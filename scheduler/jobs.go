@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -34,14 +34,14 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 		return err
 	}
-	msg := commands.ReminderMessage(f, s.partnerName(ctx, f.Partner), loc, "")
+	msg := message.Reminder(f, s.partnerName(ctx, f.Partner), loc, "")
 	posted, err := s.deliver(ctx, "followup", j, token, Post{To: f.Assignee, Key: j.ID, Message: msg})
 	if err != nil {
 		return err
 	}
 	now := s.clock.Now()
 	var next time.Time
-	if f.Reminders+1 < commands.MaxReminders {
+	if f.Reminders+1 < store.MaxReminders {
 		next = now.In(loc).AddDate(0, 0, 1)
 	}
 	ok, err := s.store.ReminderSent(ctx, s.cfg.Team, f.ID, j, token, now, next, posted.Channel, posted.TS)
@@ -72,7 +72,7 @@ func (s *Scheduler) nudges(ctx context.Context, j store.Job, token, occ string) 
 	}
 	now := s.clock.Now()
 	jobs := map[string]time.Time{}
-	for _, p := range commands.Overdue(ps, now, false) {
+	for _, p := range store.Overdue(ps, now, "", false) {
 		if p.Owner != "" {
 			jobs["nudge:"+occ+":"+p.Owner] = now
 		}
@@ -100,7 +100,7 @@ func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) 
 		return err
 	}
 	now := s.clock.Now()
-	msg := commands.NudgeForOwner(ps, owner, now, loc, false)
+	msg := message.Nudge(store.Overdue(ps, now, owner, false), now, loc)
 	if len(msg.Sections) == 0 {
 		return s.finish(ctx, j, token) // contacted in the meantime
 	}
@@ -130,7 +130,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 	if err != nil {
 		return err
 	}
-	d := commands.Digest{Now: now, PartnerNames: map[string]string{}, FollowUpsDone: done}
+	d := message.Digest{Now: now, PartnerNames: map[string]string{}, FollowUpsDone: done}
 	var slugs []string
 	for _, p := range ps {
 		d.PartnerNames[p.Slug] = p.Name
@@ -144,7 +144,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 			d.OverdueFollowUps = append(d.OverdueFollowUps, f)
 		}
 	}
-	d.QuietPartners = commands.Overdue(ps, now, true)
+	d.QuietPartners = store.Overdue(ps, now, "", true)
 	if d.Events, err = s.store.Events(ctx, s.cfg.Team, "", now, now.AddDate(0, 0, 7), false, 50); err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		return err
 	}
 	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = stats.ByMethod, stats.In, stats.Out
-	if _, err := s.deliver(ctx, "digest", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: commands.DigestMessage(d, s.cfg.Loc)}); err != nil {
+	if _, err := s.deliver(ctx, "digest", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: message.DigestPost(d, s.cfg.Loc)}); err != nil {
 		return err
 	}
 	return s.finish(ctx, j, token)
@@ -169,7 +169,7 @@ func (s *Scheduler) sweep(ctx context.Context, j store.Job, token, _ string) err
 	}
 	jobs := map[string]time.Time{}
 	for _, f := range open {
-		if f.Job != "" && f.Reminders < commands.MaxReminders {
+		if f.Job != "" && f.Reminders < store.MaxReminders {
 			jobs[f.Job] = f.Due
 		}
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -57,7 +57,7 @@ type Store interface {
 type Post struct {
 	To      string // user id for a DM, or channel id
 	Key     string // the job id, carried as message metadata
-	Message commands.Reply
+	Message message.Reply
 	// Order is the job's due time: posts to one channel go out in this
 	// order.
 	Order time.Time

@@ -13,7 +13,6 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -449,7 +448,7 @@ func TestStopHandsBackLeases(t *testing.T) {
 	}
 }
 
-var _ = commands.MaxReminders
+var _ = store.MaxReminders
 
 func (e *env) linkedPartner(name, owner, stage, channel string) {
 	e.t.Helper()

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -55,7 +55,7 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 		if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 			return err
 		}
-		msg := commands.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, loc)
+		msg := message.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, loc)
 		if _, err := s.deliver(ctx, "attendance", j, token, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 			return err
 		}
 		if ok {
-			sv, _ := commands.SurveyFor(p, template, e.ID, e.Organizer)
+			sv, _ := message.SurveyFor(p, template, e.ID, e.Organizer)
 			// Keyed by this job: a retry finds the survey it made.
 			if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
 				return err
@@ -101,13 +101,13 @@ func (s *Scheduler) surveyPost(ctx context.Context, j store.Job, token, rest str
 	if sv.PostedTS != "" {
 		return s.finish(ctx, j, token)
 	}
-	subj := commands.SurveySubject{Partner: s.partnerName(ctx, sv.Partner)}
+	subj := message.SurveySubject{Partner: s.partnerName(ctx, sv.Partner)}
 	if sv.Event > 0 {
 		if e, err := s.store.Event(ctx, s.cfg.Team, sv.Event); err == nil {
 			subj.Event = e.Title
 		}
 	}
-	posted, err := s.deliver(ctx, "survey", j, token, Post{To: sv.Channel, Key: j.ID, Message: commands.SurveyPrompt(sv, subj, 0)})
+	posted, err := s.deliver(ctx, "survey", j, token, Post{To: sv.Channel, Key: j.ID, Message: message.SurveyPrompt(sv, subj, 0)})
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Scheduler) checkin(ctx context.Context, j store.Job, token, rest string
 		return err
 	}
 	if ok && p.Channel != "" {
-		sv, _ := commands.SurveyFor(p, "partner-checkin", 0, "")
+		sv, _ := message.SurveyFor(p, "partner-checkin", 0, "")
 		if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
 			return err
 		}

@@ -15,5 +15,6 @@ echo "== staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== import boundaries"
 ./scripts/check-imports.sh
+./scripts/check-imports.sh --self-test
 echo "== go test -race"
 go test -race -count=1 ./...

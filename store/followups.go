@@ -17,6 +17,10 @@ const (
 	StatusCancelled = "cancelled"
 )
 
+// MaxReminders is how many times a follow-up is reminded (at its due
+// time, then daily) before it is left to the team digest.
+const MaxReminders = 3
+
 // FollowUp is a promised next step F<n>.
 type FollowUp struct {
 	ID        int64

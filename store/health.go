@@ -49,3 +49,20 @@ func (p Partner) Health(now time.Time) Health {
 	}
 	return h
 }
+
+// Overdue returns the partners that need a nudge at now: not archived,
+// tracked, and past their cadence; owned by owner unless owner is "".
+// withQuiet keeps those whose nudges are snoozed.
+func Overdue(ps []Partner, now time.Time, owner string, withQuiet bool) []Partner {
+	var out []Partner
+	for _, p := range ps {
+		if p.Archived || p.Health(now).State != HealthOverdue || (owner != "" && p.Owner != owner) {
+			continue
+		}
+		if !withQuiet && p.NudgeQuietUntil.After(now) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -167,7 +168,7 @@ func (c *consoleSession) do(ctx context.Context, line string) bool {
 		return c.meta(line)
 	}
 	r := c.h.Handle(ctx, c.request(c.channel, commands.DoorConsole, line))
-	if r.Form == commands.FormLog {
+	if r.Form == message.FormLog {
 		fmt.Fprintln(c.out, "(In Slack this opens a form.) Type it in one line: log <partner> <method> <what happened> [in] [when:]")
 		return true
 	}
@@ -275,7 +276,7 @@ func (c *consoleSession) advance(end time.Time) {
 
 // shown is a printed message whose buttons can be pressed.
 type shown struct {
-	reply   commands.Reply
+	reply   message.Reply
 	channel string
 }
 
@@ -297,10 +298,10 @@ func (c *consoleSession) press(args []string) {
 	ch := choices[n-1]
 	var res commands.Pressed
 	switch ch.Action {
-	case commands.ActionLogContact:
+	case message.ActionLogContact:
 		fmt.Fprintf(c.out, "(In Slack this opens the log form.) Type: log %s <method> <what happened>\n", ch.Value)
 		return
-	case commands.ActionComment:
+	case message.ActionComment:
 		if len(args) < 2 {
 			fmt.Fprintf(c.out, "(In Slack this opens a comment form.) Type: :press %d <your comment>\n", n)
 			return
@@ -324,8 +325,8 @@ func (c *consoleSession) press(args []string) {
 	}
 }
 
-func allChoices(r commands.Reply) []commands.Choice {
-	out := append([]commands.Choice(nil), r.Choices...)
+func allChoices(r message.Reply) []message.Choice {
+	out := append([]message.Choice(nil), r.Choices...)
 	for _, s := range r.Sections {
 		out = append(out, s.Choices...)
 	}
@@ -367,13 +368,13 @@ func (p consolePoster) Zone(context.Context, string) (*time.Location, error) { r
 
 // print renders a reply for a terminal: mentions as @names, entities
 // decoded, buttons as numbered choices (for :press).
-func (c *consoleSession) print(r commands.Reply) {
+func (c *consoleSession) print(r message.Reply) {
 	if len(allChoices(r)) > 0 {
 		c.last = &shown{reply: r, channel: c.channel}
 	}
 	fmt.Fprintln(c.out, c.render(r.Text))
 	n := 0
-	buttons := func(cs []commands.Choice) {
+	buttons := func(cs []message.Choice) {
 		if len(cs) == 0 {
 			return
 		}

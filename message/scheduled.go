@@ -1,4 +1,4 @@
-package commands
+package message
 
 import (
 	"fmt"
@@ -9,40 +9,16 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// Messages the scheduler posts. They are built here, beside the replies,
-// so that everything users read is written (and golden-tested) in one
-// place, and the console prints exactly what Slack shows.
+// Messages the scheduler posts, and the button presses that rewrite them.
 
-// Buttons on reminders and nudges. A button's value names the follow-up or
-// partner; it is checked again against the store when pressed.
-const (
-	ActionDone          = "fu_done"
-	ActionSnoozeDay     = "fu_snooze_1d"
-	ActionSnoozeWeek    = "fu_snooze_1w"
-	ActionNudgeDone     = "nudge_done"
-	ActionNudgeSnoozeD  = "nudge_snooze_1d"
-	ActionNudgeSnoozeWk = "nudge_snooze_1w"
-)
-
-// Section is a part of a message with its own buttons (one per partner in
-// a nudge).
-type Section struct {
-	Text    string
-	Choices []Choice
-}
-
-// MaxReminders is how many times a follow-up is reminded (at its due
-// time, then daily) before it is left to the team digest.
-const MaxReminders = 3
-
-// ReminderMessage is the DM reminding the assignee of a follow-up.
-// status, when not "", says what happened to it (after a button press)
-// and replaces the buttons.
-func ReminderMessage(f store.FollowUp, partnerName string, loc *time.Location, status string) Reply {
+// Reminder is the DM reminding the assignee of a follow-up. status, when
+// not "", says what happened to it (after a button press) and replaces
+// the buttons.
+func Reminder(f store.FollowUp, partnerName string, loc *time.Location, status string) Reply {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, esc(partnerName), esc(clip(f.Text, 500)), showTime(f.Due, loc))
+	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 500)), Time(f.Due, loc))
 	if f.Reminders > 0 && status == "" {
-		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, MaxReminders)
+		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, store.MaxReminders)
 	}
 	if status != "" {
 		b.WriteString("\n" + status)
@@ -57,10 +33,10 @@ func ReminderMessage(f store.FollowUp, partnerName string, loc *time.Location, s
 	}}
 }
 
-// NudgeMessage is the DM to a partner's owner listing their partners past
-// their stay-in-touch cadence. Partners whose nudges are snoozed are shown
-// as such, without buttons.
-func NudgeMessage(partners []store.Partner, now time.Time, loc *time.Location) Reply {
+// Nudge is the DM to a partner's owner listing their partners past their
+// stay-in-touch cadence (store.Overdue). Partners whose nudges are
+// snoozed are shown as such, without buttons.
+func Nudge(partners []store.Partner, now time.Time, loc *time.Location) Reply {
 	var r Reply
 	switch len(partners) {
 	case 0:
@@ -77,12 +53,12 @@ func NudgeMessage(partners []store.Partner, now time.Time, loc *time.Location) R
 			break
 		}
 		hl := p.Health(now)
-		line := fmt.Sprintf("*%s* `%s` · last contact %s · every %s", esc(p.Name), p.Slug, ago(now, p.LastContact, loc), plural(p.Cadence, "day"))
+		line := fmt.Sprintf("*%s* `%s` · last contact %s · every %s", Esc(p.Name), p.Slug, Ago(now, p.LastContact, loc), Plural(p.Cadence, "day"))
 		if hl.OneWay {
 			line += "\n:left_right_arrow: one-way: we reached out three times or more with nothing back; try a call, a visit or someone else there"
 		}
 		if p.NudgeQuietUntil.After(now) {
-			r.Sections = append(r.Sections, Section{Text: line + fmt.Sprintf("\n:zzz: no nudge until %s", showDate(p.NudgeQuietUntil, loc))})
+			r.Sections = append(r.Sections, Section{Text: line + fmt.Sprintf("\n:zzz: no nudge until %s", Date(p.NudgeQuietUntil, loc))})
 			continue
 		}
 		r.Sections = append(r.Sections, Section{Text: line, Choices: []Choice{
@@ -110,8 +86,8 @@ type Digest struct {
 	PartnersAdded    int
 }
 
-// DigestMessage is the weekly post to the team channel.
-func DigestMessage(d Digest, loc *time.Location) Reply {
+// DigestPost is the weekly post to the team channel.
+func DigestPost(d Digest, loc *time.Location) Reply {
 	var b strings.Builder
 	weekStart := d.Now.In(loc).AddDate(0, 0, -7)
 	fmt.Fprintf(&b, ":bar_chart: *Outreach digest* — %s\n", d.Now.In(loc).Format("Monday, January 2"))
@@ -119,10 +95,10 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 	if len(d.OverdueFollowUps) == 0 {
 		b.WriteString("None. :tada:\n")
 	}
-	writeLines(&b, len(d.OverdueFollowUps), 15, ": `followups overdue`", func(i int) string {
+	WriteLines(&b, len(d.OverdueFollowUps), 15, ": `followups overdue`", func(i int) string {
 		f := d.OverdueFollowUps[i]
-		line := followUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
-		if f.Reminders >= MaxReminders {
+		line := FollowUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
+		if f.Reminders >= store.MaxReminders {
 			line += fmt.Sprintf(" · reminded %d times", f.Reminders)
 		}
 		return line
@@ -131,19 +107,19 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 	if len(d.QuietPartners) == 0 {
 		b.WriteString("None: every partner heard from us in time.\n")
 	}
-	writeLines(&b, len(d.QuietPartners), 15, ": `partner list overdue`", func(i int) string {
+	WriteLines(&b, len(d.QuietPartners), 15, ": `partner list overdue`", func(i int) string {
 		p := d.QuietPartners[i]
-		return fmt.Sprintf("• *%s* · %s · last contact %s", esc(p.Name), mention(p.Owner), ago(d.Now, p.LastContact, loc))
+		return fmt.Sprintf("• *%s* · %s · last contact %s", Esc(p.Name), Mention(p.Owner), Ago(d.Now, p.LastContact, loc))
 	})
 	fmt.Fprintf(&b, "\n*This week's events* (%d)\n", len(d.Events))
 	if len(d.Events) == 0 {
 		b.WriteString("None planned.\n")
 	}
 	for _, e := range d.Events {
-		b.WriteString(eventLine(e, d.PartnerNames[e.Partner], loc) + "\n")
+		b.WriteString(EventLine(e, d.PartnerNames[e.Partner], loc) + "\n")
 	}
 	total := d.ContactsIn + d.ContactsOut
-	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), plural(total, "contact"), d.ContactsOut, d.ContactsIn)
+	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), Plural(total, "contact"), d.ContactsOut, d.ContactsIn)
 	if total > 0 {
 		var parts []string
 		methods := make([]string, 0, len(d.ContactsByMethod))
@@ -161,12 +137,13 @@ func DigestMessage(d Digest, loc *time.Location) Reply {
 		}
 		b.WriteString(": " + strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(&b, " · %s done · %s added", plural(int(d.FollowUpsDone), "follow-up"), plural(d.PartnersAdded, "partner"))
+	fmt.Fprintf(&b, " · %s done · %s added", Plural(int(d.FollowUpsDone), "follow-up"), Plural(d.PartnersAdded, "partner"))
 	return Reply{Text: b.String()}
 }
 
 // AttendanceQuestion is the DM asking an event's organizer how many came.
+// command is the slash command's name, for the reply it asks for.
 func AttendanceQuestion(e store.Event, partnerName, command string, loc *time.Location) Reply {
 	return Reply{Text: fmt.Sprintf(":calendar: *%s* with *%s* (`E%d`, %s) is over. How many came? Reply with `%s event attended E%d <count>`; it goes into the impact numbers.",
-		esc(e.Title), esc(partnerName), e.ID, eventWhen(e, loc), command, e.ID)}
+		Esc(e.Title), Esc(partnerName), e.ID, EventWhen(e, loc), command, e.ID)}
 }

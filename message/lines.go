@@ -1,0 +1,106 @@
+package message
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// One-line renderings of the domain's records, shared by typed lists and
+// scheduled posts so that a follow-up reads the same in `followups` and
+// in the digest.
+
+// HealthMark is a partner's health as a short, scannable label.
+func HealthMark(hl store.Health) string {
+	s := map[string]string{
+		store.HealthOnTrack:    ":large_green_circle: on track",
+		store.HealthDue:        ":large_yellow_circle: due",
+		store.HealthOverdue:    ":red_circle: overdue",
+		store.HealthNotTracked: ":white_circle: not tracked",
+	}[hl.State]
+	if hl.OneWay {
+		s += " · :left_right_arrow: one-way, try another channel"
+	}
+	return s
+}
+
+// PartnerLine is one partner in a list: stage, owner, last contact, health.
+func PartnerLine(p store.Partner, now time.Time, loc *time.Location) string {
+	line := fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
+		Esc(p.Name), p.Slug, p.Stage, Mention(p.Owner), Ago(now, p.LastContact, loc), HealthMark(p.Health(now)))
+	if c := CheckinLine(p, loc); c != "" {
+		line += " · " + c
+	}
+	return line
+}
+
+// CheckinLine is a partner's latest check-in score, "" when there is none.
+func CheckinLine(p store.Partner, loc *time.Location) string {
+	if p.CheckinCount == 0 {
+		return ""
+	}
+	return fmt.Sprintf("check-in %.1f/5 (%s, %s)", p.CheckinScore, Plural(p.CheckinCount, "answer"), Date(p.CheckinAt, loc))
+}
+
+// ContactLine is one contact in a list.
+func ContactLine(c store.Contact, loc *time.Location) string {
+	return fmt.Sprintf("• %s · %s %s · %s — %s", Time(c.When, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+}
+
+// Arrow shows a contact's direction: → we reached them, ← they reached us.
+func Arrow(direction string) string {
+	if direction == "in" {
+		return "←"
+	}
+	return "→"
+}
+
+// FollowUpLine is one follow-up in a list.
+func FollowUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time.Location) string {
+	late := ""
+	if f.Status == store.StatusOpen && f.Due.Before(now) {
+		late = " · :red_circle: overdue"
+	}
+	if partnerName == "" {
+		partnerName = f.Partner
+	}
+	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 200)), Time(f.Due, loc), Mention(f.Assignee), late)
+}
+
+// FollowUpStatus says who closed a follow-up and when; "" while open.
+func FollowUpStatus(f store.FollowUp, loc *time.Location) string {
+	switch f.Status {
+	case store.StatusDone:
+		return fmt.Sprintf(":white_check_mark: Done by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, loc))
+	case store.StatusCancelled:
+		return fmt.Sprintf(":heavy_multiplication_x: Cancelled by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, loc))
+	}
+	return ""
+}
+
+// EventWhen is "Thu Dec 3, 10:00–14:00", or a span across days.
+func EventWhen(e store.Event, loc *time.Location) string {
+	s, en := e.Start.In(loc), e.End.In(loc)
+	if s.Year() == en.Year() && s.YearDay() == en.YearDay() {
+		return fmt.Sprintf("%s–%s", Time(e.Start, loc), en.Format("15:04"))
+	}
+	return fmt.Sprintf("%s – %s", Time(e.Start, loc), Time(e.End, loc))
+}
+
+// EventLine is one event in a list.
+func EventLine(e store.Event, partnerName string, loc *time.Location) string {
+	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, EventWhen(e, loc), Esc(e.Title), Esc(partnerName), e.Type)
+	if e.Where != "" {
+		line += " · " + Esc(e.Where)
+	}
+	switch {
+	case e.Attended >= 0 && e.Registered >= 0:
+		line += fmt.Sprintf(" · %d came of %d registered", e.Attended, e.Registered)
+	case e.Attended >= 0:
+		line += fmt.Sprintf(" · %d came", e.Attended)
+	case e.Registered >= 0:
+		line += fmt.Sprintf(" · %d registered", e.Registered)
+	}
+	return line
+}

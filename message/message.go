@@ -1,0 +1,87 @@
+// Package message is what Outreach Bot's users read: the reply model
+// (text, buttons, sections) that every door renders, and the texts and
+// line formats shared by typed replies and scheduled posts (reminders,
+// nudges, the digest, survey prompts). It knows nothing of Slack, of the
+// command grammar or of the scheduler, so both commands and scheduler
+// build their messages here and the console prints exactly what Slack
+// shows.
+package message
+
+// Reply is what the user sees. Text is Slack mrkdwn in which everything a
+// user typed has passed through Esc, so it is safe to show with verbatim
+// set: typed <!channel> or @here never notifies anyone.
+type Reply struct {
+	Text    string
+	Choices []Choice // buttons under the text
+	// Form asks the door to open a form (the log modal) instead of
+	// replying; FormPartner prefills it.
+	Form        string
+	FormPartner string
+	// Sections follow Text, each with its own buttons.
+	Sections []Section
+	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
+	Feed    string
+	Outcome Outcome
+	// Command is the table entry that ran ("partner add"), for metrics.
+	Command string
+}
+
+// Choice is a button. Value is never trusted when pressed: the action is
+// checked again as if typed.
+type Choice struct {
+	Label  string
+	Action string
+	Value  string
+	Style  string // "", "primary" or "danger"
+}
+
+// Section is a part of a message with its own buttons (one per partner in
+// a nudge, one per question in a survey).
+type Section struct {
+	Text    string
+	Choices []Choice
+}
+
+// Outcome classifies a reply for metrics.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeOK          Outcome = "ok"
+	OutcomeUserError   Outcome = "user_error"
+	OutcomeDenied      Outcome = "denied"
+	OutcomeUnavailable Outcome = "unavailable"
+	OutcomeInternal    Outcome = "internal"
+)
+
+// FormLog is the form name of the log-a-contact modal.
+const FormLog = "log"
+
+// Buttons. A button's value names the follow-up, partner or survey; it is
+// checked again against the store when pressed.
+const (
+	ActionDone          = "fu_done"
+	ActionSnoozeDay     = "fu_snooze_1d"
+	ActionSnoozeWeek    = "fu_snooze_1w"
+	ActionNudgeDone     = "nudge_done"
+	ActionNudgeSnoozeD  = "nudge_snooze_1d"
+	ActionNudgeSnoozeWk = "nudge_snooze_1w"
+	// ActionLogContact opens the log form, its value the partner.
+	ActionLogContact = "log_contact"
+	// ActionAddPartner is the App Home button that explains adding a partner.
+	ActionAddPartner = "add_partner_help"
+	// ActionComment opens a survey's comment form.
+	ActionComment = "sv_comment"
+	// ActionSurveyPrefix starts a survey answer's action:
+	// "sv:<question>:<answer>", with the survey id as value.
+	ActionSurveyPrefix = "sv:"
+)
+
+// AllChoices lists every button of r, in the order they show.
+func (r Reply) AllChoices() []Choice {
+	out := append([]Choice(nil), r.Choices...)
+	for _, s := range r.Sections {
+		out = append(out, s.Choices...)
+	}
+	return out
+}
