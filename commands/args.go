@@ -19,60 +19,12 @@ const (
 	maxField   = 500
 )
 
-// args is a command's arguments split into positional words and options.
-type args struct {
-	pos  []Token
-	opts map[string]Token
-}
-
-// splitArgs separates key:value options from positional words. Options
-// not in allowed are an error that names the allowed ones.
-func (h *Handler) splitArgs(c *command, toks []Token, allowed ...string) (args, error) {
-	a := args{opts: map[string]Token{}}
-	for _, t := range toks {
-		if t.Key == "" {
-			a.pos = append(a.pos, t)
-			continue
-		}
-		ok := false
-		for _, k := range allowed {
-			if t.Key == k {
-				ok = true
-			}
-		}
-		if !ok {
-			msg := fmt.Sprintf("I don't know the option `%s:`.", message.Esc(t.Key))
-			if len(allowed) == 0 {
-				return a, userErrorf("%s `%s` takes no options. Put text with a colon in quotes.", msg, c.name)
-			}
-			if s := closest(t.Key, allowed); s != "" {
-				msg += fmt.Sprintf(" Did you mean `%s:`?", s)
-			}
-			return a, userErrorf("%s `%s` takes %s.\nUsage: `%s`", msg, c.name, optionList(allowed), c.usage(h.cfg.Command))
-		}
-		if _, dup := a.opts[t.Key]; dup {
-			return a, userErrorf("`%s:` is given twice; give it once.", message.Esc(t.Key))
-		}
-		a.opts[t.Key] = t
-	}
-	return a, nil
-}
-
 func optionList(keys []string) string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
 		out[i] = "`" + k + ":`"
 	}
 	return strings.Join(out, ", ")
-}
-
-// opt returns an option's value, decoded from Slack's escaping.
-func (a args) opt(key string) (string, bool) {
-	t, ok := a.opts[key]
-	if !ok {
-		return "", false
-	}
-	return Unlink(t.Text), true
 }
 
 var bareUser = regexp.MustCompile(`^@?([UW][A-Z0-9]{2,})$`)

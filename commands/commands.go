@@ -101,6 +101,7 @@ type Handler struct {
 	clock clockwork.Clock
 	cfg   Config
 	log   *slog.Logger
+	table table
 }
 
 // New returns a handler over st. clock is the one clock of the process.
@@ -108,7 +109,7 @@ func New(st Store, clock clockwork.Clock, cfg Config, log *slog.Logger) *Handler
 	if cfg.Command == "" {
 		cfg.Command = "/outreach"
 	}
-	return &Handler{store: st, clock: clock, cfg: cfg, log: log}
+	return &Handler{store: st, clock: clock, cfg: cfg, log: log, table: newTable()}
 }
 
 // Handle runs one command line and returns the reply. It never returns an
@@ -121,14 +122,18 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 	if err != nil {
 		return h.fail(req, "", userErrorf("%s Close the quote, or leave quotes out.", message.Esc(err.Error())))
 	}
-	cmd, args := h.lookup(toks)
+	cmd, rest := h.table.lookup(toks)
 	if cmd == nil {
 		return h.fail(req, "", h.unknownCommand(req, toks))
 	}
 	if !cmd.allowed(req.Role) {
 		return h.fail(req, cmd.name, errDenied)
 	}
-	r, err := cmd.run(h, ctx, &req, args)
+	a, err := cmd.split(rest, h.cfg.Command)
+	if err != nil {
+		return h.fail(req, cmd.name, err)
+	}
+	r, err := cmd.run(h, ctx, &req, a)
 	if err != nil {
 		return h.fail(req, cmd.name, err)
 	}

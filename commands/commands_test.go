@@ -2,12 +2,9 @@ package commands_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +13,11 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/internal/golden"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const team = "T0HOME"
 
@@ -145,24 +141,7 @@ func TestSession(t *testing.T) {
 		}
 		b.WriteString("\n\n")
 	}
-	golden(t, "session.golden", b.String())
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./commands -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got); if the change is intended, run go test ./commands -update:\n%s", name, diff)
-	}
+	golden.Check(t, "session.golden", b.String())
 }
 
 // TestBadInputStoresNothing: every mistake gets a reply that says what to

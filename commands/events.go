@@ -19,12 +19,7 @@ const (
 )
 
 // eventAdd records an event: `event add <partner> "<title>" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:]`.
-func (h *Handler) eventAdd(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("event add")
-	a, err := h.splitArgs(c, toks, "until", "type", "where", "audience", "resources", "registered")
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	// The title is the first quoted words; the partner comes before it
 	// (or is the channel's), the date after.
 	ti := -1
@@ -138,12 +133,8 @@ func countArg(key, v string) (int, error) {
 }
 
 // eventList lists events: `event list [upcoming|past] [<partner>]`.
-func (h *Handler) eventList(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("event list")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	pos := a.pos
 	past := false
 	if len(pos) > 0 && !pos[0].Quoted {
@@ -239,15 +230,15 @@ func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (store.
 }
 
 // eventAttended records attendance: `event attended <E-id> <count>`.
-func (h *Handler) eventAttended(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	id, err := h.eventID("event attended", toks)
+func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	id, err := h.eventID("event attended", a.pos)
 	if err != nil {
 		return message.Reply{}, err
 	}
-	if len(toks) != 2 {
+	if len(a.pos) != 2 {
 		return message.Reply{}, userErrorf("How many came? `%s event attended E%d 42`.", h.cfg.Command, id)
 	}
-	n, err := countArg("Attendance", toks[1].Text)
+	n, err := countArg("Attendance", a.pos[1].Text)
 	if err != nil {
 		return message.Reply{}, err
 	}

@@ -14,12 +14,8 @@ import (
 const maxFollowUpText = 500
 
 // followupCommand creates a follow-up: `followup <partner> <when> <text…> [to:@u] [shared]`.
-func (h *Handler) followupCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("followup")
-	a, err := h.splitArgs(c, toks, "to")
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	pos := a.pos
 	shared := false
 	if n := len(pos); n > 0 && !pos[n-1].Quoted && strings.EqualFold(pos[n-1].Text, "shared") {
@@ -107,12 +103,8 @@ func unquotedWords(toks []Token) []string {
 }
 
 // followupsCommand lists open follow-ups: `followups [mine|all|overdue|@u|<partner>]`.
-func (h *Handler) followupsCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("followups")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	now := h.now()
 	if req.Role == RoleLiaison {
 		// Only the channel's partner, only what was shared with it.
@@ -214,12 +206,12 @@ func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) 
 	return id, toks[1:], nil
 }
 
-func (h *Handler) doneCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	return h.closeFollowUp(ctx, req, toks, "done", store.ChangeDone)
+func (h *Handler) doneCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	return h.closeFollowUp(ctx, req, a.pos, "done", store.ChangeDone)
 }
 
-func (h *Handler) cancelCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	return h.closeFollowUp(ctx, req, toks, "cancel", store.ChangeCancel)
+func (h *Handler) cancelCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	return h.closeFollowUp(ctx, req, a.pos, "cancel", store.ChangeCancel)
 }
 
 func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token, name, change string) (message.Reply, error) {
@@ -238,8 +230,8 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200)))}, nil
 }
 
-func (h *Handler) snoozeCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	id, rest, err := h.followUpID("snooze", toks)
+func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	id, rest, err := h.followUpID("snooze", a.pos)
 	if err != nil {
 		return message.Reply{}, err
 	}

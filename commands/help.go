@@ -8,18 +8,9 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 )
 
-var topicTitles = []struct{ topic, title string }{
-	{"partners", "Partners"},
-	{"contacts", "Contacts"},
-	{"followups", "Follow-ups"},
-	{"events", "Events"},
-	{"surveys", "Surveys"},
-	{"help", "Help"},
-}
-
 // help lists the commands this user may run, or one command or topic in
 // detail. Bare `/outreach` shows it too.
-func (h *Handler) help(_ context.Context, req *Request, args []Token) (message.Reply, error) {
+func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, error) {
 	slash := h.cfg.Command
 	if req.Door == DoorMention || req.Door == DoorDM {
 		slash = "" // typed after a mention or in a DM, without the slash command
@@ -30,11 +21,11 @@ func (h *Handler) help(_ context.Context, req *Request, args []Token) (message.R
 		}
 		return slash + " " + s
 	}
-	if len(args) > 0 {
-		want := strings.ToLower(joinText(args))
+	if len(a.pos) > 0 {
+		want := strings.ToLower(joinText(a.pos))
 		var b strings.Builder
-		for _, c := range table {
-			if !c.allowed(req.Role) || (c.name != want && c.topic != want && !strings.HasPrefix(c.name, want+" ")) {
+		for _, c := range h.table {
+			if !c.allowed(req.Role) || (c.name != want && c.topic.name != want && !strings.HasPrefix(c.name, want+" ")) {
 				continue
 			}
 			fmt.Fprintf(&b, "*`%s`* — %s\n", strings.TrimSpace(prefix(c.name+" "+c.args)), c.summary)
@@ -53,10 +44,10 @@ func (h *Handler) help(_ context.Context, req *Request, args []Token) (message.R
 	} else {
 		b.WriteString("*Outreach Bot* keeps your partners, every contact with them, and what comes next.\n")
 	}
-	for _, tt := range topicTitles {
+	for _, tt := range topics {
 		var lines []string
-		for _, c := range table {
-			if c.topic == tt.topic && c.allowed(req.Role) && c.name != "help" {
+		for _, c := range h.table {
+			if c.topic == tt && c.allowed(req.Role) && c.name != "help" {
 				args, summary := c.args, c.summary
 				if req.Role == RoleLiaison && c.liaisonSummary != "" {
 					args, summary = c.liaisonArgs, c.liaisonSummary

@@ -28,17 +28,13 @@ type LogInput struct {
 
 // logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
 // A bare `log` at the slash command opens the form.
-func (h *Handler) logCommand(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("log")
-	if len(toks) == 0 {
+func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
+	if len(a.pos) == 0 && len(a.opts) == 0 {
 		if req.Door == DoorSlash && req.Role != RoleLiaison {
 			return message.Reply{Form: message.FormLog}, nil
 		}
-		return message.Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(c.usage(h.cfg.Command), h.cfg.Command+" "), c.examples[0])
-	}
-	a, err := h.splitArgs(c, toks, "when", "dir", "next")
-	if err != nil {
-		return message.Reply{}, err
+		return message.Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(a.cmd.usage(h.cfg.Command), h.cfg.Command+" "), a.cmd.examples[0])
 	}
 	in := LogInput{Direction: "out"}
 	if v, ok := a.opt("when"); ok {
@@ -253,12 +249,7 @@ func dateMessage(typed string, err error) string {
 }
 
 // history lists recent contacts: `history <partner> [limit]`.
-func (h *Handler) history(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("history")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	pos := a.pos
 	limit := 10
 	if n := len(pos); n > 0 && !pos[n-1].Quoted {

@@ -13,12 +13,8 @@ import (
 var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "cadence", "services", "audience", "programs", "goals"}
 
 // partnerAdd registers a partner: `partner add <name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:]`.
-func (h *Handler) partnerAdd(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner add")
-	a, err := h.splitArgs(c, toks, "kind", "stage", "owner", "channel", "cadence")
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	name := strings.Join(strings.Fields(Unlink(joinText(a.pos))), " ")
 	if name == "" {
 		return message.Reply{}, userErrorf("The partner needs a name: `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)
@@ -76,12 +72,8 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, toks []Token) (m
 }
 
 // partnerList lists partners: `partner list [stage:] [owner:@u] [kind:] [overdue] [archived]`.
-func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner list")
-	a, err := h.splitArgs(c, toks, "stage", "owner", "kind")
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	var stage, owner, kind string
 	overdue, archived := false, false
 	for _, t := range a.pos {
@@ -142,12 +134,7 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, toks []Token) (
 }
 
 // partnerShow shows one partner: `partner show <partner>`.
-func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner show")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
 		return message.Reply{}, err
@@ -236,12 +223,7 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, toks []Token) (
 }
 
 // partnerSet changes fields: `partner set <partner> field:value…`.
-func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner set")
-	a, err := h.splitArgs(c, toks, partnerSetFields...)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	if len(a.opts) == 0 {
 		return message.Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
 	}
@@ -332,12 +314,8 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, toks []Token) (m
 }
 
 // partnerPerson adds or updates a person: `partner person <partner> <name> [role:] [email:] [phone:]`.
-func (h *Handler) partnerPerson(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner person")
-	a, err := h.splitArgs(c, toks, "role", "email", "phone")
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	var err error
 	if len(a.pos) < 2 {
 		return message.Reply{}, userErrorf("Name the partner, then the person: `%s partner person county \"Dana Lee\" role:\"Health educator\"`.", h.cfg.Command)
 	}
@@ -372,12 +350,7 @@ func (h *Handler) partnerPerson(ctx context.Context, req *Request, toks []Token)
 }
 
 // partnerArchive hides or restores a partner (admin): `partner archive <partner> [undo]`.
-func (h *Handler) partnerArchive(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner archive")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerArchive(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	pos := a.pos
 	archive := true
 	if n := len(pos); n > 1 && strings.EqualFold(pos[n-1].Text, "undo") && !pos[n-1].Quoted {
@@ -397,12 +370,7 @@ func (h *Handler) partnerArchive(ctx context.Context, req *Request, toks []Token
 }
 
 // partnerErase deletes a partner and its data (admin): `partner erase <partner> confirm`.
-func (h *Handler) partnerErase(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	c := findCommand("partner erase")
-	a, err := h.splitArgs(c, toks)
-	if err != nil {
-		return message.Reply{}, err
-	}
+func (h *Handler) partnerErase(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	pos := a.pos
 	confirmed := false
 	if n := len(pos); n > 1 && strings.EqualFold(pos[n-1].Text, "confirm") && !pos[n-1].Quoted {

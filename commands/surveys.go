@@ -96,8 +96,8 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 }
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.
-func (h *Handler) eventSurvey(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	id, err := h.eventID("event survey", toks)
+func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	id, err := h.eventID("event survey", a.pos)
 	if err != nil {
 		return message.Reply{}, err
 	}
@@ -119,8 +119,8 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, toks []Token) (
 }
 
 // surveyCheckin sends the partnership check-in now: `survey checkin <partner>`.
-func (h *Handler) surveyCheckin(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	p, err := h.partner(ctx, req, Unlink(joinText(toks)))
+func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
 		return message.Reply{}, err
 	}
@@ -133,15 +133,15 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, toks []Token)
 }
 
 // surveyComment is the typed way to comment: `survey comment <S-id> <text>`.
-func (h *Handler) surveyComment(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	if len(toks) < 2 {
+func (h *Handler) surveyComment(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if len(a.pos) < 2 {
 		return message.Reply{}, userErrorf("`%s survey comment S12 \"what you think\"`.", h.cfg.Command)
 	}
-	id, ok := store.ParseSurveyID(toks[0].Text)
+	id, ok := store.ParseSurveyID(a.pos[0].Text)
 	if !ok {
-		return message.Reply{}, userErrorf("%s isn't a survey id; they look like `S12`.", message.Code(toks[0].Text))
+		return message.Reply{}, userErrorf("%s isn't a survey id; they look like `S12`.", message.Code(a.pos[0].Text))
 	}
-	p := h.SubmitComment(ctx, *req, id, Unlink(joinText(toks[1:])))
+	p := h.SubmitComment(ctx, *req, id, Unlink(joinText(a.pos[1:])))
 	if p.Ephemeral != nil && p.Ephemeral.Outcome == message.OutcomeDenied {
 		return message.Reply{}, errDenied
 	}
@@ -152,12 +152,12 @@ func (h *Handler) surveyComment(ctx context.Context, req *Request, toks []Token)
 }
 
 // surveyResults summarizes answers: `survey results <S-id|E-id|partner>`.
-func (h *Handler) surveyResults(ctx context.Context, req *Request, toks []Token) (message.Reply, error) {
-	if len(toks) == 0 {
+func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if len(a.pos) == 0 {
 		return message.Reply{}, userErrorf("Results of what? `%s survey results S12`, `… E7` or `… county`.", h.cfg.Command)
 	}
 	var ids []int64
-	arg := toks[0].Text
+	arg := a.pos[0].Text
 	if id, ok := store.ParseSurveyID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "S") {
 		ids = []int64{id}
 	} else if id, ok := store.ParseEventID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "E") {
@@ -172,7 +172,7 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, toks []Token)
 			return message.Reply{Text: fmt.Sprintf("No survey has gone out for `E%d` yet. `%s event survey E%d` sends one now.", id, h.cfg.Command, id)}, nil
 		}
 	} else {
-		p, err := h.partner(ctx, req, Unlink(joinText(toks)))
+		p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 		if err != nil {
 			return message.Reply{}, err
 		}

@@ -2,26 +2,51 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/outreachbot/outreachbot/message"
 )
 
-// command is one entry of the command table. The table drives dispatch,
-// help, usage lines in errors, and did-you-mean.
+// command is one row of the command table. The row owns everything about
+// the command: its name, how help shows it, the options it takes, who may
+// run it and its handler. Dispatch, help, usage lines in errors and
+// did-you-mean all read the table and nothing else; CONTRIBUTING.md says
+// which files a new command touches.
 type command struct {
 	name string // one or two words: "history", "partner add"
-	args string // argument synopsis
+	args string // argument synopsis, without the options' brackets
 	// liaisonArgs and liaisonSummary describe the command to liaisons,
 	// whose partner is the channel's; used when liaisonSummary is set.
 	liaisonArgs, liaisonSummary string
 	summary                     string
 	examples                    []string
-	topic                       string
-	who                         Role // the least role that may run it
-	run                         func(h *Handler, ctx context.Context, req *Request, args []Token) (message.Reply, error)
+	topic                       topic
+	who                         Role     // the least role that may run it
+	options                     []string // the key:value options it takes
+	// freeText: key:value words are part of the text (a comment), not
+	// options.
+	freeText bool
+	// run receives the arguments already split: positional words and the
+	// options the row allows.
+	run func(h *Handler, ctx context.Context, req *Request, a args) (message.Reply, error)
 }
+
+// topic groups commands in help, in the order of topics.
+type topic struct{ name, title string }
+
+var (
+	topicPartners  = topic{"partners", "Partners"}
+	topicContacts  = topic{"contacts", "Contacts"}
+	topicFollowUps = topic{"followups", "Follow-ups"}
+	topicEvents    = topic{"events", "Events"}
+	topicSurveys   = topic{"surveys", "Surveys"}
+	topicHelp      = topic{"help", "Help"}
+)
+
+// topics is the order help lists the topics in.
+var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicHelp}
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
 
@@ -35,90 +60,149 @@ func (c *command) usage(slash string) string {
 }
 
 // table is every command, in the order help lists them.
-var table []*command
+type table []*command
 
-func init() {
-	table = []*command{
-		{name: "help", args: "[topic]", summary: "what I can do, with examples", topic: "help", who: RoleLiaison,
+// newTable builds the command table. It is a function, not a package
+// variable, because the handlers it names read the table themselves
+// (help), which a package-level initializer cannot express.
+func newTable() table {
+	return table{
+		{name: "help", args: "[topic]", summary: "what I can do, with examples", topic: topicHelp, who: RoleLiaison,
 			examples: []string{"help", "help log"}, run: (*Handler).help},
-		{name: "partner add", args: "<name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:30d]", topic: "partners", who: RoleMember,
+		{name: "partner add", args: "<name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:30d]", topic: topicPartners, who: RoleMember,
+			options:  []string{"kind", "stage", "owner", "channel", "cadence"},
 			summary:  "register a partner organization",
 			examples: []string{`partner add "County Health Dept" kind:public-health stage:contacted owner:@maria cadence:2w`},
 			run:      (*Handler).partnerAdd},
-		{name: "partner list", args: "[stage:] [owner:@u] [kind:] [overdue] [archived]", topic: "partners", who: RoleMember,
+		{name: "partner list", args: "[stage:] [owner:@u] [kind:] [overdue] [archived]", topic: topicPartners, who: RoleMember,
+			options:  []string{"stage", "owner", "kind"},
 			summary:  "partners with stage, owner, last contact and health",
 			examples: []string{"partner list", "partner list stage:active", "partner list overdue"},
 			run:      (*Handler).partnerList},
-		{name: "partner show", args: "<partner>", topic: "partners", who: RoleMember,
+		{name: "partner show", args: "<partner>", topic: topicPartners, who: RoleMember,
 			summary:  "one partner: fields, people, recent contacts",
 			examples: []string{"partner show county-health-dept"},
 			run:      (*Handler).partnerShow},
-		{name: "partner set", args: "<partner> field:value…", topic: "partners", who: RoleMember,
+		{name: "partner set", args: "<partner> field:value…", topic: topicPartners, who: RoleMember,
+			options:  partnerSetFields,
 			summary:  "change name, kind, stage, owner, channel, cadence, services, audience, programs, goals",
 			examples: []string{`partner set county stage:active goals:"Flu shots for seniors"`},
 			run:      (*Handler).partnerSet},
-		{name: "partner person", args: "<partner> <name> [role:] [email:] [phone:]", topic: "partners", who: RoleMember,
+		{name: "partner person", args: "<partner> <name> [role:] [email:] [phone:]", topic: topicPartners, who: RoleMember,
+			options:  []string{"role", "email", "phone"},
 			summary:  "add or update a person at the organization",
 			examples: []string{`partner person county "Dana Lee" role:"Health educator" email:dana@county.gov`},
 			run:      (*Handler).partnerPerson},
-		{name: "partner archive", args: "<partner> [undo]", topic: "partners", who: RoleAdmin,
+		{name: "partner archive", args: "<partner> [undo]", topic: topicPartners, who: RoleAdmin,
 			summary:  "hide a partner from lists and nudges; its data is kept",
 			examples: []string{"partner archive old-clinic"},
 			run:      (*Handler).partnerArchive},
-		{name: "partner erase", args: "<partner> confirm", topic: "partners", who: RoleAdmin,
+		{name: "partner erase", args: "<partner> confirm", topic: topicPartners, who: RoleAdmin,
 			summary:  "delete a partner and everything about it",
 			examples: []string{"partner erase old-clinic confirm"},
 			run:      (*Handler).partnerErase},
 		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
-			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: "contacts", who: RoleLiaison,
+			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: topicContacts, who: RoleLiaison,
+			options: []string{"when", "dir", "next"},
 			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
 			examples: []string{`log county call "Talked about the flu clinic"`,
 				`log county email in "They asked for 200 flyers" when:yesterday`,
 				`log county meeting "Planned the fair" next:"friday Send the sign-up sheet"`},
 			run: (*Handler).logCommand},
-		{name: "followup", args: "<partner> <when> <what…> [to:@u] [shared]", topic: "followups", who: RoleMember,
-			summary:  "promise a next step; I remind the assignee when it is due",
-			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
-			run:      (*Handler).followupCommand},
-		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", topic: "followups", who: RoleLiaison,
-			summary:  "open follow-ups, soonest first",
-			examples: []string{"followups", "followups overdue", "followups county"},
-			run:      (*Handler).followupsCommand},
-		{name: "done", args: "<F-id>", topic: "followups", who: RoleMember,
-			summary: "close a follow-up", examples: []string{"done F12"}, run: (*Handler).doneCommand},
-		{name: "snooze", args: "<F-id> <when>", topic: "followups", who: RoleMember,
-			summary: "move a follow-up later", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
-		{name: "cancel", args: "<F-id>", topic: "followups", who: RoleMember,
-			summary: "drop a follow-up", examples: []string{"cancel F12"}, run: (*Handler).cancelCommand},
-		{name: "event add", args: "<partner> \"<title>\" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:]", topic: "events", who: RoleMember,
-			summary:  "record an event run with a partner; its surveys follow by themselves",
-			examples: []string{`event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" resources:room,laptops registered:40`},
-			run:      (*Handler).eventAdd},
-		{name: "event list", args: "[upcoming|past] [<partner>]", topic: "events", who: RoleLiaison,
-			liaisonSummary: "your partnership's upcoming events",
-			summary:        "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
-		{name: "event attended", args: "<E-id> <count>", topic: "events", who: RoleMember,
-			summary: "record how many came", examples: []string{"event attended E7 42"}, run: (*Handler).eventAttended},
-		{name: "event survey", args: "<E-id>", topic: "surveys", who: RoleMember,
-			summary: "send an event's feedback survey now", examples: []string{"event survey E7"}, run: (*Handler).eventSurvey},
-		{name: "survey checkin", args: "<partner>", topic: "surveys", who: RoleMember,
-			summary: "send the partnership check-in survey now", examples: []string{"survey checkin county"}, run: (*Handler).surveyCheckin},
-		{name: "survey results", args: "<S-id|E-id|partner>", topic: "surveys", who: RoleMember,
-			summary: "responses, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
-		{name: "survey comment", args: "<S-id> <comment…>", topic: "surveys", who: RoleLiaison,
-			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel",
-			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
-		{name: "history", args: "<partner> [limit]", topic: "contacts", who: RoleMember,
+		{name: "history", args: "<partner> [limit]", topic: topicContacts, who: RoleMember,
 			summary:  "recent contacts, newest first",
 			examples: []string{"history county", "history county 20"},
 			run:      (*Handler).history},
+		{name: "followup", args: "<partner> <when> <what…> [to:@u] [shared]", topic: topicFollowUps, who: RoleMember,
+			options:  []string{"to"},
+			summary:  "promise a next step; I remind the assignee when it is due",
+			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
+			run:      (*Handler).followupCommand},
+		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", topic: topicFollowUps, who: RoleLiaison,
+			summary:  "open follow-ups, soonest first",
+			examples: []string{"followups", "followups overdue", "followups county"},
+			run:      (*Handler).followupsCommand},
+		{name: "done", args: "<F-id>", topic: topicFollowUps, who: RoleMember,
+			summary: "close a follow-up", examples: []string{"done F12"}, run: (*Handler).doneCommand},
+		{name: "snooze", args: "<F-id> <when>", topic: topicFollowUps, who: RoleMember,
+			summary: "move a follow-up later", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
+		{name: "cancel", args: "<F-id>", topic: topicFollowUps, who: RoleMember,
+			summary: "drop a follow-up", examples: []string{"cancel F12"}, run: (*Handler).cancelCommand},
+		{name: "event add", args: "<partner> \"<title>\" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:]", topic: topicEvents, who: RoleMember,
+			options:  []string{"until", "type", "where", "audience", "resources", "registered"},
+			summary:  "record an event run with a partner; its surveys follow by themselves",
+			examples: []string{`event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" resources:room,laptops registered:40`},
+			run:      (*Handler).eventAdd},
+		{name: "event list", args: "[upcoming|past] [<partner>]", topic: topicEvents, who: RoleLiaison,
+			liaisonSummary: "your partnership's upcoming events",
+			summary:        "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
+		{name: "event attended", args: "<E-id> <count>", topic: topicEvents, who: RoleMember,
+			summary: "record how many came", examples: []string{"event attended E7 42"}, run: (*Handler).eventAttended},
+		{name: "event survey", args: "<E-id>", topic: topicSurveys, who: RoleMember,
+			summary: "send an event's feedback survey now", examples: []string{"event survey E7"}, run: (*Handler).eventSurvey},
+		{name: "survey checkin", args: "<partner>", topic: topicSurveys, who: RoleMember,
+			summary: "send the partnership check-in survey now", examples: []string{"survey checkin county"}, run: (*Handler).surveyCheckin},
+		{name: "survey results", args: "<S-id|E-id|partner>", topic: topicSurveys, who: RoleMember,
+			summary: "responses, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
+		{name: "survey comment", args: "<S-id> <comment…>", topic: topicSurveys, who: RoleLiaison, freeText: true,
+			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel",
+			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
 	}
 }
 
+// args is a command's arguments split into positional words and the
+// options its table row allows.
+type args struct {
+	cmd  *command
+	pos  []Token
+	opts map[string]Token
+}
+
+// opt returns an option's value, decoded from Slack's escaping.
+func (a args) opt(key string) (string, bool) {
+	t, ok := a.opts[key]
+	if !ok {
+		return "", false
+	}
+	return Unlink(t.Text), true
+}
+
+// split separates key:value options from positional words. An option the
+// row does not allow is an error that names the allowed ones, unless the
+// command takes free text, where it is text.
+func (c *command) split(toks []Token, slash string) (args, error) {
+	a := args{cmd: c, opts: map[string]Token{}}
+	for _, t := range toks {
+		switch {
+		case t.Key == "":
+			a.pos = append(a.pos, t)
+			continue
+		case slices.Contains(c.options, t.Key):
+		case c.freeText:
+			a.pos = append(a.pos, Token{Text: t.Key + ":" + t.Text})
+			continue
+		default:
+			msg := fmt.Sprintf("I don't know the option `%s:`.", message.Esc(t.Key))
+			if len(c.options) == 0 {
+				return a, userErrorf("%s `%s` takes no options. Put text with a colon in quotes.", msg, c.name)
+			}
+			if s := closest(t.Key, c.options); s != "" {
+				msg += fmt.Sprintf(" Did you mean `%s:`?", s)
+			}
+			return a, userErrorf("%s `%s` takes %s.\nUsage: `%s`", msg, c.name, optionList(c.options), c.usage(slash))
+		}
+		if _, dup := a.opts[t.Key]; dup {
+			return a, userErrorf("`%s:` is given twice; give it once.", message.Esc(t.Key))
+		}
+		a.opts[t.Key] = t
+	}
+	return a, nil
+}
+
 // lookup finds the command the tokens name, and the remaining arguments.
-func (h *Handler) lookup(toks []Token) (*command, []Token) {
+func (t table) lookup(toks []Token) (*command, []Token) {
 	if len(toks) == 0 {
-		return findCommand("help"), nil
+		return t.find("help"), nil
 	}
 	first := toks[0]
 	if first.Quoted || first.Key != "" {
@@ -126,18 +210,18 @@ func (h *Handler) lookup(toks []Token) (*command, []Token) {
 	}
 	w1 := strings.ToLower(first.Text)
 	if len(toks) > 1 && !toks[1].Quoted && toks[1].Key == "" {
-		if c := findCommand(w1 + " " + strings.ToLower(toks[1].Text)); c != nil {
+		if c := t.find(w1 + " " + strings.ToLower(toks[1].Text)); c != nil {
 			return c, toks[2:]
 		}
 	}
-	if c := findCommand(w1); c != nil {
+	if c := t.find(w1); c != nil {
 		return c, toks[1:]
 	}
 	return nil, nil
 }
 
-func findCommand(name string) *command {
-	for _, c := range table {
+func (t table) find(name string) *command {
+	for _, c := range t {
 		if c.name == name {
 			return c
 		}
@@ -150,7 +234,7 @@ func findCommand(name string) *command {
 func (h *Handler) unknownCommand(req Request, toks []Token) error {
 	typed := strings.ToLower(toks[0].Text)
 	var names, groups []string
-	for _, c := range table {
+	for _, c := range h.table {
 		if c.allowed(req.Role) {
 			names = append(names, c.name)
 			if g, _, ok := strings.Cut(c.name, " "); ok && !slices.Contains(groups, g) {
@@ -170,13 +254,13 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 			}
 		}
 		if s := closest(sub, subs); s != "" {
-			c := findCommand(typed + " " + s)
+			c := h.table.find(typed + " " + s)
 			return userErrorf("I don't know `%s %s`. Did you mean `%s`?\nUsage: `%s`", typed, message.Esc(sub), c.name, c.usage(h.cfg.Command))
 		}
 		return userErrorf("I don't know `%s %s`. The %s commands are %s.", typed, message.Esc(sub), typed, h.subcommands(req.Role, typed))
 	}
 	if s := closest(typed, append(names, groups...)); s != "" {
-		if c := findCommand(s); c != nil {
+		if c := h.table.find(s); c != nil {
 			return userErrorf("I don't know the command %s. Did you mean `%s`?\nUsage: `%s`", message.Code(toks[0].Text), s, c.usage(h.cfg.Command))
 		}
 		return userErrorf("I don't know the command %s. Did you mean `%s`? Its commands are %s.", message.Code(toks[0].Text), s, h.subcommands(req.Role, s))
@@ -186,7 +270,7 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 
 func (h *Handler) subcommands(r Role, group string) string {
 	var out []string
-	for _, c := range table {
+	for _, c := range h.table {
 		if strings.HasPrefix(c.name, group+" ") && c.allowed(r) {
 			out = append(out, "`"+strings.TrimPrefix(c.name, group+" ")+"`")
 		}
