@@ -1,0 +1,114 @@
+package message_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/internal/golden"
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Every scheduled post is reviewed as text, buttons included, in
+// testdata/*.golden (go test ./message -update rewrites them).
+
+var ny, _ = time.LoadLocation("America/New_York")
+
+// Monday 2026-11-30 09:00 in New York.
+var now = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
+
+// render shows a reply as the console does: text, then each section,
+// buttons as [label → action value].
+func render(r message.Reply) string {
+	var b strings.Builder
+	b.WriteString(r.Text + "\n")
+	buttons := func(cs []message.Choice) {
+		for _, c := range cs {
+			fmt.Fprintf(&b, "  [%s → %s %s]\n", c.Label, c.Action, c.Value)
+		}
+	}
+	buttons(r.Choices)
+	for _, s := range r.Sections {
+		b.WriteString("--\n" + s.Text + "\n")
+		buttons(s.Choices)
+	}
+	return b.String()
+}
+
+func partner(slug, name string, lastContact time.Time, outSinceIn int) store.Partner {
+	return store.Partner{Slug: slug, Name: name, Stage: "active", Owner: "U0MARIA", Cadence: 30,
+		Created: now.AddDate(-1, 0, 0), LastContact: lastContact, OutSinceIn: outSinceIn}
+}
+
+func TestScheduledMessagesGolden(t *testing.T) {
+	fu := store.FollowUp{ID: 12, Partner: "county-health-dept", Assignee: "U0MARIA", Due: now.Add(-time.Hour),
+		Text: "Send the <!channel> flyer & sign-up sheet", Status: store.StatusOpen}
+	second := fu
+	second.Reminders = 1
+	done := fu
+	done.Status, done.DoneBy, done.DoneAt = store.StatusDone, "U0DEVON", now
+
+	county := partner("county-health-dept", "County Health Dept", now.AddDate(0, 0, -45), 0)
+	pharmacy := partner("main-street-pharmacy", "Main Street Pharmacy", now.AddDate(0, 0, -40), 3)
+	quiet := partner("eastside", "Eastside <Clinic>", now.AddDate(0, 0, -60), 0)
+	quiet.NudgeQuietUntil = now.AddDate(0, 0, 3)
+
+	event := store.Event{ID: 7, Partner: "county-health-dept", Title: "Flu shot clinic", Type: "screening",
+		Start: now.Add(48 * time.Hour), End: now.Add(52 * time.Hour), Where: "Main branch", Registered: 40, Attended: -1, Organizer: "U0MARIA"}
+	overdueFU := fu
+	overdueFU.Reminders = store.MaxReminders
+
+	feedback := store.Survey{ID: 4, Template: message.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY"}
+	checkin, _ := message.SurveyFor(store.Partner{Slug: "eastside", Name: "Eastside Clinic"}, message.TemplateCheckin, 0, "U0MARIA")
+	checkin.ID = 5
+
+	for _, tc := range []struct {
+		name string
+		msg  message.Reply
+	}{
+		{"reminder-first", message.Reminder(fu, "County Health Dept", ny, "")},
+		{"reminder-second", message.Reminder(second, "County Health Dept", ny, "")},
+		{"reminder-done", message.Reminder(done, "County Health Dept", ny, message.FollowUpStatus(done, ny))},
+		{"nudge-one", message.Nudge([]store.Partner{county}, now, ny)},
+		{"nudge-several", message.Nudge([]store.Partner{county, pharmacy, quiet}, now, ny)},
+		{"nudge-none", message.Nudge(nil, now, ny)},
+		{"digest", message.DigestPost(message.Digest{
+			Now: now, OverdueFollowUps: []store.FollowUp{overdueFU}, QuietPartners: []store.Partner{county, pharmacy},
+			PartnerNames: map[string]string{"county-health-dept": "County Health Dept"}, Events: []store.Event{event},
+			ContactsByMethod: map[string]int{"call": 3, "email": 5, "visit": 1}, ContactsIn: 4, ContactsOut: 5,
+			FollowUpsDone: 2, PartnersAdded: 1,
+		}, ny)},
+		{"digest-quiet-week", message.DigestPost(message.Digest{Now: now, PartnerNames: map[string]string{}}, ny)},
+		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
+		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
+		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", ny)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden.Check(t, tc.name+".golden", render(tc.msg))
+		})
+	}
+}
+
+// TestTypedTextIsInert: text users typed never forms a Slack mention,
+// link or broadcast in any scheduled post.
+func TestTypedTextIsInert(t *testing.T) {
+	typed := "<!channel> <@U0BOSS> <https://evil.example|click> & more"
+	fu := store.FollowUp{ID: 1, Partner: "p", Assignee: "U0MARIA", Due: now, Text: typed, Status: store.StatusOpen}
+	p := partner("p", typed, now.AddDate(0, 0, -45), 0)
+	e := store.Event{ID: 1, Partner: "p", Title: typed, Start: now, End: now.Add(time.Hour), Where: typed, Registered: -1, Attended: -1}
+	for name, r := range map[string]message.Reply{
+		"reminder":   message.Reminder(fu, typed, ny, ""),
+		"nudge":      message.Nudge([]store.Partner{p}, now, ny),
+		"digest":     message.DigestPost(message.Digest{Now: now, QuietPartners: []store.Partner{p}, Events: []store.Event{e}, PartnerNames: map[string]string{"p": typed}}, ny),
+		"attendance": message.AttendanceQuestion(e, typed, "/outreach", ny),
+	} {
+		text := render(r)
+		for _, live := range []string{"<!channel>", "<@U0BOSS>", "<https://"} {
+			if strings.Contains(text, live) {
+				t.Errorf("%s: typed %q came out live:\n%s", name, live, text)
+			}
+		}
+	}
+}
