@@ -398,7 +398,7 @@ func (s *Server) SendEvent(ctx context.Context, event map[string]any, extShared 
 
 func (s *Server) newEvent(event map[string]any, extShared bool) *eventRecord {
 	id := randID("Ev", 10)
-	now := time.Now()
+	now := s.opts.Now()
 	outer := map[string]any{
 		"token":      verificationToken,
 		"team_id":    s.opts.HomeTeam,

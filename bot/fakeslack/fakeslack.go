@@ -103,11 +103,20 @@ type Options struct {
 	// allowed. 0 turns the limit off.
 	ChannelRate float64
 	Logf        func(format string, args ...any) // optional, e.g. t.Logf
+	// Now is the time Slack stamps on messages (ts, Post.At) and events
+	// (event_time); nil means the wall clock. A test that moves the bot's
+	// clock passes the same clock here, so that history read "since" a
+	// time agrees with what the bot posted. Protocol deadlines (acks,
+	// triggers, rate limits) always run on the wall clock, as Slack's do.
+	Now func() time.Time
 }
 
 func (o *Options) setDefaults() {
 	if o.HomeTeam == "" {
 		o.HomeTeam = "T0HOME"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	if o.BotToken == "" {
 		o.BotToken = "xoxb-fake"
@@ -597,7 +606,7 @@ func (s *Server) dmLocked(userID string) string {
 // nextTSLocked returns a Slack timestamp, strictly increasing across the
 // whole fake, so it is unique and increasing in every channel.
 func (s *Server) nextTSLocked() string {
-	now := time.Now().UnixMicro()
+	now := s.opts.Now().UnixMicro()
 	if now <= s.lastTSMicros {
 		now = s.lastTSMicros + 1
 	}

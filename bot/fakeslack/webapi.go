@@ -553,7 +553,7 @@ func (s *Server) chatPostMessage(p *params) any {
 	s.history[ch] = append(s.history[ch], m)
 	s.posts = append(s.posts, Post{
 		Kind: "postMessage", Channel: ch, Target: target, TS: m.ts, Text: text,
-		Blocks: blocks, Metadata: metadata, At: time.Now(), ThreadTS: m.threadTS,
+		Blocks: blocks, Metadata: metadata, At: s.opts.Now(), ThreadTS: m.threadTS,
 	})
 	s.bumpLocked()
 	return map[string]any{"ok": true, "channel": ch, "ts": m.ts, "message": m.object(s.opts.BotUserID, s.opts.HomeTeam, true)}
@@ -584,7 +584,7 @@ func (s *Server) chatPostEphemeral(p *params) any {
 	s.ephemeral[ch+"/"+ts] = true
 	s.posts = append(s.posts, Post{
 		Kind: "postEphemeral", Channel: ch, Target: target, User: user, TS: ts, Text: text,
-		Blocks: blocks, At: time.Now(), ThreadTS: p.str("thread_ts"),
+		Blocks: blocks, At: s.opts.Now(), ThreadTS: p.str("thread_ts"),
 	})
 	s.bumpLocked()
 	return map[string]any{"ok": true, "message_ts": ts}
@@ -624,7 +624,7 @@ func (s *Server) chatUpdate(p *params) any {
 	m.editedTS = s.nextTSLocked()
 	s.posts = append(s.posts, Post{
 		Kind: "update", Channel: ch, Target: target, TS: ts, Text: m.text,
-		Blocks: m.blocks, Metadata: m.metadata, At: time.Now(), ThreadTS: m.threadTS,
+		Blocks: m.blocks, Metadata: m.metadata, At: s.opts.Now(), ThreadTS: m.threadTS,
 	})
 	s.bumpLocked()
 	return map[string]any{"ok": true, "channel": ch, "ts": ts, "text": m.text, "message": m.object(s.opts.BotUserID, s.opts.HomeTeam, true)}
@@ -737,7 +737,7 @@ func (s *Server) handleResponseURL(rw http.ResponseWriter, r *http.Request) {
 	}
 	post := Post{
 		Kind: "response_url", Channel: tgt.channel, Target: tgt.channel, User: tgt.user,
-		Text: body.Text, Blocks: body.Blocks, Metadata: metadata, At: time.Now(),
+		Text: body.Text, Blocks: body.Blocks, Metadata: metadata, At: s.opts.Now(),
 		ThreadTS: body.ThreadTS, ResponseType: body.ResponseType,
 		ReplaceOriginal: truthy(body.ReplaceOriginal), DeleteOriginal: truthy(body.DeleteOriginal),
 	}

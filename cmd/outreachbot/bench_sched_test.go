@@ -43,6 +43,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
@@ -198,7 +199,7 @@ func (s *schedSystem) addFollowUp(partner, assignee string, due time.Time, text 
 // and Redis, stopped when the test ends.
 func (s *schedSystem) startBot(t *testing.T, env map[string]string) *e2e {
 	t.Helper()
-	return launchBot(t, s.slack, s.redis, env)
+	return launchBot(t, s.slack, s.redis, env, clockwork.NewRealClock())
 }
 
 // reminders returns the reminder posts (chat.postMessage carrying a job

@@ -44,6 +44,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
@@ -221,7 +222,7 @@ func startBench(t *testing.T) *bench {
 	}
 	fs.AddChannel(fakeslack.Channel{ID: benchChannel, Name: "outreach-team"})
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
-	e := launchBot(t, fs, rs, nil)
+	e := launchBot(t, fs, rs, nil, clockwork.NewRealClock())
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), PoolSize: 2 * benchRawWriter})
 	t.Cleanup(func() { _ = rdb.Close() })
 	b := &bench{e2e: e, rdb: rdb}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/store"
 )
 
 // config is every setting, read once from the environment and checked.
@@ -181,4 +182,9 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("trailing words in %q", s)
 	}
 	return sp.Approx(), nil
+}
+
+// surveyDelays are how long after an event its surveys go out.
+func (c config) surveyDelays() store.EventDelays {
+	return store.EventDelays{Feedback: c.SurveyDelay, FollowUp: c.FollowupSurveyDelay}
 }

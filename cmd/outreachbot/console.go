@@ -11,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/jonboulle/clockwork"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
@@ -51,7 +49,7 @@ Console commands:
 `
 
 // console runs the command language at a terminal or over a pipe.
-func console(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+func console(ctx context.Context, clock clockwork.Clock, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	demo := false
 	for _, a := range args {
 		switch a {
@@ -70,47 +68,31 @@ func console(ctx context.Context, args []string, getenv func(string) string, std
 	log := newLogger(stderr, slog.LevelWarn)
 	redis.SetLogger(quietRedisLogger{})
 
-	var rdb redis.UniversalClient
-	if cfg.RedisURL != "" || len(cfg.RedisAddrs) > 0 {
-		if rdb, err = newRedis(cfg); err != nil {
-			fmt.Fprintf(stderr, "outreachbot: %v\n", err)
-			return 2
-		}
-	} else {
-		// The embedded store: nothing to install, nothing kept after exit.
-		mr := miniredis.NewMiniRedis()
-		if err := mr.Start(); err != nil {
-			fmt.Fprintf(stderr, "outreachbot: embedded store: %v\n", err)
-			return 1
-		}
-		defer mr.Close()
-		rdb = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	rdb, closeRedis, err := openRedis(cfg, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
+		return 1
 	}
-	defer rdb.Close()
-	st := store.New(rdb, 0)
+	defer closeRedis()
 
 	// The console's clock starts at the real time and then moves only when
 	// told (:advance), so reminders can be seen firing.
-	clock := clockwork.NewFakeClockAt(clockwork.NewRealClock().Now())
-	delays := store.EventDelays{Feedback: cfg.SurveyDelay, FollowUp: cfg.FollowupSurveyDelay}
-	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: delays}, log)
+	fake := clockwork.NewFakeClockAt(clock.Now())
+	p := wire(cfg, rdb, fake, log)
 	if demo {
-		if err := loadDemo(ctx, st, consoleTeam, clock.Now(), cfg.Loc); err != nil {
+		if err := loadDemo(ctx, p.store, consoleTeam, fake.Now(), cfg.Loc); err != nil {
 			fmt.Fprintf(stderr, "outreachbot: demo data: %v\n", err)
 			return 1
 		}
 	}
-	c := &consoleSession{h: h, clock: clock, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
+	c := &consoleSession{h: p.cmds, clock: fake, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
 	// At a terminal you are trying things out, at any hour: quiet hours
 	// apply only when OUTREACH_QUIET_HOURS asks for them.
 	quiet := scheduler.QuietHours{Off: true}
 	if getenv("OUTREACH_QUIET_HOURS") != "" {
 		quiet = cfg.Quiet
 	}
-	sched, err := scheduler.New(scheduler.Config{
-		Team: consoleTeam, Loc: cfg.Loc, Quiet: quiet, Lease: cfg.Lease, TeamChannel: "C0OUTREACH", Schedules: cfg.Schedules,
-		Command: cfg.Command, SurveyDelays: delays,
-	}, st, consolePoster{c}, clock, prometheus.NewRegistry(), log)
+	sched, err := p.scheduler(consoleTeam, "C0OUTREACH", quiet, consolePoster{c})
 	if err != nil {
 		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
 		return 2

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // consoleRun pipes lines into `outreachbot console --demo` and returns
@@ -14,7 +16,7 @@ import (
 func consoleRun(t *testing.T, env map[string]string, lines ...string) string {
 	t.Helper()
 	var out strings.Builder
-	code := run(context.Background(), []string{"console", "--demo"}, func(k string) string { return env[k] },
+	code := run(context.Background(), clockwork.NewRealClock(), []string{"console", "--demo"}, func(k string) string { return env[k] },
 		strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
 	if code != 0 {
 		t.Fatalf("console exited %d:\n%s", code, out.String())

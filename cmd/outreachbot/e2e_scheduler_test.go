@@ -12,17 +12,32 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// addFollowUp creates a follow-up straight in the bot's Redis, due at due:
-// the socket-mode tests cannot wait a minute of real time for one typed
-// "in 1 minute".
+// addFollowUp creates a follow-up straight in the bot's Redis, due at due
+// (which may be within the minute, unlike one typed).
 func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) int64 {
 	e.t.Helper()
 	st := store.New(e.redis.Client(), 0)
-	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
+	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return id
+}
+
+// reminderOf matches reminder posts about text.
+func reminderOf(text string) func(fakeslack.Post) bool {
+	return func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, text) }
+}
+
+// count is how many recorded posts match f.
+func (e *e2e) count(f func(fakeslack.Post) bool) int {
+	n := 0
+	for _, p := range e.slack.Posts() {
+		if f(p) {
+			n++
+		}
+	}
+	return n
 }
 
 // buttons lists the action ids of the buttons in a post's blocks.
@@ -50,14 +65,19 @@ func buttons(t *testing.T, blocks json.RawMessage) map[string]string {
 func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
-	due := time.Now().Add(1500 * time.Millisecond)
+	due := e.clock.Now().Add(90 * time.Minute)
 	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
+	e.tick(89 * time.Minute)
+	if n := e.count(reminderOf("Send the flyer")); n != 0 {
+		t.Fatalf("reminder posted %d times a minute before it is due", n)
+	}
+	e.tick(time.Minute)
 	p := e.waitPost(func(p fakeslack.Post) bool {
 		return p.Kind == "postMessage" && strings.Contains(p.Text, "Send the flyer")
 	})
-	if p.At.Before(due) {
-		t.Errorf("reminder posted %v before its due time", due.Sub(p.At))
-	} // how soon after: `make bench` measures due → posted
+	if !p.At.Equal(due) {
+		t.Errorf("reminder posted at %v; want its due time %v", p.At, due)
+	} // how soon after in real time: `make bench` measures due → posted
 
 	if p.Target != "U0MARIA" || !strings.HasPrefix(p.Channel, "D") {
 		t.Errorf("reminder went to %s (%s); want a DM to U0MARIA", p.Target, p.Channel)
@@ -71,15 +91,12 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 			t.Errorf("reminder lacks the %s button; has %v", a, bs)
 		}
 	}
-	// Exactly once: nothing more within two poll intervals.
-	time.Sleep(1200 * time.Millisecond)
-	n := 0
-	for _, q := range e.slack.Posts() {
-		if q.Kind == "postMessage" && strings.Contains(q.Text, "Send the flyer") {
-			n++
-		}
+	// Exactly once: nothing more over four leases, when a post whose
+	// record went missing would be taken back and posted again.
+	for range 8 {
+		e.tick(15 * time.Second)
 	}
-	if n != 1 {
+	if n := e.count(reminderOf("Send the flyer")); n != 1 {
 		t.Fatalf("reminder posted %d times; want 1", n)
 	}
 	blockID, value, _ := strings.Cut(bs["fu_done"], "|")
@@ -92,6 +109,13 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	}
 	if r := e.slash("U0MARIA", "C0OUTREACH", "followups"); !strings.Contains(r.Text, "none") {
 		t.Errorf("followups after Done = %q; want none open", r.Text)
+	}
+	// Done means no second reminder the next day, nor the day after.
+	for range 3 {
+		e.tick(24 * time.Hour)
+	}
+	if n := e.count(reminderOf("Send the flyer")); n != 1 {
+		t.Errorf("reminder posted %d times after Done and three days; want 1", n)
 	}
 	// A second press of the stale button: an ephemeral "already done".
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
@@ -116,26 +140,18 @@ func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
 	e := startE2EWith(t, fakeslack.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	users := []string{"U0MARIA", "U0LEAD", "U0GUEST"}
-	due := time.Now().Add(time.Second)
+	due := e.clock.Now().Add(time.Minute)
 	const per = 3
 	for i := range per * len(users) {
 		e.addFollowUp("county", users[i%len(users)], due.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Task %02d", i))
 	}
 	e.slack.RateLimitNext("chat.postMessage", 2, 1)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := 0
-		for _, p := range e.slack.Posts() {
-			if p.Kind == "postMessage" && strings.Contains(p.Text, "Task ") {
-				got++
-			}
-		}
-		if got >= per*len(users) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	// tick returns once every reminder is posted (the outbox paces them
+	// on real time, as Slack counts), then four leases pass.
+	e.tick(time.Minute)
+	for range 8 {
+		e.tick(15 * time.Second)
 	}
-	time.Sleep(1500 * time.Millisecond) // a duplicate would show up here
 	seen := map[string]int{}
 	last := map[string]string{}
 	for _, p := range e.slack.Posts() {

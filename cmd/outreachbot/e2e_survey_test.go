@@ -17,30 +17,32 @@ import (
 // replaces, the comment form is stored, the prompt shows the count, and
 // forged presses change nothing.
 func TestEndToEndEventSurvey(t *testing.T) {
-	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_SURVEY_DELAY": "1s"})
+	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
 	st := store.New(e.redis.Client(), 0)
-	now := time.Now()
+	now := e.clock.Now()
 	if _, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, store.Event{
-		Title: "Flu shot clinic", Type: "screening", Start: now.Add(-time.Hour), End: now.Add(300 * time.Millisecond), Registered: -1,
-	}, store.EventDelays{Feedback: time.Second, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now); err != nil {
+		Title: "Flu shot clinic", Type: "screening", Start: now.Add(-time.Hour), End: now.Add(time.Hour), Registered: -1,
+	}, store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now); err != nil {
 		t.Fatal(err)
 	}
+	e.tick(time.Hour) // the event ends: its organizer is asked how many came
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Target == "U0MARIA" && strings.Contains(p.Text, "How many came?")
+	})
+	if n := e.count(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "How was") }); n != 0 {
+		t.Fatalf("the survey went out %d times before its delay", n)
+	}
+	e.tick(2 * time.Hour) // the survey is made…
+	e.tick(time.Second)   // …and posted
 	survey := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "How was") })
 	if survey.Channel != "C0COUNTY" || !strings.Contains(survey.Text, "Flu shot clinic") {
 		t.Fatalf("survey went to %s: %q", survey.Channel, survey.Text)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Target == "U0MARIA" && strings.Contains(p.Text, "How many came?")
-	})
-	time.Sleep(1200 * time.Millisecond) // a second survey would show by now
-	n := 0
-	for _, p := range e.slack.Posts() {
-		if p.Kind == "postMessage" && strings.Contains(p.Text, "How was") {
-			n++
-		}
+	for range 8 { // a second survey would show within four leases
+		e.tick(15 * time.Second)
 	}
-	if n != 1 {
+	if n := e.count(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "How was") }); n != 1 {
 		t.Fatalf("survey posted %d times; want 1", n)
 	}
 	bs := buttons(t, survey.Blocks)
@@ -132,7 +134,9 @@ func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 			t.Errorf("%s: reply %q; want an ephemeral reply containing %q", tc.text, r.Text, tc.want)
 		}
 	}
-	// The surveys asked for go out to the linked channel, once each.
+	// The surveys asked for go out to the linked channel when the scheduler
+	// next looks.
+	e.tick(time.Second)
 	e.waitPost(func(p fakeslack.Post) bool {
 		return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How is our partnership")
 	})

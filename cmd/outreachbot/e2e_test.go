@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -31,6 +32,7 @@ type e2e struct {
 	t       *testing.T
 	slack   *fakeslack.Server
 	redis   *storetest.Server
+	clock   clockwork.Clock // the bot's domain clock; a fake one in startE2E
 	httpURL string
 	cancel  context.CancelFunc
 	done    chan int
@@ -71,9 +73,12 @@ func startE2E(t *testing.T, env map[string]string) *e2e {
 }
 
 // startE2EWith is startE2E with the fake Slack's options (rate limits).
+// The bot runs on a fake clock, shared with the fake Slack's message
+// times: tests move it (tick) to see scheduled work instead of waiting.
 func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *e2e {
 	t.Helper()
-	opts.HomeTeam, opts.Logf = home, t.Logf
+	clock := clockwork.NewFakeClockAt(time.Now().Truncate(time.Second))
+	opts.HomeTeam, opts.Logf, opts.Now = home, t.Logf, clock.Now
 	fs := fakeslack.New(opts)
 	t.Cleanup(fs.Close)
 	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
@@ -87,13 +92,14 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 	for k, v := range env {
 		vars[k] = v
 	}
-	return launchBot(t, fs, rs, vars)
+	return launchBot(t, fs, rs, vars, clock)
 }
 
 // launchBot runs `outreachbot run` in this process against fs and rs,
-// with env over the defaults, waits until its socket is connected, and
-// stops it when the test ends (a non-zero exit fails the test).
-func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map[string]string) *e2e {
+// with env over the defaults and clock as its clock, waits until its
+// socket is connected, and stops it when the test ends (a non-zero exit
+// fails the test).
+func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map[string]string, clock clockwork.Clock) *e2e {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{
@@ -104,9 +110,9 @@ func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map
 		vars[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &e2e{t: t, slack: fs, redis: rs, httpURL: "http://127.0.0.1:" + port, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
+	e := &e2e{t: t, slack: fs, redis: rs, clock: clock, httpURL: "http://127.0.0.1:" + port, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
 	go func() {
-		e.done <- run(ctx, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
+		e.done <- run(ctx, clock, []string{"run"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, e.logs)
 	}()
 	t.Cleanup(func() {
 		if code := e.stop(); code != 0 {
@@ -131,6 +137,35 @@ func (e *e2e) stop() int {
 	case <-time.After(15 * time.Second):
 		e.t.Fatalf("bot did not stop")
 		return -1
+	}
+}
+
+// tick moves the bot's fake clock by d, then waits until the scheduler
+// has looked at the queue at the new time and every job it claimed is
+// done (posted, or handed back to wait): what was due by then has
+// happened. The waits are for the bot's goroutines and HTTP calls, not
+// for time to pass.
+func (e *e2e) tick(d time.Duration) {
+	e.t.Helper()
+	fake, ok := e.clock.(*clockwork.FakeClock)
+	if !ok {
+		e.t.Fatal("tick needs the fake clock of startE2E")
+	}
+	fake.Advance(d)
+	// The scheduler's loop waits on two of the clock's timers (its next
+	// look and the lease renewal); it makes a new one after each look.
+	if err := fake.BlockUntilContext(e.ctx(), 2); err != nil {
+		e.t.Fatalf("the scheduler did not come back to wait: %v", err)
+	}
+	st := store.New(e.redis.Client(), 0)
+	for i := 0; ; i++ {
+		if _, leased, err := st.QueuedJobs(context.Background(), home); err == nil && leased == 0 {
+			return
+		}
+		if i == 1000 {
+			e.t.Fatalf("scheduled work still held after 10 s of real time")
+		}
+		time.Sleep(10 * time.Millisecond) // the bot's posts under way, not time passing
 	}
 }
 
@@ -460,7 +495,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_TEAM_CHANNEL": "#outreach"}, "OUTREACH_TEAM_CHANNEL"},
 	} {
 		var stderr strings.Builder
-		code := run(context.Background(), []string{"run"}, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, &stderr)
+		code := run(context.Background(), clockwork.NewRealClock(), []string{"run"}, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, &stderr)
 		if code != 2 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("env %v: exit %d, %q; want exit 2 naming %s", tc.env, code, stderr.String(), tc.want)
 		}

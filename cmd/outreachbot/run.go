@@ -10,16 +10,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/jonboulle/clockwork"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/bot"
-	"github.com/outreachbot/outreachbot/commands"
-	"github.com/outreachbot/outreachbot/scheduler"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 const usage = `Outreach Bot: partners, contacts and follow-ups for outreach teams, in Slack.
@@ -32,17 +29,18 @@ Configuration is read from environment variables; see the README.
 `
 
 // run is the whole program; main only supplies the process's signals,
-// environment and streams. It returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+// clock, environment and streams. It returns the exit code. Tests pass a
+// fake clock to move the bot's time instead of waiting for it.
+func run(ctx context.Context, clock clockwork.Clock, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	switch args[0] {
 	case "run":
-		return serve(ctx, getenv, stderr)
+		return serve(ctx, clock, getenv, stderr)
 	case "console":
-		return console(ctx, args[1:], getenv, stdin, stdout, stderr)
+		return console(ctx, clock, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -51,9 +49,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 2
 }
 
-// newRedis builds the client for the configured deployment: one node from
-// REDIS_URL, or Sentinel / Cluster from REDIS_ADDRS. Timeouts are short so
-// that a dead Redis fails a command fast instead of missing Slack's ack.
+// openRedis connects to the configured deployment: one node from
+// REDIS_URL, or Sentinel / Cluster from REDIS_ADDRS; with neither set and
+// embedded allowed (the console), an in-memory store that is gone on
+// exit. close releases the client (and the embedded store).
+func openRedis(c config, embedded bool) (rdb redis.UniversalClient, close func(), err error) {
+	if embedded && c.RedisURL == "" && len(c.RedisAddrs) == 0 {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.Start(); err != nil {
+			return nil, nil, fmt.Errorf("embedded store: %w", err)
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		return rdb, func() { rdb.Close(); mr.Close() }, nil
+	}
+	rdb, err = newRedis(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// newRedis builds the client for the configured deployment. Timeouts are
+// short so that a dead Redis fails a command fast instead of missing
+// Slack's ack.
 func newRedis(c config) (redis.UniversalClient, error) {
 	const dial, io = 300 * time.Millisecond, 500 * time.Millisecond
 	if len(c.RedisAddrs) > 0 {
@@ -76,7 +94,7 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 }
 
 // serve runs the Slack bot until ctx is cancelled.
-func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
+func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) string, stderr io.Writer) int {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	cfg, err := loadConfig(getenv, "run")
@@ -86,15 +104,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	redis.SetLogger(quietRedisLogger{})
-	clock := clockwork.NewRealClock()
-
-	rdb, err := newRedis(cfg)
+	rdb, closeRedis, err := openRedis(cfg, false)
 	if err != nil {
 		log.Error("redis", "err", err)
 		return 2
 	}
-	defer rdb.Close()
-	st := store.New(rdb, 0)
+	defer closeRedis()
+	p := wire(cfg, rdb, clock, log)
 
 	// A hung Slack call must not hold a reminder (and its lease) forever.
 	httpClient := &http.Client{Timeout: slackCallTimeout}
@@ -108,19 +124,15 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 	}
 	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	delays := store.EventDelays{Feedback: cfg.SurveyDelay, FollowUp: cfg.FollowupSurveyDelay}
-	h := commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: delays}, log)
+	p.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The bot paces itself on real time whatever the domain clock says:
+	// Slack measures its 3 s ack deadline and its rate limits on its own
+	// wall clock, so a test that moves the domain clock must not move them.
 	b := bot.New(bot.Config{
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
 		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
-	}, api, h, st, clock, reg, log)
-
-	sched, err := scheduler.New(scheduler.Config{
-		Team: auth.TeamID, Loc: cfg.Loc, Quiet: cfg.Quiet, Lease: cfg.Lease, TeamChannel: cfg.TeamChannel, Schedules: cfg.Schedules,
-		Command: cfg.Command, SurveyDelays: delays,
-	}, st, slackPoster{b}, clock, reg, log)
+	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
+	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.Quiet, slackPoster{b})
 	if err != nil {
 		log.Error("scheduler", "err", err)
 		return 2
@@ -131,7 +143,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) in
 		log.Error("HTTP_ADDR: cannot listen", "addr", cfg.HTTPAddr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: opsHandler(reg, st, b), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
