@@ -7,6 +7,11 @@
 // shows.
 package message
 
+import (
+	"context"
+	"io"
+)
+
 // Reply is what the user sees. Text is Slack mrkdwn in which everything a
 // user typed has passed through Esc, so it is safe to show with verbatim
 // set: typed <!channel> or @here never notifies anyone.
@@ -19,6 +24,12 @@ type Reply struct {
 	FormPartner string
 	// Sections follow Text, each with its own buttons.
 	Sections []Section
+	// Files go with the reply: a report's charts, an export's CSV.
+	Files []File
+	// Later is work that may take longer than a second (a report, an
+	// export): the door answers Text at once, then runs Later and
+	// delivers what it returns to the same person, files included.
+	Later func(ctx context.Context) Reply
 	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
 	Feed    string
 	Outcome Outcome
@@ -40,6 +51,15 @@ type Choice struct {
 type Section struct {
 	Text    string
 	Choices []Choice
+}
+
+// File is a file delivered with a reply.
+type File struct {
+	Name  string // "contacts-per-week.png"
+	Title string
+	// Write writes the content. It may stream from the store (an export),
+	// so a door calls it once, into a file or an upload.
+	Write func(io.Writer) error
 }
 
 // Outcome classifies a reply for metrics.

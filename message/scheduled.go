@@ -2,7 +2,6 @@ package message
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -121,21 +120,7 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 	total := d.ContactsIn + d.ContactsOut
 	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), Plural(total, "contact"), d.ContactsOut, d.ContactsIn)
 	if total > 0 {
-		var parts []string
-		methods := make([]string, 0, len(d.ContactsByMethod))
-		for m := range d.ContactsByMethod {
-			methods = append(methods, m)
-		}
-		sort.Slice(methods, func(i, j int) bool {
-			if d.ContactsByMethod[methods[i]] != d.ContactsByMethod[methods[j]] {
-				return d.ContactsByMethod[methods[i]] > d.ContactsByMethod[methods[j]]
-			}
-			return methods[i] < methods[j]
-		})
-		for _, m := range methods {
-			parts = append(parts, fmt.Sprintf("%d %s", d.ContactsByMethod[m], m))
-		}
-		b.WriteString(": " + strings.Join(parts, ", "))
+		b.WriteString(": " + Counts(d.ContactsByMethod))
 	}
 	fmt.Fprintf(&b, " · %s done · %s added", Plural(int(d.FollowUpsDone), "follow-up"), Plural(d.PartnersAdded, "partner"))
 	return Reply{Text: b.String()}

@@ -3,6 +3,7 @@ package message
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -107,4 +108,23 @@ func WriteLines(b *strings.Builder, n, max int, more string, line func(i int) st
 		b.WriteString(line(i))
 		b.WriteByte('\n')
 	}
+}
+
+// Counts is "60 email, 40 call, 3 visit": largest first, then by name.
+func Counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", m[k], k)
+	}
+	return strings.Join(parts, ", ")
 }

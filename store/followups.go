@@ -158,20 +158,21 @@ func (s *Store) FollowUpsDoneSince(ctx context.Context, team string, t time.Time
 }
 
 func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	if len(ids) > maxListed {
 		ids = ids[:maxListed]
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	nums := make([]int64, len(ids))
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		nums[i], _ = strconv.ParseInt(id, 10, 64)
-		keys[i] = k.FollowUp(nums[i])
+	return s.loadFollowUps(ctx, k, ids)
+}
+
+// loadFollowUps reads the follow-ups ids in one round trip; ids that no
+// longer exist are left out.
+func (s *Store) loadFollowUps(ctx context.Context, k keys, ids []string) ([]FollowUp, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
+	nums, keys := numberedKeys(ids, k.FollowUp)
 	var texts *redis.SliceCmd
 	hs, err := s.hashes(ctx, "follow-ups", keys, func(p redis.Pipeliner) { texts = p.HMGet(ctx, k.FollowUpTexts(), ids...) })
 	if err != nil {

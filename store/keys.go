@@ -54,6 +54,15 @@ func (k keys) PartnerSurveys(slug string) string {
 }
 func (k keys) SurveyByOrigin() string { return k.prefix + "survey-by-origin" } // HASH origin (job id) → survey id
 
+func (k keys) Needs() string { return k.prefix + "needs" } // ZSET need ids → when heard (unix ms)
+func (k keys) NeedLog() string {
+	return k.prefix + "need-log" // HASH need id → need JSON
+}
+func (k keys) PartnerNeeds(slug string) string {
+	return k.prefix + "partner:" + slug + ":needs" // ZSET the partner's need ids → when heard
+}
+func (k keys) NeedTopics() string { return k.prefix + "need-topics" } // ZSET topic → how many needs name it
+
 // Due work (see lua/jobs_lib.lua for how the scripts use them).
 func (k keys) Due() string      { return k.prefix + "due" }       // ZSET job id → due (unix ms)
 func (k keys) Leases() string   { return k.prefix + "leases" }    // ZSET job id → lease expiry (unix ms)

@@ -62,9 +62,13 @@ func (s *Store) Survey(ctx context.Context, team string, id int64) (Survey, erro
 	if err != nil {
 		return Survey{}, err
 	}
+	return surveyFromHash(id, m), nil
+}
+
+func surveyFromHash(id int64, m map[string]string) Survey {
 	ev, _ := strconv.ParseInt(m["event"], 10, 64)
 	return Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
-		PostedTS: m["posted_ts"], Created: fromMS(m["created"]), CreatedBy: m["created_by"]}, nil
+		PostedTS: m["posted_ts"], Created: fromMS(m["created"]), CreatedBy: m["created_by"]}
 }
 
 // SurveyPosted records where the survey's prompt landed (the channel id
@@ -107,11 +111,21 @@ func (s *Store) Responses(ctx context.Context, team string, survey int64) ([]Res
 	if err != nil {
 		return nil, s.wrap("responses", err)
 	}
+	out, err := decodeResponses(m)
+	if err != nil {
+		return nil, fmt.Errorf("responses: %w", err)
+	}
+	return out, nil
+}
+
+// decodeResponses reads a survey's responses hash (user → JSON), oldest
+// answer first.
+func decodeResponses(m map[string]string) ([]Response, error) {
 	out := make([]Response, 0, len(m))
 	for user, v := range m {
 		var r Response
 		if err := json.Unmarshal([]byte(v), &r); err != nil {
-			return nil, fmt.Errorf("responses: decode: %w", err)
+			return nil, fmt.Errorf("decode response of %s: %w", user, err)
 		}
 		r.User = user
 		out = append(out, r)

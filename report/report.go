@@ -1,0 +1,334 @@
+// Package report turns what the team logged into the impact report
+// (SPEC §3 `report`): the numbers of a period, a Block Kit summary and
+// PNG charts, and the CSV exports. It reads the store a page at a time,
+// so a year of a busy network's history fits in flat memory, and it knows
+// nothing of Slack or of the command grammar: the commands and the
+// scheduler's monthly report both call it.
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// Period is the half-open span [From, To) a report covers.
+type Period struct {
+	From, To time.Time
+	Label    string // "Nov 1 – Nov 30, 2026", as the user reads it
+}
+
+// Previous is the period of equal length just before p: what trends
+// compare against.
+func (p Period) Previous() Period {
+	d := p.To.Sub(p.From)
+	return Period{From: p.From.Add(-d), To: p.From, Label: "the period before"}
+}
+
+// Days is the period's length in days, rounded.
+func (p Period) Days() int { return int(p.To.Sub(p.From).Hours()/24 + 0.5) }
+
+// Contains reports whether t falls in the period.
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// Source is what a report reads; *store.Store has it.
+type Source interface {
+	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
+	EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(store.Contact) error) error
+	EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(store.Event) error) error
+	EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(store.Survey, []store.Response) error) error
+	EachFollowUp(ctx context.Context, team, slug string, f func(store.FollowUp) error) error
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+}
+
+// Data is every number of one report.
+type Data struct {
+	Period  Period
+	Partner *store.Partner // nil for the whole workspace
+	Now     time.Time
+
+	// Partners in scope (archived ones left out), by stage and health now.
+	Partners int
+	ByStage  map[string]int
+	ByHealth map[string]int
+	OneWay   int
+
+	// Contacts that happened in the period.
+	Contacts         int
+	ContactsByMethod map[string]int
+	ContactsIn       int // they reached us
+	Weeks            []Week
+
+	// Events that started in the period.
+	Events     []store.Event
+	Registered int // summed over events whose registration is known
+	Attended   int // summed over events whose attendance is recorded
+	// AttendedOf is the registration of the events whose attendance and
+	// registration are both known: attendance against registration.
+	AttendedOf, AttendedWithRegistration int
+	NoAttendance                         int // events over, attendance not recorded
+
+	// Surveys created in the period, by template.
+	Surveys map[string]*SurveyStats
+
+	// Needs heard in the period, ranked, with the previous period's counts.
+	Needs      []TopicCount
+	NeedsTotal int
+
+	// Follow-ups due in the period.
+	DueOnTime, DueLate, DueOpen, DueCancelled int
+}
+
+// Week is the contacts of one week (Monday to Sunday in the team's zone).
+type Week struct {
+	Start    time.Time
+	ByMethod map[string]int
+}
+
+// SurveyStats sums one template's surveys: how many went out, how many
+// people answered, and the rating that stands for the template (Rated).
+type SurveyStats struct {
+	Surveys, Responses int
+	RatingSum, Ratings int
+	Question           string // the question averaged
+}
+
+// Average is the mean rating; 0 when nobody rated.
+func (s *SurveyStats) Average() float64 {
+	if s == nil || s.Ratings == 0 {
+		return 0
+	}
+	return float64(s.RatingSum) / float64(s.Ratings)
+}
+
+// TopicCount is one need topic's count in the period and the one before.
+type TopicCount struct {
+	Topic           string
+	Count, Previous int
+	Latest          []store.Need // the latest notes, newest first (up to 3)
+}
+
+// RatedQuestion is the question whose average stands for each template
+// in the report: how useful an event was, whether it changed anything a
+// month on, and satisfaction with the partnership.
+var RatedQuestion = map[string]string{
+	message.TemplateFeedback: "q1",
+	message.TemplateFollowUp: "q2",
+	message.TemplateCheckin:  "q1",
+}
+
+// Gather reads the numbers of period for one partner (slug) or the whole
+// workspace (slug ""). loc is the zone weeks are counted in.
+func Gather(ctx context.Context, src Source, team, slug string, period Period, now time.Time, loc *time.Location) (*Data, error) {
+	all, err := src.ListPartners(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{Period: period, Now: now, ByStage: map[string]int{}, ByHealth: map[string]int{},
+		ContactsByMethod: map[string]int{}, Surveys: map[string]*SurveyStats{}}
+	var scope []store.Partner
+	for i, p := range all {
+		if slug != "" && p.Slug != slug {
+			continue
+		}
+		if slug != "" {
+			d.Partner = &all[i]
+		}
+		scope = append(scope, p)
+		if p.Archived {
+			continue // history still counts; the registry does not
+		}
+		d.Partners++
+		d.ByStage[p.Stage]++
+		h := p.Health(now)
+		d.ByHealth[h.State]++
+		if h.OneWay {
+			d.OneWay++
+		}
+	}
+	if slug != "" && d.Partner == nil {
+		return nil, fmt.Errorf("report: partner %q: %w", slug, store.ErrNotFound)
+	}
+	weeks := newWeeks(period, loc)
+	for _, p := range scope {
+		if err := src.EachContact(ctx, team, p.Slug, period.From, period.To, func(c store.Contact) error {
+			d.Contacts++
+			d.ContactsByMethod[c.Method]++
+			if c.Direction == "in" {
+				d.ContactsIn++
+			}
+			weeks.add(c.When, c.Method)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if err := src.EachSurvey(ctx, team, p.Slug, period.From, period.To, d.addSurvey); err != nil {
+			return nil, err
+		}
+		if err := src.EachFollowUp(ctx, team, p.Slug, func(f store.FollowUp) error {
+			if period.Contains(f.Due) {
+				switch {
+				case f.Status == store.StatusCancelled:
+					d.DueCancelled++
+				case f.Status == store.StatusOpen:
+					d.DueOpen++
+				case f.DoneAt.After(f.Due):
+					d.DueLate++
+				default:
+					d.DueOnTime++
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	d.Weeks = weeks.list
+	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
+		d.Events = append(d.Events, e)
+		if e.Registered >= 0 {
+			d.Registered += e.Registered
+		}
+		switch {
+		case e.Attended >= 0:
+			d.Attended += e.Attended
+			if e.Registered >= 0 {
+				d.AttendedWithRegistration += e.Attended
+				d.AttendedOf += e.Registered
+			}
+		case e.End.Before(now):
+			d.NoAttendance++
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := d.gatherNeeds(ctx, src, team, slug); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
+	st := d.Surveys[sv.Template]
+	if st == nil {
+		st = &SurveyStats{Question: RatedQuestion[sv.Template]}
+		d.Surveys[sv.Template] = st
+	}
+	st.Surveys++
+	st.Responses += len(rs)
+	for _, r := range rs {
+		var v int
+		if _, err := fmt.Sscanf(r.Answers[st.Question], "%d", &v); err == nil && v >= 1 && v <= 5 {
+			st.RatingSum += v
+			st.Ratings++
+		}
+	}
+	return nil
+}
+
+// gatherNeeds counts needs by topic in the period and the one before.
+func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) error {
+	counts := map[string]*TopicCount{}
+	get := func(t string) *TopicCount {
+		if counts[t] == nil {
+			counts[t] = &TopicCount{Topic: t}
+		}
+		return counts[t]
+	}
+	prev := d.Period.Previous()
+	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n store.Need) error {
+		for _, t := range n.Topics {
+			get(t).Previous++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := src.EachNeed(ctx, team, slug, d.Period.From, d.Period.To, func(n store.Need) error {
+		d.NeedsTotal++
+		for _, t := range n.Topics {
+			tc := get(t)
+			tc.Count++
+			tc.Latest = append([]store.Need{n}, tc.Latest...) // oldest first in, newest first out
+			if len(tc.Latest) > 3 {
+				tc.Latest = tc.Latest[:3]
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	d.Needs = RankTopics(counts)
+	return nil
+}
+
+// RankTopics orders topics by count in the period, then by growth, then
+// by name; topics heard only in the period before are kept last, so a
+// need that went quiet still shows as ▼.
+func RankTopics(counts map[string]*TopicCount) []TopicCount {
+	out := make([]TopicCount, 0, len(counts))
+	for _, tc := range counts {
+		out = append(out, *tc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if da, db := a.Count-a.Previous, b.Count-b.Previous; da != db {
+			return da > db
+		}
+		return a.Topic < b.Topic
+	})
+	return out
+}
+
+// Trend is a topic's change from the previous period: "▲3", "▼1", "new"
+// or "=".
+func (tc TopicCount) Trend() string {
+	switch diff := tc.Count - tc.Previous; {
+	case tc.Previous == 0 && tc.Count > 0:
+		return "new"
+	case diff > 0:
+		return fmt.Sprintf("▲%d", diff)
+	case diff < 0:
+		return fmt.Sprintf("▼%d", -diff)
+	}
+	return "="
+}
+
+// weeks buckets contacts by the week they happened in.
+type weeks struct {
+	loc  *time.Location
+	list []Week
+}
+
+func newWeeks(p Period, loc *time.Location) *weeks {
+	w := &weeks{loc: loc}
+	for s := weekStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 0, 7) {
+		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
+	}
+	return w
+}
+
+func (w *weeks) add(t time.Time, method string) {
+	s := weekStart(t, w.loc)
+	i, ok := slices.BinarySearchFunc(w.list, s, func(a Week, t time.Time) int { return a.Start.Compare(t) })
+	if ok {
+		w.list[i].ByMethod[method]++
+	}
+}
+
+// weekStart is the Monday 00:00 of t's week in loc.
+func weekStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	back := (int(t.Weekday()) + 6) % 7
+	y, m, d := t.AddDate(0, 0, -back).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}

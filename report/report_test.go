@@ -1,0 +1,243 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/internal/golden"
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+var ny, _ = time.LoadLocation("America/New_York")
+
+// source is an in-memory report.Source.
+type source struct {
+	partners  []store.Partner
+	contacts  []store.Contact
+	events    []store.Event
+	surveys   []store.Survey
+	responses map[int64][]store.Response
+	followUps []store.FollowUp
+	needs     []store.Need
+}
+
+func in(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+
+func (s *source) ListPartners(context.Context, string) ([]store.Partner, error) { return s.partners, nil }
+func (s *source) EachContact(_ context.Context, _, slug string, from, to time.Time, f func(store.Contact) error) error {
+	for _, c := range s.contacts {
+		if c.Partner == slug && in(c.When, from, to) {
+			if err := f(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+func (s *source) EachEvent(_ context.Context, _, slug string, from, to time.Time, f func(store.Event) error) error {
+	for _, e := range s.events {
+		if (slug == "" || e.Partner == slug) && in(e.Start, from, to) {
+			if err := f(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+func (s *source) EachSurvey(_ context.Context, _, slug string, from, to time.Time, f func(store.Survey, []store.Response) error) error {
+	for _, sv := range s.surveys {
+		if sv.Partner == slug && in(sv.Created, from, to) {
+			if err := f(sv, s.responses[sv.ID]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+func (s *source) EachFollowUp(_ context.Context, _, slug string, f func(store.FollowUp) error) error {
+	for _, fu := range s.followUps {
+		if fu.Partner == slug {
+			if err := f(fu); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time, f func(store.Need) error) error {
+	for _, n := range s.needs {
+		if (slug == "" || n.Partner == slug) && in(n.At, from, to) {
+			if err := f(n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// now is Monday 2026-11-30 09:00 in New York; the period is November.
+var (
+	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
+	period = report.Period{From: time.Date(2026, 11, 1, 0, 0, 0, 0, ny), To: time.Date(2026, 12, 1, 0, 0, 0, 0, ny), Label: "Nov 2026"}
+)
+
+func sample() *source {
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, ny) }
+	s := &source{
+		partners: []store.Partner{
+			{Slug: "county", Name: "County Health Dept", Stage: "active", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(20, 9)},
+			{Slug: "clinic", Name: "Eastside Clinic", Stage: "engaged", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(1, 9).AddDate(0, -2, 0), OutSinceIn: 3},
+			{Slug: "old", Name: "Old Partner", Stage: "ended", Archived: true},
+		},
+		responses: map[int64][]store.Response{},
+	}
+	for i, c := range []struct {
+		p, m, dir string
+		d         int
+	}{{"county", "call", "out", 2}, {"county", "email", "in", 3}, {"county", "email", "out", 10}, {"clinic", "visit", "out", 11},
+		{"clinic", "call", "out", 24}, {"county", "meeting", "in", 25}, {"old", "letter", "out", 4}} {
+		s.contacts = append(s.contacts, store.Contact{ID: int64(i + 1), Partner: c.p, Method: c.m, Direction: c.dir, When: day(c.d, 10)})
+	}
+	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // October
+	s.events = []store.Event{
+		{ID: 1, Partner: "county", Title: "Flu shot clinic", Start: day(5, 10), End: day(5, 14), Registered: 40, Attended: 35},
+		{ID: 2, Partner: "clinic", Title: "Diabetes cooking class", Start: day(12, 18), End: day(12, 20), Registered: -1, Attended: 12},
+		{ID: 3, Partner: "county", Title: "Health fair", Start: day(21, 10), End: day(21, 15), Registered: 100, Attended: -1},
+	}
+	s.surveys = []store.Survey{{ID: 1, Template: message.TemplateFeedback, Partner: "county", Event: 1, Created: day(5, 16)},
+		{ID: 2, Template: message.TemplateCheckin, Partner: "clinic", Created: day(15, 10)}}
+	s.responses[1] = []store.Response{{User: "U1", Answers: map[string]string{"q1": "5"}}, {User: "U2", Answers: map[string]string{"q1": "4"}}, {User: "U3", Comment: "more please"}}
+	s.responses[2] = []store.Response{{User: "U4", Answers: map[string]string{"q1": "3"}}}
+	s.followUps = []store.FollowUp{
+		{ID: 1, Partner: "county", Due: day(6, 9), Status: store.StatusDone, DoneAt: day(5, 9)},
+		{ID: 2, Partner: "county", Due: day(7, 9), Status: store.StatusDone, DoneAt: day(9, 9)},
+		{ID: 3, Partner: "clinic", Due: day(20, 9), Status: store.StatusOpen},
+		{ID: 4, Partner: "clinic", Due: day(21, 9), Status: store.StatusCancelled},
+		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // December
+	}
+	s.needs = []store.Need{
+		{ID: 1, Topics: []string{"transportation"}, Note: "no bus to the clinic", Partner: "county", At: day(1, 9).AddDate(0, 0, -5)},
+		{ID: 2, Topics: []string{"diabetes", "nutrition"}, Note: "cooking classes", Partner: "clinic", At: day(12, 20)},
+		{ID: 3, Topics: []string{"diabetes"}, Note: "glucose meters", Partner: "county", At: day(13, 9)},
+		{ID: 4, Topics: []string{"transportation"}, Note: "rides to screenings", At: day(14, 9)},
+		{ID: 5, Topics: []string{"transportation"}, Note: "older adults", At: day(1, 9).AddDate(0, 0, -6)},
+	}
+	return s
+}
+
+func TestGatherCountsThePeriod(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{
+		{"partners (archived left out)", d.Partners, 2},
+		{"contacts in November, archived partner's included", d.Contacts, 7},
+		{"contacts from partners", d.ContactsIn, 2},
+		{"emails", d.ContactsByMethod["email"], 2},
+		{"events", len(d.Events), 3},
+		{"attended", d.Attended, 47},
+		{"registered", d.Registered, 140},
+		{"attended of registered", d.AttendedWithRegistration, 35},
+		{"registered where attendance known", d.AttendedOf, 40},
+		{"events over without attendance", d.NoAttendance, 1},
+		{"feedback responses", d.Surveys[message.TemplateFeedback].Responses, 3},
+		{"feedback ratings", d.Surveys[message.TemplateFeedback].Ratings, 2},
+		{"follow-ups due on time", d.DueOnTime, 1},
+		{"late", d.DueLate, 1},
+		{"open", d.DueOpen, 1},
+		{"cancelled", d.DueCancelled, 1},
+		{"needs", d.NeedsTotal, 3},
+		{"one-way partners", d.OneWay, 1},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %d; want %d", c.name, c.got, c.want)
+		}
+	}
+	if got := d.Surveys[message.TemplateFeedback].Average(); got != 4.5 {
+		t.Errorf("feedback average = %v; want 4.5", got)
+	}
+	var trends []string
+	for _, tc := range d.Needs {
+		trends = append(trends, tc.Topic+" "+tc.Trend())
+	}
+	if got, want := strings.Join(trends, ", "), "diabetes new, nutrition new, transportation ▼1"; got != want {
+		t.Errorf("needs = %s; want %s", got, want)
+	}
+	weekly := 0
+	for _, w := range d.Weeks {
+		for _, n := range w.ByMethod {
+			weekly += n
+		}
+	}
+	if weekly != d.Contacts || d.Weeks[0].Start.Weekday() != time.Monday {
+		t.Errorf("weeks hold %d contacts, first week starts %v; want %d from a Monday", weekly, d.Weeks[0].Start, d.Contacts)
+	}
+}
+
+func TestPartnerReportCoversOnlyThatPartner(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "clinic", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Contacts != 2 || len(d.Events) != 1 || d.NeedsTotal != 1 || d.Partner == nil || d.Partner.Slug != "clinic" {
+		t.Errorf("clinic report: %d contacts, %d events, %d needs, partner %v; want 2, 1, 1, clinic", d.Contacts, len(d.Events), d.NeedsTotal, d.Partner)
+	}
+}
+
+func TestSummaryGolden(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := report.Summary(d)
+	var b strings.Builder
+	b.WriteString(r.Text + "\n")
+	for _, s := range r.Sections {
+		b.WriteString("--\n" + s.Text + "\n")
+	}
+	golden.Check(t, "summary.golden", b.String())
+}
+
+// TestChartsArePNGsForASlide decodes each chart: a PNG at least 1200
+// pixels wide, titled with the period.
+func TestChartsArePNGsForASlide(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := report.Charts(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(&buf)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if cfg.Width < 1200 || cfg.Height < 600 {
+			t.Errorf("%s is %d×%d; want at least 1200 wide for a slide", f.Name, cfg.Width, cfg.Height)
+		}
+		if !strings.Contains(f.Title, "Nov 2026") {
+			t.Errorf("%s title %q lacks the period", f.Name, f.Title)
+		}
+	}
+	if got := strings.Join(names, ","); got != "contacts-per-week.png,attendance-per-event.png,needs-by-topic.png" {
+		t.Errorf("charts = %s", got)
+	}
+}

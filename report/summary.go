@@ -1,0 +1,147 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// stageOrder is how stages read in the summary: the pipeline, then the
+// partnerships not tracked.
+var stageOrder = []string{"active", "engaged", "contacted", "researching", "prospect", "paused", "ended"}
+
+// Summary is the report's text, a section per part, so it reads as a
+// slide's worth of numbers in Slack.
+func Summary(d *Data) message.Reply {
+	scope := "all partners"
+	if d.Partner != nil {
+		scope = "*" + message.Esc(d.Partner.Name) + "*"
+	}
+	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s (%s)", scope, d.Period.Label, message.Plural(d.Period.Days(), "day"))}
+	add := func(title, body string) { r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body}) }
+
+	if d.Partner == nil {
+		add("Partners", partnersLine(d))
+	} else {
+		h := d.Partner.Health(d.Now)
+		add("Partnership", fmt.Sprintf("%s · %s", d.Partner.Stage, message.HealthMark(h)))
+	}
+	add("Contacts", contactsLine(d))
+	add("Events", eventsLine(d))
+	add("Surveys", surveysLine(d))
+	add("Community needs", needsLine(d))
+	add("Follow-ups due", followUpsLine(d))
+	return r
+}
+
+func partnersLine(d *Data) string {
+	if d.Partners == 0 {
+		return "None registered yet."
+	}
+	var stages []string
+	for _, s := range stageOrder {
+		if n := d.ByStage[s]; n > 0 {
+			stages = append(stages, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	var health []string
+	for _, h := range []string{store.HealthOnTrack, store.HealthDue, store.HealthOverdue, store.HealthNotTracked} {
+		if n := d.ByHealth[h]; n > 0 {
+			health = append(health, fmt.Sprintf("%d %s", n, h))
+		}
+	}
+	line := fmt.Sprintf("%d: %s\nHealth now: %s", d.Partners, strings.Join(stages, ", "), strings.Join(health, ", "))
+	if d.OneWay > 0 {
+		line += fmt.Sprintf(" · %d one-way", d.OneWay)
+	}
+	return line
+}
+
+func contactsLine(d *Data) string {
+	if d.Contacts == 0 {
+		return "None logged in this period."
+	}
+	line := fmt.Sprintf("%d: %s\n%d by us, %d from partners (%s from partners)",
+		d.Contacts, message.Counts(d.ContactsByMethod), d.Contacts-d.ContactsIn, d.ContactsIn, percent(d.ContactsIn, d.Contacts))
+	return line
+}
+
+func eventsLine(d *Data) string {
+	if len(d.Events) == 0 {
+		return "None in this period."
+	}
+	people := fmt.Sprintf("%d people", d.Attended)
+	if d.Attended == 1 {
+		people = "1 person"
+	}
+	line := fmt.Sprintf("%d, %s attended", len(d.Events), people)
+	if d.AttendedOf > 0 {
+		line += fmt.Sprintf(" · %d of %d registered came (%s)", d.AttendedWithRegistration, d.AttendedOf, percent(d.AttendedWithRegistration, d.AttendedOf))
+	}
+	if d.NoAttendance > 0 {
+		line += fmt.Sprintf("\n%s over without attendance recorded: `event attended E<n> <count>`", message.Plural(d.NoAttendance, "event"))
+	}
+	return line
+}
+
+// surveyTitles name each template's average as the report reads it.
+var surveyTitles = []struct{ template, title string }{
+	{message.TemplateFeedback, "Event feedback (how useful)"},
+	{message.TemplateFollowUp, "30-day follow-up (did it change anything)"},
+	{message.TemplateCheckin, "Partner check-in (satisfaction)"},
+}
+
+func surveysLine(d *Data) string {
+	var lines []string
+	for _, st := range surveyTitles {
+		s := d.Surveys[st.template]
+		if s == nil {
+			continue
+		}
+		avg := "no ratings yet"
+		if s.Ratings > 0 {
+			avg = fmt.Sprintf("*%.1f*/5 from %s", s.Average(), message.Plural(s.Ratings, "rating"))
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s · %s to %s", st.title, avg, message.Plural(s.Responses, "response"), message.Plural(s.Surveys, "survey")))
+	}
+	if len(lines) == 0 {
+		return "None sent in this period."
+	}
+	return strings.Join(lines, "\n")
+}
+
+func needsLine(d *Data) string {
+	if d.NeedsTotal == 0 {
+		return "None recorded in this period. `need <topic> <what you heard>` records one."
+	}
+	var parts []string
+	for i, tc := range d.Needs {
+		if i == 8 || tc.Count == 0 {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %d %s", message.Esc(tc.Topic), tc.Count, tc.Trend()))
+	}
+	return fmt.Sprintf("%s: %s", message.Plural(d.NeedsTotal, "need"), strings.Join(parts, " · "))
+}
+
+func followUpsLine(d *Data) string {
+	total := d.DueOnTime + d.DueLate + d.DueOpen
+	if total == 0 {
+		return "None fell due in this period."
+	}
+	line := fmt.Sprintf("%d: %d done on time, %d done late, %d still open (%s on time)",
+		total, d.DueOnTime, d.DueLate, d.DueOpen, percent(d.DueOnTime, total))
+	if d.DueCancelled > 0 {
+		line += fmt.Sprintf(" · %d cancelled", d.DueCancelled)
+	}
+	return line
+}
+
+func percent(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
+}
