@@ -29,7 +29,9 @@ type source struct {
 
 func in(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
 
-func (s *source) ListPartners(context.Context, string) ([]store.Partner, error) { return s.partners, nil }
+func (s *source) ListPartners(context.Context, string) ([]store.Partner, error) {
+	return s.partners, nil
+}
 func (s *source) EachContact(_ context.Context, _, slug string, from, to time.Time, f func(store.Contact) error) error {
 	for _, c := range s.contacts {
 		if c.Partner == slug && in(c.When, from, to) {

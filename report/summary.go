@@ -20,7 +20,9 @@ func Summary(d *Data) message.Reply {
 		scope = "*" + message.Esc(d.Partner.Name) + "*"
 	}
 	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s (%s)", scope, d.Period.Label, message.Plural(d.Period.Days(), "day"))}
-	add := func(title, body string) { r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body}) }
+	add := func(title, body string) {
+		r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body})
+	}
 
 	if d.Partner == nil {
 		add("Partners", partnersLine(d))
