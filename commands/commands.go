@@ -16,6 +16,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -85,6 +86,9 @@ type Store interface {
 	Responses(ctx context.Context, team string, survey int64) ([]store.Response, error)
 	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
 	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
+	needStore
+	// Reports and exports read a page at a time.
+	report.ExportSource
 }
 
 // Config is what the handler needs to know about the deployment.
@@ -93,6 +97,8 @@ type Config struct {
 	Loc     *time.Location // the team's zone, for users whose zone is unknown
 	// SurveyDelays are how long after an event its surveys go out.
 	SurveyDelays store.EventDelays
+	// Topics normalises need topics (OUTREACH_NEED_TOPICS).
+	Topics store.Topics
 }
 
 // Handler runs commands. It is safe for concurrent use.
@@ -108,6 +114,9 @@ type Handler struct {
 func New(st Store, clock clockwork.Clock, cfg Config, log *slog.Logger) *Handler {
 	if cfg.Command == "" {
 		cfg.Command = "/outreach"
+	}
+	if cfg.Topics.Known() == nil {
+		cfg.Topics = store.NewTopics(store.DefaultTopicSynonyms)
 	}
 	return &Handler{store: st, clock: clock, cfg: cfg, log: log, table: newTable()}
 }

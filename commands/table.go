@@ -42,11 +42,13 @@ var (
 	topicFollowUps = topic{"followups", "Follow-ups"}
 	topicEvents    = topic{"events", "Events"}
 	topicSurveys   = topic{"surveys", "Surveys"}
+	topicNeeds     = topic{"needs", "Community needs"}
+	topicImpact    = topic{"impact", "Impact"}
 	topicHelp      = topic{"help", "Help"}
 )
 
 // topics is the order help lists the topics in.
-var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicHelp}
+var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicNeeds, topicImpact, topicHelp}
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
 
@@ -147,6 +149,28 @@ func newTable() table {
 		{name: "survey comment", args: "<S-id> <comment…>", topic: topicSurveys, who: RoleLiaison, freeText: true,
 			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel",
 			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
+		{name: "need", args: "<topic[,topic]> <what you heard…> [partner:] [event:E7]", topic: topicNeeds, who: RoleLiaison,
+			liaisonArgs: "<topic[,topic]> <what you heard…>", liaisonSummary: "tell the outreach team about a health need in your community, e.g. `need transportation \"no bus to the clinic\"`",
+			options:  []string{"partner", "event"},
+			summary:  "record a community health need you heard; topics like `diabetes`, `mental-health`, `transportation`",
+			examples: []string{`need diabetes,nutrition "Parents asked for cooking classes for diabetics" partner:county`, `need transportation "No bus to the clinic on Saturdays" event:E7`},
+			run:      (*Handler).needCommand},
+		{name: "needs", args: "[period] [<partner>]", topic: topicNeeds, who: RoleLiaison,
+			liaisonSummary: "the needs your organization has shared with us",
+			options:        []string{"period"},
+			summary:        "the community's needs by topic, most heard first, with the change from the period before (default the last 90 days)",
+			examples:       []string{"needs", "needs 2026-Q3", "needs 30d county"},
+			run:            (*Handler).needsCommand},
+		{name: "report", args: "[<partner>] [period:30d|quarter|2026-Q3|2026|<from>..<to>]", topic: topicImpact, who: RoleMember,
+			options:  []string{"period"},
+			summary:  "the impact report: partners, contacts, events and attendance, surveys, needs and follow-ups, with charts (default the last 30 days)",
+			examples: []string{"report", "report period:2026-Q3", "report county period:2026"},
+			run:      (*Handler).reportCommand},
+		{name: "export", args: "<partners|contacts|followups|events|needs|surveys> [period] [<partner>]", topic: topicImpact, who: RoleAdmin,
+			options:  []string{"period"},
+			summary:  "a CSV file of every record, sent to your DM",
+			examples: []string{"export contacts", "export needs 2026", "export events period:2026-Q3 county"},
+			run:      (*Handler).exportCommand},
 	}
 }
 

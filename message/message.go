@@ -30,6 +30,9 @@ type Reply struct {
 	// export): the door answers Text at once, then runs Later and
 	// delivers what it returns to the same person, files included.
 	Later func(ctx context.Context) Reply
+	// Private delivers the reply to the person's DM and never into a
+	// channel (an export).
+	Private bool
 	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
 	Feed    string
 	Outcome Outcome

@@ -234,6 +234,21 @@ func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
 
 // gatherNeeds counts needs by topic in the period and the one before.
 func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) error {
+	var err error
+	d.Needs, d.NeedsTotal, err = Needs(ctx, src, team, slug, d.Period)
+	return err
+}
+
+// NeedSource is what Needs reads.
+type NeedSource interface {
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+}
+
+// Needs ranks the topics of the needs heard in period — of one partner,
+// or of all when slug is "" — with the period before's counts, and
+// returns how many needs were heard in period.
+func Needs(ctx context.Context, src NeedSource, team, slug string, period Period) ([]TopicCount, int, error) {
+	total := 0
 	counts := map[string]*TopicCount{}
 	get := func(t string) *TopicCount {
 		if counts[t] == nil {
@@ -241,17 +256,17 @@ func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) e
 		}
 		return counts[t]
 	}
-	prev := d.Period.Previous()
+	prev := period.Previous()
 	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n store.Need) error {
 		for _, t := range n.Topics {
 			get(t).Previous++
 		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, 0, err
 	}
-	if err := src.EachNeed(ctx, team, slug, d.Period.From, d.Period.To, func(n store.Need) error {
-		d.NeedsTotal++
+	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n store.Need) error {
+		total++
 		for _, t := range n.Topics {
 			tc := get(t)
 			tc.Count++
@@ -262,10 +277,9 @@ func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) e
 		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, 0, err
 	}
-	d.Needs = RankTopics(counts)
-	return nil
+	return RankTopics(counts), total, nil
 }
 
 // RankTopics orders topics by count in the period, then by growth, then

@@ -1,0 +1,203 @@
+package commands_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/message"
+)
+
+// later runs a reply's deferred part, as a door does after its ack.
+func later(t *testing.T, r message.Reply) message.Reply {
+	t.Helper()
+	if r.Later == nil {
+		t.Fatalf("reply %q has no deferred part", r.Text)
+	}
+	return r.Later(context.Background())
+}
+
+func TestNeeds(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	for _, tc := range []struct {
+		who        as
+		text, want string
+		ok         bool
+	}{
+		{member, `need "Mental Health",vaccine "Teens asked about anxiety and HPV shots" partner:county`, "`N1` from *County Health Dept* — mental-health, vaccines", true},
+		{member, `need mentalhealth "Waiting lists at the clinic" partner:eastside-community`, "`N2` from *Eastside Community Clinic* — mental-health", true},
+		{liaison, `need transportation "no bus to the clinic"`, "`N3` from *County Health Dept* — transportation", true},
+		{member, `need diabetis "glucose meters"`, "Did you mean `diabetes`?", false},
+		{member, `need transportaton "rides to screenings"`, "Did you mean `transportation`?", false},
+		{member, `need transportaton! "rides to screenings"`, "`N4`", true},
+		{member, `need diabetes`, "Give the topic, then what you heard", false},
+		{member, `need diabetes "x" event:E9`, "can't find `E9`", false},
+		{member, `need nutrition "cooking classes" event:E1`, "`N5` from *County Health Dept* (`E1`) — nutrition", true},
+		{member, `need nutrition "hi" partner:contyhealth`, "Did you mean `county-health-dept`", false},
+		{liaison, `need housing "x" partner:eastside`, "Sorry", false},
+	} {
+		r := hs.do(tc.who, tc.text)
+		if (r.Outcome == message.OutcomeOK) != tc.ok || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s: %s %q; want ok=%v and %q", tc.text, r.Outcome, r.Text, tc.ok, tc.want)
+		}
+	}
+	// The team sees every partner's needs, the liaison's among them.
+	r := hs.mustOK(member, "needs")
+	for _, want := range []string{"1. *mental-health* 2 new", "3. *transportation* 1 new", "*transportaton* 1 new", "no bus to the clinic — <@U0DANA> · County Health Dept"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("needs lacks %q:\n%s", want, r.Text)
+		}
+	}
+	// The liaison sees only their partnership's.
+	r = hs.mustOK(liaison, "needs")
+	if !strings.Contains(r.Text, "transportation") || strings.Contains(r.Text, "Waiting lists") {
+		t.Errorf("liaison's needs = %q; want County Health's only", r.Text)
+	}
+	if r := hs.do(liaison, "needs eastside"); r.Outcome != message.OutcomeDenied {
+		t.Errorf("liaison asking for another partner's needs: %s %q", r.Outcome, r.Text)
+	}
+	// Next quarter, the trend compares with this one.
+	hs.clock.Advance(100 * 24 * time.Hour)
+	hs.mustOK(member, `need mental-health "school counselors" partner:county`)
+	if r := hs.mustOK(member, "needs"); !strings.Contains(r.Text, "*mental-health* 1 ▼1") || !strings.Contains(r.Text, "Heard before, not this time: nutrition ▼1 · transportation ▼1") {
+		t.Errorf("needs a quarter later:\n%s", r.Text)
+	}
+	if r := hs.do(member, "needs last-fortnight"); r.Outcome == message.OutcomeOK && strings.Contains(r.Text, "can't read") {
+		t.Errorf("bad period: %q", r.Text)
+	}
+}
+
+// TestReportNumbersMatchTheStore logs a season of work and checks every
+// number in the report against counts made here straight from Redis,
+// without the report code.
+func TestReportNumbersMatchTheStore(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // partners and E1 on Dec 3
+	for _, line := range []string{
+		`log county call "Talked about the flu clinic"`,
+		`log county email in "They asked for flyers"`,
+		`log eastside-community-clinic visit "Dropped off brochures"`,
+		`log eastside-pharmacy letter "Partnership letter" when:yesterday`,
+		`followup county tomorrow "Send the flyer"`,
+		`followup eastside-community "in 2 days" "Call back"`,
+		`need diabetes "Cooking classes" partner:county`,
+		`need transportation "No bus" partner:eastside-community`,
+		`event add county "Past fair" yesterday 10am until:2pm registered:50`,
+		`event attended E2 42`,
+	} {
+		hs.mustOK(member, line)
+	}
+	hs.mustOK(member, "done F1")
+	hs.clock.Advance(3 * 24 * time.Hour) // F2 is now late and open
+	r := later(t, hs.mustOK(member, "report period:30d"))
+	text := r.Text
+	for _, s := range r.Sections {
+		text += "\n" + s.Text
+	}
+	rdb := hs.srv.Client()
+	ctx := context.Background()
+	pfx := "outreach:{" + team + "}:"
+	contacts, in := 0, 0
+	byMethod := map[string]int{}
+	for _, slug := range []string{"county-health-dept", "eastside-community-clinic", "eastside-pharmacy"} {
+		for _, js := range rdb.HVals(ctx, pfx+"partner:"+slug+":contact-log").Val() {
+			contacts++
+			for _, m := range []string{"call", "email", "visit", "letter", "meeting"} {
+				if strings.Contains(js, `"method":"`+m+`"`) {
+					byMethod[m]++
+				}
+			}
+			if strings.Contains(js, `"dir":"in"`) {
+				in++
+			}
+		}
+	}
+	events := rdb.ZCard(ctx, pfx+"events").Val()
+	upcoming := rdb.ZCount(ctx, pfx+"events", fmt.Sprint(hs.clock.Now().UnixMilli()), "+inf").Val()
+	attended := rdb.HGet(ctx, pfx+"event:2", "attended").Val()
+	registered := rdb.HGet(ctx, pfx+"event:2", "registered").Val()
+	needs := rdb.HLen(ctx, pfx+"need-log").Val()
+	stages := map[string]int{}
+	for _, slug := range rdb.ZRange(ctx, pfx+"partners", 0, -1).Val() {
+		stages[rdb.HGet(ctx, pfx+"partner:"+slug, "stage").Val()]++
+	}
+	done := rdb.ZCard(ctx, pfx+"followups:done").Val()
+	open := rdb.ZCount(ctx, pfx+"followups:open", "-inf", fmt.Sprint(hs.clock.Now().UnixMilli())).Val()
+	for _, want := range []string{
+		fmt.Sprintf("*Contacts*\n%d: ", contacts),
+		fmt.Sprintf("%d call", byMethod["call"]),
+		fmt.Sprintf("%d by us, %d from partners", contacts-in, in),
+		fmt.Sprintf("*Events*\n%d, %s people attended · %s of %s registered came", events-upcoming, attended, attended, registered),
+		fmt.Sprintf("%d needs: ", needs),
+		fmt.Sprintf("*Follow-ups due*\n%d: %d done on time, 0 done late, %d still open", done+open, done, open),
+		fmt.Sprintf("*Partners*\n3: %d active, %d prospect", stages["active"], stages["prospect"]),
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q:\n%s", want, text)
+		}
+	}
+	if len(r.Files) != 3 {
+		t.Errorf("report has %d charts; want 3", len(r.Files))
+	}
+	// One partner's report covers that partner only.
+	r = later(t, hs.mustOK(member, "report eastside-community-clinic"))
+	if !strings.Contains(r.Text, "*Eastside Community Clinic*") || !strings.Contains(r.Sections[1].Text, "1: 1 visit") {
+		t.Errorf("partner report: %s / %s", r.Text, r.Sections[1].Text)
+	}
+	if r := hs.do(liaison, "report"); r.Outcome != message.OutcomeDenied {
+		t.Errorf("liaison report: %s", r.Outcome)
+	}
+}
+
+// TestExportIsInertAndComplete: the contacts CSV parses back to exactly
+// what was logged, a formula typed into a summary is inert, and only an
+// admin may export.
+func TestExportIsInertAndComplete(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	summaries := []string{`=HYPERLINK("x")`, `"+1 for the fair"`, `"@here look"`, "\"Talked, and\nmultiline\""}
+	for i, s := range summaries {
+		hs.mustOK(member, fmt.Sprintf("log county call %s when:\"%d hours ago\"", s, i+1))
+	}
+	if r := hs.do(member, "export contacts"); r.Outcome != message.OutcomeDenied {
+		t.Errorf("member export: %s %q; want denied", r.Outcome, r.Text)
+	}
+	if r := hs.do(liaison, "export contacts"); r.Outcome != message.OutcomeDenied {
+		t.Errorf("liaison export: %s %q; want denied", r.Outcome, r.Text)
+	}
+	r := later(t, hs.mustOK(admin, "export contacts"))
+	if !r.Private || len(r.Files) != 1 {
+		t.Fatalf("export reply private=%v with %d files; want one file to the DM", r.Private, len(r.Files))
+	}
+	var buf bytes.Buffer
+	if err := r.Files[0].Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+len(summaries) || rows[0][7] != "summary" {
+		t.Fatalf("%d rows, header %v; want a header and %d contacts", len(rows), rows[0], len(summaries))
+	}
+	got := map[string]bool{}
+	for _, row := range rows[1:] {
+		got[row[7]] = true
+		if _, err := time.Parse(time.RFC3339, row[3]); err != nil || !strings.HasSuffix(row[3], "-05:00") {
+			t.Errorf("when %q is not ISO 8601 in the team's zone", row[3])
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("x")`, "'+1 for the fair", "'@here look", "Talked, and\nmultiline"} {
+		if !got[want] {
+			t.Errorf("export lacks the cell %q; has %v", want, got)
+		}
+	}
+	if r := hs.do(admin, "export contcts"); !strings.Contains(r.Text, "Did you mean `contacts`") {
+		t.Errorf("export contcts: %q", r.Text)
+	}
+}

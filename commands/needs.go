@@ -1,0 +1,232 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+const (
+	maxTopics   = 5
+	maxTopicLen = 40
+	// needsDefault is the period `needs` covers when none is given: needs
+	// are heard slowly, so a season rather than a month.
+	needsDefault = "90d"
+)
+
+// needStore is what the needs commands add to Store.
+type needStore interface {
+	AddNeed(ctx context.Context, team string, n store.Need, actor string, now time.Time) (int64, error)
+	NeedTopics(ctx context.Context, team string) (map[string]int, error)
+}
+
+// needCommand records a community need: `need <topic[,topic]> <note…>
+// [partner:] [event:E7]`. A liaison's need is their partnership's.
+func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if len(a.pos) < 2 {
+		return message.Reply{}, userErrorf("Give the topic, then what you heard: `%s`, e.g. `%s`.", strings.TrimPrefix(a.cmd.usage(h.cfg.Command), h.cfg.Command+" "), a.cmd.examples[0])
+	}
+	// The topics are the first word, or a comma list over several words:
+	// "mental health",nutrition.
+	n := 1
+	for n < len(a.pos) && (strings.HasSuffix(a.pos[n-1].Text, ",") || strings.HasPrefix(a.pos[n].Text, ",")) {
+		n++
+	}
+	var typedTopics []string
+	for _, t := range a.pos[:n] {
+		typedTopics = append(typedTopics, Unlink(t.Text))
+	}
+	if n == len(a.pos) {
+		return message.Reply{}, userErrorf("What did you hear? Add a note after the topics: `%s`.", h.typed(req, a.cmd.examples[0]))
+	}
+	topics, err := h.needTopics(ctx, req, strings.Join(typedTopics, ","))
+	if err != nil {
+		return message.Reply{}, err
+	}
+	note, err := textField("note", Unlink(joinText(a.pos[n:])), maxSummary)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	need := store.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now()}
+	if v, ok := a.opt("event"); ok {
+		id, ok := store.ParseEventID(v)
+		if !ok {
+			return message.Reply{}, userErrorf("%s isn't an event id; they look like `E7`.", message.Code(v))
+		}
+		e, err := h.loadEvent(ctx, req, id)
+		if err != nil {
+			return message.Reply{}, err
+		}
+		need.Event, need.Partner = e.ID, e.Partner
+	}
+	partnerText, named := a.opt("partner")
+	var p store.Partner
+	switch {
+	case named || req.Role == RoleLiaison:
+		if p, err = h.partner(ctx, req, partnerText); err != nil {
+			return message.Reply{}, err
+		}
+	case need.Partner == "":
+		// In a channel linked to a partner the need is that partner's.
+		p, err = h.store.ResolvePartner(ctx, req.Team, store.PartnerRef{Channel: req.Channel})
+		if err != nil && !errors.Is(err, store.ErrNoPartner) && !errors.Is(err, store.ErrNotFound) {
+			return message.Reply{}, err
+		}
+	}
+	if p.Slug != "" {
+		if need.Event != 0 && need.Partner != p.Slug {
+			return message.Reply{}, userErrorf("`E%d` was run with another partner than *%s*; leave `partner:` out to file the need under the event's partner.", need.Event, message.Esc(p.Name))
+		}
+		need.Partner = p.Slug
+	}
+	if need.Partner != "" && p.Slug == "" {
+		p = store.Partner{Slug: need.Partner, Name: h.partnerName(ctx, req.Team, need.Partner)}
+	}
+	id, err := h.store.AddNeed(ctx, req.Team, need, req.User, h.now())
+	if err != nil {
+		return message.Reply{}, err
+	}
+	from, feedFrom := "", ""
+	if p.Slug != "" {
+		from = fmt.Sprintf(" from *%s*", message.Esc(p.Name))
+		feedFrom = from
+	}
+	if need.Event != 0 {
+		from += fmt.Sprintf(" (`E%d`)", need.Event)
+	}
+	return message.Reply{
+		Text: fmt.Sprintf(":ear: Recorded need `N%d`%s — %s: %s\n`%s` shows what the community is asking for.",
+			id, from, strings.Join(topics, ", "), message.Esc(message.Clip(note, 200)), h.typed(req, "needs")),
+		Feed: fmt.Sprintf("%s recorded a community need about %s%s", message.Mention(req.User), strings.Join(topics, ", "), feedFrom),
+	}, nil
+}
+
+// needTopics normalises the comma-separated topics typed. A topic never
+// heard before that looks like a known one is refused with did-you-mean,
+// so "diabetis" does not split the count; a trailing "!" insists.
+func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([]string, error) {
+	existing, err := h.store.NeedTopics(ctx, req.Team)
+	if err != nil {
+		return nil, err
+	}
+	known := slices.Clone(h.cfg.Topics.Known())
+	for t := range existing {
+		if !slices.Contains(known, t) {
+			known = append(known, t)
+		}
+	}
+	var out []string
+	for _, raw := range strings.Split(typed, ",") {
+		insist := strings.HasSuffix(strings.TrimSpace(raw), "!")
+		t := h.cfg.Topics.Normalize(strings.TrimSuffix(strings.TrimSpace(raw), "!"))
+		switch {
+		case t == "":
+			continue
+		case len([]rune(t)) > maxTopicLen:
+			return nil, userErrorf("%s is a long topic; keep topics to a few words (up to %d characters) and put the rest in the note.", message.Code(t), maxTopicLen)
+		case !insist && !slices.Contains(known, t):
+			if s := closest(t, known); s != "" {
+				return nil, userErrorf("I haven't heard %s as a topic before. Did you mean `%s`? If it really is a new topic, type it with a `!`: `%s!`.", message.Code(t), s, message.Esc(t))
+			}
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return nil, userErrorf("Which topic? e.g. `diabetes`, `mental-health`, `transportation`; several with commas: `diabetes,nutrition`.")
+	case len(out) > maxTopics:
+		return nil, userErrorf("That is %d topics; give at most %d, the ones that matter most.", len(out), maxTopics)
+	}
+	return out, nil
+}
+
+// needsCommand lists the needs heard: `needs [period] [<partner>]`.
+// A liaison sees their partnership's.
+func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	period, rest, err := h.periodArg(req, a, needsDefault)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	slug, scope := "", "all partners"
+	if text := Unlink(joinText(rest)); text != "" || req.Role == RoleLiaison {
+		p, err := h.partner(ctx, req, text)
+		if err != nil {
+			return message.Reply{}, err
+		}
+		slug, scope = p.Slug, "*"+message.Esc(p.Name)+"*"
+	}
+	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	if total == 0 {
+		return message.Reply{Text: fmt.Sprintf("No community needs recorded for %s in %s. Record one with `%s`.", scope, period.Label, h.typed(req, `need <topic> "what you heard"`))}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, ":ear: *Community needs* — %s · %s · %s, most heard first (change from the period before)\n", scope, period.Label, message.Plural(total, "need"))
+	shown := 0
+	for _, tc := range topics {
+		if tc.Count == 0 {
+			continue
+		}
+		if shown == 10 {
+			fmt.Fprintf(&b, "…and more: narrow it with a partner or a shorter period.\n")
+			break
+		}
+		shown++
+		fmt.Fprintf(&b, "%d. *%s* %d %s\n", shown, message.Esc(tc.Topic), tc.Count, tc.Trend())
+		for _, n := range tc.Latest[:min(2, len(tc.Latest))] {
+			src := ""
+			if n.Partner != "" && slug == "" {
+				src = " · " + message.Esc(h.partnerName(ctx, req.Team, n.Partner))
+			}
+			fmt.Fprintf(&b, "    > %s — %s%s, %s\n", message.Esc(message.Clip(n.Note, 200)), message.Mention(n.Who), src, message.Date(n.At, req.Loc))
+		}
+	}
+	var gone []string
+	for _, tc := range topics {
+		if tc.Count == 0 {
+			gone = append(gone, fmt.Sprintf("%s %s", message.Esc(tc.Topic), tc.Trend()))
+		}
+	}
+	if len(gone) > 0 {
+		fmt.Fprintf(&b, "Heard before, not this time: %s\n", strings.Join(gone, " · "))
+	}
+	return message.Reply{Text: b.String()}, nil
+}
+
+// periodArg takes the period from `period:` or the first word when it
+// reads as one; rest is what remains (a partner). def is the period when
+// none is given.
+func (h *Handler) periodArg(req *Request, a args, def string) (report.Period, []Token, error) {
+	now := h.now()
+	if v, ok := a.opt("period"); ok {
+		p, err := parsePeriod(v, now, req.Loc)
+		return p, a.pos, err
+	}
+	if len(a.pos) > 0 && !a.pos[0].Quoted {
+		if p, err := parsePeriod(a.pos[0].Text, now, req.Loc); err == nil {
+			return p, a.pos[1:], nil
+		}
+	}
+	p, err := parsePeriod(def, now, req.Loc)
+	return p, a.pos, err
+}
+
+// typed is a command as this person types it at their door: with the
+// slash command's name, or bare after a mention and in a DM.
+func (h *Handler) typed(req *Request, command string) string {
+	if req.Door == DoorMention || req.Door == DoorDM {
+		return command
+	}
+	return h.cfg.Command + " " + command
+}

@@ -1,0 +1,252 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// ExportKinds are what `export` can write, one row per record.
+var ExportKinds = []string{"partners", "contacts", "followups", "events", "needs", "surveys"}
+
+// ExportSource is what an export reads; *store.Store has it.
+type ExportSource interface {
+	Source
+	People(ctx context.Context, team, slug string) ([]store.Person, error)
+}
+
+// AllTime is the period of an export given none.
+var AllTime = Period{From: time.Unix(0, 0), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time"}
+
+// Export is the CSV of kind for period, of one partner (slug) or all: UTF-8
+// with a header row, times in ISO 8601 in loc, people and resources as
+// readable lists. It streams from the store as it is written: nothing is
+// held but a page. A record's date decides its period: when a contact
+// happened, when a follow-up is due, when an event starts, when a need was
+// heard, when a survey was sent; partners are listed whatever the period.
+// The file reads the store when written, so write it while ctx lives.
+func Export(ctx context.Context, src ExportSource, team, kind, slug string, period Period, now time.Time, loc *time.Location) message.File {
+	name := fmt.Sprintf("outreach-%s-%s.csv", kind, strings.ReplaceAll(strings.ToLower(period.Label), " ", "-"))
+	return message.File{Name: name, Title: fmt.Sprintf("Outreach %s, %s", kind, period.Label), Write: func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		x := exporter{src: src, team: team, slug: slug, period: period, now: now, loc: loc, w: cw}
+		if err := x.write(ctx, kind); err != nil {
+			return err
+		}
+		cw.Flush()
+		return cw.Error()
+	}}
+}
+
+type exporter struct {
+	src    ExportSource
+	team   string
+	slug   string
+	period Period
+	now    time.Time // health is as of now
+	loc    *time.Location
+	w      *csv.Writer
+}
+
+func (x *exporter) row(cells ...string) error {
+	for i, c := range cells {
+		cells[i] = Inert(c)
+	}
+	return x.w.Write(cells)
+}
+
+func (x *exporter) time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(x.loc).Format(time.RFC3339)
+}
+
+func (x *exporter) partners(ctx context.Context) ([]store.Partner, error) {
+	all, err := x.src.ListPartners(ctx, x.team)
+	if err != nil || x.slug == "" {
+		return all, err
+	}
+	for _, p := range all {
+		if p.Slug == x.slug {
+			return []store.Partner{p}, nil
+		}
+	}
+	return nil, fmt.Errorf("export: partner %q: %w", x.slug, store.ErrNotFound)
+}
+
+func (x *exporter) write(ctx context.Context, kind string) error {
+	ps, err := x.partners(ctx)
+	if err != nil {
+		return err
+	}
+	from, to := x.period.From, x.period.To
+	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
+	count := func(n int) string {
+		if n < 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	switch kind {
+	case "partners":
+		if err := x.row("id", "name", "kind", "stage", "owner", "channel", "cadence_days", "health", "one_way", "last_contact", "checkin_score", "checkin_answers",
+			"services", "audience", "programs", "goals", "people", "archived", "created", "updated"); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			people, err := x.src.People(ctx, x.team, p.Slug)
+			if err != nil {
+				return err
+			}
+			var pl []string
+			for _, pe := range people {
+				pl = append(pl, person(pe))
+			}
+			h := p.Health(x.now)
+			score := ""
+			if p.CheckinCount > 0 {
+				score = strconv.FormatFloat(p.CheckinScore, 'f', 1, 64)
+			}
+			if err := x.row(p.Slug, p.Name, p.Kind, p.Stage, p.Owner, p.Channel, strconv.Itoa(p.Cadence), h.State, strconv.FormatBool(h.OneWay),
+				x.time(p.LastContact), score, strconv.Itoa(p.CheckinCount), p.Services, p.Audience, p.Programs, p.Goals,
+				strings.Join(pl, "; "), strconv.FormatBool(p.Archived), x.time(p.Created), x.time(p.Updated)); err != nil {
+				return err
+			}
+		}
+	case "contacts":
+		if err := x.row("id", "partner", "partner_name", "when", "method", "direction", "who", "summary", "outcome", "logged"); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := x.src.EachContact(ctx, x.team, p.Slug, from, to, func(c store.Contact) error {
+				return x.row("C"+itoa(c.ID), p.Slug, p.Name, x.time(c.When), c.Method, c.Direction, c.Who, c.Summary, c.Outcome, x.time(c.Created))
+			}); err != nil {
+				return err
+			}
+		}
+	case "followups":
+		if err := x.row("id", "partner", "partner_name", "due", "status", "what", "assignee", "created_by", "created", "closed_by", "closed", "snoozes", "reminders", "shared"); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := x.src.EachFollowUp(ctx, x.team, p.Slug, func(f store.FollowUp) error {
+				if !x.period.Contains(f.Due) {
+					return nil
+				}
+				return x.row("F"+itoa(f.ID), p.Slug, p.Name, x.time(f.Due), f.Status, f.Text, f.Assignee, f.CreatedBy, x.time(f.Created),
+					f.DoneBy, x.time(f.DoneAt), strconv.Itoa(f.Snoozes), strconv.Itoa(f.Reminders), strconv.FormatBool(f.Shared))
+			}); err != nil {
+				return err
+			}
+		}
+	case "events":
+		if err := x.row("id", "partner", "partner_name", "title", "type", "start", "end", "where", "audience", "resources", "registered", "attended", "organizer", "created"); err != nil {
+			return err
+		}
+		names := partnerNames(ps)
+		if err := x.src.EachEvent(ctx, x.team, x.slug, from, to, func(e store.Event) error {
+			return x.row("E"+itoa(e.ID), e.Partner, names[e.Partner], e.Title, e.Type, x.time(e.Start), x.time(e.End), e.Where, e.Audience,
+				strings.Join(e.Resources, "; "), count(e.Registered), count(e.Attended), e.Organizer, x.time(e.Created))
+		}); err != nil {
+			return err
+		}
+	case "needs":
+		if err := x.row("id", "topics", "note", "partner", "partner_name", "event", "who", "who_team", "heard"); err != nil {
+			return err
+		}
+		names := partnerNames(ps)
+		if err := x.src.EachNeed(ctx, x.team, x.slug, from, to, func(n store.Need) error {
+			ev := ""
+			if n.Event > 0 {
+				ev = "E" + itoa(n.Event)
+			}
+			return x.row("N"+itoa(n.ID), strings.Join(n.Topics, "; "), n.Note, n.Partner, names[n.Partner], ev, n.Who, n.Team, x.time(n.At))
+		}); err != nil {
+			return err
+		}
+	case "surveys":
+		// One row per response (a survey nobody answered has one empty row).
+		if err := x.row("survey", "template", "partner", "partner_name", "event", "channel", "sent", "respondent", "respondent_team", "answered",
+			"question_1", "answer_1", "question_2", "answer_2", "comment"); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := x.src.EachSurvey(ctx, x.team, p.Slug, from, to, func(sv store.Survey, rs []store.Response) error {
+				ev := ""
+				if sv.Event > 0 {
+					ev = "E" + itoa(sv.Event)
+				}
+				head := []string{"S" + itoa(sv.ID), sv.Template, p.Slug, p.Name, ev, sv.Channel, x.time(sv.Created)}
+				if len(rs) == 0 {
+					return x.row(append(head, make([]string, 8)...)...)
+				}
+				t := message.Templates[sv.Template]
+				for _, r := range rs {
+					cells := append(append([]string(nil), head...), r.User, r.Team, x.time(time.UnixMilli(r.At)))
+					for i := 0; i < 2; i++ {
+						if i < len(t.Questions) {
+							q := t.Questions[i]
+							ans := ""
+							if raw, ok := r.Answers[q.ID]; ok {
+								ans = q.AnswerText(raw)
+							}
+							cells = append(cells, q.Text, ans)
+						} else {
+							cells = append(cells, "", "")
+						}
+					}
+					if err := x.row(append(cells, r.Comment)...); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("export: unknown kind %q", kind)
+	}
+	return nil
+}
+
+func partnerNames(ps []store.Partner) map[string]string {
+	m := make(map[string]string, len(ps))
+	for _, p := range ps {
+		m[p.Slug] = p.Name
+	}
+	return m
+}
+
+// person is a person at a partner as one readable cell:
+// "Dana Lee (Health educator, dana@county.gov, 555-0100)".
+func person(p store.Person) string {
+	var extra []string
+	for _, s := range []string{p.Role, p.Email, p.Phone} {
+		if s != "" {
+			extra = append(extra, s)
+		}
+	}
+	if len(extra) == 0 {
+		return p.Name
+	}
+	return fmt.Sprintf("%s (%s)", p.Name, strings.Join(extra, ", "))
+}
+
+// Inert makes a cell safe to open in a spreadsheet: one that begins
+// with =, +, -, @, a tab or a carriage return would be read as a formula,
+// so it gets a leading apostrophe (OWASP's advice on CSV injection).
+func Inert(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
