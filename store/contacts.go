@@ -50,7 +50,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c C
 	}
 	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText)
 	r, err := s.run(ctx, "log contact", scriptLogContact,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Seq("contact"), k.Audit()}, args...)
+		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit()}, args...)
 	if err != nil {
 		return Contact{}, 0, Partner{}, err
 	}

@@ -87,7 +87,7 @@ func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, j
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptReminderSent.Run(ctx, s.rdb, []string{k.FollowUp(followUp)}, k.Prefix(), job.ID, token, ms(now), next, channel, ts).Int()
+	n, err := scriptReminderSent.Run(ctx, s.rdb, []string{k.FollowUp(followUp)}, k.Prefix(), job.ID, token, ms(now), next, channel, ts, followUp).Int()
 	if err != nil {
 		return false, s.wrap("reminder sent", err)
 	}

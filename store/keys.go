@@ -1,77 +1,196 @@
 package store
 
-import "strconv"
+import (
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
 
-// Every Redis key the bot uses is built here. A workspace's keys all carry
-// its team id as a Redis Cluster hash tag, so that one workspace's
-// multi-key scripts stay in one slot.
+// Every Redis key the bot uses is built here, from one table of shapes.
+// The Go methods below and the Lua scripts (through the K functions that
+// scripts.go generates from the same table) build keys only from it, and
+// TestScriptKeys fails on any stored key the table cannot build. A
+// workspace's keys all carry its team id as a Redis Cluster hash tag, so
+// that one workspace's multi-key scripts stay in one slot.
 
-// keys builds the keys of one workspace.
+// keyTable is the table: each field is a key of a workspace, named as its
+// method on keys and its function in Lua's K. The template follows the
+// workspace prefix, with {params} from paramPatterns; then the Redis
+// type; the comment says what the key holds.
+var keyTable = struct {
+	Partners, PartnerNames, PartnerLex, ChannelIndex, Partner, People, Contacts, ContactLog             *shape
+	PartnerFollowUps, FollowUp, FollowUpTexts, FollowUpsOpen, FollowUpsDone, FollowUpsOf                *shape
+	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
+	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
+	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
+	Due, Leases, Claims, JobsDone, Schedule                                                             *shape
+}{
+	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
+	PartnerNames: newKey("partner-names", "hash"),              // lower-cased name → slug
+	PartnerLex:   newKey("partner-lex", "zset"),                // '<slugified name or slug>:<slug>', score 0: prefix lookup by name or slug
+	ChannelIndex: newKey("channel-partner", "hash"),            // channel id → slug
+	Partner:      newKey("partner:{slug}", "hash"),             // partner fields
+	People:       newKey("partner:{slug}:people", "hash"),      // lower-cased name → person JSON
+	Contacts:     newKey("partner:{slug}:contacts", "zset"),    // contact id, score = contact time (unix ms)
+	ContactLog:   newKey("partner:{slug}:contact-log", "hash"), // contact id → contact JSON
+
+	PartnerFollowUps: newKey("partner:{slug}:followups", "set"), // follow-up ids of the partner
+	FollowUp:         newKey("followup:{id}", "hash"),           // follow-up fields
+	FollowUpTexts:    newKey("followup-texts", "hash"),          // id → text (kept out of the follow-up's hash, which stays small enough for Redis to pack)
+	FollowUpsOpen:    newKey("followups:open", "zset"),          // open ids → due (unix ms)
+	FollowUpsDone:    newKey("followups:done", "zset"),          // done ids → done time
+	FollowUpsOf:      newKey("followups:user:{user}", "zset"),   // open ids of an assignee → due
+
+	Event:           newKey("event:{id}", "hash"),             // event fields
+	Events:          newKey("events", "zset"),                 // event ids → start (unix ms)
+	PartnerEvents:   newKey("partner:{slug}:events", "zset"),  // the partner's event ids → start
+	EventSurveys:    newKey("event:{id}:surveys", "set"),      // survey ids about the event
+	Survey:          newKey("survey:{id}", "hash"),            // survey fields
+	SurveyResponses: newKey("survey:{id}:responses", "hash"),  // user → response JSON
+	PartnerSurveys:  newKey("partner:{slug}:surveys", "zset"), // the partner's survey ids → created
+	SurveyByOrigin:  newKey("survey-by-origin", "hash"),       // origin (job id) → survey id
+
+	Needs:        newKey("needs", "zset"),                // need ids → when heard (unix ms)
+	NeedLog:      newKey("need-log", "hash"),             // need id → need JSON
+	PartnerNeeds: newKey("partner:{slug}:needs", "zset"), // the partner's need ids → when heard
+	NeedTopics:   newKey("need-topics", "zset"),          // topic → how many needs name it
+
+	ContactSeq:  newKey("seq:contact", "string"),  // last contact id
+	FollowUpSeq: newKey("seq:followup", "string"), // last follow-up id
+	EventSeq:    newKey("seq:event", "string"),    // last event id
+	SurveySeq:   newKey("seq:survey", "string"),
+	NeedSeq:     newKey("seq:need", "string"),           // last survey id
+	Audit:       newKey("audit", "stream"),              // who changed what, and when; capped
+	SeenEvent:   newKey("seen-event:{event}", "string"), // with a TTL: Events API de-duplication
+
+	// The due-work bookkeeping (see lua/jobs_lib.lua).
+	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
+	Leases:   newJobsKey("leases", "zset"),            // job id → lease expiry (unix ms)
+	Claims:   newJobsKey("claims", "hash"),            // job id → '<tries>:<due>:<token>' while claimed, '<tries>:<due>:' once handed back
+	JobsDone: newJobsKey("jobs-done", "zset"),         // job id → finished at (30 days kept)
+	Schedule: newJobsKey("schedule:{kind}", "string"), // a recurring job's last occurrence (unix ms)
+}
+
+// keyShapes is keyTable as a list, each shape named after its field.
+var keyShapes = func() []*shape {
+	v := reflect.ValueOf(keyTable)
+	out := make([]*shape, v.NumField())
+	for i := range out {
+		s := v.Field(i).Interface().(*shape)
+		s.name = v.Type().Field(i).Name
+		out[i] = s
+	}
+	return out
+}()
+
+func newKey(tmpl, typ string) *shape {
+	s := parseShape(tmpl)
+	s.redisType = typ
+	return s
+}
+
+// newJobsKey adds a key of the scheduler's bookkeeping, which it keeps
+// alongside what commands store.
+func newJobsKey(tmpl, typ string) *shape {
+	s := newKey(tmpl, typ)
+	s.bookkeeping = true
+	return s
+}
+
+// keys builds the keys of one workspace. Each method builds the key of
+// the same name in the table.
 type keys struct{ prefix string }
 
 func keysFor(team string) keys { return keys{prefix: "outreach:{" + team + "}:"} }
 
-// Prefix is passed to scripts that build partner keys from a slug they
-// resolved themselves; such keys share the hash tag, so the same slot.
+// Prefix is passed to scripts that build keys from ids and slugs they
+// read or resolve themselves (K.<Name>(prefix, …)); such keys share the
+// hash tag, so the same slot.
 func (k keys) Prefix() string { return k.prefix }
 
-func (k keys) Partners() string     { return k.prefix + "partners" }        // ZSET slug, score 0 (lexicographic: listing and prefix lookup)
-func (k keys) PartnerNames() string { return k.prefix + "partner-names" }   // HASH lower-cased name → slug
-func (k keys) PartnerLex() string   { return k.prefix + "partner-lex" }     // ZSET '<slugified name or slug>:<slug>', score 0: prefix lookup by name or slug
-func (k keys) ChannelIndex() string { return k.prefix + "channel-partner" } // HASH channel id → slug
-
-func (k keys) Partner(slug string) string  { return k.prefix + "partner:" + slug }               // HASH partner fields
-func (k keys) People(slug string) string   { return k.prefix + "partner:" + slug + ":people" }   // HASH lower-cased name → person JSON
-func (k keys) Contacts(slug string) string { return k.prefix + "partner:" + slug + ":contacts" } // ZSET contact id, score = contact time (unix ms)
-func (k keys) ContactLog(slug string) string {
-	return k.prefix + "partner:" + slug + ":contact-log" // HASH contact id → contact JSON
-}
+func (k keys) Partners() string              { return keyTable.Partners.build(k.prefix) }
+func (k keys) PartnerNames() string          { return keyTable.PartnerNames.build(k.prefix) }
+func (k keys) PartnerLex() string            { return keyTable.PartnerLex.build(k.prefix) }
+func (k keys) ChannelIndex() string          { return keyTable.ChannelIndex.build(k.prefix) }
+func (k keys) Partner(slug string) string    { return keyTable.Partner.build(k.prefix, slug) }
+func (k keys) People(slug string) string     { return keyTable.People.build(k.prefix, slug) }
+func (k keys) Contacts(slug string) string   { return keyTable.Contacts.build(k.prefix, slug) }
+func (k keys) ContactLog(slug string) string { return keyTable.ContactLog.build(k.prefix, slug) }
 
 func (k keys) PartnerFollowUps(slug string) string {
-	return k.prefix + "partner:" + slug + ":followups" // SET follow-up ids of the partner
+	return keyTable.PartnerFollowUps.build(k.prefix, slug)
 }
+func (k keys) FollowUp(id int64) string       { return keyTable.FollowUp.build(k.prefix, itoa(id)) }
+func (k keys) FollowUpTexts() string          { return keyTable.FollowUpTexts.build(k.prefix) }
+func (k keys) FollowUpsOpen() string          { return keyTable.FollowUpsOpen.build(k.prefix) }
+func (k keys) FollowUpsDone() string          { return keyTable.FollowUpsDone.build(k.prefix) }
+func (k keys) FollowUpsOf(user string) string { return keyTable.FollowUpsOf.build(k.prefix, user) }
 
-func (k keys) FollowUp(id int64) string       { return k.prefix + "followup:" + strconv.FormatInt(id, 10) } // HASH follow-up fields
-func (k keys) FollowUpTexts() string          { return k.prefix + "followup-texts" }                        // HASH id → text
-func (k keys) FollowUpsOpen() string          { return k.prefix + "followups:open" }                        // ZSET open ids → due (unix ms)
-func (k keys) FollowUpsDone() string          { return k.prefix + "followups:done" }                        // ZSET done ids → done time
-func (k keys) FollowUpsOf(user string) string { return k.prefix + "followups:user:" + user }                // ZSET open ids of an assignee → due
-
-func (k keys) Event(id int64) string { return k.prefix + "event:" + strconv.FormatInt(id, 10) } // HASH event fields
-func (k keys) Events() string        { return k.prefix + "events" }                             // ZSET event ids → start (unix ms)
-func (k keys) PartnerEvents(slug string) string {
-	return k.prefix + "partner:" + slug + ":events" // ZSET the partner's event ids → start
-}
-func (k keys) EventSurveys(id int64) string {
-	return k.prefix + "event:" + strconv.FormatInt(id, 10) + ":surveys" // SET survey ids about the event
-}
-func (k keys) Survey(id int64) string { return k.prefix + "survey:" + strconv.FormatInt(id, 10) } // HASH survey fields
+func (k keys) Event(id int64) string            { return keyTable.Event.build(k.prefix, itoa(id)) }
+func (k keys) Events() string                   { return keyTable.Events.build(k.prefix) }
+func (k keys) PartnerEvents(slug string) string { return keyTable.PartnerEvents.build(k.prefix, slug) }
+func (k keys) EventSurveys(id int64) string     { return keyTable.EventSurveys.build(k.prefix, itoa(id)) }
+func (k keys) Survey(id int64) string           { return keyTable.Survey.build(k.prefix, itoa(id)) }
 func (k keys) SurveyResponses(id int64) string {
-	return k.prefix + "survey:" + strconv.FormatInt(id, 10) + ":responses" // HASH user → response JSON
+	return keyTable.SurveyResponses.build(k.prefix, itoa(id))
 }
 func (k keys) PartnerSurveys(slug string) string {
-	return k.prefix + "partner:" + slug + ":surveys" // ZSET the partner's survey ids → created
+	return keyTable.PartnerSurveys.build(k.prefix, slug)
 }
-func (k keys) SurveyByOrigin() string { return k.prefix + "survey-by-origin" } // HASH origin (job id) → survey id
+func (k keys) SurveyByOrigin() string { return keyTable.SurveyByOrigin.build(k.prefix) }
 
-func (k keys) Needs() string { return k.prefix + "needs" } // ZSET need ids → when heard (unix ms)
-func (k keys) NeedLog() string {
-	return k.prefix + "need-log" // HASH need id → need JSON
-}
-func (k keys) PartnerNeeds(slug string) string {
-	return k.prefix + "partner:" + slug + ":needs" // ZSET the partner's need ids → when heard
-}
-func (k keys) NeedTopics() string { return k.prefix + "need-topics" } // ZSET topic → how many needs name it
+func (k keys) Needs() string                   { return keyTable.Needs.build(k.prefix) }
+func (k keys) NeedLog() string                 { return keyTable.NeedLog.build(k.prefix) }
+func (k keys) PartnerNeeds(slug string) string { return keyTable.PartnerNeeds.build(k.prefix, slug) }
+func (k keys) NeedTopics() string              { return keyTable.NeedTopics.build(k.prefix) }
 
-// Due work (see lua/jobs_lib.lua for how the scripts use them).
-func (k keys) Due() string      { return k.prefix + "due" }       // ZSET job id → due (unix ms)
-func (k keys) Leases() string   { return k.prefix + "leases" }    // ZSET job id → lease expiry (unix ms)
-func (k keys) Claims() string   { return k.prefix + "claims" }    // HASH job id → "<tries>:<due>:<token>"
-func (k keys) JobsDone() string { return k.prefix + "jobs-done" } // ZSET job id → finished at (30 days)
-func (k keys) Schedule(name string) string {
-	return k.prefix + "schedule:" + name // STRING last occurrence of a recurring job (unix ms)
+func (k keys) ContactSeq() string         { return keyTable.ContactSeq.build(k.prefix) }
+func (k keys) FollowUpSeq() string        { return keyTable.FollowUpSeq.build(k.prefix) }
+func (k keys) EventSeq() string           { return keyTable.EventSeq.build(k.prefix) }
+func (k keys) NeedSeq() string            { return keyTable.NeedSeq.build(k.prefix) }
+func (k keys) SurveySeq() string          { return keyTable.SurveySeq.build(k.prefix) }
+func (k keys) Audit() string              { return keyTable.Audit.build(k.prefix) }
+func (k keys) SeenEvent(id string) string { return keyTable.SeenEvent.build(k.prefix, id) }
+
+func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
+func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }
+func (k keys) Claims() string              { return keyTable.Claims.build(k.prefix) }
+func (k keys) JobsDone() string            { return keyTable.JobsDone.build(k.prefix) }
+func (k keys) Schedule(kind string) string { return keyTable.Schedule.build(k.prefix, kind) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// KeyShape says what a stored key is, for tests that read Redis directly.
+type KeyShape struct {
+	Name string // its method in keys.go, e.g. "Partner" or "Due"
+	// Jobs: the scheduler's bookkeeping of due work (queue, leases,
+	// claims, finished jobs, recurring schedules), which changes on its
+	// own clock, rather than what commands store.
+	Jobs bool
 }
 
-func (k keys) Seq(kind string) string     { return k.prefix + "seq:" + kind }      // STRING counter for short ids
-func (k keys) Audit() string              { return k.prefix + "audit" }            // STREAM, capped
-func (k keys) SeenEvent(id string) string { return k.prefix + "seen-event:" + id } // STRING with TTL: Events API de-duplication
+// ShapeOf reports which shape of the table key has, and false when keys.go
+// cannot build it (or it lacks a workspace's hash-tagged prefix).
+func ShapeOf(key string) (KeyShape, bool) {
+	m := keyMatcher().FindStringSubmatchIndex(key)
+	if m == nil {
+		return KeyShape{}, false
+	}
+	for i, s := range keyShapes {
+		if m[2*(i+1)] >= 0 {
+			return KeyShape{Name: s.name, Jobs: s.bookkeeping}, true
+		}
+	}
+	return KeyShape{}, false
+}
+
+// keyMatcher matches any key of the table, one group per shape.
+var keyMatcher = sync.OnceValue(func() *regexp.Regexp {
+	alts := make([]string, len(keyShapes))
+	for i, s := range keyShapes {
+		alts[i] = "(" + s.pattern() + ")"
+	}
+	return regexp.MustCompile(`^outreach:\{[^{}:]+\}:(?:` + strings.Join(alts, "|") + `)$`)
+})

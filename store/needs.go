@@ -40,7 +40,7 @@ func (s *Store) AddNeed(ctx context.Context, team string, n Need, actor string, 
 			return 0, fmt.Errorf("add need: partner %q: %w", n.Partner, ErrNotFound)
 		}
 	}
-	id, err := s.rdb.Incr(ctx, k.Seq("need")).Result()
+	id, err := s.rdb.Incr(ctx, k.NeedSeq()).Result()
 	if err != nil {
 		return 0, s.wrap("add need", err)
 	}

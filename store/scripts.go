@@ -4,55 +4,184 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // Each multi-key write is one Lua script in lua/, with a header naming its
-// KEYS, ARGV and reply. Scripts that name a partner start with the shared
-// resolver in lua/resolve.lua. Time always comes from Go (ARGV), never from
-// Redis TIME, so the injected clock rules.
+// KEYS, ARGV and reply. Time always comes from Go (ARGV), never from Redis
+// TIME, so the injected clock rules.
+//
+// A script builds keys and job ids only through the K and J functions
+// generated from keys.go and jobkinds.go (TestLuaBuildsNoNames), and calls
+// the shared libraries in libs. load puts before its body what it needs,
+// found by what it calls, so nothing can be left out: the libraries it
+// calls (and those they call), in libs order, and before them the K and J
+// functions they all call. Only what is called is defined because Redis
+// runs the whole source on every call.
 
 //go:embed lua/*.lua
 var luaFiles embed.FS
 
-// load builds a script from lua/<name>.lua, after the shared libraries
-// it uses (lua/<lib>.lua, in order).
-func load(name string, libs ...string) *redis.Script {
-	var src strings.Builder
-	for _, f := range append(libs, name) {
-		body, err := luaFiles.ReadFile("lua/" + f + ".lua")
-		if err != nil {
-			panic(err) // embedded at build time: cannot happen in a built binary
+// libs are the shared Lua libraries, in dependency order: each may call
+// only those before it (load panics otherwise). Every other file in lua/
+// is a script.
+var libs = []string{"audit", "jobs_lib", "followup_lib", "resolve"}
+
+// scripts are the loaded scripts by file name, for the tests to check
+// that each one runs.
+var scripts = map[string]*redis.Script{}
+
+// load builds the script lua/<name>.lua (see source).
+func load(name string) *redis.Script {
+	sc := redis.NewScript(source(name))
+	scripts[name] = sc
+	return sc
+}
+
+// source is the script lua/<name>.lua with what it needs before it: the K
+// and J functions, then the libraries it calls, in libs order. It panics
+// on a call of a K or J function the tables lack: the scripts are fixed
+// at build time, and every test of the package loads them all.
+func source(name string) string {
+	body := luaFile(name)
+	code := luaCode(body)
+	var used []string
+	for i := len(luaLibs) - 1; i >= 0; i-- {
+		// Libraries call only earlier ones, so by now code holds every
+		// caller of this one.
+		if lib := luaLibs[i]; lib.calls.MatchString(code) {
+			used = append([]string{lib.src}, used...)
+			code += lib.code
 		}
-		src.Write(body)
-		src.WriteByte('\n')
 	}
-	return redis.NewScript(src.String())
+	pre, err := prelude(code)
+	if err != nil {
+		panic(fmt.Sprintf("lua/%s.lua: %v", name, err))
+	}
+	var out strings.Builder
+	out.WriteString(pre)
+	for _, lib := range used {
+		out.WriteString(lib)
+		out.WriteByte('\n')
+	}
+	out.WriteString(body)
+	return out.String()
+}
+
+// luaLib is one library of libs.
+type luaLib struct {
+	name, src, code string
+	calls           *regexp.Regexp // a call of one of its functions
+}
+
+// luaLibs are libs, read.
+var luaLibs = func() []luaLib {
+	out, err := readLibs(libs)
+	if err != nil {
+		panic(err) // fixed at build time; every test of the package loads them
+	}
+	return out
+}()
+
+// readLibs reads the named libraries, checking that each calls only those
+// before it.
+func readLibs(names []string) ([]luaLib, error) {
+	out := make([]luaLib, len(names))
+	for i, name := range names {
+		src := luaFile(name)
+		var funcs []string
+		for _, m := range luaFuncDef.FindAllStringSubmatch(src, -1) {
+			funcs = append(funcs, m[1])
+		}
+		out[i] = luaLib{name: name, src: src, code: luaCode(src),
+			calls: regexp.MustCompile(`\b(?:` + strings.Join(funcs, "|") + `)\s*\(`)}
+	}
+	for i, lib := range out {
+		for _, later := range out[i+1:] {
+			if later.calls.MatchString(lib.code) {
+				return nil, fmt.Errorf("lua/%s.lua calls lua/%s.lua, which comes after it in libs", lib.name, later.name)
+			}
+		}
+	}
+	return out, nil
 }
 
 var (
-	scriptResolvePartner  = load("resolve_partner", "resolve")
-	scriptAddPartner      = load("add_partner", "audit")
-	scriptUpdatePartner   = load("update_partner", "audit")
-	scriptUpsertPerson    = load("upsert_person", "audit")
-	scriptErasePartner    = load("erase_partner", "audit", "jobs_lib")
-	scriptLogContact      = load("log_contact", "resolve", "audit", "jobs_lib", "followup_lib")
-	scriptAddFollowUp     = load("add_followup", "resolve", "audit", "jobs_lib", "followup_lib")
-	scriptChangeFollowUp  = load("change_followup", "audit", "jobs_lib")
-	scriptReminderSent    = load("reminder_sent", "jobs_lib")
-	scriptClaimDue        = load("claim_due", "jobs_lib")
-	scriptFinishJob       = load("finish_job", "jobs_lib")
-	scriptReleaseJobs     = load("release_jobs", "jobs_lib")
-	scriptExtendLeases    = load("extend_leases", "jobs_lib")
-	scriptEnqueueJobs     = load("enqueue_jobs", "jobs_lib")
-	scriptAdvanceSchedule = load("advance_schedule", "jobs_lib")
-	scriptAddEvent        = load("add_event", "resolve", "audit", "jobs_lib")
+	luaFuncDef = regexp.MustCompile(`(?m)^local function (\w+)`)
+	luaComment = regexp.MustCompile(`--[^\n]*`)
+	// luaCall finds calls of the generated functions: K.Partner(, J.Reminder(.
+	luaCall = regexp.MustCompile(`\b([KJ])\.(\w+)\s*\(`)
+)
+
+// luaCode is src without its comments, to look for calls in.
+func luaCode(src string) string { return luaComment.ReplaceAllString(src, "") }
+
+func luaFile(name string) string {
+	b, err := luaFiles.ReadFile("lua/" + name + ".lua")
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen in a built binary
+	}
+	return string(b)
+}
+
+// prelude defines the K and J functions that code calls: K.<Name>(prefix,
+// params…) builds the key of that name in keys.go, J.<Name>(params…) the
+// job id of that name in jobShapes.
+func prelude(code string) (string, error) {
+	calls := map[string][]*shape{}
+	for _, m := range luaCall.FindAllStringSubmatch(code, -1) {
+		table, name := m[1], m[2]
+		shapes := keyShapes
+		if table == "J" {
+			shapes = jobShapes
+		}
+		i := slices.IndexFunc(shapes, func(s *shape) bool { return s.name == name })
+		if i < 0 {
+			return "", fmt.Errorf("%s.%s is not in keys.go or jobkinds.go", table, name)
+		}
+		if !slices.Contains(calls[table], shapes[i]) {
+			calls[table] = append(calls[table], shapes[i])
+		}
+	}
+	var out strings.Builder
+	for _, table := range []string{"K", "J"} {
+		if len(calls[table]) == 0 {
+			continue
+		}
+		out.WriteString("local " + table + " = {\n")
+		for _, s := range calls[table] {
+			out.WriteString("  " + s.lua(table == "K") + ",\n")
+		}
+		out.WriteString("}\n")
+	}
+	return out.String(), nil
+}
+
+var (
+	scriptResolvePartner  = load("resolve_partner")
+	scriptAddPartner      = load("add_partner")
+	scriptUpdatePartner   = load("update_partner")
+	scriptUpsertPerson    = load("upsert_person")
+	scriptErasePartner    = load("erase_partner")
+	scriptLogContact      = load("log_contact")
+	scriptAddFollowUp     = load("add_followup")
+	scriptChangeFollowUp  = load("change_followup")
+	scriptReminderSent    = load("reminder_sent")
+	scriptClaimDue        = load("claim_due")
+	scriptFinishJob       = load("finish_job")
+	scriptReleaseJobs     = load("release_jobs")
+	scriptExtendLeases    = load("extend_leases")
+	scriptEnqueueJobs     = load("enqueue_jobs")
+	scriptAdvanceSchedule = load("advance_schedule")
+	scriptAddEvent        = load("add_event")
 	scriptEventEnded      = load("event_ended")
-	scriptSetAttended     = load("set_attended", "audit")
-	scriptCreateSurvey    = load("create_survey", "audit", "jobs_lib")
-	scriptRespondSurvey   = load("respond_survey", "audit")
+	scriptSetAttended     = load("set_attended")
+	scriptCreateSurvey    = load("create_survey")
+	scriptRespondSurvey   = load("respond_survey")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

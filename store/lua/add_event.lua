@@ -12,27 +12,27 @@
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
-local id = redis.call('INCR', prefix .. 'seq:event')
-local ek = prefix .. 'event:' .. id
+local id = redis.call('INCR', K.EventSeq(prefix))
+local ek = K.Event(prefix, id)
 local start, finish_, now = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local fields = {'partner', slug, 'start', ARGV[6], 'end', ARGV[7], 'organizer', ARGV[9], 'created', ARGV[8]}
 for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', ek, unpack(fields))
-redis.call('ZADD', prefix .. 'events', start, id)
-redis.call('ZADD', prefix .. 'partner:' .. slug .. ':events', start, id)
-local pk = prefix .. 'partner:' .. slug
+redis.call('ZADD', K.Events(prefix), start, id)
+redis.call('ZADD', K.PartnerEvents(prefix, slug), start, id)
+local pk = K.Partner(prefix, slug)
 if finish_ <= now then
   local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
   if finish_ > last then redis.call('HSET', pk, 'last_contact', finish_) end
 else
-  enqueue(prefix, 'evend:' .. id, finish_)
+  enqueue(prefix, J.EventEnd(id), finish_)
 end
 -- Surveys and the attendance question only for events still to end:
 -- a past event being recorded gets them on request.
 if finish_ > now then
-  enqueue(prefix, 'evatt:' .. id, finish_)
-  enqueue(prefix, 'evfb:' .. id, finish_ + tonumber(ARGV[11]))
-  enqueue(prefix, 'evfu:' .. id, finish_ + tonumber(ARGV[12]))
+  enqueue(prefix, J.Attendance(id), finish_)
+  enqueue(prefix, J.FeedbackSurvey(id), finish_ + tonumber(ARGV[11]))
+  enqueue(prefix, J.FollowUpSurvey(id), finish_ + tonumber(ARGV[12]))
 end
 audit(KEYS[4], ARGV[10], ARGV[8], ARGV[9], 'event.add', 'E' .. id)
 local out = {'ok', id, slug}

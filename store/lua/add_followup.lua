@@ -13,5 +13,5 @@ if not slug then return fail(code, candidates) end
 local id = create_followup(prefix, slug, ARGV[6], ARGV[7], ARGV[8], ARGV[10], ARGV[9], ARGV[12])
 audit(KEYS[4], ARGV[11], ARGV[9], ARGV[10], 'followup.add', 'F' .. id)
 local out = {'ok', id, slug}
-for _, v in ipairs(redis.call('HGETALL', prefix .. 'partner:' .. slug)) do out[#out + 1] = v end
+for _, v in ipairs(redis.call('HGETALL', K.Partner(prefix, slug))) do out[#out + 1] = v end
 return out

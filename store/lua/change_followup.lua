@@ -10,13 +10,13 @@
 local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
 local fk = KEYS[1]
 if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
-local text = redis.call('HGET', prefix .. 'followup-texts', id) or ''
+local text = redis.call('HGET', K.FollowUpTexts(prefix), id) or ''
 if redis.call('HGET', fk, 'status') ~= 'open' then
   local out = {'err', 'not_open', 'text', text}
   for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
   return out
 end
-local userKey = prefix .. 'followups:user:' .. redis.call('HGET', fk, 'assignee')
+local userKey = K.FollowUpsOf(prefix, redis.call('HGET', fk, 'assignee'))
 local job = redis.call('HGET', fk, 'job')
 if op == 'done' or op == 'cancel' then
   local status = 'done'
@@ -28,7 +28,7 @@ if op == 'done' or op == 'cancel' then
   if op == 'done' then redis.call('ZADD', KEYS[3], ARGV[5], id) end
 else
   local seq = redis.call('HINCRBY', fk, 'job_seq', 1)
-  local newJob = 'fu:' .. id .. ':' .. seq
+  local newJob = J.Reminder(id, seq)
   if job then unqueue(prefix, job) end
   redis.call('HSET', fk, 'due', ARGV[6], 'job', newJob, 'reminders', 0)
   redis.call('HINCRBY', fk, 'snoozes', 1)

@@ -12,17 +12,17 @@ if ARGV[2] ~= '' then
   local existing = redis.call('HGET', KEYS[1], ARGV[2])
   if existing then return {tonumber(existing), 0} end
 end
-if redis.call('EXISTS', prefix .. 'partner:' .. ARGV[3]) == 0 then return {0, 0} end
-if ARGV[4] ~= '' and redis.call('EXISTS', prefix .. 'event:' .. ARGV[4]) == 0 then return {0, 0} end
-local id = redis.call('INCR', prefix .. 'seq:survey')
+if redis.call('EXISTS', K.Partner(prefix, ARGV[3])) == 0 then return {0, 0} end
+if ARGV[4] ~= '' and redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
+local id = redis.call('INCR', K.SurveySeq(prefix))
 local fields = {'partner', ARGV[3], 'event', ARGV[4], 'created', ARGV[5], 'created_by', ARGV[6]}
 for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', prefix .. 'survey:' .. id, unpack(fields))
-redis.call('ZADD', prefix .. 'partner:' .. ARGV[3] .. ':surveys', ARGV[5], id)
+redis.call('HSET', K.Survey(prefix, id), unpack(fields))
+redis.call('ZADD', K.PartnerSurveys(prefix, ARGV[3]), ARGV[5], id)
 if ARGV[4] ~= '' then
-  redis.call('SADD', prefix .. 'event:' .. ARGV[4] .. ':surveys', id)
+  redis.call('SADD', K.EventSurveys(prefix, ARGV[4]), id)
 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], id) end
-enqueue(prefix, 'svpost:' .. id, tonumber(ARGV[5]))
+enqueue(prefix, J.SurveyPost(id), tonumber(ARGV[5]))
 audit(KEYS[2], ARGV[7], ARGV[5], ARGV[6], 'survey.create', 'S' .. id)
 return {id, 1}

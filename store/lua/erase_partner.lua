@@ -18,26 +18,29 @@ local lex = redis.call('HGET', pk, 'name_slug')
 redis.call('ZREM', KEYS[5], ARGV[1] .. ':' .. ARGV[1])
 if lex then redis.call('ZREM', KEYS[5], lex .. ':' .. ARGV[1]) end
 -- Follow-ups of the partner, with their queued reminders.
-for _, id in ipairs(redis.call('SMEMBERS', pk .. ':followups')) do
-  local fk = ARGV[5] .. 'followup:' .. id
+local prefix, slug = ARGV[5], ARGV[1]
+for _, id in ipairs(redis.call('SMEMBERS', K.PartnerFollowUps(prefix, slug))) do
+  local fk = K.FollowUp(prefix, id)
   local assignee = redis.call('HGET', fk, 'assignee')
-  if assignee then redis.call('ZREM', ARGV[5] .. 'followups:user:' .. assignee, id) end
+  if assignee then redis.call('ZREM', K.FollowUpsOf(prefix, assignee), id) end
   local job = redis.call('HGET', fk, 'job')
-  if job then unqueue(ARGV[5], job) end
-  redis.call('ZREM', ARGV[5] .. 'followups:open', id)
-  redis.call('ZREM', ARGV[5] .. 'followups:done', id)
-  redis.call('HDEL', ARGV[5] .. 'followup-texts', id)
+  if job then unqueue(prefix, job) end
+  redis.call('ZREM', K.FollowUpsOpen(prefix), id)
+  redis.call('ZREM', K.FollowUpsDone(prefix), id)
+  redis.call('HDEL', K.FollowUpTexts(prefix), id)
   redis.call('DEL', fk)
 end
 -- Its events and surveys, with their queued jobs.
-for _, id in ipairs(redis.call('ZRANGE', pk .. ':events', 0, -1)) do
-  for _, kind in ipairs({'evend:', 'evatt:', 'evfb:', 'evfu:'}) do unqueue(ARGV[5], kind .. id) end
-  redis.call('ZREM', ARGV[5] .. 'events', id)
-  redis.call('DEL', ARGV[5] .. 'event:' .. id, ARGV[5] .. 'event:' .. id .. ':surveys')
+for _, id in ipairs(redis.call('ZRANGE', K.PartnerEvents(prefix, slug), 0, -1)) do
+  for _, job in ipairs({J.EventEnd(id), J.Attendance(id), J.FeedbackSurvey(id), J.FollowUpSurvey(id)}) do
+    unqueue(prefix, job)
+  end
+  redis.call('ZREM', K.Events(prefix), id)
+  redis.call('DEL', K.Event(prefix, id), K.EventSurveys(prefix, id))
 end
-for _, id in ipairs(redis.call('ZRANGE', pk .. ':surveys', 0, -1)) do
-  unqueue(ARGV[5], 'svpost:' .. id)
-  redis.call('DEL', ARGV[5] .. 'survey:' .. id, ARGV[5] .. 'survey:' .. id .. ':responses')
+for _, id in ipairs(redis.call('ZRANGE', K.PartnerSurveys(prefix, slug), 0, -1)) do
+  unqueue(prefix, J.SurveyPost(id))
+  redis.call('DEL', K.Survey(prefix, id), K.SurveyResponses(prefix, id))
 end
 local n = 0
 for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end

@@ -5,7 +5,7 @@
 local slug = redis.call('HGET', KEYS[1], 'partner')
 if not slug then return 0 end
 local finish_ = tonumber(redis.call('HGET', KEYS[1], 'end'))
-local pk = ARGV[1] .. 'partner:' .. slug
+local pk = K.Partner(ARGV[1], slug)
 if redis.call('EXISTS', pk) == 0 then return 0 end
 local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
 if finish_ > last then redis.call('HSET', pk, 'last_contact', finish_) end

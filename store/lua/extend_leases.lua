@@ -8,7 +8,7 @@ local prefix, token = ARGV[1], ARGV[2]
 local n = 0
 for i = 4, #ARGV do
   if holds(prefix, ARGV[i], token) then
-    redis.call('ZADD', prefix .. 'leases', 'XX', ARGV[3], ARGV[i])
+    redis.call('ZADD', K.Leases(prefix), 'XX', ARGV[3], ARGV[i])
     n = n + 1
   end
 end

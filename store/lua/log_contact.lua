@@ -13,12 +13,12 @@
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
-local pk = prefix .. 'partner:' .. slug
-local ck = pk .. ':contacts'
+local pk = K.Partner(prefix, slug)
+local ck = K.Contacts(prefix, slug)
 local when = tonumber(ARGV[6])
 local id = redis.call('INCR', KEYS[4])
 redis.call('ZADD', ck, when, id)
-redis.call('HSET', pk .. ':contact-log', id, ARGV[8])
+redis.call('HSET', K.ContactLog(prefix, slug), id, ARGV[8])
 local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
 if when > last then redis.call('HSET', pk, 'last_contact', when) end
 local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '0')

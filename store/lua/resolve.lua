@@ -1,9 +1,9 @@
--- resolve: shared by every script that names a partner; prepended to the
--- script's body by scripts.go. Partner keys are built from prefix and the
--- slug found here: they carry the same hash tag as KEYS, so the same slot.
+-- resolve: shared by every script that names a partner; scripts.go puts
+-- it before them. Partner keys are built from prefix and the slug
+-- found here: they carry the same hash tag as KEYS, so the same slot.
 --
 -- resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
---   kPartners: the partners ZSET; the lexicographic index is prefix..'partner-lex'
+--   kPartners: the partners ZSET; the lexicographic index is K.PartnerLex
 --   (members '<slugified name or slug>:<slug>', so a prefix of either works).
 --   refSlug/refLower: the reference slugified and lower-cased by Go ('' when
 --   the partner was left out); channel: where the command was typed;
@@ -25,7 +25,7 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
       slug = redis.call('HGET', kNames, refLower)
     end
     if not slug and refSlug ~= '' then
-      local m = redis.call('ZRANGEBYLEX', prefix .. 'partner-lex', '[' .. refSlug, '[' .. refSlug .. '\255', 'LIMIT', 0, 12)
+      local m = redis.call('ZRANGEBYLEX', K.PartnerLex(prefix), '[' .. refSlug, '[' .. refSlug .. '\255', 'LIMIT', 0, 12)
       local seen, found = {}, {}
       for _, member in ipairs(m) do
         local s = string.match(member, ':([^:]*)$')

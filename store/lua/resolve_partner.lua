@@ -7,5 +7,5 @@
 local slug, code, candidates = resolve(ARGV[1], KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
 local out = {'ok', slug}
-for _, v in ipairs(redis.call('HGETALL', ARGV[1] .. 'partner:' .. slug)) do out[#out + 1] = v end
+for _, v in ipairs(redis.call('HGETALL', K.Partner(ARGV[1], slug))) do out[#out + 1] = v end
 return out

@@ -29,7 +29,7 @@ if ARGV[8] ~= '' then
     end
   end
   if count > 0 then
-    local pk = ARGV[1] .. 'partner:' .. redis.call('HGET', KEYS[1], 'partner')
+    local pk = K.Partner(ARGV[1], redis.call('HGET', KEYS[1], 'partner'))
     if redis.call('EXISTS', pk) == 1 then
       redis.call('HSET', pk, 'checkin_score', string.format('%.2f', sum / count), 'checkin_at', ARGV[6], 'checkin_count', count)
     end

@@ -1,0 +1,184 @@
+package store
+
+import (
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestKeyMethods pins every key's name, byte for byte, as stored data
+// depends on it, and checks that keys has a method for each shape of the
+// table, and no method building a key outside it.
+func TestKeyMethods(t *testing.T) {
+	k := keysFor("T1")
+	var pinned []string
+	for _, tc := range []struct {
+		name string
+		args []any
+		want string
+	}{
+		{"Partners", nil, "outreach:{T1}:partners"},
+		{"PartnerNames", nil, "outreach:{T1}:partner-names"},
+		{"PartnerLex", nil, "outreach:{T1}:partner-lex"},
+		{"ChannelIndex", nil, "outreach:{T1}:channel-partner"},
+		{"Partner", []any{"county"}, "outreach:{T1}:partner:county"},
+		{"People", []any{"county"}, "outreach:{T1}:partner:county:people"},
+		{"Contacts", []any{"county"}, "outreach:{T1}:partner:county:contacts"},
+		{"ContactLog", []any{"county"}, "outreach:{T1}:partner:county:contact-log"},
+		{"PartnerFollowUps", []any{"county"}, "outreach:{T1}:partner:county:followups"},
+		{"FollowUp", []any{int64(12)}, "outreach:{T1}:followup:12"},
+		{"FollowUpTexts", nil, "outreach:{T1}:followup-texts"},
+		{"FollowUpsOpen", nil, "outreach:{T1}:followups:open"},
+		{"FollowUpsDone", nil, "outreach:{T1}:followups:done"},
+		{"FollowUpsOf", []any{"U1"}, "outreach:{T1}:followups:user:U1"},
+		{"Event", []any{int64(3)}, "outreach:{T1}:event:3"},
+		{"Events", nil, "outreach:{T1}:events"},
+		{"PartnerEvents", []any{"county"}, "outreach:{T1}:partner:county:events"},
+		{"EventSurveys", []any{int64(3)}, "outreach:{T1}:event:3:surveys"},
+		{"Survey", []any{int64(4)}, "outreach:{T1}:survey:4"},
+		{"SurveyResponses", []any{int64(4)}, "outreach:{T1}:survey:4:responses"},
+		{"PartnerSurveys", []any{"county"}, "outreach:{T1}:partner:county:surveys"},
+		{"SurveyByOrigin", nil, "outreach:{T1}:survey-by-origin"},
+		{"Needs", nil, "outreach:{T1}:needs"},
+		{"NeedLog", nil, "outreach:{T1}:need-log"},
+		{"PartnerNeeds", []any{"county"}, "outreach:{T1}:partner:county:needs"},
+		{"NeedTopics", nil, "outreach:{T1}:need-topics"},
+		{"ContactSeq", nil, "outreach:{T1}:seq:contact"},
+		{"FollowUpSeq", nil, "outreach:{T1}:seq:followup"},
+		{"EventSeq", nil, "outreach:{T1}:seq:event"},
+		{"SurveySeq", nil, "outreach:{T1}:seq:survey"},
+		{"NeedSeq", nil, "outreach:{T1}:seq:need"},
+		{"Audit", nil, "outreach:{T1}:audit"},
+		{"SeenEvent", []any{"Ev1"}, "outreach:{T1}:seen-event:Ev1"},
+		{"Due", nil, "outreach:{T1}:due"},
+		{"Leases", nil, "outreach:{T1}:leases"},
+		{"Claims", nil, "outreach:{T1}:claims"},
+		{"JobsDone", nil, "outreach:{T1}:jobs-done"},
+		{"Schedule", []any{"digest"}, "outreach:{T1}:schedule:digest"},
+	} {
+		pinned = append(pinned, tc.name)
+		t.Run(tc.name, func(t *testing.T) {
+			m := reflect.ValueOf(k).MethodByName(tc.name)
+			if !m.IsValid() {
+				t.Fatalf("keys has no method %s", tc.name)
+			}
+			var in []reflect.Value
+			for _, a := range tc.args {
+				in = append(in, reflect.ValueOf(a))
+			}
+			if got := m.Call(in)[0].String(); got != tc.want {
+				t.Errorf("%s(%v) = %q; want %q", tc.name, tc.args, got, tc.want)
+			}
+			if s, ok := ShapeOf(tc.want); !ok || s.Name != tc.name {
+				t.Errorf("ShapeOf(%q) = %+v, %v; want %s", tc.want, s, ok, tc.name)
+			}
+		})
+	}
+	// Every method but Prefix is a shape of the table, and the reverse.
+	var methods, shapes []string
+	for i := range reflect.TypeOf(k).NumMethod() {
+		if name := reflect.TypeOf(k).Method(i).Name; name != "Prefix" {
+			methods = append(methods, name)
+		}
+	}
+	for _, s := range keyShapes {
+		shapes = append(shapes, s.name)
+	}
+	slices.Sort(shapes)
+	if diff := cmp.Diff(shapes, methods); diff != "" {
+		t.Errorf("methods of keys differ from keyTable (-table +methods):\n%s", diff)
+	}
+	slices.Sort(pinned)
+	if diff := cmp.Diff(shapes, pinned); diff != "" {
+		t.Errorf("keys pinned above differ from keyTable (-table +pinned):\n%s", diff)
+	}
+}
+
+func TestShapeOfRejects(t *testing.T) {
+	for _, key := range []string{
+		"outreach:T1:partners",                 // no hash tag
+		"outreach:{T1}:partner:county:nope",    // no such key
+		"outreach:{T1}:followup:twelve",        // id not a number
+		"outreach:{T1}:partner-names:extra",    // longer than its shape
+		"outreach:{T1}:followups:user:u1",      // not a Slack user id
+		"other:{T1}:partners",                  // not ours
+		"outreach:{T1}:schedule:Digest",        // not a job kind
+		"outreach:{T1}:partner:county:people:", // trailing text
+	} {
+		if s, ok := ShapeOf(key); ok {
+			t.Errorf("ShapeOf(%q) = %+v; want no shape", key, s)
+		}
+	}
+	if s, _ := ShapeOf("outreach:{T1}:claims"); !s.Jobs {
+		t.Errorf("claims is not marked as the scheduler's bookkeeping")
+	}
+	if s, _ := ShapeOf("outreach:{T1}:partner:county"); s.Jobs {
+		t.Errorf("a partner is marked as the scheduler's bookkeeping")
+	}
+}
+
+// TestJobIDs pins every job id, byte for byte (queued jobs depend on it),
+// as Go and Lua build it, and that ParseJobID splits it back.
+func TestJobIDs(t *testing.T) {
+	var pinned []string
+	for _, tc := range []struct {
+		name, kind string
+		params     []string
+		want       string
+	}{
+		{"Reminder", JobReminder, []string{"12", "1"}, "fu:12:1"},
+		{"Nudge", JobNudge, []string{"2026-11-30T09:00", "U1"}, "nudge:2026-11-30T09:00:U1"},
+		{"EventEnd", JobEventEnd, []string{"3"}, "evend:3"},
+		{"Attendance", JobAttendance, []string{"3"}, "evatt:3"},
+		{"FeedbackSurvey", JobFeedbackSurvey, []string{"3"}, "evfb:3"},
+		{"FollowUpSurvey", JobFollowUpSurvey, []string{"3"}, "evfu:3"},
+		{"SurveyPost", JobSurveyPost, []string{"4"}, "svpost:4"},
+		{"Checkin", JobCheckin, []string{"2027-01-01T10:00", "county"}, "checkin-partner:2027-01-01T10:00:county"},
+		{"Sweep", JobSweep, []string{"2026-11-30T09:01:00Z"}, "followups:2026-11-30T09:01:00Z"},
+		{"Nudges", JobNudges, []string{"2026-11-30T09:00"}, "nudges:2026-11-30T09:00"},
+		{"Digest", JobDigest, []string{"2026-11-30T09:00"}, "digest:2026-11-30T09:00"},
+		{"SurveySweep", JobSurveySweep, []string{"2026-11-30T09:10"}, "surveys:2026-11-30T09:10"},
+		{"Checkins", JobCheckins, []string{"2027-01-01T10:00"}, "checkin:2027-01-01T10:00"},
+	} {
+		pinned = append(pinned, tc.name)
+		t.Run(tc.name, func(t *testing.T) {
+			i := slices.IndexFunc(jobShapes, func(s *shape) bool { return s.name == tc.name })
+			if i < 0 {
+				t.Fatalf("no job shape %s", tc.name)
+			}
+			if got := jobShapes[i].build("", tc.params...); got != tc.want {
+				t.Errorf("J.%s = %q; want %q", tc.name, got, tc.want)
+			}
+			if got := JobID(tc.kind, tc.params...); got != tc.want {
+				t.Errorf("JobID(%q, %q) = %q; want %q", tc.kind, tc.params, got, tc.want)
+			}
+			if kind, rest := ParseJobID(tc.want); kind != tc.kind || rest != strings.Join(tc.params, ":") {
+				t.Errorf("ParseJobID(%q) = %q, %q", tc.want, kind, rest)
+			}
+			if !jobIDPattern().MatchString(tc.want) {
+				t.Errorf("%q does not match the job shapes", tc.want)
+			}
+		})
+	}
+	var shapes []string
+	for _, s := range jobShapes {
+		shapes = append(shapes, s.name)
+	}
+	if diff := cmp.Diff(shapes, pinned); diff != "" {
+		t.Errorf("job ids pinned above differ from jobShapes (-table +pinned):\n%s", diff)
+	}
+}
+
+// jobIDPattern matches any job id of jobShapes.
+var jobIDPattern = sync.OnceValue(func() *regexp.Regexp {
+	alts := make([]string, len(jobShapes))
+	for i, s := range jobShapes {
+		alts[i] = s.pattern()
+	}
+	return regexp.MustCompile(`^(?:` + strings.Join(alts, "|") + `)$`)
+})
