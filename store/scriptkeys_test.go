@@ -1,0 +1,381 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+// TestScriptKeys runs every script through the domain methods against a
+// real Redis and, after each step, checks every key Redis holds: keys.go
+// can build it (so it has the workspace's hash tag), it has the Redis type
+// the table says, and the job ids in the due-work keys are ones
+// jobkinds.go can build. Keys that a step only read or deleted are checked
+// too, from what MONITOR saw. It fails when a script in lua/ never ran, or
+// a key of the table never showed up, so it grows with the scripts.
+func TestScriptKeys(t *testing.T) {
+	const team = "T0KEYS"
+	hashTagged := keysFor(team).Prefix()
+	srv := storetest.New(t)
+	rdb := srv.Client()
+	ran := newScriptHook()
+	rdb.AddHook(ran)
+	mon := startMonitor(t, srv.Addr())
+	s := New(rdb, 0)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+	ref := func(text string) PartnerRef { return PartnerRef{Text: text} }
+	delays := EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	var fu1, fu2, event, survey int64
+	var claimed []Job
+
+	seen := map[string]bool{}
+	for _, step := range []struct {
+		name string
+		run  func() error
+	}{
+		{"add partners", func() error {
+			for _, p := range []Partner{
+				{Slug: "county-health", Name: "County Health", Kind: "public-health", Stage: "active", Owner: "U1", Channel: "C1"},
+				{Slug: "eastside", Name: "Eastside", Kind: "clinic", Stage: "prospect", Owner: "U2"},
+			} {
+				if err := s.AddPartner(ctx, team, p, "U1", t0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"update partner", func() error {
+			name, channel := "County Health Dept", "C2"
+			return s.UpdatePartner(ctx, team, "county-health", PartnerChange{Name: &name, Channel: &channel}, "U1", t0)
+		}},
+		{"upsert person", func() error {
+			_, err := s.UpsertPerson(ctx, team, "county-health", Person{Name: "Dana"}, "U1", t0)
+			return err
+		}},
+		{"resolve partner", func() error {
+			_, err := s.ResolvePartner(ctx, team, ref("county"))
+			return err
+		}},
+		{"log contact with a next step", func() error {
+			_, id, _, err := s.LogContact(ctx, team, ref("county"), Contact{Method: "call", Direction: "in", When: t0},
+				&NextStep{Due: t0.Add(time.Hour), Text: "send the flyer"}, "U1", t0)
+			fu1 = id
+			return err
+		}},
+		{"add follow-up", func() error {
+			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
+			fu2 = id
+			return err
+		}},
+		{"snooze and close follow-ups", func() error {
+			if _, err := s.ChangeFollowUp(ctx, team, fu1, ChangeSnooze, t0.Add(3*time.Hour), "U1", t0); err != nil {
+				return err
+			}
+			_, err := s.ChangeFollowUp(ctx, team, fu2, ChangeDone, time.Time{}, "U2", t0)
+			return err
+		}},
+		{"add event", func() error {
+			e := Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
+			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
+			event = id
+			return err
+		}},
+		{"schedule recurring jobs", func() error {
+			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, time.Time{}, t0, ""); err != nil {
+				return err
+			}
+			occ := t0.Add(time.Minute)
+			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, t0, occ, JobID(JobDigest, occ.Format("2006-01-02T15:04"))); err != nil {
+				return err
+			}
+			_, err := s.EnqueueJobs(ctx, team, map[string]time.Time{JobID(JobNudge, occ.Format("2006-01-02T15:04"), "U1"): occ})
+			return err
+		}},
+		{"claim, extend, release and finish jobs", func() error {
+			now := t0.Add(40 * 24 * time.Hour)
+			c, err := s.ClaimDue(ctx, team, now, now.Add(time.Minute), 100, "tok")
+			if err != nil {
+				return err
+			}
+			claimed = c.Jobs
+			var ids []string
+			for _, j := range c.Jobs {
+				ids = append(ids, j.ID)
+			}
+			if _, err := s.ExtendLeases(ctx, team, "tok", now.Add(2*time.Minute), ids...); err != nil {
+				return err
+			}
+			for _, j := range c.Jobs {
+				kind, _ := ParseJobID(j.ID)
+				switch kind {
+				case JobReminder:
+					_, err = s.ReminderSent(ctx, team, fu1, j, "tok", now, now.Add(24*time.Hour), "D1", "1.2")
+				case JobNudge:
+					_, err = s.ReleaseJobs(ctx, team, "tok", now.Add(time.Hour), Retry, j.ID)
+				case JobAttendance:
+					// Left under its lease, for the leases key to be seen.
+				default:
+					_, err = s.FinishJob(ctx, team, j, "tok", now, "", time.Time{})
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"event ended, attendance", func() error {
+			if err := s.EventEnded(ctx, team, event); err != nil {
+				return err
+			}
+			return s.SetAttended(ctx, team, event, 12, "U1", t0)
+		}},
+		{"survey: create, post, respond", func() error {
+			var err error
+			sv := Survey{Template: "event-feedback", Partner: "county-health", Event: event, CreatedBy: "U1"}
+			if survey, _, err = s.CreateSurvey(ctx, team, JobID(JobFeedbackSurvey, itoa(event)), sv, t0); err != nil {
+				return err
+			}
+			if err := s.SurveyPosted(ctx, team, survey, "C2", "1.3"); err != nil {
+				return err
+			}
+			_, err = s.Respond(ctx, team, survey, "U3", "T9", "C2", "q1", "5", "q1", t0)
+			return err
+		}},
+		{"add need", func() error {
+			_, err := s.AddNeed(ctx, team, Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
+			return err
+		}},
+		{"first delivery", func() error {
+			_, err := s.FirstDelivery(ctx, team, "Ev1", time.Hour)
+			return err
+		}},
+		{"erase partner", func() error {
+			return s.ErasePartner(ctx, team, "eastside", "U1", t0)
+		}},
+	} {
+		if err := step.run(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		for _, key := range mon.keysSince(t, rdb) {
+			if _, ok := ShapeOf(key); !ok {
+				t.Errorf("%s: a command touched %q, which keys.go does not build", step.name, key)
+			}
+		}
+		checkKeys(t, rdb, step.name, hashTagged, seen)
+	}
+	if len(claimed) == 0 {
+		t.Errorf("claimed no jobs; the claim step checked nothing")
+	}
+
+	var unseen []string
+	for _, sh := range keyShapes {
+		if !seen[sh.name] {
+			unseen = append(unseen, sh.name)
+		}
+	}
+	if len(unseen) > 0 {
+		t.Errorf("keys of the table never written here: %v; add a step that writes them", unseen)
+	}
+	var files []string
+	entries, err := fs.ReadDir(luaFiles, "lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if name := strings.TrimSuffix(e.Name(), ".lua"); !slices.Contains(libs, name) {
+			files = append(files, name)
+		}
+	}
+	if diff := cmp.Diff(files, ran.names()); diff != "" {
+		t.Errorf("scripts in lua/ (-) that never ran here, or ran but are not there (+):\n%s", diff)
+	}
+}
+
+// checkKeys fails on any key keys.go cannot build, whose type is not the
+// table's, or (for the due-work keys) holding a job id jobkinds.go cannot
+// build. It records the shapes it saw.
+func checkKeys(t *testing.T, rdb *redis.Client, step, prefix string, seen map[string]bool) {
+	t.Helper()
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, "*", 100).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		if !strings.HasPrefix(key, prefix) {
+			t.Errorf("%s: key %q lacks the workspace's hash tag", step, key)
+		}
+		sh, ok := ShapeOf(key)
+		if !ok {
+			t.Errorf("%s: key %q is not one keys.go builds", step, key)
+			continue
+		}
+		seen[sh.Name] = true
+		i := slices.IndexFunc(keyShapes, func(s *shape) bool { return s.name == sh.Name })
+		if typ := rdb.Type(ctx, key).Val(); typ != keyShapes[i].redisType {
+			t.Errorf("%s: key %q is a %s; keys.go says %s", step, key, typ, keyShapes[i].redisType)
+		}
+		var jobs []string
+		switch sh.Name {
+		case "Due", "Leases", "JobsDone":
+			jobs = rdb.ZRange(ctx, key, 0, -1).Val()
+		case "Claims":
+			jobs = rdb.HKeys(ctx, key).Val()
+		}
+		for _, j := range jobs {
+			if !jobIDPattern().MatchString(j) {
+				t.Errorf("%s: %s holds job %q, which jobkinds.go does not build", step, key, j)
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatalf("%s: scan: %v", step, err)
+	}
+}
+
+// monitor reads what Redis runs, the commands of Lua scripts included.
+type monitor struct {
+	conn net.Conn
+	rd   *bufio.Reader
+	n    int
+}
+
+func startMonitor(t *testing.T, addr string) *monitor {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("monitor: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	m := &monitor{conn: conn, rd: bufio.NewReader(conn)}
+	if _, err := conn.Write([]byte("MONITOR\r\n")); err != nil {
+		t.Fatalf("monitor: %v", err)
+	}
+	if line, err := m.rd.ReadString('\n'); err != nil || line != "+OK\r\n" {
+		t.Fatalf("MONITOR = %q, %v", line, err)
+	}
+	return m
+}
+
+var monitorArg = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// keysSince returns the arguments that look like keys of the commands
+// run since its last call, up to a marker it sends through rdb.
+func (m *monitor) keysSince(t *testing.T, rdb *redis.Client) []string {
+	t.Helper()
+	m.n++
+	marker := fmt.Sprintf("end of step %d", m.n)
+	if err := rdb.Echo(context.Background(), marker).Err(); err != nil {
+		t.Fatalf("echo: %v", err)
+	}
+	// A socket deadline: if the marker never comes, fail rather than hang.
+	_ = m.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var keys []string
+	for {
+		line, err := m.rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("monitor: %v", err)
+		}
+		var args []string
+		for _, q := range monitorArg.FindAllString(line, -1) {
+			a, err := strconv.Unquote(q)
+			if err != nil {
+				t.Fatalf("monitor: %q in %q: %v", q, line, err)
+			}
+			args = append(args, a)
+		}
+		if len(args) == 2 && strings.EqualFold(args[0], "echo") && args[1] == marker {
+			return keys
+		}
+		if len(args) > 2 && (strings.EqualFold(args[0], "evalsha") || strings.EqualFold(args[0], "eval")) {
+			// Only KEYS: ARGV holds the key prefix, not a key.
+			n, _ := strconv.Atoi(args[2])
+			args = args[3:min(3+n, len(args))]
+		}
+		for _, a := range args {
+			if strings.HasPrefix(a, "outreach:") {
+				keys = append(keys, a)
+			}
+		}
+	}
+}
+
+// scriptHook records which of the loaded scripts ran, by their hash.
+type scriptHook struct {
+	byHash map[string]string
+	mu     sync.Mutex
+	ran    map[string]bool
+}
+
+func newScriptHook() *scriptHook {
+	h := &scriptHook{byHash: map[string]string{}, ran: map[string]bool{}}
+	for name, sc := range scripts {
+		h.byHash[sc.Hash()] = name
+	}
+	return h
+}
+
+func (h *scriptHook) saw(cmd redis.Cmder) {
+	args := cmd.Args()
+	if len(args) < 2 {
+		return
+	}
+	body, _ := args[1].(string)
+	switch strings.ToLower(fmt.Sprint(args[0])) {
+	case "evalsha":
+	case "eval":
+		sum := sha1.Sum([]byte(body))
+		body = hex.EncodeToString(sum[:])
+	default:
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if name, ok := h.byHash[body]; ok {
+		h.ran[name] = true
+	}
+}
+
+func (h *scriptHook) names() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for name := range h.ran {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (h *scriptHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *scriptHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.saw(cmd)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *scriptHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		for _, c := range cmds {
+			h.saw(c)
+		}
+		return next(ctx, cmds)
+	}
+}
