@@ -74,7 +74,7 @@ func (s *Scheduler) nudges(ctx context.Context, j store.Job, token, occ string) 
 	jobs := map[string]time.Time{}
 	for _, p := range store.Overdue(ps, now, "", false) {
 		if p.Owner != "" {
-			jobs["nudge:"+occ+":"+p.Owner] = now
+			jobs[store.JobID(store.JobNudge, occ, p.Owner)] = now
 		}
 	}
 	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {

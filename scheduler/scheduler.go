@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -100,6 +99,7 @@ type Config struct {
 
 // Recurring is a job run on a cron schedule.
 type Recurring struct {
+	// Name is the job's kind (store.Job*): its ids are "<kind>:<occurrence>".
 	Name, Env, Default string
 	// Background jobs run when due but do not wake NextEvent: the sweep
 	// repairs, it posts nothing, and waking the console every minute of
@@ -110,11 +110,11 @@ type Recurring struct {
 // Jobs is the table of recurring jobs, with their environment variables
 // and default schedules (SPEC §5).
 var Jobs = []Recurring{
-	{Name: "followups", Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
-	{Name: "nudges", Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
-	{Name: "digest", Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
-	{Name: "surveys", Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
-	{Name: "checkin", Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
+	{Name: store.JobSweep, Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
+	{Name: store.JobNudges, Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
+	{Name: store.JobDigest, Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
+	{Name: store.JobSurveySweep, Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
+	{Name: store.JobCheckins, Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -341,7 +341,7 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 		s.metrics.missed.WithLabelValues(name).Add(float64(n - 1))
 		s.log.Info("catching up a recurring job missed while no replica ran", "job", name, "missed", n-1, "running", key)
 	}
-	if _, err := s.store.AdvanceSchedule(ctx, s.cfg.Team, name, last, occ, name+":"+key); err != nil {
+	if _, err := s.store.AdvanceSchedule(ctx, s.cfg.Team, name, last, occ, store.JobID(name, key)); err != nil {
 		s.log.Warn("advance schedule", "job", name, "err", err)
 		return time.Time{}
 	}
@@ -432,27 +432,27 @@ func (s *Scheduler) renewLeases(ctx context.Context) {
 // jobHandler runs one claimed job; rest is its id after "<kind>:".
 type jobHandler func(s *Scheduler, ctx context.Context, j store.Job, token, rest string) error
 
-// handlers maps a job id's kind (before the first ':') to what runs it.
-// The recurring jobs' kinds are their names in Jobs.
+// handlers maps each job kind (store/jobkinds.go) to what runs it. The
+// recurring jobs' kinds are their names in Jobs.
 var handlers = map[string]jobHandler{
-	"fu":              (*Scheduler).reminder,
-	"nudges":          (*Scheduler).nudges,
-	"nudge":           (*Scheduler).nudge,
-	"digest":          (*Scheduler).digest,
-	"followups":       (*Scheduler).sweep,
-	"evend":           (*Scheduler).eventEnded,
-	"evatt":           (*Scheduler).attendance,
-	"evfb":            (*Scheduler).feedbackSurvey,
-	"evfu":            (*Scheduler).followUpSurvey,
-	"svpost":          (*Scheduler).surveyPost,
-	"checkin":         (*Scheduler).checkins,
-	"checkin-partner": (*Scheduler).checkin,
-	"surveys":         (*Scheduler).surveySweep,
+	store.JobReminder:       (*Scheduler).reminder,
+	store.JobNudges:         (*Scheduler).nudges,
+	store.JobNudge:          (*Scheduler).nudge,
+	store.JobDigest:         (*Scheduler).digest,
+	store.JobSweep:          (*Scheduler).sweep,
+	store.JobEventEnd:       (*Scheduler).eventEnded,
+	store.JobAttendance:     (*Scheduler).attendance,
+	store.JobFeedbackSurvey: (*Scheduler).feedbackSurvey,
+	store.JobFollowUpSurvey: (*Scheduler).followUpSurvey,
+	store.JobSurveyPost:     (*Scheduler).surveyPost,
+	store.JobCheckins:       (*Scheduler).checkins,
+	store.JobCheckin:        (*Scheduler).checkin,
+	store.JobSurveySweep:    (*Scheduler).surveySweep,
 }
 
 // runJob dispatches a job by the kind its id starts with.
 func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
-	kind, rest, _ := strings.Cut(j.ID, ":")
+	kind, rest := store.ParseJobID(j.ID)
 	s.metrics.ran.Add(1)
 	h, ok := handlers[kind]
 	if !ok {

@@ -11,23 +11,22 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// The jobs an event queues when it is added: "evend:<id>" (its end
-// counts as contact), "evatt:<id>" (ask the organizer for attendance),
-// "evfb:<id>" and "evfu:<id>" (its surveys).
+// The jobs an event queues when it is added: its end counts as contact,
+// the organizer is asked for attendance, and its two surveys are created.
 func (s *Scheduler) eventEnded(ctx context.Context, j store.Job, token, rest string) error {
-	return s.eventJob(ctx, j, token, "evend", rest)
+	return s.eventJob(ctx, j, token, store.JobEventEnd, rest)
 }
 
 func (s *Scheduler) attendance(ctx context.Context, j store.Job, token, rest string) error {
-	return s.eventJob(ctx, j, token, "evatt", rest)
+	return s.eventJob(ctx, j, token, store.JobAttendance, rest)
 }
 
 func (s *Scheduler) feedbackSurvey(ctx context.Context, j store.Job, token, rest string) error {
-	return s.eventJob(ctx, j, token, "evfb", rest)
+	return s.eventJob(ctx, j, token, store.JobFeedbackSurvey, rest)
 }
 
 func (s *Scheduler) followUpSurvey(ctx context.Context, j store.Job, token, rest string) error {
-	return s.eventJob(ctx, j, token, "evfu", rest)
+	return s.eventJob(ctx, j, token, store.JobFollowUpSurvey, rest)
 }
 
 func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest string) error {
@@ -43,11 +42,11 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 		return err
 	}
 	switch kind {
-	case "evend":
+	case store.JobEventEnd:
 		if err := s.store.EventEnded(ctx, s.cfg.Team, id); err != nil {
 			return err
 		}
-	case "evatt":
+	case store.JobAttendance:
 		if e.Attended >= 0 || e.Organizer == "" {
 			break
 		}
@@ -59,8 +58,8 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 		if _, err := s.deliver(ctx, "attendance", j, token, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
 			return err
 		}
-	case "evfb", "evfu":
-		template := map[string]string{"evfb": "event-feedback", "evfu": "event-followup"}[kind]
+	case store.JobFeedbackSurvey, store.JobFollowUpSurvey:
+		template := map[string]string{store.JobFeedbackSurvey: "event-feedback", store.JobFollowUpSurvey: "event-followup"}[kind]
 		p, ok, err := s.partner(ctx, e.Partner)
 		if err != nil {
 			return err
@@ -127,7 +126,7 @@ func (s *Scheduler) checkins(ctx context.Context, j store.Job, token, occ string
 	jobs := map[string]time.Time{}
 	for _, p := range ps {
 		if p.Stage == "active" && !p.Archived && p.Channel != "" {
-			jobs["checkin-partner:"+occ+":"+p.Slug] = s.clock.Now()
+			jobs[store.JobID(store.JobCheckin, occ, p.Slug)] = s.clock.Now()
 		}
 	}
 	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
@@ -172,11 +171,11 @@ func (s *Scheduler) surveySweep(ctx context.Context, j store.Job, token, _ strin
 		}
 		id := strconv.FormatInt(e.ID, 10)
 		for kind, due := range map[string]time.Time{
-			"evend:": e.End, "evatt:": e.End,
-			"evfb:": e.End.Add(s.cfg.SurveyDelays.Feedback), "evfu:": e.End.Add(s.cfg.SurveyDelays.FollowUp),
+			store.JobEventEnd: e.End, store.JobAttendance: e.End,
+			store.JobFeedbackSurvey: e.End.Add(s.cfg.SurveyDelays.Feedback), store.JobFollowUpSurvey: e.End.Add(s.cfg.SurveyDelays.FollowUp),
 		} {
 			if due.After(horizon) {
-				jobs[kind+id] = due
+				jobs[store.JobID(kind, id)] = due
 			}
 		}
 	}

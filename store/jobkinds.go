@@ -42,9 +42,6 @@ const (
 	JobCheckins = "checkin"
 )
 
-// EventJobs are the kinds of job an event queues when it is added.
-var EventJobs = []string{JobEventEnd, JobAttendance, JobFeedbackSurvey, JobFollowUpSurvey}
-
 // jobShapes is the table of job ids: name is the Lua function of J.
 var jobShapes = []*shape{
 	jobShape("Reminder", JobReminder+":{id}:{seq}"),

@@ -172,6 +172,11 @@ func TestJobIDs(t *testing.T) {
 	if diff := cmp.Diff(shapes, pinned); diff != "" {
 		t.Errorf("job ids pinned above differ from jobShapes (-table +pinned):\n%s", diff)
 	}
+	kinds := JobKinds()
+	slices.Sort(kinds)
+	if k := slices.Compact(slices.Clone(kinds)); len(k) != len(kinds) {
+		t.Errorf("a job kind is defined twice: %v", kinds)
+	}
 }
 
 // jobIDPattern matches any job id of jobShapes.

@@ -12,8 +12,8 @@ import (
 )
 
 // TestLuaBuildsNoNames: no Lua file builds a key or job id itself; each
-// calls K and J (see scripts.go). The grep of the first case is the one
-// the README of issue 7 asks to stay empty.
+// calls K and J (see scripts.go). It includes the check that
+// grep -n "prefix *\.\." store/lua/*.lua finds nothing.
 func TestLuaBuildsNoNames(t *testing.T) {
 	entries, err := fs.ReadDir(luaFiles, "lua")
 	if err != nil {
