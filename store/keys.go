@@ -165,10 +165,10 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // KeyShape says what a stored key is, for tests that read Redis directly.
 type KeyShape struct {
 	Name string // its method in keys.go, e.g. "Partner" or "Due"
-	// Jobs: the scheduler's bookkeeping of due work (queue, leases,
-	// claims, finished jobs, recurring schedules), which changes on its
-	// own clock, rather than what commands store.
-	Jobs bool
+	// Bookkeeping: the scheduler's bookkeeping of due work (queue,
+	// leases, claims, finished jobs, recurring schedules), which changes
+	// on its own clock, rather than what commands store.
+	Bookkeeping bool
 }
 
 // ShapeOf reports which shape of the table key has, and false when keys.go
@@ -180,7 +180,7 @@ func ShapeOf(key string) (KeyShape, bool) {
 	}
 	for i, s := range keyShapes {
 		if m[2*(i+1)] >= 0 {
-			return KeyShape{Name: s.name, Jobs: s.bookkeeping}, true
+			return KeyShape{Name: s.name, Bookkeeping: s.bookkeeping}, true
 		}
 	}
 	return KeyShape{}, false

@@ -114,10 +114,10 @@ func TestShapeOfRejects(t *testing.T) {
 			t.Errorf("ShapeOf(%q) = %+v; want no shape", key, s)
 		}
 	}
-	if s, _ := ShapeOf("outreach:{T1}:claims"); !s.Jobs {
+	if s, _ := ShapeOf("outreach:{T1}:claims"); !s.Bookkeeping {
 		t.Errorf("claims is not marked as the scheduler's bookkeeping")
 	}
-	if s, _ := ShapeOf("outreach:{T1}:partner:county"); s.Jobs {
+	if s, _ := ShapeOf("outreach:{T1}:partner:county"); s.Bookkeeping {
 		t.Errorf("a partner is marked as the scheduler's bookkeeping")
 	}
 }

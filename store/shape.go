@@ -12,15 +12,15 @@ import (
 // a name is spelled once for both languages.
 type shape struct {
 	name        string   // its name in Go and in Lua
-	tmpl        string   // as written in the table
 	lits        []string // the text around the params: lits[0] params[0] lits[1] … lits[n]
 	params      []string // names, each in paramPatterns
 	redisType   string   // keys only: what TYPE answers for it
 	bookkeeping bool     // keys only: the scheduler's bookkeeping of due work
 }
 
-// paramPatterns says what each template parameter may hold. Only the tests
-// use them, to match stored keys and job ids; building never checks.
+// paramPatterns says what each template parameter may hold. Only matching
+// uses them (ShapeOf, and the tests' check of stored job ids); building
+// never checks.
 var paramPatterns = map[string]string{
 	"slug":       `[\p{L}\p{N}-]+`, // a partner's slug (Slugify)
 	"id":         `[0-9]+`,         // a short id: follow-up, event, survey
@@ -34,7 +34,7 @@ var paramPatterns = map[string]string{
 // parseShape splits tmpl at its {params}. It panics on a malformed
 // template: the tables are fixed at build time, so a test catches it.
 func parseShape(tmpl string) *shape {
-	s := &shape{tmpl: tmpl}
+	s := &shape{}
 	rest := tmpl
 	for {
 		i := strings.IndexByte(rest, '{')

@@ -539,7 +539,7 @@ func domainKeys(t *testing.T, snap map[string]string) map[string]string {
 		if !ok {
 			t.Errorf("Redis holds %q, which store/keys.go does not build", k)
 		}
-		if !shape.Jobs {
+		if !shape.Bookkeeping {
 			out[k] = v
 		}
 	}
