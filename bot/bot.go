@@ -319,6 +319,9 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 		b.ack(evt.Request, ack, received)
 	}
 	b.postFeed(reply)
+	if reply.Later != nil {
+		b.runLater(reply, cmd.UserID, cmd.ChannelID, cmd.ResponseURL)
+	}
 }
 
 // maxAckBytes keeps a Socket Mode acknowledgement under Slack's 20 KB.
@@ -423,6 +426,9 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, stripMention(inner.Text, b.cfg.BotUserID))
 		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
+		if reply.Later != nil {
+			b.runLater(reply, inner.User, inner.Channel, "")
+		}
 	case *slackevents.MessageEvent:
 		// Only people's own new messages in their DM with the bot.
 		im := inner.ChannelType == "im" || (inner.ChannelType == "" && strings.HasPrefix(inner.Channel, "D"))
@@ -434,6 +440,9 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorDM, inner.Text)
 		b.post(inner.Channel, reply)
+		if reply.Later != nil {
+			b.runLater(reply, inner.User, inner.Channel, "")
+		}
 	case *slackevents.AppHomeOpenedEvent:
 		if inner.Tab != "home" {
 			return

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -142,6 +143,7 @@ type consoleSession struct {
 	role    commands.Role
 	channel string
 	loc     *time.Location
+	dir     string // where files (charts, exports) are written; made on first use
 }
 
 // do runs one line; it returns false to quit.
@@ -155,6 +157,9 @@ func (c *consoleSession) do(ctx context.Context, line string) bool {
 		return true
 	}
 	c.print(r)
+	if r.Later != nil {
+		c.print(r.Later(ctx))
+	}
 	return true
 }
 
@@ -231,7 +236,8 @@ var (
 		":white_check_mark:", "✅", ":warning:", "⚠️ ", ":large_green_circle:", "🟢", ":large_yellow_circle:", "🟡",
 		":red_circle:", "🔴", ":white_circle:", "⚪", ":left_right_arrow:", "↔", ":wastebasket:", "🗑", ":wave:", "👋", ":bell:", "🔔",
 		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊", ":pushpin:", "📌", ":zzz:", "💤",
-		":heavy_multiplication_x:", "✖", ":tada:", "🎉", ":clipboard:", "📋",
+		":heavy_multiplication_x:", "✖", ":tada:", "🎉", ":clipboard:", "📋", ":ear:", "👂", ":hourglass_flowing_sand:", "⏳",
+		":outbox_tray:", "📤", ":page_facing_up:", "📄", ":house:", "🏠",
 	)
 	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
@@ -375,6 +381,36 @@ func (c *consoleSession) print(r message.Reply) {
 	if n > 0 {
 		fmt.Fprintln(c.out, "   (:press <number> presses a button)")
 	}
+	for _, f := range r.Files {
+		path, err := c.save(f)
+		if err != nil {
+			fmt.Fprintf(c.out, "   (could not write %s: %v)\n", f.Name, err)
+			continue
+		}
+		fmt.Fprintf(c.out, "   📎 %s: %s\n", f.Title, path)
+	}
+}
+
+// save writes a file a reply carries (a chart, an export) into the
+// console's own directory, made on first use, and returns its path.
+func (c *consoleSession) save(f message.File) (string, error) {
+	if c.dir == "" {
+		dir, err := os.MkdirTemp("", "outreachbot-console-")
+		if err != nil {
+			return "", err
+		}
+		c.dir = dir
+	}
+	path := filepath.Join(c.dir, f.Name)
+	w, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := f.Write(w); err != nil {
+		w.Close()
+		return "", err
+	}
+	return path, w.Close()
 }
 
 // render shows mrkdwn as a terminal would: Slack mentions as the

@@ -48,16 +48,17 @@ func TestConsoleLogThenHistoryNewestFirst(t *testing.T) {
 }
 
 func TestConsoleReminderDoneAndNudge(t *testing.T) {
-	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer"`, ":advance 1d", "done F4", ":advance 5d")
-	reminders := regexp.MustCompile(`(?s)── DM to @you · [^\n]*──\n[^\n]*Follow-up .F4.[^\n]*Send the flyer`).FindAllString(out, -1)
+	// The demo holds 19 follow-ups, a year's worth: this one is F20.
+	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer"`, ":advance 1d", "done F20", ":advance 5d")
+	reminders := regexp.MustCompile(`(?s)── DM to @you · [^\n]*──\n[^\n]*Follow-up .F20.[^\n]*Send the flyer`).FindAllString(out, -1)
 	if len(reminders) != 1 {
 		t.Errorf("reminder printed %d times before done; want once:\n%s", len(reminders), out)
 	}
 	if !strings.Contains(after(out, ":advance 1d"), "[1] Done  [2] Snooze 1 day  [3] Snooze 1 week  [4] Log contact") {
 		t.Errorf("the reminder lacks its choices:\n%s", after(out, ":advance 1d"))
 	}
-	if !strings.Contains(after(out, "done F4"), "Done: `F4`") {
-		t.Errorf("done F4 = %q", after(out, "done F4"))
+	if !strings.Contains(after(out, "done F20"), "Done: `F20`") {
+		t.Errorf("done F20 = %q", after(out, "done F20"))
 	}
 	if strings.Contains(after(out, ":advance 5d"), "Send the flyer") {
 		t.Errorf("a done follow-up was reminded again")
@@ -69,14 +70,14 @@ func TestConsoleReminderDoneAndNudge(t *testing.T) {
 }
 
 func TestConsoleSurveyAfterEvent(t *testing.T) {
-	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E6")
+	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E16")
 	if n := strings.Count(out, "How was “Flu talk”?"); n != 4 { // posted once, then shown updated after each press
 		t.Errorf("survey text appears %d times; want the post and three updates", n)
 	}
 	if !strings.Contains(after(out, ":advance 3h"), "── #county-health-shared") {
 		t.Errorf("the survey was not posted to the partner's channel:\n%s", after(out, ":advance 3h"))
 	}
-	_, res, _ := strings.Cut(out, "> survey results E6\n") // the last line: all the rest
+	_, res, _ := strings.Cut(out, "> survey results E16\n") // the demo holds 15 events; this is E16
 	for _, want := range []string{"1 response", "*4.0* average of 1 rating", "Yes 1", "Very clear, thanks"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("results lack %q:\n%s", want, res)

@@ -30,7 +30,7 @@ type demoContact struct {
 // loadDemo fills the store with a realistic outreach team's partners:
 // every stage, most kinds, people, and contacts both ways over the last
 // months, relative to now so health and nudges look alive.
-func loadDemo(ctx context.Context, st demoStore, team string, now time.Time, loc *time.Location) error {
+func loadDemo(ctx context.Context, st demoHistoryStore, team string, now time.Time, loc *time.Location) error {
 	day := func(n int) time.Time {
 		return now.Add(-time.Duration(n) * 24 * time.Hour).Truncate(time.Hour).Add(-2 * time.Hour)
 	}
@@ -41,10 +41,10 @@ func loadDemo(ctx context.Context, st demoStore, team string, now time.Time, loc
 	}{
 		{store.Partner{Name: "County Health Dept", Kind: "public-health", Stage: "active", Owner: "U0MARIA", Channel: "C0COUNTY", Cadence: 30,
 			Services: "Immunizations, WIC, chronic disease programs", Audience: "Uninsured adults, seniors", Programs: "Flu clinics, Diabetes Prevention Program",
-			Goals: "Health literacy workshops at every branch"}, 200,
+			Goals: "Health literacy workshops at every branch"}, 380,
 			[]store.Person{{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.example", Phone: "555-0101"}, {Name: "Luis Ortega", Role: "Community outreach manager"}}},
 		{store.Partner{Name: "Eastside Community Clinic", Kind: "clinic", Stage: "engaged", Owner: "U0YOU", Channel: "C0CLINIC", Cadence: 21,
-			Services: "Primary care, sliding-scale fees", Audience: "Spanish-speaking families"}, 120,
+			Services: "Primary care, sliding-scale fees", Audience: "Spanish-speaking families"}, 365,
 			[]store.Person{{Name: "Dr. Amara Okafor", Role: "Medical director"}}},
 		{store.Partner{Name: "St. Mary's Hospital", Kind: "hospital", Stage: "contacted", Owner: "U0DEVON", Cadence: 14,
 			Programs: "Community benefit grants"}, 60,
@@ -54,7 +54,7 @@ func loadDemo(ctx context.Context, st demoStore, team string, now time.Time, loc
 		{store.Partner{Name: "Lincoln Elementary School", Kind: "school", Stage: "prospect", Owner: "U0YOU", Cadence: 45,
 			Audience: "Parents of K-5 students"}, 5, nil},
 		{store.Partner{Name: "Main Street Pharmacy", Kind: "pharmacy", Stage: "active", Owner: "U0MARIA", Cadence: 30,
-			Services: "Vaccines, medication reviews"}, 150,
+			Services: "Vaccines, medication reviews"}, 350,
 			[]store.Person{{Name: "Sam Patel", Role: "Pharmacist", Phone: "555-0144"}}},
 		{store.Partner{Name: "Grace Community Church", Kind: "faith", Stage: "paused", Owner: "U0DEVON", Cadence: 60,
 			Audience: "Seniors, newcomers"}, 300, nil},
@@ -118,7 +118,10 @@ func loadDemo(ctx context.Context, st demoStore, team string, now time.Time, loc
 			return fmt.Errorf("follow-up with %s: %w", f.partner, err)
 		}
 	}
-	return loadDemoEvents(ctx, st, team, now, loc)
+	if err := loadDemoEvents(ctx, st, team, now, loc); err != nil {
+		return err
+	}
+	return loadDemoHistory(ctx, st, team, now, loc)
 }
 
 type demoAnswer struct {

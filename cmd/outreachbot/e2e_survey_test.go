@@ -57,7 +57,10 @@ func TestEndToEndEventSurvey(t *testing.T) {
 		}
 	}
 	press("U0MARIA", "C0COUNTY", "sv:q1:4", "")
-	press("U0DANA", "C0COUNTY", "sv:q1:2", "")  // a liaison, from another Slack team
+	press("U0DANA", "C0COUNTY", "sv:q1:2", "") // a liaison, from another Slack team
+	// Slack does not order presses, nor does the bot: answering again
+	// replaces only once the first answer is in.
+	e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" && strings.Contains(p.Text, "*4*") })
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
 	e.waitPost(func(p fakeslack.Post) bool {

@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/message"
+)
+
+// laterTimeout bounds deferred work (a year's report, a large export)
+// and its delivery.
+const laterTimeout = 5 * time.Minute
+
+// runLater runs a reply's deferred work after its acknowledgement and
+// delivers the result to user: into channel where it was asked, or to
+// the user's DM when the result is private (an export) or the channel is
+// shared with another organization (a report across partners must not
+// reach a partner's liaisons). Failures are answered to the user alone,
+// through responseURL when there is one.
+func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
+	b.spawn(func() {
+		ctx, cancel := context.WithTimeout(b.base, laterTimeout)
+		defer cancel()
+		res := r.Later(ctx)
+		b.metrics.observe(res)
+		if res.Outcome != message.OutcomeOK {
+			b.tell(user, channel, responseURL, res)
+			return
+		}
+		dest, note := channel, ""
+		switch {
+		case res.Private || channel == "":
+			dest = ""
+		case channel[0] == 'D':
+		case b.sharedChannel(ctx, channel):
+			dest, note = "", "_Sent to you here, not to the channel: it is shared with another organization._"
+		}
+		if dest == "" {
+			var err error
+			if dest, err = b.dmChannel(ctx, user); err != nil {
+				b.tell(user, channel, responseURL, message.Reply{Text: ":warning: I couldn't open a DM with you to send that. Please try again in a moment."})
+				return
+			}
+		}
+		if note != "" {
+			res.Sections = append(res.Sections, message.Section{Text: note})
+		}
+		if _, _, err := b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: dest, reply: res}); err != nil {
+			b.tell(user, channel, responseURL, message.Reply{Text: ":warning: I couldn't post that here (Slack refused it). Invite me to the channel with `/invite @Outreach`, or ask again in a DM with me."})
+			return
+		}
+		for _, f := range res.Files {
+			if err := b.upload(ctx, dest, f); err != nil {
+				b.apiError("files.upload", err)
+				b.tell(user, channel, responseURL, message.Reply{Text: fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", f.Name)})
+				return
+			}
+		}
+	})
+}
+
+// tell shows r to user alone: through the interaction's response_url, or
+// as an ephemeral message in channel, or in their DM.
+func (b *Bot) tell(user, channel, responseURL string, r message.Reply) {
+	switch {
+	case responseURL != "":
+		b.respond(responseURL, r)
+	case channel != "" && channel[0] != 'D':
+		b.postEphemeral(channel, user, "", r)
+	default:
+		b.post(user, r)
+	}
+}
+
+// sharedChannel reports whether people from another organization are in
+// channel (Slack Connect). When Slack cannot say, it answers yes: the
+// report then goes to a DM, which is never wrong.
+func (b *Bot) sharedChannel(ctx context.Context, channel string) bool {
+	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil {
+		b.apiError("conversations.info", err)
+		return true
+	}
+	return info.IsExtShared || info.IsShared || info.IsPendingExtShared
+}
+
+// upload writes f to a temporary file (an export streams from Redis, so
+// its size is known only once written; Slack's upload flow needs it
+// first), then uploads it into channel with Slack's three-step flow
+// (files.getUploadURLExternal, the upload, files.completeUploadExternal),
+// waiting out rate limits.
+func (b *Bot) upload(ctx context.Context, channel string, f message.File) error {
+	tmp, err := os.CreateTemp("", "outreach-*-"+f.Name)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", f.Name, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := f.Write(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", f.Name, err)
+	}
+	size, err := tmp.Seek(0, 1)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", f.Name, err)
+	}
+	for try := 0; ; try++ {
+		if _, err := tmp.Seek(0, 0); err != nil {
+			return fmt.Errorf("upload %s: %w", f.Name, err)
+		}
+		_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: tmp, FileSize: int(size), Filename: f.Name, Title: f.Title, Channel: channel,
+		})
+		var rl *slack.RateLimitedError
+		if err == nil || !errors.As(err, &rl) || try == 3 {
+			return err
+		}
+		select {
+		case <-b.clock.After(rl.RetryAfter):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+)
+
+// waitUploads waits until the fake has at least n uploads.
+func (e *e2e) waitUploads(n int) []fakeslack.Upload {
+	e.t.Helper()
+	for i := 0; i < 1000; i++ {
+		if us := e.slack.Uploads(); len(us) >= n {
+			return us
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for the bot's uploads, not for time to pass
+	}
+	e.t.Fatalf("%d uploads; want %d", len(e.slack.Uploads()), n)
+	return nil
+}
+
+// TestEndToEndReport: `report period:<this year>` is acknowledged at once,
+// then its summary is posted where it was asked and its charts uploaded
+// there through Slack's three-step upload; a partner's report covers that
+// partner only.
+func TestEndToEndReport(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "Eastside Clinic" stage:engaged`)
+	for _, line := range []string{
+		`log county call "Talked about the flu clinic" when:"2 days ago"`,
+		`log county email in "They asked for flyers" when:yesterday`,
+		`log eastside visit "Dropped off brochures" when:yesterday`,
+		`need diabetes "Cooking classes" partner:county`,
+	} {
+		if r := e.slash("U0MARIA", "C0OUTREACH", line); strings.Contains(r.Text, "warning") {
+			t.Fatalf("%s: %s", line, r.Text)
+		}
+	}
+	ny, _ := time.LoadLocation("America/New_York") // the bot's OUTREACH_TZ in these tests
+	year := e.clock.Now().In(ny).Format("2006")
+	r := e.slash("U0MARIA", "C0OUTREACH", "report period:"+year)
+	if !strings.Contains(r.Text, "Putting together the impact report") {
+		t.Fatalf("report ack = %q", r.Text)
+	}
+	summary := e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && strings.Contains(p.Text, "Impact report")
+	})
+	if summary.Channel != "C0OUTREACH" {
+		t.Errorf("report posted in %s; want where it was asked", summary.Channel)
+	}
+	blocks := string(summary.Blocks)
+	for _, want := range []string{"3: 1 call, 1 email, 1 visit", "2 by us, 1 from partners", "1 need: diabetes 1 new", "2: 1 active, 1 engaged"} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("report summary lacks %q:\n%s", want, blocks)
+		}
+	}
+	ups := e.waitUploads(2) // contacts per week, needs (no events yet)
+	for _, u := range ups {
+		if u.Channel != "C0OUTREACH" {
+			t.Errorf("%s uploaded to %s; want C0OUTREACH", u.Filename, u.Channel)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(u.Data))
+		if err != nil || cfg.Width < 1200 {
+			t.Errorf("%s: %v, %d px wide; want a PNG at least 1200 wide", u.Filename, err, cfg.Width)
+		}
+	}
+	if e.slack.Calls("files.getUploadURLExternal") < 2 || e.slack.Calls("files.completeUploadExternal") < 2 {
+		t.Errorf("uploads did not use the three-step flow")
+	}
+	// One partner's report; asked in the partner's shared channel, it goes
+	// to the asker's DM instead.
+	e.slash("U0MARIA", "C0COUNTY", "report eastside period:"+year)
+	p := e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && strings.Contains(p.Text, "Impact report") && strings.Contains(p.Text, "Eastside Clinic")
+	})
+	if !strings.HasPrefix(p.Channel, "D") {
+		t.Errorf("a report asked for in a shared channel went to %s; want the asker's DM", p.Channel)
+	}
+	if b := string(p.Blocks); !strings.Contains(b, "1: 1 visit") || strings.Contains(b, "call") {
+		t.Errorf("Eastside's report counts other partners' contacts:\n%s", b)
+	}
+}
+
+// TestEndToEndExport: an admin's `export contacts` uploads a CSV into the
+// admin's DM that parses back to the logged contacts, a formula inert; a
+// member and a liaison are refused and nothing is uploaded.
+func TestEndToEndExport(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	for i, s := range []string{`=HYPERLINK("x")`, `"Talked about the flu clinic"`, `"They asked for flyers"`} {
+		e.slash("U0MARIA", "C0OUTREACH", fmt.Sprintf("log county call %s when:\"%d hours ago\"", s, i+1))
+	}
+	if r := e.slash("U0MARIA", "C0OUTREACH", "export contacts"); !strings.Contains(r.Text, "admin") {
+		t.Errorf("member's export: %q; want a refusal", r.Text)
+	}
+	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> export contacts"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postEphemeral" && p.User == "U0DANA" && strings.Contains(p.Text, "Sorry")
+	})
+	r := e.slash("U0LEAD", "C0OUTREACH", "export contacts")
+	if !strings.Contains(r.Text, "Exporting contacts") {
+		t.Fatalf("admin's export ack = %q", r.Text)
+	}
+	ups := e.waitUploads(1)
+	if len(ups) != 1 {
+		t.Fatalf("%d uploads; want the admin's one", len(ups))
+	}
+	u := ups[0]
+	if !strings.HasPrefix(u.Channel, "D") {
+		t.Errorf("export uploaded to %s; want the admin's DM", u.Channel)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(u.Data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows[1:] {
+		got = append(got, row[7])
+	}
+	want := fmt.Sprint([]string{"They asked for flyers", "Talked about the flu clinic", `'=HYPERLINK("x")`})
+	if fmt.Sprint(got) != want {
+		t.Errorf("exported summaries %v; want %s (oldest first)", got, want)
+	}
+}
+
+// TestEndToEndLiaisonNeed: a liaison's mention in their partner's shared
+// channel records a need for that partner; the same event delivered
+// twice counts once; a team member's `needs` shows it under the partner.
+func TestEndToEndLiaisonNeed(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	id, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", `<@UBOT> need transportation "no bus to the clinic"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Recorded need `N1`")
+	})
+	if _, err := e.slack.RedeliverEvent(e.ctx(), id); err != nil {
+		t.Fatal(err)
+	}
+	// A later event is a barrier: the redelivery before it is handled.
+	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> needs"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "Community needs") })
+	r := e.slash("U0MARIA", "C0OUTREACH", "needs")
+	if !strings.Contains(r.Text, "*transportation* 1 new") || !strings.Contains(r.Text, "no bus to the clinic — <@U0DANA> · County Health Dept") {
+		t.Errorf("needs = %q; want the liaison's need under County Health, counted once", r.Text)
+	}
+}
