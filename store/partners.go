@@ -335,7 +335,7 @@ func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now 
 	k := keysFor(team)
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
 	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug),
-		k.PartnerEvents(slug), k.PartnerSurveys(slug))
+		k.PartnerEvents(slug), k.PartnerSurveys(slug), k.PartnerNeeds(slug))
 	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix())
 	if err != nil {
 		return err

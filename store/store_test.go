@@ -224,6 +224,9 @@ func TestErasePartner(t *testing.T) {
 	if _, err := s.UpsertPerson(ctx, team, "county-health-dept", store.Person{Name: "Dana"}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.AddNeed(ctx, team, store.Need{Topics: []string{"diabetes"}, Note: "cooking classes", Partner: "county-health-dept", At: t0}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +235,7 @@ func TestErasePartner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"outreach:{T0HOME}:seq:contact": true, "outreach:{T0HOME}:seq:followup": true, "outreach:{T0HOME}:audit": true}
+	want := map[string]bool{"outreach:{T0HOME}:seq:contact": true, "outreach:{T0HOME}:seq:followup": true, "outreach:{T0HOME}:seq:need": true, "outreach:{T0HOME}:audit": true}
 	for _, k := range keys {
 		if !want[k] {
 			t.Errorf("key %q left after erase", k)

@@ -42,6 +42,22 @@ for _, id in ipairs(redis.call('ZRANGE', K.PartnerSurveys(prefix, slug), 0, -1))
   unqueue(prefix, J.SurveyPost(id))
   redis.call('DEL', K.Survey(prefix, id), K.SurveyResponses(prefix, id))
 end
+-- Its needs: out of the workspace's list, their topics counted down.
+for _, id in ipairs(redis.call('ZRANGE', K.PartnerNeeds(prefix, slug), 0, -1)) do
+  local js = redis.call('HGET', K.NeedLog(prefix), id)
+  if js then
+    local ok, need = pcall(cjson.decode, js)
+    if ok and type(need.topics) == 'table' then
+      for _, t in ipairs(need.topics) do
+        if tonumber(redis.call('ZINCRBY', K.NeedTopics(prefix), -1, t)) <= 0 then
+          redis.call('ZREM', K.NeedTopics(prefix), t)
+        end
+      end
+    end
+  end
+  redis.call('HDEL', K.NeedLog(prefix), id)
+  redis.call('ZREM', K.Needs(prefix), id)
+end
 local n = 0
 for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end
 audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])
