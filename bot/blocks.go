@@ -30,10 +30,13 @@ func plain(s string) *slack.TextBlockObject {
 
 // replyBlocks renders a reply as Block Kit: the text in sections of at
 // most 3000 characters, split at line ends, and the choices as buttons.
-func replyBlocks(r message.Reply) []slack.Block {
+func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks) }
+
+// blocksWithin renders r in at most max blocks.
+func blocksWithin(r message.Reply, max int) []slack.Block {
 	var blocks []slack.Block
 	for _, chunk := range splitText(r.Text, maxSectionText) {
-		if len(blocks) == maxBlocks-1 {
+		if len(blocks) == max-1 {
 			break
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
@@ -42,7 +45,7 @@ func replyBlocks(r message.Reply) []slack.Block {
 		blocks = append(blocks, choiceBlock("choices", r.Choices))
 	}
 	for i, sec := range r.Sections {
-		if len(blocks)+2 > maxBlocks {
+		if len(blocks)+2 > max {
 			break
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(sec.Text, maxSectionText)), nil, nil))

@@ -33,6 +33,7 @@ type Commands interface {
 	Home(ctx context.Context, req commands.Request) message.Reply
 	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
 	SubmitComment(ctx context.Context, req commands.Request, survey int64, text string) commands.Pressed
+	SubmitForm(ctx context.Context, req commands.Request, f commands.Form) message.Reply
 }
 
 // Deduper remembers Events API event ids across replicas.
@@ -73,6 +74,7 @@ type Bot struct {
 
 	outbox       *Outbox
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
+	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
 	dmChannels   sync.Map                         // user id → DM channel id
 	connected    atomic.Bool
 	busy         atomic.Int64 // envelopes being handled
@@ -97,17 +99,18 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		cfg.Command = "/outreach"
 	}
 	b := &Bot{
-		cfg:     cfg,
-		api:     api,
-		sm:      socketmode.New(api),
-		cmds:    cmds,
-		dedupe:  dedupe,
-		users:   newUsers(api, cfg.Loc, time.Hour),
-		clock:   clock,
-		log:     log,
-		metrics: newMetrics(reg),
-		seen:    expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
-		base:    context.Background(),
+		cfg:      cfg,
+		api:      api,
+		sm:       socketmode.New(api),
+		cmds:     cmds,
+		dedupe:   dedupe,
+		users:    newUsers(api, cfg.Loc, time.Hour),
+		clock:    clock,
+		log:      log,
+		metrics:  newMetrics(reg),
+		seen:     expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
+		homeSeen: expirable.NewLRU[string, struct{}](10000, nil, 24*time.Hour),
+		base:     context.Background(),
 	}
 	b.outbox = NewOutbox(api, clock, b.apiError)
 	return b
@@ -319,6 +322,7 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 		b.ack(evt.Request, ack, received)
 	}
 	b.postFeed(reply)
+	b.refreshHome(cmd.UserID, reply)
 	if reply.Later != nil {
 		b.runLater(reply, cmd.UserID, cmd.ChannelID, cmd.ResponseURL)
 	}
@@ -464,6 +468,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
 	}
 	b.postFeed(reply)
+	b.refreshHome(user, reply)
 	return reply
 }
 

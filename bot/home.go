@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -9,8 +10,13 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 )
 
-// publishHome renders the App Home tab for user.
+// maxHomeBlocks is Block Kit's limit for a Home tab (messages have 50).
+const maxHomeBlocks = 100
+
+// publishHome renders the App Home tab for user and remembers that they
+// look at it, so that their own writes refresh it.
 func (b *Bot) publishHome(ctx context.Context, user string) {
+	b.homeSeen.Add(user, struct{}{})
 	req, err := b.request(ctx, user, "", "", commands.DoorForm, "")
 	var r message.Reply
 	if err != nil {
@@ -18,8 +24,25 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 	} else {
 		r = b.cmds.Home(ctx, req)
 	}
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: replyBlocks(r)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocksWithin(r, maxHomeBlocks)}}
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		b.apiError("views.publish", err)
 	}
+}
+
+// refreshHome republishes user's App Home after a write of theirs, when
+// this replica has shown it to them (a Home nobody opened is left alone:
+// views.publish for every write would cost a call per command).
+func (b *Bot) refreshHome(user string, r message.Reply) {
+	if r.Feed == "" || r.Outcome != message.OutcomeOK {
+		return // not a write
+	}
+	if _, ok := b.homeSeen.Get(user); !ok {
+		return
+	}
+	b.spawn(func() {
+		ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+		defer cancel()
+		b.publishHome(ctx, user)
+	})
 }

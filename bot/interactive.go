@@ -53,13 +53,38 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 				b.apiError("views.open", err)
 			}
 			continue
+		case message.ActionAddPartner:
+			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, partnerModal()); err != nil {
+				b.apiError("views.open", err)
+			}
+			continue
+		case message.ActionRecordNeed:
+			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, needModal(channel)); err != nil {
+				b.apiError("views.open", err)
+			}
+			continue
 		}
 		req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 		if err != nil {
 			b.respond(cb.ResponseURL, cannotIdentify())
 			continue
 		}
-		b.applyPressed(b.cmds.Press(ctx, req, a.ActionID, a.Value), channel, messageTS, cb.ResponseURL, "", "")
+		p := b.cmds.Press(ctx, req, a.ActionID, a.Value)
+		if cb.View.Type == slack.VTHomeTab {
+			// A press on the App Home: the Home is the message to bring up
+			// to date; a refusal or "already done" goes to a DM.
+			if p.Update != nil {
+				b.metrics.observe(*p.Update)
+				b.postFeed(*p.Update)
+			}
+			if p.Ephemeral != nil {
+				b.metrics.observe(*p.Ephemeral)
+				b.post(cb.User.ID, *p.Ephemeral)
+			}
+			b.publishHome(ctx, cb.User.ID)
+			continue
+		}
+		b.applyPressed(p, channel, messageTS, cb.ResponseURL, "", "")
 	}
 }
 
@@ -75,6 +100,7 @@ func (b *Bot) applyPressed(p commands.Pressed, channel, ts, responseURL, ephChan
 		if channel != "" && ts != "" {
 			b.update(channel, ts, *p.Update)
 		}
+		b.postFeed(*p.Update)
 	}
 	if p.Ephemeral != nil {
 		b.metrics.observe(*p.Ephemeral)
@@ -91,6 +117,9 @@ func (b *Bot) onViewSubmission(ctx context.Context, evt socketmode.Event, cb sla
 	case callbackLog:
 	case callbackComment:
 		b.onCommentSubmission(ctx, evt, cb, received)
+		return
+	case callbackPartner, callbackNeed:
+		b.onFormSubmission(ctx, evt, cb, received)
 		return
 	default:
 		b.ack(evt.Request, nil, received)
@@ -122,6 +151,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, evt socketmode.Event, cb sla
 		b.post(cb.User.ID, reply)
 	}
 	b.postFeed(reply)
+	b.refreshHome(cb.User.ID, reply)
 }
 
 // stripMarkup makes a mrkdwn message readable as plain text (modal
@@ -158,4 +188,33 @@ func (b *Bot) onCommentSubmission(ctx context.Context, evt socketmode.Event, cb 
 	}
 	b.ack(evt.Request, nil, received)
 	b.applyPressed(p, "", "", "", channel, cb.User.ID)
+}
+
+// onFormSubmission runs an App Home form (Add a partner, Record a need)
+// as the command it fills. A mistake is shown on the form, under the
+// input it names; otherwise the form closes and the confirmation goes
+// where the form was opened (a DM from the App Home).
+func (b *Bot) onFormSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
+	form, errBlock, meta := formInput(cb.View)
+	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, meta.Channel, commands.DoorForm, "")
+	if err != nil {
+		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
+			errBlock: "I couldn't check your Slack account just now. Please try again in a moment.",
+		}), received)
+		return
+	}
+	reply := b.cmds.SubmitForm(ctx, req, form)
+	b.metrics.observe(reply)
+	if reply.Outcome != message.OutcomeOK {
+		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clipRunes(stripMarkup(reply.Text), 150)}), received)
+		return
+	}
+	b.ack(evt.Request, nil, received) // closes the modal
+	if meta.Channel != "" && meta.Channel[0] != 'D' {
+		b.postEphemeral(meta.Channel, cb.User.ID, "", reply)
+	} else {
+		b.post(cb.User.ID, reply)
+	}
+	b.postFeed(reply)
+	b.refreshHome(cb.User.ID, reply)
 }

@@ -122,3 +122,102 @@ func commentInput(v slack.View) (survey int64, channel, text string) {
 	survey, _ = store.ParseSurveyID(meta.Survey)
 	return survey, meta.Channel, v.State.Values[blockComment][actionValue].Value
 }
+
+// The App Home's forms: each fills a command of the table (commands.Form),
+// checked exactly as if typed.
+const (
+	callbackPartner = "add_partner"
+	callbackNeed    = "record_need"
+	blockName       = "name"
+	blockKind       = "kind"
+	blockStage      = "stage"
+	blockChannel    = "channel"
+	blockCadence    = "cadence"
+	blockTopics     = "topics"
+	blockNote       = "note"
+	blockPartner    = "partner"
+)
+
+func options(values []string) []*slack.OptionBlockObject {
+	var out []*slack.OptionBlockObject
+	for _, v := range values {
+		out = append(out, slack.NewOptionBlockObject(v, plain(v), nil))
+	}
+	return out
+}
+
+func optional(b *slack.InputBlock) *slack.InputBlock {
+	b.Optional = true
+	return b
+}
+
+// partnerModal is the Add a partner form.
+func partnerModal() slack.ModalViewRequest {
+	name := slack.NewPlainTextInputBlockElement(plain("County Health Dept"), actionValue)
+	name.MaxLength = 80
+	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("kind"), actionValue, options(store.Kinds)...)
+	stage := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("stage"), actionValue, options(store.Stages)...)
+	channel := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, plain("its shared channel"), actionValue)
+	cadence := slack.NewPlainTextInputBlockElement(plain("30d, 2w, 3mo"), actionValue)
+	cadence.MaxLength = 10
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: callbackPartner, Title: plain("Add a partner"), Submit: plain("Add"), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock(blockName, plain("Name"), nil, name),
+			optional(slack.NewInputBlock(blockKind, plain("Kind"), nil, kind)),
+			optional(slack.NewInputBlock(blockStage, plain("Stage"), nil, stage)),
+			optional(slack.NewInputBlock(blockChannel, plain("Linked channel"), plain("Often a channel shared with the partner"), channel)),
+			optional(slack.NewInputBlock(blockCadence, plain("Stay in touch every"), nil, cadence)),
+		}},
+	}
+}
+
+// needModal is the Record a need form; channel is where it was opened.
+func needModal(channel string) slack.ModalViewRequest {
+	topics := slack.NewPlainTextInputBlockElement(plain("diabetes, transportation"), actionValue)
+	topics.MaxLength = 200
+	note := slack.NewPlainTextInputBlockElement(plain("What you heard, and from whom"), actionValue)
+	note.Multiline, note.MaxLength = true, 2000
+	partner := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
+	partner.MaxLength = 80
+	meta, _ := json.Marshal(modalMeta{Channel: channel})
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: callbackNeed, Title: plain("Record a need"), Submit: plain("Record"), Close: plain("Cancel"),
+		PrivateMetadata: string(meta),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock(blockTopics, plain("Topics"), plain("Comma-separated"), topics),
+			slack.NewInputBlock(blockNote, plain("What you heard"), nil, note),
+			optional(slack.NewInputBlock(blockPartner, plain("From which partner"), nil, partner)),
+		}},
+	}
+}
+
+// formValue reads one input of a submitted view: a select's choice, a
+// picked conversation, or typed text.
+func formValue(v slack.View, block string) string {
+	a, ok := v.State.Values[block][actionValue]
+	if !ok {
+		return ""
+	}
+	switch {
+	case a.SelectedOption.Value != "":
+		return a.SelectedOption.Value
+	case a.SelectedConversation != "":
+		return a.SelectedConversation
+	}
+	return a.Value
+}
+
+// formInput turns a submitted App Home form into the command it fills,
+// and names the input its mistakes are shown under.
+func formInput(v slack.View) (commands.Form, string, modalMeta) {
+	var meta modalMeta
+	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
+	if v.CallbackID == callbackNeed {
+		return commands.Form{Command: "need", Words: []string{formValue(v, blockTopics), formValue(v, blockNote)},
+			Options: map[string]string{"partner": formValue(v, blockPartner)}}, blockNote, meta
+	}
+	return commands.Form{Command: "partner add", Words: []string{formValue(v, blockName)}, Options: map[string]string{
+		"kind": formValue(v, blockKind), "stage": formValue(v, blockStage), "channel": formValue(v, blockChannel), "cadence": formValue(v, blockCadence),
+	}}, blockName, meta
+}

@@ -13,8 +13,20 @@ import (
 // PostScheduled posts a scheduled message (a reminder, a nudge, a digest)
 // to a user's DM or a channel through the outbox, carrying key as message
 // metadata. It returns where it landed once Slack accepted it.
+// Its files (a monthly report's charts) are uploaded there after it.
 func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Reply, order time.Time) (channel, ts string, err error) {
-	return b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order})
+	channel, ts, err = b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order})
+	if err != nil {
+		return channel, ts, err
+	}
+	for _, f := range msg.Files {
+		// The post is out and marks the job: a chart that fails to upload
+		// is logged, not retried with the whole post.
+		if uerr := b.upload(ctx, channel, f); uerr != nil {
+			b.apiError("files.upload", uerr)
+		}
+	}
+	return channel, ts, nil
 }
 
 // FindPost looks in a DM (to is a user id) or a channel for the bot's

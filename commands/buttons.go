@@ -77,8 +77,10 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 	} else {
 		verb = message.FollowUpStatus(f, req.Loc)
 	}
-	upd := message.Reminder(f, h.partnerName(ctx, req.Team, f.Partner), req.Loc, verb)
+	name := h.partnerName(ctx, req.Team, f.Partner)
+	upd := message.Reminder(f, name, req.Loc, verb)
 	upd.Outcome, upd.Command = message.OutcomeOK, "button"
+	upd.Feed = message.FollowUpFeed(req.User, f, change, name)
 	return Pressed{Update: &upd}
 }
 
@@ -118,6 +120,7 @@ func (h *Handler) pressNudge(ctx context.Context, req Request, action, value str
 		return Pressed{Ephemeral: &r}
 	}
 	upd.Outcome, upd.Command = message.OutcomeOK, "button"
+	upd.Feed = fmt.Sprintf("%s put off the stay-in-touch nudge for *%s* until %s", message.Mention(req.User), message.Esc(p.Name), message.Date(until, req.Loc))
 	return Pressed{Update: &upd}
 }
 

@@ -227,7 +227,8 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 		return message.Reply{}, h.followUpErr(id, err, req.Loc)
 	}
 	verb := map[string]string{store.ChangeDone: ":white_check_mark: Done", store.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
-	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200)))}, nil
+	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200))),
+		Feed: message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))}, nil
 }
 
 func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
@@ -244,7 +245,8 @@ func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, req.Loc)
 	}
-	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, message.Time(f.Due, req.Loc), message.Esc(message.Clip(f.Text, 200)))}, nil
+	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, message.Time(f.Due, req.Loc), message.Esc(message.Clip(f.Text, 200))),
+		Feed: message.FollowUpFeed(req.User, f, store.ChangeSnooze, h.partnerName(ctx, req.Team, f.Partner))}, nil
 }
 
 // snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d".

@@ -4,45 +4,201 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// Home is the App Home tab for the person looking: a welcome, how to
-// start, and the partners they own with their health.
+// Limits of the App Home, so that it stays within Block Kit's 100 blocks
+// however much there is: a follow-up takes two blocks (text, buttons).
+const (
+	homeFollowUps = 10 // overdue, and as many upcoming
+	homePartners  = 25
+	homeEvents    = 8
+	homeNeeds     = 5
+)
+
+// Home is the App Home tab for the person looking: their overdue and
+// upcoming follow-ups with Done and Snooze, their partners with health,
+// the events coming up, the latest needs heard, and buttons to log a
+// contact, add a partner or record a need.
 func (h *Handler) Home(ctx context.Context, req Request) message.Reply {
-	var b strings.Builder
-	if req.Role == RoleLiaison {
-		b.WriteString("*Welcome!* I help the outreach team keep in touch with partners. In the channel you share with them, mention me with `log <method> <what happened>` to leave a note for the team.")
-		return message.Reply{Text: b.String(), Outcome: message.OutcomeOK, Command: "home"}
+	if req.Loc == nil {
+		req.Loc = h.defaultLoc()
 	}
-	b.WriteString("*Welcome to Outreach Bot* :wave:\n")
-	fmt.Fprintf(&b, "Keep every partner, every contact and what comes next in one place. Start with `%s partner add \"County Health Dept\" kind:public-health`, then log each call, email, letter or meeting with `%s log`. `%s help` shows everything.\n", h.cfg.Command, h.cfg.Command, h.cfg.Command)
+	if req.Role == RoleLiaison {
+		return message.Reply{Text: "*Welcome!* I help the outreach team keep in touch with partners. In the channel you share with them, mention me with `log <method> <what happened>` to leave a note for the team, or `need <topic> <what you heard>` to tell them what your community needs.",
+			Outcome: message.OutcomeOK, Command: "home"}
+	}
+	r, err := h.home(ctx, &req)
+	if err != nil {
+		f := h.fail(req, "home", err)
+		f.Text = "*Outreach Bot*\n" + f.Text
+		return f
+	}
+	r.Outcome, r.Command = message.OutcomeOK, "home"
+	return r
+}
+
+func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error) {
+	now := h.now()
+	r := message.Reply{
+		Text: fmt.Sprintf(":house: *Outreach Bot* — %s\nEvery partner, every contact and what comes next. `%s help` shows everything.", message.Date(now, req.Loc), h.cfg.Command),
+		Choices: []message.Choice{
+			{Label: "Log a contact", Action: message.ActionLogContact, Style: "primary"},
+			{Label: "Add a partner", Action: message.ActionAddPartner},
+			{Label: "Record a need", Action: message.ActionRecordNeed},
+		},
+	}
+	add := func(text string, choices ...message.Choice) {
+		r.Sections = append(r.Sections, message.Section{Text: text, Choices: choices})
+	}
 	all, err := h.store.ListPartners(ctx, req.Team)
 	if err != nil {
-		r := h.fail(req, "home", err)
-		r.Text = b.String() + "\n" + r.Text
-		return r
+		return r, err
 	}
-	now := h.now()
+	names := map[string]string{}
+	for _, p := range all {
+		names[p.Slug] = p.Name
+	}
+	open, err := h.store.OpenFollowUps(ctx, req.Team, req.User)
+	if err != nil {
+		return r, err
+	}
+	var overdue, upcoming []store.FollowUp
+	for _, f := range open {
+		if f.Due.Before(now) {
+			overdue = append(overdue, f)
+		} else {
+			upcoming = append(upcoming, f)
+		}
+	}
+	for _, group := range []struct {
+		title string
+		fs    []store.FollowUp
+		none  string
+	}{
+		{"Overdue follow-ups", overdue, "None overdue. :tada:"},
+		{"Coming up", upcoming, fmt.Sprintf("Nothing planned. `%s followup <partner> <when> <what>` adds one.", h.cfg.Command)},
+	} {
+		add(fmt.Sprintf("*%s* (%d)", group.title, len(group.fs)))
+		if len(group.fs) == 0 {
+			add(group.none)
+		}
+		for i, f := range group.fs {
+			if i == homeFollowUps {
+				add(fmt.Sprintf("…and %d more: `%s followups`", len(group.fs)-homeFollowUps, h.cfg.Command))
+				break
+			}
+			v := fmt.Sprintf("F%d", f.ID)
+			add(message.FollowUpLine(f, names[f.Partner], now, req.Loc),
+				message.Choice{Label: "Done", Action: message.ActionDone, Value: v, Style: "primary"},
+				message.Choice{Label: "Snooze 1 day", Action: message.ActionSnoozeDay, Value: v},
+				message.Choice{Label: "Snooze 1 week", Action: message.ActionSnoozeWeek, Value: v})
+		}
+	}
+
 	var mine []store.Partner
 	for _, p := range all {
 		if p.Owner == req.User && !p.Archived {
 			mine = append(mine, p)
 		}
 	}
-	b.WriteString("\n*Your partners*\n")
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Your partners* (%d)\n", len(mine))
 	if len(mine) == 0 {
 		b.WriteString("You don't own any partners yet. Set yourself as owner with `owner:@you` when you add or update one.\n")
 	}
-	message.WriteLines(&b, len(mine), 30, fmt.Sprintf(": `%s partner list owner:@you`", h.cfg.Command),
+	message.WriteLines(&b, len(mine), homePartners, fmt.Sprintf(": `%s partner list owner:@you`", h.cfg.Command),
 		func(i int) string { return message.PartnerLine(mine[i], now, req.Loc) })
-	return message.Reply{
-		Text:    b.String(),
-		Choices: []message.Choice{{Label: "Log a contact", Action: message.ActionLogContact, Style: "primary"}},
-		Outcome: message.OutcomeOK, Command: "home",
+	add(b.String())
+
+	events, err := h.store.Events(ctx, req.Team, "", now, now.AddDate(0, 0, 60), false, homeEvents+1)
+	if err != nil {
+		return r, err
 	}
+	b.Reset()
+	b.WriteString("*Upcoming events*\n")
+	if len(events) == 0 {
+		b.WriteString("None in the next two months.\n")
+	}
+	message.WriteLines(&b, min(len(events), homeEvents), homeEvents, "", func(i int) string { return message.EventLine(events[i], names[events[i].Partner], req.Loc) })
+	if len(events) > homeEvents {
+		fmt.Fprintf(&b, "More: `%s event list`\n", h.cfg.Command)
+	}
+	add(b.String())
+
+	var needs []store.Need
+	if err := h.store.EachNeed(ctx, req.Team, "", now.AddDate(0, 0, -60), now.Add(time.Millisecond), func(n store.Need) error {
+		needs = append(needs, n)
+		if len(needs) > homeNeeds {
+			needs = needs[1:]
+		}
+		return nil
+	}); err != nil {
+		return r, err
+	}
+	b.Reset()
+	b.WriteString("*Latest needs heard*\n")
+	if len(needs) == 0 {
+		fmt.Fprintf(&b, "None in the last two months. `%s need <topic> <what you heard>` records one.\n", h.cfg.Command)
+	}
+	for i := len(needs) - 1; i >= 0; i-- {
+		n := needs[i]
+		from := ""
+		if n.Partner != "" {
+			from = " · " + message.Esc(names[n.Partner])
+		}
+		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", strings.Join(n.Topics, ", "), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, req.Loc))
+	}
+	add(b.String())
+	return r, nil
+}
+
+// Form is a command filled in a modal rather than typed: the App Home's
+// Add a partner and Record a need forms.
+type Form struct {
+	Command string            // the table's name: "partner add", "need"
+	Words   []string          // its positional words, each taken whole
+	Options map[string]string // its options; empty values are left out
+}
+
+// SubmitForm runs a command from a form, checked exactly as if typed:
+// the same table row, role and validation. Mistakes come back as a
+// user-error reply, to show on the form.
+func (h *Handler) SubmitForm(ctx context.Context, req Request, f Form) message.Reply {
+	if req.Loc == nil {
+		req.Loc = h.defaultLoc()
+	}
+	c := h.table.find(f.Command)
+	if c == nil {
+		return h.fail(req, "", userErrorf("That form isn't one I know any more. Type the command instead; `help` lists them."))
+	}
+	if !c.allowed(req.Role) {
+		return h.fail(req, c.name, errDenied)
+	}
+	var toks []Token
+	for _, w := range f.Words {
+		if w = strings.TrimSpace(w); w != "" {
+			toks = append(toks, Token{Text: w, Quoted: true})
+		}
+	}
+	for k, v := range f.Options {
+		if v = strings.TrimSpace(v); v != "" {
+			toks = append(toks, Token{Key: k, Text: v})
+		}
+	}
+	a, err := c.split(toks, h.cfg.Command)
+	if err != nil {
+		return h.fail(req, c.name, err)
+	}
+	r, err := c.run(h, ctx, &req, a)
+	if err != nil {
+		return h.fail(req, c.name, err)
+	}
+	r.Command, r.Outcome = c.name, message.OutcomeOK
+	return r
 }
 
 // SubmitLog logs a contact from the log form. Mistakes come back per field;

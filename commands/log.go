@@ -212,7 +212,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	return message.Reply{
 		Text: b.String(),
-		Feed: fmt.Sprintf("%s logged a %s %s *%s*", message.Mention(req.User), ct.Method, map[string]string{"out": "to", "in": "from"}[dir], message.Esc(p.Name)),
+		Feed: fmt.Sprintf("%s logged %s %s *%s*", message.Mention(req.User), message.ContactKind(ct.Method), map[string]string{"out": "to", "in": "from"}[dir], message.Esc(p.Name)),
 	}, nil, nil
 }
 

@@ -346,7 +346,8 @@ func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (mess
 	if added {
 		verb = "Added"
 	}
-	return message.Reply{Text: fmt.Sprintf(":white_check_mark: %s %s at *%s*.", verb, message.Esc(person.Name), message.Esc(p.Name))}, nil
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: %s %s at *%s*.", verb, message.Esc(person.Name), message.Esc(p.Name)),
+		Feed: fmt.Sprintf("%s %s a person at *%s*", message.Mention(req.User), strings.ToLower(verb), message.Esc(p.Name))}, nil
 }
 
 // partnerArchive hides or restores a partner (admin): `partner archive <partner> [undo]`.
@@ -364,9 +365,11 @@ func (h *Handler) partnerArchive(ctx context.Context, req *Request, a args) (mes
 		return message.Reply{}, err
 	}
 	if !archive {
-		return message.Reply{Text: fmt.Sprintf(":white_check_mark: *%s* is back in lists and nudges.", message.Esc(p.Name))}, nil
+		return message.Reply{Text: fmt.Sprintf(":white_check_mark: *%s* is back in lists and nudges.", message.Esc(p.Name)),
+			Feed: fmt.Sprintf("%s restored partner *%s* from the archive", message.Mention(req.User), message.Esc(p.Name))}, nil
 	}
-	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Archived *%s*: hidden from lists and nudges, data kept. Undo with `%s partner archive %s undo`.", message.Esc(p.Name), h.cfg.Command, p.Slug)}, nil
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Archived *%s*: hidden from lists and nudges, data kept. Undo with `%s partner archive %s undo`.", message.Esc(p.Name), h.cfg.Command, p.Slug),
+		Feed: fmt.Sprintf("%s archived partner *%s*", message.Mention(req.User), message.Esc(p.Name))}, nil
 }
 
 // partnerErase deletes a partner and its data (admin): `partner erase <partner> confirm`.
@@ -387,5 +390,6 @@ func (h *Handler) partnerErase(ctx context.Context, req *Request, a args) (messa
 	if err := h.store.ErasePartner(ctx, req.Team, p.Slug, req.User, h.now()); err != nil {
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", message.Esc(p.Name))}, nil
+	return message.Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", message.Esc(p.Name)),
+		Feed: fmt.Sprintf("%s erased partner *%s* and its records", message.Mention(req.User), message.Esc(p.Name))}, nil
 }

@@ -57,6 +57,8 @@ func (h *Handler) respond(ctx context.Context, req Request, sv store.Survey, que
 	}
 	upd := h.surveyPrompt(ctx, req.Team, sv, count)
 	upd.Outcome, upd.Command = message.OutcomeOK, command
+	// Counts only: never who answered what, nor a comment's words.
+	upd.Feed = fmt.Sprintf("Survey `S%d` got an answer (%s so far)", sv.ID, message.Plural(count, "response"))
 	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: &message.Reply{Text: thanks, Outcome: message.OutcomeOK, Command: command}}
 }
 
@@ -115,7 +117,8 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, err
 	}
 	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
-		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid)}, nil
+		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid),
+		Feed: fmt.Sprintf("%s sent the feedback survey `S%d` for `E%d` *%s*", message.Mention(req.User), sid, e.ID, message.Esc(e.Title))}, nil
 }
 
 // surveyCheckin sends the partnership check-in now: `survey checkin <partner>`.
@@ -129,7 +132,8 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.", sid, message.Esc(p.Name), where)}, nil
+	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.", sid, message.Esc(p.Name), where),
+		Feed: fmt.Sprintf("%s sent the partnership check-in `S%d` to *%s*", message.Mention(req.User), sid, message.Esc(p.Name))}, nil
 }
 
 // surveyComment is the typed way to comment: `survey comment <S-id> <text>`.

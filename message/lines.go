@@ -104,3 +104,22 @@ func EventLine(e store.Event, partnerName string, loc *time.Location) string {
 	}
 	return line
 }
+
+// ContactKind names a contact with its article: "an email", "a call",
+// "a contact" for other.
+func ContactKind(method string) string {
+	switch method {
+	case "email":
+		return "an email"
+	case "other", "":
+		return "a contact"
+	}
+	return "a " + method
+}
+
+// FollowUpFeed is the activity feed's line for a change to a follow-up
+// (store.ChangeDone, ChangeCancel or ChangeSnooze), by who.
+func FollowUpFeed(who string, f store.FollowUp, change, partnerName string) string {
+	verb := map[string]string{store.ChangeDone: "closed", store.ChangeCancel: "cancelled", store.ChangeSnooze: "snoozed"}[change]
+	return fmt.Sprintf("%s %s follow-up `F%d` with *%s*", Mention(who), verb, f.ID, Esc(partnerName))
+}

@@ -91,8 +91,10 @@ const (
 	ActionNudgeSnoozeWk = "nudge_snooze_1w"
 	// ActionLogContact opens the log form, its value the partner.
 	ActionLogContact = "log_contact"
-	// ActionAddPartner is the App Home button that explains adding a partner.
-	ActionAddPartner = "add_partner_help"
+	// ActionAddPartner opens the App Home's add-a-partner form.
+	ActionAddPartner = "add_partner"
+	// ActionRecordNeed opens the record-a-need form.
+	ActionRecordNeed = "record_need"
 	// ActionComment opens a survey's comment form.
 	ActionComment = "sv_comment"
 	// ActionSurveyPrefix starts a survey answer's action:

@@ -30,6 +30,9 @@ func parseSchedule(spec string, loc *time.Location) (sch schedule, err error) {
 		}
 	}()
 	spec = strings.TrimSpace(spec)
+	if spec == Off {
+		return schedule{}, nil
+	}
 	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
 		return schedule{}, fmt.Errorf("set the zone with OUTREACH_TZ instead of a TZ= prefix")
 	}
@@ -46,6 +49,12 @@ func parseSchedule(spec string, loc *time.Location) (sch schedule, err error) {
 	}
 	return schedule{cron: c, loc: loc}, nil
 }
+
+// Off is the schedule of a recurring job turned off.
+const Off = "off"
+
+// on reports whether the schedule runs at all (not Off).
+func (s schedule) on() bool { return s.cron != nil || s.every > 0 }
 
 // ParseSchedule checks a spec as the scheduler will read it.
 func ParseSchedule(spec string) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -50,6 +51,8 @@ type Store interface {
 	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
 	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
+	// The monthly report reads a page at a time.
+	report.Source
 }
 
 // Post is one message to send: to a user (a DM) or a channel.
@@ -105,6 +108,8 @@ type Recurring struct {
 	// repairs, it posts nothing, and waking the console every minute of
 	// an :advance would only slow it down.
 	Background bool
+	// NeedsTeamChannel jobs run only when OUTREACH_TEAM_CHANNEL is set.
+	NeedsTeamChannel bool
 }
 
 // Jobs is the table of recurring jobs, with their environment variables
@@ -115,6 +120,7 @@ var Jobs = []Recurring{
 	{Name: store.JobDigest, Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
 	{Name: store.JobSurveySweep, Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
 	{Name: store.JobCheckins, Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
+	{Name: store.JobReport, Env: "OUTREACH_SCHEDULE_REPORT", Default: "0 9 1 * *", NeedsTeamChannel: true},
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -180,6 +186,9 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		sch, err := parseSchedule(spec, cfg.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", j.Env, err)
+		}
+		if !sch.on() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
+			continue
 		}
 		s.schedules[j.Name] = sch
 	}
@@ -253,6 +262,9 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 			continue
 		}
 		name, sch := j.Name, s.schedules[j.Name]
+		if !sch.on() {
+			continue // off
+		}
 		occ := s.nextOcc[name]
 		if occ.IsZero() {
 			last, err := s.store.ScheduleLast(ctx, s.cfg.Team, name)
@@ -448,6 +460,7 @@ var handlers = map[string]jobHandler{
 	store.JobCheckins:       (*Scheduler).checkins,
 	store.JobCheckin:        (*Scheduler).checkin,
 	store.JobSurveySweep:    (*Scheduler).surveySweep,
+	store.JobReport:         (*Scheduler).monthlyReport,
 }
 
 // runJob dispatches a job by the kind its id starts with.

@@ -93,15 +93,21 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) scheduler(cfg scheduler.Config) *scheduler.Scheduler {
 	e.t.Helper()
+	if cfg.TeamChannel == "" {
+		cfg.TeamChannel = "C0TEAM"
+	}
+	return e.schedulerWith(cfg)
+}
+
+// schedulerWith is scheduler with cfg's team channel as given.
+func (e *env) schedulerWith(cfg scheduler.Config) *scheduler.Scheduler {
+	e.t.Helper()
 	cfg.Team = team
 	if cfg.Loc == nil {
 		cfg.Loc = ny
 	}
 	if cfg.Quiet == (scheduler.QuietHours{}) {
 		cfg.Quiet, _ = scheduler.ParseQuietHours("18:00-08:00,sat,sun")
-	}
-	if cfg.TeamChannel == "" {
-		cfg.TeamChannel = "C0TEAM"
 	}
 	st := store.New(e.srv.Client(), 0) // each scheduler its own client, as replicas
 	s, err := scheduler.New(cfg, st, e.poster, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -644,6 +650,70 @@ func TestFailedPostsRetryOrDrop(t *testing.T) {
 			}
 			if _, leased, _ := e.st.QueuedJobs(context.Background(), team); leased != tc.wantQueue {
 				t.Errorf("%d jobs still leased; want %d", leased, tc.wantQueue)
+			}
+		})
+	}
+}
+
+// TestMonthlyReportOnceWithCharts: on the 1st, last month's impact report
+// goes to the team channel once across replicas, its charts attached;
+// it counts November's contacts only; with no team channel, or with the
+// schedule off, nothing is posted.
+func TestMonthlyReportOnceWithCharts(t *testing.T) {
+	e := newEnv(t) // Wed Nov 25
+	e.partner("County Health Dept", "U0MARIA")
+	for _, when := range []time.Time{t0.AddDate(0, 0, -3), t0.AddDate(0, 0, -1), t0.AddDate(0, -1, 0)} { // two in November, one in October
+		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
+		if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := scheduler.Config{Schedules: map[string]string{"report": "0 9 1 * *"}}
+	replicas := []*scheduler.Scheduler{e.scheduler(cfg), e.scheduler(cfg), e.scheduler(cfg)}
+	for _, r := range replicas {
+		r.RunDue(context.Background())
+	}
+	e.clock.Advance(7 * 24 * time.Hour) // Dec 2: the Dec 1 09:00 report is due
+	var wg sync.WaitGroup
+	for _, r := range replicas {
+		wg.Go(func() { r.RunDue(context.Background()) })
+	}
+	wg.Wait()
+	var reports []scheduler.Post
+	for _, p := range e.poster.all() {
+		if strings.Contains(p.Message.Text, "Impact report") {
+			reports = append(reports, p)
+		}
+	}
+	if len(reports) != 1 {
+		t.Fatalf("%d monthly reports; want 1", len(reports))
+	}
+	r := reports[0]
+	if r.To != "C0TEAM" || !strings.Contains(r.Message.Text, "November 2026") || len(r.Message.Files) == 0 {
+		t.Errorf("report to %s: %q with %d files; want November's, to the team channel, with charts", r.To, r.Message.Text, len(r.Message.Files))
+	}
+	if !strings.Contains(r.Message.Sections[1].Text, "2: 2 call") {
+		t.Errorf("November's contacts: %q; want the 2 of November only", r.Message.Sections[1].Text)
+	}
+}
+
+func TestMonthlyReportOff(t *testing.T) {
+	for name, cfg := range map[string]scheduler.Config{
+		"schedule off":    {Schedules: map[string]string{"report": "off"}},
+		"no team channel": {TeamChannel: "-"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			if cfg.TeamChannel == "-" {
+				cfg.TeamChannel = ""
+			}
+			s := e.schedulerWith(cfg)
+			s.RunDue(context.Background())
+			e.advance(s, 14*24*time.Hour) // past Dec 1
+			for _, p := range e.poster.all() {
+				if strings.Contains(p.Message.Text, "Impact report") {
+					t.Errorf("a monthly report was posted to %s", p.To)
+				}
 			}
 		})
 	}

@@ -40,6 +40,8 @@ const (
 	JobSurveySweep = "surveys"
 	// JobCheckins fans out into one JobCheckin per active partner.
 	JobCheckins = "checkin"
+	// JobReport posts last month's impact report to the team channel.
+	JobReport = "report"
 )
 
 // jobShapes is the table of job ids: name is the Lua function of J.
@@ -57,6 +59,7 @@ var jobShapes = []*shape{
 	jobShape("Digest", JobDigest+":{occurrence}"),
 	jobShape("SurveySweep", JobSurveySweep+":{occurrence}"),
 	jobShape("Checkins", JobCheckins+":{occurrence}"),
+	jobShape("Report", JobReport+":{occurrence}"),
 }
 
 func jobShape(name, tmpl string) *shape {

@@ -144,6 +144,7 @@ func TestJobIDs(t *testing.T) {
 		{"Digest", JobDigest, []string{"2026-11-30T09:00"}, "digest:2026-11-30T09:00"},
 		{"SurveySweep", JobSurveySweep, []string{"2026-11-30T09:10"}, "surveys:2026-11-30T09:10"},
 		{"Checkins", JobCheckins, []string{"2027-01-01T10:00"}, "checkin:2027-01-01T10:00"},
+		{"Report", JobReport, []string{"2026-12-01T09:00"}, "report:2026-12-01T09:00"},
 	} {
 		pinned = append(pinned, tc.name)
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,6 +30,8 @@ type config struct {
 	Quiet       scheduler.QuietHours
 	Schedules   map[string]string // job name → cron spec
 
+	Topics store.Topics // OUTREACH_NEED_TOPICS, or the built-in list
+
 	SurveyDelay         time.Duration
 	FollowupSurveyDelay time.Duration
 	Lease               time.Duration
@@ -155,6 +157,14 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		}
 		*d.dst = dur
 	}
+	c.Topics = store.NewTopics(store.DefaultTopicSynonyms)
+	if v := get("OUTREACH_NEED_TOPICS", ""); v != "" {
+		if syn, err := parseTopics(v); err != nil {
+			bad("OUTREACH_NEED_TOPICS", "expects topic=alias,alias;topic…, e.g. vaccines=vaccine,shots;mental-health=mental;housing; %v", err)
+		} else {
+			c.Topics = store.NewTopics(syn)
+		}
+	}
 	c.HTTPAddr = get("HTTP_ADDR", ":8080")
 	if !strings.Contains(c.HTTPAddr, ":") {
 		bad("HTTP_ADDR", "expects host:port or :port, got %q", c.HTTPAddr)
@@ -187,4 +197,37 @@ func parseDuration(s string) (time.Duration, error) {
 // surveyDelays are how long after an event its surveys go out.
 func (c config) surveyDelays() store.EventDelays {
 	return store.EventDelays{Feedback: c.SurveyDelay, FollowUp: c.FollowupSurveyDelay}
+}
+
+// parseTopics reads OUTREACH_NEED_TOPICS: entries separated by ';', each
+// a canonical topic, then optionally '=' and its aliases separated by ','.
+// An alias may name one topic only.
+func parseTopics(v string) (map[string][]string, error) {
+	out := map[string][]string{}
+	owner := map[string]string{}
+	for _, entry := range strings.Split(v, ";") {
+		if strings.TrimSpace(entry) == "" {
+			continue
+		}
+		canon, aliases, _ := strings.Cut(entry, "=")
+		canon = strings.TrimSpace(canon)
+		if canon == "" {
+			return nil, fmt.Errorf("an entry without a topic: %q", entry)
+		}
+		out[canon] = nil
+		for _, a := range strings.Split(aliases, ",") {
+			if a = strings.TrimSpace(a); a == "" {
+				continue
+			}
+			if prev, ok := owner[a]; ok && prev != canon {
+				return nil, fmt.Errorf("%q is an alias of both %q and %q", a, prev, canon)
+			}
+			owner[a] = canon
+			out[canon] = append(out[canon], a)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no topics")
+	}
+	return out, nil
 }

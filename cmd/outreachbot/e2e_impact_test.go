@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"strings"
@@ -157,4 +158,83 @@ func TestEndToEndLiaisonNeed(t *testing.T) {
 	if !strings.Contains(r.Text, "*transportation* 1 new") || !strings.Contains(r.Text, "no bus to the clinic — <@U0DANA> · County Health Dept") {
 		t.Errorf("needs = %q; want the liaison's need under County Health, counted once", r.Text)
 	}
+}
+
+// TestEndToEndAppHome: app_home_opened publishes the person's Home with
+// their follow-ups, partners, events and the latest needs; with 500 open
+// follow-ups it stays within Block Kit's 100 blocks and text limits; a
+// Done pressed on the Home closes the follow-up and the Home is redrawn.
+func TestEndToEndAppHome(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" owner:<@U0MARIA|maria> stage:active`)
+	e.slash("U0MARIA", "C0OUTREACH", `event add county "Flu shot clinic" in 3 days 10am`)
+	e.slash("U0MARIA", "C0OUTREACH", `need diabetes "Cooking classes" partner:county`)
+	now := e.clock.Now()
+	for i := 0; i < 500; i++ {
+		e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i-250)*time.Hour+time.Minute), fmt.Sprintf("Task %03d", i))
+	}
+	if _, err := e.slack.AppHomeOpened(e.ctx(), "U0MARIA"); err != nil {
+		t.Fatal(err)
+	}
+	view := e.waitView("U0MARIA", 1)
+	var v struct {
+		Blocks []struct {
+			Type    string `json:"type"`
+			BlockID string `json:"block_id"`
+			Text    struct {
+				Text string `json:"text"`
+			} `json:"text"`
+			Elements []struct {
+				ActionID string `json:"action_id"`
+				Value    string `json:"value"`
+			} `json:"elements"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(view, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Blocks) > 100 {
+		t.Fatalf("Home has %d blocks; Slack allows 100", len(v.Blocks))
+	}
+	var all strings.Builder
+	done, doneBlock := "", ""
+	for _, b := range v.Blocks {
+		if n := len([]rune(b.Text.Text)); n > 3000 {
+			t.Errorf("a section of %d characters; Slack allows 3000", n)
+		}
+		all.WriteString(b.Text.Text + "\n")
+		for _, el := range b.Elements {
+			if el.ActionID == "fu_done" && done == "" {
+				done, doneBlock = el.Value, b.BlockID
+			}
+		}
+	}
+	for _, want := range []string{"*Overdue follow-ups* (250)", "*Coming up* (250)", "…and 240 more", "County Health Dept", "Flu shot clinic", "diabetes", "Task 000"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("Home lacks %q", want)
+		}
+	}
+	if done != "F1" {
+		t.Fatalf("first Done button is for %q; want F1, the most overdue", done)
+	}
+	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", "", "", "fu_done", doneBlock, done); err != nil {
+		t.Fatal(err)
+	}
+	view = e.waitView("U0MARIA", 2)
+	if !strings.Contains(string(view), "(249)") {
+		t.Errorf("after Done on the Home, it still shows 250 overdue")
+	}
+}
+
+// waitView waits for the n-th Home published for user and returns it.
+func (e *e2e) waitView(user string, n int) json.RawMessage {
+	e.t.Helper()
+	for i := 0; i < 1000; i++ {
+		if vs := e.slack.PublishedViews(user); len(vs) >= n {
+			return vs[n-1]
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for the bot's views.publish, not for time to pass
+	}
+	e.t.Fatalf("Home not published %d times for %s", n, user)
+	return nil
 }

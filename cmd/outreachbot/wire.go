@@ -30,7 +30,7 @@ func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slo
 	st := store.New(rdb, 0)
 	return &parts{
 		cfg: cfg, log: log, clock: clock, reg: prometheus.NewRegistry(), store: st,
-		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays()}, log),
+		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics}, log),
 	}
 }
 

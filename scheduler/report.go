@@ -1,0 +1,35 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/outreachbot/outreachbot/report"
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// monthlyReport posts the previous calendar month's impact report, with
+// its charts, to the team channel ("report:<occurrence>"): once across
+// replicas, like the digest.
+func (s *Scheduler) monthlyReport(ctx context.Context, j store.Job, token, _ string) error {
+	if s.cfg.TeamChannel == "" {
+		return s.finish(ctx, j, token)
+	}
+	y, m, _ := j.Due.In(s.cfg.Loc).Date()
+	this := time.Date(y, m, 1, 0, 0, 0, 0, s.cfg.Loc)
+	prev := this.AddDate(0, -1, 0)
+	period := report.Period{From: prev, To: this, Label: prev.Format("January 2006")}
+	d, err := report.Gather(ctx, s.store, s.cfg.Team, "", period, s.clock.Now(), s.cfg.Loc)
+	if err != nil {
+		return fmt.Errorf("monthly report: %w", err)
+	}
+	msg := report.Summary(d)
+	if msg.Files, err = report.Charts(d); err != nil {
+		return fmt.Errorf("monthly report: %w", err)
+	}
+	if _, err := s.deliver(ctx, "report", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: msg}); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
