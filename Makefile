@@ -1,11 +1,14 @@
 # Thin aliases; the scripts hold the logic.
-.PHONY: console test bench lint
+.PHONY: console test test-cluster bench lint
 
 console:
 	go run ./cmd/outreachbot console --demo
 
 test:
 	./scripts/test.sh
+
+test-cluster:
+	./scripts/test-cluster.sh
 
 bench:
 	./scripts/bench.sh

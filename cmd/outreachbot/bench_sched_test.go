@@ -153,7 +153,7 @@ type crashResult struct {
 type schedSystem struct {
 	slack *fakeslack.Server
 	redis *storetest.Server
-	rdb   *redis.Client
+	rdb   redis.UniversalClient
 	st    *store.Store
 }
 
@@ -556,7 +556,7 @@ func (b *bench) dueScan(t *testing.T) {
 // call comes back full), hands them back, and returns the time the claims
 // took, Redis's own time inside them, the calls made, and what was wrong
 // with the claimed set ("" when it was exactly the due jobs).
-func claimThousand(ctx context.Context, t *testing.T, st *store.Store, rdb *redis.Client, limit int, token string) (elapsed, script time.Duration, calls int, wrong string) {
+func claimThousand(ctx context.Context, t *testing.T, st *store.Store, rdb redis.UniversalClient, limit int, token string) (elapsed, script time.Duration, calls int, wrong string) {
 	t.Helper()
 	u0 := scriptUsec(t, rdb)
 	now := time.Now()
@@ -595,7 +595,7 @@ func claimThousand(ctx context.Context, t *testing.T, st *store.Store, rdb *redi
 }
 
 // scriptUsec is Redis's cumulative time inside EVALSHA and EVAL, in µs.
-func scriptUsec(t *testing.T, rdb *redis.Client) float64 {
+func scriptUsec(t *testing.T, rdb redis.UniversalClient) float64 {
 	t.Helper()
 	s, err := rdb.Info(context.Background(), "commandstats").Result()
 	if err != nil {
@@ -609,7 +609,7 @@ func scriptUsec(t *testing.T, rdb *redis.Client) float64 {
 
 // waitRewrite waits for any AOF rewrite to finish; with start it first
 // starts one, so that the append-only file is compact before a measurement.
-func waitRewrite(t *testing.T, rdb *redis.Client, start bool) {
+func waitRewrite(t *testing.T, rdb redis.UniversalClient, start bool) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; ; i++ {
@@ -630,7 +630,7 @@ func waitRewrite(t *testing.T, rdb *redis.Client, start bool) {
 	}
 }
 
-func redisCPUOf(t *testing.T, rdb *redis.Client) float64 {
+func redisCPUOf(t *testing.T, rdb redis.UniversalClient) float64 {
 	t.Helper()
 	s, err := rdb.Info(context.Background(), "cpu").Result()
 	if err != nil {
@@ -639,7 +639,7 @@ func redisCPUOf(t *testing.T, rdb *redis.Client) float64 {
 	return cpuSeconds(parseInfo(s))
 }
 
-func usedMemory(t *testing.T, rdb *redis.Client) int64 {
+func usedMemory(t *testing.T, rdb redis.UniversalClient) int64 {
 	t.Helper()
 	s, err := rdb.Info(context.Background(), "memory").Result()
 	if err != nil {

@@ -42,7 +42,10 @@ func TestProcessSIGTERM(t *testing.T) {
 	rs := storetest.New(t)
 	cmd := exec.Command(bin, "run")
 	cmd.Env = append(os.Environ(), "SLACK_APP_TOKEN="+fs.AppToken(), "SLACK_BOT_TOKEN="+fs.BotToken(), "SLACK_API_URL="+fs.APIURL(),
-		"REDIS_URL="+rs.URL(), "HTTP_ADDR=127.0.0.1:"+freePort(t), "LOG_LEVEL=warn")
+		"HTTP_ADDR=127.0.0.1:"+freePort(t), "LOG_LEVEL=warn")
+	for k, v := range rs.Env() {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	var logs syncBuffer
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {

@@ -104,7 +104,10 @@ func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map
 	port := freePort(t)
 	vars := map[string]string{
 		"SLACK_APP_TOKEN": fs.AppToken(), "SLACK_BOT_TOKEN": fs.BotToken(), "SLACK_API_URL": fs.APIURL(),
-		"REDIS_URL": rs.URL(), "HTTP_ADDR": "127.0.0.1:" + port, "OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "warn",
+		"HTTP_ADDR": "127.0.0.1:" + port, "OUTREACH_TZ": "America/New_York", "LOG_LEVEL": "warn",
+	}
+	for k, v := range rs.Env() {
+		vars[k] = v
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -75,10 +75,22 @@ func openRedis(c config, embedded bool) (rdb redis.UniversalClient, close func()
 func newRedis(c config) (redis.UniversalClient, error) {
 	const dial, io = 300 * time.Millisecond, 500 * time.Millisecond
 	if len(c.RedisAddrs) > 0 {
-		return redis.NewUniversalClient(&redis.UniversalOptions{
+		uo := &redis.UniversalOptions{
 			Addrs: c.RedisAddrs, MasterName: c.RedisMasterName,
 			DialTimeout: dial, ReadTimeout: io, WriteTimeout: io, ContextTimeoutEnabled: true, MaxRetries: 1,
-		}), nil
+		}
+		if c.RedisMasterName != "" {
+			return redis.NewFailoverClient(uo.Failover()), nil
+		}
+		// Without a master name the addresses are a Cluster's, even one
+		// alone (a seed node). Routing policies look up COMMAND info under
+		// a lock with their own 5 s deadline, not the caller's: a process
+		// that starts while the Cluster is down would hold every command
+		// past Slack's 3 s ack. Every command of ours names its keys, so
+		// plain slot routing is all we need.
+		co := uo.Cluster()
+		co.DisableRoutingPolicies = true
+		return redis.NewClusterClient(co), nil
 	}
 	opt, err := redis.ParseURL(c.RedisURL)
 	if err != nil {

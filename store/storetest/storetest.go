@@ -1,31 +1,51 @@
-// Package storetest starts a real redis-server for tests, on a free
-// loopback port, in the manner of net/http/httptest.
+// Package storetest starts real Redis deployments for tests, on free
+// loopback ports, in the manner of net/http/httptest: one redis-server, a
+// 3-master Redis Cluster, or Sentinel (a master, a replica and one
+// sentinel). The environment variable OUTREACH_TEST_REDIS (single,
+// cluster or sentinel) picks what New starts, so that the store,
+// scheduler and end-to-end suites run unchanged against each.
 package storetest
 
 import (
 	"context"
-	"net"
-	"os/exec"
-	"path/filepath"
-	"strconv"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Server is a redis-server process owned by one test.
+// Topologies, the values of EnvTopology.
+const (
+	Single   = "single"
+	Cluster  = "cluster"
+	Sentinel = "sentinel"
+)
+
+// EnvTopology names the environment variable that picks New's topology;
+// unset means Single.
+const EnvTopology = "OUTREACH_TEST_REDIS"
+
+// MasterName is the name Sentinel monitors the master under.
+const MasterName = "outreach"
+
+// Server is a Redis deployment used by one test: started for it, or, for
+// Cluster and Sentinel under Main, shared by the package's tests and
+// emptied (FLUSHALL on every master) before each.
 type Server struct {
-	t    testing.TB
-	addr string
-	dir  string
-	cmd  *exec.Cmd
-	opts Options
+	t      testing.TB
+	d      *deployment
+	shared bool
 }
 
-// Options configures a server started by NewWith. The zero value is what
-// New starts: no persistence at all.
+// Options configures a deployment started by NewWith. The zero value is
+// one redis-server without persistence.
 type Options struct {
+	// Topology is Single (""), Cluster or Sentinel. NewWith ignores
+	// EnvTopology: a test asking for options gets what it asked for.
+	Topology string
 	// AppendOnly turns the append-only file on (appendonly yes), as the
 	// README asks of production.
 	AppendOnly bool
@@ -34,122 +54,204 @@ type Options struct {
 	AppendFsync string
 }
 
-// New starts redis-server on a free loopback port and stops it when the
-// test ends. It fails the test when redis-server is not installed: the
-// project's test script installs it (see the README).
-func New(t testing.TB) *Server {
-	t.Helper()
-	return NewWith(t, Options{})
+// Topology returns EnvTopology's value, Single when unset. An unknown
+// value panics: a typo must not quietly test the single node.
+func Topology() string {
+	switch v := strings.TrimSpace(os.Getenv(EnvTopology)); v {
+	case "", Single:
+		return Single
+	case Cluster, Sentinel:
+		return v
+	default:
+		panic(fmt.Sprintf("%s=%q: expects %s, %s or %s", EnvTopology, v, Single, Cluster, Sentinel))
+	}
 }
 
-// NewWith is New with options, for example a server that persists with
-// an append-only file as production does (benchmarks use it).
-func NewWith(t testing.TB, opts Options) *Server {
+// New returns the deployment EnvTopology asks for, empty, and stops it
+// when the test ends (a shared one is left running for the next test).
+// It fails the test when redis-server is not installed: the project's
+// test script installs it (see the README).
+func New(t testing.TB) *Server {
 	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Fatal("redis-server not found on PATH; run the README's test command (scripts/test.sh), which installs it")
+	top := Topology()
+	if top == Single || !mainRunning.Load() {
+		return NewWith(t, Options{Topology: top})
 	}
-	redis.SetLogger(silent{}) // a stopped server is part of some tests; go-redis would log each failed dial
-	s := &Server{t: t, dir: t.TempDir(), opts: opts}
-	s.addr = freeAddr(t)
-	s.Start()
-	t.Cleanup(s.Stop)
+	d, err := sharedDeployment(top)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	s := &Server{t: t, d: d, shared: true}
+	if err := d.flush(); err != nil {
+		t.Fatalf("storetest: empty the shared %s: %v", top, err)
+	}
+	// A test that stopped the deployment leaves it running for the next.
+	t.Cleanup(func() {
+		if err := d.start(); err != nil {
+			t.Errorf("storetest: restart the shared %s: %v", top, err)
+		}
+	})
 	return s
 }
 
-// Addr is host:port of the server.
-func (s *Server) Addr() string { return s.addr }
+// NewWith starts a deployment of its own for the test, as opts say, and
+// stops it when the test ends.
+func NewWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	if opts.Topology == "" {
+		opts.Topology = Single
+	}
+	d, err := startDeployment(t.TempDir(), opts)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	t.Cleanup(d.stopAll)
+	return &Server{t: t, d: d}
+}
 
-// URL is a redis:// URL for the server.
-func (s *Server) URL() string { return "redis://" + s.addr + "/0" }
+// Topology is what the server is: Single, Cluster or Sentinel.
+func (s *Server) Topology() string { return s.d.opts.Topology }
 
-// Client returns a new client for the server, closed when the test ends.
-func (s *Server) Client() *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: s.addr, ContextTimeoutEnabled: true, MaxRetries: 1,
-		DialTimeout: 300 * time.Millisecond})
+// Addr is host:port of the single node, of Cluster's first master, or of
+// the master Sentinel started with.
+func (s *Server) Addr() string { return s.d.data[0].addr }
+
+// Addrs are the data nodes' host:port: Cluster's masters, or Sentinel's
+// master and replica (as started; a failover swaps their roles).
+func (s *Server) Addrs() []string {
+	var out []string
+	for _, n := range s.d.data {
+		out = append(out, n.addr)
+	}
+	return out
+}
+
+// SentinelAddrs are the sentinels' host:port (none unless Sentinel).
+func (s *Server) SentinelAddrs() []string {
+	var out []string
+	for _, n := range s.d.sentinels {
+		out = append(out, n.addr)
+	}
+	return out
+}
+
+// URL is a redis:// URL for a single node. Other topologies have none:
+// use Env.
+func (s *Server) URL() string {
+	s.t.Helper()
+	if s.Topology() != Single {
+		s.t.Fatalf("storetest: a %s has no REDIS_URL; use Env", s.Topology())
+	}
+	return "redis://" + s.Addr() + "/0"
+}
+
+// Env is what `outreachbot run` needs to reach the deployment: REDIS_URL
+// for a single node, REDIS_ADDRS for Cluster, REDIS_ADDRS (the sentinels)
+// and REDIS_MASTER_NAME for Sentinel.
+func (s *Server) Env() map[string]string {
+	switch s.Topology() {
+	case Cluster:
+		return map[string]string{"REDIS_ADDRS": strings.Join(s.Addrs(), ",")}
+	case Sentinel:
+		return map[string]string{"REDIS_ADDRS": strings.Join(s.SentinelAddrs(), ","), "REDIS_MASTER_NAME": MasterName}
+	default:
+		return map[string]string{"REDIS_URL": "redis://" + s.Addr() + "/0"}
+	}
+}
+
+// Client returns a new client for the deployment, closed when the test
+// ends. It fails the test when a command or a pipeline names keys of two
+// hash slots, or a key of the bot's without its {team} hash tag (see
+// CheckSlots), on every topology: a single node would let such a command
+// through, a Cluster would refuse it.
+func (s *Server) Client() redis.UniversalClient {
+	c := s.d.client()
+	c.AddHook(CheckSlots(s.t))
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
 }
 
-// Start (re)starts the server on the same port and waits until it answers.
+// Start (re)starts the data nodes that Stop stopped, on the same ports,
+// and waits until the deployment serves again.
 func (s *Server) Start() {
 	s.t.Helper()
-	if s.cmd != nil {
-		return
+	if err := s.d.start(); err != nil {
+		s.t.Fatalf("storetest: %v", err)
 	}
-	host, port, _ := net.SplitHostPort(s.addr)
-	persistence := []string{"--appendonly", "no"}
-	if s.opts.AppendOnly {
-		fsync := s.opts.AppendFsync
-		if fsync == "" {
-			fsync = "everysec"
-		}
-		persistence = []string{"--appendonly", "yes", "--appendfsync", fsync}
-	}
-	args := append([]string{"--bind", host, "--port", port, "--save", ""}, persistence...)
-	args = append(args, "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"), "--daemonize", "no")
-	cmd := exec.Command("redis-server", args...)
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("start redis-server: %v", err)
-	}
-	s.cmd = cmd
-	c := redis.NewClient(&redis.Options{Addr: s.addr, MaxRetries: -1})
-	defer c.Close()
-	// Wait up to ~10 s for the child process to listen.
-	var err error
-	for range 1000 {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err = c.Ping(ctx).Err()
-		cancel()
-		if err == nil {
+}
+
+// Stop kills every data node (the data is lost; tests that need
+// persistence across restarts do not use Stop/Start). Sentinels keep
+// running.
+func (s *Server) Stop() { s.d.stopData() }
+
+// Kill kills the data node at addr with SIGKILL, as a crash would; Start
+// brings it back (empty, with the arguments it first had).
+func (s *Server) Kill(addr string) {
+	s.t.Helper()
+	for _, n := range s.d.data {
+		if n.addr == addr {
+			n.kill()
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
-	s.t.Fatalf("redis-server on %s did not answer: %v", s.addr, err)
+	s.t.Fatalf("storetest: no data node at %s", addr)
 }
 
-// Stop kills the server (the data is lost; tests that need persistence
-// across restarts do not use Stop/Start).
-func (s *Server) Stop() {
-	if s.cmd == nil {
-		return
+// MasterAddr asks the sentinel which node is the master now.
+func (s *Server) MasterAddr(ctx context.Context) (string, error) {
+	if s.Topology() != Sentinel {
+		return s.Addr(), nil
 	}
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-	s.cmd = nil
+	return s.d.sentinelMaster(ctx)
 }
 
-func freeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("free port: %v", err)
-	}
-	defer l.Close()
-	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
-// Snapshot returns every key with its serialized value (DUMP), so a test
-// can assert that a failed command stored nothing. It uses SCAN: test
-// databases are small.
+// Snapshot returns every key with its serialized value (DUMP), from every
+// master, so a test can assert that a failed command stored nothing. It
+// uses SCAN: test databases are small.
 func (s *Server) Snapshot(ctx context.Context) map[string]string {
 	s.t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: s.addr})
+	c := s.d.client()
 	defer c.Close()
+	var mu sync.Mutex // masters are scanned concurrently
 	out := map[string]string{}
-	iter := c.Scan(ctx, 0, "*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
-		v, err := c.Dump(ctx, k).Result()
-		if err != nil {
-			s.t.Fatalf("dump %s: %v", k, err)
+	err := eachMaster(ctx, c, func(ctx context.Context, m redis.Cmdable) error {
+		iter := m.Scan(ctx, 0, "*", 1000).Iterator()
+		for iter.Next(ctx) {
+			k := iter.Val()
+			v, err := m.Dump(ctx, k).Result()
+			if err != nil {
+				return fmt.Errorf("dump %s: %w", k, err)
+			}
+			mu.Lock()
+			out[k] = v
+			mu.Unlock()
 		}
-		out[k] = v
-	}
-	if err := iter.Err(); err != nil {
-		s.t.Fatalf("scan: %v", err)
+		return iter.Err()
+	})
+	if err != nil {
+		s.t.Fatalf("storetest: snapshot: %v", err)
 	}
 	return out
+}
+
+// Keys returns every key on every master (SCAN).
+func (s *Server) Keys(ctx context.Context) []string {
+	s.t.Helper()
+	var out []string
+	for k := range s.Snapshot(ctx) {
+		out = append(out, k)
+	}
+	return out
+}
+
+// eachMaster runs f on every master: Cluster's, concurrently (as
+// go-redis's ForEachMaster does), or the one node otherwise.
+func eachMaster(ctx context.Context, c redis.UniversalClient, f func(context.Context, redis.Cmdable) error) error {
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return f(ctx, m) })
+	}
+	return f(ctx, c)
 }
 
 type silent struct{}

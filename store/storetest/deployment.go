@@ -1,0 +1,382 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// readyWait bounds how long a deployment may take to serve after a start:
+// a Cluster forms in about a second, Sentinel's replica syncs in less.
+const readyWait = 30 * time.Second
+
+// deployment is the processes of one topology.
+type deployment struct {
+	opts      Options
+	data      []*node // the single node; Cluster's masters; Sentinel's master and replica, as started
+	sentinels []*node
+}
+
+// node is one redis-server or redis-sentinel process, restartable on its
+// port with the arguments it first had.
+type node struct {
+	exe  string
+	addr string
+	dir  string
+	pre  []string // before the common flags: a sentinel's config file
+	args []string // after them
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+}
+
+func startDeployment(root string, opts Options) (*deployment, error) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		return nil, errors.New("redis-server not found on PATH; run the README's test command (scripts/test.sh), which installs it")
+	}
+	redis.SetLogger(silent{}) // a stopped server is part of some tests; go-redis would log each failed dial
+	d := &deployment{opts: opts}
+	var err error
+	switch opts.Topology {
+	case Single:
+		err = d.startSingle(root)
+	case Cluster:
+		err = d.startCluster(root)
+	case Sentinel:
+		err = d.startSentinel(root)
+	default:
+		err = fmt.Errorf("unknown topology %q", opts.Topology)
+	}
+	if err != nil {
+		d.stopAll()
+		return nil, fmt.Errorf("start %s: %w", opts.Topology, err)
+	}
+	return d, nil
+}
+
+func (d *deployment) persistence() []string {
+	if !d.opts.AppendOnly {
+		return []string{"--save", "", "--appendonly", "no"}
+	}
+	fsync := d.opts.AppendFsync
+	if fsync == "" {
+		fsync = "everysec"
+	}
+	return []string{"--save", "", "--appendonly", "yes", "--appendfsync", fsync}
+}
+
+func (d *deployment) newNode(exe, dir string, args ...string) (*node, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("node directory: %w", err)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return &node{exe: exe, addr: addr, dir: dir, args: args}, nil
+}
+
+func (d *deployment) startSingle(root string) error {
+	n, err := d.newNode("redis-server", root, d.persistence()...)
+	if err != nil {
+		return err
+	}
+	d.data = []*node{n}
+	return d.start()
+}
+
+// startCluster starts three masters with no replicas and joins them with
+// redis-cli --cluster create, as the README's operations notes describe.
+func (d *deployment) startCluster(root string) error {
+	for i := range 3 {
+		bus, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		_, busPort, _ := net.SplitHostPort(bus)
+		// cluster-port: the bus would otherwise be port+10000, which may
+		// be taken or beyond 65535.
+		n, err := d.newNode("redis-server", filepath.Join(root, "node"+strconv.Itoa(i)),
+			append(d.persistence(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-node-timeout", "2000", "--cluster-port", busPort)...)
+		if err != nil {
+			return err
+		}
+		d.data = append(d.data, n)
+	}
+	for _, n := range d.data {
+		if err := n.start(); err != nil {
+			return err
+		}
+	}
+	for _, n := range d.data {
+		if err := waitPing(n.addr); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readyWait)
+	defer cancel()
+	args := append([]string{"--cluster", "create"}, d.addrs()...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("redis-cli --cluster create: %w\n%s", err, out)
+	}
+	return d.waitCluster()
+}
+
+// startSentinel starts a master, a replica of it and one sentinel that
+// fails over after a second without the master (quorum 1).
+func (d *deployment) startSentinel(root string) error {
+	if _, err := exec.LookPath("redis-sentinel"); err != nil {
+		return errors.New("redis-sentinel not found on PATH; run scripts/ensure-redis.sh, which installs it")
+	}
+	// Either node may be the master after a failover: neither waits the
+	// default 5 s before a full sync to a replica.
+	args := append(d.persistence(), "--repl-diskless-sync-delay", "0")
+	master, err := d.newNode("redis-server", filepath.Join(root, "master"), args...)
+	if err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(master.addr)
+	replica, err := d.newNode("redis-server", filepath.Join(root, "replica"), append(args, "--replicaof", host, port)...)
+	if err != nil {
+		return err
+	}
+	d.data = []*node{master, replica}
+	sdir := filepath.Join(root, "sentinel")
+	s, err := d.newNode("redis-sentinel", sdir)
+	if err != nil {
+		return err
+	}
+	// Sentinel rewrites its configuration file, so it gets one of its own.
+	conf := filepath.Join(sdir, "sentinel.conf")
+	body := fmt.Sprintf("sentinel monitor %[1]s %[2]s %[3]s 1\nsentinel down-after-milliseconds %[1]s 1000\n"+
+		"sentinel failover-timeout %[1]s 3000\nsentinel parallel-syncs %[1]s 1\n", MasterName, host, port)
+	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
+		return fmt.Errorf("sentinel.conf: %w", err)
+	}
+	s.pre = []string{conf}
+	d.sentinels = []*node{s}
+	if err := d.start(); err != nil {
+		return err
+	}
+	if err := s.start(); err != nil {
+		return err
+	}
+	if err := waitPing(s.addr); err != nil {
+		return err
+	}
+	return d.waitSentinel()
+}
+
+// start starts every data node that is not running and waits until the
+// deployment serves.
+func (d *deployment) start() error {
+	for _, n := range d.data {
+		if err := n.start(); err != nil {
+			return err
+		}
+	}
+	for _, n := range d.data {
+		if err := waitPing(n.addr); err != nil {
+			return err
+		}
+	}
+	switch d.opts.Topology {
+	case Cluster:
+		return d.waitCluster()
+	case Sentinel:
+		if len(d.sentinels) > 0 && d.sentinels[0].running() {
+			return d.waitSentinel()
+		}
+	}
+	return nil
+}
+
+func (d *deployment) stopData() {
+	for _, n := range d.data {
+		n.kill()
+	}
+}
+
+func (d *deployment) stopAll() {
+	for _, n := range d.sentinels {
+		n.kill()
+	}
+	d.stopData()
+}
+
+func (d *deployment) addrs() []string {
+	var out []string
+	for _, n := range d.data {
+		out = append(out, n.addr)
+	}
+	return out
+}
+
+// client is a client for the deployment with the store's test settings:
+// a short dial, one retry, deadlines from the context.
+func (d *deployment) client() redis.UniversalClient {
+	const dial = 300 * time.Millisecond
+	switch d.opts.Topology {
+	case Cluster:
+		// As the bot's (cmd/outreachbot/run.go): without routing policies,
+		// whose COMMAND lookup ignores the caller's deadline.
+		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: d.addrs(), ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial,
+			DisableRoutingPolicies: true})
+	case Sentinel:
+		var sentinels []string
+		for _, n := range d.sentinels {
+			sentinels = append(sentinels, n.addr)
+		}
+		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: MasterName, SentinelAddrs: sentinels,
+			ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial})
+	default:
+		return redis.NewClient(&redis.Options{Addr: d.data[0].addr, ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial})
+	}
+}
+
+// flush empties every master.
+func (d *deployment) flush() error {
+	c := d.client()
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return eachMaster(ctx, c, func(ctx context.Context, m redis.Cmdable) error { return m.FlushAll(ctx).Err() })
+}
+
+// waitCluster waits until every master says the cluster is ok, with all
+// slots assigned and every node known.
+func (d *deployment) waitCluster() error {
+	return poll(func(ctx context.Context) error {
+		for _, n := range d.data {
+			c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1})
+			info, err := c.ClusterInfo(ctx).Result()
+			c.Close()
+			if err != nil {
+				return err
+			}
+			for _, want := range []string{"cluster_state:ok", "cluster_slots_ok:16384", "cluster_known_nodes:" + strconv.Itoa(len(d.data))} {
+				if !strings.Contains(info, want+"\r\n") {
+					return fmt.Errorf("%s: CLUSTER INFO lacks %s", n.addr, want)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// waitSentinel waits until the sentinel names a master that answers and
+// has its replica online, so that a failover has somewhere to go.
+func (d *deployment) waitSentinel() error {
+	return poll(func(ctx context.Context) error {
+		addr, err := d.sentinelMaster(ctx)
+		if err != nil {
+			return err
+		}
+		c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+		defer c.Close()
+		info, err := c.Info(ctx, "replication").Result()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(info, "role:master") || !strings.Contains(info, "state=online") {
+			return fmt.Errorf("master %s has no replica online yet", addr)
+		}
+		return nil
+	})
+}
+
+func (d *deployment) sentinelMaster(ctx context.Context) (string, error) {
+	if len(d.sentinels) == 0 {
+		return "", errors.New("no sentinel")
+	}
+	sc := redis.NewSentinelClient(&redis.Options{Addr: d.sentinels[0].addr, MaxRetries: -1})
+	defer sc.Close()
+	hp, err := sc.GetMasterAddrByName(ctx, MasterName).Result()
+	if err != nil {
+		return "", fmt.Errorf("sentinel: master address: %w", err)
+	}
+	if len(hp) != 2 {
+		return "", fmt.Errorf("sentinel: master address %v", hp)
+	}
+	return net.JoinHostPort(hp[0], hp[1]), nil
+}
+
+// poll runs f every 50 ms until it succeeds or readyWait passes.
+func poll(f func(ctx context.Context) error) error {
+	deadline := time.Now().Add(readyWait)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := f(ctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready after %v: %w", readyWait, err)
+		}
+		time.Sleep(50 * time.Millisecond) // waiting for other processes
+	}
+}
+
+func waitPing(addr string) error {
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	return poll(func(ctx context.Context) error { return c.Ping(ctx).Err() })
+}
+
+func (n *node) start() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cmd != nil {
+		return nil
+	}
+	host, port, _ := net.SplitHostPort(n.addr)
+	args := append(append([]string(nil), n.pre...), "--bind", host, "--port", port, "--dir", n.dir,
+		"--logfile", filepath.Join(n.dir, "redis.log"), "--daemonize", "no")
+	cmd := exec.Command(n.exe, append(args, n.args...)...)
+	cmd.SysProcAttr = dieWithParent()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s on %s: %w", n.exe, n.addr, err)
+	}
+	n.cmd = cmd
+	return nil
+}
+
+func (n *node) running() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cmd != nil
+}
+
+// kill sends SIGKILL and waits for the process to end.
+func (n *node) kill() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cmd == nil {
+		return
+	}
+	_ = n.cmd.Process.Kill()
+	_ = n.cmd.Wait()
+	n.cmd = nil
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("free port: %w", err)
+	}
+	defer l.Close()
+	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}
