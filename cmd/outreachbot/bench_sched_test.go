@@ -39,7 +39,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -214,18 +213,6 @@ func (s *schedSystem) reminders() map[string][]fakeslack.Post {
 	return out
 }
 
-func postJob(p fakeslack.Post) string {
-	var m struct {
-		EventPayload struct {
-			Job string `json:"job"`
-		} `json:"event_payload"`
-	}
-	if len(p.Metadata) == 0 || json.Unmarshal(p.Metadata, &m) != nil {
-		return ""
-	}
-	return m.EventPayload.Job
-}
-
 // waitReminders waits until every job of due was posted, or until
 // deadline, then a further grace period in which a duplicate would show
 // up, and returns the reminder posts.
@@ -248,25 +235,6 @@ func (s *schedSystem) waitReminders(due map[string]time.Time, deadline time.Time
 	return s.reminders()
 }
 
-// deliveries counts what the fake received against what was queued: jobs
-// never posted, and posts beyond the first of a job.
-func deliveries(due map[string]time.Time, got map[string][]fakeslack.Post) (lost, dups int, lastPost time.Time) {
-	for job := range due {
-		switch n := len(got[job]); {
-		case n == 0:
-			lost++
-		case n > 1:
-			dups += n - 1
-		}
-		for _, p := range got[job] {
-			if p.At.After(lastPost) {
-				lastPost = p.At
-			}
-		}
-	}
-	return lost, dups, lastPost
-}
-
 // dueOrder checks each DM's reminders came in due order: it returns the
 // DMs, those in order, and the posts that came after a later-due one.
 func dueOrder(due map[string]time.Time, posts []fakeslack.Post) (channels, inOrder, outOfOrder int) {
@@ -286,39 +254,6 @@ func dueOrder(due map[string]time.Time, posts []fakeslack.Post) (channels, inOrd
 		}
 	}
 	return len(last), len(last) - len(bad), outOfOrder
-}
-
-// parallel runs f(0) … f(n-1) on workers goroutines and returns the first
-// error.
-func parallel(n, workers int, f func(i int) error) error {
-	var next sync.Mutex
-	i := 0
-	var first error
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				next.Lock()
-				if i >= n || first != nil {
-					next.Unlock()
-					return
-				}
-				j := i
-				i++
-				next.Unlock()
-				if err := f(j); err != nil {
-					next.Lock()
-					if first == nil {
-						first = err
-					}
-					next.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return first
 }
 
 // durations sorts ds and returns them.
@@ -1063,75 +998,6 @@ func sumLogField(logs, msg, field string) int {
 		}
 	}
 	return n
-}
-
-func waitUntil(deadline time.Time, cond func() bool) bool {
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for other processes, not for time to pass
-	}
-	return true
-}
-
-// waitConns waits until the fake has n Socket Mode connections.
-func waitConns(t *testing.T, fs *fakeslack.Server, n int, r *replica) {
-	t.Helper()
-	if !waitUntil(time.Now().Add(15*time.Second), func() bool { return fs.Connections() >= n }) {
-		t.Fatalf("replica %s did not connect\nlogs:\n%s", r.name, r.logs.String())
-	}
-}
-
-// replica is an `outreachbot run` process.
-type replica struct {
-	name   string
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	exited chan struct{}
-}
-
-func startReplica(t *testing.T, bin, name string, env []string) *replica {
-	t.Helper()
-	r := &replica{name: name, cmd: exec.Command(bin, "run"), logs: &syncBuffer{}, exited: make(chan struct{})}
-	r.cmd.Env = env
-	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
-	if err := r.cmd.Start(); err != nil {
-		t.Fatalf("start replica %s: %v", name, err)
-	}
-	go func() {
-		_ = r.cmd.Wait()
-		close(r.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-r.exited:
-		default:
-			r.kill()
-		}
-	})
-	return r
-}
-
-// kill sends SIGKILL (kill -9) and waits for the process to end.
-func (r *replica) kill() {
-	_ = r.cmd.Process.Signal(syscall.SIGKILL)
-	<-r.exited
-}
-
-// stop sends SIGTERM, as an orchestrator does, and waits.
-func (r *replica) stop(t *testing.T) {
-	t.Helper()
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-r.exited:
-		if code := r.cmd.ProcessState.ExitCode(); code != 0 {
-			t.Errorf("replica %s exited with %d on SIGTERM\nlogs:\n%s", r.name, code, clipString(r.logs.String(), 4000))
-		}
-	case <-time.After(20 * time.Second):
-		t.Errorf("replica %s did not stop within 20 s of SIGTERM", r.name)
-		r.kill()
-	}
 }
 
 // stallProxy stands between replica A and the fake Slack and relays every

@@ -257,13 +257,6 @@ func (b *bench) checkAck(a fakeslack.Ack, err error) string {
 	return ""
 }
 
-func clipString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 // setup registers the partners and warms every user's users.info cache
 // entry: after this, a `log` costs what it costs in a team that has been
 // using the bot for a while.
