@@ -256,12 +256,6 @@ func dueOrder(due map[string]time.Time, posts []fakeslack.Post) (channels, inOrd
 	return len(last), len(last) - len(bad), outOfOrder
 }
 
-// durations sorts ds and returns them.
-func durations(ds []time.Duration) []time.Duration {
-	slices.Sort(ds)
-	return ds
-}
-
 // --- due → posted ---
 
 // duePosted queues follow-ups falling due one at a time, 50–100 ms apart,

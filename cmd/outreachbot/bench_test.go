@@ -1026,15 +1026,6 @@ func (b *bench) scrapeAckHistogram() (ackHistogram, error) {
 	return h, sc.Err()
 }
 
-// pct is the q-quantile of sorted (nearest rank).
-func pct(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(math.Ceil(q*float64(len(sorted)))) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
-}
-
 // machine describes where the figures were measured.
 func (b *bench) machine(t *testing.T) []string {
 	ctx := context.Background()
@@ -1242,17 +1233,6 @@ func ratio(d, anchor time.Duration, what string) string {
 		return ""
 	}
 	return fmt.Sprintf("%.1f× %s", float64(d)/float64(anchor), what)
-}
-
-func ms(d time.Duration) string {
-	f := float64(d) / float64(time.Millisecond)
-	switch {
-	case f < 1:
-		return fmt.Sprintf("%.3f ms", f)
-	case f < 100:
-		return fmt.Sprintf("%.2f ms", f)
-	}
-	return fmt.Sprintf("%.0f ms", f)
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }

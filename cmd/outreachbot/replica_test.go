@@ -5,7 +5,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"os/exec"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -153,4 +156,30 @@ func clipString(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// durations sorts ds and returns them.
+func durations(ds []time.Duration) []time.Duration {
+	slices.Sort(ds)
+	return ds
+}
+
+// pct is the q-quantile of sorted (nearest rank).
+func pct(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) string {
+	f := float64(d) / float64(time.Millisecond)
+	switch {
+	case f < 1:
+		return fmt.Sprintf("%.3f ms", f)
+	case f < 100:
+		return fmt.Sprintf("%.2f ms", f)
+	}
+	return fmt.Sprintf("%.0f ms", f)
 }

@@ -1,0 +1,392 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+// The failover and resharding tests run `outreachbot run` against a
+// deployment of their own while a stream of slash commands and scheduled
+// posts goes on, and break the deployment in the middle: Sentinel loses
+// its master (SIGKILL), a Cluster moves slots. Each prints its figures;
+// what must hold is asserted: no command goes unanswered (Slack's 3 s, as
+// the fake enforces), no reminder is posted twice or lost.
+
+const (
+	streamEvery  = 25 * time.Millisecond // 40 commands a second
+	streamUsers  = 50
+	streamPosts  = 300 // reminders, due over 6 s around the break
+	streamRepair = "@every 2s"
+)
+
+// streamed is one command of the stream and how it was answered.
+type streamed struct {
+	summary string
+	sent    time.Time
+	latency time.Duration
+	text    string
+	err     error
+}
+
+func (c streamed) confirmed() bool { return c.err == nil && strings.Contains(c.text, "Logged call") }
+func (c streamed) tryAgain() bool {
+	return c.err == nil && strings.Contains(c.text, "try again in a moment")
+}
+
+// streamSystem is the fake Slack, users with reminders falling due, and a
+// bot on rs.
+type streamSystem struct {
+	t     *testing.T
+	slack *fakeslack.Server
+	rs    *storetest.Server
+	st    *store.Store
+	e     *e2e
+	due   map[string]time.Time
+}
+
+func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
+	t.Helper()
+	fs := fakeslack.New(fakeslack.Options{HomeTeam: home})
+	t.Cleanup(fs.Close)
+	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	for i := range streamUsers {
+		fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
+	}
+	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
+	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
+		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info"})
+	return s
+}
+
+// queueReminders queues streamPosts reminders due evenly from first over
+// span, to streamUsers DMs.
+func (s *streamSystem) queueReminders(first time.Time, span time.Duration) {
+	s.t.Helper()
+	jobs := make([]string, streamPosts)
+	dues := make([]time.Time, streamPosts)
+	if err := parallel(streamPosts, 8, func(i int) error {
+		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / streamPosts).UnixMilli())
+		id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: "county"},
+			store.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", time.Now())
+		jobs[i] = fmt.Sprintf("fu:%d:1", id)
+		return err
+	}); err != nil {
+		s.t.Fatalf("queue reminders: %v", err)
+	}
+	for i, j := range jobs {
+		s.due[j] = dues[i]
+	}
+}
+
+// stream sends `log county call "<n>"` every streamEvery until until,
+// each without waiting for the one before, and returns every answer.
+func (s *streamSystem) stream(until time.Time) []streamed {
+	var mu sync.Mutex
+	var out []streamed
+	var wg sync.WaitGroup
+	tick := time.NewTicker(streamEvery)
+	defer tick.Stop()
+	for n := 0; time.Now().Before(until); n++ {
+		c := streamed{summary: fmt.Sprintf("stream %05d", n), sent: time.Now()}
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			ack, err := s.slack.SlashCommand(ctx, "U0MARIA", "C0OUTREACH", "/outreach", fmt.Sprintf(`log county call "%s"`, c.summary))
+			c.latency, c.text, c.err = time.Since(c.sent), string(ack.Payload), err
+			mu.Lock()
+			out = append(out, c)
+			mu.Unlock()
+		})
+		<-tick.C
+	}
+	wg.Wait()
+	slices.SortFunc(out, func(a, b streamed) int { return a.sent.Compare(b.sent) })
+	return out
+}
+
+// streamFigures sums a stream up around the moment of the break.
+type streamFigures struct {
+	sent, confirmed, tryAgain, silent int
+	firstSilent                       string
+	maxTryAgain                       time.Duration // slowest "try again" answer
+	firstFail, recovered              time.Time     // first command not confirmed after the break; first confirmed after that
+	lostWrites                        int           // confirmed, but not in the history afterwards
+}
+
+func (s *streamSystem) figures(cmds []streamed, broke time.Time) streamFigures {
+	s.t.Helper()
+	var f streamFigures
+	f.sent = len(cmds)
+	for _, c := range cmds {
+		switch {
+		case c.confirmed():
+			f.confirmed++
+			if !f.firstFail.IsZero() && f.recovered.IsZero() {
+				f.recovered = c.sent
+			}
+			continue
+		case c.tryAgain():
+			f.tryAgain++
+			f.maxTryAgain = max(f.maxTryAgain, c.latency)
+		default:
+			f.silent++
+			if f.firstSilent == "" {
+				f.firstSilent = fmt.Sprintf("%s: %v %.200s", c.summary, c.err, c.text)
+			}
+		}
+		if f.firstFail.IsZero() && !c.sent.Before(broke.Add(-time.Second)) {
+			f.firstFail = c.sent
+		}
+	}
+	// Every confirmed write must be in the history, read from whichever
+	// node is the master now.
+	var hist []store.Contact
+	var err error
+	waitUntil(time.Now().Add(20*time.Second), func() bool {
+		hist, err = s.st.History(context.Background(), home, "county-health-dept", 1_000_000)
+		return err == nil
+	})
+	if err != nil {
+		s.t.Fatalf("history 20 s after the stream: %v\nlogs:\n%s", err, clipString(s.e.logs.String(), 3000))
+	}
+	have := map[string]bool{}
+	for _, c := range hist {
+		have[c.Summary] = true
+	}
+	for _, c := range cmds {
+		if c.confirmed() && !have[c.summary] {
+			f.lostWrites++
+		}
+	}
+	return f
+}
+
+// reminders waits until every queued reminder was posted or deadline
+// passes, then a second more for a duplicate to show, and counts.
+func (s *streamSystem) reminders(deadline time.Time) (lost, dups int) {
+	waitUntil(deadline, func() bool {
+		got := reminderPosts(s.slack)
+		for job := range s.due {
+			if len(got[job]) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(time.Second) // a duplicate would show up
+	lost, dups, _ = deliveries(s.due, reminderPosts(s.slack))
+	return lost, dups
+}
+
+// TestSentinelFailover kills Sentinel's master (SIGKILL) while commands
+// stream in at 40 a second and 300 reminders fall due. Every command must
+// be answered within Slack's 3 s, confirmed or "try again in a moment",
+// never silently dropped; the scheduler must resume on the promoted
+// replica, with no reminder posted twice, and the repair sweep must
+// re-queue any reminder whose write was lost. Replication is asynchronous,
+// so a confirmed write can be lost in the instant before the kill: the
+// test counts and prints such losses rather than asserting none.
+func TestSentinelFailover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fails a Redis master over")
+	}
+	if top := storetest.Topology(); top != storetest.Sentinel {
+		t.Skipf("runs with Sentinel: %s=%s (make test-cluster)", storetest.EnvTopology, storetest.Sentinel)
+	}
+	rs := storetest.NewWith(t, storetest.Options{Topology: storetest.Sentinel})
+	s := newStreamSystem(t, rs)
+	ctx := context.Background()
+	master, err := rs.MasterAddr(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, waited := waitCost(t, master)
+
+	start := time.Now()
+	killAt := start.Add(3 * time.Second)
+	s.queueReminders(start.Add(2*time.Second), 6*time.Second)
+	go func() {
+		time.Sleep(time.Until(killAt))
+		rs.Kill(master)
+	}()
+	cmds := s.stream(killAt.Add(7 * time.Second))
+	f := s.figures(cmds, killAt)
+	lost, dups := s.reminders(killAt.Add(45 * time.Second))
+	promoted, _ := rs.MasterAddr(ctx)
+
+	unavailable := 0.0
+	if !f.recovered.IsZero() {
+		unavailable = f.recovered.Sub(f.firstFail).Seconds()
+	}
+	fmt.Printf("FAILOVER (Sentinel, SIGKILL of the master %s, promoted %s; %d commands at %d/s, %d reminders):\n"+
+		"  writes unavailable %.2f s (first command not confirmed %.2f s after the kill, first confirmed again %.2f s after it)\n"+
+		"  commands: %d confirmed, %d answered \"try again in a moment\" (slowest answer %d ms), %d failed silently\n"+
+		"  confirmed writes lost: %d of %d\n"+
+		"  reminders: %d posted twice, %d never posted\n"+
+		"  WAIT 1 on a write, before the kill: p50 %s → %s, p99 %s → %s\n",
+		master, promoted, f.sent, int(time.Second/streamEvery), streamPosts,
+		unavailable, f.firstFail.Sub(killAt).Seconds(), f.recovered.Sub(killAt).Seconds(),
+		f.confirmed, f.tryAgain, f.maxTryAgain.Milliseconds(), f.silent,
+		f.lostWrites, f.confirmed, dups, lost,
+		ms(pct(plain, 0.5)), ms(pct(waited, 0.5)), ms(pct(plain, 0.99)), ms(pct(waited, 0.99)))
+	if f.silent > 0 {
+		t.Errorf("%d commands failed silently (no ack within 3 s, or an unexpected reply); first: %s\nlogs:\n%s", f.silent, f.firstSilent, clipString(s.e.logs.String(), 3000))
+	}
+	if f.recovered.IsZero() {
+		t.Errorf("no command was confirmed after the failover\nlogs:\n%s", clipString(s.e.logs.String(), 3000))
+	}
+	if dups > 0 || lost > 0 {
+		t.Errorf("reminders: %d posted twice, %d never posted; want each exactly once\nlogs:\n%s", dups, lost, clipString(s.e.logs.String(), 3000))
+	}
+}
+
+// waitCost times a one-field write alone and followed by WAIT 1 100 on
+// the same connection, 300 of each, on the master while its replica is
+// online: what waiting for the replica would add to a write.
+func waitCost(t *testing.T, master string) (plain, waited []time.Duration) {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: master, PoolSize: 1})
+	defer c.Close()
+	ctx := context.Background()
+	for i := range 600 {
+		start := time.Now()
+		var err error
+		if i%2 == 0 {
+			err = c.HSet(ctx, "outreach:{T0WAIT}:probe", "n", i).Err()
+		} else {
+			_, err = c.Pipelined(ctx, func(p redis.Pipeliner) error {
+				p.HSet(ctx, "outreach:{T0WAIT}:probe", "n", i)
+				p.Do(ctx, "WAIT", 1, 100)
+				return nil
+			})
+		}
+		if err != nil {
+			t.Fatalf("WAIT probe: %v", err)
+		}
+		if i%2 == 0 {
+			plain = append(plain, time.Since(start))
+		} else {
+			waited = append(waited, time.Since(start))
+		}
+	}
+	return durations(plain), durations(waited)
+}
+
+// TestClusterReshard moves every slot of the master that holds the
+// workspace (its keys among them) to another master with
+// `redis-cli --cluster reshard` while commands stream in at 40 a second
+// and 300 reminders fall due. go-redis follows MOVED and ASK by itself;
+// the test prints how many commands still failed ("try again", which
+// TRYAGAIN during a multi-key migration causes) and asserts that none
+// went unanswered and no reminder was posted twice or lost.
+func TestClusterReshard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reshards a Redis Cluster")
+	}
+	if top := storetest.Topology(); top != storetest.Cluster {
+		t.Skipf("runs on a Redis Cluster: %s=%s (make test-cluster)", storetest.EnvTopology, storetest.Cluster)
+	}
+	rs := storetest.NewWith(t, storetest.Options{Topology: storetest.Cluster})
+	s := newStreamSystem(t, rs)
+	ctx := context.Background()
+	from, to, slots := reshardPlan(t, rs, "outreach:{"+home+"}:due")
+
+	start := time.Now()
+	s.queueReminders(start.Add(time.Second), 6*time.Second)
+	var reshard struct {
+		took time.Duration
+		out  []byte
+		err  error
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(time.Second)
+		t0 := time.Now()
+		rctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+		defer cancel()
+		reshard.out, reshard.err = exec.CommandContext(rctx, "redis-cli", "--cluster", "reshard", rs.Addr(),
+			"--cluster-from", from, "--cluster-to", to, "--cluster-slots", strconv.Itoa(slots), "--cluster-yes").CombinedOutput()
+		reshard.took = time.Since(t0)
+	}()
+	var cmds []streamed
+	for {
+		cmds = append(cmds, s.stream(time.Now().Add(time.Second))...)
+		select {
+		case <-done:
+		default:
+			continue
+		}
+		break
+	}
+	cmds = append(cmds, s.stream(time.Now().Add(2*time.Second))...)
+	if reshard.err != nil {
+		t.Fatalf("redis-cli --cluster reshard: %v\n%s", reshard.err, clipString(string(reshard.out), 3000))
+	}
+	f := s.figures(cmds, start)
+	lost, dups := s.reminders(time.Now().Add(30 * time.Second))
+	now, _, _ := reshardPlan(t, rs, "outreach:{"+home+"}:due")
+	fmt.Printf("RESHARD (Cluster, %d slots moved by redis-cli --cluster reshard in %.1f s, the workspace's among them; %d commands at %d/s, %d reminders):\n"+
+		"  commands: %d confirmed, %d failed beyond go-redis's MOVED/ASK handling (answered \"try again in a moment\"), %d failed silently\n"+
+		"  confirmed writes lost: %d; reminders: %d posted twice, %d never posted\n",
+		slots, reshard.took.Seconds(), f.sent, int(time.Second/streamEvery), streamPosts,
+		f.confirmed, f.tryAgain, f.silent, f.lostWrites, dups, lost)
+	if now != to {
+		t.Errorf("after the reshard the workspace's slot is on %s; want %s", now, to)
+	}
+	if f.silent > 0 {
+		t.Errorf("%d commands failed silently; first: %s\nlogs:\n%s", f.silent, f.firstSilent, clipString(s.e.logs.String(), 3000))
+	}
+	if f.lostWrites > 0 || dups > 0 || lost > 0 {
+		t.Errorf("%d confirmed writes lost, %d reminders posted twice, %d never posted; want none", f.lostWrites, dups, lost)
+	}
+}
+
+// reshardPlan returns the node id holding key's slot, another master's id,
+// and how many slots the first holds.
+func reshardPlan(t *testing.T, rs *storetest.Server, key string) (from, to string, slots int) {
+	t.Helper()
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	defer c.Close()
+	ranges, err := c.ClusterSlots(ctx).Result()
+	if err != nil {
+		t.Fatalf("CLUSTER SLOTS: %v", err)
+	}
+	slot := storetest.Slot(key)
+	count := map[string]int{}
+	for _, r := range ranges {
+		id := r.Nodes[0].ID
+		count[id] += r.End - r.Start + 1
+		if slot >= r.Start && slot <= r.End {
+			from = id
+		}
+	}
+	for id := range count {
+		if id != from {
+			to = id
+			break
+		}
+	}
+	if from == "" || to == "" {
+		t.Fatalf("no owner or no other master in %+v", ranges)
+	}
+	return from, to, count[from]
+}
