@@ -15,7 +15,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh
 pkgs=(./store/... ./scheduler/ ./commands/ ./cmd/outreachbot/)
+# The replica, failover and resharding tests append their figures here;
+# go test shows nothing of a passing package.
+OUTREACH_FIGURES=$(mktemp)
+export OUTREACH_FIGURES
+trap 'rm -f "$OUTREACH_FIGURES"' EXIT
 for top in ${TOPOLOGIES:-cluster sentinel}; do
   echo "== go test, OUTREACH_TEST_REDIS=$top"
   OUTREACH_TEST_REDIS=$top go test -count=1 -timeout 10m "$@" "${pkgs[@]}"
 done
+if [ -s "$OUTREACH_FIGURES" ]; then
+  echo "== figures"
+  cat "$OUTREACH_FIGURES"
+fi

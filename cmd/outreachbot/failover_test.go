@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -31,6 +32,28 @@ const (
 	streamPosts  = 300 // reminders, due over 6 s around the break
 	streamRepair = "@every 2s"
 )
+
+// report logs figures, and appends them to the file OUTREACH_FIGURES
+// names, if any: scripts/test-cluster.sh prints that file at the end, as
+// go test shows nothing of a passing package.
+func report(t *testing.T, format string, args ...any) {
+	t.Helper()
+	text := fmt.Sprintf(format, args...)
+	t.Log("\n" + text)
+	path := os.Getenv("OUTREACH_FIGURES")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Errorf("figures file: %v", err)
+		return
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Errorf("figures file: %v", err)
+	}
+}
 
 // streamed is one command of the stream and how it was answered.
 type streamed struct {
@@ -235,7 +258,7 @@ func TestSentinelFailover(t *testing.T) {
 	if !f.recovered.IsZero() {
 		unavailable = f.recovered.Sub(f.firstFail).Seconds()
 	}
-	fmt.Printf("FAILOVER (Sentinel, SIGKILL of the master %s, promoted %s; %d commands at %d/s, %d reminders):\n"+
+	report(t, "FAILOVER (Sentinel, SIGKILL of the master %s, promoted %s; %d commands at %d/s, %d reminders):\n"+
 		"  writes unavailable %.2f s (first command not confirmed %.2f s after the kill, first confirmed again %.2f s after it)\n"+
 		"  commands: %d confirmed, %d answered \"try again in a moment\" (slowest answer %d ms), %d failed silently\n"+
 		"  confirmed writes lost: %d of %d\n"+
@@ -343,7 +366,7 @@ func TestClusterReshard(t *testing.T) {
 	f := s.figures(cmds, start)
 	lost, dups := s.reminders(time.Now().Add(30 * time.Second))
 	now, _, _ := reshardPlan(t, rs, "outreach:{"+home+"}:due")
-	fmt.Printf("RESHARD (Cluster, %d slots moved by redis-cli --cluster reshard in %.1f s, the workspace's among them; %d commands at %d/s, %d reminders):\n"+
+	report(t, "RESHARD (Cluster, %d slots moved by redis-cli --cluster reshard in %.1f s, the workspace's among them; %d commands at %d/s, %d reminders):\n"+
 		"  commands: %d confirmed, %d failed beyond go-redis's MOVED/ASK handling (answered \"try again in a moment\"), %d failed silently\n"+
 		"  confirmed writes lost: %d; reminders: %d posted twice, %d never posted\n",
 		slots, reshard.took.Seconds(), f.sent, int(time.Second/streamEvery), streamPosts,
@@ -366,17 +389,24 @@ func reshardPlan(t *testing.T, rs *storetest.Server, key string) (from, to strin
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: rs.Addr()})
 	defer c.Close()
-	ranges, err := c.ClusterSlots(ctx).Result()
+	shards, err := c.ClusterShards(ctx).Result()
 	if err != nil {
-		t.Fatalf("CLUSTER SLOTS: %v", err)
+		t.Fatalf("CLUSTER SHARDS: %v", err)
 	}
 	slot := storetest.Slot(key)
 	count := map[string]int{}
-	for _, r := range ranges {
-		id := r.Nodes[0].ID
-		count[id] += r.End - r.Start + 1
-		if slot >= r.Start && slot <= r.End {
-			from = id
+	for _, sh := range shards {
+		id := ""
+		for _, n := range sh.Nodes {
+			if n.Role == "master" {
+				id = n.ID
+			}
+		}
+		for _, r := range sh.Slots {
+			count[id] += int(r.End - r.Start + 1)
+			if int64(slot) >= r.Start && int64(slot) <= r.End {
+				from = id
+			}
 		}
 	}
 	for id := range count {
@@ -386,7 +416,7 @@ func reshardPlan(t *testing.T, rs *storetest.Server, key string) (from, to strin
 		}
 	}
 	if from == "" || to == "" {
-		t.Fatalf("no owner or no other master in %+v", ranges)
+		t.Fatalf("no owner or no other master in %+v", shards)
 	}
 	return from, to, count[from]
 }

@@ -44,6 +44,7 @@ func TestReplicasOnCluster(t *testing.T) {
 		{"kill and roll", true},
 	} {
 		t.Run(strings.ReplaceAll(tc.name, " ", "-"), func(t *testing.T) {
+			name := tc.name
 			rs := storetest.New(t)
 			fs := fakeslack.New(fakeslack.Options{HomeTeam: home})
 			t.Cleanup(fs.Close)
@@ -93,14 +94,15 @@ func TestReplicasOnCluster(t *testing.T) {
 				}
 				victim := busiest(t, reps)
 				reps[victim].kill()
-				t.Logf("killed %s with %d of %d posted", victim, posted(), n)
+				disruption := fmt.Sprintf("%s killed (SIGKILL) at %d posted", victim, posted())
 				delete(reps, victim)
 				var rolled string
 				for name := range reps {
 					rolled = name
 				}
 				reps[rolled].stop(t)
-				t.Logf("stopped %s (SIGTERM) with %d posted", rolled, posted())
+				disruption += fmt.Sprintf(", %s rolled (SIGTERM, restarted) at %d", rolled, posted())
+				name = tc.name + ": " + disruption
 				reps[rolled] = startReplica(t, bin, rolled+"2", env())
 				waitConns(t, fs, 2, reps[rolled])
 			}
@@ -108,8 +110,8 @@ func TestReplicasOnCluster(t *testing.T) {
 			waitUntil(at.Add(90*time.Second), func() bool { return posted() >= n })
 			time.Sleep(time.Second) // a duplicate would show up
 			lost, dups, last := deliveries(due, reminderPosts(fs))
-			t.Logf("%s: %d follow-ups due at once, 3 replicas: %d posted once, %d never, %d twice; last post %.1f s after the due time",
-				tc.name, n, n-lost, lost, dups, last.Sub(at).Seconds())
+			report(t, "REPLICAS (Cluster, 3 processes, %s): %d follow-ups due at once: %d posted once, %d never, %d twice; last post %.1f s after the due time\n",
+				name, n, n-lost, lost, dups, last.Sub(at).Seconds())
 			if lost > 0 || dups > 0 {
 				for name, r := range reps {
 					t.Logf("replica %s logs:\n%s", name, clipString(r.logs.String(), 3000))
