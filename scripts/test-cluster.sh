@@ -2,7 +2,7 @@
 # Runs the store, scheduler, command and end-to-end suites again against a
 # local 3-master Redis Cluster and against Sentinel (a master, a replica,
 # one sentinel), which the tests start themselves (store/storetest); the
-# replica, failover and resharding tests run only here. Installs
+# three-replica and failover tests run only here. Installs
 # redis-server and redis-sentinel when missing.
 #
 #   ./scripts/test-cluster.sh              both topologies

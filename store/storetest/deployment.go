@@ -108,7 +108,10 @@ func (d *deployment) startCluster(root string) error {
 		// be taken or beyond 65535.
 		n, err := d.newNode("redis-server", filepath.Join(root, "node"+strconv.Itoa(i)),
 			append(d.persistence(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-				"--cluster-node-timeout", "2000", "--cluster-port", busPort)...)
+				"--cluster-node-timeout", "2000", "--cluster-port", busPort,
+				// redis-cli --cluster reshard compares a key found on both
+				// sides with DEBUG DIGEST-VALUE.
+				"--enable-debug-command", "local")...)
 		if err != nil {
 			return err
 		}
