@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh
 pkgs=(./store/... ./scheduler/ ./commands/ ./cmd/outreachbot/)
-# The replica, failover and resharding tests append their figures here;
+# The three-replica and failover tests append their figures here;
 # go test shows nothing of a passing package.
 OUTREACH_FIGURES=$(mktemp)
 export OUTREACH_FIGURES
