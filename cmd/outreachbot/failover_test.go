@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
@@ -92,7 +93,7 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 		t.Fatal(err)
 	}
 	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
-		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info"})
+		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info"}, clockwork.NewRealClock())
 	return s
 }
 
