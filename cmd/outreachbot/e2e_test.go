@@ -447,17 +447,22 @@ func TestEndToEndHealthAndShutdown(t *testing.T) {
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		var resp *http.Response
 		var err error
+		var body []byte
+		// Ready follows the bot's own view of the socket, a moment after
+		// the fake Slack accepted it: it must get there, not be there first.
 		for i := 0; i < 100; i++ {
 			if resp, err = http.Get(e.httpURL + path); err == nil {
-				break
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
 			}
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond) // waiting for the bot to see its socket, not for time to pass
 		}
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			t.Errorf("GET %s = %d %s", path, resp.StatusCode, body)
 		}
