@@ -399,12 +399,24 @@ func (s *Scheduler) start(ctx context.Context, j store.Job, token string, wait b
 func (s *Scheduler) stop(cancelWork context.CancelFunc) {
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-s.clock.After(s.cfg.DrainTimeout):
-		s.log.Warn("stop: posts still under way; handing them back")
-		cancelWork()
-		<-done
+	// Posts under way may wait in the outbox longer than a lease (one
+	// per second per channel): keep their leases while they drain, or
+	// another replica takes them back and posts them a second time.
+	renew := s.clock.NewTicker(s.cfg.Lease / 3)
+	defer renew.Stop()
+	deadline := s.clock.After(s.cfg.DrainTimeout)
+	for draining := true; draining; {
+		select {
+		case <-done:
+			draining = false
+		case <-renew.Chan():
+			s.renewLeases(context.Background())
+		case <-deadline:
+			s.log.Warn("stop: posts still under way; handing them back")
+			cancelWork()
+			<-done
+			draining = false
+		}
 	}
 	s.releaseAll(context.Background())
 }

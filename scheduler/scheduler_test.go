@@ -718,3 +718,56 @@ func TestMonthlyReportOff(t *testing.T) {
 		})
 	}
 }
+
+// slowPoster's posts take until release is closed, as a post waits in a
+// rate-limited outbox; then they go out.
+type slowPoster struct {
+	*fakePoster
+	started chan struct{}
+	release chan struct{}
+}
+
+func (p *slowPoster) Post(ctx context.Context, post scheduler.Post) (scheduler.Posted, error) {
+	p.started <- struct{}{}
+	<-p.release
+	return p.fakePoster.Post(ctx, post)
+}
+
+// TestDrainKeepsLeases: a stopping replica whose post is still on its way
+// (a rolling deploy) keeps renewing its lease while it drains, so another
+// replica does not take the job back and post it a second time.
+func TestDrainKeepsLeases(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.followUp("county", "U0MARIA", t0, "Send the flyer")
+	sp := &slowPoster{fakePoster: e.poster, started: make(chan struct{}, 1), release: make(chan struct{})}
+	cfg := scheduler.Config{Team: team, Loc: ny, Lease: 3 * time.Second, DrainTimeout: time.Minute, TeamChannel: "C0TEAM"}
+	s, err := scheduler.New(cfg, store.New(e.srv.Client(), 0), sp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	<-sp.started
+	cancel() // SIGTERM while the post is on its way
+	// The drain has begun when its renewal ticker and deadline wait on the
+	// clock, beside the run loop's ticker.
+	wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer wcancel()
+	if err := e.clock.BlockUntilContext(wctx, 3); err != nil {
+		t.Fatalf("the stopping replica does not renew its leases while it drains: %v", err)
+	}
+	other := e.scheduler(scheduler.Config{Lease: 3 * time.Second})
+	for range 20 { // ten seconds of drain: three leases and more
+		e.clock.Advance(500 * time.Millisecond)
+		other.RunDue(context.Background())
+	}
+	close(sp.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := e.poster.byKey(); len(n) != 1 || n[fmt.Sprintf("fu:%d:1", 1)] != 1 {
+		t.Errorf("posts by job = %v; want the reminder once, by the draining replica", n)
+	}
+}
