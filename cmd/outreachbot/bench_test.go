@@ -141,7 +141,8 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
-	sched schedResults // bench_sched_test.go
+	sched  schedResults  // bench_sched_test.go
+	impact *impactResult // bench_impact_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -207,6 +208,7 @@ func TestBench(t *testing.T) {
 	t.Run("memory", b.memory)
 	t.Run("fan-out", b.fanOut)
 	t.Run("crash", b.crash)
+	t.Run("impact", b.impact)
 	b.print(os.Stdout)
 }
 
@@ -1156,6 +1158,7 @@ func (b *bench) print(w io.Writer) {
 	tab.row("failed or lost acks, whole run", strconv.Itoa(failures), "0", verdict(failures == 0), clipString(first, 50))
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
 	r.schedRows(tab)
+	r.impactRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)
