@@ -55,7 +55,9 @@ func (b *bench) impact(t *testing.T) {
 		}
 		slugs[i] = p.Slug
 	}
-	at := func(i, n int) time.Time { return yearAgo.Add(time.Duration(int64(i) * int64(now.Sub(yearAgo)) / int64(n))) }
+	at := func(i, n int) time.Time {
+		return yearAgo.Add(time.Duration(int64(i) * int64(now.Sub(yearAgo)) / int64(n)))
+	}
 	methods := store.Methods
 	if err := parallel(impactContacts, 16, func(i int) error {
 		c := store.Contact{Method: methods[i%len(methods)], Direction: []string{"out", "out", "in"}[i%3], Who: "U0BENCH", When: at(i, impactContacts),
