@@ -122,3 +122,17 @@ func SurveyFor(p store.Partner, template string, event int64, organizer string) 
 	sv.Note = fmt.Sprintf("%s has no linked channel, so this survey came to you: share it with the participants, or link a channel with `partner set %s channel:#…`.", p.Name, p.Slug)
 	return sv, "you (the partner has no linked channel)"
 }
+
+// SurveySentFeed is the activity feed's line for a survey posted on
+// schedule.
+func SurveySentFeed(sv store.Survey, subj SurveySubject) string {
+	about := "*" + Esc(subj.Partner) + "*"
+	if subj.Event != "" {
+		about = fmt.Sprintf("“%s” with *%s*", Esc(subj.Event), Esc(subj.Partner))
+	}
+	where := ChannelLink(sv.Channel)
+	if strings.HasPrefix(sv.Channel, "U") || strings.HasPrefix(sv.Channel, "W") {
+		where = Mention(sv.Channel) + "'s DM, to share" // the partner has no linked channel
+	}
+	return fmt.Sprintf("The %s survey `S%d` about %s went out to %s", sv.Template, sv.ID, about, where)
+}

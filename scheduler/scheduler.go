@@ -86,6 +86,8 @@ type Config struct {
 	Quiet       QuietHours
 	Lease       time.Duration
 	TeamChannel string
+	// FeedChannel, when set, gets a line for each survey sent on schedule.
+	FeedChannel string
 	// Command is the slash command's name, for messages that say what to type.
 	Command string
 	// SurveyDelays are how long after an event its surveys go out.

@@ -113,7 +113,19 @@ func (s *Scheduler) surveyPost(ctx context.Context, j store.Job, token, rest str
 	if err := s.store.SurveyPosted(ctx, s.cfg.Team, id, posted.Channel, posted.TS); err != nil {
 		return err
 	}
+	s.feed(ctx, message.SurveySentFeed(sv, subj))
 	return s.finish(ctx, j, token)
+}
+
+// feed posts a line to the activity feed, when there is one. It is
+// best effort: the job's own post is what counts.
+func (s *Scheduler) feed(ctx context.Context, line string) {
+	if s.cfg.FeedChannel == "" {
+		return
+	}
+	if _, err := s.post.Post(ctx, Post{To: s.cfg.FeedChannel, Message: message.Reply{Text: line}, Order: s.clock.Now()}); err != nil {
+		s.log.Warn("activity feed", "err", err)
+	}
 }
 
 // checkins fans a check-in occurrence ("checkin:<occurrence>") out into a

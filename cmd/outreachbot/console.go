@@ -93,7 +93,7 @@ func console(ctx context.Context, clock clockwork.Clock, args []string, getenv f
 	if getenv("OUTREACH_QUIET_HOURS") != "" {
 		quiet = cfg.Quiet
 	}
-	sched, err := p.scheduler(consoleTeam, "C0OUTREACH", quiet, consolePoster{c})
+	sched, err := p.scheduler(consoleTeam, "C0OUTREACH", "", quiet, consolePoster{c})
 	if err != nil {
 		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
 		return 2

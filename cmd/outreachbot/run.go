@@ -144,7 +144,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
 		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
 	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
-	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.Quiet, slackPoster{b})
+	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.FeedChannel, cfg.Quiet, slackPoster{b})
 	if err != nil {
 		log.Error("scheduler", "err", err)
 		return 2

@@ -36,9 +36,9 @@ func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slo
 
 // scheduler builds the scheduler of team's workspace, posting through
 // post: the bot's outbox in Slack, the terminal in the console.
-func (p *parts) scheduler(team, teamChannel string, quiet scheduler.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
+func (p *parts) scheduler(team, teamChannel, feedChannel string, quiet scheduler.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
 	return scheduler.New(scheduler.Config{
-		Team: team, Loc: p.cfg.Loc, Quiet: quiet, Lease: p.cfg.Lease, TeamChannel: teamChannel, Schedules: p.cfg.Schedules,
+		Team: team, Loc: p.cfg.Loc, Quiet: quiet, Lease: p.cfg.Lease, TeamChannel: teamChannel, FeedChannel: feedChannel, Schedules: p.cfg.Schedules,
 		Command: p.cfg.Command, SurveyDelays: p.cfg.surveyDelays(),
 	}, p.store, post, p.clock, p.reg, p.log)
 }
