@@ -26,7 +26,7 @@ type Survey struct {
 type Response struct {
 	User    string            `json:"-"`
 	Team    string            `json:"team"`
-	Answers map[string]string `json:"answers"`
+	Answers map[string]string `json:"answers,omitempty"`
 	Comment string            `json:"comment,omitempty"`
 	At      int64             `json:"at"`
 }

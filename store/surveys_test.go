@@ -97,3 +97,29 @@ func TestSurveyResponsesReplaceAndStayInTheirChannel(t *testing.T) {
 		t.Errorf("check-in score = %v over %d; want 3.5 over 2", p.CheckinScore, p.CheckinCount)
 	}
 }
+
+// TestCommentFirstReadsBack: a response that starts with a comment has no
+// answers yet; stored by a script, its empty answers must read back on
+// every Redis the bot runs on (Lua's JSON may write an empty table as []).
+func TestCommentFirstReadsBack(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	id, _, err := s.CreateSurvey(ctx, team, "", store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Respond(ctx, team, id, "U1", team, "C1", "comment", "Great partnership", "q1", t0); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Responses(ctx, team, id)
+	if err != nil || len(rs) != 1 || rs[0].Comment != "Great partnership" || len(rs[0].Answers) != 0 {
+		t.Fatalf("responses after a comment alone = %+v, %v", rs, err)
+	}
+	if _, err := s.Respond(ctx, team, id, "U1", team, "C1", "q1", "5", "q1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err = s.Responses(ctx, team, id); err != nil || rs[0].Answers["q1"] != "5" || rs[0].Comment != "Great partnership" {
+		t.Errorf("after rating too = %+v, %v", rs, err)
+	}
+}

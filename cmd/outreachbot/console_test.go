@@ -84,3 +84,13 @@ func TestConsoleSurveyAfterEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleCommentFirst: a survey answered with a comment before any
+// rating reads back in the console's embedded store as in Redis.
+func TestConsoleCommentFirst(t *testing.T) {
+	out := consoleRun(t, nil, "survey checkin county", ":advance 1m", ":press 11 Great partnership", "survey results S8")
+	_, res, _ := strings.Cut(out, "> survey results S8\n") // the last line: all the rest
+	if !strings.Contains(res, "Great partnership") || strings.Contains(res, "went wrong") {
+		t.Errorf("results after a comment first:\n%s", res)
+	}
+}

@@ -17,6 +17,10 @@ if prev then r = cjson.decode(prev) end
 if type(r.answers) ~= 'table' then r.answers = {} end
 if ARGV[4] == 'comment' then r.comment = ARGV[5] else r.answers[ARGV[4]] = ARGV[5] end
 r.team, r.at = ARGV[3], tonumber(ARGV[6])
+-- An empty table is {} to Redis's cjson and [] to other Lua JSON
+-- libraries (the console's embedded store): leave it out, so the stored
+-- shape is the same everywhere.
+if next(r.answers) == nil then r.answers = nil end
 redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(r))
 audit(KEYS[3], ARGV[9], ARGV[6], ARGV[2], 'survey.respond', 'S' .. ARGV[10])
 local n = redis.call('HLEN', KEYS[2])

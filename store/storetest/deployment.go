@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -36,11 +37,24 @@ type node struct {
 	pre  []string // before the common flags: a sentinel's config file
 	args []string // after them
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	mini *miniredis.Miniredis // the embedded store, when exe is embeddedExe
 }
 
+// embeddedExe marks a node that is the embedded store in this process.
+const embeddedExe = "(embedded)"
+
 func startDeployment(root string, opts Options) (*deployment, error) {
+	if opts.Topology == Embedded {
+		d := &deployment{opts: opts}
+		n, err := d.newNode(embeddedExe, root)
+		if err != nil {
+			return nil, err
+		}
+		d.data = []*node{n}
+		return d, d.start()
+	}
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		return nil, errors.New("redis-server not found on PATH; run the README's test command (scripts/test.sh), which installs it")
 	}
@@ -342,6 +356,19 @@ func waitPing(addr string) error {
 func (n *node) start() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.exe == embeddedExe {
+		if n.mini != nil {
+			return nil
+		}
+		// A fresh store on the same port: like a killed redis-server
+		// without persistence, it comes back empty.
+		n.mini = miniredis.NewMiniRedis()
+		if err := n.mini.StartAddr(n.addr); err != nil {
+			n.mini = nil
+			return fmt.Errorf("start the embedded store on %s: %w", n.addr, err)
+		}
+		return nil
+	}
 	if n.cmd != nil {
 		return nil
 	}
@@ -360,13 +387,18 @@ func (n *node) start() error {
 func (n *node) running() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.cmd != nil
+	return n.cmd != nil || n.mini != nil
 }
 
 // kill sends SIGKILL and waits for the process to end.
 func (n *node) kill() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.mini != nil {
+		n.mini.Close()
+		n.mini = nil
+		return
+	}
 	if n.cmd == nil {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,11 @@ const (
 	Single   = "single"
 	Cluster  = "cluster"
 	Sentinel = "sentinel"
+	// Embedded is the console's in-memory store (miniredis), in this
+	// process: the store's suite runs on it too, so that what a newcomer
+	// first tries behaves as Redis does (Lua's JSON of an empty table, for
+	// one, differs between the two).
+	Embedded = "embedded"
 )
 
 // EnvTopology names the environment variable that picks New's topology;
@@ -60,10 +66,10 @@ func Topology() string {
 	switch v := strings.TrimSpace(os.Getenv(EnvTopology)); v {
 	case "", Single:
 		return Single
-	case Cluster, Sentinel:
+	case Cluster, Sentinel, Embedded:
 		return v
 	default:
-		panic(fmt.Sprintf("%s=%q: expects %s, %s or %s", EnvTopology, v, Single, Cluster, Sentinel))
+		panic(fmt.Sprintf("%s=%q: expects %s, %s, %s or %s", EnvTopology, v, Single, Cluster, Sentinel, Embedded))
 	}
 }
 
@@ -74,7 +80,7 @@ func Topology() string {
 func New(t testing.TB) *Server {
 	t.Helper()
 	top := Topology()
-	if top == Single || !mainRunning.Load() {
+	if top == Single || top == Embedded || !mainRunning.Load() {
 		return NewWith(t, Options{Topology: top})
 	}
 	d, err := sharedDeployment(top)
@@ -220,6 +226,10 @@ func (s *Server) Snapshot(ctx context.Context) map[string]string {
 		for iter.Next(ctx) {
 			k := iter.Val()
 			v, err := m.Dump(ctx, k).Result()
+			if err != nil && strings.Contains(err.Error(), "WRONGTYPE") {
+				// The embedded store DUMPs strings only: read the others.
+				v, err = readValue(ctx, m, k)
+			}
 			if err != nil {
 				return fmt.Errorf("dump %s: %w", k, err)
 			}
@@ -257,3 +267,30 @@ func eachMaster(ctx context.Context, c redis.UniversalClient, f func(context.Con
 type silent struct{}
 
 func (silent) Printf(context.Context, string, ...any) {}
+
+// readValue reads a key whole, as text that changes when the value does.
+func readValue(ctx context.Context, m redis.Cmdable, k string) (string, error) {
+	typ, err := m.Type(ctx, k).Result()
+	if err != nil {
+		return "", err
+	}
+	var v any
+	switch typ {
+	case "hash":
+		v, err = m.HGetAll(ctx, k).Result()
+	case "set":
+		var ms []string
+		ms, err = m.SMembers(ctx, k).Result()
+		sort.Strings(ms)
+		v = ms
+	case "zset":
+		v, err = m.ZRangeWithScores(ctx, k, 0, -1).Result()
+	case "list":
+		v, err = m.LRange(ctx, k, 0, -1).Result()
+	case "stream":
+		v, err = m.XRange(ctx, k, "-", "+").Result()
+	default:
+		v, err = m.Get(ctx, k).Result()
+	}
+	return typ + ":" + fmt.Sprint(v), err
+}
