@@ -54,6 +54,9 @@ type Config struct {
 	HandlerTimeout time.Duration
 	// DrainTimeout bounds how long a stop waits for in-flight work.
 	DrainTimeout time.Duration
+	// Directory is the users and channels cache the commands share; nil
+	// makes one.
+	Directory *Directory
 }
 
 // eventDedupeTTL outlasts Slack's redelivery schedule (immediately, then
@@ -98,13 +101,16 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	if cfg.Command == "" {
 		cfg.Command = "/outreach"
 	}
+	if cfg.Directory == nil {
+		cfg.Directory = NewDirectory(api, cfg.Loc)
+	}
 	b := &Bot{
 		cfg:      cfg,
 		api:      api,
 		sm:       socketmode.New(api),
 		cmds:     cmds,
 		dedupe:   dedupe,
-		users:    newUsers(api, cfg.Loc, time.Hour),
+		users:    cfg.Directory.users,
 		clock:    clock,
 		log:      log,
 		metrics:  newMetrics(reg),

@@ -98,10 +98,16 @@ func textField(key, v string, max int) (string, error) {
 	return v, nil
 }
 
+// ref is a partner reference as req typed it: for a liaison, scoped to
+// the channel's partner and their own organization.
+func (h *Handler) ref(req *Request, text string) store.PartnerRef {
+	return store.PartnerRef{Text: text, Channel: req.Channel, Liaison: req.Role == RoleLiaison, Team: req.UserTeam}
+}
+
 // partner finds the partner a user named, turning failures into replies
 // with did-you-mean. text "" means the channel's linked partner.
 func (h *Handler) partner(ctx context.Context, req *Request, text string) (store.Partner, error) {
-	ref := store.PartnerRef{Text: text, Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	ref := h.ref(req, text)
 	p, err := h.store.ResolvePartner(ctx, req.Team, ref)
 	if err == nil {
 		return p, nil

@@ -34,6 +34,9 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		// the store checks the press came from that channel.
 		return h.pressSurvey(ctx, req, action, value)
 	}
+	if action == ActionActFor {
+		return h.pressActFor(ctx, req, value)
+	}
 	if req.Role == RoleLiaison {
 		return eph(message.Reply{Text: h.deniedText(req), Outcome: message.OutcomeDenied, Command: "button"})
 	}

@@ -99,6 +99,9 @@ type Config struct {
 	SurveyDelays store.EventDelays
 	// Topics normalises need topics (OUTREACH_NEED_TOPICS).
 	Topics store.Topics
+	// Directory looks up channels' and people's Slack teams; nil where
+	// there is nobody to ask (liaisons' organizations are then unknown).
+	Directory Directory
 }
 
 // Handler runs commands. It is safe for concurrent use.
@@ -127,6 +130,29 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
+	if req.Role == RoleLiaison && strings.HasPrefix(req.Channel, "D") {
+		// A DM has no channel to scope a liaison by: their organization's
+		// partnership stands in for it.
+		scoped, r, err := h.liaisonDM(ctx, req)
+		if err != nil {
+			return h.fail(req, "", err)
+		}
+		if r != nil && !isHelp(req.Text, h.cfg.Command) {
+			return *r
+		}
+		req = scoped
+	}
+	return h.run(ctx, req)
+}
+
+// isHelp reports whether text asks for help (which needs no partner).
+func isHelp(text, command string) bool {
+	t := strings.ToLower(stripCommand(text, command))
+	return t == "" || t == "help" || strings.HasPrefix(t, "help ")
+}
+
+// run runs one command line for req as it is scoped.
+func (h *Handler) run(ctx context.Context, req Request) message.Reply {
 	toks, err := Tokenize(stripCommand(req.Text, h.cfg.Command))
 	if err != nil {
 		return h.fail(req, "", userErrorf("%s Close the quote, or leave quotes out.", message.Esc(err.Error())))
@@ -195,7 +221,7 @@ func (h *Handler) fail(req Request, command string, err error) message.Reply {
 // deniedText is the polite refusal. It reveals nothing about partners.
 func (h *Handler) deniedText(req Request) string {
 	if req.Role == RoleLiaison {
-		return "Sorry, that isn't something I can do for you here. In a channel shared with your organization you can mention me with `log <method> <what happened>` to leave a note for the outreach team, or `help` to see more."
+		return "Sorry, that isn't something I can do for you here. In the channel your organization shares with the outreach team, or in a DM with me, you can leave the team a note with `log <method> <what happened>`, or type `help` to see more."
 	}
 	return "Sorry, only an outreach admin can do that. Ask one of your admins."
 }

@@ -36,9 +36,30 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	srv := storetest.New(t)
 	clock := clockwork.NewFakeClockAt(t0)
-	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny},
+	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &harness{t: t, srv: srv, h: h, clock: clock}
+}
+
+// The partner organizations: County Health's people are in team
+// T0PARTNER, which shares C0COUNTY with us; C0COALITION is shared with
+// two organizations.
+const partnerTeam = "T0PARTNER"
+
+// directory is commands.Directory over that cast.
+type directory struct{}
+
+func (directory) ChannelTeams(_ context.Context, channel string) ([]string, error) {
+	return map[string][]string{
+		"C0COUNTY": {team, partnerTeam}, "C0EAST": {team, partnerTeam}, "C0COALITION": {team, partnerTeam, "T0OTHER"},
+	}[channel], nil
+}
+
+func (directory) UserTeam(_ context.Context, user string) (string, error) {
+	if t, ok := map[string]string{"U0DANA": partnerTeam, "U0ODIN": "T0OTHER"}[user]; ok {
+		return t, nil
+	}
+	return team, nil
 }
 
 type as struct {
@@ -46,18 +67,23 @@ type as struct {
 	role    commands.Role
 	channel string
 	door    commands.Door
+	team    string // the user's own Slack team; "" is the home team
 }
 
 var (
-	member  = as{"U0MARIA", commands.RoleMember, "C0OUTREACH", commands.DoorSlash}
-	admin   = as{"U0LEAD", commands.RoleAdmin, "C0OUTREACH", commands.DoorSlash}
-	liaison = as{"U0DANA", commands.RoleLiaison, "C0COUNTY", commands.DoorMention}
+	member  = as{"U0MARIA", commands.RoleMember, "C0OUTREACH", commands.DoorSlash, ""}
+	admin   = as{"U0LEAD", commands.RoleAdmin, "C0OUTREACH", commands.DoorSlash, ""}
+	liaison = as{"U0DANA", commands.RoleLiaison, "C0COUNTY", commands.DoorMention, partnerTeam}
 )
 
 func (hs *harness) do(who as, text string) message.Reply {
 	hs.t.Helper()
+	userTeam := who.team
+	if userTeam == "" {
+		userTeam = team
+	}
 	return hs.h.Handle(context.Background(), commands.Request{
-		Team: team, User: who.user, Role: who.role, Channel: who.channel, Door: who.door, Text: text, Loc: ny,
+		Team: team, User: who.user, UserTeam: userTeam, Role: who.role, Channel: who.channel, Door: who.door, Text: text, Loc: ny,
 	})
 }
 

@@ -78,7 +78,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 			return message.Reply{}, err
 		}
 	}
-	ref := store.PartnerRef{Text: Unlink(joinText(a.pos[:ti])), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	ref := h.ref(req, Unlink(joinText(a.pos[:ti])))
 	id, p, err := h.store.AddEvent(ctx, req.Team, ref, e, h.cfg.SurveyDelays, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {

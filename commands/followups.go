@@ -71,7 +71,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 			return message.Reply{}, err
 		}
 	}
-	ref := store.PartnerRef{Text: Unlink(joinText(pos[:at])), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	ref := h.ref(req, Unlink(joinText(pos[:at])))
 	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, store.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {

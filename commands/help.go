@@ -40,7 +40,7 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 	}
 	var b strings.Builder
 	if req.Role == RoleLiaison {
-		b.WriteString("*Hi! I'm the outreach team's assistant.* In a channel shared with your organization, mention me:\n")
+		b.WriteString("*Hi! I'm the outreach team's assistant.* Mention me in the channel your organization shares with the team, or write to me here in a DM:\n")
 	} else {
 		b.WriteString("*Outreach Bot* keeps your partners, every contact with them, and what comes next.\n")
 	}
@@ -60,7 +60,7 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 		}
 	}
 	if req.Role == RoleLiaison {
-		b.WriteString("\nI'll pass what you log to the outreach team. Buttons on my messages in this channel work for you too.")
+		b.WriteString("\nWhat you log goes to the person on the outreach team who looks after your partnership. Buttons on my messages work for you too.")
 	} else {
 		fmt.Fprintf(&b, "\nDates: `today`, `tomorrow`, `friday`, `next tuesday 10am`, `in 3 days`, `+14d`, `dec 3`, `2026-12-03 14:30` (your time zone).\nMore: `%s`", prefix("help <command>"))
 	}

@@ -180,7 +180,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 			next = &store.NextStep{Due: t, Text: strings.Join(words[used:], " ")}
 		}
 	}
-	ref := store.PartnerRef{Text: strings.TrimSpace(in.Partner), Channel: req.Channel, Liaison: req.Role == RoleLiaison}
+	ref := h.ref(req, strings.TrimSpace(in.Partner))
 	if len(errs) > 0 {
 		// Check the partner too, so a form shows every mistake at once.
 		if _, err := h.store.ResolvePartner(ctx, req.Team, ref); err != nil {

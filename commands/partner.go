@@ -10,7 +10,7 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "cadence", "services", "audience", "programs", "goals"}
+var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "org", "cadence", "services", "audience", "programs", "goals"}
 
 // partnerAdd registers a partner: `partner add <name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:]`.
 func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message.Reply, error) {
@@ -52,6 +52,8 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 			return message.Reply{}, err
 		}
 	}
+	orgNote := ""
+	p.OrgTeams, orgNote = h.orgOf(ctx, req, p.Channel)
 	if err := h.store.AddPartner(ctx, req.Team, p, req.User, h.now()); err != nil {
 		if pe, ok := store.IsConflict(err); ok {
 			if pe.Err == store.ErrChannelTaken {
@@ -67,6 +69,7 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 	if p.Channel != "" {
 		fmt.Fprintf(&b, " Linked to %s.", message.ChannelLink(p.Channel))
 	}
+	b.WriteString(orgNote)
 	fmt.Fprintf(&b, "\nNext: `%s partner person %s \"<name>\" role:\"<role>\"` or `%s log %s call \"<what happened>\"`.", h.cfg.Command, p.Slug, h.cfg.Command, p.Slug)
 	return message.Reply{Text: b.String(), Feed: fmt.Sprintf("%s added partner *%s*", message.Mention(req.User), message.Esc(p.Name))}, nil
 }
@@ -229,6 +232,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 	}
 	// Validate everything before touching the store: a failed command stores nothing.
 	var ch store.PartnerChange
+	orgNote := ""
 	var changed []string
 	str := func(v string) *string { return &v }
 	for _, key := range partnerSetFields {
@@ -265,6 +269,9 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 		case "channel":
 			if strings.EqualFold(v, "none") {
 				ch.Channel = str("")
+				if _, named := a.opts["org"]; !named {
+					ch.OrgTeams = &[]string{}
+				}
 				break
 			}
 			id, err := channelArg("channel", t.Text)
@@ -272,6 +279,16 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 				return message.Reply{}, err
 			}
 			ch.Channel = &id
+			if _, named := a.opts["org"]; !named {
+				orgs, note := h.orgOf(ctx, req, id)
+				ch.OrgTeams, orgNote = &orgs, note
+			}
+		case "org":
+			orgs, err := h.orgArg(ctx, req, t.Text)
+			if err != nil {
+				return message.Reply{}, err
+			}
+			ch.OrgTeams = &orgs
 		case "cadence":
 			d, err := cadenceArg(v)
 			if err != nil {
@@ -309,7 +326,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 		}
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Updated *%s* (`%s`): %s.", message.Esc(p.Name), p.Slug, strings.Join(changed, ", ")),
+	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Updated *%s* (`%s`): %s.%s", message.Esc(p.Name), p.Slug, strings.Join(changed, ", "), orgNote),
 		Feed: fmt.Sprintf("%s updated partner *%s* (%s)", message.Mention(req.User), message.Esc(p.Name), strings.Join(changed, ", "))}, nil
 }
 

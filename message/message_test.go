@@ -84,6 +84,8 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
 		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
 		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", ny)},
+		{"liaison-note", message.LiaisonNote(store.Contact{Method: "meeting", Direction: "in", Who: "U0DANA", When: now.Add(-time.Hour),
+			Summary: "Can we move the <!here> workshop?"}, county, ny)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			golden.Check(t, tc.name+".golden", render(tc.msg))

@@ -132,3 +132,13 @@ func AttendanceQuestion(e store.Event, partnerName, command string, loc *time.Lo
 	return Reply{Text: fmt.Sprintf(":calendar: *%s* with *%s* (`E%d`, %s) is over. How many came? Reply with `%s event attended E%d <count>`; it goes into the impact numbers.",
 		Esc(e.Title), Esc(partnerName), e.ID, EventWhen(e, loc), command, e.ID)}
 }
+
+// LiaisonNote is the DM telling a partner's owner that the partner's
+// liaison left a note, with a button to log the reply.
+func LiaisonNote(c store.Contact, partner store.Partner, loc *time.Location) Reply {
+	return Reply{
+		Text: fmt.Sprintf(":speech_balloon: *%s* left a note for the team: %s — %s, %s\n> %s",
+			Esc(partner.Name), ContactKind(c.Method), Mention(c.Who), Time(c.When, loc), Esc(Clip(c.Summary, 1500))),
+		Choices: []Choice{{Label: "Log a reply", Action: ActionLogContact, Value: partner.Slug, Style: "primary"}},
+	}
+}

@@ -39,6 +39,7 @@ type Store interface {
 	NextDue(ctx context.Context, team string) (time.Time, error)
 
 	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
+	Contact(ctx context.Context, team, slug string, id int64) (store.Contact, error)
 	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
@@ -475,6 +476,7 @@ var handlers = map[string]jobHandler{
 	store.JobCheckin:        (*Scheduler).checkin,
 	store.JobSurveySweep:    (*Scheduler).surveySweep,
 	store.JobReport:         (*Scheduler).monthlyReport,
+	store.JobNote:           (*Scheduler).note,
 }
 
 // runJob dispatches a job by the kind its id starts with.

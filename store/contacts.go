@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -96,6 +97,26 @@ func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Co
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// Contact loads one contact with the partner; ErrNotFound when there is
+// none (deleted, or erased with its partner).
+func (s *Store) Contact(ctx context.Context, team, slug string, id int64) (Contact, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	js, err := s.rdb.HGet(ctx, keysFor(team).ContactLog(slug), strconv.FormatInt(id, 10)).Result()
+	if errors.Is(err, redis.Nil) {
+		return Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Contact{}, s.wrap("contact", err)
+	}
+	var c Contact
+	if err := json.Unmarshal([]byte(js), &c); err != nil {
+		return Contact{}, fmt.Errorf("contact C%d: decode: %w", id, err)
+	}
+	c.ID, c.Partner = id, slug
+	return c, nil
 }
 
 // CountContacts reports how many contacts are logged with the partner.

@@ -23,6 +23,9 @@ const (
 	JobFollowUpSurvey = "evfu"
 	// JobSurveyPost: post a survey's prompt, svpost:<survey id>.
 	JobSurveyPost = "svpost"
+	// JobNote: tell a partner's owner about a note its liaison left,
+	// note:<slug>:<contact id>.
+	JobNote = "note"
 	// JobCheckin: one partner's quarterly check-in survey,
 	// checkin-partner:<occurrence>:<slug>.
 	JobCheckin = "checkin-partner"
@@ -54,6 +57,7 @@ var jobShapes = []*shape{
 	jobShape("FollowUpSurvey", JobFollowUpSurvey+":{id}"),
 	jobShape("SurveyPost", JobSurveyPost+":{id}"),
 	jobShape("Checkin", JobCheckin+":{occurrence}:{slug}"),
+	jobShape("Note", JobNote+":{slug}:{id}"),
 	jobShape("Sweep", JobSweep+":{occurrence}"),
 	jobShape("Nudges", JobNudges+":{occurrence}"),
 	jobShape("Digest", JobDigest+":{occurrence}"),

@@ -139,6 +139,7 @@ func TestJobIDs(t *testing.T) {
 		{"FollowUpSurvey", JobFollowUpSurvey, []string{"3"}, "evfu:3"},
 		{"SurveyPost", JobSurveyPost, []string{"4"}, "svpost:4"},
 		{"Checkin", JobCheckin, []string{"2027-01-01T10:00", "county"}, "checkin-partner:2027-01-01T10:00:county"},
+		{"Note", JobNote, []string{"county", "12"}, "note:county:12"},
 		{"Sweep", JobSweep, []string{"2026-11-30T09:01:00Z"}, "followups:2026-11-30T09:01:00Z"},
 		{"Nudges", JobNudges, []string{"2026-11-30T09:00"}, "nudges:2026-11-30T09:00"},
 		{"Digest", JobDigest, []string{"2026-11-30T09:00"}, "digest:2026-11-30T09:00"},

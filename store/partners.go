@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,21 @@ type Partner struct {
 	CheckinScore float64
 	CheckinCount int
 	CheckinAt    time.Time
+	// OrgTeams are the Slack teams of the partner's own organization,
+	// found in its linked shared channel (or named with `org:`): its
+	// liaisons are the people of those teams. Empty when unknown (an
+	// internal channel, or none): liaisons are then scoped by channel alone.
+	OrgTeams []string
+}
+
+// HasOrg reports whether a liaison of Slack team userTeam belongs to the
+// partner's organization, by what is known: a partner whose organization
+// is unknown takes its channel's word.
+func (p Partner) HasOrg(userTeam string) bool {
+	if len(p.OrgTeams) == 0 {
+		return true
+	}
+	return slices.Contains(p.OrgTeams, userTeam)
 }
 
 // Person is someone at a partner organization.
@@ -108,16 +124,28 @@ func NameKey(name string) string { return strings.Join(strings.Fields(strings.To
 type PartnerRef struct {
 	Text    string // slug, name or unique prefix; "" for the channel's partner
 	Channel string // channel the command came from
-	Liaison bool   // only the channel's own partner may be touched
+	// Liaison: only the channel's own partner may be touched, and only
+	// when the partner's organization (Partner.OrgTeams) includes Team,
+	// the liaison's Slack team, where it is known.
+	Liaison bool
+	Team    string
 }
 
 func (r PartnerRef) args(k keys) []any {
-	liaison := "0"
+	liaison := "" // a team member
 	if r.Liaison {
-		liaison = "1"
+		liaison = r.Team
+		if liaison == "" {
+			liaison = "?" // a liaison of no known team: no organization matches
+		}
 	}
 	return []any{k.Prefix(), Slugify(r.Text), NameKey(r.Text), r.Channel, liaison}
 }
+
+// OrgUnnamed is Partner.OrgTeams's one element when the partner's linked
+// channel is shared with several organizations and nobody said which is
+// the partner's: no liaison may act for it until someone does.
+const OrgUnnamed = "?"
 
 // resolveErr turns a resolver error code into an error for callers.
 func resolveErr(op, code string, rest []any) error {
@@ -202,6 +230,7 @@ type PartnerChange struct {
 	Cadence                             *int
 	Archived                            *bool
 	NudgeQuietUntil                     *time.Time
+	OrgTeams                            *[]string
 }
 
 // UpdatePartner applies change to the partner slug. Errors wrap ErrNotFound,
@@ -236,6 +265,9 @@ func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change Par
 	}
 	if change.NudgeQuietUntil != nil {
 		fields = append(fields, "nudge_quiet_until", ms(*change.NudgeQuietUntil))
+	}
+	if change.OrgTeams != nil {
+		fields = append(fields, "org_teams", strings.Join(*change.OrgTeams, ","))
 	}
 	op := "partner.set"
 	if change.Archived != nil {
@@ -353,6 +385,7 @@ func partnerFields(p Partner) []any {
 		"owner", p.Owner, "channel", p.Channel, "cadence_days", cad,
 		"services", p.Services, "audience", p.Audience, "programs", p.Programs, "goals", p.Goals,
 		"archived", boolField(p.Archived), "created", ms(p.Created), "updated", ms(p.Updated),
+		"org_teams", strings.Join(p.OrgTeams, ","),
 	}
 }
 
@@ -372,7 +405,16 @@ func partnerFromHash(slug string, m map[string]string) Partner {
 		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
 		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
 		CheckinScore:    score, CheckinCount: checkins, CheckinAt: fromMS(m["checkin_at"]),
+		OrgTeams: splitList(m["org_teams"]),
 	}
+}
+
+// splitList reads a comma-separated field; "" is none.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 func boolField(b bool) string {

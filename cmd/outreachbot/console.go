@@ -79,7 +79,7 @@ func console(ctx context.Context, clock clockwork.Clock, args []string, getenv f
 	// The console's clock starts at the real time and then moves only when
 	// told (:advance), so reminders can be seen firing.
 	fake := clockwork.NewFakeClockAt(clock.Now())
-	p := wire(cfg, rdb, fake, log)
+	p := wire(cfg, rdb, fake, log, consoleDirectory{})
 	if demo {
 		if err := loadDemo(ctx, p.store, consoleTeam, fake.Now(), cfg.Loc); err != nil {
 			fmt.Fprintf(stderr, "outreachbot: demo data: %v\n", err)
@@ -237,7 +237,7 @@ var (
 		":red_circle:", "🔴", ":white_circle:", "⚪", ":left_right_arrow:", "↔", ":wastebasket:", "🗑", ":wave:", "👋", ":bell:", "🔔",
 		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊", ":pushpin:", "📌", ":zzz:", "💤",
 		":heavy_multiplication_x:", "✖", ":tada:", "🎉", ":clipboard:", "📋", ":ear:", "👂", ":hourglass_flowing_sand:", "⏳",
-		":outbox_tray:", "📤", ":page_facing_up:", "📄", ":house:", "🏠",
+		":outbox_tray:", "📤", ":speech_balloon:", "💬", ":page_facing_up:", "📄", ":house:", "🏠",
 	)
 	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
@@ -440,4 +440,32 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// consoleTeams are the console's organizations: its people's Slack teams
+// and who shares each channel.
+var (
+	consoleUserTeams = map[string]string{
+		"U0LIAISON": "T0COUNTYHEALTH", "U0DANA": "T0COUNTYHEALTH", "U0LUIS": "T0COUNTYHEALTH", "U0OKAFOR": "T0EASTSIDE",
+	}
+	consoleChannelTeams = map[string][]string{
+		"C0COUNTY": {consoleTeam, "T0COUNTYHEALTH"}, "C0CLINIC": {consoleTeam, "T0EASTSIDE"},
+	}
+)
+
+// consoleDirectory answers who belongs to which team from the console's cast.
+type consoleDirectory struct{}
+
+func (consoleDirectory) ChannelTeams(_ context.Context, channel string) ([]string, error) {
+	if teams, ok := consoleChannelTeams[channel]; ok {
+		return teams, nil
+	}
+	return []string{consoleTeam}, nil
+}
+
+func (consoleDirectory) UserTeam(_ context.Context, user string) (string, error) {
+	if team, ok := consoleUserTeams[user]; ok {
+		return team, nil
+	}
+	return consoleTeam, nil
 }

@@ -41,10 +41,10 @@ func loadDemo(ctx context.Context, st demoHistoryStore, team string, now time.Ti
 	}{
 		{store.Partner{Name: "County Health Dept", Kind: "public-health", Stage: "active", Owner: "U0MARIA", Channel: "C0COUNTY", Cadence: 30,
 			Services: "Immunizations, WIC, chronic disease programs", Audience: "Uninsured adults, seniors", Programs: "Flu clinics, Diabetes Prevention Program",
-			Goals: "Health literacy workshops at every branch"}, 380,
+			Goals: "Health literacy workshops at every branch", OrgTeams: []string{"T0COUNTYHEALTH"}}, 380,
 			[]store.Person{{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.example", Phone: "555-0101"}, {Name: "Luis Ortega", Role: "Community outreach manager"}}},
 		{store.Partner{Name: "Eastside Community Clinic", Kind: "clinic", Stage: "engaged", Owner: "U0YOU", Channel: "C0CLINIC", Cadence: 21,
-			Services: "Primary care, sliding-scale fees", Audience: "Spanish-speaking families"}, 365,
+			Services: "Primary care, sliding-scale fees", Audience: "Spanish-speaking families", OrgTeams: []string{"T0EASTSIDE"}}, 365,
 			[]store.Person{{Name: "Dr. Amara Okafor", Role: "Medical director"}}},
 		{store.Partner{Name: "St. Mary's Hospital", Kind: "hospital", Stage: "contacted", Owner: "U0DEVON", Cadence: 14,
 			Programs: "Community benefit grants"}, 60,

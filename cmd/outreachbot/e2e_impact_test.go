@@ -238,3 +238,37 @@ func (e *e2e) waitView(user string, n int) json.RawMessage {
 	e.t.Fatalf("Home not published %d times for %s", n, user)
 	return nil
 }
+
+// TestEndToEndLiaisonDMNoteReachesOwner: a liaison whose organization is
+// linked to one partner (through its shared channel) writes to the bot in
+// a DM; the note is logged for that partner and its owner gets a DM with
+// a Log a reply button. The same liaison in another partner's shared
+// channel is refused.
+func TestEndToEndLiaisonDMNoteReachesOwner(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e.slack.AddChannel(fakeslack.Channel{ID: "C0EAST", Name: "eastside-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, "T0EASTSIDE"}})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" owner:<@U0MARIA|maria> channel:<#C0COUNTY|county-health-shared>`)
+	e.slash("U0LEAD", "C0OUTREACH", `partner add "Eastside Clinic" owner:<@U0LEAD|lead> channel:<#C0EAST|eastside-shared>`)
+	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0DANA", `log meeting "Can we move the January workshop to the 14th?"`); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && strings.Contains(p.Text, "Logged meeting ← *County Health Dept*")
+	})
+	e.tick(time.Second) // the scheduler tells the owner
+	note := e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postMessage" && p.Target == "U0MARIA" && strings.Contains(p.Text, "left a note")
+	})
+	if !strings.Contains(note.Text, "January workshop") || !strings.Contains(string(note.Blocks), `"log_contact"`) {
+		t.Errorf("the owner's DM = %q %s; want the note and a Log a reply button", note.Text, note.Blocks)
+	}
+	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0EAST", `<@UBOT> log call "hello from County"`); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool {
+		return p.Kind == "postEphemeral" && p.User == "U0DANA" && p.Channel == "C0EAST" && strings.Contains(p.Text, "Sorry")
+	})
+	if r := e.slash("U0LEAD", "C0OUTREACH", "history eastside"); strings.Contains(r.Text, "hello from County") {
+		t.Errorf("a liaison of County logged in Eastside's channel:\n%s", r.Text)
+	}
+}

@@ -122,7 +122,6 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 		return 2
 	}
 	defer closeRedis()
-	p := wire(cfg, rdb, clock, log)
 
 	// A hung Slack call must not hold a reminder (and its lease) forever.
 	httpClient := &http.Client{Timeout: slackCallTimeout}
@@ -135,6 +134,8 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 		return 1
 	}
 	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
+	dir := bot.NewDirectory(api, cfg.Loc)
+	p := wire(cfg, rdb, clock, log, dir)
 
 	p.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The bot paces itself on real time whatever the domain clock says:
@@ -142,7 +143,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	// wall clock, so a test that moves the domain clock must not move them.
 	b := bot.New(bot.Config{
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
-		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc,
+		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: dir,
 	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
 	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.FeedChannel, cfg.Quiet, slackPoster{b})
 	if err != nil {

@@ -25,12 +25,13 @@ type parts struct {
 	cmds  *commands.Handler
 }
 
-// wire builds the parts over rdb (owned and closed by the caller).
-func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slog.Logger) *parts {
+// wire builds the parts over rdb (owned and closed by the caller); dir
+// answers who is in which Slack team (Slack itself, or the console's cast).
+func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slog.Logger, dir commands.Directory) *parts {
 	st := store.New(rdb, 0)
 	return &parts{
 		cfg: cfg, log: log, clock: clock, reg: prometheus.NewRegistry(), store: st,
-		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics}, log),
+		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir}, log),
 	}
 }
 

@@ -4,7 +4,7 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
 -- KEYS[4] audit STREAM
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
--- ARGV[5] liaison, ARGV[6] start (unix ms), ARGV[7] end (unix ms),
+-- ARGV[5] the liaison's team ('' for a member), ARGV[6] start (unix ms), ARGV[7] end (unix ms),
 -- ARGV[8] now (unix ms), ARGV[9] actor, ARGV[10] audit max length,
 -- ARGV[11] feedback survey delay (ms), ARGV[12] follow-up survey delay
 -- (ms), ARGV[13…] event field, value pairs

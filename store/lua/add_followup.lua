@@ -3,7 +3,7 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
 -- KEYS[4] audit STREAM
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
--- ARGV[5] liaison, ARGV[6] assignee, ARGV[7] due (unix ms), ARGV[8] text,
+-- ARGV[5] the liaison's team ('' for a member), ARGV[6] assignee, ARGV[7] due (unix ms), ARGV[8] text,
 -- ARGV[9] now (unix ms), ARGV[10] actor, ARGV[11] audit max length,
 -- ARGV[12] shared ('1'/'0')
 -- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.

@@ -4,7 +4,7 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
 -- KEYS[4] contact counter STRING, KEYS[5] audit STREAM
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
--- ARGV[5] liaison ('1'/'0'), ARGV[6] contact time (unix ms), ARGV[7]
+-- ARGV[5] the liaison's team ('' for a member), ARGV[6] contact time (unix ms), ARGV[7]
 -- direction ('in'/'out'), ARGV[8] contact JSON (without its id), ARGV[9] now
 -- (unix ms), ARGV[10] actor, ARGV[11] audit max length, ARGV[12] next
 -- step's due (unix ms, '' for none), ARGV[13] next step's text
@@ -29,6 +29,9 @@ end
 -- Every contact after the latest inbound one is outbound.
 redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, '(' .. lastIn, '+inf'), 'updated', ARGV[9])
 audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'contact.log', slug .. '#' .. id)
+-- A liaison's note is for the partner's owner: the scheduler tells them
+-- (in their working hours).
+if ARGV[5] ~= '' then enqueue(prefix, J.Note(slug, id), tonumber(ARGV[9])) end
 local fu = 0
 if ARGV[12] ~= '' then
   fu = create_followup(prefix, slug, ARGV[10], ARGV[12], ARGV[13], ARGV[10], ARGV[9], '0')

@@ -7,7 +7,9 @@
 --   (members '<slugified name or slug>:<slug>', so a prefix of either works).
 --   refSlug/refLower: the reference slugified and lower-cased by Go ('' when
 --   the partner was left out); channel: where the command was typed;
---   liaison: '1' when the caller may only touch the channel's own partner.
+--   liaison: '' for a team member; for a liaison, their Slack team ('?'
+--   when unknown): they may only touch the channel's own partner, and only
+--   when that partner's org_teams, where known, include their team.
 -- Returns slug, or nil plus an error code ('no_partner', 'not_found',
 -- 'ambiguous' with up to 6 candidate slugs, 'denied').
 local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
@@ -44,8 +46,12 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
   end
   -- A liaison learns nothing about partners other than the channel's own,
   -- not even whether they exist.
-  if liaison == '1' and (not linked or slug ~= linked) then
-    return nil, 'denied'
+  if liaison ~= '' then
+    if not linked or slug ~= linked then return nil, 'denied' end
+    local orgs = redis.call('HGET', K.Partner(prefix, slug), 'org_teams')
+    if orgs and orgs ~= '' and not string.find(',' .. orgs .. ',', ',' .. liaison .. ',', 1, true) then
+      return nil, 'denied'
+    end
   end
   if not slug then return nil, code, candidates end
   return slug

@@ -1,0 +1,64 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/slack-go/slack"
+)
+
+// directoryAPI is the part of the Slack client the directory needs.
+type directoryAPI interface {
+	userInfoAPI
+	GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error)
+}
+
+// Directory answers the commands' questions about Slack's people and
+// channels (commands.Directory) from users.info and conversations.info,
+// cached: who belongs to which team changes rarely, and both methods are
+// rate limited. The bot classifies users through the same cache.
+type Directory struct {
+	api      directoryAPI
+	users    *users
+	channels *expirable.LRU[string, []string]
+}
+
+// NewDirectory returns a directory over api; fallback is the zone of
+// users whose zone Slack does not give.
+func NewDirectory(api directoryAPI, fallback *time.Location) *Directory {
+	return &Directory{api: api, users: newUsers(api, fallback, time.Hour),
+		channels: expirable.NewLRU[string, []string](10000, nil, 10*time.Minute)}
+}
+
+// ChannelTeams are the Slack teams with people in channel: for a Slack
+// Connect channel, the organizations sharing it (connected_team_ids, or
+// shared_team_ids), the host included.
+func (d *Directory) ChannelTeams(ctx context.Context, channel string) ([]string, error) {
+	if teams, ok := d.channels.Get(channel); ok {
+		return teams, nil
+	}
+	info, err := d.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil {
+		return nil, fmt.Errorf("conversations.info %s: %w", channel, err)
+	}
+	var teams []string
+	for _, t := range append(append([]string(nil), info.ConnectedTeamIDs...), info.SharedTeamIDs...) {
+		if t != "" && !slices.Contains(teams, t) {
+			teams = append(teams, t)
+		}
+	}
+	d.channels.Add(channel, teams)
+	return teams, nil
+}
+
+// UserTeam is the Slack team user belongs to.
+func (d *Directory) UserTeam(ctx context.Context, user string) (string, error) {
+	who, err := d.users.get(ctx, user)
+	if err != nil {
+		return "", err
+	}
+	return who.Team, nil
+}
