@@ -87,7 +87,7 @@ func newTable() table {
 			run:      (*Handler).partnerShow},
 		{name: "partner set", args: "<partner> field:value…", topic: topicPartners, who: RoleMember,
 			options:  partnerSetFields,
-			summary:  "change name, kind, stage, owner, channel, cadence, services, audience, programs, goals",
+			summary:  "change name, kind, stage, owner, channel, org (the partner's organization: `org:@someone-from-it`), cadence, services, audience, programs, goals",
 			examples: []string{`partner set county stage:active goals:"Flu shots for seniors"`},
 			run:      (*Handler).partnerSet},
 		{name: "partner person", args: "<partner> <name> [role:] [email:] [phone:]", topic: topicPartners, who: RoleMember,
