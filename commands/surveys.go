@@ -127,6 +127,9 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
+	if p.Stage == "paused" || p.Stage == "ended" {
+		return message.Reply{}, userErrorf("*%s* is %s, so it gets no check-in. If the partnership is back on, say so first: `%s partner set %s stage:active`.", message.Esc(p.Name), p.Stage, h.cfg.Command, p.Slug)
+	}
 	sv, where := message.SurveyFor(p, "partner-checkin", 0, req.User)
 	sid, _, err := h.store.CreateSurvey(ctx, req.Team, "", sv, h.now())
 	if err != nil {

@@ -83,6 +83,11 @@ type Digest struct {
 	ContactsOut      int
 	FollowUpsDone    int64
 	PartnersAdded    int
+	EventsHeld       int // events that started last week
+	Attended         int // people who came to them (where recorded)
+	SurveysSent      int
+	SurveyResponses  int // to the surveys sent last week
+	NeedsHeard       int
 }
 
 // DigestPost is the weekly post to the team channel.
@@ -123,6 +128,12 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 		b.WriteString(": " + Counts(d.ContactsByMethod))
 	}
 	fmt.Fprintf(&b, " · %s done · %s added", Plural(int(d.FollowUpsDone), "follow-up"), Plural(d.PartnersAdded, "partner"))
+	people := fmt.Sprintf("%d people came", d.Attended)
+	if d.Attended == 1 {
+		people = "1 person came"
+	}
+	fmt.Fprintf(&b, "\n%s held, %s · %s sent, %s · %s heard",
+		Plural(d.EventsHeld, "event"), people, Plural(d.SurveysSent, "survey"), Plural(d.SurveyResponses, "response"), Plural(d.NeedsHeard, "community need"))
 	return Reply{Text: b.String()}
 }
 
@@ -141,4 +152,25 @@ func LiaisonNote(c store.Contact, partner store.Partner, loc *time.Location) Rep
 			Esc(partner.Name), ContactKind(c.Method), Mention(c.Who), Time(c.When, loc), Esc(Clip(c.Summary, 1500))),
 		Choices: []Choice{{Label: "Log a reply", Action: ActionLogContact, Value: partner.Slug, Style: "primary"}},
 	}
+}
+
+// OwnerDigest is a person's Monday DM: the follow-ups they owe this week
+// (the overdue first) and their partners past cadence.
+func OwnerDigest(owed []store.FollowUp, quiet []store.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
+	var b strings.Builder
+	fmt.Fprintf(&b, ":spiral_calendar_pad: *Your week* — %s\n", now.In(loc).Format("Monday, January 2"))
+	fmt.Fprintf(&b, "\n*Follow-ups due by %s* (%d)\n", Date(now.AddDate(0, 0, 7), loc), len(owed))
+	if len(owed) == 0 {
+		b.WriteString("None. :tada:\n")
+	}
+	WriteLines(&b, len(owed), 15, ": `followups`", func(i int) string { return FollowUpLine(owed[i], names[owed[i].Partner], now, loc) })
+	fmt.Fprintf(&b, "\n*Your partners past their stay-in-touch cadence* (%d)\n", len(quiet))
+	if len(quiet) == 0 {
+		b.WriteString("None: every one of them heard from you in time.\n")
+	}
+	WriteLines(&b, len(quiet), 15, ": `partner list overdue owner:@you`", func(i int) string {
+		p := quiet[i]
+		return fmt.Sprintf("• *%s* `%s` · last contact %s · every %s", Esc(p.Name), p.Slug, Ago(now, p.LastContact, loc), Plural(p.Cadence, "day"))
+	})
+	return Reply{Text: b.String()}
 }

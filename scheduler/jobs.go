@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -100,12 +101,17 @@ func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) 
 		return err
 	}
 	now := s.clock.Now()
-	msg := message.Nudge(store.Overdue(ps, now, owner, false), now, loc)
+	due := store.Overdue(ps, now, owner, false)
+	msg := message.Nudge(due, now, loc)
 	if len(msg.Sections) == 0 {
 		return s.finish(ctx, j, token) // contacted in the meantime
 	}
 	if _, err := s.deliver(ctx, "nudge", j, token, Post{To: owner, Key: j.ID, Message: msg}); err != nil {
 		return err
+	}
+	if err := s.store.MarkNudged(ctx, s.cfg.Team, due, now); err != nil {
+		// The nudge is out; without the mark the next one may repeat it.
+		s.log.Warn("record a nudge", "job", j.ID, "err", err)
 	}
 	return s.finish(ctx, j, token)
 }
@@ -131,10 +137,8 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		return err
 	}
 	d := message.Digest{Now: now, PartnerNames: map[string]string{}, FollowUpsDone: done}
-	var slugs []string
 	for _, p := range ps {
 		d.PartnerNames[p.Slug] = p.Name
-		slugs = append(slugs, p.Slug)
 		if !p.Created.Before(weekAgo) {
 			d.PartnersAdded++
 		}
@@ -148,11 +152,18 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 	if d.Events, err = s.store.Events(ctx, s.cfg.Team, "", now, now.AddDate(0, 0, 7), false, 50); err != nil {
 		return err
 	}
-	stats, err := s.store.CountContactsBetween(ctx, s.cfg.Team, slugs, weekAgo, now)
+	// Last week's numbers are the impact report's, for the week.
+	week, err := report.Gather(ctx, s.store, s.cfg.Team, "", report.Period{From: weekAgo, To: now}, now, s.cfg.Loc)
 	if err != nil {
 		return err
 	}
-	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = stats.ByMethod, stats.In, stats.Out
+	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = week.ContactsByMethod, week.ContactsIn, week.Contacts-week.ContactsIn
+	d.EventsHeld, d.Attended = len(week.Events), week.Attended
+	for _, st := range week.Surveys {
+		d.SurveysSent += st.Surveys
+		d.SurveyResponses += st.Responses
+	}
+	d.NeedsHeard = week.NeedsTotal
 	if _, err := s.deliver(ctx, "digest", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: message.DigestPost(d, s.cfg.Loc)}); err != nil {
 		return err
 	}
@@ -210,6 +221,72 @@ func (s *Scheduler) note(ctx context.Context, j store.Job, token, rest string) e
 		return err
 	}
 	if _, err := s.deliver(ctx, "note", j, token, Post{To: p.Owner, Key: j.ID, Message: message.LiaisonNote(c, p, loc)}); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// ownerDigests fans a Monday occurrence ("owner-digests:<occurrence>")
+// out into one DM per person with open follow-ups or partners they own.
+func (s *Scheduler) ownerDigests(ctx context.Context, j store.Job, token, occ string) error {
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	open, err := s.store.OpenFollowUps(ctx, s.cfg.Team, "")
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	jobs := map[string]time.Time{}
+	for _, f := range open {
+		jobs[store.JobID(store.JobOwnerDigest, occ, f.Assignee)] = now
+	}
+	for _, p := range ps {
+		if p.Owner != "" && !p.Archived {
+			jobs[store.JobID(store.JobOwnerDigest, occ, p.Owner)] = now
+		}
+	}
+	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// ownerDigest DMs one person ("owner-digest:<occurrence>:<user>") what
+// they owe this week: their follow-ups overdue or due within seven days,
+// and their partners past cadence. Nothing to say, nothing sent.
+func (s *Scheduler) ownerDigest(ctx context.Context, j store.Job, token, rest string) error {
+	user := rest[strings.LastIndex(rest, ":")+1:]
+	loc := s.zone(ctx, user)
+	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	open, err := s.store.OpenFollowUps(ctx, s.cfg.Team, user)
+	if err != nil {
+		return err
+	}
+	var owed []store.FollowUp
+	for _, f := range open {
+		if f.Due.Before(now.AddDate(0, 0, 7)) {
+			owed = append(owed, f)
+		}
+	}
+	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
+	if err != nil {
+		return err
+	}
+	quiet := store.Overdue(ps, now, user, true)
+	if len(owed) == 0 && len(quiet) == 0 {
+		return s.finish(ctx, j, token)
+	}
+	names := map[string]string{}
+	for _, p := range ps {
+		names[p.Slug] = p.Name
+	}
+	msg := message.OwnerDigest(owed, quiet, names, now, loc)
+	if _, err := s.deliver(ctx, "owner-digest", j, token, Post{To: user, Key: j.ID, Message: msg}); err != nil {
 		return err
 	}
 	return s.finish(ctx, j, token)

@@ -44,7 +44,7 @@ type Store interface {
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
 	Partner(ctx context.Context, team, slug string) (store.Partner, error)
-	CountContactsBetween(ctx context.Context, team string, slugs []string, from, to time.Time) (store.ContactStats, error)
+	MarkNudged(ctx context.Context, team string, ps []store.Partner, now time.Time) error
 
 	Event(ctx context.Context, team string, id int64) (store.Event, error)
 	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
@@ -124,6 +124,7 @@ var Jobs = []Recurring{
 	{Name: store.JobSurveySweep, Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
 	{Name: store.JobCheckins, Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
 	{Name: store.JobReport, Env: "OUTREACH_SCHEDULE_REPORT", Default: "0 9 1 * *", NeedsTeamChannel: true},
+	{Name: store.JobOwnerDigests, Env: "OUTREACH_SCHEDULE_OWNER_DIGEST", Default: "0 8 * * 1"},
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -477,6 +478,8 @@ var handlers = map[string]jobHandler{
 	store.JobSurveySweep:    (*Scheduler).surveySweep,
 	store.JobReport:         (*Scheduler).monthlyReport,
 	store.JobNote:           (*Scheduler).note,
+	store.JobOwnerDigests:   (*Scheduler).ownerDigests,
+	store.JobOwnerDigest:    (*Scheduler).ownerDigest,
 }
 
 // runJob dispatches a job by the kind its id starts with.

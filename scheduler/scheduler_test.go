@@ -388,15 +388,38 @@ func TestNudgesOnePerOwner(t *testing.T) {
 			byOwner[p.To] = append(byOwner[p.To], strings.Join(names, "+"))
 		}
 	}
-	// From Monday Jan 4, 2027, 10:00, three days: nudges Tue, Wed, Thu at 09:00.
-	if len(byOwner["U0MARIA"]) != 3 || byOwner["U0MARIA"][0] != "County Health Dept+Eastside Clinic" {
-		t.Errorf("maria's nudges = %v; want one DM a day listing both partners", byOwner["U0MARIA"])
+	// From Monday Jan 4, 2027, 10:00, three days: one nudge, on Tuesday at
+	// 09:00; not one each working day about the same partners.
+	if len(byOwner["U0MARIA"]) != 1 || byOwner["U0MARIA"][0] != "County Health Dept+Eastside Clinic" {
+		t.Errorf("maria's nudges = %v; want one DM listing both partners", byOwner["U0MARIA"])
 	}
-	if len(byOwner["U0DEVON"]) != 3 {
-		t.Errorf("devon's nudges = %v", byOwner["U0DEVON"])
+	if len(byOwner["U0DEVON"]) != 1 {
+		t.Errorf("devon's nudges = %v; want one", byOwner["U0DEVON"])
 	}
 	if len(byOwner["U0PRIYA"]) != 0 {
 		t.Errorf("priya was nudged about a partner she just contacted")
+	}
+	// Something changes about Eastside: it is nudged about again at once,
+	// alone; a week after the first, County is again (Eastside, nudged on
+	// Friday, waits its own week).
+	cadence := 20
+	if err := e.st.UpdatePartner(context.Background(), team, "eastside-clinic", store.PartnerChange{Cadence: &cadence}, "U0MARIA", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(s, 24*time.Hour)   // Friday 09:00
+	e.advance(s, 4*24*time.Hour) // Tuesday 09:00, a week on
+	byOwner = map[string][]string{}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "nudge:") && p.To == "U0MARIA" {
+			var names []string
+			for _, sec := range p.Message.Sections {
+				names = append(names, strings.SplitN(sec.Text, "*", 3)[1])
+			}
+			byOwner[p.To] = append(byOwner[p.To], strings.Join(names, "+"))
+		}
+	}
+	if got := strings.Join(byOwner["U0MARIA"], " / "); got != "County Health Dept+Eastside Clinic / Eastside Clinic / County Health Dept" {
+		t.Errorf("maria's nudges over the week = %s", got)
 	}
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "nudge:") && len(p.Message.Sections[0].Choices) != 4 {
@@ -769,5 +792,60 @@ func TestDrainKeepsLeases(t *testing.T) {
 	}
 	if n := e.poster.byKey(); len(n) != 1 || n[fmt.Sprintf("fu:%d:1", 1)] != 1 {
 		t.Errorf("posts by job = %v; want the reminder once, by the draining replica", n)
+	}
+}
+
+// TestOwnerDigestMondays: on Monday morning each person with something
+// to mind gets one DM of what they owe this week; someone with nothing
+// gets nothing.
+func TestOwnerDigestMondays(t *testing.T) {
+	e := newEnv(t) // Wed Nov 25
+	e.partner("County Health Dept", "U0MARIA")
+	e.partner("Fresh Partner", "U0PRIYA")
+	e.followUp("county", "U0MARIA", t0.AddDate(0, 0, 6), "Send the flyer")   // due Tue Dec 1
+	e.followUp("county", "U0MARIA", t0.AddDate(0, 0, 20), "Plan the spring") // beyond the week
+	e.followUp("fresh", "U0DEVON", t0.AddDate(0, 0, 7), "Call back")
+	s := e.scheduler(scheduler.Config{Schedules: map[string]string{"owner-digests": "0 8 * * 1"}})
+	e.advance(s, 5*24*time.Hour) // past Mon Nov 30 08:00
+	byUser := map[string]string{}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "owner-digest:") {
+			byUser[p.To] += p.Message.Text
+		}
+	}
+	if m := byUser["U0MARIA"]; !strings.Contains(m, "Send the flyer") || strings.Contains(m, "Plan the spring") {
+		t.Errorf("maria's week = %q; want this week's follow-up only", m)
+	}
+	if !strings.Contains(byUser["U0DEVON"], "Call back") {
+		t.Errorf("devon's week = %q", byUser["U0DEVON"])
+	}
+	if _, ok := byUser["U0PRIYA"]; ok {
+		t.Errorf("priya, with nothing due and no partner past cadence, got %q", byUser["U0PRIYA"])
+	}
+	for k, n := range e.poster.byKey() {
+		if n != 1 {
+			t.Errorf("%s posted %d times", k, n)
+		}
+	}
+}
+
+// TestCheckinSkipsPartnersPausedSinceTheFanOut: a partner paused between
+// the quarter's fan-out and its check-in job gets none.
+func TestCheckinSkipsPartnersPausedSinceTheFanOut(t *testing.T) {
+	e := newEnv(t)
+	e.linkedPartner("County Health Dept", "U0MARIA", "paused", "C0COUNTY")
+	job := store.JobID(store.JobCheckin, "2027-01-01T10:00", "county-health-dept") // queued while it was active
+	if _, err := e.st.EnqueueJobs(context.Background(), team, map[string]time.Time{job: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	s := e.scheduler(scheduler.Config{})
+	e.advance(s, time.Hour)
+	for _, p := range e.poster.all() {
+		if strings.Contains(p.Message.Text, "How is our partnership") {
+			t.Errorf("a paused partner got a check-in in %s", p.To)
+		}
+	}
+	if _, ok, _ := e.st.JobQueued(context.Background(), team, job); ok {
+		t.Errorf("the check-in job is still queued; want it finished")
 	}
 }

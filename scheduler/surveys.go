@@ -155,7 +155,8 @@ func (s *Scheduler) checkin(ctx context.Context, j store.Job, token, rest string
 	if err != nil {
 		return err
 	}
-	if ok && p.Channel != "" {
+	// Paused or ended since the fan-out: no check-in.
+	if ok && p.Channel != "" && p.Stage == "active" && !p.Archived {
 		sv, _ := message.SurveyFor(p, "partner-checkin", 0, "")
 		if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
 			return err

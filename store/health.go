@@ -1,6 +1,12 @@
 package store
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
 
 // Health says how a partnership is doing against its stay-in-touch
 // cadence (SPEC §2).
@@ -50,19 +56,48 @@ func (p Partner) Health(now time.Time) Health {
 	return h
 }
 
-// Overdue returns the partners that need a nudge at now: not archived,
-// tracked, and past their cadence; owned by owner unless owner is "".
-// withQuiet keeps those whose nudges are snoozed.
+// NudgeEvery is how often a partner past its cadence nudges its owner
+// while nothing about it changes: weekly, not every working day.
+const NudgeEvery = 7 * 24 * time.Hour
+
+// Overdue returns the partners past their cadence at now: not archived,
+// tracked; owned by owner unless owner is "". withQuiet keeps them all;
+// without, only those due a nudge: not snoozed, and not nudged in the
+// last week unless something changed since (NudgeMarkAt).
 func Overdue(ps []Partner, now time.Time, owner string, withQuiet bool) []Partner {
 	var out []Partner
 	for _, p := range ps {
 		if p.Archived || p.Health(now).State != HealthOverdue || (owner != "" && p.Owner != owner) {
 			continue
 		}
-		if !withQuiet && p.NudgeQuietUntil.After(now) {
+		if !withQuiet && (p.NudgeQuietUntil.After(now) || (now.Sub(p.NudgedAt) < NudgeEvery && p.NudgeMark == p.NudgeMarkAt(now))) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// NudgeMarkAt is what a nudge about the partner says that could change:
+// its last contact, its cadence, the one-way flag.
+func (p Partner) NudgeMarkAt(now time.Time) string {
+	return fmt.Sprintf("%d|%d|%t", p.LastContact.UnixMilli(), p.Cadence, p.Health(now).OneWay)
+}
+
+// MarkNudged records that the partners' owners were nudged about them at
+// now, as they were (one MULTI/EXEC).
+func (s *Store) MarkNudged(ctx context.Context, team string, ps []Partner, now time.Time) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, p := range ps {
+			pipe.HSet(ctx, k.Partner(p.Slug), "nudged_at", ms(now), "nudge_mark", p.NudgeMarkAt(now))
+		}
+		return nil
+	})
+	return s.wrap("mark nudged", err)
 }

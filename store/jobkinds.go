@@ -45,6 +45,12 @@ const (
 	JobCheckins = "checkin"
 	// JobReport posts last month's impact report to the team channel.
 	JobReport = "report"
+	// JobOwnerDigests fans out into one JobOwnerDigest per team member
+	// with follow-ups or partners to mind.
+	JobOwnerDigests = "owner-digests"
+	// JobOwnerDigest: one person's Monday DM of what they owe this week,
+	// owner-digest:<occurrence>:<user>.
+	JobOwnerDigest = "owner-digest"
 )
 
 // jobShapes is the table of job ids: name is the Lua function of J.
@@ -64,6 +70,8 @@ var jobShapes = []*shape{
 	jobShape("SurveySweep", JobSurveySweep+":{occurrence}"),
 	jobShape("Checkins", JobCheckins+":{occurrence}"),
 	jobShape("Report", JobReport+":{occurrence}"),
+	jobShape("OwnerDigests", JobOwnerDigests+":{occurrence}"),
+	jobShape("OwnerDigest", JobOwnerDigest+":{occurrence}:{user}"),
 }
 
 func jobShape(name, tmpl string) *shape {

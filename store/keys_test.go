@@ -146,6 +146,8 @@ func TestJobIDs(t *testing.T) {
 		{"SurveySweep", JobSurveySweep, []string{"2026-11-30T09:10"}, "surveys:2026-11-30T09:10"},
 		{"Checkins", JobCheckins, []string{"2027-01-01T10:00"}, "checkin:2027-01-01T10:00"},
 		{"Report", JobReport, []string{"2026-12-01T09:00"}, "report:2026-12-01T09:00"},
+		{"OwnerDigests", JobOwnerDigests, []string{"2026-11-30T08:00"}, "owner-digests:2026-11-30T08:00"},
+		{"OwnerDigest", JobOwnerDigest, []string{"2026-11-30T08:00", "U1"}, "owner-digest:2026-11-30T08:00:U1"},
 	} {
 		pinned = append(pinned, tc.name)
 		t.Run(tc.name, func(t *testing.T) {

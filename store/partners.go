@@ -53,6 +53,11 @@ type Partner struct {
 	CheckinScore float64
 	CheckinCount int
 	CheckinAt    time.Time
+	// NudgedAt is when the owner was last nudged about the partner, and
+	// NudgeMark what the partner looked like then (NudgeMarkAt): a nudge
+	// comes at most weekly unless the mark changes.
+	NudgedAt  time.Time
+	NudgeMark string
 	// OrgTeams are the Slack teams of the partner's own organization,
 	// found in its linked shared channel (or named with `org:`): its
 	// liaisons are the people of those teams. Empty when unknown (an
@@ -406,6 +411,7 @@ func partnerFromHash(slug string, m map[string]string) Partner {
 		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
 		CheckinScore:    score, CheckinCount: checkins, CheckinAt: fromMS(m["checkin_at"]),
 		OrgTeams: splitList(m["org_teams"]),
+		NudgedAt: fromMS(m["nudged_at"]), NudgeMark: m["nudge_mark"],
 	}
 }
 

@@ -237,7 +237,7 @@ var (
 		":red_circle:", "🔴", ":white_circle:", "⚪", ":left_right_arrow:", "↔", ":wastebasket:", "🗑", ":wave:", "👋", ":bell:", "🔔",
 		":calendar:", "📅", ":memo:", "📝", ":bar_chart:", "📊", ":pushpin:", "📌", ":zzz:", "💤",
 		":heavy_multiplication_x:", "✖", ":tada:", "🎉", ":clipboard:", "📋", ":ear:", "👂", ":hourglass_flowing_sand:", "⏳",
-		":outbox_tray:", "📤", ":speech_balloon:", "💬", ":page_facing_up:", "📄", ":house:", "🏠",
+		":outbox_tray:", "📤", ":speech_balloon:", "💬", ":spiral_calendar_pad:", "🗓", ":page_facing_up:", "📄", ":house:", "🏠",
 	)
 	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
