@@ -30,14 +30,32 @@ func optionList(keys []string) string {
 var bareUser = regexp.MustCompile(`^@?([UW][A-Z0-9]{2,})$`)
 var bareChannel = regexp.MustCompile(`^#?([CG][A-Z0-9]{2,})$`)
 
-// userArg reads a Slack user: <@U123|maria> as Slack sends a picked user,
-// or a bare id (the console).
-func userArg(key, raw string) (string, error) {
+// userArg reads a person: <@U123|maria> as Slack sends a picked user, a
+// bare id, @me or @you for the person typing, or a name the directory
+// knows (the console's people). ok is false when raw is none of these.
+func (h *Handler) userRef(ctx context.Context, req *Request, raw string) (string, bool) {
 	if id, ok := UserRef(raw); ok {
-		return id, nil
+		return id, true
 	}
 	if m := bareUser.FindStringSubmatch(raw); m != nil {
-		return m[1], nil
+		return m[1], true
+	}
+	name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(Unlink(raw)), "@"))
+	if name == "me" || name == "you" {
+		return req.User, true
+	}
+	if h.cfg.Directory != nil && strings.HasPrefix(strings.TrimSpace(raw), "@") {
+		if id, ok := h.cfg.Directory.UserNamed(ctx, name); ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// userArg reads the person an option names (see userRef).
+func (h *Handler) userArg(ctx context.Context, req *Request, key, raw string) (string, error) {
+	if id, ok := h.userRef(ctx, req, raw); ok {
+		return id, nil
 	}
 	return "", userErrorf("`%s:` needs a Slack user: type `%s:@` and pick someone from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }

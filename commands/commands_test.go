@@ -62,6 +62,8 @@ func (directory) UserTeam(_ context.Context, user string) (string, error) {
 	return team, nil
 }
 
+func (directory) UserNamed(context.Context, string) (string, bool) { return "", false }
+
 type as struct {
 	user    string
 	role    commands.Role

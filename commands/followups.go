@@ -67,7 +67,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	}
 	assignee := req.User
 	if t, ok := a.opts["to"]; ok {
-		if assignee, err = userArg("to", t.Text); err != nil {
+		if assignee, err = h.userArg(ctx, req, "to", t.Text); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -122,6 +122,9 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 				shared = append(shared, f)
 			}
 		}
+		if len(shared) == 0 {
+			return message.Reply{Text: fmt.Sprintf("Shared follow-ups with %s: none right now. The team shares the next steps that involve you here.", message.Esc(p.Name))}, nil
+		}
 		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
 	}
 	scope := strings.ToLower(joinText(a.pos))
@@ -138,8 +141,8 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
 		fs = filterFollowUps(fs, func(f store.FollowUp) bool { return f.Due.Before(now) })
 	default:
-		if len(a.pos) == 1 {
-			if id, ok := UserRef(a.pos[0].Text); ok {
+		if len(a.pos) == 1 && !a.pos[0].Quoted {
+			if id, ok := h.userRef(ctx, req, a.pos[0].Text); ok && (strings.HasPrefix(a.pos[0].Text, "<") || strings.HasPrefix(a.pos[0].Text, "@")) {
 				title = "Open follow-ups of " + message.Mention(id)
 				fs, err = h.store.OpenFollowUps(ctx, req.Team, id)
 				break

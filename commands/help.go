@@ -24,14 +24,24 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 	if len(a.pos) > 0 {
 		want := strings.ToLower(joinText(a.pos))
 		var b strings.Builder
+		var adminOnly []string
 		for _, c := range h.table {
-			if !c.allowed(req.Role) || (c.name != want && c.topic.name != want && !strings.HasPrefix(c.name, want+" ")) {
+			if c.name != want && c.topic.name != want && !strings.HasPrefix(c.name, want+" ") && !strings.HasSuffix(c.name, " "+want) {
+				continue
+			}
+			if !c.allowed(req.Role) {
+				if req.Role == RoleMember { // a liaison learns nothing of the team's commands
+					adminOnly = append(adminOnly, "`"+c.name+"`")
+				}
 				continue
 			}
 			fmt.Fprintf(&b, "*`%s`* — %s\n", strings.TrimSpace(prefix(c.name+" "+c.args)), c.summary)
 			for _, ex := range c.examples {
 				fmt.Fprintf(&b, "    e.g. `%s`\n", prefix(ex))
 			}
+		}
+		if b.Len() == 0 && len(adminOnly) > 0 {
+			return message.Reply{}, userErrorf("%s is for outreach admins; ask one of them.", strings.Join(adminOnly, ", "))
 		}
 		if b.Len() == 0 {
 			return message.Reply{}, userErrorf("I have no help on `%s`. Type `%s` to see everything.", message.Esc(want), prefix("help"))

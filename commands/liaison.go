@@ -19,6 +19,9 @@ type Directory interface {
 	ChannelTeams(ctx context.Context, channel string) ([]string, error)
 	// UserTeam is the Slack team a user belongs to.
 	UserTeam(ctx context.Context, user string) (string, error)
+	// UserNamed finds a person by the name typed after @ where Slack does
+	// not turn it into an id (the console); Slack itself never needs it.
+	UserNamed(ctx context.Context, name string) (string, bool)
 }
 
 // ActionActFor is the button a liaison whose organization works with
@@ -62,7 +65,7 @@ func (h *Handler) orgArg(ctx context.Context, req *Request, raw string) ([]strin
 	if strings.EqualFold(strings.TrimSpace(raw), "none") {
 		return []string{}, nil
 	}
-	user, err := userArg("org", raw)
+	user, err := h.userArg(ctx, req, "org", raw)
 	if err != nil {
 		return nil, err
 	}

@@ -223,9 +223,10 @@ func (h *Handler) periodArg(req *Request, a args, def string) (report.Period, []
 }
 
 // typed is a command as this person types it at their door: with the
-// slash command's name, or bare after a mention and in a DM.
+// slash command's name, or bare after a mention, in a DM, and for a
+// liaison (Slack gives other organizations no slash command).
 func (h *Handler) typed(req *Request, command string) string {
-	if req.Door == DoorMention || req.Door == DoorDM {
+	if req.Door == DoorMention || req.Door == DoorDM || req.Role == RoleLiaison {
 		return command
 	}
 	return h.cfg.Command + " " + command

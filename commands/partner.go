@@ -38,7 +38,7 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 		}
 	}
 	if t, ok := a.opts["owner"]; ok {
-		if p.Owner, err = userArg("owner", t.Text); err != nil {
+		if p.Owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -100,7 +100,7 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 		}
 	}
 	if t, ok := a.opts["owner"]; ok {
-		if owner, err = userArg("owner", t.Text); err != nil {
+		if owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -261,7 +261,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 			}
 			ch.Stage = &s
 		case "owner":
-			id, err := userArg("owner", t.Text)
+			id, err := h.userArg(ctx, req, "owner", t.Text)
 			if err != nil {
 				return message.Reply{}, err
 			}

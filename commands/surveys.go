@@ -150,7 +150,9 @@ func (h *Handler) surveyComment(ctx context.Context, req *Request, a args) (mess
 	}
 	p := h.SubmitComment(ctx, *req, id, Unlink(joinText(a.pos[1:])))
 	if p.Ephemeral != nil && p.Ephemeral.Outcome == message.OutcomeDenied {
-		return message.Reply{}, errDenied
+		// The survey is another channel's: say so (it reveals nothing a
+		// survey prompt in that channel did not show), not "admins only".
+		return message.Reply{}, userErrorf("`S%d` isn't a survey from here: answer and comment on a survey in the channel it was posted in, with its buttons or there with `survey comment S%d …`.", id, id)
 	}
 	if p.Update == nil {
 		return message.Reply{}, &userError{msg: p.Ephemeral.Text}

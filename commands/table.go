@@ -268,7 +268,14 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 	}
 	if slices.Contains(groups, typed) {
 		if len(toks) == 1 {
-			return userErrorf("`%s` needs a subcommand: %s. Try `%s %s list`.", typed, h.subcommands(req.Role, typed), h.cfg.Command, typed)
+			var first *command
+			for _, c := range h.table {
+				if strings.HasPrefix(c.name, typed+" ") && c.allowed(req.Role) {
+					first = c
+					break
+				}
+			}
+			return userErrorf("`%s` needs a subcommand: %s. For example: `%s`.", typed, h.subcommands(req.Role, typed), h.cfg.Command+" "+first.examples[0])
 		}
 		sub := strings.ToLower(toks[1].Text)
 		var subs []string

@@ -277,6 +277,12 @@ func readable(body string) string {
 		}
 		return "@" + strings.TrimPrefix(target, "!")
 	case strings.HasPrefix(target, "@"):
+		// A picked person stays a mention (its id, which names them
+		// whatever they are called later); shown, it tags them, and
+		// message.Esc keeps it so.
+		if _, ok := UserRef("<" + target + ">"); ok {
+			return "<" + target + ">"
+		}
 		if hasLabel && label != "" {
 			return "@" + strings.TrimPrefix(label, "@")
 		}
@@ -290,13 +296,15 @@ func readable(body string) string {
 	return "<" + body + ">"
 }
 
-// Unlink turns Slack's escaped text back into what the user saw: each link
-// reference becomes its label, or its address when it has none
-// ("<mailto:a@b.org|a@b.org>" → "a@b.org", "<https://x.org|x.org>" → "x.org",
-// "<https://x.org>" → "https://x.org", "<mailto:a@b.org>" → "a@b.org"), and the
-// entities &amp; &lt; &gt; are decoded. User, channel and special references
-// become plain words (<@U1|maria> → "@maria", <#C1|partners> → "#partners",
-// <!here> → "@here"); other text is returned as is apart from the entities.
+// Unlink turns Slack's escaped text back into what the user meant: a link
+// keeps its address, after its words when it has some
+// ("<https://x.org/a|the agenda>" → "the agenda (https://x.org/a)",
+// "<https://x.org|x.org>" and "<https://x.org>" → "https://x.org"); an
+// address or number is itself ("<mailto:a@b.org|a@b.org>" → "a@b.org");
+// a picked person stays a mention by id (<@U1|maria> → "<@U1>"); channel
+// and special references become plain words (<#C1|partners> →
+// "#partners", <!here> → "@here"), so they can never notify anyone; and the
+// entities &amp; &lt; &gt; are decoded.
 func Unlink(s string) string {
 	if !strings.Contains(s, "<") {
 		return slackEntities.Replace(s)
@@ -321,12 +329,18 @@ func Unlink(s string) string {
 		if n := schemeLen(body); n > 0 {
 			target, label, _ := strings.Cut(body, "|")
 			switch {
-			case label != "":
-				b.WriteString(label)
 			case strings.EqualFold(target[:n], "mailto:"), strings.EqualFold(target[:n], "tel:"):
-				b.WriteString(target[n:])
-			default:
+				if label != "" {
+					b.WriteString(label)
+				} else {
+					b.WriteString(target[n:])
+				}
+			case label == "" || label == target || label == target[n:] || label == strings.TrimPrefix(target[n:], "//"):
 				b.WriteString(target)
+			default:
+				// A link's words and its address: "the agenda
+				// (https://example.org/a)", so the address is kept.
+				b.WriteString(label + " (" + target + ")")
 			}
 		} else {
 			b.WriteString(readable(body))

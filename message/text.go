@@ -11,10 +11,21 @@ import (
 
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
+// escapedMention is a person's mention, <@U123>, once escaped.
+var escapedMention = regexp.MustCompile(`&lt;@([UW][A-Z0-9]{2,})&gt;`)
+
 // Esc makes user-typed text safe to show in mrkdwn: with &, < and >
-// escaped it cannot form <!channel>, <@U…> or a link, and the doors show
-// it with verbatim set so plain @here is not linked either.
-func Esc(s string) string { return escaper.Replace(s) }
+// escaped it cannot form <!channel>, <!here> or a link, and the doors show
+// it with verbatim set so a plain @here is not linked either. A person's
+// mention by id (<@U123>, as a picked user is stored) stays one: it tags
+// one person, never a crowd.
+func Esc(s string) string {
+	e := escaper.Replace(s)
+	if strings.Contains(e, "&lt;@") {
+		e = escapedMention.ReplaceAllString(e, "<@$1>")
+	}
+	return e
+}
 
 // Code shows user text in a code span.
 func Code(s string) string { return "`" + Esc(strings.ReplaceAll(s, "`", "'")) + "`" }

@@ -284,6 +284,10 @@ func (c *consoleSession) press(args []string) {
 		return
 	}
 	ch := choices[n-1]
+	if len(args) > 1 && ch.Action != message.ActionComment {
+		fmt.Fprintf(c.out, "[%d] %s takes no text; only an Add a comment button does. Type :press %d alone.\n", n, ch.Label, n)
+		return
+	}
 	var res commands.Pressed
 	switch ch.Action {
 	case message.ActionLogContact:
@@ -468,4 +472,15 @@ func (consoleDirectory) UserTeam(_ context.Context, user string) (string, error)
 		return team, nil
 	}
 	return consoleTeam, nil
+}
+
+// UserNamed finds one of the console's people by the name it shows them
+// with (@maria), as Slack's autocomplete would.
+func (consoleDirectory) UserNamed(_ context.Context, name string) (string, bool) {
+	for id, n := range consoleNames {
+		if n == name || strings.HasPrefix(n, name+" (") {
+			return id, true
+		}
+	}
+	return "", false
 }

@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/outreachbot/outreachbot/internal/golden"
 )
 
 // consoleRun pipes lines into `outreachbot console --demo` and returns
@@ -93,4 +95,48 @@ func TestConsoleCommentFirst(t *testing.T) {
 	if !strings.Contains(res, "Great partnership") || strings.Contains(res, "went wrong") {
 		t.Errorf("results after a comment first:\n%s", res)
 	}
+}
+
+// TestConsoleNamesResolve: in the console, people are named as they are
+// shown (@maria); Slack would send their ids.
+func TestConsoleNamesResolve(t *testing.T) {
+	out := consoleRun(t, nil, `partner add "Test Clinic" owner:@maria`, `followup test tomorrow "Call them" to:@devon`, "followups @devon", "partner list owner:@you")
+	if !strings.Contains(after(out, `partner add "Test Clinic" owner:@maria`), "owner @maria") {
+		t.Errorf("owner:@maria: %s", after(out, `partner add "Test Clinic" owner:@maria`))
+	}
+	if got := after(out, "followups @devon"); !strings.Contains(got, "Call them") {
+		t.Errorf("followups @devon: %s", got)
+	}
+	if got := after(out, "partner list owner:@you"); !strings.Contains(got, "Lincoln Elementary") || strings.Contains(got, "County Health") {
+		t.Errorf("partner list owner:@you: %s", got)
+	}
+}
+
+// TestConsoleWeekGolden is a first week as the console shows it, from a
+// fixed morning: a liaison writes in a DM, their note reaches the
+// partner's owner, and the team snoozes and answers it.
+func TestConsoleWeekGolden(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	start := clockwork.NewFakeClockAt(time.Date(2026, 11, 30, 10, 0, 0, 0, ny)) // a Monday
+	lines := []string{
+		":as liaison", ":in dm",
+		`log meeting "Can we move the January workshop to the 14th?"`,
+		`need transportation "Families can't get to the evening class"`,
+		"followups",
+		":as maria", ":in dm",
+		":advance 1m",
+		"history county 2",
+		`followup county friday "Confirm the 14th with Dana"`,
+		"snooze F20 monday",
+		"followups",
+		"needs 30d county",
+	}
+	var out strings.Builder
+	code := run(context.Background(), start, []string{"console", "--demo"}, func(k string) string {
+		return map[string]string{"OUTREACH_TZ": "America/New_York"}[k]
+	}, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
+	if code != 0 {
+		t.Fatalf("console exited %d:\n%s", code, out.String())
+	}
+	golden.Check(t, "console-week.golden", out.String())
 }
