@@ -156,13 +156,9 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	if err != nil {
 		return message.Reply{}, err
 	}
-	slug, scope := "", "all partners"
-	if text := Unlink(joinText(rest)); text != "" || req.Role == RoleLiaison {
-		p, err := h.partner(ctx, req, text)
-		if err != nil {
-			return message.Reply{}, err
-		}
-		slug, scope = p.Slug, "*"+message.Esc(p.Name)+"*"
+	slug, scope, err := h.scopeArg(ctx, req, rest)
+	if err != nil {
+		return message.Reply{}, err
 	}
 	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period)
 	if err != nil {

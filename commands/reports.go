@@ -19,13 +19,9 @@ func (h *Handler) reportCommand(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
-	slug, scope := "", "all partners"
-	if text := Unlink(joinText(rest)); text != "" {
-		p, err := h.partner(ctx, req, text)
-		if err != nil {
-			return message.Reply{}, err
-		}
-		slug, scope = p.Slug, "*"+message.Esc(p.Name)+"*"
+	slug, scope, err := h.scopeArg(ctx, req, rest)
+	if err != nil {
+		return message.Reply{}, err
 	}
 	r := *req
 	return message.Reply{
@@ -63,13 +59,9 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 			return message.Reply{}, err
 		}
 	}
-	slug, scope := "", "all partners"
-	if text := Unlink(joinText(rest)); text != "" {
-		p, err := h.partner(ctx, req, text)
-		if err != nil {
-			return message.Reply{}, err
-		}
-		slug, scope = p.Slug, "*"+message.Esc(p.Name)+"*"
+	slug, scope, err := h.scopeArg(ctx, req, rest)
+	if err != nil {
+		return message.Reply{}, err
 	}
 	r := *req
 	return message.Reply{
@@ -84,4 +76,18 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 			}
 		},
 	}, nil
+}
+
+// scopeArg reads what a report covers: the partner the words name, or
+// every partner when there are none. scope says it for the reply.
+func (h *Handler) scopeArg(ctx context.Context, req *Request, words []Token) (slug, scope string, err error) {
+	text := Unlink(joinText(words))
+	if text == "" && req.Role != RoleLiaison {
+		return "", "all partners", nil
+	}
+	p, err := h.partner(ctx, req, text)
+	if err != nil {
+		return "", "", err
+	}
+	return p.Slug, "*" + message.Esc(p.Name) + "*", nil
 }
