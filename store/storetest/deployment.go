@@ -330,20 +330,26 @@ func (d *deployment) sentinelMaster(ctx context.Context) (string, error) {
 	return net.JoinHostPort(hp[0], hp[1]), nil
 }
 
-// poll runs f every 50 ms until it succeeds or readyWait passes.
+// poll runs f every 50 ms until it succeeds or readyWait passes. It
+// waits for other processes, on real time: readyWait is the context's
+// deadline, not a clock the tests move.
 func poll(f func(ctx context.Context) error) error {
-	deadline := time.Now().Add(readyWait)
+	all, cancelAll := context.WithTimeout(context.Background(), readyWait)
+	defer cancelAll()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(all, time.Second)
 		err := f(ctx)
 		cancel()
 		if err == nil {
 			return nil
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-all.Done():
 			return fmt.Errorf("not ready after %v: %w", readyWait, err)
+		case <-tick.C:
 		}
-		time.Sleep(50 * time.Millisecond) // waiting for other processes
 	}
 }
 
