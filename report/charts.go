@@ -150,19 +150,8 @@ func attendanceChart(d *Data) (*plot.Plot, string, error) {
 	for _, e := range events {
 		top = max(top, e.Registered, e.Attended)
 	}
-	for i, s := range []struct {
-		name string
-		vals plotter.Values
-		c    color.Color
-	}{{"registered", reg, plotutil.Color(1)}, {"attended", came, plotutil.Color(0)}} {
-		bc, err := plotter.NewBarChart(s.vals, width)
-		if err != nil {
-			return nil, "", fmt.Errorf("attendance chart: %w", err)
-		}
-		bc.Color, bc.LineStyle.Width = s.c, 0
-		bc.Offset = vg.Length(float64(i)-0.5) * width
-		p.Add(bc)
-		p.Legend.Add(s.name, bc)
+	if err := pairedBars(p, width, false, series{"registered", reg, plotutil.Color(1)}, series{"attended", came, plotutil.Color(0)}); err != nil {
+		return nil, "", fmt.Errorf("attendance chart: %w", err)
 	}
 	p.NominalX(labels...)
 	p.X.Tick.Label.Rotation = math.Pi / 5
@@ -201,25 +190,36 @@ func needsChart(d *Data) (*plot.Plot, string, error) {
 	for _, tc := range topics {
 		top = max(top, tc.Count, tc.Previous)
 	}
-	for i, s := range []struct {
-		name string
-		vals plotter.Values
-		c    color.Color
-	}{{"the period before", before, color.Gray{Y: 0xb0}}, {"this period", now, plotutil.Color(2)}} {
-		bc, err := plotter.NewBarChart(s.vals, width)
-		if err != nil {
-			return nil, "", fmt.Errorf("needs chart: %w", err)
-		}
-		bc.Horizontal = true
-		bc.Color, bc.LineStyle.Width = s.c, 0
-		bc.Offset = vg.Length(float64(i)-0.5) * width
-		p.Add(bc)
-		p.Legend.Add(s.name, bc)
+	if err := pairedBars(p, width, true, series{"the period before", before, color.Gray{Y: 0xb0}}, series{"this period", now, plotutil.Color(2)}); err != nil {
+		return nil, "", fmt.Errorf("needs chart: %w", err)
 	}
 	p.NominalY(labels...)
 	p.X.Min, p.X.Max = 0, headroom(top)
 	p.X.Tick.Marker = counts{}
 	return p, "needs-by-topic.png", nil
+}
+
+// series is one set of bars with its legend entry.
+type series struct {
+	name string
+	vals plotter.Values
+	c    color.Color
+}
+
+// pairedBars draws a and b side by side in each group, with a legend.
+func pairedBars(p *plot.Plot, width vg.Length, horizontal bool, a, b series) error {
+	for i, s := range []series{a, b} {
+		bc, err := plotter.NewBarChart(s.vals, width)
+		if err != nil {
+			return err
+		}
+		bc.Horizontal = horizontal
+		bc.Color, bc.LineStyle.Width = s.c, 0
+		bc.Offset = vg.Length(float64(i)-0.5) * width
+		p.Add(bc)
+		p.Legend.Add(s.name, bc)
+	}
+	return nil
 }
 
 // barWidth fits n groups of per bars, with a bar's width between
