@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
@@ -190,3 +191,30 @@ func quoteAll(ss []string) []string {
 }
 
 func backticks(ss []string) string { return strings.Join(quoteAll(ss), ", ") }
+
+// splitDate refuses a date option whose date went on past a space
+// (`when:yesterday 25:00`, `when:feb 30`): unquoted, the rest would become
+// text. The error is the one the quoted date gets, and says to quote it.
+// An option that is wrong on its own is left to its own check.
+func splitDate(a args, key string, now time.Time, loc *time.Location) error {
+	next, ok := a.after[key]
+	if !ok {
+		return nil
+	}
+	v, _ := a.opt(key)
+	own := strings.Fields(v)
+	if _, _, err := ParseWhen(own, now, loc); err != nil && !errors.Is(err, ErrNoDate) {
+		return nil
+	}
+	words := append(append([]string(nil), own...), strings.Fields(Unlink(next.Text))...)
+	joined := strings.Join(words, " ")
+	quote := fmt.Sprintf("A date with a space goes in quotes: `%s:\"%s\"`.", key, message.Esc(strings.ReplaceAll(joined, "`", "'")))
+	_, n, err := ParseWhen(words, now, loc)
+	switch {
+	case err != nil && !errors.Is(err, ErrNoDate):
+		return userErrorf("%s. %s", strings.TrimSuffix(dateMessage(joined, err), "."), quote)
+	case err == nil && n > len(own):
+		return userErrorf("I read `%s:%s` as the date and %s as text. %s", key, message.Esc(v), message.Code(next.Text), quote)
+	}
+	return nil
+}

@@ -56,32 +56,36 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 	}
 	now := h.now()
 	change, until, verb := store.ChangeDone, time.Time{}, ""
-	switch action {
-	case message.ActionSnoozeDay:
-		change, until = store.ChangeSnooze, now.In(req.Loc).AddDate(0, 0, 1)
-	case message.ActionSnoozeWeek:
-		change, until = store.ChangeSnooze, now.In(req.Loc).AddDate(0, 0, 7)
+	if action == message.ActionSnoozeDay || action == message.ActionSnoozeWeek {
+		// Like a typed `snooze F12 1d`: from the due time while it is ahead.
+		cur, err := h.store.FollowUp(ctx, req.Team, id)
+		if err != nil {
+			r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
+			return Pressed{Ephemeral: &r}
+		}
+		days := map[string]int{message.ActionSnoozeDay: 1, message.ActionSnoozeWeek: 7}[action]
+		change, until = store.ChangeSnooze, SnoozeBase(cur, now).In(req.Loc).AddDate(0, 0, days)
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, until, req.User, now)
 	if err != nil {
 		var fe *store.FollowUpError
-		if errors.As(err, &fe) {
+		if errors.As(err, &fe) && !errors.Is(err, store.ErrNotLater) {
 			// Already closed (perhaps from another device): say so, and
 			// bring the message up to date.
 			name := h.partnerName(ctx, req.Team, fe.FollowUp.Partner)
-			upd := message.Reminder(fe.FollowUp, name, req.Loc, message.FollowUpStatus(fe.FollowUp, req.Loc))
+			upd := message.Reminder(fe.FollowUp, name, now, req.Loc, message.FollowUpStatus(fe.FollowUp, now, req.Loc))
 			return Pressed{Ephemeral: &message.Reply{Text: fmt.Sprintf("`F%d` is already %s.", id, fe.FollowUp.Status), Outcome: message.OutcomeUserError, Command: "button"}, Update: &upd}
 		}
-		r := h.fail(req, "button", h.followUpErr(id, err, req.Loc))
+		r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
 		return Pressed{Ephemeral: &r}
 	}
 	if change == store.ChangeSnooze {
-		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, req.Loc))
+		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {
-		verb = message.FollowUpStatus(f, req.Loc)
+		verb = message.FollowUpStatus(f, now, req.Loc)
 	}
 	name := h.partnerName(ctx, req.Team, f.Partner)
-	upd := message.Reminder(f, name, req.Loc, verb)
+	upd := message.Reminder(f, name, now, req.Loc, verb)
 	upd.Outcome, upd.Command = message.OutcomeOK, "button"
 	upd.Feed = message.FollowUpFeed(req.User, f, change, name)
 	return Pressed{Update: &upd}
@@ -123,7 +127,7 @@ func (h *Handler) pressNudge(ctx context.Context, req Request, action, value str
 		return Pressed{Ephemeral: &r}
 	}
 	upd.Outcome, upd.Command = message.OutcomeOK, "button"
-	upd.Feed = fmt.Sprintf("%s put off the stay-in-touch nudge for *%s* until %s", message.Mention(req.User), message.Esc(p.Name), message.Date(until, req.Loc))
+	upd.Feed = fmt.Sprintf("%s put off the stay-in-touch nudge for *%s* until %s", message.Mention(req.User), message.Esc(p.Name), message.Date(until, now, req.Loc))
 	return Pressed{Update: &upd}
 }
 

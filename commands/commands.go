@@ -74,6 +74,7 @@ type Store interface {
 	History(ctx context.Context, team, slug string, limit int) ([]store.Contact, error)
 	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f store.FollowUp, actor string, now time.Time) (int64, store.Partner, error)
 	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (store.FollowUp, error)
+	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
 	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
 	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]store.FollowUp, error)
 	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e store.Event, delays store.EventDelays, actor string, now time.Time) (int64, store.Partner, error)

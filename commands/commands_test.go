@@ -25,6 +25,10 @@ const team = "T0HOME"
 var ny, _ = time.LoadLocation("America/New_York")
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
 
+// seededAt is when seed adds the partners, a week before t0, so that
+// contacts backdated from t0 fall after each partner was added.
+var seededAt = t0.AddDate(0, 0, -7)
+
 type harness struct {
 	t     *testing.T
 	srv   *storetest.Server
@@ -35,7 +39,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	srv := storetest.New(t)
-	clock := clockwork.NewFakeClockAt(t0)
+	clock := clockwork.NewFakeClockAt(seededAt)
 	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &harness{t: t, srv: srv, h: h, clock: clock}
@@ -98,10 +102,15 @@ func (hs *harness) mustOK(who as, text string) message.Reply {
 	return r
 }
 
+// seed adds three partners a week before t0, then moves the clock to t0
+// and adds the event E1 on Dec 3.
 func (hs *harness) seed() {
 	hs.mustOK(member, `partner add "County Health Dept" kind:public-health stage:active channel:<#C0COUNTY|county-shared>`)
 	hs.mustOK(member, `partner add "Eastside Community Clinic" kind:clinic owner:<@U0DEVON|devon>`)
 	hs.mustOK(member, `partner add "Eastside Pharmacy" kind:pharmacy`)
+	if d := t0.Sub(hs.clock.Now()); d > 0 {
+		hs.clock.Advance(d)
+	}
 	hs.mustOK(member, `event add county "Flu shot clinic" dec 3 10am`)
 }
 
@@ -133,7 +142,9 @@ func TestSession(t *testing.T) {
 		{who: member, text: `log county meeting "Planned the fair" next:"dec 3 Send the sign-up sheet"`},
 		{who: member, text: "followups"},
 		{who: member, text: "followups all"},
+		{who: member, text: "snooze F1 3d"},
 		{who: member, text: "snooze F1 monday 10am"},
+		{who: member, text: "reschedule F1 monday 10am"},
 		{who: member, text: "done F3"},
 		{who: member, text: "done F3"},
 		{who: member, text: "cancel F1"},
@@ -369,7 +380,7 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 		wantUpdate          string // "" = no update
 		wantEphemeral       string // "" = none
 	}{
-		{"snooze a day", message.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Nov 28, 10:00", ""},
+		{"snooze a day counts from the due time", message.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Dec 5, 09:00", ""},
 		{"done", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", ""},
 		{"done again", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", "already done"},
 		{"forged id", message.ActionDone, "F999", commands.RoleMember, "", "can't find `F999`"},

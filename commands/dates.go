@@ -41,7 +41,8 @@ func dateErrorf(format string, args ...any) error {
 // Dates:
 //   - 2026-12-03, 2026-12-03T14:30, and RFC 3339 instants with a zone
 //     (2026-12-03T14:30:00Z); 12/03 is refused as ambiguous.
-//   - today, tonight (18:00, or now if later), tomorrow, yesterday.
+//   - today, tonight (19:00, or now if later; see ParseDue), tomorrow,
+//     yesterday.
 //   - monday … sunday, mon … sun: the next such day, today excluded.
 //     "this friday" is the next one including today, unless the time given
 //     has already passed today. "next tuesday" is the Tuesday of next week
@@ -75,16 +76,36 @@ func dateErrorf(format string, args ...any) error {
 // for dates and times that are recognisable but impossible (2026-02-30,
 // 2026-13-01, 25:00, 10:61, 13pm, 12/03, "in 3 fortnights").
 func ParseWhen(words []string, now time.Time, loc *time.Location) (t time.Time, used int, err error) {
+	t, used, _, err = parseWhen(words, now, loc, false)
+	return t, used, err
+}
+
+// ParseWhenYear is ParseWhen that also reports whether the words gave the
+// year (2026-12-03, dec 3 2026, an RFC 3339 instant) rather than leaving
+// it to be inferred ("dec 3", "400 days ago").
+func ParseWhenYear(words []string, now time.Time, loc *time.Location) (t time.Time, used int, yearTyped bool, err error) {
+	return parseWhen(words, now, loc, false)
+}
+
+// ParseDue is ParseWhen for a time something falls due, which must be
+// ahead: "tonight" said at 19:00 or later is an hour from now (to the
+// minute) rather than now.
+func ParseDue(words []string, now time.Time, loc *time.Location) (t time.Time, used int, err error) {
+	t, used, _, err = parseWhen(words, now, loc, true)
+	return t, used, err
+}
+
+func parseWhen(words []string, now time.Time, loc *time.Location, ahead bool) (time.Time, int, bool, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	nowL := now.In(loc).Truncate(time.Minute)
-	p := &whenParser{words: words, loc: loc, now: nowL, today: civilOf(nowL)}
-	t, used, err = p.parse()
+	p := &whenParser{words: words, loc: loc, now: nowL, today: civilOf(nowL), ahead: ahead}
+	t, used, err := p.parse()
 	if err != nil {
-		return time.Time{}, 0, err
+		return time.Time{}, 0, false, err
 	}
-	return t, used, nil
+	return t, used, p.yearTyped, nil
 }
 
 // civil is a calendar date without a zone.
@@ -150,6 +171,9 @@ type whenParser struct {
 	loc   *time.Location
 	now   time.Time // in loc, truncated to the minute
 	today civil
+	ahead bool // the time is a due time (ParseDue)
+	// yearTyped: the date read gave its year.
+	yearTyped bool
 }
 
 // word returns the i-th word lower-cased without a trailing comma, or "".
@@ -171,6 +195,7 @@ func (p *whenParser) parse() (time.Time, int, error) {
 	}
 	if strings.Contains(w, "t") && (strings.HasSuffix(w, "z") || strings.Count(w, ":") >= 2) {
 		if t, err := time.Parse(time.RFC3339, strings.ToUpper(w)); err == nil {
+			p.yearTyped = true
 			return t.In(p.loc), 1, nil
 		}
 	}
@@ -247,6 +272,9 @@ func (p *whenParser) dateOnly(dp datePart) time.Time {
 	if dp.deflt != nil {
 		t := p.at(dp.date, *dp.deflt)
 		if dp.date == p.today && t.Before(p.now) {
+			if p.ahead {
+				return p.now.Add(time.Hour) // "remind me tonight", said late
+			}
 			return p.now
 		}
 		return t
@@ -332,7 +360,7 @@ var (
 	dayRE      = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?$`)
 	yearRE     = regexp.MustCompile(`^\d{4}$`)
 	clockRE    = regexp.MustCompile(`^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?$`)
-	sixPM      = clock{18, 0, 0}
+	sevenPM    = clock{19, 0, 0}
 	timeFormat = "write times like 14:30, 2:30pm or 10am"
 )
 
@@ -354,6 +382,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 			return datePart{}, err
 		}
 		dp := datePart{date: civil{y, time.Month(mo), d}, n: 1}
+		p.yearTyped = true
 		if m[4] != "" {
 			k, err := checkClock(p.words[i], m[4], m[5], m[6], "")
 			if err != nil {
@@ -373,7 +402,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 	case "today", "now":
 		return datePart{date: p.today, n: 1}, nil
 	case "tonight":
-		return datePart{date: p.today, n: 1, deflt: &sixPM}, nil
+		return datePart{date: p.today, n: 1, deflt: &sevenPM}, nil
 	case "tomorrow":
 		return datePart{date: p.today.addDays(1), n: 1}, nil
 	case "yesterday":
@@ -442,6 +471,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 		if err := checkDay(y, mo, d); err != nil {
 			return datePart{}, err
 		}
+		p.yearTyped = true
 		return datePart{date: civil{y, mo, d}, n: 3}, nil
 	}
 	// No year: the occurrence nearest to today.

@@ -66,7 +66,7 @@ func TestParseWhen(t *testing.T) {
 
 		// Named days.
 		{"today with a past time", "today 9am", "2026-11-27 09:00", 2},
-		{"tonight", "tonight", "2026-11-27 18:00", 1},
+		{"tonight", "tonight", "2026-11-27 19:00", 1},
 		{"tonight 8pm", "tonight 8pm", "2026-11-27 20:00", 2},
 		{"tomorrow at 3pm", "tomorrow at 3pm", "2026-11-28 15:00", 3},
 		{"tomorrow noon", "tomorrow noon", "2026-11-28 12:00", 2},
@@ -231,6 +231,64 @@ func TestParseWhenInstants(t *testing.T) {
 			}
 			if !got.Equal(want) || used != tc.used {
 				t.Errorf("ParseWhen(%q) = %v, %d; want %v, %d", words, got, used, want, tc.used)
+			}
+		})
+	}
+}
+
+// TestTonight: "tonight" is 19:00 today. Said at 19:00 or later, a date
+// that happened (a contact, ParseWhen) is now, and a due time (a
+// follow-up, a snooze, ParseDue) is an hour from now, so that "remind me
+// tonight" said late is still ahead.
+func TestTonight(t *testing.T) {
+	for _, tc := range []struct {
+		name, now string // RFC 3339
+		due       bool
+		want      string // RFC 3339
+	}{
+		{"morning", "2026-11-27T10:00:00Z", false, "2026-11-27T19:00:00Z"},
+		{"morning, due", "2026-11-27T10:00:00Z", true, "2026-11-27T19:00:00Z"},
+		{"late evening", "2026-11-27T22:34:20Z", false, "2026-11-27T22:34:00Z"},
+		{"late evening, due", "2026-11-27T22:34:20Z", true, "2026-11-27T23:34:00Z"},
+		{"just before midnight, due", "2026-11-27T23:30:00Z", true, "2026-11-28T00:30:00Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parse := ParseWhen
+			if tc.due {
+				parse = ParseDue
+			}
+			got, used, err := parse([]string{"tonight"}, mustRFC3339(t, tc.now), time.UTC)
+			if want := mustRFC3339(t, tc.want); err != nil || used != 1 || !got.Equal(want) {
+				t.Errorf("tonight at %s (due %v) = %v, %d, %v; want %v", tc.now, tc.due, got, used, err, want)
+			}
+		})
+	}
+}
+
+// TestYearTyped: only a date written with its year says so; a year
+// inferred from "dec 3" or an offset does not.
+func TestYearTyped(t *testing.T) {
+	now := refNow(time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"2025-06-01", true},
+		{"2025-06-01 14:30", true},
+		{"2025-06-01T14:30", true},
+		{"jun 1 2025", true},
+		{"1 jun 2025 3pm", true},
+		{"10am jun 1 2025", true},
+		{"2025-06-01T14:30:00Z", true},
+		{"jun 1", false},
+		{"400 days ago", false},
+		{"yesterday", false},
+		{"last friday 3pm", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			_, _, got, err := ParseWhenYear(strings.Fields(tc.in), now, time.UTC)
+			if err != nil || got != tc.want {
+				t.Errorf("ParseWhenYear(%q) year typed = %v, %v; want %v", tc.in, got, err, tc.want)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	e := store.Event{Title: title, Type: "other", Start: start, End: start.Add(defaultEvent), Registered: -1}
 	if v, ok := a.opt("until"); ok {
-		if e.End, err = untilArg(v, start, req.Loc); err != nil {
+		if e.End, err = untilArg(v, start, now, req.Loc); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -88,7 +88,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	e.ID, e.Partner = id, p.Slug
 	var b strings.Builder
-	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with *%s*: %s", id, message.Esc(title), message.Esc(p.Name), message.EventWhen(e, req.Loc))
+	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with *%s*: %s", id, message.Esc(title), message.Esc(p.Name), message.EventWhen(e, h.now(), req.Loc))
 	if e.End.After(now) {
 		where := "its linked channel"
 		if p.Channel == "" {
@@ -103,7 +103,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 
 // untilArg reads an event's end: a time that day ("2pm"), a date and
 // time, or a length ("90m", "2h").
-func untilArg(v string, start time.Time, loc *time.Location) (time.Time, error) {
+func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, error) {
 	words := strings.Fields(v)
 	bad := userErrorf("`until:` is when it ends: `until:2pm`, `until:\"dec 3 4pm\"` or `until:90m` (I got %s).", message.Code(v))
 	var end time.Time
@@ -115,7 +115,7 @@ func untilArg(v string, start time.Time, loc *time.Location) (time.Time, error) 
 		return time.Time{}, bad
 	}
 	if !end.After(start) {
-		return time.Time{}, userErrorf("The event ends (%s) before it starts (%s).", message.Time(end, loc), message.Time(start, loc))
+		return time.Time{}, userErrorf("The event ends (%s) before it starts (%s).", message.Time(end, now, loc), message.Time(start, now, loc))
 	}
 	if end.Sub(start) > 31*24*time.Hour {
 		return time.Time{}, userErrorf("That event lasts more than a month; record its days as separate events.")
@@ -193,7 +193,7 @@ func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d)\n", title, len(es))
 	for _, e := range es {
-		b.WriteString(message.EventLine(e, names[e.Partner], req.Loc) + "\n")
+		b.WriteString(message.EventLine(e, names[e.Partner], h.now(), req.Loc) + "\n")
 	}
 	return message.Reply{Text: b.String()}, nil
 }
@@ -247,7 +247,7 @@ func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, err
 	}
 	if e.Start.After(h.now()) {
-		return message.Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s); record attendance after it.", id, message.Esc(e.Title), message.Time(e.Start, req.Loc))
+		return message.Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s); record attendance after it.", id, message.Esc(e.Title), message.Time(e.Start, h.now(), req.Loc))
 	}
 	if err := h.store.SetAttended(ctx, req.Team, id, n, req.User, h.now()); err != nil {
 		return message.Reply{}, err

@@ -27,13 +27,19 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	at, used := -1, 0
 	var due time.Time
 	var dateErr error
+	var dateText string
 	for i := 0; i < len(pos) && at < 0; i++ {
 		if pos[i].Quoted {
 			// A quoted date ("next tuesday 10am") is one token: all of it
 			// must read as a date.
 			words := strings.Fields(pos[i].Text)
-			if t, n, err := ParseWhen(words, now, req.Loc); err == nil && n == len(words) && n > 0 {
+			t, n, err := ParseDue(words, now, req.Loc)
+			switch {
+			case err == nil && n == len(words) && n > 0:
 				at, used, due = i, 1, t
+			case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+				// Quoted or not, a date that cannot be is explained.
+				dateErr, dateText = err, pos[i].Text
 			}
 			continue
 		}
@@ -41,17 +47,17 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		if len(words) == 0 {
 			continue
 		}
-		t, n, err := ParseWhen(words, now, req.Loc)
+		t, n, err := ParseDue(words, now, req.Loc)
 		switch {
 		case err == nil && n > 0:
 			at, used, due = i, n, t
 		case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
-			dateErr = err
+			dateErr, dateText = err, strings.Join(words, " ")
 		}
 	}
 	if at < 0 {
 		if dateErr != nil {
-			return message.Reply{}, userErrorf("%s", dateMessage(joinText(pos), dateErr))
+			return message.Reply{}, userErrorf("%s", dateMessage(dateText, dateErr))
 		}
 		return message.Reply{}, userErrorf("When is it due? Put a date after the partner: `%s followup county friday \"Send the flyer\"` (or `tomorrow`, `next tuesday 10am`, `in 3 days`, `dec 3`).", h.cfg.Command)
 	}
@@ -63,7 +69,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		return message.Reply{}, userErrorf("That follow-up is %d characters long; keep it under %d.", n, maxFollowUpText)
 	}
 	if !due.After(now) {
-		return message.Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", message.Code(message.Time(due, req.Loc)))
+		return message.Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", message.Code(message.Time(due, h.now(), req.Loc)))
 	}
 	assignee := req.User
 	if t, ok := a.opts["to"]; ok {
@@ -83,7 +89,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	if assignee != req.User {
 		who = message.Mention(assignee)
 	}
-	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, message.Esc(p.Name), message.Esc(text), message.Time(due, req.Loc), who)
+	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, message.Esc(p.Name), message.Esc(text), message.Time(due, h.now(), req.Loc), who)
 	if shared {
 		msg += " Shared with the partner's channel."
 	}
@@ -227,58 +233,139 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, time.Time{}, req.User, h.now())
 	if err != nil {
-		return message.Reply{}, h.followUpErr(id, err, req.Loc)
+		return message.Reply{}, h.followUpErr(id, err, h.now(), req.Loc)
 	}
 	verb := map[string]string{store.ChangeDone: ":white_check_mark: Done", store.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
 	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200))),
 		Feed: message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))}, nil
 }
 
+// snoozeCommand moves a follow-up later: `snooze <F-id> <when>`. A length
+// ("3d") counts from the due time while that is still ahead, else from
+// now; a time must be later than the due time (`reschedule` moves it
+// earlier).
 func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	id, rest, err := h.followUpID("snooze", a.pos)
 	if err != nil {
 		return message.Reply{}, err
 	}
+	if len(rest) == 0 {
+		return message.Reply{}, userErrorf("Until when? `%s snooze F%d tomorrow`, `… friday 10am` or `… 3d` (3 days later).", h.cfg.Command, id)
+	}
 	now := h.now()
-	until, err := h.snoozeUntil(rest, now, req.Loc)
+	f, err := h.openFollowUp(ctx, req, id)
 	if err != nil {
 		return message.Reply{}, err
 	}
-	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeSnooze, until, req.User, now)
+	until, span, err := h.snoozeUntil(rest, f, now, req.Loc)
 	if err != nil {
-		return message.Reply{}, h.followUpErr(id, err, req.Loc)
+		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d` until %s: %s", f.ID, message.Time(f.Due, req.Loc), message.Esc(message.Clip(f.Text, 200))),
-		Feed: message.FollowUpFeed(req.User, f, store.ChangeSnooze, h.partnerName(ctx, req.Team, f.Partner))}, nil
+	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeSnooze, until, req.User, now)
+	if err != nil {
+		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
+	}
+	by := ""
+	if span != "" {
+		by = " by " + span
+	}
+	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d`%s until %s (it was due %s): %s", moved.ID, by, message.Time(moved.Due, now, req.Loc), message.Time(f.Due, now, req.Loc), message.Esc(message.Clip(moved.Text, 200))),
+		Feed: message.FollowUpFeed(req.User, moved, store.ChangeSnooze, h.partnerName(ctx, req.Team, moved.Partner))}, nil
 }
 
-// snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d".
-func (h *Handler) snoozeUntil(toks []Token, now time.Time, loc *time.Location) (time.Time, error) {
+// rescheduleCommand sets a follow-up's due time to any time ahead:
+// `reschedule <F-id> <when>`.
+func (h *Handler) rescheduleCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	id, rest, err := h.followUpID("reschedule", a.pos)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	now := h.now()
+	f, err := h.openFollowUp(ctx, req, id)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	words := strings.Fields(Unlink(joinText(rest)))
+	t, n, err := ParseDue(words, now, req.Loc)
+	switch {
+	case len(words) == 0 || errors.Is(err, ErrNoDate) || (err == nil && n != len(words)):
+		return message.Reply{}, userErrorf("To when? `%s reschedule F%d monday 10am`, `… dec 3` or `… in 2 days`.", h.cfg.Command, id)
+	case err != nil:
+		return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
+	case !t.After(now):
+		return message.Reply{}, userErrorf("%s is in the past; reschedule to a time ahead, e.g. `%s reschedule F%d tomorrow 10am`.", message.Code(message.Time(t, now, req.Loc)), h.cfg.Command, id)
+	}
+	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeReschedule, t, req.User, now)
+	if err != nil {
+		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
+	}
+	return message.Reply{Text: fmt.Sprintf(":calendar: Rescheduled `F%d` to %s (it was due %s): %s", moved.ID, message.Time(moved.Due, now, req.Loc), message.Time(f.Due, now, req.Loc), message.Esc(message.Clip(moved.Text, 200))),
+		Feed: message.FollowUpFeed(req.User, moved, store.ChangeReschedule, h.partnerName(ctx, req.Team, moved.Partner))}, nil
+}
+
+// openFollowUp loads a follow-up that is still open, explaining one that
+// is missing or closed.
+func (h *Handler) openFollowUp(ctx context.Context, req *Request, id int64) (store.FollowUp, error) {
+	f, err := h.store.FollowUp(ctx, req.Team, id)
+	if err != nil {
+		return f, h.followUpErr(id, err, h.now(), req.Loc)
+	}
+	if f.Status != store.StatusOpen {
+		return f, h.followUpErr(id, &store.FollowUpError{Err: store.ErrNotOpen, FollowUp: f}, h.now(), req.Loc)
+	}
+	return f, nil
+}
+
+// SnoozeBase is what a snooze by a length of time counts from: the due
+// time while it is still ahead, else now. Typed snoozes and the reminder's
+// Snooze buttons share it.
+func SnoozeBase(f store.FollowUp, now time.Time) time.Time {
+	if f.Due.After(now) {
+		return f.Due
+	}
+	return now
+}
+
+// snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d" (then
+// also returned as typed, for the reply).
+func (h *Handler) snoozeUntil(toks []Token, f store.FollowUp, now time.Time, loc *time.Location) (time.Time, string, error) {
 	words := strings.Fields(Unlink(joinText(toks)))
-	bad := userErrorf("Until when? `%s snooze F12 tomorrow`, `… friday 10am` or `… 3d`.", h.cfg.Command)
+	bad := userErrorf("Until when? `%s snooze F%d tomorrow`, `… friday 10am` or `… 3d` (3 days later).", h.cfg.Command, f.ID)
 	if len(words) == 0 {
-		return time.Time{}, bad
+		return time.Time{}, "", bad
 	}
 	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
-		return sp.AddTo(now.In(loc)), nil
+		return sp.AddTo(SnoozeBase(f, now).In(loc)), strings.Join(words, " "), nil
 	}
-	if t, n, err := ParseWhen(words, now, loc); err == nil && n == len(words) {
-		if !t.After(now) {
-			return time.Time{}, userErrorf("%s is in the past; snooze to a time ahead.", message.Code(message.Time(t, loc)))
-		}
-		return t, nil
-	} else if err != nil && !errors.Is(err, ErrNoDate) {
-		return time.Time{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
+	t, n, err := ParseDue(words, now, loc)
+	switch {
+	case err != nil && !errors.Is(err, ErrNoDate):
+		return time.Time{}, "", userErrorf("%s", dateMessage(strings.Join(words, " "), err))
+	case err != nil || n != len(words):
+		return time.Time{}, "", bad
+	case !t.After(now):
+		return time.Time{}, "", userErrorf("%s is in the past; snooze to a time ahead, e.g. `%s snooze F%d tomorrow`.", message.Code(message.Time(t, now, loc)), h.cfg.Command, f.ID)
+	case !t.After(f.Due):
+		return time.Time{}, "", h.notLater(f, t, now, loc)
 	}
-	return time.Time{}, bad
+	return t, "", nil
+}
+
+// notLater refuses a snooze that would not move the follow-up later.
+func (h *Handler) notLater(f store.FollowUp, to, now time.Time, loc *time.Location) error {
+	return userErrorf("`F%d` is due %s, and snoozing only moves it later. To move it to %s, type `%s reschedule F%d %s`.",
+		f.ID, message.Time(f.Due, now, loc), message.Time(to, now, loc), h.cfg.Command, f.ID, to.In(loc).Format("2006-01-02 15:04"))
 }
 
 // followUpErr explains a failed change to a follow-up.
-func (h *Handler) followUpErr(id int64, err error, loc *time.Location) error {
+func (h *Handler) followUpErr(id int64, err error, now time.Time, loc *time.Location) error {
 	var fe *store.FollowUpError
 	switch {
+	case errors.As(err, &fe) && errors.Is(err, store.ErrNotLater):
+		// Moved by someone else since it was read: explain from its new due time.
+		return userErrorf("`F%d` is now due %s, and snoozing only moves it later. `%s reschedule F%d <when>` sets any time.", id, message.Time(fe.FollowUp.Due, now, loc), h.cfg.Command, id)
 	case errors.As(err, &fe):
-		return userErrorf("`F%d` is already %s (by %s, %s).", id, fe.FollowUp.Status, message.Mention(fe.FollowUp.DoneBy), message.Time(fe.FollowUp.DoneAt, loc))
+		return userErrorf("`F%d` is already %s (by %s, %s).", id, fe.FollowUp.Status, message.Mention(fe.FollowUp.DoneBy), message.Time(fe.FollowUp.DoneAt, now, loc))
 	case errors.Is(err, store.ErrNotFound):
 		return userErrorf("I can't find `F%d`. `%s followups` lists the open ones.", id, h.cfg.Command)
 	}

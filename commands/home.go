@@ -44,7 +44,7 @@ func (h *Handler) Home(ctx context.Context, req Request) message.Reply {
 func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error) {
 	now := h.now()
 	r := message.Reply{
-		Text: fmt.Sprintf(":house: *Outreach Bot* — %s\nEvery partner, every contact and what comes next. `%s help` shows everything.", message.Date(now, req.Loc), h.cfg.Command),
+		Text: fmt.Sprintf(":house: *Outreach Bot* — %s\nEvery partner, every contact and what comes next. `%s help` shows everything.", message.Date(now, h.now(), req.Loc), h.cfg.Command),
 		Choices: []message.Choice{
 			{Label: "Log a contact", Action: message.ActionLogContact, Style: "primary"},
 			{Label: "Add a partner", Action: message.ActionAddPartner},
@@ -123,7 +123,7 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 	if len(events) == 0 {
 		b.WriteString("None in the next two months.\n")
 	}
-	message.WriteLines(&b, min(len(events), homeEvents), homeEvents, "", func(i int) string { return message.EventLine(events[i], names[events[i].Partner], req.Loc) })
+	message.WriteLines(&b, min(len(events), homeEvents), homeEvents, "", func(i int) string { return message.EventLine(events[i], names[events[i].Partner], h.now(), req.Loc) })
 	if len(events) > homeEvents {
 		fmt.Fprintf(&b, "More: `%s event list`\n", h.cfg.Command)
 	}
@@ -150,7 +150,7 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 		if n.Partner != "" {
 			from = " · " + message.Esc(names[n.Partner])
 		}
-		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", strings.Join(n.Topics, ", "), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, req.Loc))
+		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", strings.Join(n.Topics, ", "), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, h.now(), req.Loc))
 	}
 	add(b.String())
 	return r, nil

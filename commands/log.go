@@ -12,9 +12,14 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// maxFuture is how far ahead a contact may be dated (clock skew, typing
-// "14:30" a minute early); planned contacts are follow-ups.
+// maxFuture is how far ahead a typed contact time may be (clock skew,
+// typing "14:30" a minute early); such a contact is logged at now, never
+// in the future. Planned contacts are follow-ups.
 const maxFuture = time.Hour
+
+// maxBack is how far back a contact may be dated without typing the year:
+// "400 days ago" is more likely a slip than a record being caught up.
+const maxBack = 365 * 24 * time.Hour
 
 // LogInput is a contact to log, from the command line or the log form.
 type LogInput struct {
@@ -38,6 +43,12 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	}
 	in := LogInput{Direction: "out"}
 	if v, ok := a.opt("when"); ok {
+		if strings.TrimSpace(v) == "" {
+			return message.Reply{}, userErrorf("`when:` is empty. Give when it happened, e.g. `when:yesterday` or `when:\"dec 3 14:30\"`, or leave it out for now.")
+		}
+		if err := splitDate(a, "when", h.now(), req.Loc); err != nil {
+			return message.Reply{}, err
+		}
 		in.When = v
 	}
 	if v, ok := a.opt("next"); ok {
@@ -146,25 +157,29 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	case n > maxSummary:
 		errs[FieldSummary] = fmt.Sprintf("That summary is %d characters long; keep it under %d (put long notes in a document and link it).", n, maxSummary)
 	}
-	when := now
+	when, backdated := now, false
 	if w := strings.TrimSpace(in.When); w != "" {
 		words := strings.Fields(w)
-		t, used, err := ParseWhen(words, now, req.Loc)
+		t, used, yearTyped, err := ParseWhenYear(words, now, req.Loc)
 		switch {
 		case err != nil:
 			errs[FieldWhen] = dateMessage(w, err)
 		case used != len(words):
-			errs[FieldWhen] = fmt.Sprintf("I read %q as a date but not %q. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", strings.Join(words[:used], " "), strings.Join(words[used:], " "))
+			errs[FieldWhen] = fmt.Sprintf("I read %s as a date but not %s. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", message.Code(strings.Join(words[:used], " ")), message.Code(strings.Join(words[used:], " ")))
 		case t.After(now.Add(maxFuture)):
-			errs[FieldWhen] = "That is in the future. Log contacts that happened; plan the next one with a follow-up."
+			errs[FieldWhen] = fmt.Sprintf("%s is in the future. Log contacts that happened; plan the next one as a follow-up: `%s followup <partner> <when> <what>`.", message.Code(message.Time(t, now, req.Loc)), h.cfg.Command)
+		case t.Before(now.Add(-maxBack)) && !yearTyped:
+			errs[FieldWhen] = fmt.Sprintf("%s is %s, more than a year back. If that is right, type the date with its year: `when:%s`.", message.Code(w), message.Time(t, now, req.Loc), t.In(req.Loc).Format("2006-01-02"))
+		case t.After(now):
+			// A minute or so ahead: logged as now, never in the future.
 		default:
-			when = t
+			when, backdated = t, true
 		}
 	}
 	var next *store.NextStep
 	if w := strings.TrimSpace(in.Next); w != "" {
 		words := strings.Fields(w)
-		t, used, err := ParseWhen(words, now, req.Loc)
+		t, used, err := ParseDue(words, now, req.Loc)
 		switch {
 		case err != nil && !errors.Is(err, ErrNoDate):
 			errs[FieldNext] = dateMessage(w, err)
@@ -190,6 +205,21 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, errs, nil
 	}
+	if backdated {
+		// Costs a round trip, so only for backdated contacts: none may
+		// predate its partner (a mistyped year, most often).
+		p, err := h.store.ResolvePartner(ctx, req.Team, ref)
+		if err != nil {
+			if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+				return message.Reply{}, map[string]string{FieldPartner: m}, nil
+			}
+			return message.Reply{}, nil, err
+		}
+		if beforeDay(when, p.Created, req.Loc) {
+			return message.Reply{}, map[string]string{FieldWhen: fmt.Sprintf("%s is before *%s* was added (%s); a contact can't predate its partner. Check the date (`when:yesterday`, `when:\"dec 3\"`); if it happened before you added the partner, log it on the day you did: `when:%s`.",
+				message.Code(strings.TrimSpace(in.When)), message.Esc(p.Name), message.Date(p.Created, now, req.Loc), p.Created.In(req.Loc).Format("2006-01-02"))}, nil
+		}
+	}
 	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
@@ -203,9 +233,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		arrow = "←"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, message.Esc(p.Name), message.Time(ct.When, req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
+	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, message.Esc(p.Name), message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
 	if fu > 0 {
-		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, req.Loc))
+		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, h.now(), req.Loc))
 	}
 	if hl := p.Health(now); hl.OneWay {
 		fmt.Fprintf(&b, "\n:left_right_arrow: That's %d contacts in a row from us with nothing back. Try another way to reach them: a call, a visit, or someone else there.", p.OutSinceIn)
@@ -274,8 +304,16 @@ func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Re
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*: last %s, newest first\n", message.Esc(p.Name), message.Plural(len(cs), "contact"))
 	for _, ct := range cs {
-		b.WriteString(message.ContactLine(ct, req.Loc))
+		b.WriteString(message.ContactLine(ct, h.now(), req.Loc))
 		b.WriteByte('\n')
 	}
 	return message.Reply{Text: b.String()}, nil
+}
+
+// beforeDay reports whether t falls on a calendar day (in loc) before
+// ref's: a contact of the morning a partner was added that day counts.
+func beforeDay(t, ref time.Time, loc *time.Location) bool {
+	ty, tm, td := t.In(loc).Date()
+	ry, rm, rd := ref.In(loc).Date()
+	return time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).Before(time.Date(ry, rm, rd, 0, 0, 0, 0, time.UTC))
 }

@@ -185,7 +185,7 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 			if n.Partner != "" && slug == "" {
 				src = " · " + message.Esc(h.partnerName(ctx, req.Team, n.Partner))
 			}
-			fmt.Fprintf(&b, "    > %s — %s%s, %s\n", message.Esc(message.Clip(n.Note, 200)), message.Mention(n.Who), src, message.Date(n.At, req.Loc))
+			fmt.Fprintf(&b, "    > %s — %s%s, %s\n", message.Esc(message.Clip(n.Note, 200)), message.Mention(n.Who), src, message.Date(n.At, h.now(), req.Loc))
 		}
 	}
 	var gone []string

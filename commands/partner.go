@@ -171,14 +171,14 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 	fmt.Fprintf(&b, "\n%s · %s · owner %s · stay in touch every %s\n", p.Kind, p.Stage, message.Mention(p.Owner), message.Plural(p.Cadence, "day"))
 	hl := p.Health(now)
 	fmt.Fprintf(&b, "Health: %s · last contact %s", message.HealthMark(hl), message.Ago(now, p.LastContact, req.Loc))
-	if c := message.CheckinLine(p, req.Loc); c != "" {
+	if c := message.CheckinLine(p, h.now(), req.Loc); c != "" {
 		b.WriteString(" · " + c)
 	}
 	switch hl.State {
 	case store.HealthOverdue:
-		fmt.Fprintf(&b, " · contact was due %s", message.Date(hl.DueAt, req.Loc))
+		fmt.Fprintf(&b, " · contact was due %s", message.Date(hl.DueAt, h.now(), req.Loc))
 	case store.HealthOnTrack, store.HealthDue:
-		fmt.Fprintf(&b, " · next contact due %s", message.Date(hl.DueAt, req.Loc))
+		fmt.Fprintf(&b, " · next contact due %s", message.Date(hl.DueAt, h.now(), req.Loc))
 	}
 	b.WriteByte('\n')
 	if p.Channel != "" {
@@ -206,13 +206,13 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 		fmt.Fprintf(&b, "None yet. Log one with `%s log %s call \"<what happened>\"`.\n", h.cfg.Command, p.Slug)
 	}
 	for _, ct := range recent {
-		b.WriteString(message.ContactLine(ct, req.Loc))
+		b.WriteString(message.ContactLine(ct, h.now(), req.Loc))
 		b.WriteByte('\n')
 	}
 	if len(upcoming) > 0 {
 		b.WriteString("\n*Next events*\n")
 		for _, e := range upcoming {
-			b.WriteString(message.EventLine(e, p.Name, req.Loc) + "\n")
+			b.WriteString(message.EventLine(e, p.Name, h.now(), req.Loc) + "\n")
 		}
 	}
 	if len(open) > 0 {

@@ -230,7 +230,7 @@ func (h *Handler) results(ctx context.Context, req *Request, sv store.Survey, rs
 			outside++
 		}
 	}
-	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s\n%s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, req.Loc), message.Plural(len(rs), "response"))
+	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s\n%s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, h.now(), req.Loc), message.Plural(len(rs), "response"))
 	if outside > 0 {
 		fmt.Fprintf(&b, " (%d from partner organizations)", outside)
 	}

@@ -126,8 +126,10 @@ func newTable() table {
 			run:      (*Handler).followupsCommand},
 		{name: "done", args: "<F-id>", topic: topicFollowUps, who: RoleMember,
 			summary: "close a follow-up", examples: []string{"done F12"}, run: (*Handler).doneCommand},
-		{name: "snooze", args: "<F-id> <when>", topic: topicFollowUps, who: RoleMember,
-			summary: "move a follow-up later", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
+		{name: "snooze", args: "<F-id> <when|length>", topic: topicFollowUps, who: RoleMember,
+			summary: "move a follow-up later; a length (`3d`) counts from its due time, or from now once overdue", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
+		{name: "reschedule", args: "<F-id> <when>", topic: topicFollowUps, who: RoleMember,
+			summary: "set a follow-up's due time, earlier or later", examples: []string{"reschedule F12 tomorrow 10am"}, run: (*Handler).rescheduleCommand},
 		{name: "cancel", args: "<F-id>", topic: topicFollowUps, who: RoleMember,
 			summary: "drop a follow-up", examples: []string{"cancel F12"}, run: (*Handler).cancelCommand},
 		{name: "event add", args: "<partner> \"<title>\" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:]", topic: topicEvents, who: RoleMember,
@@ -180,6 +182,9 @@ type args struct {
 	cmd  *command
 	pos  []Token
 	opts map[string]Token
+	// after holds, for an option followed by an unquoted plain word, that
+	// word: `when:yesterday 14:30` meant one date, typed without quotes.
+	after map[string]Token
 }
 
 // opt returns an option's value, decoded from Slack's escaping.
@@ -195,10 +200,13 @@ func (a args) opt(key string) (string, bool) {
 // row does not allow is an error that names the allowed ones, unless the
 // command takes free text, where it is text.
 func (c *command) split(toks []Token, slash string) (args, error) {
-	a := args{cmd: c, opts: map[string]Token{}}
-	for _, t := range toks {
+	a := args{cmd: c, opts: map[string]Token{}, after: map[string]Token{}}
+	for i, t := range toks {
 		switch {
 		case t.Key == "":
+			if key, ok := strings.CutSuffix(t.Text, ":"); ok && !t.Quoted && !c.freeText && slices.Contains(c.options, strings.ToLower(key)) {
+				return a, userErrorf("`%s` has no value. Write it right after the colon, with no space: `%s:value`, or `%s:\"two words\"`.", message.Esc(t.Text), strings.ToLower(key), strings.ToLower(key))
+			}
 			a.pos = append(a.pos, t)
 			continue
 		case slices.Contains(c.options, t.Key):
@@ -219,6 +227,9 @@ func (c *command) split(toks []Token, slash string) (args, error) {
 			return a, userErrorf("`%s:` is given twice; give it once.", message.Esc(t.Key))
 		}
 		a.opts[t.Key] = t
+		if i+1 < len(toks) && toks[i+1].Key == "" && !toks[i+1].Quoted {
+			a.after[t.Key] = toks[i+1]
+		}
 	}
 	return a, nil
 }

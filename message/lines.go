@@ -29,23 +29,23 @@ func HealthMark(hl store.Health) string {
 func PartnerLine(p store.Partner, now time.Time, loc *time.Location) string {
 	line := fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
 		Esc(p.Name), p.Slug, p.Stage, Mention(p.Owner), Ago(now, p.LastContact, loc), HealthMark(p.Health(now)))
-	if c := CheckinLine(p, loc); c != "" {
+	if c := CheckinLine(p, now, loc); c != "" {
 		line += " · " + c
 	}
 	return line
 }
 
 // CheckinLine is a partner's latest check-in score, "" when there is none.
-func CheckinLine(p store.Partner, loc *time.Location) string {
+func CheckinLine(p store.Partner, now time.Time, loc *time.Location) string {
 	if p.CheckinCount == 0 {
 		return ""
 	}
-	return fmt.Sprintf("check-in %.1f/5 (%s, %s)", p.CheckinScore, Plural(p.CheckinCount, "answer"), Date(p.CheckinAt, loc))
+	return fmt.Sprintf("check-in %.1f/5 (%s, %s)", p.CheckinScore, Plural(p.CheckinCount, "answer"), Date(p.CheckinAt, now, loc))
 }
 
 // ContactLine is one contact in a list.
-func ContactLine(c store.Contact, loc *time.Location) string {
-	return fmt.Sprintf("• %s · %s %s · %s — %s", Time(c.When, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+func ContactLine(c store.Contact, now time.Time, loc *time.Location) string {
+	return fmt.Sprintf("• %s · %s %s · %s — %s", Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
 }
 
 // Arrow shows a contact's direction: → we reached them, ← they reached us.
@@ -65,32 +65,32 @@ func FollowUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time
 	if partnerName == "" {
 		partnerName = f.Partner
 	}
-	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 200)), Time(f.Due, loc), Mention(f.Assignee), late)
+	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 200)), Time(f.Due, now, loc), Mention(f.Assignee), late)
 }
 
 // FollowUpStatus says who closed a follow-up and when; "" while open.
-func FollowUpStatus(f store.FollowUp, loc *time.Location) string {
+func FollowUpStatus(f store.FollowUp, now time.Time, loc *time.Location) string {
 	switch f.Status {
 	case store.StatusDone:
-		return fmt.Sprintf(":white_check_mark: Done by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, loc))
+		return fmt.Sprintf(":white_check_mark: Done by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, now, loc))
 	case store.StatusCancelled:
-		return fmt.Sprintf(":heavy_multiplication_x: Cancelled by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, loc))
+		return fmt.Sprintf(":heavy_multiplication_x: Cancelled by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, now, loc))
 	}
 	return ""
 }
 
 // EventWhen is "Thu Dec 3, 10:00–14:00", or a span across days.
-func EventWhen(e store.Event, loc *time.Location) string {
+func EventWhen(e store.Event, now time.Time, loc *time.Location) string {
 	s, en := e.Start.In(loc), e.End.In(loc)
 	if s.Year() == en.Year() && s.YearDay() == en.YearDay() {
-		return fmt.Sprintf("%s–%s", Time(e.Start, loc), en.Format("15:04"))
+		return fmt.Sprintf("%s–%s", Time(e.Start, now, loc), en.Format("15:04"))
 	}
-	return fmt.Sprintf("%s – %s", Time(e.Start, loc), Time(e.End, loc))
+	return fmt.Sprintf("%s – %s", Time(e.Start, now, loc), Time(e.End, now, loc))
 }
 
 // EventLine is one event in a list.
-func EventLine(e store.Event, partnerName string, loc *time.Location) string {
-	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, EventWhen(e, loc), Esc(e.Title), Esc(partnerName), e.Type)
+func EventLine(e store.Event, partnerName string, now time.Time, loc *time.Location) string {
+	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, EventWhen(e, now, loc), Esc(e.Title), Esc(partnerName), e.Type)
 	if e.Where != "" {
 		line += " · " + Esc(e.Where)
 	}
@@ -118,8 +118,8 @@ func ContactKind(method string) string {
 }
 
 // FollowUpFeed is the activity feed's line for a change to a follow-up
-// (store.ChangeDone, ChangeCancel or ChangeSnooze), by who.
+// (store.ChangeDone, ChangeCancel, ChangeSnooze or ChangeReschedule), by who.
 func FollowUpFeed(who string, f store.FollowUp, change, partnerName string) string {
-	verb := map[string]string{store.ChangeDone: "closed", store.ChangeCancel: "cancelled", store.ChangeSnooze: "snoozed"}[change]
+	verb := map[string]string{store.ChangeDone: "closed", store.ChangeCancel: "cancelled", store.ChangeSnooze: "snoozed", store.ChangeReschedule: "rescheduled"}[change]
 	return fmt.Sprintf("%s %s follow-up `F%d` with *%s*", Mention(who), verb, f.ID, Esc(partnerName))
 }

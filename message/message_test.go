@@ -68,9 +68,9 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		name string
 		msg  message.Reply
 	}{
-		{"reminder-first", message.Reminder(fu, "County Health Dept", ny, "")},
-		{"reminder-second", message.Reminder(second, "County Health Dept", ny, "")},
-		{"reminder-done", message.Reminder(done, "County Health Dept", ny, message.FollowUpStatus(done, ny))},
+		{"reminder-first", message.Reminder(fu, "County Health Dept", now, ny, "")},
+		{"reminder-second", message.Reminder(second, "County Health Dept", now, ny, "")},
+		{"reminder-done", message.Reminder(done, "County Health Dept", now, ny, message.FollowUpStatus(done, now, ny))},
 		{"nudge-one", message.Nudge([]store.Partner{county}, now, ny)},
 		{"nudge-several", message.Nudge([]store.Partner{county, pharmacy, quiet}, now, ny)},
 		{"nudge-none", message.Nudge(nil, now, ny)},
@@ -83,7 +83,7 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"digest-quiet-week", message.DigestPost(message.Digest{Now: now, PartnerNames: map[string]string{}}, ny)},
 		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
 		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
-		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", ny)},
+		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", now, ny)},
 		{"owner-digest", message.OwnerDigest([]store.FollowUp{overdueFU}, []store.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
 		{"owner-digest-free-week", message.OwnerDigest(nil, nil, nil, now, ny)},
 		{"liaison-note", message.LiaisonNote(store.Contact{Method: "meeting", Direction: "in", Who: "U0DANA", When: now.Add(-time.Hour),
@@ -103,10 +103,10 @@ func TestTypedTextIsInert(t *testing.T) {
 	p := partner("p", typed, now.AddDate(0, 0, -45), 0)
 	e := store.Event{ID: 1, Partner: "p", Title: typed, Start: now, End: now.Add(time.Hour), Where: typed, Registered: -1, Attended: -1}
 	for name, r := range map[string]message.Reply{
-		"reminder":   message.Reminder(fu, typed, ny, ""),
+		"reminder":   message.Reminder(fu, typed, now, ny, ""),
 		"nudge":      message.Nudge([]store.Partner{p}, now, ny),
 		"digest":     message.DigestPost(message.Digest{Now: now, QuietPartners: []store.Partner{p}, Events: []store.Event{e}, PartnerNames: map[string]string{"p": typed}}, ny),
-		"attendance": message.AttendanceQuestion(e, typed, "/outreach", ny),
+		"attendance": message.AttendanceQuestion(e, typed, "/outreach", now, ny),
 	} {
 		text := render(r)
 		for _, live := range []string{"<!channel>", "<https://"} {
@@ -117,5 +117,35 @@ func TestTypedTextIsInert(t *testing.T) {
 		if !strings.Contains(text, "<@U0BOSS>") {
 			t.Errorf("%s: the mention of a picked person was lost:\n%s", name, text)
 		}
+	}
+}
+
+// TestDatesOfAnotherYearShowIt: a date of the current year reads "Fri Nov
+// 27"; one of another year, before or after, carries its year, so "Fri Jan
+// 1 1999" never reads like next month. The year is the user's, in their
+// zone.
+func TestDatesOfAnotherYearShowIt(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	for _, tc := range []struct {
+		name     string
+		t        time.Time
+		loc      *time.Location
+		wantDate string
+		wantTime string
+	}{
+		{"this year", time.Date(2026, 11, 27, 14, 5, 0, 0, ny), ny, "Fri Nov 27", "Fri Nov 27, 14:05"},
+		{"long ago", time.Date(1999, 1, 1, 9, 0, 0, 0, ny), ny, "Fri Jan 1 1999", "Fri Jan 1 1999, 09:00"},
+		{"next year", time.Date(2027, 1, 4, 9, 0, 0, 0, ny), ny, "Mon Jan 4 2027", "Mon Jan 4 2027, 09:00"},
+		// Dec 31 2026 20:00 in New York is already 2027 in Tokyo.
+		{"the user's zone decides", time.Date(2026, 12, 31, 20, 0, 0, 0, ny), tokyo, "Fri Jan 1 2027", "Fri Jan 1 2027, 10:00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := message.Date(tc.t, now, tc.loc); got != tc.wantDate {
+				t.Errorf("Date = %q; want %q", got, tc.wantDate)
+			}
+			if got := message.Time(tc.t, now, tc.loc); got != tc.wantTime {
+				t.Errorf("Time = %q; want %q", got, tc.wantTime)
+			}
+		})
 	}
 }

@@ -13,9 +13,9 @@ import (
 // Reminder is the DM reminding the assignee of a follow-up. status, when
 // not "", says what happened to it (after a button press) and replaces
 // the buttons.
-func Reminder(f store.FollowUp, partnerName string, loc *time.Location, status string) Reply {
+func Reminder(f store.FollowUp, partnerName string, now time.Time, loc *time.Location, status string) Reply {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 500)), Time(f.Due, loc))
+	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 500)), Time(f.Due, now, loc))
 	if f.Reminders > 0 && status == "" {
 		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, store.MaxReminders)
 	}
@@ -57,7 +57,7 @@ func Nudge(partners []store.Partner, now time.Time, loc *time.Location) Reply {
 			line += "\n:left_right_arrow: one-way: we reached out three times or more with nothing back; try a call, a visit or someone else there"
 		}
 		if p.NudgeQuietUntil.After(now) {
-			r.Sections = append(r.Sections, Section{Text: line + fmt.Sprintf("\n:zzz: no nudge until %s", Date(p.NudgeQuietUntil, loc))})
+			r.Sections = append(r.Sections, Section{Text: line + fmt.Sprintf("\n:zzz: no nudge until %s", Date(p.NudgeQuietUntil, now, loc))})
 			continue
 		}
 		r.Sections = append(r.Sections, Section{Text: line, Choices: []Choice{
@@ -120,7 +120,7 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 		b.WriteString("None planned.\n")
 	}
 	for _, e := range d.Events {
-		b.WriteString(EventLine(e, d.PartnerNames[e.Partner], loc) + "\n")
+		b.WriteString(EventLine(e, d.PartnerNames[e.Partner], d.Now, loc) + "\n")
 	}
 	total := d.ContactsIn + d.ContactsOut
 	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), Plural(total, "contact"), d.ContactsOut, d.ContactsIn)
@@ -139,9 +139,9 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 
 // AttendanceQuestion is the DM asking an event's organizer how many came.
 // command is the slash command's name, for the reply it asks for.
-func AttendanceQuestion(e store.Event, partnerName, command string, loc *time.Location) Reply {
+func AttendanceQuestion(e store.Event, partnerName, command string, now time.Time, loc *time.Location) Reply {
 	return Reply{Text: fmt.Sprintf(":calendar: *%s* with *%s* (`E%d`, %s) is over. How many came? Reply with `%s event attended E%d <count>`; it goes into the impact numbers.",
-		Esc(e.Title), Esc(partnerName), e.ID, EventWhen(e, loc), command, e.ID)}
+		Esc(e.Title), Esc(partnerName), e.ID, EventWhen(e, now, loc), command, e.ID)}
 }
 
 // LiaisonNote is the DM telling a partner's owner that the partner's

@@ -61,13 +61,19 @@ func Clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// Time shows an instant in the user's zone: "Fri Nov 27, 14:05".
-func Time(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon Jan 2, 15:04")
+// Time shows an instant in the user's zone: "Fri Nov 27, 14:05", with
+// the year when it is not now's ("Fri Jan 1 1999, 14:05"), so a date of
+// another year never reads as one of this year.
+func Time(t, now time.Time, loc *time.Location) string {
+	return Date(t, now, loc) + t.In(loc).Format(", 15:04")
 }
 
-// Date shows the day of an instant in the user's zone: "Fri Nov 27".
-func Date(t time.Time, loc *time.Location) string {
+// Date shows the day of an instant in the user's zone: "Fri Nov 27", or
+// "Fri Jan 1 1999" when the year is not now's.
+func Date(t, now time.Time, loc *time.Location) string {
+	if t.In(loc).Year() != now.In(loc).Year() {
+		return t.In(loc).Format("Mon Jan 2 2006")
+	}
 	return t.In(loc).Format("Mon Jan 2")
 }
 
@@ -87,7 +93,7 @@ func Ago(now, t time.Time, loc *time.Location) string {
 	case days < 60:
 		return Plural(days, "day") + " ago"
 	default:
-		return Date(t, loc)
+		return Date(t, now, loc)
 	}
 }
 

@@ -35,7 +35,7 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 		return err
 	}
-	msg := message.Reminder(f, s.partnerName(ctx, f.Partner), loc, "")
+	msg := message.Reminder(f, s.partnerName(ctx, f.Partner), s.clock.Now(), loc, "")
 	posted, err := s.deliver(ctx, "followup", j, token, Post{To: f.Assignee, Key: j.ID, Message: msg})
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 		if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 			return err
 		}
-		msg := message.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, loc)
+		msg := message.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, s.clock.Now(), loc)
 		if _, err := s.deliver(ctx, "attendance", j, token, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
 			return err
 		}

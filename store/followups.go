@@ -46,6 +46,9 @@ type FollowUp struct {
 // ErrNotOpen: the follow-up is done or cancelled already.
 var ErrNotOpen = errors.New("follow-up is not open")
 
+// ErrNotLater: a snooze would not move the follow-up later than it is due.
+var ErrNotLater = errors.New("snooze would not move the follow-up later")
+
 // FollowUpError carries the follow-up a failed change was about.
 type FollowUpError struct {
 	Err      error
@@ -68,12 +71,16 @@ const (
 	ChangeDone   = "done"
 	ChangeCancel = "cancel"
 	ChangeSnooze = "snooze"
+	// ChangeReschedule sets the due time to newDue, earlier or later.
+	ChangeReschedule = "reschedule"
 )
 
 // ChangeFollowUp closes or moves an open follow-up; newDue is for
-// ChangeSnooze. It returns the follow-up after the change. Errors wrap
-// ErrNotFound, or are a *FollowUpError wrapping ErrNotOpen that carries
-// who closed it.
+// ChangeSnooze, which only moves it later, and ChangeReschedule. Either
+// re-queues its reminder in the same script. It returns the follow-up
+// after the change. Errors wrap ErrNotFound, or are a *FollowUpError
+// wrapping ErrNotOpen (carrying who closed it) or ErrNotLater (carrying
+// the due time a snooze must pass).
 func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (FollowUp, error) {
 	k := keysFor(team)
 	r, err := s.run(ctx, "change follow-up", scriptChangeFollowUp,
@@ -90,6 +97,8 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 		return FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, ErrNotFound)
 	case "not_open":
 		return FollowUp{}, &FollowUpError{Err: ErrNotOpen, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
+	case "not_later":
+		return FollowUp{}, &FollowUpError{Err: ErrNotLater, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
 	}
 	return FollowUp{}, fmt.Errorf("change follow-up: unexpected script error %q", r.code)
 }

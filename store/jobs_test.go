@@ -218,3 +218,41 @@ func TestRetryKeepsTheTryCount(t *testing.T) {
 		t.Errorf("tries after hand-back = %v; want r (retry) 2, d (deferred) 1", tries)
 	}
 }
+
+// TestSnoozeOnlyMovesLater: a snooze to a time not after the due time is
+// refused and changes nothing; a reschedule moves either way, re-queues the
+// reminder under a new id and does not count as a snooze.
+func TestSnoozeOnlyMovesLater(t *testing.T) {
+	s, srv := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	ctx := context.Background()
+	due := t0.Add(48 * time.Hour)
+	id, _, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, store.FollowUp{Assignee: "U2", Due: due, Text: "Send the flyer"}, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, earlier := range []time.Time{due.Add(-24 * time.Hour), due} {
+		before := srv.Snapshot(ctx)
+		_, err := s.ChangeFollowUp(ctx, team, id, store.ChangeSnooze, earlier, "U2", t0)
+		var fe *store.FollowUpError
+		if !errors.As(err, &fe) || !errors.Is(err, store.ErrNotLater) || !fe.FollowUp.Due.Equal(due) {
+			t.Errorf("snooze to %v = %v; want ErrNotLater carrying the due time %v", earlier, err, due)
+		}
+		if diff := cmp.Diff(before, srv.Snapshot(ctx)); diff != "" {
+			t.Errorf("a refused snooze changed Redis:\n%s", diff)
+		}
+	}
+	f, err := s.ChangeFollowUp(ctx, team, id, store.ChangeReschedule, t0.Add(time.Hour), "U2", t0)
+	if err != nil || !f.Due.Equal(t0.Add(time.Hour)) || f.Snoozes != 0 || f.Job != fmt.Sprintf("fu:%d:2", id) {
+		t.Fatalf("reschedule earlier = %+v, %v; want due in an hour, no snooze counted, job fu:%d:2", f, err, id)
+	}
+	if at, ok, _ := s.JobQueued(ctx, team, f.Job); !ok || !at.Equal(t0.Add(time.Hour)) {
+		t.Errorf("rescheduled reminder queued at %v (%v); want the new due time", at, ok)
+	}
+	if _, ok, _ := s.JobQueued(ctx, team, fmt.Sprintf("fu:%d:1", id)); ok {
+		t.Errorf("the old reminder is still queued after a reschedule")
+	}
+	if due, _, _ := s.QueuedJobs(ctx, team); due != 1 {
+		t.Errorf("%d jobs queued after a reschedule; want 1", due)
+	}
+}

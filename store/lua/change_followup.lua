@@ -1,20 +1,28 @@
--- change_followup: close (done, cancel) or move (snooze) an open follow-up,
--- keeping its indexes and its queued reminder in step.
+-- change_followup: close (done, cancel) or move (snooze, reschedule) an
+-- open follow-up, keeping its indexes and its queued reminder in step. A
+-- snooze only moves the due time later; a reschedule sets it to any time
+-- (Go checks it is ahead).
 -- KEYS[1] the follow-up HASH, KEYS[2] open ZSET, KEYS[3] done ZSET,
 -- KEYS[4] audit STREAM
--- ARGV[1] key prefix, ARGV[2] id, ARGV[3] 'done' | 'cancel' | 'snooze',
--- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] new due for snooze (unix
--- ms), ARGV[7] audit max length
+-- ARGV[1] key prefix, ARGV[2] id, ARGV[3] 'done' | 'cancel' | 'snooze' |
+-- 'reschedule', ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] new due for
+-- snooze and reschedule (unix ms), ARGV[7] audit max length
 -- Returns {'ok', field, value, …} (the follow-up after the change),
--- {'err', 'not_found'} or {'err', 'not_open', field, value, …}.
+-- {'err', 'not_found'}, {'err', 'not_open', field, value, …} or, for a
+-- snooze to a time not after the due time, {'err', 'not_later', field,
+-- value, …}.
 local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
 local fk = KEYS[1]
 if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
 local text = redis.call('HGET', K.FollowUpTexts(prefix), id) or ''
-if redis.call('HGET', fk, 'status') ~= 'open' then
-  local out = {'err', 'not_open', 'text', text}
+local function refuse(code)
+  local out = {'err', code, 'text', text}
   for _, v in ipairs(redis.call('HGETALL', fk)) do out[#out + 1] = v end
   return out
+end
+if redis.call('HGET', fk, 'status') ~= 'open' then return refuse('not_open') end
+if op == 'snooze' and tonumber(ARGV[6]) <= tonumber(redis.call('HGET', fk, 'due')) then
+  return refuse('not_later')
 end
 local userKey = K.FollowUpsOf(prefix, redis.call('HGET', fk, 'assignee'))
 local job = redis.call('HGET', fk, 'job')
@@ -31,7 +39,7 @@ else
   local newJob = J.Reminder(id, seq)
   if job then unqueue(prefix, job) end
   redis.call('HSET', fk, 'due', ARGV[6], 'job', newJob, 'reminders', 0)
-  redis.call('HINCRBY', fk, 'snoozes', 1)
+  if op == 'snooze' then redis.call('HINCRBY', fk, 'snoozes', 1) end
   redis.call('ZADD', KEYS[2], ARGV[6], id)
   redis.call('ZADD', userKey, ARGV[6], id)
   enqueue(prefix, newJob, tonumber(ARGV[6]))
