@@ -33,7 +33,7 @@ func TestSnoozeMovesOnlyLater(t *testing.T) {
 		{text: "reschedule F1 yesterday", want: "in the past"},
 		{text: "reschedule F1 whenever", want: "To when?"},
 		{text: "snooze F1 1d", advance: 5 * 24 * time.Hour, ok: true, want: "until Thu Dec 3, 10:00 (it was due Mon Nov 30, 10:00)"}, // overdue: from now
-		{text: "snooze F1 tonight", advance: 36 * time.Hour, ok: true, want: "until Thu Dec 3, 23:00"}, // said at 22:00: an hour on
+		{text: "snooze F1 tonight", advance: 36 * time.Hour, ok: true, want: "until Thu Dec 3, 23:00"},                               // said at 22:00: an hour on
 	}
 	for _, st := range steps {
 		hs.clock.Advance(st.advance)
