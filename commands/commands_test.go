@@ -156,8 +156,10 @@ func TestSession(t *testing.T) {
 		{who: member, text: "event attended E2 14"},
 		{who: member, text: "event attended E3 14"},
 		{who: member, text: "event survey E2"},
+		{who: member, text: "event survey E3"},
+		{who: member, text: "event survey E3"},
 		{who: member, text: "survey checkin county"},
-		{who: member, text: "survey results E2"},
+		{who: member, text: "survey results E3"},
 		{who: member, text: "partner list overdue", advance: 40 * 24 * time.Hour},
 		{who: member, text: "followups overdue"},
 		{who: liaison, text: "help"},
@@ -417,7 +419,8 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 func TestSurveyAnswers(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
-	hs.mustOK(member, "event survey E1") // S1, to the linked channel C0COUNTY
+	hs.clock.Advance(6*24*time.Hour + time.Hour) // E1 started on Dec 3 at 10:00
+	hs.mustOK(member, "event survey E1")          // S1, to the linked channel C0COUNTY
 	inChannel := commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	outsider := commands.Request{Team: team, User: "U0DANA", UserTeam: "T0PARTNER", Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	elsewhere := inChannel

@@ -107,14 +107,27 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	now := h.now()
+	if e.Start.After(now) {
+		return message.Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s). Its feedback survey goes out by itself after it ends; `%s event survey E%d` sends it sooner once it has started.",
+			id, message.Esc(e.Title), message.Time(e.Start, now, req.Loc), h.cfg.Command, id)
+	}
 	p, err := h.store.Partner(ctx, req.Team, e.Partner)
 	if err != nil {
 		return message.Reply{}, err
 	}
-	sv, where := message.SurveyFor(p, "event-feedback", e.ID, req.User)
-	sid, _, err := h.store.CreateSurvey(ctx, req.Team, "", sv, h.now())
+	sv, where := message.SurveyFor(p, message.TemplateFeedback, e.ID, req.User)
+	sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
 	if err != nil {
 		return message.Reply{}, err
+	}
+	if sid == 0 {
+		return message.Reply{}, userErrorf("`E%d` or its partner was just erased, so no survey went out.", id)
+	}
+	if !created {
+		// One feedback survey per event, so the answers stay together.
+		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: `S%d`. `%s survey results S%d` shows the answers so far.",
+			id, message.Esc(e.Title), sid, h.cfg.Command, sid)
 	}
 	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
 		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid),

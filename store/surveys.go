@@ -37,8 +37,10 @@ var ErrWrongChannel = errors.New("survey is not in that channel")
 
 // CreateSurvey creates a survey and queues its post ("svpost:<id>") now.
 // With origin set (a job id), creating again for the same origin returns
-// the first survey: a retried job does not send two. It returns 0 when
-// the partner or event no longer exists.
+// the first survey: a retried job does not send two. An event has at most
+// one survey of each template: when it has one, that one is returned (and
+// created is false). It returns 0 when the partner or event no longer
+// exists.
 func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv Survey, now time.Time) (int64, bool, error) {
 	k := keysFor(team)
 	ev := ""

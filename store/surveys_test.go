@@ -123,3 +123,36 @@ func TestCommentFirstReadsBack(t *testing.T) {
 		t.Errorf("after rating too = %+v, %v", rs, err)
 	}
 }
+
+// TestOneSurveyPerTemplatePerEvent: asking again for an event's feedback
+// survey, by hand or by the automatic job after one sent by hand, gets the
+// survey it has, so its answers are never split.
+func TestOneSurveyPerTemplatePerEvent(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	e := store.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(-2 * time.Hour), End: t0.Add(-time.Hour), Registered: -1}
+	ev, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := store.Survey{Template: "event-feedback", Partner: "county-health-dept", Event: ev, Channel: "C1"}
+	first, created, err := s.CreateSurvey(ctx, team, "", sv, t0)
+	if err != nil || !created {
+		t.Fatalf("first survey = %d, %v, %v", first, created, err)
+	}
+	for _, origin := range []string{"", "fbsurvey:1"} {
+		again, created, err := s.CreateSurvey(ctx, team, origin, sv, t0)
+		if err != nil || created || again != first {
+			t.Errorf("again (origin %q) = S%d, created %v, %v; want S%d, not created", origin, again, created, err, first)
+		}
+	}
+	other := sv
+	other.Template = "event-followup"
+	if id, created, err := s.CreateSurvey(ctx, team, "", other, t0); err != nil || !created || id == first {
+		t.Errorf("a follow-up survey of the same event = S%d, %v, %v; want a new one", id, created, err)
+	}
+	if ids, _ := s.EventSurveys(ctx, team, ev); len(ids) != 2 {
+		t.Errorf("event surveys = %v; want 2", ids)
+	}
+}

@@ -1,6 +1,8 @@
 -- create_survey: create a survey and queue its post. Idempotent per
 -- origin: a retried job (or a repeated request for the same origin)
--- gets the survey it created before.
+-- gets the survey it created before. An event has at most one survey of
+-- each template: asking again (by hand, or the automatic one after a
+-- survey sent by hand) gets the one it has, so answers are not split.
 -- KEYS[1] survey-by-origin HASH, KEYS[2] audit STREAM
 -- ARGV[1] key prefix, ARGV[2] origin ('' = always a new survey),
 -- ARGV[3] partner slug, ARGV[4] event id ('' for none), ARGV[5] now (unix
@@ -13,7 +15,19 @@ if ARGV[2] ~= '' then
   if existing then return {tonumber(existing), 0} end
 end
 if redis.call('EXISTS', K.Partner(prefix, ARGV[3])) == 0 then return {0, 0} end
-if ARGV[4] ~= '' and redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
+if ARGV[4] ~= '' then
+  if redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
+  local template = ''
+  for i = 8, #ARGV - 1, 2 do
+    if ARGV[i] == 'template' then template = ARGV[i + 1] end
+  end
+  for _, sid in ipairs(redis.call('SMEMBERS', K.EventSurveys(prefix, ARGV[4]))) do
+    if redis.call('HGET', K.Survey(prefix, sid), 'template') == template then
+      if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], sid) end
+      return {tonumber(sid), 0}
+    end
+  end
+end
 local id = redis.call('INCR', K.SurveySeq(prefix))
 local fields = {'partner', ARGV[3], 'event', ARGV[4], 'created', ARGV[5], 'created_by', ARGV[6]}
 for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
