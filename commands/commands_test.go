@@ -420,7 +420,7 @@ func TestSurveyAnswers(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
 	hs.clock.Advance(6*24*time.Hour + time.Hour) // E1 started on Dec 3 at 10:00
-	hs.mustOK(member, "event survey E1")          // S1, to the linked channel C0COUNTY
+	hs.mustOK(member, "event survey E1")         // S1, to the linked channel C0COUNTY
 	inChannel := commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	outsider := commands.Request{Team: team, User: "U0DANA", UserTeam: "T0PARTNER", Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	elsewhere := inChannel
