@@ -159,7 +159,7 @@ func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err
 	}
 	var sugg []string
 	seen := map[string]bool{}
-	for _, c := range nearest(strings.ToLower(text), cands, 6) {
+	for _, c := range nearest(store.Fold(text), cands, 6) {
 		if s := bySlug[c]; !seen[s] {
 			seen[s] = true
 			sugg = append(sugg, s)

@@ -10,8 +10,13 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kinds and Stages are the values SPEC §2 allows, in display order.
@@ -84,11 +89,13 @@ type Person struct {
 }
 
 // Slugify makes a partner's id from its name: "County Health Dept" →
-// "county-health-dept". Letters of any script are kept, lower-cased.
+// "county-health-dept", "Clínica Salud" → "clinica-salud". Letters of any
+// script are kept, folded as Fold does. (Partners added before folding
+// keep their accented ids, which still resolve: see FoldPartnerIndex.)
 func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(name) {
+	for _, r := range Fold(name) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -122,8 +129,32 @@ func truncateUTF8(s string, n int) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// NameKey is how names are compared: case-insensitive, spaces collapsed.
-func NameKey(name string) string { return strings.Join(strings.Fields(strings.ToLower(name)), " ") }
+// NameKey is how names are compared: folded (Fold), spaces collapsed.
+func NameKey(name string) string { return strings.Join(strings.Fields(Fold(name)), " ") }
+
+// Fold is how partner names and ids are matched: case-folded and without
+// accents ("Clínica" → "clinica", "Straße" → "strasse"), letters of other
+// scripts kept. Go computes it, for the lookups in Lua as well, which
+// read only the folded forms stored in the indexes.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	// Transformers keep state, so each call makes its own.
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), cases.Fold(), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return strings.ToLower(s)
+	}
+	return out
+}
 
 // PartnerRef names a partner as a user typed it, where they typed it.
 type PartnerRef struct {
@@ -453,4 +484,27 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 	id, _ := r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
 	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+}
+
+// FoldPartnerIndex brings the name indexes of partners added before names
+// were folded up to date, so that `clinica` finds "Clínica Salud" and its
+// old id `clínica-salud` still resolves. It is idempotent and cheap when
+// there is nothing to do; run it once at start. It reports how many
+// partners it changed.
+func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) {
+	ps, err := s.ListPartners(ctx, team)
+	if err != nil || len(ps) == 0 {
+		return 0, err
+	}
+	k := keysFor(team)
+	args := []any{k.Prefix()}
+	for _, p := range ps {
+		args = append(args, p.Slug, NameKey(p.Name), Slugify(p.Name), Slugify(p.Slug))
+	}
+	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, []string{k.PartnerNames(), k.PartnerLex()}, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := r.rest[0].(int64)
+	return int(n), nil
 }

@@ -67,6 +67,10 @@ func TestScriptKeys(t *testing.T) {
 			name, channel := "County Health Dept", "C2"
 			return s.UpdatePartner(ctx, team, "county-health", PartnerChange{Name: &name, Channel: &channel}, "U1", t0)
 		}},
+		{"fold partner names", func() error {
+			_, err := s.FoldPartnerIndex(ctx, team)
+			return err
+		}},
 		{"upsert person", func() error {
 			_, err := s.UpsertPerson(ctx, team, "county-health", Person{Name: "Dana"}, "U1", t0)
 			return err

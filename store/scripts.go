@@ -182,6 +182,7 @@ var (
 	scriptSetAttended     = load("set_attended")
 	scriptCreateSurvey    = load("create_survey")
 	scriptRespondSurvey   = load("respond_survey")
+	scriptFoldIndex       = load("fold_partner_index")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

@@ -34,7 +34,9 @@ func TestSlugify(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"County Health Dept", "county-health-dept"},
 		{"  St. Mary's Clinic!! ", "st-marys-clinic"},
-		{"Clínica Ñandú", "clínica-ñandú"},
+		{"Clínica Ñandú", "clinica-nandu"},
+		{"Straße 1", "strasse-1"},
+		{"Поликлиника №5", "поликлиника-5"},
 		{"<!channel>", "channel"},
 		{"---", ""},
 	} {

@@ -86,6 +86,9 @@ func console(ctx context.Context, clock clockwork.Clock, args []string, getenv f
 			return 1
 		}
 	}
+	if _, err := p.store.FoldPartnerIndex(ctx, consoleTeam); err != nil {
+		fmt.Fprintf(stderr, "outreachbot: folding partner names: %v\n", err)
+	}
 	c := &consoleSession{h: p.cmds, clock: fake, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
 	// At a terminal you are trying things out, at any hour: quiet hours
 	// apply only when OUTREACH_QUIET_HOURS asks for them.

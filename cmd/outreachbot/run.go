@@ -136,6 +136,13 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
 	dir := bot.NewDirectory(api, cfg.Loc)
 	p := wire(cfg, rdb, clock, log, dir)
+	// Partners added before names were folded get their folded index
+	// entries; until this succeeds, only their exact names resolve.
+	if n, err := p.store.FoldPartnerIndex(ctx, auth.TeamID); err != nil {
+		log.Warn("folding partner names", "err", err)
+	} else if n > 0 {
+		log.Info("folded partner names", "partners", n)
+	}
 
 	p.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The bot paces itself on real time whatever the domain clock says:

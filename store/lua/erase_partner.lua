@@ -16,6 +16,8 @@ end
 redis.call('ZREM', KEYS[1], ARGV[1])
 local lex = redis.call('HGET', pk, 'name_slug')
 redis.call('ZREM', KEYS[5], ARGV[1] .. ':' .. ARGV[1])
+local slugKey = redis.call('HGET', pk, 'slug_key')
+if slugKey then redis.call('ZREM', KEYS[5], slugKey .. ':' .. ARGV[1]) end
 if lex then redis.call('ZREM', KEYS[5], lex .. ':' .. ARGV[1]) end
 -- Follow-ups of the partner, with their queued reminders.
 local prefix, slug = ARGV[5], ARGV[1]

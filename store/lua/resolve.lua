@@ -5,8 +5,10 @@
 -- resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
 --   kPartners: the partners ZSET; the lexicographic index is K.PartnerLex
 --   (members '<slugified name or slug>:<slug>', so a prefix of either works).
---   refSlug/refLower: the reference slugified and lower-cased by Go ('' when
---   the partner was left out); channel: where the command was typed;
+--   refSlug/refLower: the reference slugified and lower-cased by Go, accents
+--   folded ('' when the partner was left out), matching the folded forms Go
+--   stores in kNames and K.PartnerLex; a slug older than folding is found by
+--   its folded entry there. channel: where the command was typed;
 --   liaison: '' for a team member; for a liaison, their Slack team ('?'
 --   when unknown): they may only touch the channel's own partner, and only
 --   when that partner's org_teams, where known, include their team.
@@ -28,15 +30,19 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
     end
     if not slug and refSlug ~= '' then
       local m = redis.call('ZRANGEBYLEX', K.PartnerLex(prefix), '[' .. refSlug, '[' .. refSlug .. '\255', 'LIMIT', 0, 12)
-      local seen, found = {}, {}
+      local seen, found, exact = {}, {}, nil
       for _, member in ipairs(m) do
-        local s = string.match(member, ':([^:]*)$')
+        local key, s = string.match(member, '^(.*):([^:]*)$')
         if s and not seen[s] then
           seen[s] = true
           found[#found + 1] = s
         end
+        -- The whole of a name or slug beats a longer one it starts.
+        if key == refSlug and not exact then exact = s end
       end
-      if #found == 1 then
+      if exact then
+        slug = exact
+      elseif #found == 1 then
         slug = found[1]
       elseif #found > 1 then
         code, candidates = 'ambiguous', found

@@ -23,7 +23,10 @@ if ARGV[6] ~= '' then
   if old then redis.call('HDEL', KEYS[1], old) end
   redis.call('HSET', KEYS[1], ARGV[6], slug)
   local oldLex = redis.call('HGET', KEYS[3], 'name_slug')
-  if oldLex and oldLex ~= slug then redis.call('ZREM', KEYS[5], oldLex .. ':' .. slug) end
+  -- The slug's own entry (its folded form, for slugs older than folding)
+  -- stays even when the old name slugified to it.
+  local slugKey = redis.call('HGET', KEYS[3], 'slug_key') or slug
+  if oldLex and oldLex ~= slug and oldLex ~= slugKey then redis.call('ZREM', KEYS[5], oldLex .. ':' .. slug) end
   redis.call('ZADD', KEYS[5], 0, ARGV[8] .. ':' .. slug)
 end
 if ARGV[7] ~= '-' then
