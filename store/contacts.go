@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -41,6 +42,9 @@ type NextStep struct {
 func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c Contact, next *NextStep, actor string, now time.Time) (Contact, int64, Partner, error) {
 	k := keysFor(team)
 	c.Created = now
+	if c.Who == "" {
+		c.Who = actor
+	}
 	js, err := json.Marshal(c)
 	if err != nil {
 		return Contact{}, 0, Partner{}, fmt.Errorf("log contact: %w", err)
@@ -49,7 +53,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c C
 	if next != nil {
 		nextDue, nextText = strconv.FormatInt(ms(next.Due), 10), next.Text
 	}
-	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText)
+	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who)
 	r, err := s.run(ctx, "log contact", scriptLogContact,
 		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit()}, args...)
 	if err != nil {
@@ -140,3 +144,81 @@ func (s *Store) FirstDelivery(ctx context.Context, team, eventID string, ttl tim
 	}
 	return ok, nil
 }
+
+// Contact loads the contact with this id, or with id 0 the latest contact
+// user logged (`contact edit last`). ErrNotFound when there is none.
+func (s *Store) Contact(ctx context.Context, team string, id int64, user string) (Contact, error) {
+	k := keysFor(team)
+	ref := ""
+	if id > 0 {
+		ref = strconv.FormatInt(id, 10)
+	}
+	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner()}, k.Prefix(), ref, user)
+	if err != nil {
+		return Contact{}, err
+	}
+	if !r.ok {
+		return Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
+	}
+	return contactFromReply("contact", r.rest)
+}
+
+func contactFromReply(op string, rest []any) (Contact, error) {
+	ss := strs(rest)
+	if len(ss) < 3 {
+		return Contact{}, fmt.Errorf("%s: short script reply", op)
+	}
+	var c Contact
+	if err := json.Unmarshal([]byte(ss[2]), &c); err != nil {
+		return Contact{}, fmt.Errorf("%s: decode contact %s: %w", op, ss[0], err)
+	}
+	c.ID, _ = strconv.ParseInt(ss[0], 10, 64)
+	c.Partner = ss[1]
+	return c, nil
+}
+
+// ContactChange corrects a contact; zero fields stay as they are.
+type ContactChange struct {
+	Summary string
+	When    time.Time
+	Method  string
+}
+
+// EditContact applies change to contact id and recomputes its partner's
+// last contact and one-way figures, in one script. It returns the contact
+// after the change; ErrNotFound when there is none.
+func (s *Store) EditContact(ctx context.Context, team string, id int64, change ContactChange, actor string, now time.Time) (Contact, error) {
+	when, whenJSON := "", ""
+	if !change.When.IsZero() {
+		b, err := json.Marshal(change.When)
+		if err != nil {
+			return Contact{}, fmt.Errorf("edit contact: %w", err)
+		}
+		when, whenJSON = strconv.FormatInt(ms(change.When), 10), strings.Trim(string(b), `"`)
+	}
+	return s.changeContact(ctx, team, id, "edit", actor, now, change.Summary, when, whenJSON, change.Method)
+}
+
+// DeleteContact removes contact id and recomputes its partner's figures,
+// in one script. It returns the contact as it was; ErrNotFound when there
+// is none.
+func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (Contact, error) {
+	return s.changeContact(ctx, team, id, "delete", actor, now, "", "", "", "")
+}
+
+func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, args ...any) (Contact, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, op+" contact", scriptChangeContact, []string{k.ContactPartner(), k.Audit()},
+		append([]any{k.Prefix(), id, op, actor, ms(now), auditMaxLen}, args...)...)
+	if err != nil {
+		return Contact{}, err
+	}
+	if !r.ok {
+		return Contact{}, fmt.Errorf("%s contact C%d: %w", op, id, ErrNotFound)
+	}
+	c, err := contactFromReply(op+" contact", append([]any{strconv.FormatInt(id, 10)}, r.rest...))
+	return c, err
+}
+
+// ParseContactID reads "C12" (or "c12", "12") as 12.
+func ParseContactID(s string) (int64, bool) { return parseShortID(s, "C") }

@@ -21,6 +21,7 @@ import (
 // type; the comment says what the key holds.
 var keyTable = struct {
 	Partners, PartnerNames, PartnerLex, ChannelIndex, Partner, People, Contacts, ContactLog             *shape
+	ContactPartner, ContactsBy                                                                          *shape
 	PartnerFollowUps, FollowUp, FollowUpTexts, FollowUpsOpen, FollowUpsDone, FollowUpsOf                *shape
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
@@ -35,6 +36,9 @@ var keyTable = struct {
 	People:       newKey("partner:{slug}:people", "hash"),      // lower-cased name → person JSON
 	Contacts:     newKey("partner:{slug}:contacts", "zset"),    // contact id, score = contact time (unix ms)
 	ContactLog:   newKey("partner:{slug}:contact-log", "hash"), // contact id → contact JSON
+
+	ContactPartner: newKey("contact-partner", "hash"),      // contact id → partner slug, to name a contact by its id
+	ContactsBy:     newKey("contacts:user:{user}", "zset"), // contact ids a user logged → when logged (unix ms): their latest is `last`
 
 	PartnerFollowUps: newKey("partner:{slug}:followups", "set"), // follow-up ids of the partner
 	FollowUp:         newKey("followup:{id}", "hash"),           // follow-up fields
@@ -118,6 +122,8 @@ func (k keys) Partner(slug string) string    { return keyTable.Partner.build(k.p
 func (k keys) People(slug string) string     { return keyTable.People.build(k.prefix, slug) }
 func (k keys) Contacts(slug string) string   { return keyTable.Contacts.build(k.prefix, slug) }
 func (k keys) ContactLog(slug string) string { return keyTable.ContactLog.build(k.prefix, slug) }
+func (k keys) ContactPartner() string         { return keyTable.ContactPartner.build(k.prefix) }
+func (k keys) ContactsBy(user string) string  { return keyTable.ContactsBy.build(k.prefix, user) }
 
 func (k keys) PartnerFollowUps(slug string) string {
 	return keyTable.PartnerFollowUps.build(k.prefix, slug)

@@ -30,6 +30,8 @@ func TestKeyMethods(t *testing.T) {
 		{"People", []any{"county"}, "outreach:{T1}:partner:county:people"},
 		{"Contacts", []any{"county"}, "outreach:{T1}:partner:county:contacts"},
 		{"ContactLog", []any{"county"}, "outreach:{T1}:partner:county:contact-log"},
+		{"ContactPartner", nil, "outreach:{T1}:contact-partner"},
+		{"ContactsBy", []any{"U1"}, "outreach:{T1}:contacts:user:U1"},
 		{"PartnerFollowUps", []any{"county"}, "outreach:{T1}:partner:county:followups"},
 		{"FollowUp", []any{int64(12)}, "outreach:{T1}:followup:12"},
 		{"FollowUpTexts", nil, "outreach:{T1}:followup-texts"},

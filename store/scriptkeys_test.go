@@ -85,6 +85,20 @@ func TestScriptKeys(t *testing.T) {
 			fu1 = id
 			return err
 		}},
+		{"find, correct and delete contacts", func() error {
+			c, _, _, err := s.LogContact(ctx, team, ref("eastside"), Contact{Method: "email", Direction: "out", Who: "U2", When: t0}, nil, "U2", t0)
+			if err != nil {
+				return err
+			}
+			if _, err := s.Contact(ctx, team, 0, "U2"); err != nil {
+				return err
+			}
+			if _, err := s.EditContact(ctx, team, c.ID, ContactChange{Summary: "fixed", When: t0.Add(-time.Hour)}, "U1", t0); err != nil {
+				return err
+			}
+			_, err = s.DeleteContact(ctx, team, c.ID, "U2", t0)
+			return err
+		}},
 		{"add follow-up", func() error {
 			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
 			fu2 = id

@@ -29,7 +29,7 @@ var luaFiles embed.FS
 // libs are the shared Lua libraries, in dependency order: each may call
 // only those before it (load panics otherwise). Every other file in lua/
 // is a script.
-var libs = []string{"audit", "jobs_lib", "followup_lib", "resolve"}
+var libs = []string{"audit", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures"}
 
 // scripts are the loaded scripts by file name, for the tests to check
 // that each one runs.
@@ -183,6 +183,8 @@ var (
 	scriptCreateSurvey    = load("create_survey")
 	scriptRespondSurvey   = load("respond_survey")
 	scriptFoldIndex       = load("fold_partner_index")
+	scriptFindContact     = load("find_contact")
+	scriptChangeContact   = load("change_contact")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

@@ -44,6 +44,13 @@ for _, id in ipairs(redis.call('ZRANGE', K.PartnerSurveys(prefix, slug), 0, -1))
   unqueue(prefix, J.SurveyPost(id))
   redis.call('DEL', K.Survey(prefix, id), K.SurveyResponses(prefix, id))
 end
+-- Its contacts' entries in the workspace's contact indexes.
+local contactLog = K.ContactLog(prefix, slug)
+for _, id in ipairs(redis.call('ZRANGE', K.Contacts(prefix, slug), 0, -1)) do
+  redis.call('HDEL', K.ContactPartner(prefix), id)
+  local ok, c = pcall(cjson.decode, redis.call('HGET', contactLog, id) or '{}')
+  if ok and type(c.who) == 'string' then redis.call('ZREM', K.ContactsBy(prefix, c.who), id) end
+end
 -- Its needs: out of the workspace's list, their topics counted down.
 for _, id in ipairs(redis.call('ZRANGE', K.PartnerNeeds(prefix, slug), 0, -1)) do
   local js = redis.call('HGET', K.NeedLog(prefix), id)

@@ -7,7 +7,8 @@
 -- ARGV[5] the liaison's team ('' for a member), ARGV[6] contact time (unix ms), ARGV[7]
 -- direction ('in'/'out'), ARGV[8] contact JSON (without its id), ARGV[9] now
 -- (unix ms), ARGV[10] actor, ARGV[11] audit max length, ARGV[12] next
--- step's due (unix ms, '' for none), ARGV[13] next step's text
+-- step's due (unix ms, '' for none), ARGV[13] next step's text, ARGV[14]
+-- who (the contact's author, whose latest contact `last` names)
 -- Returns {'ok', id, slug, follow-up id (0 for none), field, value, …}
 -- (the partner hash after the write) or {'err', code, candidates…}.
 local prefix = ARGV[1]
@@ -19,6 +20,8 @@ local when = tonumber(ARGV[6])
 local id = redis.call('INCR', KEYS[4])
 redis.call('ZADD', ck, when, id)
 redis.call('HSET', K.ContactLog(prefix, slug), id, ARGV[8])
+redis.call('HSET', K.ContactPartner(prefix), id, slug)
+redis.call('ZADD', K.ContactsBy(prefix, ARGV[14]), ARGV[9], id)
 local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
 if when > last then redis.call('HSET', pk, 'last_contact', when) end
 local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '0')

@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/outreachbot/outreachbot/store"
+)
+
+// TestContactCorrectionsKeepFigures: after each edit or delete, the
+// partner's last contact, last inbound contact and outbound run (the
+// one-way flag) are what they would be had the contacts been logged that
+// way, ended events still counting as contact.
+func TestContactCorrectionsKeepFigures(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	ctx := context.Background()
+	day := func(n int) time.Time { return t0.AddDate(0, 0, -n) }
+	ids := map[string]int64{}
+	for _, c := range []struct {
+		name, dir, who string
+		daysAgo        int
+	}{
+		{"C1", "out", "U1", 10}, {"C2", "in", "U1", 8}, {"C3", "out", "U2", 5}, {"C4", "out", "U1", 4}, {"C5", "out", "U1", 3},
+	} {
+		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.name}, nil, c.who, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[c.name] = got.ID
+	}
+	check := func(step string, last, lastIn time.Time, out int, oneWay bool) {
+		t.Helper()
+		p, err := s.Partner(ctx, team, "county-health-dept")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.LastContact.Equal(last) || !p.LastInbound.Equal(lastIn) || p.OutSinceIn != out || p.Health(t0).OneWay != oneWay {
+			t.Errorf("%s: last %v, inbound %v, out since %d, one-way %v; want %v, %v, %d, %v",
+				step, p.LastContact, p.LastInbound, p.OutSinceIn, p.Health(t0).OneWay, last, lastIn, out, oneWay)
+		}
+	}
+	check("as logged", day(3), day(8), 3, true)
+
+	if c, err := s.DeleteContact(ctx, team, ids["C5"], "U1", t0); err != nil || c.Summary != "C5" {
+		t.Fatalf("delete C5 = %+v, %v", c, err)
+	}
+	check("latest deleted", day(4), day(8), 2, false)
+
+	if c, err := s.EditContact(ctx, team, ids["C3"], store.ContactChange{When: day(9), Summary: "C3 moved", Method: "visit"}, "U1", t0); err != nil || c.Summary != "C3 moved" || c.Method != "visit" || !c.When.Equal(day(9)) || c.Direction != "out" {
+		t.Fatalf("edit C3 = %+v, %v", c, err)
+	}
+	check("moved before the inbound one", day(4), day(8), 1, false)
+
+	if _, err := s.DeleteContact(ctx, team, ids["C2"], "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	check("the only inbound deleted", day(4), time.Time{}, 3, true)
+
+	e := store.Event{Title: "Fair", Type: "health-fair", Start: day(2), End: day(2).Add(2 * time.Hour), Registered: -1}
+	if _, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EditContact(ctx, team, ids["C4"], store.ContactChange{Summary: "C4 again"}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	check("an ended event counts", day(2).Add(2*time.Hour), time.Time{}, 3, true)
+
+	history, _ := s.History(ctx, team, "county-health-dept", 10)
+	var got []string
+	for _, c := range history {
+		got = append(got, c.Summary)
+	}
+	if want := []string{"C4 again", "C3 moved", "C1"}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("history after the corrections = %q; want %q", got, want)
+	}
+	if _, err := s.DeleteContact(ctx, team, ids["C5"], "U1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deleting a deleted contact = %v; want ErrNotFound", err)
+	}
+}
+
+// TestLatestContactOfAUser: `last` is the person's own latest logged
+// contact, and the one before once it is deleted.
+func TestLatestContactOfAUser(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	addPartner(t, s, "Eastside Clinic", "")
+	ctx := context.Background()
+	log := func(partner, who, summary string, at time.Time) int64 {
+		c, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: partner}, store.Contact{Method: "call", Direction: "out", Who: who, When: at, Summary: summary}, nil, who, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	first := log("county", "U1", "mine, first", t0)
+	second := log("eastside", "U1", "mine, second", t0.Add(time.Minute))
+	log("county", "U2", "someone else's", t0.Add(2*time.Minute))
+	if c, err := s.Contact(ctx, team, 0, "U1"); err != nil || c.ID != second || c.Partner != "eastside-clinic" {
+		t.Errorf("U1's latest = %+v, %v; want C%d with eastside-clinic", c, err, second)
+	}
+	if _, err := s.DeleteContact(ctx, team, second, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Contact(ctx, team, 0, "U1"); err != nil || c.ID != first {
+		t.Errorf("U1's latest after deleting it = %+v, %v; want C%d", c, err, first)
+	}
+	if c, err := s.Contact(ctx, team, first, ""); err != nil || c.Summary != "mine, first" || c.Partner != "county-health-dept" {
+		t.Errorf("C%d by id = %+v, %v", first, c, err)
+	}
+	if _, err := s.Contact(ctx, team, 0, "U9"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("latest of someone who logged nothing = %v; want ErrNotFound", err)
+	}
+}

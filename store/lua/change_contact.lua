@@ -1,0 +1,35 @@
+-- change_contact: correct or delete a logged contact, keeping its
+-- partner's derived figures (partner_figures) and the contact indexes in
+-- step.
+-- KEYS[1] contact-partner HASH, KEYS[2] audit STREAM
+-- ARGV[1] key prefix, ARGV[2] contact id, ARGV[3] 'edit' | 'delete',
+-- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] audit max length; for an
+-- edit, ARGV[7] summary, ARGV[8] when (unix ms), ARGV[9] when as stored
+-- in the JSON, ARGV[10] method ('' leaves each as it is)
+-- Returns {'ok', slug, contact JSON after the change (before, for a
+-- delete)} or {'err', 'not_found'}.
+local prefix, id, op, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
+local slug = contact_partner(prefix, KEYS[1], id)
+if not slug then return {'err', 'not_found'} end
+local log = K.ContactLog(prefix, slug)
+local js = redis.call('HGET', log, id)
+local c = cjson.decode(js)
+if op == 'delete' then
+  redis.call('HDEL', log, id)
+  redis.call('ZREM', K.Contacts(prefix, slug), id)
+  redis.call('HDEL', KEYS[1], id)
+  if type(c.who) == 'string' then redis.call('ZREM', K.ContactsBy(prefix, c.who), id) end
+else
+  if ARGV[7] ~= '' then c.summary = ARGV[7] end
+  if ARGV[8] ~= '' then
+    c['when'] = ARGV[9]
+    redis.call('ZADD', K.Contacts(prefix, slug), ARGV[8], id)
+  end
+  if ARGV[10] ~= '' then c.method = ARGV[10] end
+  js = cjson.encode(c)
+  redis.call('HSET', log, id, js)
+end
+partner_figures(prefix, slug, now)
+redis.call('HSET', K.Partner(prefix, slug), 'updated', ARGV[5])
+audit(KEYS[2], ARGV[6], ARGV[5], ARGV[4], 'contact.' .. op, slug .. '#' .. id)
+return {'ok', slug, js}
