@@ -122,8 +122,8 @@ func (k keys) Partner(slug string) string    { return keyTable.Partner.build(k.p
 func (k keys) People(slug string) string     { return keyTable.People.build(k.prefix, slug) }
 func (k keys) Contacts(slug string) string   { return keyTable.Contacts.build(k.prefix, slug) }
 func (k keys) ContactLog(slug string) string { return keyTable.ContactLog.build(k.prefix, slug) }
-func (k keys) ContactPartner() string         { return keyTable.ContactPartner.build(k.prefix) }
-func (k keys) ContactsBy(user string) string  { return keyTable.ContactsBy.build(k.prefix, user) }
+func (k keys) ContactPartner() string        { return keyTable.ContactPartner.build(k.prefix) }
+func (k keys) ContactsBy(user string) string { return keyTable.ContactsBy.build(k.prefix, user) }
 
 func (k keys) PartnerFollowUps(slug string) string {
 	return keyTable.PartnerFollowUps.build(k.prefix, slug)
