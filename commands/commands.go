@@ -88,6 +88,7 @@ type Store interface {
 	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
 	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
 	needStore
+	contactStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }

@@ -134,6 +134,8 @@ func TestSession(t *testing.T) {
 		{who: member, text: "log eastside-community-clinic email Followed up"},
 		{who: member, text: "log eastside-community-clinic call Left a voicemail"},
 		{who: member, text: "history county"},
+		{who: member, text: `contact edit last "They asked for 250 flyers" method:message`},
+		{who: member, text: "contact delete C4"},
 		{who: member, text: "partner show county"},
 		{who: member, text: "partner set eastside-community-clinic stage:contacted cadence:2w goals:\"Bilingual nutrition class\""},
 		{who: member, text: "partner list stage:contacted"},

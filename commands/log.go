@@ -159,20 +159,11 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	when, backdated := now, false
 	if w := strings.TrimSpace(in.When); w != "" {
-		words := strings.Fields(w)
-		t, used, yearTyped, err := ParseWhenYear(words, now, req.Loc)
+		t, msg := h.contactWhen(w, now, req.Loc)
 		switch {
-		case err != nil:
-			errs[FieldWhen] = dateMessage(w, err)
-		case used != len(words):
-			errs[FieldWhen] = fmt.Sprintf("I read %s as a date but not %s. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", message.Code(strings.Join(words[:used], " ")), message.Code(strings.Join(words[used:], " ")))
-		case t.After(now.Add(maxFuture)):
-			errs[FieldWhen] = fmt.Sprintf("%s is in the future. Log contacts that happened; plan the next one as a follow-up: `%s followup <partner> <when> <what>`.", message.Code(message.Time(t, now, req.Loc)), h.cfg.Command)
-		case t.Before(now.Add(-maxBack)) && !yearTyped:
-			errs[FieldWhen] = fmt.Sprintf("%s is %s, more than a year back. If that is right, type the date with its year: `when:%s`.", message.Code(w), message.Time(t, now, req.Loc), t.In(req.Loc).Format("2006-01-02"))
-		case t.After(now):
-			// A minute or so ahead: logged as now, never in the future.
-		default:
+		case msg != "":
+			errs[FieldWhen] = msg
+		case t.Before(now):
 			when, backdated = t, true
 		}
 	}
@@ -215,9 +206,8 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 			}
 			return message.Reply{}, nil, err
 		}
-		if beforeDay(when, p.Created, req.Loc) {
-			return message.Reply{}, map[string]string{FieldWhen: fmt.Sprintf("%s is before *%s* was added (%s); a contact can't predate its partner. Check the date (`when:yesterday`, `when:\"dec 3\"`); if it happened before you added the partner, log it on the day you did: `when:%s`.",
-				message.Code(strings.TrimSpace(in.When)), message.Esc(p.Name), message.Date(p.Created, now, req.Loc), p.Created.In(req.Loc).Format("2006-01-02"))}, nil
+		if msg := predates(in.When, when, p, now, req.Loc); msg != "" {
+			return message.Reply{}, map[string]string{FieldWhen: msg}, nil
 		}
 	}
 	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
@@ -233,7 +223,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		arrow = "←"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* (%s): %s", ct.Method, arrow, message.Esc(p.Name), message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
+	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* as `C%d` (%s): %s", ct.Method, arrow, message.Esc(p.Name), ct.ID, message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
 	if fu > 0 {
 		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, h.now(), req.Loc))
 	}
@@ -308,6 +298,38 @@ func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Re
 		b.WriteByte('\n')
 	}
 	return message.Reply{Text: b.String()}, nil
+}
+
+// contactWhen reads when a contact happened: not in the future (a minute
+// or so ahead is now), not more than a year back unless the year is typed.
+// msg says what is wrong, for the user; t is now when nothing was typed
+// that moves it.
+func (h *Handler) contactWhen(w string, now time.Time, loc *time.Location) (t time.Time, msg string) {
+	words := strings.Fields(w)
+	t, used, yearTyped, err := ParseWhenYear(words, now, loc)
+	switch {
+	case err != nil:
+		return now, dateMessage(w, err)
+	case used != len(words):
+		return now, fmt.Sprintf("I read %s as a date but not %s. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", message.Code(strings.Join(words[:used], " ")), message.Code(strings.Join(words[used:], " ")))
+	case t.After(now.Add(maxFuture)):
+		return now, fmt.Sprintf("%s is in the future. Log contacts that happened; plan the next one as a follow-up: `%s followup <partner> <when> <what>`.", message.Code(message.Time(t, now, loc)), h.cfg.Command)
+	case t.Before(now.Add(-maxBack)) && !yearTyped:
+		return now, fmt.Sprintf("%s is %s, more than a year back. If that is right, type the date with its year: `when:%s`.", message.Code(w), message.Time(t, now, loc), t.In(loc).Format("2006-01-02"))
+	case t.After(now):
+		return now, "" // a minute or so ahead: logged as now, never in the future
+	}
+	return t, ""
+}
+
+// predates explains a contact dated (typed as typed) before its partner
+// was added, "" when it is not.
+func predates(typed string, when time.Time, p store.Partner, now time.Time, loc *time.Location) string {
+	if !beforeDay(when, p.Created, loc) {
+		return ""
+	}
+	return fmt.Sprintf("%s is before *%s* was added (%s); a contact can't predate its partner. Check the date (`when:yesterday`, `when:\"dec 3\"`); if it happened before you added the partner, log it on the day you did: `when:%s`.",
+		message.Code(strings.TrimSpace(typed)), message.Esc(p.Name), message.Date(p.Created, now, loc), p.Created.In(loc).Format("2006-01-02"))
 }
 
 // beforeDay reports whether t falls on a calendar day (in loc) before

@@ -43,9 +43,10 @@ func CheckinLine(p store.Partner, now time.Time, loc *time.Location) string {
 	return fmt.Sprintf("check-in %.1f/5 (%s, %s)", p.CheckinScore, Plural(p.CheckinCount, "answer"), Date(p.CheckinAt, now, loc))
 }
 
-// ContactLine is one contact in a list.
+// ContactLine is one contact in a list, with the id that names it in
+// `contact edit` and `contact delete`.
 func ContactLine(c store.Contact, now time.Time, loc *time.Location) string {
-	return fmt.Sprintf("• %s · %s %s · %s — %s", Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+	return fmt.Sprintf("• `C%d` %s · %s %s · %s — %s", c.ID, Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
 }
 
 // Arrow shows a contact's direction: → we reached them, ← they reached us.

@@ -35,9 +35,10 @@ func TestEndToEndReport(t *testing.T) {
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "Eastside Clinic" stage:engaged`)
 	for _, line := range []string{
-		`log county call "Talked about the flu clinic" when:"2 days ago"`,
-		`log county email in "They asked for flyers" when:yesterday`,
-		`log eastside visit "Dropped off brochures" when:yesterday`,
+		// Dated today: a contact may not predate its partner, added just now.
+		`log county call "Talked about the flu clinic"`,
+		`log county email in "They asked for flyers"`,
+		`log eastside visit "Dropped off brochures"`,
 		`need diabetes "Cooking classes" partner:county`,
 	} {
 		if r := e.slash("U0MARIA", "C0OUTREACH", line); strings.Contains(r.Text, "warning") {
