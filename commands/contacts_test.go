@@ -22,7 +22,7 @@ func TestContactCorrections(t *testing.T) {
 	if r := hs.mustOK(member, `log county call "Talked about the flu clinic"`); !strings.Contains(r.Text, "as `C1`") {
 		t.Errorf("log reply lacks the contact's id: %q", r.Text)
 	}
-	hs.mustOK(member, `log county email "Sent the flyer" when:yesterday`)  // C2
+	hs.mustOK(member, `log county email "Sent the flyer" when:yesterday`)         // C2
 	hs.mustOK(member, `log county letter "Mailed the poster" when:"last monday"`) // C3: county is now one-way
 	if r := hs.mustOK(member, "history county"); !strings.Contains(r.Text, "• `C1` Fri Nov 27, 10:00 · call") || !strings.Contains(r.Text, "• `C2` Thu Nov 26") {
 		t.Errorf("history lacks contact ids:\n%s", r.Text)
