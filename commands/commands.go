@@ -81,6 +81,8 @@ type Store interface {
 	Event(ctx context.Context, team string, id int64) (store.Event, error)
 	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
 	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
+	CancelEvent(ctx context.Context, team string, id int64, actor string, now time.Time) ([]string, error)
+	EditEvent(ctx context.Context, team string, id int64, change store.EventChange, delays store.EventDelays, actor string, now time.Time) (store.Event, error)
 	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
 	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
 	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)

@@ -229,6 +229,16 @@ func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (store.
 	return e, err
 }
 
+// liveEvent is loadEvent for commands that act on an event, which a
+// cancelled one refuses.
+func (h *Handler) liveEvent(ctx context.Context, req *Request, id int64) (store.Event, error) {
+	e, err := h.loadEvent(ctx, req, id)
+	if err == nil && !e.Cancelled.IsZero() {
+		return e, userErrorf("`E%d` *%s* was cancelled (by %s, %s). `%s event show E%d` shows what it was.", id, message.Esc(e.Title), message.Mention(e.CancelledBy), message.Time(e.Cancelled, h.now(), req.Loc), h.cfg.Command, id)
+	}
+	return e, err
+}
+
 // eventAttended records attendance: `event attended <E-id> <count>`.
 func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	id, err := h.eventID("event attended", a.pos)
@@ -242,7 +252,7 @@ func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
-	e, err := h.loadEvent(ctx, req, id)
+	e, err := h.liveEvent(ctx, req, id)
 	if err != nil {
 		return message.Reply{}, err
 	}

@@ -36,3 +36,59 @@ func TestEventSurveyGuards(t *testing.T) {
 		t.Errorf("a refused second survey changed Redis:\n%s", diff)
 	}
 }
+
+// TestEventCorrections: `event edit` corrects fields and moves what the
+// event's end queues; `event cancel` calls off the attendance question and
+// the surveys still to go out and says so; `event show` shows everything
+// stored; `event list` shows resources. Each write has a feed line; a
+// cancelled event refuses changes.
+func TestEventCorrections(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // E1 on Thu Dec 3 10:00–11:00
+	r := hs.mustOK(member, `event edit E1 where:"Main branch" audience:Seniors resources:room,Laptops registered:40 start:"dec 4 10am" until:2pm title:"Flu shots"`)
+	if !strings.Contains(r.Text, "Fri Dec 4, 10:00–14:00 · *Flu shots*") || !strings.Contains(r.Text, "used room, laptops") || r.Feed == "" {
+		t.Errorf("event edit: %q (feed %q)", r.Text, r.Feed)
+	}
+	jobs := func() []string {
+		ids, _ := hs.srv.Client().ZRangeWithScores(context.Background(), "outreach:{"+team+"}:due", 0, -1).Result()
+		var out []string
+		for _, z := range ids {
+			out = append(out, z.Member.(string)+"@"+time.UnixMilli(int64(z.Score)).In(ny).Format("Jan 2 15:04"))
+		}
+		return out
+	}
+	if got := strings.Join(jobs(), " "); !strings.Contains(got, "evatt:1@Dec 4 14:00") || !strings.Contains(got, "evfb:1@Dec 4 14:00") {
+		t.Errorf("queued after moving the event: %s; want its jobs at the new end", got)
+	}
+	if r := hs.mustOK(member, "event list"); !strings.Contains(r.Text, "used room, laptops") {
+		t.Errorf("event list lacks resources:\n%s", r.Text)
+	}
+	r = hs.mustOK(member, "event show E1")
+	for _, want := range []string{"*`E1` Flu shots*", "with *County Health Dept*", "Where: Main branch", "Audience: Seniors", "Resources used: room, laptops", "Registered: 40", "event-feedback · goes out Fri Dec 4"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("event show lacks %q:\n%s", want, r.Text)
+		}
+	}
+	r = hs.mustOK(member, "event cancel E1")
+	if !strings.Contains(r.Text, "Not going out now: the attendance question, the feedback survey and the follow-up survey.") || r.Feed == "" {
+		t.Errorf("event cancel: %q", r.Text)
+	}
+	if got := jobs(); len(got) != 0 {
+		t.Errorf("jobs still queued after the cancel: %v", got)
+	}
+	if r := hs.mustOK(member, "event show E1"); !strings.Contains(r.Text, "cancelled by <@U0MARIA>") {
+		t.Errorf("event show of a cancelled event:\n%s", r.Text)
+	}
+	if r := hs.mustOK(member, "event list"); strings.Contains(r.Text, "E1") {
+		t.Errorf("a cancelled event is still listed:\n%s", r.Text)
+	}
+	for _, text := range []string{"event cancel E1", "event edit E1 registered:3", "event attended E1 3", "event survey E1"} {
+		before := hs.srv.Snapshot(context.Background())
+		if r := hs.do(member, text); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "cancelled") {
+			t.Errorf("%q on a cancelled event: %s %q", text, r.Outcome, r.Text)
+		}
+		if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+			t.Errorf("%q changed Redis:\n%s", text, diff)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	e, err := h.loadEvent(ctx, req, id)
+	e, err := h.liveEvent(ctx, req, id)
 	if err != nil {
 		return message.Reply{}, err
 	}

@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/outreachbot/outreachbot/store"
@@ -102,6 +103,9 @@ func EventLine(e store.Event, partnerName string, now time.Time, loc *time.Locat
 		line += fmt.Sprintf(" · %d came", e.Attended)
 	case e.Registered >= 0:
 		line += fmt.Sprintf(" · %d registered", e.Registered)
+	}
+	if len(e.Resources) > 0 {
+		line += " · used " + Esc(strings.Join(e.Resources, ", "))
 	}
 	return line
 }

@@ -41,6 +41,9 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 	if err != nil {
 		return err
 	}
+	if !e.Cancelled.IsZero() {
+		return s.finish(ctx, j, token) // a job that was claimed as it was cancelled
+	}
 	switch kind {
 	case store.JobEventEnd:
 		if err := s.store.EventEnded(ctx, s.cfg.Team, id); err != nil {

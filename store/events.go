@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,6 +26,85 @@ type Event struct {
 	Attended   int // -1 when not recorded yet
 	Organizer  string
 	Created    time.Time
+	// Cancelled is when it was cancelled (zero while it stands), and by
+	// whom; a cancelled event is out of the lists and reports.
+	Cancelled   time.Time
+	CancelledBy string
+}
+
+// ErrCancelled: the event was cancelled, so it cannot change.
+var ErrCancelled = errors.New("event is cancelled")
+
+// CancelEvent cancels event id and what it still had coming (see
+// lua/cancel_event.lua). It returns what was called off: "attendance",
+// "feedback", "followup" for the questions and surveys that were queued,
+// "S<id>" for surveys created but not posted. Errors wrap ErrNotFound or
+// ErrCancelled.
+func (s *Store) CancelEvent(ctx context.Context, team string, id int64, actor string, now time.Time) ([]string, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "cancel event", scriptCancelEvent, []string{k.Event(id), k.Events(), k.Audit()}, k.Prefix(), id, actor, ms(now), auditMaxLen)
+	if err != nil {
+		return nil, err
+	}
+	if !r.ok {
+		return nil, eventErr("cancel event", id, r.code)
+	}
+	return strs(r.rest), nil
+}
+
+// EventChange corrects an event; nil fields stay as they are.
+type EventChange struct {
+	Title, Type, Where, Audience *string
+	Resources                    *[]string
+	Registered                   *int
+	Start, End                   *time.Time
+}
+
+// EditEvent applies change to event id in one script, moving its queued
+// jobs with a new start or end. It returns the event after the change;
+// errors wrap ErrNotFound or ErrCancelled.
+func (s *Store) EditEvent(ctx context.Context, team string, id int64, change EventChange, delays EventDelays, actor string, now time.Time) (Event, error) {
+	k := keysFor(team)
+	start, end := "", ""
+	if change.Start != nil {
+		start = strconv.FormatInt(ms(*change.Start), 10)
+	}
+	if change.End != nil {
+		end = strconv.FormatInt(ms(*change.End), 10)
+	}
+	args := []any{k.Prefix(), id, actor, ms(now), auditMaxLen, start, end, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds()}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"title", change.Title}, {"type", change.Type}, {"where", change.Where}, {"audience", change.Audience}} {
+		if f.v != nil {
+			args = append(args, f.name, *f.v)
+		}
+	}
+	if change.Resources != nil {
+		args = append(args, "resources", strings.Join(*change.Resources, ","))
+	}
+	if change.Registered != nil {
+		args = append(args, "registered", *change.Registered)
+	}
+	r, err := s.run(ctx, "edit event", scriptEditEvent, []string{k.Event(id), k.Events(), k.Audit()}, args...)
+	if err != nil {
+		return Event{}, err
+	}
+	if !r.ok {
+		return Event{}, eventErr("edit event", id, r.code)
+	}
+	return eventFromHash(id, hashFromFlat(r.rest)), nil
+}
+
+func eventErr(op string, id int64, code string) error {
+	switch code {
+	case "not_found":
+		return fmt.Errorf("%s E%d: %w", op, id, ErrNotFound)
+	case "cancelled":
+		return fmt.Errorf("%s E%d: %w", op, id, ErrCancelled)
+	}
+	return fmt.Errorf("%s: unexpected script error %q", op, code)
 }
 
 // EventDelays are when an event's surveys are sent after it ends.
@@ -130,6 +210,7 @@ func eventFromHash(id int64, m map[string]string) Event {
 		ID: id, Partner: m["partner"], Title: m["title"], Type: m["type"], Start: fromMS(m["start"]), End: fromMS(m["end"]),
 		Where: m["where"], Audience: m["audience"], Resources: res, Registered: atoi(m["registered"], -1),
 		Attended: atoi(m["attended"], -1), Organizer: m["organizer"], Created: fromMS(m["created"]),
+		Cancelled: fromMS(m["cancelled_at"]), CancelledBy: m["cancelled_by"],
 	}
 }
 

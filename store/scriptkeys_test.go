@@ -117,6 +117,19 @@ func TestScriptKeys(t *testing.T) {
 			event = id
 			return err
 		}},
+		{"correct and cancel an event", func() error {
+			e := Event{Title: "Talk", Type: "seminar", Start: t0.Add(48 * time.Hour), End: t0.Add(50 * time.Hour), Registered: -1, Organizer: "U1"}
+			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
+			if err != nil {
+				return err
+			}
+			start, title := t0.Add(72*time.Hour), "Talk, moved"
+			if _, err := s.EditEvent(ctx, team, id, EventChange{Title: &title, Start: &start}, delays, "U1", t0); err != nil {
+				return err
+			}
+			_, err = s.CancelEvent(ctx, team, id, "U1", t0)
+			return err
+		}},
 		{"schedule recurring jobs", func() error {
 			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, time.Time{}, t0, ""); err != nil {
 				return err

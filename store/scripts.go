@@ -185,6 +185,8 @@ var (
 	scriptFoldIndex       = load("fold_partner_index")
 	scriptFindContact     = load("find_contact")
 	scriptChangeContact   = load("change_contact")
+	scriptCancelEvent     = load("cancel_event")
+	scriptEditEvent       = load("edit_event")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

@@ -17,6 +17,7 @@ end
 if redis.call('EXISTS', K.Partner(prefix, ARGV[3])) == 0 then return {0, 0} end
 if ARGV[4] ~= '' then
   if redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
+  if redis.call('HEXISTS', K.Event(prefix, ARGV[4]), 'cancelled_at') == 1 then return {0, 0} end
   local template = ''
   for i = 8, #ARGV - 1, 2 do
     if ARGV[i] == 'template' then template = ARGV[i + 1] end

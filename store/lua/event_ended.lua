@@ -4,6 +4,7 @@
 -- Returns 1, or 0 when the event is gone.
 local slug = redis.call('HGET', KEYS[1], 'partner')
 if not slug then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'cancelled_at') == 1 then return 0 end
 local finish_ = tonumber(redis.call('HGET', KEYS[1], 'end'))
 local pk = K.Partner(ARGV[1], slug)
 if redis.call('EXISTS', pk) == 0 then return 0 end

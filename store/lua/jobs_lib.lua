@@ -23,11 +23,14 @@ local function enqueue(prefix, job, due)
   return redis.call('ZADD', K.Due(prefix), 'NX', due, job)
 end
 
--- unqueue removes a job that has not been claimed.
+-- unqueue removes a job that has not been claimed. Returns 1 when it was
+-- queued.
 local function unqueue(prefix, job)
   if redis.call('ZREM', K.Due(prefix), job) == 1 then
     redis.call('HDEL', K.Claims(prefix), job)
+    return 1
   end
+  return 0
 end
 
 -- holds reports whether token still holds job's lease (fencing: a claim
