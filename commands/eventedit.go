@@ -30,7 +30,7 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 	if !e.Cancelled.IsZero() {
 		fmt.Fprintf(&b, " _(cancelled by %s, %s)_", message.Mention(e.CancelledBy), message.Time(e.Cancelled, now, req.Loc))
 	}
-	fmt.Fprintf(&b, "\n%s · %s · with *%s* · organized by %s\n", e.Type, message.EventWhen(e, now, req.Loc), message.Esc(h.partnerName(ctx, req.Team, e.Partner)), message.Mention(e.Organizer))
+	fmt.Fprintf(&b, "\n%s · %s · with *%s* · organized by %s\n", e.Type, message.EventWhen(e, now, req.Loc), message.Esc(h.eventPartnerNames(ctx, req.Team, e)), message.Mention(e.Organizer))
 	for _, f := range []struct{ label, v string }{{"Where", e.Where}, {"Audience", e.Audience}, {"Resources used", strings.Join(e.Resources, ", ")}} {
 		if f.v != "" {
 			fmt.Fprintf(&b, "%s: %s\n", f.label, message.Esc(f.v))
@@ -199,7 +199,7 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 	if err != nil {
 		return message.Reply{}, err
 	}
-	name := h.partnerName(ctx, req.Team, got.Partner)
+	name := h.eventPartnerNames(ctx, req.Team, got)
 	return message.Reply{
 		Text: fmt.Sprintf(":pencil2: Corrected the %s of `E%d`:\n%s", andList(what), id, message.EventLine(got, name, now, req.Loc)),
 		Feed: fmt.Sprintf("%s corrected the event `E%d` *%s* with *%s*", message.Mention(req.User), id, message.Esc(got.Title), message.Esc(name)),
@@ -254,4 +254,13 @@ func (h *Handler) eventCancel(ctx context.Context, req *Request, a args) (messag
 		msg += " It had no questions or surveys still to go out."
 	}
 	return message.Reply{Text: msg, Feed: fmt.Sprintf("%s cancelled the event `E%d` *%s*", message.Mention(req.User), id, message.Esc(e.Title))}, nil
+}
+
+// eventPartnerNames names an event's partners.
+func (h *Handler) eventPartnerNames(ctx context.Context, team string, e store.Event) string {
+	names := map[string]string{}
+	for _, slug := range append([]string{e.Partner}, e.With...) {
+		names[slug] = h.partnerName(ctx, team, slug)
+	}
+	return message.EventPartners(e, names)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +79,24 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 			return message.Reply{}, err
 		}
 	}
+	var withNames []string
+	if v, ok := a.opt("with"); ok {
+		for _, w := range strings.Split(v, ",") {
+			if w = strings.TrimSpace(w); w == "" {
+				continue
+			}
+			wp, err := h.partner(ctx, req, w)
+			if err != nil {
+				return message.Reply{}, err
+			}
+			if !slices.Contains(e.With, wp.Slug) {
+				e.With, withNames = append(e.With, wp.Slug), append(withNames, wp.Name)
+			}
+		}
+		if len(e.With) == 0 {
+			return message.Reply{}, userErrorf("`with:` names the other partners, comma-separated: `with:eastside-clinic,main-street-pharmacy`.")
+		}
+	}
 	ref := h.ref(req, Unlink(joinText(a.pos[:ti])))
 	id, p, err := h.store.AddEvent(ctx, req.Team, ref, e, h.cfg.SurveyDelays, req.User, now)
 	if err != nil {
@@ -88,7 +107,14 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	e.ID, e.Partner = id, p.Slug
 	var b strings.Builder
-	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with *%s*: %s", id, message.Esc(title), message.Esc(p.Name), message.EventWhen(e, h.now(), req.Loc))
+	names := []string{"*" + message.Esc(p.Name) + "*"}
+	for _, n := range withNames {
+		if n != p.Name {
+			names = append(names, "*"+message.Esc(n)+"*")
+		}
+	}
+	partners := andList(names)
+	fmt.Fprintf(&b, ":calendar: `E%d` *%s* with %s: %s", id, message.Esc(title), partners, message.EventWhen(e, h.now(), req.Loc))
 	if e.End.After(now) {
 		where := "its linked channel"
 		if p.Channel == "" {
@@ -193,7 +219,7 @@ func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d)\n", title, len(es))
 	for _, e := range es {
-		b.WriteString(message.EventLine(e, names[e.Partner], h.now(), req.Loc) + "\n")
+		b.WriteString(message.EventLine(e, message.EventPartners(e, names), h.now(), req.Loc) + "\n")
 	}
 	return message.Reply{Text: b.String()}, nil
 }

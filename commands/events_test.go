@@ -92,3 +92,26 @@ func TestEventCorrections(t *testing.T) {
 		}
 	}
 }
+
+// TestEventWithSeveralPartners: `with:` names the other partners an event
+// was run with; it is in each one's event list.
+func TestEventWithSeveralPartners(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	r := hs.mustOK(member, `event add county "Health fair" dec 5 10am with:eastside-pharmacy,eastside-community-clinic`)
+	if !strings.Contains(r.Text, "with *County Health Dept*, *Eastside Pharmacy* and *Eastside Community Clinic*") {
+		t.Errorf("event add with others: %q", r.Text)
+	}
+	for _, p := range []string{"county", "eastside-pharmacy", "eastside-community-clinic"} {
+		if r := hs.mustOK(member, "event list "+p); !strings.Contains(r.Text, "*Health fair* with County Health Dept, Eastside Pharmacy and Eastside Community Clinic") {
+			t.Errorf("event list %s:\n%s", p, r.Text)
+		}
+	}
+	before := hs.srv.Snapshot(context.Background())
+	if r := hs.do(member, `event add county "Fair" dec 5 10am with:contyhealth`); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "I don't know a partner called `contyhealth`") {
+		t.Errorf("with an unknown partner: %s %q", r.Outcome, r.Text)
+	}
+	if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+		t.Errorf("a refused event changed Redis:\n%s", diff)
+	}
+}

@@ -212,7 +212,7 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 	if len(upcoming) > 0 {
 		b.WriteString("\n*Next events*\n")
 		for _, e := range upcoming {
-			b.WriteString(message.EventLine(e, p.Name, h.now(), req.Loc) + "\n")
+			b.WriteString(message.EventLine(e, h.eventPartnerNames(ctx, req.Team, e), h.now(), req.Loc) + "\n")
 		}
 	}
 	if len(open) > 0 {

@@ -90,7 +90,25 @@ func EventWhen(e store.Event, now time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%s – %s", Time(e.Start, now, loc), Time(e.End, now, loc))
 }
 
-// EventLine is one event in a list.
+// EventPartners names an event's partners from names (slug → name): "A",
+// "A and B", "A, B and C".
+func EventPartners(e store.Event, names map[string]string) string {
+	var ns []string
+	for _, slug := range append([]string{e.Partner}, e.With...) {
+		if n := names[slug]; n != "" {
+			ns = append(ns, n)
+		} else {
+			ns = append(ns, slug)
+		}
+	}
+	if len(ns) < 2 {
+		return strings.Join(ns, "")
+	}
+	return strings.Join(ns[:len(ns)-1], ", ") + " and " + ns[len(ns)-1]
+}
+
+// EventLine is one event in a list; partnerName names its partners
+// (EventPartners).
 func EventLine(e store.Event, partnerName string, now time.Time, loc *time.Location) string {
 	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, EventWhen(e, now, loc), Esc(e.Title), Esc(partnerName), e.Type)
 	if e.Where != "" {

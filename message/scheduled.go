@@ -120,7 +120,7 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 		b.WriteString("None planned.\n")
 	}
 	for _, e := range d.Events {
-		b.WriteString(EventLine(e, d.PartnerNames[e.Partner], d.Now, loc) + "\n")
+		b.WriteString(EventLine(e, EventPartners(e, d.PartnerNames), d.Now, loc) + "\n")
 	}
 	total := d.ContactsIn + d.ContactsOut
 	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), Plural(total, "contact"), d.ContactsOut, d.ContactsIn)

@@ -14,8 +14,11 @@ var EventTypes = []string{"workshop", "seminar", "health-fair", "screening", "cl
 
 // Event is something run with a partner, E<n>.
 type Event struct {
-	ID         int64
-	Partner    string
+	ID      int64
+	Partner string // the partner it was added for: its surveys go to that channel
+	// With are the other partners it was run with (SPEC §2's partner(s)):
+	// it is in each one's events, reports and exports too.
+	With       []string
 	Title      string
 	Type       string
 	Start, End time.Time
@@ -110,15 +113,16 @@ func eventErr(op string, id int64, code string) error {
 // EventDelays are when an event's surveys are sent after it ends.
 type EventDelays struct{ Feedback, FollowUp time.Duration }
 
-// AddEvent resolves ref and records e, queueing what follows its end: it
-// counts as contact with the partner, the organizer is asked for
+// AddEvent resolves ref and records e, with e.With (slugs) as its other
+// partners, queueing what follows its end: it counts as contact with its
+// partners, the organizer is asked for
 // attendance, and the feedback and follow-up surveys go out after the
 // delays. Returns the event id and the partner.
 func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e Event, delays EventDelays, actor string, now time.Time) (int64, Partner, error) {
 	k := keysFor(team)
 	args := append(ref.args(k), ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(),
 		"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
-		"resources", strings.Join(e.Resources, ","), "registered", e.Registered, "attended", -1)
+		"resources", strings.Join(e.Resources, ","), "registered", e.Registered, "attended", -1, "with", strings.Join(e.With, ","))
 	return s.createWithPartner(ctx, "add event", scriptAddEvent, k, args)
 }
 
@@ -202,12 +206,15 @@ func eventFromHash(id int64, m map[string]string) Event {
 		}
 		return n
 	}
-	var res []string
+	var res, with []string
 	if m["resources"] != "" {
 		res = strings.Split(m["resources"], ",")
 	}
+	if m["with"] != "" {
+		with = strings.Split(m["with"], ",")
+	}
 	return Event{
-		ID: id, Partner: m["partner"], Title: m["title"], Type: m["type"], Start: fromMS(m["start"]), End: fromMS(m["end"]),
+		ID: id, Partner: m["partner"], With: with, Title: m["title"], Type: m["type"], Start: fromMS(m["start"]), End: fromMS(m["end"]),
 		Where: m["where"], Audience: m["audience"], Resources: res, Registered: atoi(m["registered"], -1),
 		Attended: atoi(m["attended"], -1), Organizer: m["organizer"], Created: fromMS(m["created"]),
 		Cancelled: fromMS(m["cancelled_at"]), CancelledBy: m["cancelled_by"],

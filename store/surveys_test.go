@@ -156,3 +156,44 @@ func TestOneSurveyPerTemplatePerEvent(t *testing.T) {
 		t.Errorf("event surveys = %v; want 2", ids)
 	}
 }
+
+// TestEventWithSeveralPartners: an event run with other partners is in
+// each partner's events (so their lists, reports and exports count it) and
+// counts as contact with each; erasing one partner leaves it to the others.
+func TestEventWithSeveralPartners(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	addPartner(t, s, "Eastside Clinic", "")
+	addPartner(t, s, "Main Street Pharmacy", "")
+	ctx := context.Background()
+	e := store.Event{Title: "Health fair", Type: "health-fair", Start: t0.Add(-3 * time.Hour), End: t0.Add(-time.Hour), Registered: -1,
+		With: []string{"eastside-clinic", "main-street-pharmacy", "county-health-dept"}}
+	id, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"county-health-dept", "eastside-clinic", "main-street-pharmacy"} {
+		es, _ := s.Events(ctx, team, slug, t0.Add(-24*time.Hour), t0, false, 10)
+		if len(es) != 1 || es[0].ID != id {
+			t.Errorf("events of %s = %+v; want E%d", slug, es, id)
+		}
+		if p, _ := s.Partner(ctx, team, slug); !p.LastContact.Equal(t0.Add(-time.Hour)) {
+			t.Errorf("%s last contact = %v; want the event's end", slug, p.LastContact)
+		}
+	}
+	if got, _ := s.Event(ctx, team, id); got.Partner != "county-health-dept" || len(got.With) != 2 {
+		t.Errorf("stored event = %s with %v; want county-health-dept with the two others", got.Partner, got.With)
+	}
+	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Event(ctx, team, id)
+	if err != nil || got.Partner != "eastside-clinic" || len(got.With) != 1 || got.With[0] != "main-street-pharmacy" {
+		t.Errorf("after erasing its first partner: %+v, %v; want it kept by the others", got, err)
+	}
+	bad := e
+	bad.With = []string{"no-such-partner"}
+	if _, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "eastside"}, bad, store.EventDelays{}, "U1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an event with a partner that is gone = %v; want ErrNotFound", err)
+	}
+}

@@ -12,6 +12,18 @@
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
+-- The other partners (the event field 'with', slugs resolved by Go) must
+-- still exist; the one resolved here is not repeated among them.
+local with = {}
+for i = 13, #ARGV - 1, 2 do
+  if ARGV[i] == 'with' then
+    for w in string.gmatch(ARGV[i + 1], '[^,]+') do
+      if redis.call('EXISTS', K.Partner(prefix, w)) == 0 then return {'err', 'not_found'} end
+      if w ~= slug then with[#with + 1] = w end
+    end
+    ARGV[i + 1] = table.concat(with, ',')
+  end
+end
 local id = redis.call('INCR', K.EventSeq(prefix))
 local ek = K.Event(prefix, id)
 local start, finish_, now = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -21,9 +33,13 @@ redis.call('HSET', ek, unpack(fields))
 redis.call('ZADD', K.Events(prefix), start, id)
 redis.call('ZADD', K.PartnerEvents(prefix, slug), start, id)
 local pk = K.Partner(prefix, slug)
+for _, w in ipairs(with) do redis.call('ZADD', K.PartnerEvents(prefix, w), start, id) end
 if finish_ <= now then
-  local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
-  if finish_ > last then redis.call('HSET', pk, 'last_contact', finish_) end
+  for _, s in ipairs({slug, unpack(with)}) do
+    local k = K.Partner(prefix, s)
+    local last = tonumber(redis.call('HGET', k, 'last_contact') or '0')
+    if finish_ > last then redis.call('HSET', k, 'last_contact', finish_) end
+  end
 else
   enqueue(prefix, J.EventEnd(id), finish_)
 end

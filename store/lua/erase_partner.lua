@@ -32,16 +32,30 @@ for _, id in ipairs(redis.call('SMEMBERS', K.PartnerFollowUps(prefix, slug))) do
   redis.call('HDEL', K.FollowUpTexts(prefix), id)
   redis.call('DEL', fk)
 end
--- Its events and surveys, with their queued jobs.
+-- Its events and surveys, with their queued jobs. An event run with
+-- other partners stays theirs: the partner is only taken off it.
 for _, id in ipairs(redis.call('ZRANGE', K.PartnerEvents(prefix, slug), 0, -1)) do
-  for _, job in ipairs({J.EventEnd(id), J.Attendance(id), J.FeedbackSurvey(id), J.FollowUpSurvey(id)}) do
-    unqueue(prefix, job)
+  local ek = K.Event(prefix, id)
+  local others = {}
+  for s in string.gmatch(redis.call('HGET', ek, 'with') or '', '[^,]+') do
+    if s ~= slug then others[#others + 1] = s end
   end
-  redis.call('ZREM', K.Events(prefix), id)
-  redis.call('DEL', K.Event(prefix, id), K.EventSurveys(prefix, id))
+  if redis.call('HGET', ek, 'partner') ~= slug then
+    redis.call('HSET', ek, 'with', table.concat(others, ','))
+  elseif #others > 0 then
+    redis.call('HSET', ek, 'partner', others[1], 'with', table.concat(others, ',', 2))
+  else
+    for _, job in ipairs({J.EventEnd(id), J.Attendance(id), J.FeedbackSurvey(id), J.FollowUpSurvey(id)}) do
+      unqueue(prefix, job)
+    end
+    redis.call('ZREM', K.Events(prefix), id)
+    redis.call('DEL', ek, K.EventSurveys(prefix, id))
+  end
 end
 for _, id in ipairs(redis.call('ZRANGE', K.PartnerSurveys(prefix, slug), 0, -1)) do
   unqueue(prefix, J.SurveyPost(id))
+  local ev = redis.call('HGET', K.Survey(prefix, id), 'event')
+  if ev and ev ~= '' then redis.call('SREM', K.EventSurveys(prefix, ev), id) end
   redis.call('DEL', K.Survey(prefix, id), K.SurveyResponses(prefix, id))
 end
 -- Its contacts' entries in the workspace's contact indexes.
