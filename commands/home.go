@@ -123,7 +123,9 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 	if len(events) == 0 {
 		b.WriteString("None in the next two months.\n")
 	}
-	message.WriteLines(&b, min(len(events), homeEvents), homeEvents, "", func(i int) string { return message.EventLine(events[i], message.EventPartners(events[i], names), h.now(), req.Loc) })
+	message.WriteLines(&b, min(len(events), homeEvents), homeEvents, "", func(i int) string {
+		return message.EventLine(events[i], message.EventPartners(events[i], names), h.now(), req.Loc)
+	})
 	if len(events) > homeEvents {
 		fmt.Fprintf(&b, "More: `%s event list`\n", h.cfg.Command)
 	}
