@@ -13,7 +13,7 @@ import (
 
 // contactStore is what correcting contacts needs.
 type contactStore interface {
-	Contact(ctx context.Context, team string, id int64, user string) (store.Contact, error)
+	FindContact(ctx context.Context, team string, id int64, user string) (store.Contact, error)
 	EditContact(ctx context.Context, team string, id int64, change store.ContactChange, actor string, now time.Time) (store.Contact, error)
 	DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (store.Contact, error)
 }
@@ -32,7 +32,7 @@ func (h *Handler) loadContact(ctx context.Context, req *Request, name string, to
 		}
 		user = ""
 	}
-	c, err := h.store.Contact(ctx, req.Team, id, user)
+	c, err := h.store.FindContact(ctx, req.Team, id, user)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && id == 0:
 		return c, userErrorf("You haven't logged a contact I can find. Name one by its id from `%s history <partner>`, e.g. `%s %s C12`.", h.cfg.Command, h.cfg.Command, name)
@@ -101,7 +101,7 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 	}
 	name := h.partnerName(ctx, req.Team, got.Partner)
 	return message.Reply{
-		Text: fmt.Sprintf(":pencil2: Corrected the %s of `C%d` with *%s*:\n%s", andList(what), got.ID, message.Esc(name), message.ContactLine(got, now, req.Loc)),
+		Text: fmt.Sprintf(":memo: Corrected the %s of `C%d` with *%s*:\n%s", andList(what), got.ID, message.Esc(name), message.ContactLine(got, now, req.Loc)),
 		Feed: fmt.Sprintf("%s corrected %s with *%s* (`C%d`)", message.Mention(req.User), message.ContactKind(got.Method), message.Esc(name), got.ID),
 	}, nil
 }

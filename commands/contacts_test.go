@@ -18,7 +18,7 @@ import (
 func TestContactCorrections(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
-	devon := as{"U0DEVON", commands.RoleMember, "C0OUTREACH", commands.DoorSlash}
+	devon := as{"U0DEVON", commands.RoleMember, "C0OUTREACH", commands.DoorSlash, ""}
 	if r := hs.mustOK(member, `log county call "Talked about the flu clinic"`); !strings.Contains(r.Text, "as `C1`") {
 		t.Errorf("log reply lacks the contact's id: %q", r.Text)
 	}

@@ -201,7 +201,7 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 	}
 	name := h.eventPartnerNames(ctx, req.Team, got)
 	return message.Reply{
-		Text: fmt.Sprintf(":pencil2: Corrected the %s of `E%d`:\n%s", andList(what), id, message.EventLine(got, name, now, req.Loc)),
+		Text: fmt.Sprintf(":memo: Corrected the %s of `E%d`:\n%s", andList(what), id, message.EventLine(got, name, now, req.Loc)),
 		Feed: fmt.Sprintf("%s corrected the event `E%d` *%s* with *%s*", message.Mention(req.User), id, message.Esc(got.Title), message.Esc(name)),
 	}, nil
 }

@@ -87,7 +87,7 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"owner-digest", message.OwnerDigest([]store.FollowUp{overdueFU}, []store.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
 		{"owner-digest-free-week", message.OwnerDigest(nil, nil, nil, now, ny)},
 		{"liaison-note", message.LiaisonNote(store.Contact{Method: "meeting", Direction: "in", Who: "U0DANA", When: now.Add(-time.Hour),
-			Summary: "Can we move the <!here> workshop?"}, county, ny)},
+			Summary: "Can we move the <!here> workshop?"}, county, now, ny)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			golden.Check(t, tc.name+".golden", render(tc.msg))

@@ -146,10 +146,10 @@ func AttendanceQuestion(e store.Event, partnerName, command string, now time.Tim
 
 // LiaisonNote is the DM telling a partner's owner that the partner's
 // liaison left a note, with a button to log the reply.
-func LiaisonNote(c store.Contact, partner store.Partner, loc *time.Location) Reply {
+func LiaisonNote(c store.Contact, partner store.Partner, now time.Time, loc *time.Location) Reply {
 	return Reply{
 		Text: fmt.Sprintf(":speech_balloon: *%s* left a note for the team: %s — %s, %s\n> %s",
-			Esc(partner.Name), ContactKind(c.Method), Mention(c.Who), Time(c.When, loc), Esc(Clip(c.Summary, 1500))),
+			Esc(partner.Name), ContactKind(c.Method), Mention(c.Who), Time(c.When, now, loc), Esc(Clip(c.Summary, 1500))),
 		Choices: []Choice{{Label: "Log a reply", Action: ActionLogContact, Value: partner.Slug, Style: "primary"}},
 	}
 }
@@ -159,7 +159,7 @@ func LiaisonNote(c store.Contact, partner store.Partner, loc *time.Location) Rep
 func OwnerDigest(owed []store.FollowUp, quiet []store.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
 	var b strings.Builder
 	fmt.Fprintf(&b, ":spiral_calendar_pad: *Your week* — %s\n", now.In(loc).Format("Monday, January 2"))
-	fmt.Fprintf(&b, "\n*Follow-ups due by %s* (%d)\n", Date(now.AddDate(0, 0, 7), loc), len(owed))
+	fmt.Fprintf(&b, "\n*Follow-ups due by %s* (%d)\n", Date(now.AddDate(0, 0, 7), now, loc), len(owed))
 	if len(owed) == 0 {
 		b.WriteString("None. :tada:\n")
 	}

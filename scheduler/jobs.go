@@ -220,7 +220,7 @@ func (s *Scheduler) note(ctx context.Context, j store.Job, token, rest string) e
 	if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 		return err
 	}
-	if _, err := s.deliver(ctx, "note", j, token, Post{To: p.Owner, Key: j.ID, Message: message.LiaisonNote(c, p, loc)}); err != nil {
+	if _, err := s.deliver(ctx, "note", j, token, Post{To: p.Owner, Key: j.ID, Message: message.LiaisonNote(c, p, s.clock.Now(), loc)}); err != nil {
 		return err
 	}
 	return s.finish(ctx, j, token)

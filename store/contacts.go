@@ -145,9 +145,10 @@ func (s *Store) FirstDelivery(ctx context.Context, team, eventID string, ttl tim
 	return ok, nil
 }
 
-// Contact loads the contact with this id, or with id 0 the latest contact
-// user logged (`contact edit last`). ErrNotFound when there is none.
-func (s *Store) Contact(ctx context.Context, team string, id int64, user string) (Contact, error) {
+// FindContact loads the contact with this id, whatever its partner, or
+// with id 0 the latest contact user logged (`contact edit last`).
+// ErrNotFound when there is none.
+func (s *Store) FindContact(ctx context.Context, team string, id int64, user string) (Contact, error) {
 	k := keysFor(team)
 	ref := ""
 	if id > 0 {

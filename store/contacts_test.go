@@ -98,19 +98,19 @@ func TestLatestContactOfAUser(t *testing.T) {
 	first := log("county", "U1", "mine, first", t0)
 	second := log("eastside", "U1", "mine, second", t0.Add(time.Minute))
 	log("county", "U2", "someone else's", t0.Add(2*time.Minute))
-	if c, err := s.Contact(ctx, team, 0, "U1"); err != nil || c.ID != second || c.Partner != "eastside-clinic" {
+	if c, err := s.FindContact(ctx, team, 0, "U1"); err != nil || c.ID != second || c.Partner != "eastside-clinic" {
 		t.Errorf("U1's latest = %+v, %v; want C%d with eastside-clinic", c, err, second)
 	}
 	if _, err := s.DeleteContact(ctx, team, second, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := s.Contact(ctx, team, 0, "U1"); err != nil || c.ID != first {
+	if c, err := s.FindContact(ctx, team, 0, "U1"); err != nil || c.ID != first {
 		t.Errorf("U1's latest after deleting it = %+v, %v; want C%d", c, err, first)
 	}
-	if c, err := s.Contact(ctx, team, first, ""); err != nil || c.Summary != "mine, first" || c.Partner != "county-health-dept" {
+	if c, err := s.FindContact(ctx, team, first, ""); err != nil || c.Summary != "mine, first" || c.Partner != "county-health-dept" {
 		t.Errorf("C%d by id = %+v, %v", first, c, err)
 	}
-	if _, err := s.Contact(ctx, team, 0, "U9"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.FindContact(ctx, team, 0, "U9"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("latest of someone who logged nothing = %v; want ErrNotFound", err)
 	}
 }

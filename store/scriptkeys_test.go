@@ -90,7 +90,7 @@ func TestScriptKeys(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if _, err := s.Contact(ctx, team, 0, "U2"); err != nil {
+			if _, err := s.FindContact(ctx, team, 0, "U2"); err != nil {
 				return err
 			}
 			if _, err := s.EditContact(ctx, team, c.ID, ContactChange{Summary: "fixed", When: t0.Add(-time.Hour)}, "U1", t0); err != nil {

@@ -126,8 +126,11 @@ func TestConsoleWeekGolden(t *testing.T) {
 		":as maria", ":in dm",
 		":advance 1m",
 		"history county 2",
+		`log county call "Called Dana back about the 14th"`,
+		`contact edit last "Emailed Dana back about the 14th" method:email`,
 		`followup county friday "Confirm the 14th with Dana"`,
 		"snooze F20 monday",
+		"snooze F20 3d",
 		"followups",
 		"needs 30d county",
 	}
