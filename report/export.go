@@ -148,12 +148,16 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 			}
 		}
 	case "events":
-		if err := x.row("id", "partner", "partner_name", "title", "type", "start", "end", "where", "audience", "resources", "registered", "attended", "organizer", "created"); err != nil {
+		if err := x.row("id", "partner", "partner_name", "with", "title", "type", "start", "end", "where", "audience", "resources", "registered", "attended", "organizer", "created"); err != nil {
 			return err
 		}
 		names := partnerNames(ps)
 		if err := x.src.EachEvent(ctx, x.team, x.slug, from, to, func(e store.Event) error {
-			return x.row("E"+itoa(e.ID), e.Partner, names[e.Partner], e.Title, e.Type, x.time(e.Start), x.time(e.End), e.Where, e.Audience,
+			var with []string // the other partners it was run with, by name
+			for _, w := range e.With {
+				with = append(with, names[w])
+			}
+			return x.row("E"+itoa(e.ID), e.Partner, names[e.Partner], strings.Join(with, "; "), e.Title, e.Type, x.time(e.Start), x.time(e.End), e.Where, e.Audience,
 				strings.Join(e.Resources, "; "), count(e.Registered), count(e.Attended), e.Organizer, x.time(e.Created))
 		}); err != nil {
 			return err
