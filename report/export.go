@@ -151,7 +151,11 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 		if err := x.row("id", "partner", "partner_name", "with", "title", "type", "start", "end", "where", "audience", "resources", "registered", "attended", "organizer", "created"); err != nil {
 			return err
 		}
-		names := partnerNames(ps)
+		all, err := x.src.ListPartners(ctx, x.team) // names of partners beyond the slug's too
+		if err != nil {
+			return err
+		}
+		names := partnerNames(all)
 		if err := x.src.EachEvent(ctx, x.team, x.slug, from, to, func(e store.Event) error {
 			var with []string // the other partners it was run with, by name
 			for _, w := range e.With {
