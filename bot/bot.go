@@ -194,13 +194,22 @@ func (b *Bot) loop(ctx context.Context) {
 }
 
 func (b *Bot) spawn(f func()) {
-	b.inflight.Add(1)
-	b.busy.Add(1)
+	done := b.begin()
 	go func() {
-		defer b.inflight.Done()
-		defer b.busy.Add(-1)
+		defer done()
 		f()
 	}()
+}
+
+// begin counts an envelope as in hand until done is called: a stop waits
+// for it.
+func (b *Bot) begin() (done func()) {
+	b.inflight.Add(1)
+	b.busy.Add(1)
+	return func() {
+		b.busy.Add(-1)
+		b.inflight.Done()
+	}
 }
 
 func (b *Bot) dispatch(evt socketmode.Event) {
@@ -229,9 +238,14 @@ func (b *Bot) dispatch(evt socketmode.Event) {
 		b.spawn(func() { b.onSlash(evt, received) })
 	case socketmode.EventTypeEventsAPI:
 		// Events are acknowledged at once, before any work, so Slack does
-		// not redeliver them while we work.
+		// not redeliver them while we work; counted in hand first, so that
+		// whoever sees the ack (a stop, a test) also waits for the work.
+		done := b.begin()
 		b.ack(evt.Request, nil, received)
-		b.spawn(func() { b.onEvent(evt) })
+		go func() {
+			defer done()
+			b.onEvent(evt)
+		}()
 	case socketmode.EventTypeInteractive:
 		b.spawn(func() { b.onInteractive(evt, received) })
 	default:

@@ -1,0 +1,226 @@
+package bot
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
+)
+
+// TestSlashCommandAckCarriesTheReply: a slash command is answered in its
+// acknowledgement (the fake fails the call if that takes over Slack's 3 s),
+// ephemeral, with the text the command layer wrote; the request carries
+// who asked, where, and their role.
+func TestSlashCommandAckCarriesTheReply(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{cfg: Config{Admins: map[string]bool{"ULEAD": true}}})
+	tb.cmds.handle = func(req commands.Request) message.Reply {
+		return message.Reply{Text: "*Partners* for " + message.Mention(req.User) + ": " + req.Text,
+			Choices: []message.Choice{{Label: "Log contact", Action: message.ActionLogContact, Value: "county"}}}
+	}
+	for _, tc := range []struct {
+		name, user, channel, text string
+		wantRole                  commands.Role
+	}{
+		{"member in a channel", "UMARIA", "C0TEAM", "partner list", commands.RoleMember},
+		{"admin in a DM", "ULEAD", "DULEAD", "partner list overdue", commands.RoleAdmin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ack, err := tb.slack.SlashCommand(tb.ctx(), tc.user, tc.channel, "/outreach", tc.text)
+			if err != nil {
+				t.Fatalf("/outreach %s: %v", tc.text, err)
+			}
+			typ, text, blocks := ackText(t, ack)
+			if want := "*Partners* for <@" + tc.user + ">: " + tc.text; typ != "ephemeral" || text != want {
+				t.Errorf("ack = %s %q; want ephemeral %q", typ, text, want)
+			}
+			if !strings.Contains(blocks, `"action_id":"log_contact"`) || !strings.Contains(blocks, `"verbatim":true`) {
+				t.Errorf("ack blocks %s; want the button and verbatim text", blocks)
+			}
+			tb.cmds.mu.Lock()
+			req := tb.cmds.handled[len(tb.cmds.handled)-1]
+			tb.cmds.mu.Unlock()
+			got := commands.Request{Team: req.Team, User: req.User, Channel: req.Channel, Door: req.Door, Text: req.Text, Role: req.Role, UserTeam: req.UserTeam}
+			want := commands.Request{Team: homeTeam, User: tc.user, Channel: tc.channel, Door: commands.DoorSlash, Text: tc.text, Role: tc.wantRole, UserTeam: homeTeam}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("request (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBareLogOpensTheForm: a reply asking for the log form is
+// acknowledged empty and the form opens on the command's trigger.
+func TestBareLogOpensTheForm(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.cmds.handle = func(commands.Request) message.Reply {
+		return message.Reply{Form: message.FormLog, FormPartner: "county"}
+	}
+	ack, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ack.Payload) != 0 {
+		t.Errorf("ack payload %s; want an empty ack", ack.Payload)
+	}
+	tb.idle()
+	views := tb.slack.OpenedViews()
+	if len(views) != 1 || !strings.Contains(string(views[0]), `"callback_id":"log_contact"`) || !strings.Contains(string(views[0]), `"initial_value":"county"`) {
+		t.Errorf("opened views %s; want the log form with the partner filled in", views)
+	}
+}
+
+// TestLongReplyGoesByResponseURL: Slack drops Socket Mode acks of 20 KB
+// or more, so a long answer is acknowledged empty and sent, whole,
+// through the command's response URL.
+func TestLongReplyGoesByResponseURL(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	var long strings.Builder
+	for i := range 300 {
+		long.WriteString("• Call " + strconv.Itoa(i) + ": a long note about the flu clinic and the flyers\n")
+	}
+	tb.cmds.handle = func(commands.Request) message.Reply { return message.Reply{Text: long.String()} }
+	ack, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "history county 300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ack.Payload) >= 20*1024 {
+		t.Fatalf("ack of %d bytes; Slack drops 20 KB and more", len(ack.Payload))
+	}
+	p := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" })
+	if p.User != "UMARIA" || p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 0:") || !strings.Contains(string(p.Blocks), "Call 299:") {
+		t.Errorf("response_url post to %s (%s) with %d bytes of blocks; want the whole reply, ephemeral to UMARIA", p.User, p.ResponseType, len(p.Blocks))
+	}
+}
+
+// TestEventsAckedAtOnceAndDeduplicated: a mention is acknowledged before
+// its command runs (Slack would redeliver it otherwise), answered with an
+// ephemeral message, and a redelivery of the same event_id runs nothing.
+func TestEventsAckedAtOnceAndDeduplicated(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	release := make(chan struct{})
+	tb.cmds.handle = func(req commands.Request) message.Reply {
+		<-release // the ack must not wait for this
+		return message.Reply{Text: "answered " + req.Text}
+	}
+	id, _, err := tb.slack.Mention(tb.ctx(), "UMARIA", "C0TEAM", "<@UBOT> partner list")
+	if err != nil {
+		t.Fatalf("mention not acknowledged while its command ran: %v", err)
+	}
+	close(release)
+	p := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" })
+	if p.Channel != "C0TEAM" || p.User != "UMARIA" || p.Text != "answered partner list" {
+		t.Errorf("mention reply %+v; want an ephemeral answer to UMARIA in C0TEAM", p)
+	}
+	for _, redeliver := range []func() error{
+		func() error { _, err := tb.slack.RedeliverEvent(tb.ctx(), id); return err },
+		func() error { _, err := tb.slack.RedeliverEvent(tb.ctx(), id); return err },
+	} {
+		if err := redeliver(); err != nil {
+			t.Fatalf("redelivery not acknowledged: %v", err)
+		}
+	}
+	// A DM is a separate event and runs.
+	if _, _, err := tb.slack.DirectMessage(tb.ctx(), "UMARIA", "followups"); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	if diff := cmp.Diff([]string{"partner list", "followups"}, tb.cmds.texts()); diff != "" {
+		t.Errorf("commands run (-want +got):\n%s", diff)
+	}
+	if n := len(tb.posts("postEphemeral")); n != 1 {
+		t.Errorf("%d ephemeral replies; want 1 (a redelivery answers nothing)", n)
+	}
+}
+
+// TestEventsTheBotIgnores: the bot's own messages, other bots, edits of
+// DMs and tabs other than Home are acknowledged and run nothing.
+func TestEventsTheBotIgnores(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	for _, ev := range []map[string]any{
+		{"type": "message", "channel": "DUMARIA", "channel_type": "im", "user": botUser, "text": "a reminder", "ts": "1.000001"},
+		{"type": "message", "channel": "DUMARIA", "channel_type": "im", "bot_id": "B0OTHER", "text": "hi", "ts": "1.000002"},
+		{"type": "message", "channel": "DUMARIA", "channel_type": "im", "subtype": "message_deleted", "ts": "1.000003"},
+		{"type": "message", "channel": "C0TEAM", "channel_type": "channel", "user": "UMARIA", "text": "partner list", "ts": "1.000004"},
+		{"type": "app_mention", "channel": "C0TEAM", "bot_id": "B0OTHER", "text": "<@UBOT> help", "ts": "1.000005"},
+		{"type": "app_home_opened", "user": "UMARIA", "channel": "DUMARIA", "tab": "messages", "event_ts": "1.000006"},
+	} {
+		if _, _, err := tb.slack.SendEvent(tb.ctx(), ev, false); err != nil {
+			t.Fatalf("%v not acknowledged: %v", ev, err)
+		}
+	}
+	tb.idle()
+	if got := tb.cmds.texts(); len(got) != 0 {
+		t.Errorf("commands run: %q; want none", got)
+	}
+	if posts := tb.slack.Posts(); len(posts) != 0 {
+		t.Errorf("posts %+v; want none", posts)
+	}
+}
+
+// TestUnknownEnvelopesAcked: envelopes the bot does not handle are still
+// acknowledged, so Slack does not keep redelivering them.
+func TestUnknownEnvelopesAcked(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	for _, tc := range []struct {
+		name string
+		send func() (fakeslack.Ack, error)
+	}{
+		{"an event type slack-go does not know", func() (fakeslack.Ack, error) {
+			_, a, err := tb.slack.SendEvent(tb.ctx(), map[string]any{"type": "totally_unknown_event", "user": "UMARIA"}, false)
+			return a, err
+		}},
+		{"an envelope type slack-go does not know", func() (fakeslack.Ack, error) {
+			return tb.slack.SendRaw(tb.ctx(), map[string]any{"type": "some_future_type", "payload": map[string]any{}})
+		}},
+		{"an interaction the bot does not handle", func() (fakeslack.Ack, error) {
+			return tb.slack.SendRaw(tb.ctx(), map[string]any{"type": "interactive", "accepts_response_payload": true,
+				"payload": map[string]any{"type": "shortcut", "callback_id": "nope", "user": map[string]any{"id": "UMARIA"}}})
+		}},
+		{"a view submission of an unknown form", func() (fakeslack.Ack, error) {
+			return tb.slack.SubmitView(tb.ctx(), "UMARIA", "", json.RawMessage(`{"type":"modal","callback_id":"someone_elses"}`), nil)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := tc.send()
+			if err != nil {
+				t.Fatalf("not acknowledged: %v", err)
+			}
+			if len(a.Payload) != 0 {
+				t.Errorf("ack payload %s; want none", a.Payload)
+			}
+		})
+	}
+	if got := tb.cmds.texts(); len(got) != 0 {
+		t.Errorf("commands run: %q; want none", got)
+	}
+}
+
+// TestUsersInfoFailureDeniesAndSays: when Slack cannot say who someone
+// is, nothing runs and they are told to try again.
+func TestUsersInfoFailureDeniesAndSays(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.slack.FailNext("users.info", 1, "internal_error")
+	ack, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "partner list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, text, _ := ackText(t, ack); !strings.Contains(text, "couldn't check your Slack account") {
+		t.Errorf("reply %q; want a can't-check-your-account answer", text)
+	}
+	if got := tb.cmds.texts(); len(got) != 0 {
+		t.Errorf("commands run: %q; want none", got)
+	}
+}

@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
+)
+
+// postWithButtons posts r as the bot (a reminder) and returns where.
+func (tb *testBot) postWithButtons(to string, r message.Reply) (channel, ts string) {
+	tb.t.Helper()
+	channel, ts, err := tb.b.PostScheduled(tb.ctx(), to, "fu:1:1", r, tb.clock.Now())
+	if err != nil {
+		tb.t.Fatalf("post: %v", err)
+	}
+	return channel, ts
+}
+
+// press presses the button with action on the message channel/ts,
+// finding its block and value in the message as posted.
+func (tb *testBot) press(user, channel, ts, action string) fakeslack.Ack {
+	tb.t.Helper()
+	var blocks json.RawMessage
+	for _, p := range tb.slack.Posts() {
+		if p.Channel == channel && p.TS == ts {
+			blocks = p.Blocks
+		}
+	}
+	var bs []struct {
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		tb.t.Fatalf("blocks of %s: %v", ts, err)
+	}
+	for _, b := range bs {
+		for _, el := range b.Elements {
+			if el.ActionID == action {
+				a, err := tb.slack.BlockAction(tb.ctx(), user, channel, ts, action, b.BlockID, el.Value)
+				if err != nil {
+					tb.t.Fatalf("press %s: %v", action, err)
+				}
+				return a
+			}
+		}
+	}
+	tb.t.Fatalf("no %s button in %s", action, blocks)
+	return fakeslack.Ack{}
+}
+
+var reminder = message.Reply{Text: "⏰ Send the flyer", Choices: []message.Choice{
+	{Label: "Done", Action: message.ActionDone, Value: "F1", Style: "primary"},
+	{Label: "Snooze 1 day", Action: message.ActionSnoozeDay, Value: "F1"},
+	{Label: "Log contact", Action: message.ActionLogContact, Value: "county"},
+}}
+
+// TestButtonPressUpdatesInPlaceAndTellsThePresser: a press runs Press
+// with the button's action and value; the message is replaced in place
+// (chat.update of the same ts) and the presser alone gets a note through
+// the interaction's response_url.
+func TestButtonPressUpdatesInPlaceAndTellsThePresser(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.cmds.press = func(req commands.Request, action, value string) commands.Pressed {
+		if req.User != "UMARIA" || req.Role != commands.RoleMember {
+			t.Errorf("press by %s as %v; want UMARIA as a member", req.User, req.Role)
+		}
+		upd := message.Reply{Text: "✅ Send the flyer: done by " + message.Mention(req.User)}
+		return commands.Pressed{Update: &upd, Ephemeral: &message.Reply{Text: "Closed `" + value + "`."}}
+	}
+	channel, ts := tb.postWithButtons("UMARIA", reminder)
+	if a := tb.press("UMARIA", channel, ts, message.ActionDone); len(a.Payload) != 0 {
+		t.Errorf("ack payload %s; want an empty ack", a.Payload)
+	}
+	tb.idle()
+	if diff := cmp.Diff([]string{"fu_done F1"}, tb.cmds.pressed); diff != "" {
+		t.Errorf("presses (-want +got):\n%s", diff)
+	}
+	upd := tb.posts("update")
+	if len(upd) != 1 || upd[0].Channel != channel || upd[0].TS != ts || upd[0].Text != "✅ Send the flyer: done by <@UMARIA>" {
+		t.Fatalf("updates %+v; want the pressed message replaced in place", upd)
+	}
+	if strings.Contains(string(upd[0].Blocks), "fu_done") {
+		t.Errorf("updated blocks %s still carry the buttons", upd[0].Blocks)
+	}
+	eph := tb.posts("response_url")
+	if len(eph) != 1 || eph[0].User != "UMARIA" || eph[0].ResponseType != "ephemeral" || eph[0].Text != "Closed `F1`." || eph[0].ReplaceOriginal {
+		t.Errorf("response_url posts %+v; want one ephemeral note to the presser", eph)
+	}
+}
+
+// TestLogContactButtonOpensTheForm: the Log contact button opens the log
+// form on the press's trigger, the partner filled in, without a command.
+func TestLogContactButtonOpensTheForm(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	channel, ts := tb.postWithButtons("UMARIA", reminder)
+	tb.press("UMARIA", channel, ts, message.ActionLogContact)
+	tb.idle()
+	views := tb.slack.OpenedViews()
+	if len(views) != 1 || !strings.Contains(string(views[0]), `"initial_value":"county"`) {
+		t.Errorf("opened views %s; want the log form for county", views)
+	}
+	if len(tb.cmds.pressed) != 0 {
+		t.Errorf("presses %q; opening a form runs no command", tb.cmds.pressed)
+	}
+}
+
+// openedView returns the id and JSON of the last modal opened.
+func (tb *testBot) openedView() (string, json.RawMessage) {
+	tb.t.Helper()
+	views := tb.slack.OpenedViews()
+	if len(views) == 0 {
+		tb.t.Fatalf("no view opened")
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	last := views[len(views)-1]
+	if err := json.Unmarshal(last, &v); err != nil {
+		tb.t.Fatal(err)
+	}
+	return v.ID, last
+}
+
+func textInput(s string) map[string]any {
+	return map[string]any{"type": "plain_text_input", "value": s}
+}
+
+func logValues(partner, method, summary string) map[string]map[string]any {
+	return map[string]map[string]any{
+		"partner":   {"value": textInput(partner)},
+		"method":    {"value": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": method}}},
+		"direction": {"value": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "in"}}},
+		"when":      {"value": textInput("yesterday")},
+		"summary":   {"value": textInput(summary)},
+	}
+}
+
+// TestLogFormSubmission: a form with mistakes is answered with errors
+// under its fields (plain text, within Slack's length); a good one closes
+// and the confirmation reaches the person.
+func TestLogFormSubmission(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.cmds.handle = func(commands.Request) message.Reply { return message.Reply{Form: message.FormLog} }
+	tb.cmds.submitLog = func(req commands.Request, in commands.LogInput) (message.Reply, map[string]string) {
+		if in.Partner == "contyhealth" {
+			return message.Reply{Outcome: message.OutcomeUserError}, map[string]string{
+				commands.FieldPartner: "I don't know a partner called `contyhealth`. Did you mean `county-health-dept`? " + strings.Repeat("More. ", 40),
+			}
+		}
+		return message.Reply{Text: "✅ Logged " + in.Method + " ← *County Health Dept*: " + in.Summary}, nil
+	}
+	if _, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "log"); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	viewID, _ := tb.openedView()
+
+	ack, err := tb.slack.SubmitView(tb.ctx(), "UMARIA", viewID, nil, logValues("contyhealth", "call", "Talked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack.Payload, &errs); err != nil {
+		t.Fatalf("ack %s: %v", ack.Payload, err)
+	}
+	msg := errs.Errors[commands.FieldPartner]
+	if errs.Action != "errors" || !strings.HasPrefix(msg, "I don't know a partner called contyhealth. Did you mean county-health-dept?") ||
+		len([]rune(msg)) > 150 {
+		t.Errorf("errors ack %s; want the partner field's error as plain text of at most 150 characters", ack.Payload)
+	}
+
+	ack, err = tb.slack.SubmitView(tb.ctx(), "UMARIA", viewID, nil, logValues("county", "call", "Talked about the flu clinic"))
+	if err != nil || len(ack.Payload) != 0 {
+		t.Fatalf("good form: ack %s, %v; want an empty ack that closes it", ack.Payload, err)
+	}
+	tb.idle()
+	want := commands.LogInput{Partner: "county", Method: "call", Direction: "in", When: "yesterday", Summary: "Talked about the flu clinic"}
+	if diff := cmp.Diff(want, tb.cmds.logs[len(tb.cmds.logs)-1]); diff != "" {
+		t.Errorf("form read as (-want +got):\n%s", diff)
+	}
+	p := tb.waitPost(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "Logged call") })
+	if p.User != "UMARIA" || p.Channel != "C0TEAM" {
+		t.Errorf("confirmation %+v; want it shown to UMARIA where the form was opened", p)
+	}
+}
+
+// TestCommentForm: the Add a comment button opens the comment form for
+// its survey; an empty comment is refused under the field; a comment is
+// passed on with the survey id, the prompt updated in place and the
+// person thanked.
+func TestCommentForm(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	prompt := message.Reply{Text: "How useful was the workshop?", Choices: []message.Choice{{Label: "Add a comment", Action: message.ActionComment, Value: "S7"}}}
+	channel, ts := tb.postWithButtons("C0SHARED", prompt)
+	tb.cmds.onComment = func(req commands.Request, survey int64, text string) commands.Pressed {
+		if text == "" {
+			return commands.Pressed{Ephemeral: &message.Reply{Text: "The comment was *empty*, so I saved nothing.", Outcome: message.OutcomeUserError}}
+		}
+		if req.Role != commands.RoleLiaison || req.Channel != channel {
+			t.Errorf("comment by %v in %s; want a liaison in %s", req.Role, req.Channel, channel)
+		}
+		upd := message.Reply{Text: "How useful was the workshop? (1 response)"}
+		return commands.Pressed{Update: &upd, Channel: channel, TS: ts, Ephemeral: &message.Reply{Text: "Thanks, your comment is saved."}}
+	}
+	tb.press("UDANA", channel, ts, message.ActionComment)
+	tb.idle()
+	viewID, view := tb.openedView()
+	if !strings.Contains(string(view), `"callback_id":"survey_comment"`) {
+		t.Fatalf("opened %s; want the comment form", view)
+	}
+	comment := func(text string) map[string]map[string]any {
+		return map[string]map[string]any{"comment": {"value": textInput(text)}}
+	}
+	ack, err := tb.slack.SubmitView(tb.ctx(), "UDANA", viewID, nil, comment(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(ack.Payload), `{"response_action":"errors","errors":{"comment":"The comment was empty, so I saved nothing."}}`; got != want {
+		t.Errorf("empty comment: ack %s; want %s", got, want)
+	}
+	if ack, err = tb.slack.SubmitView(tb.ctx(), "UDANA", viewID, nil, comment("More evening sessions please")); err != nil || len(ack.Payload) != 0 {
+		t.Fatalf("comment: ack %s, %v; want an empty ack", ack.Payload, err)
+	}
+	tb.idle()
+	if diff := cmp.Diff([]string{"7 ", "7 More evening sessions please"}, tb.cmds.comment); diff != "" {
+		t.Errorf("comments passed on (-want +got):\n%s", diff)
+	}
+	if upd := tb.posts("update"); len(upd) != 1 || upd[0].TS != ts || upd[0].Text != "How useful was the workshop? (1 response)" {
+		t.Errorf("updates %+v; want the prompt updated in place", upd)
+	}
+	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UDANA" && p.Text == "Thanks, your comment is saved." })
+}
