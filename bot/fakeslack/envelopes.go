@@ -517,6 +517,59 @@ func (s *Server) Mention(ctx context.Context, userID, channelID, text string) (s
 	return s.SendEvent(ctx, ev, ext)
 }
 
+// EditMention delivers what Slack sends when the author edits a message
+// that mentions the app: app_mention again, with a new event_id, the
+// original message's ts, the new text and an "edited" object
+// (https://docs.slack.dev/reference/events/app_mention; slack-go's
+// AppMentionEvent.Edited). eventID names the original mention. Dedupe by
+// event_id does not catch it.
+func (s *Server) EditMention(ctx context.Context, eventID, text string) (string, Ack, error) {
+	s.mu.Lock()
+	rec, ok := s.events[eventID]
+	s.mu.Unlock()
+	if !ok {
+		return "", Ack{}, ErrUnknownEvent
+	}
+	var outer struct {
+		Event              map[string]any `json:"event"`
+		IsExtSharedChannel bool           `json:"is_ext_shared_channel"`
+	}
+	if err := json.Unmarshal(rec.payload, &outer); err != nil || outer.Event["type"] != "app_mention" {
+		return "", Ack{}, fmt.Errorf("fakeslack: EditMention: %s is not an app_mention", eventID)
+	}
+	ev := outer.Event
+	s.mu.Lock()
+	editTS := s.nextTSLocked()
+	s.mu.Unlock()
+	ev["text"] = text
+	ev["edited"] = map[string]any{"user": ev["user"], "ts": editTS}
+	ev["event_ts"] = editTS
+	return s.SendEvent(ctx, ev, outer.IsExtSharedChannel)
+}
+
+// ChangeChannelID gives a channel a new id, as Slack does when a private
+// channel is shared with another organization, moving what the fake keeps
+// about it, and delivers channel_id_changed
+// (https://docs.slack.dev/reference/events/channel_id_changed).
+func (s *Server) ChangeChannelID(ctx context.Context, oldID, newID string) (Ack, error) {
+	s.mu.Lock()
+	if c, ok := s.channels[oldID]; ok {
+		delete(s.channels, oldID)
+		c.ID = newID
+		s.channels[newID] = c
+	}
+	if h, ok := s.history[oldID]; ok {
+		delete(s.history, oldID)
+		s.history[newID] = h
+	}
+	ts := s.nextTSLocked()
+	s.mu.Unlock()
+	_, a, err := s.SendEvent(ctx, map[string]any{
+		"type": "channel_id_changed", "old_channel_id": oldID, "new_channel_id": newID, "event_ts": ts,
+	}, false)
+	return a, err
+}
+
 // DirectMessage delivers a message event (channel_type "im") from a user in
 // the user's DM with the bot.
 func (s *Server) DirectMessage(ctx context.Context, userID, text string) (string, Ack, error) {

@@ -33,6 +33,21 @@
 //     files.completeUploadExternal flow
 //     (https://docs.slack.dev/messaging/working-with-files). The upload URL is
 //     on the API host, because slack-go only sends the token there.
+//   - Socket Mode spreads envelopes across an app's open connections, and
+//     refreshes each on its own (DisconnectOne).
+//   - The bot token can break at run time (SetAuthError: token_revoked and
+//     the like fail every call) or lack a scope (RemoveScope: missing_scope
+//     with needed and provided). The bot may not have joined a channel
+//     (Channel.NotJoined): conversations.history and chat.postEphemeral
+//     answer not_in_channel there, and chat.postMessage works only with
+//     chat:write.public. See access.go.
+//   - conversations.history pages with has_more and next_cursor.
+//   - Rate limits per channel and workspace-wide for chat.postMessage
+//     (ChannelRate, WorkspaceRate) and per method for the others
+//     (MethodRate, TierRate).
+//   - An edited message that mentions the app is delivered again as
+//     app_mention with a new event_id and "edited" (EditMention); a shared
+//     private channel gets a new id (ChangeChannelID).
 //   - User and conversation objects carry team_id, is_stranger,
 //     is_restricted, is_ext_shared and shared_team_ids
 //     (https://docs.slack.dev/reference/objects/user-object,
@@ -102,7 +117,23 @@ type Options struct {
 	// accepts before the fake answers 429. Bursts of up to max(1, rate) are
 	// allowed. 0 turns the limit off.
 	ChannelRate float64
-	Logf        func(format string, args ...any) // optional, e.g. t.Logf
+	// WorkspaceRate is how many chat.postMessage calls per second the
+	// whole workspace accepts, across channels, before the fake answers
+	// 429 ("a workspace-wide limit" whose size Slack does not publish).
+	// Bursts of up to max(1, rate). 0 turns it off.
+	WorkspaceRate float64
+	// MethodRate limits other methods, per method and workspace-wide, in
+	// calls per second (Slack's tiers, https://docs.slack.dev/apis/web-api/rate-limits:
+	// Tier 3 is 50+ a minute, Tier 4 100+; TierRate has them). Bursts of
+	// up to max(1, rate). Methods not listed are not limited.
+	MethodRate map[string]float64
+	// HistoryLimit caps the messages one conversations.history page
+	// returns, as Slack does (999; 15 for apps held to the limits of
+	// non-Marketplace apps). 0 means 999.
+	HistoryLimit int
+	// Scopes are the bot token's scopes; nil grants AllScopes.
+	Scopes []string
+	Logf   func(format string, args ...any) // optional, e.g. t.Logf
 	// Now is the time Slack stamps on messages (ts, Post.At) and events
 	// (event_time); nil means the wall clock. A test that moves the bot's
 	// clock passes the same clock here, so that history read "since" a
@@ -136,6 +167,9 @@ func (o *Options) setDefaults() {
 	if o.EventAckTimeout <= 0 {
 		o.EventAckTimeout = 3 * time.Second
 	}
+	if o.HistoryLimit <= 0 || o.HistoryLimit > 999 {
+		o.HistoryLimit = 999
+	}
 	if o.RetryDelays == nil {
 		o.RetryDelays = []time.Duration{0, 200 * time.Millisecond, 500 * time.Millisecond}
 	}
@@ -150,10 +184,12 @@ type User struct {
 }
 
 // Channel is a conversation known to the fake. If Members is non-empty,
-// chat.postEphemeral rejects users who are not in it.
+// chat.postEphemeral rejects users who are not in it. NotJoined means the
+// bot is not a member (see access.go for what that refuses).
 type Channel struct {
 	ID, Name                               string
 	IsIM, IsPrivate, IsShared, IsExtShared bool
+	NotJoined                              bool
 	SharedTeamIDs, Members                 []string
 }
 
@@ -253,7 +289,15 @@ type Server struct {
 	rateLimited   int
 	failNext      map[string]*failSpec
 	rlNext        map[string]*rateLimitSpec
-	buckets       map[string]*bucket
+	buckets       map[string]*bucket // per channel, chat.postMessage
+	workspace     *bucket            // chat.postMessage, all channels
+	methodBuckets map[string]*bucket
+	rateLimitedBy map[string]int // 429s by method
+
+	authError string          // SetAuthError
+	scopes    map[string]bool // the bot token's scopes
+
+	nextConn int // round robin over connections
 }
 
 type channelState struct {
@@ -310,6 +354,9 @@ func New(opts Options) *Server {
 		failNext:        map[string]*failSpec{},
 		rlNext:          map[string]*rateLimitSpec{},
 		buckets:         map[string]*bucket{},
+		methodBuckets:   map[string]*bucket{},
+		rateLimitedBy:   map[string]int{},
+		scopes:          newScopes(opts.Scopes),
 	}
 	s.users[opts.BotUserID] = User{ID: opts.BotUserID, TeamID: opts.HomeTeam, Name: BotName, IsBot: true}
 
@@ -475,6 +522,13 @@ func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rateLimited
+}
+
+// RateLimitedCalls counts the HTTP 429 answers to one method.
+func (s *Server) RateLimitedCalls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateLimitedBy[method]
 }
 
 // AckTimeouts counts slash command, interactive and SendRaw envelopes that

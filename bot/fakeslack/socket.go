@@ -50,16 +50,21 @@ func (s *Server) activeConnsLocked() int {
 	return n
 }
 
-// currentConnLocked picks the newest connection that is not draining. Slack
-// may use any open connection. The newest one is what a client that just
-// reconnected expects.
+// currentConnLocked picks the connection for the next envelope: Slack
+// spreads envelopes across an app's open connections (up to 10), so the
+// fake takes those not draining in turn.
 func (s *Server) currentConnLocked() *wsConn {
-	for i := len(s.conns) - 1; i >= 0; i-- {
-		if !s.conns[i].draining {
-			return s.conns[i]
+	var active []*wsConn
+	for _, c := range s.conns {
+		if !c.draining {
+			active = append(active, c)
 		}
 	}
-	return nil
+	if len(active) == 0 {
+		return nil
+	}
+	s.nextConn++
+	return active[s.nextConn%len(active)]
 }
 
 // handleLink is the WebSocket endpoint that apps.connections.open hands out.
@@ -314,27 +319,58 @@ func (s *Server) finish(ctx context.Context, wt *waiter, envID string, timeout t
 // fake closes the old socket itself if the client has not done so after a
 // grace period.
 func (s *Server) Disconnect(reason string) {
+	for _, w := range s.drainAll() {
+		s.sendDisconnect(w, reason)
+	}
+}
+
+// sendDisconnect asks w's client to reconnect, and closes w itself if the
+// client has not after Slack's grace period.
+func (s *Server) sendDisconnect(w *wsConn, reason string) {
 	frame, _ := json.Marshal(map[string]any{
 		"type":       "disconnect",
 		"reason":     reason,
 		"debug_info": map[string]any{"host": "applink-fake"},
 	})
-	for _, w := range s.drainAll() {
-		if err := w.writeText(frame); err != nil {
-			_ = w.c.Close()
-			continue
-		}
-		s.goTracked(func() {
-			t := time.NewTimer(10 * time.Second) // Slack: "about 10 seconds"
-			defer t.Stop()
-			select {
-			case <-w.done:
-			case <-s.closed:
-			case <-t.C:
-				_ = w.c.Close()
-			}
-		})
+	if err := w.writeText(frame); err != nil {
+		_ = w.c.Close()
+		return
 	}
+	s.goTracked(func() {
+		t := time.NewTimer(10 * time.Second) // Slack: "about 10 seconds"
+		defer t.Stop()
+		select {
+		case <-w.done:
+		case <-s.closed:
+		case <-t.C:
+			_ = w.c.Close()
+		}
+	})
+}
+
+// DisconnectOne sends {"type":"disconnect","reason":reason} on the oldest
+// open connection only, as Slack refreshes each connection on its own
+// schedule ("once every few hours"); envelopes go to the others
+// meanwhile. It reports false when no connection was open.
+func (s *Server) DisconnectOne(reason string) bool {
+	s.mu.Lock()
+	var w *wsConn
+	for _, c := range s.conns {
+		if !c.draining {
+			w = c
+			break
+		}
+	}
+	if w != nil {
+		w.draining = true
+		s.bumpLocked()
+	}
+	s.mu.Unlock()
+	if w == nil {
+		return false
+	}
+	s.sendDisconnect(w, reason)
+	return true
 }
 
 // DropConnection closes every socket abruptly, without a close frame.

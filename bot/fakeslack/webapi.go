@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -177,6 +178,7 @@ func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 	if rl := s.rlNext[method]; rl != nil && rl.n > 0 {
 		rl.n--
 		s.rateLimited++
+		s.rateLimitedBy[method]++
 		s.mu.Unlock()
 		s.logf("%s: rate limited by RateLimitNext (Retry-After %d)", method, rl.retryAfter)
 		writeRateLimited(rw, rl.retryAfter)
@@ -211,6 +213,28 @@ func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 		return
 	case tok != want:
 		writeJSON(rw, http.StatusOK, fail("invalid_auth"))
+		return
+	}
+	s.mu.Lock()
+	denied := s.accessErrorLocked(method, p)
+	retry, limited := 0, false
+	if denied == nil {
+		if rate, ok := s.opts.MethodRate[method]; ok && rate > 0 {
+			if retry, limited = s.takeLocked(s.methodBucketLocked(method), rate); limited {
+				s.rateLimited++
+				s.rateLimitedBy[method]++
+			}
+		}
+	}
+	s.mu.Unlock()
+	if denied != nil {
+		s.logf("%s: %s", method, denied["error"])
+		writeJSON(rw, http.StatusOK, denied)
+		return
+	}
+	if limited {
+		s.logf("%s rate limited (Retry-After %d)", method, retry)
+		writeRateLimited(rw, retry)
 		return
 	}
 	out := h(s, p)
@@ -305,7 +329,7 @@ func (s *Server) conversationsInfo(p *params) any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.channels[p.str("channel")]
-	if !ok {
+	if !ok || (c.NotJoined && s.privateLocked(c.ID)) {
 		return fail("channel_not_found")
 	}
 	return map[string]any{"ok": true, "channel": s.channelJSONLocked(c)}
@@ -327,7 +351,7 @@ func (s *Server) channelJSONLocked(c *channelState) map[string]any {
 		"is_private":            c.IsPrivate || legacyGroup || c.IsIM || c.mpim,
 		"is_archived":           false,
 		"is_general":            false,
-		"is_member":             true,
+		"is_member":             !c.NotJoined,
 		"is_shared":             c.IsShared || c.IsExtShared,
 		"is_ext_shared":         c.IsExtShared,
 		"is_org_shared":         false,
@@ -542,12 +566,14 @@ func (s *Server) chatPostMessage(p *params) any {
 	if !hasContent(text, blocks, p) {
 		return fail("no_text")
 	}
-	if s.opts.ChannelRate > 0 {
-		if retry, ok := s.takeTokenLocked(ch); !ok {
-			s.rateLimited++
-			s.logf("chat.postMessage to %s rate limited (Retry-After %d)", ch, retry)
-			return rateLimitedReply{retryAfter: retry}
-		}
+	if !s.memberLocked(ch) && (s.privateLocked(ch) || !s.scopes["chat:write.public"]) {
+		return fail(s.membershipErrorLocked(ch))
+	}
+	if retry, ok := s.postTokenLocked(ch); !ok {
+		s.rateLimited++
+		s.rateLimitedBy["chat.postMessage"]++
+		s.logf("chat.postMessage to %s rate limited (Retry-After %d)", ch, retry)
+		return rateLimitedReply{retryAfter: retry}
 	}
 	m := &message{ts: s.nextTSLocked(), text: text, threadTS: p.str("thread_ts"), blocks: blocks, metadata: metadata}
 	s.history[ch] = append(s.history[ch], m)
@@ -569,6 +595,9 @@ func (s *Server) chatPostEphemeral(p *params) any {
 	}
 	if user == "" {
 		return fail("user_not_found")
+	}
+	if code := s.membershipErrorLocked(ch); code != "" {
+		return fail(code)
 	}
 	if c, ok := s.channels[ch]; ok && len(c.Members) > 0 && !slices.Contains(c.Members, user) {
 		return fail("user_not_in_channel")
@@ -630,13 +659,17 @@ func (s *Server) chatUpdate(p *params) any {
 	return map[string]any{"ok": true, "channel": ch, "ts": ts, "text": m.text, "message": m.object(s.opts.BotUserID, s.opts.HomeTeam, true)}
 }
 
+// conversationsHistory pages through a conversation newest first: a page
+// holds up to limit messages (100 by default, at most HistoryLimit), and
+// has_more with response_metadata.next_cursor says where the next starts
+// (https://docs.slack.dev/apis/web-api/pagination).
 func (s *Server) conversationsHistory(p *params) any {
 	id := p.str("channel")
 	limit, _ := strconv.Atoi(p.str("limit"))
 	if limit <= 0 {
 		limit = 100
 	}
-	limit = min(limit, 999)
+	limit = min(limit, s.opts.HistoryLimit)
 	oldest, latest := int64(0), int64(math.MaxInt64)
 	if v := p.str("oldest"); v != "" {
 		if t, ok := tsMicros(v); ok {
@@ -652,6 +685,15 @@ func (s *Server) conversationsHistory(p *params) any {
 	// Slack returns message metadata only when include_all_metadata is set
 	// (or the app subscribed to the event type).
 	withMeta := p.boolArg("include_all_metadata")
+	// A cursor names the newest message of the page it starts.
+	before := int64(math.MaxInt64)
+	if c := p.str("cursor"); c != "" {
+		t, ok := decodeCursor(c)
+		if !ok {
+			return fail("invalid_cursor")
+		}
+		before = t
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -659,48 +701,124 @@ func (s *Server) conversationsHistory(p *params) any {
 	if !known && len(s.history[id]) == 0 && !strings.HasPrefix(id, "C") && !strings.HasPrefix(id, "G") && !strings.HasPrefix(id, "D") {
 		return fail("channel_not_found")
 	}
+	if code := s.membershipErrorLocked(id); code != "" {
+		return fail(code)
+	}
 	msgs := []any{}
+	next := ""
 	hist := s.history[id]
-	for i := len(hist) - 1; i >= 0 && len(msgs) < limit; i-- {
+	for i := len(hist) - 1; i >= 0; i-- {
 		t, _ := tsMicros(hist[i].ts)
-		if t < oldest || t > latest || (!inclusive && (t == oldest || t == latest)) {
+		if t > before || t < oldest || t > latest || (!inclusive && (t == oldest || t == latest)) {
 			continue
+		}
+		if len(msgs) == limit {
+			next = encodeCursor(hist[i].ts)
+			break
 		}
 		msgs = append(msgs, hist[i].object(s.opts.BotUserID, s.opts.HomeTeam, withMeta))
 	}
 	return map[string]any{
 		"ok":                true,
 		"messages":          msgs,
-		"has_more":          false,
+		"has_more":          next != "",
 		"pin_count":         0,
-		"response_metadata": map[string]any{"next_cursor": ""},
+		"response_metadata": map[string]any{"next_cursor": next},
 	}
 }
 
-// bucket is a per-channel token bucket for chat.postMessage.
+// encodeCursor makes a cursor in Slack's shape: base64 of "next_ts:<ts>".
+func encodeCursor(ts string) string {
+	return base64.StdEncoding.EncodeToString([]byte("next_ts:" + strings.Replace(ts, ".", "", 1)))
+}
+
+func decodeCursor(c string) (int64, bool) {
+	b, err := base64.StdEncoding.DecodeString(c)
+	if err != nil {
+		return 0, false
+	}
+	v, ok := strings.CutPrefix(string(b), "next_ts:")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
+}
+
+// bucket is a token bucket: rate tokens a second, up to max(1, rate).
+// Limits run on the wall clock, as Slack's do.
 type bucket struct {
 	tokens float64
 	last   time.Time
+	fresh  bool
 }
 
-// takeTokenLocked reports whether a post to ch is within ChannelRate. If it
-// is not, it returns the whole seconds to wait (at least 1).
-func (s *Server) takeTokenLocked(ch string) (int, bool) {
-	rate := s.opts.ChannelRate
+// takeLocked takes a token from b if one is there. If none is, it returns
+// the whole seconds to wait (at least 1), as Retry-After says them.
+func (s *Server) takeLocked(b *bucket, rate float64) (retryAfter int, limited bool) {
 	burst := max(1, math.Floor(rate))
 	now := time.Now()
-	b := s.buckets[ch]
-	if b == nil {
-		b = &bucket{tokens: burst, last: now}
-		s.buckets[ch] = b
+	if !b.fresh {
+		b.tokens, b.last, b.fresh = burst, now, true
 	}
 	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
 	if b.tokens >= 1 {
 		b.tokens--
-		return 0, true
+		return 0, false
 	}
-	return max(1, int(math.Ceil((1-b.tokens)/rate))), false
+	return max(1, int(math.Ceil((1-b.tokens)/rate))), true
+}
+
+func (s *Server) methodBucketLocked(method string) *bucket {
+	b := s.methodBuckets[method]
+	if b == nil {
+		b = &bucket{}
+		s.methodBuckets[method] = b
+	}
+	return b
+}
+
+// postTokenLocked reports whether a chat.postMessage to ch is within
+// ChannelRate and WorkspaceRate, taking a token from each; if not, it
+// returns the seconds to wait.
+func (s *Server) postTokenLocked(ch string) (int, bool) {
+	if rate := s.opts.WorkspaceRate; rate > 0 {
+		if s.workspace == nil {
+			s.workspace = &bucket{}
+		}
+		if retry, limited := s.takeLocked(s.workspace, rate); limited {
+			return retry, false
+		}
+	}
+	if rate := s.opts.ChannelRate; rate > 0 {
+		b := s.buckets[ch]
+		if b == nil {
+			b = &bucket{}
+			s.buckets[ch] = b
+		}
+		if retry, limited := s.takeLocked(b, rate); limited {
+			if s.workspace != nil {
+				s.workspace.tokens++ // refused: it used nothing of the workspace's budget
+			}
+			return retry, false
+		}
+	}
+	return 0, true
+}
+
+// TierRate is Slack's documented floor for a method's tier, in calls per
+// second (Tier 1: 1+ a minute, Tier 2: 20+, Tier 3: 50+, Tier 4: 100+;
+// https://docs.slack.dev/apis/web-api/rate-limits), for Options.MethodRate;
+// 0 for methods with special limits (chat.postMessage) or unknown ones.
+func TierRate(method string) float64 {
+	perMinute := map[string]float64{
+		"apps.connections.open": 1,
+		"chat.update":           50, "conversations.history": 50, "conversations.info": 50, "conversations.open": 50,
+		"chat.postEphemeral": 100, "users.info": 100, "views.open": 100, "views.publish": 100, "views.push": 100,
+		"views.update": 100, "files.getUploadURLExternal": 100, "files.completeUploadExternal": 100,
+	}[method]
+	return perMinute / 60
 }
 
 // handleResponseURL records a POST to a response_url. slack-go sends JSON
