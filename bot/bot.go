@@ -448,7 +448,14 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		if inner.BotID != "" || inner.User == "" || inner.User == b.cfg.BotUserID || !b.firstDelivery(ctx, eventID) {
 			return
 		}
-		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, stripMention(inner.Text, b.cfg.BotUserID))
+		text := stripMention(inner.Text, b.cfg.BotUserID)
+		if inner.Edited != nil {
+			// An edit comes as a new mention (a new event_id, the same ts):
+			// running it would repeat what the original did.
+			b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, b.editedMention(ctx, inner, text))
+			return
+		}
+		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, text)
 		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
 		if reply.Later != nil {
 			b.runLater(reply, inner.User, inner.Channel, "")
@@ -473,6 +480,14 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		b.publishHome(ctx, inner.User)
 	}
+}
+
+// editedMention is the answer to an edited mention: nothing runs.
+func (b *Bot) editedMention(ctx context.Context, m *slackevents.AppMentionEvent, text string) message.Reply {
+	req, err := b.request(ctx, m.User, m.UserTeam, m.Channel, commands.DoorMention, text)
+	r := message.EditedMention(text, err == nil && req.Role != commands.RoleLiaison)
+	b.metrics.observe(r)
+	return r
 }
 
 // serveText runs a command typed after a mention or in a DM.

@@ -224,3 +224,40 @@ func TestUsersInfoFailureDeniesAndSays(t *testing.T) {
 		t.Errorf("commands run: %q; want none", got)
 	}
 }
+
+// TestEditedMentionRunsNothing: Slack sends an edited mention again with a
+// new event_id; the bot runs nothing and tells the person what to do
+// instead, with their edited command to send anew.
+func TestEditedMentionRunsNothing(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	for _, tc := range []struct {
+		user, wantHint string
+		wantHistory    bool
+	}{
+		{"UMARIA", "`log county meeting \"Planning call\"`", true},
+		{"UDANA", "`log meeting \"Planning call\"`", false},
+	} {
+		first := `<@UBOT> log meeting "Planing call"`
+		edited := `<@UBOT> log meeting "Planning call"`
+		if tc.wantHistory {
+			first, edited = `<@UBOT> log county meeting "Planing call"`, `<@UBOT> log county meeting "Planning call"`
+		}
+		id, _, err := tb.slack.Mention(tb.ctx(), tc.user, "C0SHARED", first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := tb.slack.EditMention(tb.ctx(), id, edited); err != nil {
+			t.Fatalf("edited mention not acknowledged: %v", err)
+		}
+		tb.idle()
+		p := tb.waitPost(func(p fakeslack.Post) bool { return p.User == tc.user && strings.Contains(p.Text, "edit") })
+		if !strings.Contains(p.Text, "changed nothing") || !strings.Contains(p.Text, tc.wantHint) ||
+			strings.Contains(p.Text, "history") != tc.wantHistory {
+			t.Errorf("%s: answer to the edit %q; want nothing-changed, the edited command %s, history hint %v", tc.user, p.Text, tc.wantHint, tc.wantHistory)
+		}
+	}
+	if got := tb.cmds.texts(); len(got) != 2 || strings.Contains(strings.Join(got, "|"), "Planning") {
+		t.Errorf("commands run %q; want only the two original mentions", got)
+	}
+}

@@ -338,6 +338,31 @@ func TestEndToEndEventRetryActedOnOnce(t *testing.T) {
 	}
 }
 
+// TestEndToEndEditedMentionLogsOnce: a liaison who fixes a typo in a
+// mention that logged a contact gets the edit delivered again as a new
+// event (new event_id, "edited" set); nothing new is logged, and they are
+// told what to do instead.
+func TestEndToEndEditedMentionLogsOnce(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	id, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", `<@UBOT> log meeting "Planing call for January"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "Logged meeting") })
+	if _, _, err := e.slack.EditMention(e.ctx(), id, `<@UBOT> log meeting "Planning call for January"`); err != nil {
+		t.Fatal(err)
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "edit") })
+	if !strings.Contains(p.Text, "changed nothing") || !strings.Contains(p.Text, "Planning call for January") {
+		t.Errorf("answer to the edit: %q; want that nothing changed and the command to send anew", p.Text)
+	}
+	r := e.slash("U0MARIA", "C0OUTREACH", "history county")
+	if n := strings.Count(r.Text, "call for January"); n != 1 || strings.Contains(r.Text, "Planning") {
+		t.Errorf("history after an edited mention:\n%s\nwant the contact once, as first sent", r.Text)
+	}
+}
+
 func TestEndToEndUnknownEnvelopeAcked(t *testing.T) {
 	e := startE2E(t, nil)
 	// An envelope not acked within 3 s is redelivered and finally an error.
