@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"unicode/utf8"
 
@@ -30,10 +31,14 @@ func plain(s string) *slack.TextBlockObject {
 
 // replyBlocks renders a reply as Block Kit: the text in sections of at
 // most 3000 characters, split at line ends, and the choices as buttons.
+// Every rendering gets fresh block_ids: Slack wants them unique per
+// message and per update (the actions block reference), and a message
+// updated with the ids it had may keep stale state in clients.
 func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks) }
 
 // blocksWithin renders r in at most max blocks.
 func blocksWithin(r message.Reply, max int) []slack.Block {
+	render := renderID()
 	var blocks []slack.Block
 	for _, chunk := range splitText(r.Text, maxSectionText) {
 		if len(blocks) == max-1 {
@@ -42,7 +47,7 @@ func blocksWithin(r message.Reply, max int) []slack.Block {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
 	}
 	if len(r.Choices) > 0 {
-		blocks = append(blocks, choiceBlock("choices", r.Choices))
+		blocks = append(blocks, choiceBlock("choices-"+render, r.Choices))
 	}
 	for i, sec := range r.Sections {
 		if len(blocks)+2 > max {
@@ -50,10 +55,21 @@ func blocksWithin(r message.Reply, max int) []slack.Block {
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(sec.Text, maxSectionText)), nil, nil))
 		if len(sec.Choices) > 0 {
-			blocks = append(blocks, choiceBlock(fmt.Sprintf("section-%d", i), sec.Choices))
+			blocks = append(blocks, choiceBlock(fmt.Sprintf("section-%d-%s", i, render), sec.Choices))
 		}
 	}
 	return blocks
+}
+
+// renderID tells one rendering's block_ids from another's, across
+// replicas too.
+func renderID() string {
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = chars[rand.IntN(len(chars))]
+	}
+	return string(b)
 }
 
 func choiceBlock(blockID string, choices []message.Choice) *slack.ActionBlock {
@@ -78,7 +94,8 @@ func fallbackText(r message.Reply) string {
 	return clipRunes(t, maxFallback)
 }
 
-// splitText cuts s into pieces of at most n runes, at line ends where it can.
+// splitText cuts s into pieces of at most n runes: at line ends where it
+// can, else between words, and never inside an entity.
 func splitText(s string, n int) []string {
 	s = strings.TrimRight(s, "\n")
 	if s == "" {
@@ -87,10 +104,14 @@ func splitText(s string, n int) []string {
 	var out []string
 	for utf8.RuneCountInString(s) > n {
 		r := []rune(s)
-		cut := n
-		if i := strings.LastIndex(string(r[:n]), "\n"); i > 0 {
-			cut = utf8.RuneCountInString(string(r[:n])[:i])
+		cut := lastRune(r[:n], '\n')
+		if cut <= 0 {
+			cut = lastRune(r[:n], ' ')
 		}
+		if cut <= 0 {
+			cut = n
+		}
+		cut = entitySafe(r, cut, n)
 		out = append(out, strings.TrimRight(string(r[:cut]), "\n"))
 		s = strings.TrimLeft(string(r[cut:]), "\n")
 	}
@@ -100,11 +121,76 @@ func splitText(s string, n int) []string {
 	return out
 }
 
+func lastRune(r []rune, c rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// clipRunes shortens s to n runes with an ellipsis, never inside an entity.
 func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	r := []rune(s)
+	return string(r[:entitySafe(r, n-1, n-1)]) + "…"
+}
+
+// entitySafe moves a cut of r before the entity it would split: a
+// mention, channel or link (<…>), or an escape (&amp;, &lt;, &gt;). When
+// the entity starts the text, the cut goes after it if that is within
+// limit, else stays at limit: there is no better place.
+func entitySafe(r []rune, cut, limit int) int {
+	start := openEntity(r, cut)
+	switch {
+	case start < 0:
+		return cut
+	case start > 0:
+		return start
+	}
+	if end := entityEnd(r, 0); end > 0 && end <= limit {
+		return end
+	}
+	return limit
+}
+
+// openEntity is where the entity open at the end of r[:cut] starts, or
+// -1. In the commands' mrkdwn a bare < or & always starts one, since
+// user text is escaped.
+func openEntity(r []rune, cut int) int {
+	for i := cut - 1; i >= 0; i-- {
+		switch r[i] {
+		case '>':
+			return -1 // the last <…> before the cut is closed
+		case '<':
+			return i
+		case '&':
+			if lastRune(r[i:cut], ';') < 0 && cut-i < len("&amp;") {
+				if outer := openEntity(r, i); outer >= 0 {
+					return outer // an escape inside a link
+				}
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// entityEnd is the index just after the entity starting at r[start].
+func entityEnd(r []rune, start int) int {
+	closing := '>'
+	if r[start] == '&' {
+		closing = ';'
+	}
+	for i := start + 1; i < len(r); i++ {
+		if r[i] == closing {
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // ackMessage is a slash command's reply carried in the acknowledgement.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/slack-go/slack"
+
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -70,10 +72,88 @@ func TestStripMention(t *testing.T) {
 		{"<@UBOT> partner list", "partner list"},
 		{"<@UBOT|outreach>: log county call hi", "log county call hi"},
 		{"  <@UBOT>   help ", "help"},
-		{"hey <@UBOT> help", "hey  help"},
+		{"hey <@UBOT> help", "help"},
+		{"<@UALICE> <@UBOT> log county call hi", "log county call hi"},
+		{`<@UBOT> followup county friday "Call <@UALICE>" to:<@UALICE>`, `followup county friday "Call <@UALICE>" to:<@UALICE>`},
+		{"<@UBOT> log county call about <@UBOT>", "log county call about <@UBOT>"},
+		{"<@UBOTTOM> help", "<@UBOTTOM> help"},
 	} {
 		if got := stripMention(tc.in, "UBOT"); got != tc.want {
 			t.Errorf("stripMention(%q) = %q; want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// wholeEntities reports the first entity s cuts: a < without its >, or an
+// & that is not a whole &amp;, &lt; or &gt;.
+func wholeEntities(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			if !strings.Contains(s[i:], ">") {
+				return s[i:]
+			}
+		case '&':
+			rest := s[i:]
+			if !strings.HasPrefix(rest, "&amp;") && !strings.HasPrefix(rest, "&lt;") && !strings.HasPrefix(rest, "&gt;") {
+				return rest
+			}
+		}
+	}
+	return ""
+}
+
+// TestSplitKeepsEntitiesWhole: a long message is never cut inside a
+// mention, a link or an escape, wherever they fall against the limit.
+func TestSplitKeepsEntitiesWhole(t *testing.T) {
+	entities := []string{"<@U012ABCDEF>", "&amp;", "&lt;", "<#C0COUNTY|county-health-shared>", "<https://example.org/flyer?a=1&amp;b=2|the flyer>"}
+	for _, ent := range entities {
+		for pad := range 60 { // the entity at every offset around the limit
+			in := strings.Repeat("x", 70-pad) + ent + strings.Repeat("y", 40)
+			pieces := splitText(in, 80)
+			if strings.Join(pieces, "") != in {
+				t.Fatalf("%q at offset %d: pieces %q lose text", ent, pad, pieces)
+			}
+			for _, p := range pieces {
+				if bad := wholeEntities(p); bad != "" {
+					t.Errorf("%q at offset %d: piece %q cuts an entity at %q", ent, pad, p, bad)
+				}
+			}
+			if c := clipRunes(in, 75); wholeEntities(strings.TrimSuffix(c, "…")) != "" {
+				t.Errorf("%q at offset %d: clipped to %q, inside an entity", ent, pad, c)
+			}
+		}
+	}
+	// Between words when there is no line end.
+	if got := splitText("alpha beta gamma delta", 12); strings.Join(got, "|") != "alpha beta| gamma delta" {
+		t.Errorf("splitText at words = %q", got)
+	}
+}
+
+// TestBlockIDsFreshEachRendering: an update carries new block_ids, unique
+// within the message.
+func TestBlockIDsFreshEachRendering(t *testing.T) {
+	r := message.Reply{Text: "Nudge", Choices: []message.Choice{{Label: "Done", Action: "fu_done", Value: "F1"}},
+		Sections: []message.Section{{Text: "a", Choices: []message.Choice{{Label: "x", Action: "nudge_done", Value: "a"}}},
+			{Text: "b", Choices: []message.Choice{{Label: "x", Action: "nudge_done", Value: "b"}}}}}
+	ids := func() []string {
+		var out []string
+		for _, b := range replyBlocks(r) {
+			if a, ok := b.(*slack.ActionBlock); ok {
+				out = append(out, a.BlockID)
+			}
+		}
+		return out
+	}
+	first, second := ids(), ids()
+	seen := map[string]bool{}
+	for _, id := range append(first, second...) {
+		if seen[id] || id == "" || len(id) > 255 {
+			t.Errorf("block_id %q repeated, empty or too long in %q and %q", id, first, second)
+		}
+		seen[id] = true
+	}
+	if len(first) != 3 {
+		t.Errorf("%d action blocks; want 3", len(first))
 	}
 }

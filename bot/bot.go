@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -507,12 +506,23 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	return reply
 }
 
-var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>[\s:,]*`)
-
-// stripMention removes the bot's mention from the start of a message.
+// stripMention returns the command of a message that mentions the bot:
+// what follows the bot's first mention, so that "@alice @Outreach log …"
+// runs "log …" while other mentions in the command stay.
 func stripMention(text, botID string) string {
-	if loc := leadingMention.FindStringIndex(text); loc != nil {
-		return strings.TrimSpace(text[loc[1]:])
+	tag := "<@" + botID
+	for from := 0; ; {
+		i := strings.Index(text[from:], tag)
+		if i < 0 {
+			return strings.TrimSpace(text)
+		}
+		rest := text[from+i+len(tag):]
+		if strings.HasPrefix(rest, ">") || strings.HasPrefix(rest, "|") {
+			if end := strings.IndexByte(rest, '>'); end >= 0 {
+				return strings.TrimSpace(strings.TrimLeft(rest[end+1:], " \t\n:,"))
+			}
+			return strings.TrimSpace(text)
+		}
+		from += i + len(tag) // another user whose id starts with the bot's
 	}
-	return strings.TrimSpace(strings.ReplaceAll(text, "<@"+botID+">", ""))
 }

@@ -297,6 +297,7 @@ func TestEnvelopesSpreadAndRefreshOne(t *testing.T) {
 		t.Errorf("slash commands per connection %v; want both used", seen)
 	}
 	mu.Unlock()
+	srv.FailNext("apps.connections.open", 3, "internal_error") // keep the refreshed one away a while
 	if !srv.DisconnectOne("refresh_requested") {
 		t.Fatal("DisconnectOne found no connection")
 	}

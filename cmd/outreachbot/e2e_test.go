@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +80,9 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(time.Now().Truncate(time.Second))
 	opts.HomeTeam, opts.Logf, opts.Now = home, t.Logf, clock.Now
+	if opts.Scopes == nil {
+		opts.Scopes = manifestScopes(t) // what an admin grants by pasting the manifest
+	}
 	fs := fakeslack.New(opts)
 	t.Cleanup(fs.Close)
 	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
@@ -93,6 +97,33 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 		vars[k] = v
 	}
 	return launchBot(t, fs, rs, vars, clock)
+}
+
+// manifestScopes reads the bot scopes manifest.yaml asks for.
+func manifestScopes(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scopes []string
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "bot:":
+			in = true
+		case in && strings.HasPrefix(trimmed, "- "):
+			scope, _, _ := strings.Cut(strings.TrimPrefix(trimmed, "- "), "#")
+			scopes = append(scopes, strings.TrimSpace(scope))
+		case in:
+			in = false
+		}
+	}
+	if len(scopes) == 0 {
+		t.Fatal("no bot scopes in manifest.yaml")
+	}
+	return scopes
 }
 
 // launchBot runs `outreachbot run` in this process against fs and rs,
