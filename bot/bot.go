@@ -56,6 +56,11 @@ type Config struct {
 	// Directory is the users and channels cache the commands share; nil
 	// makes one.
 	Directory *Directory
+	// Connections is how many Socket Mode connections to keep open.
+	// Default 2: slack-go closes a connection before it opens the next on
+	// a refresh, and Slack sends envelopes to the other meanwhile (it
+	// allows 10 per app).
+	Connections int
 }
 
 // eventDedupeTTL outlasts Slack's redelivery schedule (immediately, then
@@ -66,7 +71,7 @@ const eventDedupeTTL = time.Hour
 type Bot struct {
 	cfg     Config
 	api     *slack.Client
-	sm      *socketmode.Client
+	conns   []*conn
 	cmds    Commands
 	dedupe  Deduper
 	users   *users
@@ -78,9 +83,8 @@ type Bot struct {
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
 	dmChannels   sync.Map                         // user id → DM channel id
-	connected    atomic.Bool
-	busy         atomic.Int64 // envelopes being handled
-	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
+	busy         atomic.Int64                     // envelopes being handled
+	lastEnvelope atomic.Int64                     // when the last envelope arrived (unix ns)
 	inflight     sync.WaitGroup
 	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
@@ -103,10 +107,12 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	if cfg.Directory == nil {
 		cfg.Directory = NewDirectory(api, cfg.Loc)
 	}
+	if cfg.Connections <= 0 {
+		cfg.Connections = 2
+	}
 	b := &Bot{
 		cfg:      cfg,
 		api:      api,
-		sm:       socketmode.New(api),
 		cmds:     cmds,
 		dedupe:   dedupe,
 		users:    cfg.Directory.users,
@@ -117,12 +123,32 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		homeSeen: expirable.NewLRU[string, struct{}](10000, nil, 24*time.Hour),
 		base:     context.Background(),
 	}
+	for i := range cfg.Connections {
+		b.conns = append(b.conns, &conn{id: i, sm: socketmode.New(api)})
+	}
 	b.outbox = NewOutbox(api, clock, b.apiError)
 	return b
 }
 
-// Connected reports whether the Socket Mode connection is up (readiness).
-func (b *Bot) Connected() bool { return b.connected.Load() }
+// conn is one Socket Mode connection. An envelope is acknowledged on the
+// connection that brought it.
+type conn struct {
+	id        int
+	sm        *socketmode.Client
+	connected atomic.Bool // between slack-go's connected and its next connecting
+}
+
+// Connected reports whether at least one Socket Mode connection is up:
+// envelopes then have a way in (readiness). It turns false as soon as
+// slack-go starts reconnecting the last one.
+func (b *Bot) Connected() bool {
+	for _, c := range b.conns {
+		if c.connected.Load() {
+			return true
+		}
+	}
+	return false
+}
 
 // Run connects and serves until ctx is cancelled, then stops taking new
 // work, lets in-flight envelopes finish and acknowledge (up to
@@ -131,30 +157,36 @@ func (b *Bot) Connected() bool { return b.connected.Load() }
 func (b *Bot) Run(ctx context.Context) error {
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
-	errc := make(chan error, 1)
-	go func() { errc <- b.sm.RunContext(sockCtx) }()
-	loopDone := make(chan struct{})
-	go func() {
-		defer close(loopDone)
-		b.loop(sockCtx)
-	}()
+	errc := make(chan error, len(b.conns))
+	var loops sync.WaitGroup
+	for _, c := range b.conns {
+		go func() { errc <- c.sm.RunContext(sockCtx) }()
+		loops.Go(func() { b.loop(sockCtx, c) })
+	}
 
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
+		// Slack refused the app token: every connection fails alike.
 		stopSock()
-		<-loopDone
+		loops.Wait()
 		b.inflight.Wait()
+		for range len(b.conns) - 1 {
+			<-errc
+		}
 		return err
 	}
 	b.log.Info("stopping: finishing in-flight work")
 	b.drain()
 	stopSock()
-	<-loopDone
-	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-		return err
+	loops.Wait()
+	var first error
+	for range b.conns {
+		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) && first == nil {
+			first = err
+		}
 	}
-	return nil
+	return first
 }
 
 // quietBeforeClose is how long a stopping bot keeps reading the socket
@@ -181,13 +213,13 @@ func (b *Bot) drain() {
 	}
 }
 
-func (b *Bot) loop(ctx context.Context) {
+func (b *Bot) loop(ctx context.Context, c *conn) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case evt := <-b.sm.Events:
-			b.dispatch(evt)
+		case evt := <-c.sm.Events:
+			b.dispatch(c, evt)
 		}
 	}
 }
@@ -211,51 +243,66 @@ func (b *Bot) begin() (done func()) {
 	}
 }
 
-func (b *Bot) dispatch(evt socketmode.Event) {
+func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 	received := b.clock.Now()
 	if evt.Request != nil {
 		b.lastEnvelope.Store(received.UnixNano())
 	}
+	e := envelope{b: b, c: c, evt: evt, received: received}
 	switch evt.Type {
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		if !b.connected.Swap(true) {
-			b.log.Info("socket mode connected")
+		if !c.connected.Swap(true) {
+			b.log.Info("socket mode connected", "connection", c.id)
 		}
 	case socketmode.EventTypeConnecting:
-		b.log.Debug("socket mode connecting")
+		// slack-go says connecting before each attempt, and only then after
+		// it dropped a connection (a refresh, a dead socket).
+		if c.connected.Swap(false) {
+			b.log.Info("socket mode reconnecting", "connection", c.id)
+		}
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		b.connected.Store(false)
-		b.log.Warn("socket mode disconnected; reconnecting", "event", string(evt.Type))
+		c.connected.Store(false)
+		b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id, "event", string(evt.Type))
 	case socketmode.EventTypeInvalidAuth:
-		b.connected.Store(false)
+		c.connected.Store(false)
 		b.log.Error("socket mode: Slack refused the app token")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("socket mode read or write failed", "event", string(evt.Type))
+		b.log.Warn("socket mode read or write failed", "connection", c.id, "event", string(evt.Type))
 	case socketmode.EventTypeErrorBadMessage:
-		b.ackBadMessage(evt)
+		b.ackBadMessage(c, evt)
 	case socketmode.EventTypeSlashCommand:
-		b.spawn(func() { b.onSlash(evt, received) })
+		b.spawn(func() { b.onSlash(e) })
 	case socketmode.EventTypeEventsAPI:
 		// Events are acknowledged at once, before any work, so Slack does
 		// not redeliver them while we work; counted in hand first, so that
 		// whoever sees the ack (a stop, a test) also waits for the work.
 		done := b.begin()
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		go func() {
 			defer done()
 			b.onEvent(evt)
 		}()
 	case socketmode.EventTypeInteractive:
-		b.spawn(func() { b.onInteractive(evt, received) })
+		b.spawn(func() { b.onInteractive(e) })
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
-			b.ack(evt.Request, nil, received)
+			e.ack(nil)
 		}
 	}
 }
 
-// ack acknowledges an envelope, with payload when the envelope accepts one.
-func (b *Bot) ack(req *socketmode.Request, payload any, received time.Time) {
+// envelope is one request from Slack, acknowledged on the connection it
+// came by.
+type envelope struct {
+	b        *Bot
+	c        *conn
+	evt      socketmode.Event
+	received time.Time
+}
+
+// ack acknowledges the envelope, with payload when it accepts one.
+func (e envelope) ack(payload any) {
+	req, b := e.evt.Request, e.b
 	if req == nil || req.EnvelopeID == "" {
 		return
 	}
@@ -264,21 +311,21 @@ func (b *Bot) ack(req *socketmode.Request, payload any, received time.Time) {
 	}
 	ctx, cancel := context.WithTimeout(b.base, time.Second)
 	defer cancel()
-	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+	if err := e.c.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
-			_ = b.sm.AckCtx(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+			_ = e.c.sm.AckCtx(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
 		}
 		return
 	}
-	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(received).Seconds())
+	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(e.received).Seconds())
 }
 
 // ackBadMessage acknowledges envelopes slack-go could not parse (unknown
 // event types), which it passes on without a Request; unacknowledged,
 // Slack would redeliver them.
-func (b *Bot) ackBadMessage(evt socketmode.Event) {
+func (b *Bot) ackBadMessage(c *conn, evt socketmode.Event) {
 	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
 	if !ok {
 		return
@@ -294,7 +341,7 @@ func (b *Bot) ackBadMessage(evt socketmode.Event) {
 	b.log.Info("acknowledging an envelope the bot does not handle", "type", env.Type, "cause", bad.Cause)
 	ctx, cancel := context.WithTimeout(b.base, time.Second)
 	defer cancel()
-	if err := b.sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
+	if err := c.sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
 		b.log.Error("ack failed", "err", err)
 	}
 }
@@ -305,10 +352,10 @@ func cannotIdentify() message.Reply {
 		Outcome: message.OutcomeUnavailable}
 }
 
-func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
-	cmd, ok := evt.Data.(slack.SlashCommand)
+func (b *Bot) onSlash(e envelope) {
+	cmd, ok := e.evt.Data.(slack.SlashCommand)
 	if !ok {
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
@@ -324,7 +371,7 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 	b.metrics.observe(reply)
 	if reply.Form == message.FormLog {
 		// The trigger expires 3 s after the command: acknowledge, then open.
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); err != nil {
 			b.apiError("views.open", err)
 			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
@@ -335,10 +382,10 @@ func (b *Bot) onSlash(evt socketmode.Event, received time.Time) {
 	if size, err := json.Marshal(ack); err == nil && len(size) >= maxAckBytes {
 		// Slack drops Socket Mode acks of 20 KB or more: acknowledge empty
 		// and send the long answer through the response URL.
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		b.respond(cmd.ResponseURL, reply)
 	} else {
-		b.ack(evt.Request, ack, received)
+		e.ack(ack)
 	}
 	b.postFeed(reply)
 	b.refreshHome(cmd.UserID, reply)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -260,4 +261,51 @@ func TestEditedMentionRunsNothing(t *testing.T) {
 	if got := tb.cmds.texts(); len(got) != 2 || strings.Contains(strings.Join(got, "|"), "Planning") {
 		t.Errorf("commands run %q; want only the two original mentions", got)
 	}
+}
+
+// TestReadinessFollowsTheConnections: the bot keeps two connections; while
+// one is refreshed it stays connected through the other, and it says it
+// is not connected exactly while none is up.
+func TestReadinessFollowsTheConnections(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{slack: fakeslack.Options{PingEvery: 100 * time.Millisecond}})
+	up := func() int {
+		n := 0
+		for _, c := range tb.b.conns {
+			if c.connected.Load() {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for range 2000 {
+			if cond() {
+				return
+			}
+			time.Sleep(5 * time.Millisecond) // polling the bot's state, not waiting for time to pass
+		}
+		t.Fatalf("never %s", what)
+	}
+	waitFor("two connections up", func() bool { return up() == 2 && tb.slack.Connections() == 2 })
+
+	// Slack refuses to open a connection for a while: the refreshed one
+	// stays down, the other carries envelopes, and the bot is connected.
+	tb.slack.FailNext("apps.connections.open", 3, "internal_error")
+	tb.slack.DisconnectOne("refresh_requested")
+	waitFor("one connection down during the refresh", func() bool { return up() == 1 })
+	if !tb.b.Connected() {
+		t.Errorf("Connected() = false with one connection up")
+	}
+	if _, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "help"); err != nil {
+		t.Errorf("slash command during the refresh: %v", err)
+	}
+	waitFor("both connections back", func() bool { return up() == 2 && tb.slack.Connections() == 2 })
+
+	// Both dropped, and reopening fails a while: not connected, then back.
+	tb.slack.FailNext("apps.connections.open", 4, "internal_error")
+	tb.slack.DropConnection()
+	waitFor("not connected with every connection down", func() bool { return !tb.b.Connected() })
+	waitFor("connected again", tb.b.Connected)
 }

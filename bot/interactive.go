@@ -2,31 +2,29 @@ package bot
 
 import (
 	"context"
-	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
 )
 
-func (b *Bot) onInteractive(evt socketmode.Event, received time.Time) {
-	cb, ok := evt.Data.(slack.InteractionCallback)
+func (b *Bot) onInteractive(e envelope) {
+	cb, ok := e.evt.Data.(slack.InteractionCallback)
 	if !ok {
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.base, b.cfg.HandlerTimeout)
 	defer cancel()
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
-		b.onViewSubmission(ctx, evt, cb, received)
+		b.onViewSubmission(ctx, e, cb)
 	case slack.InteractionTypeBlockActions:
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		b.onBlockActions(ctx, cb)
 	default:
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 	}
 }
 
@@ -112,25 +110,25 @@ func (b *Bot) applyPressed(p commands.Pressed, channel, ts, responseURL, ephChan
 	}
 }
 
-func (b *Bot) onViewSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
+func (b *Bot) onViewSubmission(ctx context.Context, e envelope, cb slack.InteractionCallback) {
 	switch cb.View.CallbackID {
 	case callbackLog:
 	case callbackComment:
-		b.onCommentSubmission(ctx, evt, cb, received)
+		b.onCommentSubmission(ctx, e, cb)
 		return
 	case callbackPartner, callbackNeed:
-		b.onFormSubmission(ctx, evt, cb, received)
+		b.onFormSubmission(ctx, e, cb)
 		return
 	default:
-		b.ack(evt.Request, nil, received)
+		e.ack(nil)
 		return
 	}
 	in, meta := logInput(cb.View)
 	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, meta.Channel, commands.DoorForm, "")
 	if err != nil {
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
+		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{
 			"summary": "I couldn't check your Slack account just now. Please try again in a moment.",
-		}), received)
+		}))
 		return
 	}
 	reply, fieldErrs := b.cmds.SubmitLog(ctx, req, in)
@@ -140,10 +138,10 @@ func (b *Bot) onViewSubmission(ctx context.Context, evt socketmode.Event, cb sla
 		for field, msg := range fieldErrs {
 			errs[field] = clipRunes(stripMarkup(msg), 150) // shown as plain text under the input
 		}
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(errs), received)
+		e.ack(slack.NewErrorsViewSubmissionResponse(errs))
 		return
 	}
-	b.ack(evt.Request, nil, received) // closes the modal
+	e.ack(nil) // closes the modal
 	// The confirmation goes where the form was opened, else to a DM.
 	if meta.Channel != "" && meta.Channel[0] != 'D' {
 		b.postEphemeral(meta.Channel, cb.User.ID, "", reply)
@@ -171,22 +169,22 @@ func removeBackticks(s string) string {
 }
 
 // onCommentSubmission stores a survey comment from its form.
-func (b *Bot) onCommentSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
+func (b *Bot) onCommentSubmission(ctx context.Context, e envelope, cb slack.InteractionCallback) {
 	survey, channel, text := commentInput(cb.View)
 	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 	if err != nil {
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
+		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{
 			blockComment: "I couldn't check your Slack account just now. Please try again in a moment.",
-		}), received)
+		}))
 		return
 	}
 	p := b.cmds.SubmitComment(ctx, req, survey, text)
 	if p.Update == nil && p.Ephemeral != nil {
 		b.metrics.observe(*p.Ephemeral)
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{blockComment: clipRunes(stripMarkup(p.Ephemeral.Text), 150)}), received)
+		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{blockComment: clipRunes(stripMarkup(p.Ephemeral.Text), 150)}))
 		return
 	}
-	b.ack(evt.Request, nil, received)
+	e.ack(nil)
 	b.applyPressed(p, "", "", "", channel, cb.User.ID)
 }
 
@@ -194,22 +192,22 @@ func (b *Bot) onCommentSubmission(ctx context.Context, evt socketmode.Event, cb 
 // as the command it fills. A mistake is shown on the form, under the
 // input it names; otherwise the form closes and the confirmation goes
 // where the form was opened (a DM from the App Home).
-func (b *Bot) onFormSubmission(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback, received time.Time) {
+func (b *Bot) onFormSubmission(ctx context.Context, e envelope, cb slack.InteractionCallback) {
 	form, errBlock, meta := formInput(cb.View)
 	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, meta.Channel, commands.DoorForm, "")
 	if err != nil {
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{
+		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{
 			errBlock: "I couldn't check your Slack account just now. Please try again in a moment.",
-		}), received)
+		}))
 		return
 	}
 	reply := b.cmds.SubmitForm(ctx, req, form)
 	b.metrics.observe(reply)
 	if reply.Outcome != message.OutcomeOK {
-		b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clipRunes(stripMarkup(reply.Text), 150)}), received)
+		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clipRunes(stripMarkup(reply.Text), 150)}))
 		return
 	}
-	b.ack(evt.Request, nil, received) // closes the modal
+	e.ack(nil) // closes the modal
 	if meta.Channel != "" && meta.Channel[0] != 'D' {
 		b.postEphemeral(meta.Channel, cb.User.ID, "", reply)
 	} else {

@@ -896,7 +896,7 @@ func (b *bench) crashOnce(t *testing.T, bin string, v crashVariant, res *crashRe
 		}
 	}
 	a := startReplica(t, bin, "A", env(proxy.url+"/api/"))
-	waitConns(t, sys.slack, 1, a)
+	waitConns(t, sys.slack, 2, a) // two Socket Mode connections a replica
 
 	res.n = v.users * v.per
 	first := time.Now().Add(time.Second)
@@ -920,7 +920,7 @@ func (b *bench) crashOnce(t *testing.T, bin string, v crashVariant, res *crashRe
 		t.Fatalf("replica A did not claim the %d reminders\nA's logs:\n%s", res.n, a.logs.String())
 	}
 	rb := startReplica(t, bin, "B", env(sys.slack.APIURL()))
-	waitConns(t, sys.slack, 2, rb)
+	waitConns(t, sys.slack, 4, rb)
 
 	if v.stall {
 		if !waitUntil(time.Now().Add(10*time.Second), func() bool {

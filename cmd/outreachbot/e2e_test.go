@@ -394,6 +394,64 @@ func TestEndToEndEditedMentionLogsOnce(t *testing.T) {
 	}
 }
 
+// TestEndToEndRefreshLeavesNoGap: Slack refreshes a connection with
+// disconnect "refresh_requested", and slack-go closes it before opening
+// the next; slash commands sent in that gap reach the bot's second
+// connection and are all acknowledged within Slack's 3 s, and /readyz
+// stays ready, truthfully, since envelopes still have a way in.
+func TestEndToEndRefreshLeavesNoGap(t *testing.T) {
+	e := startE2E(t, nil)
+	for i := 0; e.slack.Connections() < 2; i++ {
+		if i == 500 {
+			t.Fatalf("%d Socket Mode connections; want 2", e.slack.Connections())
+		}
+		time.Sleep(10 * time.Millisecond) // the bot's second dial
+	}
+	opens := e.slack.ConnectionOpens()
+	e.slack.FailNext("apps.connections.open", 2, "internal_error") // a longer gap
+	if !e.slack.DisconnectOne("refresh_requested") {
+		t.Fatal("no connection to refresh")
+	}
+	var acks []<-chan fakeslack.AckResult
+	for i := range 10 {
+		ch, err := e.slack.SlashCommandAsync("U0MARIA", "C0OUTREACH", "/outreach", fmt.Sprintf("help %d", i))
+		if err != nil {
+			t.Fatalf("slash command %d in the gap not delivered: %v", i, err)
+		}
+		acks = append(acks, ch)
+	}
+	if code := e.readyz(); code != http.StatusOK {
+		t.Errorf("/readyz during the refresh = %d; want 200, a connection is up", code)
+	}
+	for i, ch := range acks {
+		if r := <-ch; r.Err != nil {
+			t.Errorf("slash command %d in the gap: %v", i, r.Err)
+		}
+	}
+	for i := 0; e.slack.Connections() < 2 || e.slack.ConnectionOpens() == opens; i++ {
+		if i == 1000 {
+			t.Fatalf("the refreshed connection did not come back")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// readyz returns /readyz's status code.
+func (e *e2e) readyz() int {
+	e.t.Helper()
+	var resp *http.Response
+	var err error
+	for range 100 {
+		if resp, err = http.Get(e.httpURL + "/readyz"); err == nil {
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		time.Sleep(20 * time.Millisecond) // the ops server starting
+	}
+	e.t.Fatalf("GET /readyz: %v", err)
+	return 0
+}
+
 func TestEndToEndUnknownEnvelopeAcked(t *testing.T) {
 	e := startE2E(t, nil)
 	// An envelope not acked within 3 s is redelivered and finally an error.
