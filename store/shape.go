@@ -20,15 +20,15 @@ type shape struct {
 
 // paramPatterns says what each template parameter may hold. Only matching
 // uses them (ShapeOf, and the tests' check of stored job ids); building
-// never checks.
+// never checks. No capturing groups: ShapeOf counts one group per shape.
 var paramPatterns = map[string]string{
 	"slug":       `[\p{L}\p{N}-]+`, // a partner's slug (Slugify)
 	"id":         `[0-9]+`,         // a short id: follow-up, event, survey
 	"seq":        `[0-9]+`,         // a follow-up's reminder number
 	"user":       `[A-Z0-9]+`,      // a Slack user id
 	"event":      `[A-Za-z0-9]+`,   // a Slack Events API event id
-	"occurrence": `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}Z)?`,
-	"kind":       `[a-z]+(-[a-z]+)*`, // a job kind (jobkinds.go)
+	"occurrence": `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}Z)?`,
+	"kind":       `[a-z]+(?:-[a-z]+)*`, // a job kind (jobkinds.go)
 }
 
 // parseShape splits tmpl at its {params}. It panics on a malformed
