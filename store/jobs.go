@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Job is due work claimed under a lease: a reminder, a nudge, a digest.
@@ -107,6 +111,17 @@ const (
 // they wait until at. retry (Retry or Defer) says whether the next claim
 // counts as a retry. It returns how many were still held.
 func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error) {
+	return s.release(ctx, team, token, at, boolField(retry), jobs)
+}
+
+// HoldJobs hands claimed jobs back to wait until at without counting this
+// claim as a try: Slack refused every call (a revoked token, a missing
+// scope), which is no fault of the jobs. A job that was a retry stays one.
+func (s *Store) HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error) {
+	return s.release(ctx, team, token, at, "hold", jobs)
+}
+
+func (s *Store) release(ctx context.Context, team, token string, at time.Time, mode string, jobs []string) (int, error) {
 	if len(jobs) == 0 {
 		return 0, nil
 	}
@@ -115,7 +130,7 @@ func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Tim
 	if !at.IsZero() {
 		due = strconv.FormatInt(ms(at), 10)
 	}
-	args := []any{k.Prefix(), token, due, boolField(retry)}
+	args := []any{k.Prefix(), token, due, mode}
 	for _, j := range jobs {
 		args = append(args, j)
 	}
@@ -242,4 +257,85 @@ func (s *Store) NextDue(ctx context.Context, team string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return time.UnixMilli(int64(zs[0].Score)).UTC(), nil
+}
+
+// JobFailure is why Slack refused a job's post for good.
+type JobFailure struct {
+	Job    string    `json:"-"`
+	Reason string    `json:"error"`        // Slack's error, e.g. channel_not_found
+	To     string    `json:"to,omitempty"` // where the post was going
+	At     time.Time `json:"-"`
+}
+
+// FailJob ends a claimed job Slack refused for good and records why
+// (JobFailures, kept 30 days). It reports false when the lease was lost.
+func (s *Store) FailJob(ctx context.Context, team string, job Job, token string, now time.Time, f JobFailure) (bool, error) {
+	k := keysFor(team)
+	js, err := json.Marshal(f)
+	if err != nil {
+		return false, fmt.Errorf("fail job: %w", err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptFailJob.Run(ctx, s.rdb, []string{k.Leases()}, k.Prefix(), job.ID, token, ms(now), string(js)).Int()
+	if err != nil {
+		return false, s.wrap("fail job", err)
+	}
+	return n == 1, nil
+}
+
+// JobFailures returns the recorded failures of jobs, by job id; jobs that
+// did not fail are absent.
+func (s *Store) JobFailures(ctx context.Context, team string, jobs ...string) (map[string]JobFailure, error) {
+	out := map[string]JobFailure{}
+	if len(jobs) == 0 {
+		return out, nil
+	}
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	reasons := pipe.HMGet(ctx, k.JobFailures(), jobs...)
+	ats := make([]*redis.FloatCmd, len(jobs))
+	for i, j := range jobs {
+		ats[i] = pipe.ZScore(ctx, k.JobFailuresAt(), j)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, s.wrap("job failures", err)
+	}
+	for i, v := range reasons.Val() {
+		js, ok := v.(string)
+		if !ok {
+			continue
+		}
+		f := JobFailure{Job: jobs[i], At: time.UnixMilli(int64(ats[i].Val())).UTC()}
+		if json.Unmarshal([]byte(js), &f) == nil {
+			out[jobs[i]] = f
+		}
+	}
+	return out, nil
+}
+
+// JobFailuresSince returns the jobs that failed at or after since, oldest
+// first, at most limit.
+func (s *Store) JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]JobFailure, error) {
+	k := keysFor(team)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: k.JobFailuresAt(), ByScore: true,
+		Start: strconv.FormatInt(ms(since), 10), Stop: "+inf", Count: int64(limit)}).Result()
+	if err != nil {
+		return nil, s.wrap("job failures", err)
+	}
+	byJob, err := s.JobFailures(ctx, team, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]JobFailure, 0, len(ids))
+	for _, id := range ids {
+		if f, ok := byJob[id]; ok {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

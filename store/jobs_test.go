@@ -256,3 +256,77 @@ func TestSnoozeOnlyMovesLater(t *testing.T) {
 		t.Errorf("%d jobs queued after a reschedule; want 1", due)
 	}
 }
+
+// TestHoldKeepsTheTryCount: a job held while Slack refuses every call is
+// handed back as if this claim had not happened: a first try stays a
+// first try (no earlier post to look for), a retry stays a retry.
+func TestHoldKeepsTheTryCount(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	lease := time.Minute
+	s.EnqueueJobs(ctx, team, map[string]time.Time{"first": t0, "retried": t0})
+	c, _ := s.ClaimDue(ctx, team, t0, t0.Add(lease), 10, "tok1")
+	// "retried" was posted maybe: handed back as a retry, then claimed again.
+	s.ReleaseJobs(ctx, team, "tok1", t0, store.Retry, "retried")
+	s.ReleaseJobs(ctx, team, "tok1", t0, store.Defer, "first")
+	c, _ = s.ClaimDue(ctx, team, t0, t0.Add(lease), 10, "tok2")
+	tries := map[string]int{}
+	for _, j := range c.Jobs {
+		tries[j.ID] = j.Tries
+	}
+	if diff := cmp.Diff(map[string]int{"first": 1, "retried": 2}, tries); diff != "" {
+		t.Fatalf("tries before the hold (-want +got):\n%s", diff)
+	}
+	if n, err := s.HoldJobs(ctx, team, "tok2", t0.Add(time.Minute), "first", "retried"); n != 2 || err != nil {
+		t.Fatalf("HoldJobs = %d, %v", n, err)
+	}
+	if c, _ := s.ClaimDue(ctx, team, t0.Add(30*time.Second), t0.Add(time.Hour), 10, "tok3"); len(c.Jobs) != 0 {
+		t.Fatalf("held jobs claimed before their time: %v", jobIDs(c))
+	}
+	c, _ = s.ClaimDue(ctx, team, t0.Add(time.Minute), t0.Add(time.Hour), 10, "tok3")
+	tries = map[string]int{}
+	for _, j := range c.Jobs {
+		tries[j.ID] = j.Tries
+	}
+	if diff := cmp.Diff(map[string]int{"first": 1, "retried": 2}, tries); diff != "" {
+		t.Errorf("tries after the hold (-want +got):\n%s", diff)
+	}
+}
+
+// TestFailJobRecordsWhy: a job Slack refused for good is done (never
+// queued again) and its reason can be read by job and by time.
+func TestFailJobRecordsWhy(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	s.EnqueueJobs(ctx, team, map[string]time.Time{"fu:1:1": t0, "fu:2:1": t0})
+	c, _ := s.ClaimDue(ctx, team, t0, t0.Add(time.Minute), 10, "tok")
+	if ok, err := s.FailJob(ctx, team, c.Jobs[0], "other", t0, store.JobFailure{Reason: "user_not_found"}); ok || err != nil {
+		t.Fatalf("FailJob without the lease = %v, %v; want refused", ok, err)
+	}
+	failed := store.JobFailure{Reason: "user_not_found", To: "U0GONE"}
+	for i, j := range c.Jobs {
+		if j.ID == "fu:1:1" {
+			if ok, err := s.FailJob(ctx, team, c.Jobs[i], "tok", t0.Add(time.Second), failed); !ok || err != nil {
+				t.Fatalf("FailJob = %v, %v", ok, err)
+			}
+		}
+	}
+	if n, _ := s.EnqueueJobs(ctx, team, map[string]time.Time{"fu:1:1": t0}); n != 0 {
+		t.Errorf("a failed job was queued again")
+	}
+	got, err := s.JobFailures(ctx, team, "fu:1:1", "fu:2:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]store.JobFailure{"fu:1:1": {Job: "fu:1:1", Reason: "user_not_found", To: "U0GONE", At: t0.Add(time.Second).UTC()}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JobFailures (-want +got):\n%s", diff)
+	}
+	since, err := s.JobFailuresSince(ctx, team, t0, 10)
+	if err != nil || len(since) != 1 || since[0] != want["fu:1:1"] {
+		t.Errorf("JobFailuresSince = %+v, %v", since, err)
+	}
+	if since, _ := s.JobFailuresSince(ctx, team, t0.Add(time.Minute), 10); len(since) != 0 {
+		t.Errorf("JobFailuresSince after it = %+v; want none", since)
+	}
+}

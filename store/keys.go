@@ -26,7 +26,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
-	Due, Leases, Claims, JobsDone, Schedule                                                             *shape
+	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
 	PartnerNames: newKey("partner-names", "hash"),              // lower-cased name → slug
@@ -75,6 +75,9 @@ var keyTable = struct {
 	Claims:   newJobsKey("claims", "hash"),            // job id → '<tries>:<due>:<token>' while claimed, '<tries>:<due>:' once handed back
 	JobsDone: newJobsKey("jobs-done", "zset"),         // job id → finished at (30 days kept)
 	Schedule: newJobsKey("schedule:{kind}", "string"), // a recurring job's last occurrence (unix ms)
+	// Jobs Slack refused for good, for followups and the digest to show.
+	JobFailures:   newJobsKey("job-failures", "hash"),    // job id → JobFailure JSON
+	JobFailuresAt: newJobsKey("job-failures-at", "zset"), // job id → when it failed (30 days kept)
 }
 
 // keyShapes is keyTable as a list, each shape named after its field.
@@ -165,6 +168,8 @@ func (k keys) Leases() string              { return keyTable.Leases.build(k.pref
 func (k keys) Claims() string              { return keyTable.Claims.build(k.prefix) }
 func (k keys) JobsDone() string            { return keyTable.JobsDone.build(k.prefix) }
 func (k keys) Schedule(kind string) string { return keyTable.Schedule.build(k.prefix, kind) }
+func (k keys) JobFailures() string         { return keyTable.JobFailures.build(k.prefix) }
+func (k keys) JobFailuresAt() string       { return keyTable.JobFailuresAt.build(k.prefix) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -62,6 +62,8 @@ func TestKeyMethods(t *testing.T) {
 		{"Claims", nil, "outreach:{T1}:claims"},
 		{"JobsDone", nil, "outreach:{T1}:jobs-done"},
 		{"Schedule", []any{"digest"}, "outreach:{T1}:schedule:digest"},
+		{"JobFailures", nil, "outreach:{T1}:job-failures"},
+		{"JobFailuresAt", nil, "outreach:{T1}:job-failures-at"},
 	} {
 		pinned = append(pinned, tc.name)
 		t.Run(tc.name, func(t *testing.T) {

@@ -508,3 +508,24 @@ func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) 
 	n, _ := r.rest[0].(int64)
 	return int(n), nil
 }
+
+// RelinkChannel follows a channel to its new id (Slack gives a private
+// channel one when it is shared with another organization): the partner
+// linked to oldID, and its surveys posted there, move to newID. It
+// returns the partner's slug, "" when none was linked to oldID.
+func (s *Store) RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "relink channel", scriptRelinkChannel, []string{k.ChannelIndex(), k.Audit()},
+		k.Prefix(), oldID, newID, ms(now), actor, auditMaxLen)
+	if err != nil {
+		return "", err
+	}
+	if !r.ok {
+		return "", fmt.Errorf("relink channel %s: %s", oldID, r.code)
+	}
+	if len(r.rest) == 0 {
+		return "", nil
+	}
+	slug, _ := r.rest[0].(string)
+	return slug, nil
+}

@@ -162,6 +162,10 @@ func TestScriptKeys(t *testing.T) {
 					_, err = s.ReminderSent(ctx, team, fu1, j, "tok", now, now.Add(24*time.Hour), "D1", "1.2")
 				case JobNudge:
 					_, err = s.ReleaseJobs(ctx, team, "tok", now.Add(time.Hour), Retry, j.ID)
+				case JobEventEnd:
+					_, err = s.HoldJobs(ctx, team, "tok", now.Add(time.Hour), j.ID)
+				case JobDigest:
+					_, err = s.FailJob(ctx, team, j, "tok", now, JobFailure{Reason: "not_in_channel", To: "C1"})
 				case JobAttendance:
 					// Left under its lease, for the leases key to be seen.
 				default:
@@ -189,6 +193,10 @@ func TestScriptKeys(t *testing.T) {
 				return err
 			}
 			_, err = s.Respond(ctx, team, survey, "U3", "T9", "C2", "q1", "5", "q1", t0)
+			return err
+		}},
+		{"relink a channel", func() error {
+			_, err := s.RelinkChannel(ctx, team, "C2", "C3", "U1", t0)
 			return err
 		}},
 		{"add need", func() error {

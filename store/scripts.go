@@ -187,6 +187,8 @@ var (
 	scriptChangeContact   = load("change_contact")
 	scriptCancelEvent     = load("cancel_event")
 	scriptEditEvent       = load("edit_event")
+	scriptFailJob         = load("fail_job")
+	scriptRelinkChannel   = load("relink_channel")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

@@ -197,3 +197,41 @@ func TestEventWithSeveralPartners(t *testing.T) {
 		t.Errorf("an event with a partner that is gone = %v; want ErrNotFound", err)
 	}
 }
+
+// TestRelinkChannel: a private channel shared with another organization
+// gets a new id; its partner and the surveys posted there follow, so
+// answers from the new id count and the partner is found by it.
+func TestRelinkChannel(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "G0OLD")
+	addPartner(t, s, "Eastside Clinic", "C0EAST")
+	ctx := context.Background()
+	id, _, err := s.CreateSurvey(ctx, team, "checkin-partner:x:county-health-dept",
+		store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "G0OLD"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slug, err := s.RelinkChannel(ctx, team, "G0OLD", "C0NEW", "U0SLACK", t0); slug != "county-health-dept" || err != nil {
+		t.Fatalf("RelinkChannel = %q, %v", slug, err)
+	}
+	p, err := s.ResolvePartner(ctx, team, store.PartnerRef{Channel: "C0NEW"})
+	if err != nil || p.Slug != "county-health-dept" || p.Channel != "C0NEW" {
+		t.Errorf("partner of the new id: %+v, %v", p, err)
+	}
+	if _, err := s.ResolvePartner(ctx, team, store.PartnerRef{Channel: "G0OLD"}); err == nil {
+		t.Errorf("the old id still names a partner")
+	}
+	if _, err := s.Respond(ctx, team, id, "U2", "T9", "C0NEW", "satisfaction", "5", "satisfaction", t0); err != nil {
+		t.Errorf("an answer from the new id: %v", err)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"G0UNLINKED", "C0OTHER", ""}, // no partner there: nothing to do
+	} {
+		if slug, err := s.RelinkChannel(ctx, team, tc.old, tc.new, "U0SLACK", t0); slug != tc.want || err != nil {
+			t.Errorf("RelinkChannel(%s) = %q, %v; want %q", tc.old, slug, err, tc.want)
+		}
+	}
+	if _, err := s.RelinkChannel(ctx, team, "C0NEW", "C0EAST", "U0SLACK", t0); err == nil {
+		t.Errorf("relinking onto another partner's channel succeeded")
+	}
+}
