@@ -61,6 +61,12 @@ type Config struct {
 	// a refresh, and Slack sends envelopes to the other meanwhile (it
 	// allows 10 per app).
 	Connections int
+	// PostRate is the workspace-wide budget for scheduled chat.postMessage
+	// calls, per second (OUTREACH_POST_RATE); 0 means none.
+	PostRate float64
+	// AuthProbe is how often, while Slack refuses the bot token, auth.test
+	// asks whether it works again. Default 30 s.
+	AuthProbe time.Duration
 }
 
 // eventDedupeTTL outlasts Slack's redelivery schedule (immediately, then
@@ -83,8 +89,9 @@ type Bot struct {
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
 	dmChannels   sync.Map                         // user id → DM channel id
-	busy         atomic.Int64                     // envelopes being handled
-	lastEnvelope atomic.Int64                     // when the last envelope arrived (unix ns)
+	auth         authState
+	busy         atomic.Int64 // envelopes being handled
+	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
 	inflight     sync.WaitGroup
 	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
@@ -110,6 +117,9 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	if cfg.Connections <= 0 {
 		cfg.Connections = 2
 	}
+	if cfg.AuthProbe <= 0 {
+		cfg.AuthProbe = 30 * time.Second
+	}
 	b := &Bot{
 		cfg:      cfg,
 		api:      api,
@@ -126,7 +136,8 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	for i := range cfg.Connections {
 		b.conns = append(b.conns, &conn{id: i, sm: socketmode.New(api)})
 	}
-	b.outbox = NewOutbox(api, clock, b.apiError)
+	b.users.observe = b.observe
+	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
 	return b
 }
 
@@ -163,6 +174,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { errc <- c.sm.RunContext(sockCtx) }()
 		loops.Go(func() { b.loop(sockCtx, c) })
 	}
+	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
 
 	select {
 	case <-ctx.Done():
@@ -363,8 +375,7 @@ func (b *Bot) onSlash(e envelope) {
 	var reply message.Reply
 	req, err := b.request(ctx, cmd.UserID, cmd.TeamID, cmd.ChannelID, commands.DoorSlash, cmd.Text)
 	if err != nil {
-		b.log.Warn("users.info failed", "err", err)
-		reply = cannotIdentify()
+		reply = refusedReply(err)
 	} else {
 		reply = b.cmds.Handle(ctx, req)
 	}
@@ -372,8 +383,7 @@ func (b *Bot) onSlash(e envelope) {
 	if reply.Form == message.FormLog {
 		// The trigger expires 3 s after the command: acknowledge, then open.
 		e.ack(nil)
-		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); err != nil {
-			b.apiError("views.open", err)
+		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); b.observe("views.open", err) != nil {
 			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
 		}
 		return
@@ -407,7 +417,7 @@ func (b *Bot) respond(responseURL string, r message.Reply) {
 	_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
 		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
 	if err != nil {
-		b.apiError("response_url", err)
+		b.observe("response_url", err)
 	}
 }
 
@@ -442,21 +452,6 @@ func (b *Bot) update(channel, ts string, r message.Reply) {
 	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
 	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindUpdate, channel: channel, ts: ts, reply: r})
-}
-
-func (b *Bot) apiError(method string, err error) {
-	code := "other"
-	var se slack.SlackErrorResponse
-	var rl *slack.RateLimitedError
-	switch {
-	case errors.As(err, &rl):
-		code = "ratelimited"
-		b.metrics.rateLimited.WithLabelValues(method).Inc()
-	case errors.As(err, &se):
-		code = se.Err
-	}
-	b.metrics.apiErrors.WithLabelValues(method, code).Inc()
-	b.log.Warn("slack api call failed", "method", method, "error", code)
 }
 
 // firstDelivery reports whether an Events API event is new, checking this

@@ -309,3 +309,77 @@ func TestReadinessFollowsTheConnections(t *testing.T) {
 	waitFor("not connected with every connection down", func() bool { return !tb.b.Connected() })
 	waitFor("connected again", tb.b.Connected)
 }
+
+// TestSlackRefusingTheBot: while Slack refuses the bot token, or a scope
+// the bot needs, people are told what is wrong, the bot reports itself
+// not ready, logs it once a minute with the method and the scope, counts
+// it, and is ready again as soon as a call works.
+func TestSlackRefusingTheBot(t *testing.T) {
+	t.Parallel()
+	logs := &lockedBuffer{}
+	tb := newTestBot(t, botOptions{logs: logs, cfg: Config{AuthProbe: 20 * time.Millisecond}})
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for range 1000 {
+			if cond() {
+				return
+			}
+			time.Sleep(5 * time.Millisecond) // polling the bot's state, not waiting for time to pass
+		}
+		t.Fatalf("never %s", what)
+	}
+	waitFor("ready at the start", tb.b.Ready)
+
+	tb.slack.SetAuthError("token_revoked")
+	for _, user := range []string{"UMARIA", "ULEAD", "UMARIA"} { // users.info for each fails
+		ack, err := tb.slack.SlashCommand(tb.ctx(), user, "C0TEAM", "/outreach", "partner list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, text, _ := ackText(t, ack); !strings.Contains(text, "Slack is refusing my requests") || !strings.Contains(text, "reinstall") {
+			t.Errorf("reply while the token is refused: %q; want what is wrong and who can fix it", text)
+		}
+	}
+	if tb.b.Ready() || !tb.b.Connected() {
+		t.Errorf("Ready %v, Connected %v with the token refused; want not ready, still connected", tb.b.Ready(), tb.b.Connected())
+	}
+	if n := strings.Count(logs.String(), "Slack refuses the bot token"); n != 1 {
+		t.Errorf("%d log lines for three refused calls; want 1 a minute:\n%s", n, logs.String())
+	}
+	if got := tb.metric("outreach_slack_auth_failures_total", "method", "users.info", "error", "token_revoked"); got != 3 {
+		t.Errorf("outreach_slack_auth_failures_total{users.info,token_revoked} = %v; want 3", got)
+	}
+	if got := tb.metric("outreach_slack_auth_ok"); got != 0 {
+		t.Errorf("outreach_slack_auth_ok = %v while refused; want 0", got)
+	}
+	tb.slack.SetAuthError("")
+	waitFor("ready again once auth.test works", tb.b.Ready) // the probe
+	if got := tb.metric("outreach_slack_auth_ok"); got != 1 {
+		t.Errorf("outreach_slack_auth_ok = %v after; want 1", got)
+	}
+
+	// A missing scope: only that method fails, and only its success clears it.
+	tb.slack.RemoveScope("chat:write")
+	if _, _, err := tb.slack.Mention(tb.ctx(), "UMARIA", "C0TEAM", "<@UBOT> help"); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	if tb.b.Ready() {
+		t.Errorf("ready with chat:write missing")
+	}
+	if !strings.Contains(logs.String(), `"method":"chat.postEphemeral","scope":"chat:write","error":"missing_scope"`) {
+		t.Errorf("logs lack the method and the scope:\n%s", logs.String())
+	}
+	// Other methods work meanwhile, and prove nothing of this one.
+	if _, err := tb.slack.SlashCommand(tb.ctx(), "ULEAD", "C0TEAM", "/outreach", "help"); err != nil {
+		t.Fatal(err)
+	}
+	if tb.b.Ready() {
+		t.Errorf("ready again after users.info worked, without a chat.postEphemeral that did")
+	}
+	tb.slack.GrantScope("chat:write")
+	if _, _, err := tb.slack.Mention(tb.ctx(), "UMARIA", "C0TEAM", "<@UBOT> help"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("ready once chat.postEphemeral works", tb.b.Ready)
+}

@@ -56,7 +56,7 @@ func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
 		}
 		for _, f := range res.Files {
 			if err := b.upload(ctx, dest, f); err != nil {
-				b.apiError("files.upload", err)
+				b.observe("files.upload", err)
 				b.tell(user, channel, responseURL, message.Reply{Text: fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", f.Name)})
 				return
 			}
@@ -82,8 +82,7 @@ func (b *Bot) tell(user, channel, responseURL string, r message.Reply) {
 // report then goes to a DM, which is never wrong.
 func (b *Bot) sharedChannel(ctx context.Context, channel string) bool {
 	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
-	if err != nil {
-		b.apiError("conversations.info", err)
+	if b.observe("conversations.info", err) != nil {
 		return true
 	}
 	return info.IsExtShared || info.IsShared || info.IsPendingExtShared

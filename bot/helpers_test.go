@@ -140,6 +140,39 @@ type testBot struct {
 	api   *slack.Client
 	// stopTime, held, stops a fake clock from moving.
 	stopTime *sync.Mutex
+	reg      *prometheus.Registry
+}
+
+// metric reads a counter or gauge of the bot's registry with the given
+// label name/value pairs; 0 when absent.
+func (tb *testBot) metric(name string, labels ...string) float64 {
+	tb.t.Helper()
+	fams, err := tb.reg.Gather()
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range f.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for i := 0; i+1 < len(labels); i += 2 {
+				if have[labels[i]] != labels[i+1] {
+					continue next
+				}
+			}
+			if c := m.GetCounter(); c != nil {
+				return c.GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return 0
 }
 
 type botOptions struct {
@@ -150,6 +183,26 @@ type botOptions struct {
 	clock clockwork.Clock
 	// noRun builds the bot without connecting it (outbox tests).
 	noRun bool
+	// logs, when set, receives the bot's log lines (JSON).
+	logs *lockedBuffer
+}
+
+// lockedBuffer is a log destination tests read while the bot writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // newTestBot starts a fake Slack with three users and two channels, and a
@@ -182,11 +235,15 @@ func newTestBot(t *testing.T, o botOptions) *testBot {
 	cfg.HomeTeam, cfg.BotUserID = homeTeam, botUser
 	cmds, dedup := &fakeCommands{}, &memDeduper{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
+	switch {
+	case o.logs != nil:
+		log = slog.New(slog.NewJSONHandler(o.logs, nil))
+	case testing.Verbose():
 		log = slog.New(slog.NewTextHandler(testWriter{t, &done}, nil))
 	}
-	b := New(cfg, api, cmds, dedup, o.clock, prometheus.NewRegistry(), log)
-	tb := &testBot{t: t, b: b, slack: fs, cmds: cmds, dedup: dedup, clock: o.clock, api: api}
+	reg := prometheus.NewRegistry()
+	b := New(cfg, api, cmds, dedup, o.clock, reg, log)
+	tb := &testBot{t: t, b: b, slack: fs, cmds: cmds, dedup: dedup, clock: o.clock, api: api, reg: reg}
 	if fc, ok := o.clock.(*clockwork.FakeClock); ok {
 		tb.stopTime = autoAdvance(t, fc)
 	}

@@ -20,14 +20,13 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 	req, err := b.request(ctx, user, "", "", commands.DoorForm, "")
 	var r message.Reply
 	if err != nil {
-		r = cannotIdentify()
+		r = refusedReply(err)
 	} else {
 		r = b.cmds.Home(ctx, req)
 	}
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocksWithin(r, maxHomeBlocks)}}
-	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
-		b.apiError("views.publish", err)
-	}
+	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
+	b.observe("views.publish", err)
 }
 
 // refreshHome republishes user's App Home after a write of theirs, when

@@ -32,6 +32,7 @@ type userInfoAPI interface {
 // zone change rarely, and users.info is rate limited.
 type users struct {
 	api      userInfoAPI
+	observe  func(method string, err error) error // told of every call's outcome; may be nil
 	cache    *expirable.LRU[string, identity]
 	fallback *time.Location
 }
@@ -45,6 +46,9 @@ func (u *users) get(ctx context.Context, id string) (identity, error) {
 		return who, nil
 	}
 	info, err := u.api.GetUserInfoContext(ctx, id)
+	if u.observe != nil {
+		u.observe("users.info", err)
+	}
 	if err != nil {
 		return identity{}, fmt.Errorf("users.info %s: %w", id, err)
 	}

@@ -42,24 +42,20 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		// log or comment where is checked on submission, as if typed.
 		switch a.ActionID {
 		case message.ActionLogContact:
-			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel)); err != nil {
-				b.apiError("views.open", err)
-			}
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel))
+			b.observe("views.open", err)
 			continue
 		case message.ActionComment:
-			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel)); err != nil {
-				b.apiError("views.open", err)
-			}
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel))
+			b.observe("views.open", err)
 			continue
 		case message.ActionAddPartner:
-			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, partnerModal()); err != nil {
-				b.apiError("views.open", err)
-			}
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, partnerModal())
+			b.observe("views.open", err)
 			continue
 		case message.ActionRecordNeed:
-			if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, needModal(channel)); err != nil {
-				b.apiError("views.open", err)
-			}
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, needModal(channel))
+			b.observe("views.open", err)
 			continue
 		}
 		req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")

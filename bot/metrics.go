@@ -10,6 +10,9 @@ type metrics struct {
 	ackLatency  *prometheus.HistogramVec
 	apiErrors   *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
+	// authFailures and authOK: Slack refusing the token or a scope.
+	authFailures *prometheus.CounterVec
+	authOK       prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -29,7 +32,16 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "outreach_slack_ratelimited_total", Help: "Slack Web API calls answered 429, by method.",
 		}, []string{"method"}),
 	}
-	reg.MustRegister(m.commands, m.ackLatency, m.apiErrors, m.rateLimited)
+	m.authFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "outreach_slack_auth_failures_total",
+		Help: "Slack Web API calls refused for the token or a missing scope (token_revoked, missing_scope…), by method and error.",
+	}, []string{"method", "error"})
+	m.authOK = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "outreach_slack_auth_ok",
+		Help: "1 while Slack accepts the bot's calls; 0 while it refuses the token or a scope (scheduled work is held).",
+	})
+	m.authOK.Set(1)
+	reg.MustRegister(m.commands, m.ackLatency, m.apiErrors, m.rateLimited, m.authFailures, m.authOK)
 	return m
 }
 

@@ -3,15 +3,14 @@ package bot
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/outreachbot/outreachbot/message"
 	"github.com/slack-go/slack"
+
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // Slack allows about one message per second per channel
@@ -22,6 +21,11 @@ const channelSpacing = 1050 * time.Millisecond
 // gather is how long a lane waits before its first scheduled post, so that
 // posts due together reach it and go out in due order.
 const gather = 100 * time.Millisecond
+
+// maxTransient bounds the tries of a scheduled post that keeps failing
+// with errors that may pass (5xx, a dropped connection): after them the
+// scheduler takes over, with its own bounded backoff.
+const maxTransient = 5
 
 // Message kinds.
 const (
@@ -39,11 +43,15 @@ type outMsg struct {
 	ts      string // update: the message to replace
 	thread  string
 	reply   message.Reply
-	key     string    // job id carried as metadata, for finding the post again
+	key     string    // job id carried as metadata: a scheduled post
 	order   time.Time // lanes send the earliest first
 	seq     uint64
+	tries   int // failed calls that may pass
 	done    chan sent
 }
+
+// scheduled tells a scheduled post from an answer to a person.
+func (m *outMsg) scheduled() bool { return m.key != "" }
 
 type sent struct {
 	channel, ts string
@@ -51,35 +59,55 @@ type sent struct {
 }
 
 // Outbox sends the bot's messages: per channel, in order, paced to
-// Slack's rate limit, honouring 429 Retry-After and retrying transient
-// failures with backoff. It never drops a message: Send returns only when
-// Slack accepted it, when Slack refused it for good (a bad channel), or
-// when the caller gave up.
+// Slack's rate limits, honouring 429 Retry-After and retrying failures
+// that may pass, with backoff. It never drops a message: send returns
+// only when Slack accepted it, when Slack refused it for good (a bad
+// channel, a revoked token), or when the caller gave up.
+//
+// Each method has its own lanes, one per channel, as Slack limits each
+// method on its own (chat.postMessage per channel and workspace-wide,
+// chat.update and chat.postEphemeral per workspace): a scheduled post
+// waiting out a 429 never holds up the answer to a button press or a
+// mention in the same channel. In a lane, answers to people go before
+// scheduled posts, and scheduled posts go in due order. Scheduled posts
+// also keep within a workspace-wide budget of chat.postMessage calls, so
+// that a fan-out to many channels does not run into Slack's own limit;
+// answers count against it but never wait for it.
 type Outbox struct {
-	api   *slack.Client
-	clock clockwork.Clock
-	err   func(method string, err error)
+	api     *slack.Client
+	clock   clockwork.Clock
+	observe func(method string, err error) error
+	budget  *budget // nil: no workspace budget
 
 	mu       sync.Mutex
 	lanes    map[string]*lane
 	lastPost map[string]time.Time // per channel, outliving its lane
+	paused   map[string]time.Time // per method, after a 429 of a workspace-wide limit
 	seq      uint64
 	wg       sync.WaitGroup
 }
 
 type lane struct {
-	queue    []*outMsg
-	lastPost time.Time
-	fresh    bool // a scheduled post opened the lane: gather before sending
+	kind, channel string
+	queue         []*outMsg
+	lastPost      time.Time
+	notBefore     time.Time     // a Retry-After or a backoff
+	fresh         bool          // a scheduled post opened the lane: gather before sending
+	kick          chan struct{} // a message arrived: look at the queue again
 }
 
-// NewOutbox returns an outbox over api. onError is told of every failed
-// call (metrics, logs).
-func NewOutbox(api *slack.Client, clock clockwork.Clock, onError func(method string, err error)) *Outbox {
-	return &Outbox{api: api, clock: clock, err: onError, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}}
+// NewOutbox returns an outbox over api. observe is told of every call's
+// outcome (metrics, logs, Slack refusing the token). perSecond is the
+// workspace budget for scheduled chat.postMessage calls; 0 means none.
+func NewOutbox(api *slack.Client, clock clockwork.Clock, observe func(method string, err error) error, perSecond float64) *Outbox {
+	o := &Outbox{api: api, clock: clock, observe: observe, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}, paused: map[string]time.Time{}}
+	if perSecond > 0 {
+		o.budget = newBudget(perSecond, clock.Now())
+	}
+	return o
 }
 
-// send queues m in its channel's lane and waits for the outcome.
+// send queues m in its lane and waits for the outcome.
 func (o *Outbox) send(m *outMsg) (string, string, error) {
 	m.done = make(chan sent, 1)
 	o.mu.Lock()
@@ -88,16 +116,23 @@ func (o *Outbox) send(m *outMsg) (string, string, error) {
 	if m.order.IsZero() {
 		m.order = o.clock.Now()
 	}
-	key := m.channel
+	key := m.kind + "/" + m.channel
 	l, ok := o.lanes[key]
 	if !ok {
-		l = &lane{fresh: m.key != "", lastPost: o.lastPost[key]}
+		l = &lane{kind: m.kind, channel: m.channel, fresh: m.scheduled(), kick: make(chan struct{}, 1)}
+		if m.kind == kindPost {
+			l.lastPost = o.lastPost[m.channel]
+		}
 		o.lanes[key] = l
 		o.wg.Add(1)
 		go o.run(key, l)
 	}
 	l.queue = append(l.queue, m)
 	o.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 	select {
 	case r := <-m.done:
 		return r.channel, r.ts, r.err
@@ -118,6 +153,21 @@ func (o *Outbox) Wait(ctx context.Context) error {
 	}
 }
 
+// first orders a lane: answers to people first, then due order, then
+// arrival.
+func first(a, b *outMsg) int {
+	if a.scheduled() != b.scheduled() {
+		if a.scheduled() {
+			return 1
+		}
+		return -1
+	}
+	if c := a.order.Compare(b.order); c != 0 {
+		return c
+	}
+	return int(a.seq - b.seq)
+}
+
 // run sends one lane's messages until the lane is empty.
 func (o *Outbox) run(key string, l *lane) {
 	defer o.wg.Done()
@@ -126,9 +176,12 @@ func (o *Outbox) run(key string, l *lane) {
 	}
 	for {
 		o.mu.Lock()
+		l.queue = slices.DeleteFunc(l.queue, func(m *outMsg) bool { return m.ctx.Err() != nil }) // callers that gave up
 		if len(l.queue) == 0 {
 			delete(o.lanes, key)
-			o.lastPost[key] = l.lastPost
+			if l.kind == kindPost {
+				o.lastPost[l.channel] = l.lastPost
+			}
 			for ch, t := range o.lastPost {
 				if o.clock.Since(t) > channelSpacing {
 					delete(o.lastPost, ch)
@@ -137,65 +190,85 @@ func (o *Outbox) run(key string, l *lane) {
 			o.mu.Unlock()
 			return
 		}
-		// Earliest first: scheduled posts carry their due time.
-		slices.SortStableFunc(l.queue, func(a, b *outMsg) int {
-			if c := a.order.Compare(b.order); c != 0 {
-				return c
-			}
-			return int(a.seq - b.seq)
-		})
+		slices.SortStableFunc(l.queue, first)
 		m := l.queue[0]
-		l.queue = l.queue[1:]
-		o.mu.Unlock()
-		if m.ctx.Err() != nil {
-			continue // the caller gave up before it was sent
+		now := o.clock.Now()
+		wait := l.notBefore.Sub(now)
+		if paused := o.paused[m.method()].Sub(now); paused > wait {
+			wait = paused
 		}
 		if m.kind == kindPost && !l.lastPost.IsZero() {
-			if wait := channelSpacing - o.clock.Since(l.lastPost); wait > 0 {
-				select {
-				case <-o.clock.After(wait):
-				case <-m.ctx.Done():
-					continue
-				}
+			wait = max(wait, channelSpacing-now.Sub(l.lastPost))
+		}
+		if wait <= 0 && m.kind == kindPost && o.budget != nil {
+			if m.scheduled() {
+				wait = o.budget.take(now)
+			} else {
+				o.budget.force(now)
 			}
 		}
-		r := o.deliver(m)
-		if m.kind == kindPost && r.err == nil {
-			l.lastPost = o.clock.Now()
+		if wait > 0 {
+			o.mu.Unlock()
+			// Look again when the wait is over, or when a message that
+			// may go first arrives.
+			select {
+			case <-o.clock.After(wait):
+			case <-l.kick:
+			case <-m.ctx.Done():
+			}
+			continue
 		}
-		m.done <- r
+		l.queue = l.queue[1:]
+		o.mu.Unlock()
+
+		ch, ts, err := o.call(m)
+		o.observe(m.method(), err)
+		if err == nil {
+			if m.kind == kindPost {
+				l.lastPost = o.clock.Now()
+			}
+			m.done <- sent{channel: ch, ts: ts}
+			continue
+		}
+		if retryAt, ok := o.retry(m, err); ok {
+			o.mu.Lock()
+			l.notBefore = retryAt
+			l.queue = append(l.queue, m) // first again: it keeps its place in the order
+			o.mu.Unlock()
+			continue
+		}
+		m.done <- sent{err: err}
 	}
 }
 
-// deliver makes the call, retrying what can succeed later.
-func (o *Outbox) deliver(m *outMsg) sent {
-	backoff := time.Second
-	for {
-		ch, ts, err := o.call(m)
-		if err == nil {
-			return sent{channel: ch, ts: ts}
+// retry says whether m is worth another call after err, and when.
+func (o *Outbox) retry(m *outMsg, err error) (time.Time, bool) {
+	now := o.clock.Now()
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		at := now.Add(max(rl.RetryAfter, time.Second))
+		if m.kind != kindPost {
+			// chat.update and chat.postEphemeral are limited per workspace:
+			// every lane of the method waits.
+			o.mu.Lock()
+			o.paused[m.method()] = at
+			o.mu.Unlock()
 		}
-		o.err(m.method(), err)
-		var wait time.Duration
-		var rl *slack.RateLimitedError
-		switch {
-		case errors.As(err, &rl):
-			wait = max(rl.RetryAfter, time.Second)
-		case m.key != "" && ambiguous(err):
-			// The post may have landed: a blind retry could double it. The
-			// scheduler retries the job, which looks for the post first.
-			return sent{err: err}
-		case transient(err):
-			wait, backoff = backoff, min(2*backoff, 30*time.Second)
-		default:
-			return sent{err: err}
-		}
-		select {
-		case <-o.clock.After(wait):
-		case <-m.ctx.Done():
-			return sent{err: m.ctx.Err()}
-		}
+		return at, true
 	}
+	if f, _ := Classify(err); f != FailRetry {
+		return time.Time{}, false
+	}
+	if m.scheduled() && ambiguous(err) {
+		// The post may have landed: a blind retry could double it. The
+		// scheduler retries the job, which looks for the post first.
+		return time.Time{}, false
+	}
+	m.tries++
+	if m.scheduled() && m.tries >= maxTransient {
+		return time.Time{}, false
+	}
+	return now.Add(min(time.Second<<(m.tries-1), 30*time.Second)), true
 }
 
 func (m *outMsg) method() string {
@@ -227,40 +300,37 @@ func (o *Outbox) call(m *outMsg) (string, string, error) {
 // over a job can find out whether it was posted already.
 const metadataEvent = "outreach_job"
 
-// ambiguous reports whether a failed call may still have reached Slack
-// (a timeout or a connection lost after the request was sent).
-func ambiguous(err error) bool {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true
-	}
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded)
+// budget is a token bucket: perSecond calls a second, bursts up to
+// max(1, perSecond). Outbox.mu guards it.
+type budget struct {
+	perSecond, burst float64
+	tokens           float64
+	last             time.Time
 }
 
-// Permanent reports whether Slack refused a message for good (a channel
-// that does not exist, a deactivated user): trying again cannot help.
-func Permanent(err error) bool {
-	var se slack.SlackErrorResponse
-	return errors.As(err, &se) && !transient(err)
+func newBudget(perSecond float64, now time.Time) *budget {
+	burst := max(1, perSecond)
+	return &budget{perSecond: perSecond, burst: burst, tokens: burst, last: now}
 }
 
-// transient reports whether a failed call may succeed if tried again.
-func transient(err error) bool {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		switch se.Err {
-		case "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited":
-			return true
-		}
-		return false
+func (b *budget) refill(now time.Time) {
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.perSecond)
+	b.last = now
+}
+
+// take spends a call, returning 0, or says how long until one is there.
+func (b *budget) take(now time.Time) time.Duration {
+	b.refill(now)
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
 	}
-	var sc slack.StatusCodeError
-	if errors.As(err, &sc) {
-		return sc.Code >= 500 || sc.Code == 429
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	return time.Duration((1 - b.tokens) / b.perSecond * float64(time.Second))
+}
+
+// force spends a call now, into debt if need be: an answer to a person
+// never waits, but counts.
+func (b *budget) force(now time.Time) {
+	b.refill(now)
+	b.tokens--
 }

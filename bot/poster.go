@@ -22,9 +22,7 @@ func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Rep
 	for _, f := range msg.Files {
 		// The post is out and marks the job: a chart that fails to upload
 		// is logged, not retried with the whole post.
-		if uerr := b.upload(ctx, channel, f); uerr != nil {
-			b.apiError("files.upload", uerr)
-		}
+		b.observe("files.upload", b.upload(ctx, channel, f))
 	}
 	return channel, ts, nil
 }
@@ -44,8 +42,7 @@ func (b *Bot) FindPost(ctx context.Context, to, key string, since time.Time) (ch
 	}
 	for range 5 { // at most 1,000 messages back
 		h, err := b.api.GetConversationHistoryContext(ctx, params)
-		if err != nil {
-			b.apiError("conversations.history", err)
+		if b.observe("conversations.history", err) != nil {
 			return "", "", false, err
 		}
 		for _, m := range h.Messages {
@@ -66,8 +63,7 @@ func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
 		return ch.(string), nil
 	}
 	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
-	if err != nil {
-		b.apiError("conversations.open", err)
+	if b.observe("conversations.open", err) != nil {
 		return "", err
 	}
 	b.dmChannels.Store(user, ch.ID)

@@ -479,3 +479,43 @@ func sectionsText(r message.Reply) string {
 	}
 	return t
 }
+
+// TestFollowupsShowRefusedReminders: a reminder Slack refused for good is
+// marked on its follow-up in `followups`, with the reason in words.
+func TestFollowupsShowRefusedReminders(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `followup county friday "Send the flyer"`)
+	hs.mustOK(member, `followup county monday "Call Dana"`)
+	st := store.New(hs.srv.Client(), 0)
+	ctx := context.Background()
+	due := hs.clock.Now().AddDate(0, 0, 7)
+	c, err := st.ClaimDue(ctx, team, due, due.Add(time.Minute), 10, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range c.Jobs {
+		if j.ID == store.JobID(store.JobReminder, "1", "1") {
+			if ok, err := st.FailJob(ctx, team, j, "tok", due, store.JobFailure{Reason: "user_not_found", To: "U0MARIA"}); !ok || err != nil {
+				t.Fatalf("FailJob = %v, %v", ok, err)
+			}
+		}
+	}
+	r := hs.mustOK(member, "followups")
+	lines := strings.Split(r.Text, "\n")
+	var flyer, dana string
+	for _, l := range lines {
+		switch {
+		case strings.Contains(l, "Send the flyer"):
+			flyer = l
+		case strings.Contains(l, "Call Dana"):
+			dana = l
+		}
+	}
+	if !strings.Contains(flyer, "reminder not delivered: the person's Slack account is deactivated or gone") {
+		t.Errorf("F1's line %q; want the refused reminder and why", flyer)
+	}
+	if dana == "" || strings.Contains(dana, "not delivered") {
+		t.Errorf("F2's line %q; want it listed, unmarked", dana)
+	}
+}

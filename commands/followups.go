@@ -131,7 +131,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 		if len(shared) == 0 {
 			return message.Reply{Text: fmt.Sprintf("Shared follow-ups with %s: none right now. The team shares the next steps that involve you here.", message.Esc(p.Name))}, nil
 		}
-		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, now, req.Loc)}, nil
+		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, nil, now, req.Loc)}, nil
 	}
 	scope := strings.ToLower(joinText(a.pos))
 	var fs []store.FollowUp
@@ -168,7 +168,17 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 	if err != nil {
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: h.followUpList(title, fs, names, now, req.Loc)}, nil
+	var jobs []string
+	for _, f := range fs {
+		if f.Job != "" {
+			jobs = append(jobs, f.Job)
+		}
+	}
+	failed, err := h.store.JobFailures(ctx, req.Team, jobs...)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	return message.Reply{Text: h.followUpList(title, fs, names, failed, now, req.Loc)}, nil
 }
 
 func filterFollowUps(fs []store.FollowUp, keep func(store.FollowUp) bool) []store.FollowUp {
@@ -193,13 +203,20 @@ func (h *Handler) partnerNames(ctx context.Context, team string) (map[string]str
 	return names, nil
 }
 
-func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[string]string, now time.Time, loc *time.Location) string {
+// followUpList lists fs; failed are the reminders Slack refused, by job.
+func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[string]string, failed map[string]store.JobFailure, now time.Time, loc *time.Location) string {
 	if len(fs) == 0 {
 		return title + ": none. Add one with `" + h.cfg.Command + " followup <partner> <when> <what>`."
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d), soonest first\n", title, len(fs))
-	message.WriteLines(&b, len(fs), 40, ".", func(i int) string { return message.FollowUpLine(fs[i], names[fs[i].Partner], now, loc) })
+	message.WriteLines(&b, len(fs), 40, ".", func(i int) string {
+		line := message.FollowUpLine(fs[i], names[fs[i].Partner], now, loc)
+		if f, ok := failed[fs[i].Job]; ok {
+			line += message.UndeliveredNote(f)
+		}
+		return line
+	})
 	return b.String()
 }
 

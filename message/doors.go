@@ -18,3 +18,11 @@ func EditedMention(typed string, member bool) Reply {
 	}
 	return Reply{Text: text, Outcome: OutcomeOK, Command: "edited mention"}
 }
+
+// SlackRefusing answers a person while Slack refuses the bot's calls (a
+// revoked token, a missing scope): nothing was done, and only an admin
+// can fix it.
+func SlackRefusing() Reply {
+	return Reply{Text: ":warning: Slack is refusing my requests right now, so I did nothing. An admin needs to reinstall the app (or renew its token); the bot's logs say which permission is missing. Try again once that's done.",
+		Outcome: OutcomeUnavailable}
+}

@@ -88,6 +88,8 @@ type Digest struct {
 	SurveysSent      int
 	SurveyResponses  int // to the surveys sent last week
 	NeedsHeard       int
+	// Undelivered are last week's scheduled posts Slack refused.
+	Undelivered []store.JobFailure
 }
 
 // DigestPost is the weekly post to the team channel.
@@ -121,6 +123,10 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 	}
 	for _, e := range d.Events {
 		b.WriteString(EventLine(e, EventPartners(e, d.PartnerNames), d.Now, loc) + "\n")
+	}
+	if len(d.Undelivered) > 0 {
+		fmt.Fprintf(&b, "\n*Not delivered* (%d): scheduled posts that did not go out\n", len(d.Undelivered))
+		WriteLines(&b, len(d.Undelivered), 10, ".", func(i int) string { return UndeliveredLine(d.Undelivered[i], d.Now, loc) })
 	}
 	total := d.ContactsIn + d.ContactsOut
 	fmt.Fprintf(&b, "\n*Since %s*\n%s (%d by us, %d from partners)", weekStart.Format("Mon Jan 2"), Plural(total, "contact"), d.ContactsOut, d.ContactsIn)

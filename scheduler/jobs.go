@@ -152,6 +152,9 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 	if d.Events, err = s.store.Events(ctx, s.cfg.Team, "", now, now.AddDate(0, 0, 7), false, 50); err != nil {
 		return err
 	}
+	if d.Undelivered, err = s.store.JobFailuresSince(ctx, s.cfg.Team, weekAgo, 20); err != nil {
+		return err
+	}
 	// Last week's numbers are the impact report's, for the week.
 	week, err := report.Gather(ctx, s.store, s.cfg.Team, "", report.Period{From: weekAgo, To: now}, now, s.cfg.Loc)
 	if err != nil {

@@ -14,6 +14,8 @@ type metrics struct {
 	claims   prometheus.Counter
 	reclaims prometheus.Counter
 	deferred prometheus.Counter
+	held     prometheus.Counter
+	ended    *prometheus.CounterVec
 	ran      atomic.Int64
 }
 
@@ -36,7 +38,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reclaims: prometheus.NewCounter(prometheus.CounterOpts{Name: "outreach_reclaims_total", Help: "Jobs taken back after their lease expired."}),
 		deferred: prometheus.NewCounter(prometheus.CounterOpts{Name: "outreach_quiet_deferrals_total", Help: "DMs put off to the recipient's working hours."}),
 	}
-	reg.MustRegister(m.posts, m.lag, m.failures, m.missed, m.claims, m.reclaims, m.deferred)
+	m.held = prometheus.NewCounter(prometheus.CounterOpts{Name: "outreach_held_jobs_total",
+		Help: "Jobs handed back untried while Slack refused the bot's calls (a revoked token, a missing scope)."})
+	m.ended = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outreach_jobs_ended_total",
+		Help: "Jobs ended without their post: Slack refused it for good, could not show an earlier post, or every try failed; by job and reason."},
+		[]string{"job", "reason"})
+	reg.MustRegister(m.posts, m.lag, m.failures, m.missed, m.claims, m.reclaims, m.deferred, m.held, m.ended)
 	return m
 }
 

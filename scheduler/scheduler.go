@@ -32,6 +32,9 @@ type Store interface {
 	FinishJob(ctx context.Context, team string, job store.Job, token string, now time.Time, next string, nextDue time.Time) (bool, error)
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
 	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
+	HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
+	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f store.JobFailure) (bool, error)
+	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]store.JobFailure, error)
 	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error)
 	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
 	ScheduleLast(ctx context.Context, team, name string) (time.Time, error)
@@ -101,6 +104,9 @@ type Config struct {
 	Workers int
 	// DrainTimeout bounds how long a stop waits for posts under way.
 	DrainTimeout time.Duration
+	// Admins (OUTREACH_ADMINS) receive, by DM, the posts meant for a
+	// channel that Slack refused or would not let the bot check.
+	Admins []string
 }
 
 // Recurring is a job run on a cron schedule.
@@ -149,6 +155,7 @@ type Scheduler struct {
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
 	mu       sync.Mutex
+	held     held              // while Slack refuses the bot's calls
 	inflight map[string]string // job id → claim token
 	wg       sync.WaitGroup
 	sem      chan struct{}
@@ -296,15 +303,33 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 		}
 	}
 	for ctx.Err() == nil {
+		hold, limit := s.holding(now)
+		if hold {
+			// Slack refuses the bot's calls: claim nothing until the hold
+			// ends, then one job at a time until one goes through.
+			s.mu.Lock()
+			until := s.held.until
+			s.mu.Unlock()
+			if until.Before(wake) {
+				wake = until
+			}
+			return wake
+		}
 		token := newToken()
-		claim, err := s.store.ClaimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), ClaimBatch, token)
+		claim, err := s.store.ClaimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), limit, token)
 		if err != nil {
+			if limit == 1 {
+				s.probed()
+			}
 			// Redis away: say so once a minute, not twice a second.
 			if now.Sub(s.lastClaimWarn) >= time.Minute {
 				s.log.Warn("cannot claim due work; retrying", "err", err)
 				s.lastClaimWarn = now
 			}
 			return now.Add(s.cfg.Poll)
+		}
+		if limit == 1 && len(claim.Jobs) == 0 {
+			s.probed()
 		}
 		s.metrics.claims.Add(float64(len(claim.Jobs)))
 		s.metrics.reclaims.Add(float64(claim.Reclaimed))
@@ -317,7 +342,7 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 		if !claim.NextDue.IsZero() && claim.NextDue.Before(wake) {
 			wake = claim.NextDue
 		}
-		if len(claim.Jobs) < ClaimBatch {
+		if len(claim.Jobs) < limit || limit < ClaimBatch {
 			break
 		}
 	}
@@ -495,21 +520,21 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	}
 	err := h(s, ctx, j, token, rest)
 	switch {
-	case err == nil, errors.Is(err, errHandedBack):
-		return
 	case errors.Is(err, context.Canceled):
 		return // stop hands it back
-	case errors.Is(err, ErrUndeliverable):
-		s.metrics.failures.WithLabelValues(kind).Inc()
-		s.log.Error("Slack refused a post for good; dropping the job", "job", j.ID, "err", err)
-		_ = s.finish(ctx, j, token)
+	case errors.Is(err, ErrHeld):
+		s.hold(ctx, j, token, err)
 		return
 	}
-	s.metrics.failures.WithLabelValues(kind).Inc()
-	s.log.Error("job failed; trying again shortly", "job", j.ID, "err", err)
-	// It may have been posted (a timeout): the next claim looks first.
-	if _, rerr := s.store.ReleaseJobs(ctx, s.cfg.Team, token, s.clock.Now().Add(failRetry), store.Retry, j.ID); rerr != nil {
-		s.log.Warn("hand back a failed job; it returns when its lease ends", "job", j.ID, "err", rerr)
+	s.probed() // a probe that did not reach Slack proves nothing: the next one will
+	switch {
+	case err == nil, errors.Is(err, errHandedBack):
+	case errors.Is(err, ErrUndeliverable):
+		// A post made outside deliver (none today) that Slack refused.
+		s.metrics.failures.WithLabelValues(kind).Inc()
+		s.fail(ctx, j, token, store.JobFailure{Reason: code(err)})
+	default:
+		s.retryLater(ctx, kind, j, token, err)
 	}
 }
 
@@ -526,42 +551,41 @@ func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error
 	return nil
 }
 
-// findRetry is how long a job waits when Slack could not say whether it
-// was posted already (conversations.history failed or was rate limited).
-const findRetry = 30 * time.Second
-
-// errHandedBack: the job went back to the queue to be tried later; it is
-// not a failure.
-var errHandedBack = errors.New("handed back to try later")
-
-// ErrUndeliverable is what a Poster's error wraps when Slack refused the
-// post for good (no such channel, a deactivated user): the job is dropped,
-// not retried.
-var ErrUndeliverable = errors.New("undeliverable")
-
-// failRetry is how long a job that failed waits before it is tried again.
-const failRetry = 10 * time.Second
-
 // deliver posts p for job j: reclaimed work (tries > 1) first looks for
 // its own earlier post, so a crash right after posting does not double it.
+// When Slack refuses the post for good, or cannot show the earlier post,
+// deliver ends the job itself (failures.go) and returns errHandedBack.
 func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token string, p Post) (Posted, error) {
 	if j.Tries > 1 {
 		found, ok, err := s.post.Find(ctx, p.To, p.Key, j.Due.Add(-time.Minute))
-		if err != nil {
+		if err == nil || (!errors.Is(err, ErrHeld) && errors.As(err, new(*Refused))) {
+			s.resume() // Slack answered: it takes the bot's calls again
+		}
+		switch {
+		case err == nil && ok:
+			s.log.Info("reclaimed work was already posted", "job", j.ID)
+			return found, nil
+		case errors.Is(err, ErrHeld), errors.Is(err, context.Canceled):
+			return Posted{}, fmt.Errorf("look for %s: %w", j.ID, err)
+		case errors.Is(err, ErrCannotCheck), err != nil && j.Tries >= MaxTries:
+			return Posted{}, s.cannotCheck(ctx, kind, j, token, p, err)
+		case err != nil:
 			// Posting without knowing could post twice: try again later.
-			s.log.Warn("could not look for an earlier post; retrying the job later", "job", j.ID, "err", err)
-			if _, rerr := s.store.ReleaseJobs(ctx, s.cfg.Team, token, s.clock.Now().Add(findRetry), store.Retry, j.ID); rerr != nil {
+			s.log.Warn("could not look for an earlier post; trying the job again later", "job", j.ID, "err", err)
+			if _, rerr := s.store.ReleaseJobs(ctx, s.cfg.Team, token, s.clock.Now().Add(backoff(j.Tries)), store.Retry, j.ID); rerr != nil {
 				return Posted{}, fmt.Errorf("hand back %s: %w", j.ID, rerr)
 			}
 			return Posted{}, errHandedBack
 		}
-		if ok {
-			s.log.Info("reclaimed work was already posted", "job", j.ID)
-			return found, nil
-		}
 	}
 	p.Order = j.Due
 	posted, err := s.post.Post(ctx, p)
+	if err == nil || (!errors.Is(err, ErrHeld) && errors.As(err, new(*Refused))) {
+		s.resume() // Slack answered: it takes the bot's calls again
+	}
+	if errors.Is(err, ErrUndeliverable) {
+		return Posted{}, s.undeliverable(ctx, kind, j, token, p, err)
+	}
 	if err != nil {
 		return Posted{}, fmt.Errorf("post %s: %w", j.ID, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,8 @@ type config struct {
 	SurveyDelay         time.Duration
 	FollowupSurveyDelay time.Duration
 	Lease               time.Duration
+	// PostRate is the workspace-wide budget of scheduled posts a second.
+	PostRate float64
 
 	HTTPAddr string
 	LogLevel slog.Level
@@ -164,6 +167,12 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		} else {
 			c.Topics = store.NewTopics(syn)
 		}
+	}
+	rate := get("OUTREACH_POST_RATE", "5")
+	if r, err := strconv.ParseFloat(rate, 64); err != nil || r <= 0 || r > 100 {
+		bad("OUTREACH_POST_RATE", "expects scheduled posts a second across the workspace, more than 0 and at most 100 (Slack allows several hundred a minute), got %q", rate)
+	} else {
+		c.PostRate = r
 	}
 	c.HTTPAddr = get("HTTP_ADDR", ":8080")
 	if !strings.Contains(c.HTTPAddr, ":") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +202,121 @@ func TestEndToEndSlashFollowUpAndLogNext(t *testing.T) {
 	}
 	if r := e.slash("U0MARIA", "C0OUTREACH", `followup county yesterday "too late"`); !strings.Contains(r.Text, "in the past") {
 		t.Errorf("followup in the past = %q", r.Text)
+	}
+}
+
+// TestEndToEndDigestToAChannelNotJoined: the team channel is public and
+// the bot never joined it. A first-try digest is posted there (with
+// chat:write.public) without reading its history. A digest reclaimed
+// after a crash cannot be checked there (conversations.history answers
+// not_in_channel): it is not posted blind, which could double it, but
+// sent to the admin with what to do; it is posted at most once, and
+// conversations.history is called a bounded number of times.
+func TestEndToEndDigestToAChannelNotJoined(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0DIGEST", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
+		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e.slack.AddChannel(fakeslack.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
+	st := store.New(e.redis.Client(), 0)
+	ctx := context.Background()
+	now := e.clock.Now()
+	first := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	crashed := store.JobID(store.JobDigest, now.Add(-time.Minute).UTC().Format("2006-01-02T15:04"))
+	if _, err := st.EnqueueJobs(ctx, home, map[string]time.Time{crashed: now}); err != nil {
+		t.Fatal(err)
+	}
+	// A replica claims the second digest and dies before it can finish.
+	if c, err := st.ClaimDue(ctx, home, now, now.Add(30*time.Second), 10, "dead-replica"); err != nil || len(c.Jobs) != 1 {
+		t.Fatalf("claim as a dying replica: %+v, %v", c, err)
+	}
+	if _, err := st.EnqueueJobs(ctx, home, map[string]time.Time{first: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	e.tick(31 * time.Second) // the dead replica's lease ends
+	e.tick(30 * time.Second) // the first-try digest falls due
+	for range 8 {            // four leases, and a day, for anything that would try again
+		e.tick(15 * time.Second)
+	}
+	e.tick(24 * time.Hour)
+
+	inChannel, toAdmin := 0, 0
+	for _, p := range e.slack.Posts() {
+		switch job := postJob(p); {
+		case p.Channel == "C0DIGEST" && job == first:
+			inChannel++
+		case p.Channel == "C0DIGEST" && job == crashed:
+			t.Errorf("the reclaimed digest was posted blind into the channel")
+		case p.Target == "U0LEAD" && job == crashed:
+			toAdmin++
+			if !strings.Contains(p.Text, "didn't post this to <#C0DIGEST>") || !strings.Contains(p.Text, "/invite @Outreach") {
+				t.Errorf("the admin's copy reads %q; want why and what to do", p.Text)
+			}
+		}
+	}
+	if inChannel != 1 || toAdmin != 1 {
+		t.Errorf("first-try digest posted %d times in the channel, reclaimed one sent %d times to the admin; want 1 and 1", inChannel, toAdmin)
+	}
+	// One look at the channel (refused) and one at the admin's DM.
+	if n := e.slack.Calls("conversations.history"); n != 2 {
+		t.Errorf("%d conversations.history calls over a day; want 2", n)
+	}
+	failures, err := st.JobFailures(ctx, home, crashed)
+	if err != nil || failures[crashed].Reason != "cannot_check:not_in_channel" {
+		t.Errorf("stored failure of the reclaimed digest: %+v, %v; want cannot_check:not_in_channel", failures, err)
+	}
+}
+
+// TestEndToEndRevokedTokenHoldsReminders: with the bot token revoked for
+// a while, no reminder is lost: those due meanwhile wait (with a probe a
+// minute), /readyz says not ready, and once Slack accepts the token again
+// every one is posted, once, and /readyz is ready again.
+func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	now := e.clock.Now()
+	for i := range 3 {
+		e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i+1)*time.Minute), fmt.Sprintf("Outage task %d", i))
+	}
+	e.tick(30 * time.Second)
+	if code := e.readyz(); code != http.StatusOK {
+		t.Fatalf("/readyz before the outage = %d", code)
+	}
+	e.slack.SetAuthError("token_revoked")
+	for range 4 { // the three fall due while Slack refuses every call
+		e.tick(time.Minute)
+	}
+	if n := e.count(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "Outage task") }); n != 0 {
+		t.Fatalf("%d reminders posted with the token revoked", n)
+	}
+	if code := e.readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the token revoked = %d; want 503", code)
+	}
+	if due, _, _ := store.New(e.redis.Client(), 0).QueuedJobs(context.Background(), home); due < 3 {
+		t.Errorf("%d jobs queued during the outage; want the three reminders still queued", due)
+	}
+	calls := e.slack.Calls("chat.postMessage")
+	if calls > 5 {
+		t.Errorf("%d chat.postMessage calls in four minutes of outage; want about one a minute\n%s", calls, e.logs.String())
+	}
+	e.slack.SetAuthError("")
+	e.tick(time.Minute) // the next probe goes through, then the rest
+	e.tick(time.Second)
+	for i := range 3 {
+		if n := e.count(reminderOf(fmt.Sprintf("Outage task %d", i))); n != 1 {
+			t.Errorf("Outage task %d posted %d times after the outage; want 1", i, n)
+		}
+	}
+	for i := 0; e.readyz() != http.StatusOK; i++ {
+		if i == 100 {
+			t.Fatalf("/readyz not ready again after Slack accepted the token")
+		}
+		time.Sleep(10 * time.Millisecond) // the bot noting the success
+	}
+	for range 8 {
+		e.tick(15 * time.Second)
+	}
+	for i := range 3 {
+		if n := e.count(reminderOf(fmt.Sprintf("Outage task %d", i))); n != 1 {
+			t.Errorf("Outage task %d posted %d times four leases later; want 1", i, n)
+		}
 	}
 }

@@ -12,11 +12,17 @@ import (
 type pinger interface {
 	Ping(ctx context.Context) error
 }
-type connectedness interface{ Connected() bool }
 
-// opsHandler serves /healthz (the process is up), /readyz (Redis answers
-// and the Slack socket is connected) and /metrics.
-func opsHandler(reg *prometheus.Registry, st pinger, sock connectedness) http.Handler {
+// slackState is the bot's side of readiness.
+type slackState interface {
+	Connected() bool // a Socket Mode connection is up
+	Ready() bool     // and Slack accepts the bot's calls
+}
+
+// opsHandler serves /healthz (the process is up), /readyz (Redis answers,
+// a Slack socket is connected and Slack accepts the bot's calls) and
+// /metrics.
+func opsHandler(reg *prometheus.Registry, st pinger, sock slackState) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
@@ -30,6 +36,10 @@ func opsHandler(reg *prometheus.Registry, st pinger, sock connectedness) http.Ha
 		}
 		if sock != nil && !sock.Connected() {
 			http.Error(w, "slack socket not connected", http.StatusServiceUnavailable)
+			return
+		}
+		if sock != nil && !sock.Ready() {
+			http.Error(w, "slack refuses the bot's calls (a revoked token or a missing scope; see the logs)", http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))

@@ -2,29 +2,47 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/outreachbot/outreachbot/bot"
 	"github.com/outreachbot/outreachbot/scheduler"
 )
 
-// slackPoster delivers the scheduler's posts through the bot's outbox.
+// slackPoster delivers the scheduler's posts through the bot's outbox,
+// and tells it what Slack's refusals mean for the job.
 type slackPoster struct{ b *bot.Bot }
 
 func (p slackPoster) Post(ctx context.Context, post scheduler.Post) (scheduler.Posted, error) {
 	ch, ts, err := p.b.PostScheduled(ctx, post.To, post.Key, post.Message, post.Order)
-	if err != nil && bot.Permanent(err) {
-		err = fmt.Errorf("%w: %w", scheduler.ErrUndeliverable, err)
-	}
-	return scheduler.Posted{Channel: ch, TS: ts}, err
+	return scheduler.Posted{Channel: ch, TS: ts}, refusal(err, scheduler.ErrUndeliverable)
 }
 
 func (p slackPoster) Find(ctx context.Context, to, key string, since time.Time) (scheduler.Posted, bool, error) {
 	ch, ts, ok, err := p.b.FindPost(ctx, to, key, since)
-	return scheduler.Posted{Channel: ch, TS: ts}, ok, err
+	return scheduler.Posted{Channel: ch, TS: ts}, ok, refusal(err, scheduler.ErrCannotCheck)
 }
 
 func (p slackPoster) Zone(ctx context.Context, user string) (*time.Location, error) {
 	return p.b.UserZone(ctx, user)
+}
+
+// refusal says what a failed Slack call means for a job: Slack refusing
+// the bot's calls holds it; Slack refusing this call for good is
+// destination (the post cannot go, or its earlier post cannot be
+// checked); anything else may pass.
+func refusal(err, destination error) error {
+	if err == nil {
+		return nil
+	}
+	f, code := bot.Classify(err)
+	switch f {
+	case bot.FailAuth:
+		return &scheduler.Refused{Class: scheduler.ErrHeld, Code: code, Err: err}
+	case bot.FailDestination:
+		return &scheduler.Refused{Class: destination, Code: code, Err: err}
+	}
+	if code == "" {
+		return err // a timeout, a stop: nothing from Slack to record
+	}
+	return &scheduler.Refused{Class: scheduler.ErrTransient, Code: code, Err: err}
 }

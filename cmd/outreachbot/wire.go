@@ -2,6 +2,8 @@ package main
 
 import (
 	"log/slog"
+	"maps"
+	"slices"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,6 +42,6 @@ func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slo
 func (p *parts) scheduler(team, teamChannel, feedChannel string, quiet scheduler.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
 	return scheduler.New(scheduler.Config{
 		Team: team, Loc: p.cfg.Loc, Quiet: quiet, Lease: p.cfg.Lease, TeamChannel: teamChannel, FeedChannel: feedChannel, Schedules: p.cfg.Schedules,
-		Command: p.cfg.Command, SurveyDelays: p.cfg.surveyDelays(),
+		Command: p.cfg.Command, SurveyDelays: p.cfg.surveyDelays(), Admins: slices.Sorted(maps.Keys(p.cfg.Admins)),
 	}, p.store, post, p.clock, p.reg, p.log)
 }
