@@ -183,6 +183,8 @@ type botOptions struct {
 	clock clockwork.Clock
 	// noRun builds the bot without connecting it (outbox tests).
 	noRun bool
+	// manualClock: the test moves the fake clock itself.
+	manualClock bool
 	// logs, when set, receives the bot's log lines (JSON).
 	logs *lockedBuffer
 }
@@ -244,7 +246,7 @@ func newTestBot(t *testing.T, o botOptions) *testBot {
 	reg := prometheus.NewRegistry()
 	b := New(cfg, api, cmds, dedup, o.clock, reg, log)
 	tb := &testBot{t: t, b: b, slack: fs, cmds: cmds, dedup: dedup, clock: o.clock, api: api, reg: reg}
-	if fc, ok := o.clock.(*clockwork.FakeClock); ok {
+	if fc, ok := o.clock.(*clockwork.FakeClock); ok && !o.manualClock {
 		tb.stopTime = autoAdvance(t, fc)
 	}
 	if o.noRun {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/message"
@@ -191,5 +192,119 @@ func TestOutboxDropsNothing(t *testing.T) {
 		if seen[p.key] != 1 {
 			t.Errorf("%s posted %d times; want once", p.key, seen[p.key])
 		}
+	}
+}
+
+// TestAnswersDoNotWaitBehindARateLimitedPost: a scheduled post waiting
+// out a 429 in a channel holds up neither the edit after a button press
+// nor an ephemeral answer there (other methods, other limits); a reply
+// posted there honours the same Retry-After but goes before the
+// scheduled posts still queued.
+func TestAnswersDoNotWaitBehindARateLimitedPost(t *testing.T) {
+	t.Parallel()
+	fc := clockwork.NewFakeClock()
+	tb := newTestBot(t, botOptions{clock: fc, noRun: true, manualClock: true})
+	ctx := tb.ctx()
+	_, pressed, err := tb.api.PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("a reminder", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := fc.Now()
+	tb.slack.RateLimitNext("chat.postMessage", 1, 30)
+	var wg sync.WaitGroup
+	post := func(key string, order time.Time) {
+		wg.Go(func() {
+			if _, _, err := tb.b.PostScheduled(ctx, "C0TEAM", key, message.Reply{Text: "scheduled " + key}, order); err != nil {
+				t.Errorf("scheduled %s: %v", key, err)
+			}
+		})
+	}
+	post("S1", t0)
+	post("S2", t0.Add(time.Millisecond))
+	if err := fc.BlockUntilContext(ctx, 1); err != nil { // the lane gathering
+		t.Fatal(err)
+	}
+	for tb.queued() < 2 {
+		time.Sleep(time.Millisecond) // S2 reaching the outbox
+	}
+	fc.Advance(gather)
+	for tb.slack.RateLimited() == 0 {
+		time.Sleep(time.Millisecond) // S1's call, answered 429
+	}
+	if err := fc.BlockUntilContext(ctx, 1); err != nil { // waiting out Retry-After
+		t.Fatal(err)
+	}
+
+	// With the clock stopped, the answers go at once.
+	tb.b.update("C0TEAM", pressed, message.Reply{Text: "✅ done"})
+	tb.b.postEphemeral("C0TEAM", "UMARIA", "", message.Reply{Text: "Closed F1."})
+	wg.Go(func() { tb.b.post("C0TEAM", message.Reply{Text: "reply"}) })
+	for tb.queued() < 3 {
+		time.Sleep(time.Millisecond) // the reply joining the scheduled posts' queue
+	}
+	for _, kind := range []string{"update", "postEphemeral"} {
+		if ps := tb.posts(kind); len(ps) != 1 || !ps[0].At.Equal(t0.Add(gather)) {
+			t.Errorf("%s: %+v; want it sent at once, while the post waits out its 429", kind, ps)
+		}
+	}
+	if n := len(tb.posts("postMessage")); n != 1 { // the reminder posted above
+		t.Fatalf("%d posts before the Retry-After ended; want none new", n-1)
+	}
+	// Time passes: the reply goes first, then the scheduled posts in order.
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for {
+		select {
+		case <-done:
+			var texts []string
+			for _, p := range tb.posts("postMessage")[1:] {
+				texts = append(texts, p.Text)
+			}
+			if strings.Join(texts, "|") != "reply|scheduled S1|scheduled S2" {
+				t.Errorf("posted %q; want the reply, then S1 and S2", texts)
+			}
+			if first := tb.posts("postMessage")[1]; first.At.Sub(t0) < 30*time.Second {
+				t.Errorf("the reply went %v after the 429; want the channel's Retry-After honoured", first.At.Sub(t0))
+			}
+			return
+		case <-time.After(time.Millisecond):
+			fc.Advance(100 * time.Millisecond)
+		}
+	}
+}
+
+// TestWorkspaceBudget: scheduled posts to many channels keep within the
+// workspace budget, so Slack's workspace-wide limit answers no 429; with
+// no budget the same fan-out runs into it. Real time: the fake's limits
+// run on Slack's (the wall) clock.
+func TestWorkspaceBudget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		budget   float64
+		want429s bool
+	}{
+		{"no budget", 0, true},
+		{"within the workspace's limit", 2.5, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newTestBot(t, botOptions{slack: fakeslack.Options{WorkspaceRate: 3}, cfg: Config{PostRate: tc.budget}, noRun: true})
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Go(func() {
+					ch := fmt.Sprintf("C0FAN%d", i)
+					if _, _, err := tb.b.PostScheduled(tb.ctx(), ch, "job-"+ch, message.Reply{Text: "fan-out"}, time.Now()); err != nil {
+						t.Errorf("%s: %v", ch, err)
+					}
+				})
+			}
+			wg.Wait()
+			if n := len(tb.posts("postMessage")); n != 8 {
+				t.Errorf("%d posts; want 8", n)
+			}
+			if got := tb.slack.RateLimited(); (got > 0) != tc.want429s {
+				t.Errorf("%d answers 429; want some: %v", got, tc.want429s)
+			}
+		})
 	}
 }
