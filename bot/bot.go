@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -383,7 +384,7 @@ func (b *Bot) onSlash(e envelope) {
 	if reply.Form == message.FormLog {
 		// The trigger expires 3 s after the command: acknowledge, then open.
 		e.ack(nil)
-		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID)); b.observe("views.open", err) != nil {
+		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID, cmd.ResponseURL)); b.observe("views.open", err) != nil {
 			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
 		}
 		return
@@ -408,17 +409,21 @@ func (b *Bot) onSlash(e envelope) {
 const maxAckBytes = 19 * 1024
 
 // respond sends an ephemeral reply through an interaction's response_url.
-func (b *Bot) respond(responseURL string, r message.Reply) {
+func (b *Bot) respond(responseURL string, r message.Reply) error {
 	if responseURL == "" {
-		return
+		return errors.New("no response_url")
 	}
 	ctx, cancel := context.WithTimeout(b.base, 5*time.Second)
 	defer cancel()
 	_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
 		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
 	if err != nil {
-		b.observe("response_url", err)
+		// Not Slack's verdict on the bot (no token goes there): counted, but
+		// no reason to hold anything.
+		b.metrics.apiErrors.WithLabelValues("response_url", "other").Inc()
+		return fmt.Errorf("response_url: %w", err)
 	}
+	return nil
 }
 
 // postFeed posts a write's one-line activity to the feed channel.
@@ -441,10 +446,11 @@ func (b *Bot) post(channel string, r message.Reply) {
 }
 
 // postEphemeral shows r to user in channel only, through the outbox.
-func (b *Bot) postEphemeral(channel, user, threadTS string, r message.Reply) {
+func (b *Bot) postEphemeral(channel, user, threadTS string, r message.Reply) error {
 	ctx, cancel := context.WithTimeout(b.base, replyTimeout)
 	defer cancel()
-	_, _, _ = b.outbox.send(&outMsg{ctx: ctx, kind: kindEphemeral, channel: channel, user: user, thread: threadTS, reply: r})
+	_, _, err := b.outbox.send(&outMsg{ctx: ctx, kind: kindEphemeral, channel: channel, user: user, thread: threadTS, reply: r})
+	return err
 }
 
 // update replaces a message the bot posted, through the outbox.

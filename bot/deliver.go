@@ -64,17 +64,18 @@ func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
 	})
 }
 
-// tell shows r to user alone: through the interaction's response_url, or
-// as an ephemeral message in channel, or in their DM.
+// tell shows r to user alone, where they are: through the command's or
+// press's response_url (it works in any conversation, the bot a member or
+// not, for 30 minutes and 5 posts), else as an ephemeral message in
+// channel (which needs the bot there), else in their DM with the bot.
 func (b *Bot) tell(user, channel, responseURL string, r message.Reply) {
-	switch {
-	case responseURL != "":
-		b.respond(responseURL, r)
-	case channel != "" && channel[0] != 'D':
-		b.postEphemeral(channel, user, "", r)
-	default:
-		b.post(user, r)
+	if responseURL != "" && b.respond(responseURL, r) == nil {
+		return
 	}
+	if channel != "" && channel[0] != 'D' && b.postEphemeral(channel, user, "", r) == nil {
+		return
+	}
+	b.post(user, r)
 }
 
 // sharedChannel reports whether people from another organization are in

@@ -42,11 +42,11 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		// log or comment where is checked on submission, as if typed.
 		switch a.ActionID {
 		case message.ActionLogContact:
-			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel))
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, logModal(a.Value, channel, cb.ResponseURL))
 			b.observe("views.open", err)
 			continue
 		case message.ActionComment:
-			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel))
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, commentModal(a.Value, channel, cb.ResponseURL))
 			b.observe("views.open", err)
 			continue
 		case message.ActionAddPartner:
@@ -54,13 +54,13 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 			b.observe("views.open", err)
 			continue
 		case message.ActionRecordNeed:
-			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, needModal(channel))
+			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, needModal(channel, cb.ResponseURL))
 			b.observe("views.open", err)
 			continue
 		}
 		req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 		if err != nil {
-			b.respond(cb.ResponseURL, cannotIdentify())
+			b.tell(cb.User.ID, channel, cb.ResponseURL, refusedReply(err))
 			continue
 		}
 		p := b.cmds.Press(ctx, req, a.ActionID, a.Value)
@@ -78,31 +78,27 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 			b.publishHome(ctx, cb.User.ID)
 			continue
 		}
-		b.applyPressed(p, channel, messageTS, cb.ResponseURL, "", "")
+		b.applyPressed(p, channel, messageTS, cb.User.ID, cb.ResponseURL)
 	}
 }
 
-// applyPressed shows a press's outcome: the message updated in place, and
-// a note to the presser alone (through response_url, or an ephemeral
-// message in channel to user when there is none).
-func (b *Bot) applyPressed(p commands.Pressed, channel, ts, responseURL, ephChannel, ephUser string) {
+// applyPressed shows a press's outcome: the message (channel, ts, unless
+// p names another) updated in place, and a note to user alone (tell).
+func (b *Bot) applyPressed(p commands.Pressed, channel, ts, user, responseURL string) {
+	target, targetTS := channel, ts
 	if p.Channel != "" && p.TS != "" {
-		channel, ts = p.Channel, p.TS
+		target, targetTS = p.Channel, p.TS
 	}
 	if p.Update != nil {
 		b.metrics.observe(*p.Update)
-		if channel != "" && ts != "" {
-			b.update(channel, ts, *p.Update)
+		if target != "" && targetTS != "" {
+			b.update(target, targetTS, *p.Update)
 		}
 		b.postFeed(*p.Update)
 	}
 	if p.Ephemeral != nil {
 		b.metrics.observe(*p.Ephemeral)
-		if responseURL != "" {
-			b.respond(responseURL, *p.Ephemeral)
-		} else if ephChannel != "" {
-			b.postEphemeral(ephChannel, ephUser, "", *p.Ephemeral)
-		}
+		b.tell(user, channel, responseURL, *p.Ephemeral)
 	}
 }
 
@@ -138,12 +134,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, e envelope, cb slack.Interac
 		return
 	}
 	e.ack(nil) // closes the modal
-	// The confirmation goes where the form was opened, else to a DM.
-	if meta.Channel != "" && meta.Channel[0] != 'D' {
-		b.postEphemeral(meta.Channel, cb.User.ID, "", reply)
-	} else {
-		b.post(cb.User.ID, reply)
-	}
+	b.tell(cb.User.ID, meta.Channel, meta.ResponseURL, reply)
 	b.postFeed(reply)
 	b.refreshHome(cb.User.ID, reply)
 }
@@ -166,7 +157,8 @@ func removeBackticks(s string) string {
 
 // onCommentSubmission stores a survey comment from its form.
 func (b *Bot) onCommentSubmission(ctx context.Context, e envelope, cb slack.InteractionCallback) {
-	survey, channel, text := commentInput(cb.View)
+	survey, meta, text := commentInput(cb.View)
+	channel := meta.Channel
 	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 	if err != nil {
 		e.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{
@@ -181,7 +173,7 @@ func (b *Bot) onCommentSubmission(ctx context.Context, e envelope, cb slack.Inte
 		return
 	}
 	e.ack(nil)
-	b.applyPressed(p, "", "", "", channel, cb.User.ID)
+	b.applyPressed(p, channel, "", cb.User.ID, meta.ResponseURL)
 }
 
 // onFormSubmission runs an App Home form (Add a partner, Record a need)
@@ -204,11 +196,7 @@ func (b *Bot) onFormSubmission(ctx context.Context, e envelope, cb slack.Interac
 		return
 	}
 	e.ack(nil) // closes the modal
-	if meta.Channel != "" && meta.Channel[0] != 'D' {
-		b.postEphemeral(meta.Channel, cb.User.ID, "", reply)
-	} else {
-		b.post(cb.User.ID, reply)
-	}
+	b.tell(cb.User.ID, meta.Channel, meta.ResponseURL, reply)
 	b.postFeed(reply)
 	b.refreshHome(cb.User.ID, reply)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -245,4 +246,85 @@ func TestCommentForm(t *testing.T) {
 		t.Errorf("updates %+v; want the prompt updated in place", upd)
 	}
 	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UDANA" && p.Text == "Thanks, your comment is saved." })
+}
+
+// TestConfirmationsReachThePersonWhereTheBotIsNot: in a public channel
+// the bot never joined (it posts there with chat:write.public, but may not
+// post ephemeral messages), a form's confirmation goes through the
+// response_url of the command or press that opened it, carried in the
+// form's private_metadata; when that is used up, to the person's DM.
+func TestConfirmationsReachThePersonWhereTheBotIsNot(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.slack.AddChannel(fakeslack.Channel{ID: "C0PUBLIC", Name: "community", NotJoined: true})
+	tb.cmds.handle = func(commands.Request) message.Reply { return message.Reply{Form: message.FormLog} }
+	thanks := func(text string) func(commands.Request, int64, string) commands.Pressed {
+		return func(commands.Request, int64, string) commands.Pressed {
+			return commands.Pressed{Update: &message.Reply{Text: "How was the fair? (1 response)"}, Ephemeral: &message.Reply{Text: text}}
+		}
+	}
+	tb.cmds.onComment = thanks("Thanks, your comment is saved.")
+	confirmed := func(text string) fakeslack.Post {
+		t.Helper()
+		tb.idle()
+		for _, p := range tb.slack.Posts() {
+			if strings.Contains(p.Text, text) {
+				return p
+			}
+		}
+		t.Fatalf("no confirmation %q; posts %+v", text, tb.slack.Posts())
+		return fakeslack.Post{}
+	}
+
+	// The log form, from the slash command.
+	if _, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0PUBLIC", "/outreach", "log"); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	viewID, _ := tb.openedView()
+	if _, err := tb.slack.SubmitView(tb.ctx(), "UMARIA", viewID, nil, logValues("county", "call", "Talked")); err != nil {
+		t.Fatal(err)
+	}
+	if p := confirmed("Logged call"); p.Kind != "response_url" || p.User != "UMARIA" || p.Channel != "C0PUBLIC" {
+		t.Errorf("log confirmation %+v; want it shown to UMARIA in C0PUBLIC through the command's response_url", p)
+	}
+
+	// The comment form, from a survey prompt posted there.
+	prompt := message.Reply{Text: "How was the fair?", Choices: []message.Choice{{Label: "Add a comment", Action: message.ActionComment, Value: "S3"}}}
+	channel, ts := tb.postWithButtons("C0PUBLIC", prompt)
+	tb.press("ULEAD", channel, ts, message.ActionComment)
+	tb.idle()
+	commentID, commentView := tb.openedView()
+	if _, err := tb.slack.SubmitView(tb.ctx(), "ULEAD", commentID, nil, map[string]map[string]any{"comment": {"value": textInput("More of these")}}); err != nil {
+		t.Fatal(err)
+	}
+	if p := confirmed("comment is saved"); p.Kind != "response_url" || p.User != "ULEAD" {
+		t.Errorf("comment thanks %+v; want it through the press's response_url", p)
+	}
+
+	// The press's response_url used up (five posts): the DM.
+	var v struct {
+		PrivateMetadata string `json:"private_metadata"`
+	}
+	if err := json.Unmarshal(commentView, &v); err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		R string `json:"r"`
+	}
+	if err := json.Unmarshal([]byte(v.PrivateMetadata), &meta); err != nil || meta.R == "" {
+		t.Fatalf("private_metadata %q lacks the response_url", v.PrivateMetadata)
+	}
+	for i := range 4 {
+		if err := tb.b.respond(meta.R, message.Reply{Text: "filler " + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tb.cmds.onComment = thanks("Thanks again, your comment is replaced.")
+	if _, err := tb.slack.SubmitView(tb.ctx(), "ULEAD", commentID, nil, map[string]map[string]any{"comment": {"value": textInput("And more")}}); err != nil {
+		t.Fatal(err)
+	}
+	if p := confirmed("comment is replaced"); p.Kind != "postMessage" || p.Target != "ULEAD" {
+		t.Errorf("thanks after the response_url was used up: %+v; want a DM to ULEAD", p)
+	}
 }

@@ -20,14 +20,29 @@ const (
 )
 
 // modalMeta is the log modal's private_metadata: where it was opened, so
-// the confirmation goes back there and a liaison stays scoped to it.
+// the confirmation goes back there and a liaison stays scoped to it, and
+// the response_url of the command or press that opened it: the
+// confirmation goes through it, which works in any conversation for 30
+// minutes, the bot a member or not.
 type modalMeta struct {
-	Channel string `json:"c,omitempty"`
+	Channel     string `json:"c,omitempty"`
+	ResponseURL string `json:"r,omitempty"`
+}
+
+// maxMetaURL keeps private_metadata within Slack's 3,000 characters; a
+// response_url is about a hundred.
+const maxMetaURL = 1000
+
+func metaURL(u string) string {
+	if len(u) > maxMetaURL {
+		return ""
+	}
+	return u
 }
 
 // logModal is the form behind a bare `/outreach log` and the Log contact
 // buttons. partner prefills the partner field.
-func logModal(partner, channel string) slack.ModalViewRequest {
+func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
 	partnerIn := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
 	partnerIn.InitialValue = partner
 	partnerIn.MaxLength = 80
@@ -49,7 +64,7 @@ func logModal(partner, channel string) slack.ModalViewRequest {
 
 	whenBlock := slack.NewInputBlock(commands.FieldWhen, plain("When"), nil, when)
 	whenBlock.Optional = true
-	meta, _ := json.Marshal(modalMeta{Channel: channel})
+	meta, _ := json.Marshal(modalMeta{Channel: channel, ResponseURL: metaURL(responseURL)})
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackLog,
@@ -97,17 +112,19 @@ const (
 )
 
 type commentMeta struct {
-	Survey  string `json:"s"`
-	Channel string `json:"c"`
+	Survey      string `json:"s"`
+	Channel     string `json:"c"`
+	ResponseURL string `json:"r,omitempty"` // as in modalMeta
 }
 
 // commentModal asks for a comment on survey (its "S12" button value),
-// remembering the channel the button was pressed in.
-func commentModal(survey, channel string) slack.ModalViewRequest {
+// remembering the channel the button was pressed in and the press's
+// response_url.
+func commentModal(survey, channel, responseURL string) slack.ModalViewRequest {
 	in := slack.NewPlainTextInputBlockElement(plain("What would you like to tell us?"), actionValue)
 	in.Multiline = true
 	in.MaxLength = 2000
-	meta, _ := json.Marshal(commentMeta{Survey: survey, Channel: channel})
+	meta, _ := json.Marshal(commentMeta{Survey: survey, Channel: channel, ResponseURL: metaURL(responseURL)})
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: callbackComment, Title: plain("Add a comment"),
 		Submit: plain("Send"), Close: plain("Cancel"), PrivateMetadata: string(meta),
@@ -116,11 +133,10 @@ func commentModal(survey, channel string) slack.ModalViewRequest {
 }
 
 // commentInput reads a submitted comment form.
-func commentInput(v slack.View) (survey int64, channel, text string) {
-	var meta commentMeta
+func commentInput(v slack.View) (survey int64, meta commentMeta, text string) {
 	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
 	survey, _ = store.ParseSurveyID(meta.Survey)
-	return survey, meta.Channel, v.State.Values[blockComment][actionValue].Value
+	return survey, meta, v.State.Values[blockComment][actionValue].Value
 }
 
 // The App Home's forms: each fills a command of the table (commands.Form),
@@ -172,15 +188,16 @@ func partnerModal() slack.ModalViewRequest {
 	}
 }
 
-// needModal is the Record a need form; channel is where it was opened.
-func needModal(channel string) slack.ModalViewRequest {
+// needModal is the Record a need form; channel is where it was opened,
+// responseURL the press's (modalMeta).
+func needModal(channel, responseURL string) slack.ModalViewRequest {
 	topics := slack.NewPlainTextInputBlockElement(plain("diabetes, transportation"), actionValue)
 	topics.MaxLength = 200
 	note := slack.NewPlainTextInputBlockElement(plain("What you heard, and from whom"), actionValue)
 	note.Multiline, note.MaxLength = true, 2000
 	partner := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
 	partner.MaxLength = 80
-	meta, _ := json.Marshal(modalMeta{Channel: channel})
+	meta, _ := json.Marshal(modalMeta{Channel: channel, ResponseURL: metaURL(responseURL)})
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: callbackNeed, Title: plain("Record a need"), Submit: plain("Record"), Close: plain("Cancel"),
 		PrivateMetadata: string(meta),

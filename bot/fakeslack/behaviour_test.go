@@ -348,3 +348,27 @@ func TestChangeChannelID(t *testing.T) {
 		t.Errorf("the old id still resolves: %v", err)
 	}
 }
+
+// TestResponseURLTakesFivePosts: a response_url works in any conversation,
+// the bot a member or not, up to five times.
+func TestResponseURLTakesFivePosts(t *testing.T) {
+	srv := newServer(t, Options{})
+	srv.AddChannel(Channel{ID: "C0PUBLIC", Name: "digest", NotJoined: true})
+	api := newAPI(srv)
+	ctx := testCtx(t)
+	srv.mu.Lock()
+	url := srv.newResponseURLLocked("C0PUBLIC", "UALICE", "")
+	srv.mu.Unlock()
+	var errs []string
+	for i := range 6 {
+		_, _, err := api.PostMessageContext(ctx, "", slack.MsgOptionText(fmt.Sprint(i), false), slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral))
+		errs = append(errs, fmt.Sprint(err))
+	}
+	want := []string{"<nil>", "<nil>", "<nil>", "<nil>", "<nil>", "slack server error: 404 Not Found"}
+	if diff := cmp.Diff(want, errs); diff != "" {
+		t.Errorf("six posts to one response_url (-want +got):\n%s", diff)
+	}
+	if n := len(srv.Posts()); n != 5 {
+		t.Errorf("%d posts recorded; want 5", n)
+	}
+}

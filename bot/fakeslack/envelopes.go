@@ -24,7 +24,12 @@ type responseTarget struct {
 	channel   string
 	user      string
 	messageTS string // the message an interaction came from, for replace/delete_original
+	uses      int    // guarded by Server.mu
 }
+
+// responseURLUses is how many posts a response_url takes ("up to 5 times
+// within 30 minutes").
+const responseURLUses = 5
 
 // How long the fake remembers what it issued, to bound memory in long
 // benchmarks. A trigger_id is kept well past its 3-second lifetime, so

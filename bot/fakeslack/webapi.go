@@ -827,9 +827,17 @@ func (s *Server) handleResponseURL(rw http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/response/")
 	s.mu.Lock()
 	tgt, ok := s.responseURLs[id]
+	used := ok && tgt.uses >= responseURLUses
+	if ok && !used {
+		tgt.uses++
+	}
 	s.mu.Unlock()
 	if !ok || r.Method != http.MethodPost {
 		writeJSON(rw, http.StatusNotFound, fail("expired_url"))
+		return
+	}
+	if used {
+		writeJSON(rw, http.StatusNotFound, fail("used_url"))
 		return
 	}
 	var body struct {

@@ -537,8 +537,9 @@ func TestEndToEndLogModalAndHome(t *testing.T) {
 	if ack, err = e.slack.SubmitView(e.ctx(), "U0MARIA", v.ID, nil, good); err != nil || len(ack.Payload) != 0 {
 		t.Fatalf("valid form: ack %s, %v; want an empty ack that closes it", ack.Payload, err)
 	}
+	// Through the command's response_url, which works wherever it was typed.
 	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Logged call")
+		return p.Kind == "response_url" && p.User == "U0MARIA" && p.ResponseType == "ephemeral" && strings.Contains(p.Text, "Logged call")
 	})
 	if r := e.slash("U0MARIA", "C0OUTREACH", "history county"); !strings.Contains(r.Text, "Talked about the flu clinic") {
 		t.Errorf("history after the form = %q", r.Text)
