@@ -34,6 +34,9 @@ type Commands interface {
 	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
 	SubmitComment(ctx context.Context, req commands.Request, survey int64, text string) commands.Pressed
 	SubmitForm(ctx context.Context, req commands.Request, f commands.Form) message.Reply
+	// ChannelMoved follows a channel to its new id (channel_id_changed);
+	// it returns the partner linked to it, "" when none.
+	ChannelMoved(ctx context.Context, team, oldID, newID string) (string, error)
 }
 
 // Deduper remembers Events API event ids across replicas.
@@ -520,6 +523,22 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		b.post(inner.Channel, reply)
 		if reply.Later != nil {
 			b.runLater(reply, inner.User, inner.Channel, "")
+		}
+	case *slackevents.ChannelIDChangedEvent:
+		// Sharing a private channel with another organization gives it a
+		// new id; a partner linked to it, and its surveys, must follow.
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		slug, err := b.cmds.ChannelMoved(ctx, b.cfg.HomeTeam, inner.OldChannelID, inner.NewChannelID)
+		switch {
+		case err != nil:
+			b.log.Error("a channel got a new id, and its partner could not follow", "old", inner.OldChannelID, "new", inner.NewChannelID, "err", err)
+		case slug != "":
+			b.log.Info("a partner's channel got a new id; relinked", "partner", slug, "old", inner.OldChannelID, "new", inner.NewChannelID)
+		}
+		if inner.OldChannelID == b.cfg.FeedChannel {
+			b.log.Warn("OUTREACH_FEED_CHANNEL's channel has a new id; set the variable to it", "new", inner.NewChannelID)
 		}
 	case *slackevents.AppHomeOpenedEvent:
 		if inner.Tab != "home" {

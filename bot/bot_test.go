@@ -383,3 +383,21 @@ func TestSlackRefusingTheBot(t *testing.T) {
 	}
 	waitFor("ready once chat.postEphemeral works", tb.b.Ready)
 }
+
+// TestChannelIDChangedRelinks: when Slack gives a channel a new id (a
+// private channel shared with another organization), the command layer
+// is told to move its partner along.
+func TestChannelIDChangedRelinks(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	tb.slack.AddChannel(fakeslack.Channel{ID: "G0COUNTY", Name: "county", IsPrivate: true})
+	if _, err := tb.slack.ChangeChannelID(tb.ctx(), "G0COUNTY", "C0COUNTY"); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	tb.cmds.mu.Lock()
+	defer tb.cmds.mu.Unlock()
+	if diff := cmp.Diff([]string{homeTeam + " G0COUNTY→C0COUNTY"}, tb.cmds.moved); diff != "" {
+		t.Errorf("channel moves passed on (-want +got):\n%s", diff)
+	}
+}

@@ -38,6 +38,7 @@ type fakeCommands struct {
 	pressed []string // "<action> <value>"
 	logs    []commands.LogInput
 	comment []string // "<survey> <text>"
+	moved   []string // "<team> <old>→<new>"
 
 	handle    func(commands.Request) message.Reply
 	press     func(req commands.Request, action, value string) commands.Pressed
@@ -84,6 +85,13 @@ func (f *fakeCommands) Press(_ context.Context, req commands.Request, action, va
 		return commands.Pressed{}
 	}
 	return h(req, action, value)
+}
+
+func (f *fakeCommands) ChannelMoved(_ context.Context, team, oldID, newID string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.moved = append(f.moved, team+" "+oldID+"→"+newID)
+	return "county", nil
 }
 
 func (f *fakeCommands) SubmitComment(_ context.Context, req commands.Request, survey int64, text string) commands.Pressed {

@@ -89,6 +89,7 @@ type Store interface {
 	Responses(ctx context.Context, team string, survey int64) ([]store.Response, error)
 	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
 	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
+	RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error)
 	// JobFailures says which scheduled posts Slack refused, by job id.
 	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]store.JobFailure, error)
 	needStore

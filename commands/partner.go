@@ -410,3 +410,16 @@ func (h *Handler) partnerErase(ctx context.Context, req *Request, a args) (messa
 	return message.Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", message.Esc(p.Name)),
 		Feed: fmt.Sprintf("%s erased partner *%s* and its records", message.Mention(req.User), message.Esc(p.Name))}, nil
 }
+
+// ChannelMoved follows a channel to the new id Slack gave it (sharing a
+// private channel with another organization does): the partner linked to
+// it, and its surveys there, move with it. It returns the partner's slug,
+// "" when none was linked. Slack, not a person, made the change: the
+// audit names it.
+func (h *Handler) ChannelMoved(ctx context.Context, team, oldID, newID string) (string, error) {
+	slug, err := h.store.RelinkChannel(ctx, team, oldID, newID, "slack", h.now())
+	if err != nil {
+		return "", fmt.Errorf("channel %s moved to %s: %w", oldID, newID, err)
+	}
+	return slug, nil
+}

@@ -452,6 +452,30 @@ func (e *e2e) readyz() int {
 	return 0
 }
 
+// TestEndToEndSharedChannelGetsANewID: a partner is linked to a private
+// channel; sharing it with the partner's organization gives it a new id
+// (channel_id_changed). The partner follows: the liaison's note in the
+// channel under its new id is logged for that partner.
+func TestEndToEndSharedChannelGetsANewID(t *testing.T) {
+	e := startE2E(t, nil)
+	e.slack.AddChannel(fakeslack.Channel{ID: "G0COUNTY", Name: "county-private", IsPrivate: true})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#G0COUNTY|county-private>`)
+	if _, err := e.slack.ChangeChannelID(e.ctx(), "G0COUNTY", "C0COUNTYX"); err != nil {
+		t.Fatal(err)
+	}
+	e.slack.AddChannel(fakeslack.Channel{ID: "C0COUNTYX", Name: "county-private", IsPrivate: true, IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
+	if p, err := store.New(e.redis.Client(), 0).Partner(context.Background(), home, "county-health-dept"); err != nil || p.Channel != "C0COUNTYX" {
+		t.Errorf("the partner after its channel moved: %+v, %v; want it linked to C0COUNTYX", p, err)
+	}
+	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTYX", `<@UBOT> log meeting "Planning call"`); err != nil {
+		t.Fatal(err)
+	}
+	p := e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && p.Kind == "postEphemeral" })
+	if !strings.Contains(p.Text, "Logged meeting ← *County Health Dept*") {
+		t.Errorf("liaison's note in the channel's new id: %q; want it logged for the partner", p.Text)
+	}
+}
+
 func TestEndToEndUnknownEnvelopeAcked(t *testing.T) {
 	e := startE2E(t, nil)
 	// An envelope not acked within 3 s is redelivered and finally an error.
