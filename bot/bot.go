@@ -138,7 +138,8 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		base:     context.Background(),
 	}
 	for i := range cfg.Connections {
-		b.conns = append(b.conns, &conn{id: i, sm: socketmode.New(api)})
+		sm := socketmode.New(api)
+		b.conns = append(b.conns, &conn{id: i, sm: sm, ack: sm.AckCtx})
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
@@ -150,7 +151,8 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 type conn struct {
 	id        int
 	sm        *socketmode.Client
-	connected atomic.Bool // between slack-go's connected and its next connecting
+	ack       func(ctx context.Context, envelopeID string, payload any) error // sm.AckCtx
+	connected atomic.Bool                                                     // between slack-go's connected and its next connecting
 }
 
 // Connected reports whether at least one Socket Mode connection is up:
@@ -327,11 +329,11 @@ func (e envelope) ack(payload any) {
 	}
 	ctx, cancel := context.WithTimeout(b.base, time.Second)
 	defer cancel()
-	if err := e.c.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+	if err := e.c.ack(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
-			_ = e.c.sm.AckCtx(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+			_ = e.c.ack(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
 		}
 		return
 	}
@@ -346,18 +348,19 @@ func (b *Bot) ackBadMessage(c *conn, evt socketmode.Event) {
 	if !ok {
 		return
 	}
+	// Only the id is needed: a type of any shape must not stop the ack.
 	var env struct {
-		EnvelopeID string `json:"envelope_id"`
-		Type       string `json:"type"`
+		EnvelopeID string          `json:"envelope_id"`
+		Type       json.RawMessage `json:"type"`
 	}
 	if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
 		b.log.Warn("unreadable socket mode message", "err", bad.Cause)
 		return
 	}
-	b.log.Info("acknowledging an envelope the bot does not handle", "type", env.Type, "cause", bad.Cause)
+	b.log.Info("acknowledging an envelope the bot does not handle", "type", message.Clip(string(env.Type), 40), "cause", bad.Cause)
 	ctx, cancel := context.WithTimeout(b.base, time.Second)
 	defer cancel()
-	if err := c.sm.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
+	if err := c.ack(ctx, env.EnvelopeID, nil); err != nil {
 		b.log.Error("ack failed", "err", err)
 	}
 }

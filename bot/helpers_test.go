@@ -139,7 +139,7 @@ func (d *memDeduper) FirstDelivery(_ context.Context, team, eventID string, _ ti
 
 // testBot is a running bot, its fake Slack and its fake commands.
 type testBot struct {
-	t     *testing.T
+	t     testing.TB
 	b     *Bot
 	slack *fakeslack.Server
 	cmds  *fakeCommands
@@ -217,7 +217,7 @@ func (l *lockedBuffer) String() string {
 
 // newTestBot starts a fake Slack with three users and two channels, and a
 // bot connected to it; both stop when the test ends.
-func newTestBot(t *testing.T, o botOptions) *testBot {
+func newTestBot(t testing.TB, o botOptions) *testBot {
 	t.Helper()
 	var done atomic.Bool
 	t.Cleanup(func() { done.Store(true) }) // runs last: after the fake closed
@@ -283,7 +283,7 @@ func newTestBot(t *testing.T, o botOptions) *testBot {
 }
 
 type testWriter struct {
-	t    *testing.T
+	t    testing.TB
 	done *atomic.Bool
 }
 
@@ -298,7 +298,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // until the test ends: time the bot waits for (spacing, Retry-After,
 // backoff) passes at once, and a test can check how much of it passed.
 // Holding the returned mutex stops time.
-func autoAdvance(t *testing.T, fc *clockwork.FakeClock) *sync.Mutex {
+func autoAdvance(t testing.TB, fc *clockwork.FakeClock) *sync.Mutex {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	var hold sync.Mutex

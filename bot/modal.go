@@ -85,7 +85,7 @@ func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
 // logInput reads a submitted log modal.
 func logInput(v slack.View) (commands.LogInput, modalMeta) {
 	val := func(block string) string {
-		a, ok := v.State.Values[block][actionValue]
+		a, ok := stateValue(v, block)
 		if !ok {
 			return ""
 		}
@@ -136,7 +136,18 @@ func commentModal(survey, channel, responseURL string) slack.ModalViewRequest {
 func commentInput(v slack.View) (survey int64, meta commentMeta, text string) {
 	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
 	survey, _ = store.ParseSurveyID(meta.Survey)
-	return survey, meta, v.State.Values[blockComment][actionValue].Value
+	a, _ := stateValue(v, blockComment)
+	return survey, meta, a.Value
+}
+
+// stateValue is the value of a form's input block. A submission may come
+// without state (slack-go then leaves View.State nil).
+func stateValue(v slack.View, block string) (slack.BlockAction, bool) {
+	if v.State == nil {
+		return slack.BlockAction{}, false
+	}
+	a, ok := v.State.Values[block][actionValue]
+	return a, ok
 }
 
 // The App Home's forms: each fills a command of the table (commands.Form),
@@ -212,7 +223,7 @@ func needModal(channel, responseURL string) slack.ModalViewRequest {
 // formValue reads one input of a submitted view: a select's choice, a
 // picked conversation, or typed text.
 func formValue(v slack.View, block string) string {
-	a, ok := v.State.Values[block][actionValue]
+	a, ok := stateValue(v, block)
 	if !ok {
 		return ""
 	}

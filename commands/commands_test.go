@@ -30,13 +30,13 @@ var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
 var seededAt = t0.AddDate(0, 0, -7)
 
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *storetest.Server
 	h     *commands.Handler
 	clock *clockwork.FakeClock
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	srv := storetest.New(t)
 	clock := clockwork.NewFakeClockAt(seededAt)

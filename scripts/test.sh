@@ -20,3 +20,10 @@ echo "== go test -race"
 go test -race -count=1 ./...
 echo "== the store suite on the console's embedded store"
 OUTREACH_TEST_REDIS=embedded go test -count=1 ./store/...
+# Each fuzz target briefly, past its seeds in testdata/fuzz (go test above
+# already ran the seeds): Slack's frames, button values, private_metadata,
+# what people type. FUZZTIME=1m for a longer look.
+echo "== fuzz (${FUZZTIME:-3s} each)"
+for target in ./bot:FuzzEnvelope ./bot:FuzzPrivateMetadata ./commands:FuzzPress ./commands:FuzzTokenize ./commands:FuzzParseWhen; do
+  go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "${FUZZTIME:-3s}" "${target%%:*}"
+done
