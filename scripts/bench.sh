@@ -10,7 +10,8 @@
 #   BENCH_VERBOSE=1 ./scripts/bench.sh   the whole go test output too
 #   BENCH_ARGS='-cpuprofile cpu.out' ./scripts/bench.sh   extra go test flags
 #   BENCH_ROWS='due-scan|crash' ./scripts/bench.sh   only those rows: raw,
-#       latency, ladder, throughput, due-posted, due-scan, memory, fan-out, crash
+#       latency, ladder, throughput, due-posted, due-scan, memory, fan-out,
+#       fan-out-budget, crash
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh

@@ -12,6 +12,8 @@ package main
 //	due-scan    store.ClaimDue taking 1,000 due jobs among N queued, N = 10⁴, 10⁵, 10⁶
 //	memory      Redis used_memory per follow-up and per contact
 //	fan-out     1,000 reminders to 50 DMs due in one second, the fake at 1 msg/s/channel
+//	fan-out-budget  the same with the fake also limiting the workspace, the bot's budget under
+//	            and above it; button presses answered while it runs
 //	crash       kill -9 of a replica (a separate `outreachbot run` process) holding claimed reminders
 //
 // Follow-ups are created straight in Redis (store.AddFollowUp), as in
@@ -82,7 +84,21 @@ type schedResults struct {
 	scans     []scanResult
 	memory    *memoryResult
 	fanOut    *fanOutResult
+	budgets   []budgetResult
 	crashes   []crashResult
+}
+
+// budgetResult is one run of the fan-out with the fake enforcing a
+// workspace limit.
+type budgetResult struct {
+	postRate         string // OUTREACH_POST_RATE
+	n, delivered     int
+	dups, outOfOrder int
+	rateLimited      int           // 429s from the fake, all of chat.postMessage
+	total            time.Duration // first due → last post
+	floor            time.Duration // what the tighter of the two limits needs
+	presses          []time.Duration
+	pressesAnswered  int
 }
 
 type duePostedResult struct {
@@ -195,11 +211,21 @@ func (s *schedSystem) addFollowUp(partner, assignee string, due time.Time, text 
 }
 
 // startBot runs `outreachbot run` in this process against the row's fake
-// and Redis, stopped when the test ends.
+// and Redis, stopped when the test ends. Unless env says otherwise, the
+// workspace budget for scheduled posts is set to its highest: these fakes
+// have no workspace limit, and the rows measure other things.
 func (s *schedSystem) startBot(t *testing.T, env map[string]string) *e2e {
 	t.Helper()
-	return launchBot(t, s.slack, s.redis, env, clockwork.NewRealClock())
+	vars := map[string]string{"OUTREACH_POST_RATE": benchPostRate}
+	for k, v := range env {
+		vars[k] = v
+	}
+	return launchBot(t, s.slack, s.redis, vars, clockwork.NewRealClock())
 }
+
+// benchPostRate is OUTREACH_POST_RATE where the fake has no workspace
+// limit.
+const benchPostRate = "100"
 
 // reminders returns the reminder posts (chat.postMessage carrying a job
 // id "fu:…" as metadata) by job id, in the order the fake recorded them.
@@ -814,6 +840,101 @@ func (b *bench) fanOut(t *testing.T) {
 	}
 }
 
+// --- fan-out under a workspace limit ---
+
+// Slack's workspace-wide chat.postMessage limit in the budget rows, and
+// the bot's budget under it.
+const (
+	budgetWorkspaceRate = 40
+	budgetPostRate      = "36"
+	budgetPresses       = 6
+)
+
+// fanOutBudget is the fan-out again, 1,000 reminders to 50 DMs, with the
+// fake also enforcing a workspace-wide limit across channels: once with
+// the bot's budget under it, once with the budget above it, to show what
+// the budget spares. While it runs, someone presses Done on a reminder
+// already posted, every couple of seconds: the edit must not wait behind
+// the fan-out (from the press to the fake recording chat.update).
+func (b *bench) fanOutBudget(t *testing.T) {
+	for _, rate := range []string{budgetPostRate, benchPostRate} {
+		res := b.fanOutBudgetOnce(t, rate)
+		b.mu.Lock()
+		b.results.sched.budgets = append(b.results.sched.budgets, res)
+		b.mu.Unlock()
+	}
+}
+
+func (b *bench) fanOutBudgetOnce(t *testing.T, postRate string) budgetResult {
+	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: 1, WorkspaceRate: budgetWorkspaceRate}, fanOutUsers)
+	sys.addPartners(t)
+	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_POST_RATE": postRate})
+	n := fanOutUsers * fanOutPer
+	first := time.Now().Add(2 * time.Second).Truncate(time.Second)
+	jobs := make([]string, n)
+	if err := parallel(n, 8, func(i int) error {
+		p := benchPartners[i%len(benchPartners)]
+		var err error
+		jobs[i], err = sys.addFollowUp(p.ref, benchUser(i%fanOutUsers), first.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Budget task %04d", i))
+		return err
+	}); err != nil {
+		t.Fatalf("add follow-ups: %v", err)
+	}
+	due := map[string]time.Time{}
+	for i, job := range jobs {
+		due[job] = first.Add(time.Duration(i) * time.Millisecond)
+	}
+	rate, _ := strconv.ParseFloat(postRate, 64)
+	res := budgetResult{postRate: postRate, n: n,
+		floor: max(time.Duration(fanOutPer)*time.Second, time.Duration(float64(n)/min(rate, budgetWorkspaceRate)*float64(time.Second)))}
+
+	// Presses while the fan-out runs: Done on a reminder posted a moment ago.
+	pressed := map[string]bool{}
+	for i := 0; i < budgetPresses; i++ {
+		time.Sleep(2 * time.Second) // spacing the presses over the fan-out, not waiting for it
+		var target fakeslack.Post
+		for _, p := range sys.slack.Posts() {
+			if p.Kind == "postMessage" && strings.HasPrefix(postJob(p), "fu:") && !pressed[p.TS] {
+				target = p
+			}
+		}
+		if target.TS == "" {
+			continue
+		}
+		pressed[target.TS] = true
+		bs := buttons(t, target.Blocks)
+		blockID, value, _ := strings.Cut(bs["fu_done"], "|")
+		at := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := sys.slack.BlockAction(ctx, strings.TrimPrefix(target.Channel, "D"), target.Channel, target.TS, "fu_done", blockID, value)
+		cancel()
+		if err != nil {
+			t.Errorf("press during the fan-out: %v", err)
+			continue
+		}
+		if waitUntil(at.Add(10*time.Second), func() bool {
+			for _, p := range sys.slack.Posts() {
+				if p.Kind == "update" && p.TS == target.TS {
+					res.presses = append(res.presses, p.At.Sub(at))
+					return true
+				}
+			}
+			return false
+		}) {
+			res.pressesAnswered++
+		}
+	}
+	got := sys.waitReminders(due, first.Add(3*time.Minute), 1500*time.Millisecond)
+	lost, dups, last := deliveries(due, got)
+	res.delivered, res.dups, res.total = n-lost, dups, last.Sub(first)
+	_, _, res.outOfOrder = dueOrder(due, sys.slack.Posts())
+	res.rateLimited = sys.slack.RateLimited()
+	if lost > 0 || dups > 0 {
+		t.Errorf("OUTREACH_POST_RATE=%s: %d of %d reminders never posted, %d posted twice", postRate, lost, n, dups)
+	}
+	return res
+}
+
 // --- crash recovery ---
 
 // crashVariant is one way of holding claimed reminders when the replica
@@ -893,6 +1014,7 @@ func (b *bench) crashOnce(t *testing.T, bin string, v crashVariant, res *crashRe
 			"SLACK_APP_TOKEN=" + sys.slack.AppToken(), "SLACK_BOT_TOKEN=" + sys.slack.BotToken(), "SLACK_API_URL=" + apiURL,
 			"REDIS_URL=" + sys.redis.URL(), "HTTP_ADDR=127.0.0.1:" + freePort(t),
 			"OUTREACH_TZ=America/New_York", "OUTREACH_QUIET_HOURS=off", "OUTREACH_LEASE=" + crashLease.String(), "LOG_LEVEL=info",
+			"OUTREACH_POST_RATE=" + benchPostRate,
 		}
 	}
 	a := startReplica(t, bin, "A", env(proxy.url+"/api/"))
@@ -1107,7 +1229,7 @@ func (r benchResults) schedRows(tab *table) {
 		}
 		return fmt.Sprintf("%s round trips of PING p50", count(float64(d)/float64(r.pingP50)))
 	}
-	if s.duePosted == nil && len(s.scans) == 0 && s.memory == nil && s.fanOut == nil && len(s.crashes) == 0 {
+	if s.duePosted == nil && len(s.scans) == 0 && s.memory == nil && s.fanOut == nil && len(s.budgets) == 0 && len(s.crashes) == 0 {
 		return
 	}
 	tab.rule()
@@ -1158,6 +1280,21 @@ func (r benchResults) schedRows(tab *table) {
 			fmt.Sprintf("%d posts after a later-due one", f.outOfOrder))
 		tab.row("  first due → last post", fmt.Sprintf("%.2f s", f.total.Seconds()), fmt.Sprintf("≤ %.0f s (floor %.0f s + 10 %%)", 1.1*f.floor.Seconds(), f.floor.Seconds()),
 			verdict(f.total <= f.floor*11/10), fmt.Sprintf("%.3f× the %.0f s floor", float64(f.total)/float64(f.floor), f.floor.Seconds()))
+	}
+	for _, g := range s.budgets {
+		within := g.postRate == budgetPostRate
+		tab.row(fmt.Sprintf("fan-out under a workspace limit: %s reminders to %d DMs, fake at 1 msg/s/channel and %d/s across the workspace; OUTREACH_POST_RATE=%s",
+			count(float64(g.n)), fanOutUsers, budgetWorkspaceRate, g.postRate), "", "", "", map[bool]string{true: "the budget under the limit", false: "the budget above the limit: what it spares"}[within])
+		tab.row("  HTTP 429s", strconv.Itoa(g.rateLimited), map[bool]string{true: "no storm (≤ 10)", false: ""}[within],
+			map[bool]string{true: verdict(g.rateLimited <= 10), false: ""}[within], "all of them chat.postMessage")
+		tab.row("  delivered once, in due order", fmt.Sprintf("%s of %s", count(float64(g.delivered)), count(float64(g.n))), "all, once", verdict(g.delivered == g.n && g.dups == 0 && g.outOfOrder == 0),
+			fmt.Sprintf("%d twice, %d after a later-due one", g.dups, g.outOfOrder))
+		tab.row("  first due → last post", fmt.Sprintf("%.2f s", g.total.Seconds()), "", "", fmt.Sprintf("floor %.1f s: the tighter of 20 per DM at 1/s and the budget", g.floor.Seconds()))
+		if len(g.presses) > 0 {
+			d := durations(g.presses)
+			tab.row(fmt.Sprintf("  button press → message updated, %d presses during it", len(d)), ms(d[len(d)-1]), "≤ 1 s (max)", verdict(d[len(d)-1] <= time.Second && g.pressesAnswered == budgetPresses),
+				fmt.Sprintf("p50 %s; %d of %d answered", ms(d[len(d)/2]), g.pressesAnswered, budgetPresses))
+		}
 	}
 	for _, c := range s.crashes {
 		tab.row(fmt.Sprintf("crash recovery, %s: kill -9 A holding %d claimed reminders", c.name, c.n), "", "", "", c.setup)

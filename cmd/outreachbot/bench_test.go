@@ -207,6 +207,7 @@ func TestBench(t *testing.T) {
 	t.Run("due-scan", b.dueScan)
 	t.Run("memory", b.memory)
 	t.Run("fan-out", b.fanOut)
+	t.Run("fan-out-budget", b.fanOutBudget)
 	t.Run("crash", b.crash)
 	t.Run("impact", b.impact)
 	b.print(os.Stdout)
