@@ -782,8 +782,23 @@ func TestDrainKeepsLeases(t *testing.T) {
 		t.Fatalf("the stopping replica does not renew its leases while it drains: %v", err)
 	}
 	other := e.scheduler(scheduler.Config{Lease: 3 * time.Second})
+	rdb := e.srv.Client()
 	for range 20 { // ten seconds of drain: three leases and more
 		e.clock.Advance(500 * time.Millisecond)
+		// The draining replica renews from its own goroutine: wait until
+		// its lease reaches past now before the other replica looks, or
+		// give up (the renewal never came).
+		now := e.clock.Now().UnixMilli()
+		for i := 0; ; i++ {
+			until, err := rdb.ZScore(context.Background(), "outreach:{"+team+"}:leases", "fu:1:1").Result()
+			if err == nil && int64(until) > now {
+				break
+			}
+			if i == 500 {
+				t.Fatalf("the draining replica's lease on fu:1:1 ran out (%v, %v)", until, err)
+			}
+			time.Sleep(10 * time.Millisecond) // the other goroutine's Redis call, not time passing
+		}
 		other.RunDue(context.Background())
 	}
 	close(sp.release)
