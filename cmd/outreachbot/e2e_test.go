@@ -464,8 +464,17 @@ func TestEndToEndSharedChannelGetsANewID(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.slack.AddChannel(fakeslack.Channel{ID: "C0COUNTYX", Name: "county-private", IsPrivate: true, IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
-	if p, err := store.New(e.redis.Client(), 0).Partner(context.Background(), home, "county-health-dept"); err != nil || p.Channel != "C0COUNTYX" {
-		t.Errorf("the partner after its channel moved: %+v, %v; want it linked to C0COUNTYX", p, err)
+	// The event is acknowledged before the bot acts on it: wait for the move.
+	st := store.New(e.redis.Client(), 0)
+	for i := 0; ; i++ {
+		p, err := st.Partner(context.Background(), home, "county-health-dept")
+		if err == nil && p.Channel == "C0COUNTYX" {
+			break
+		}
+		if i == 500 {
+			t.Fatalf("the partner after its channel moved: %+v, %v; want it linked to C0COUNTYX", p, err)
+		}
+		time.Sleep(10 * time.Millisecond) // the bot's handling of the event, not time passing
 	}
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTYX", `<@UBOT> log meeting "Planning call"`); err != nil {
 		t.Fatal(err)
