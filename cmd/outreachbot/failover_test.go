@@ -93,7 +93,7 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 		t.Fatal(err)
 	}
 	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
-		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info"}, clockwork.NewRealClock())
+		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info", "OUTREACH_POST_RATE": "100"}, clockwork.NewRealClock())
 	return s
 }
 

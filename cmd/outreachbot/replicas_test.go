@@ -59,7 +59,10 @@ func TestReplicasOnCluster(t *testing.T) {
 			env := func() []string {
 				vars := []string{"SLACK_APP_TOKEN=" + fs.AppToken(), "SLACK_BOT_TOKEN=" + fs.BotToken(), "SLACK_API_URL=" + fs.APIURL(),
 					"HTTP_ADDR=127.0.0.1:" + freePort(t), "OUTREACH_TZ=America/New_York", "OUTREACH_QUIET_HOURS=off",
-					"OUTREACH_LEASE=" + replicaLease.String(), "LOG_LEVEL=info"}
+					"OUTREACH_LEASE=" + replicaLease.String(), "LOG_LEVEL=info",
+					// The fake has no workspace limit: the budget at its highest,
+					// so the figure is the replicas', not the budget's.
+					"OUTREACH_POST_RATE=100"}
 				for k, v := range rs.Env() {
 					vars = append(vars, k+"="+v)
 				}
