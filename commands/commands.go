@@ -168,10 +168,16 @@ func (h *Handler) run(ctx context.Context, req Request) message.Reply {
 	if cmd == nil {
 		return h.fail(req, "", h.unknownCommand(req, toks))
 	}
+	return h.exec(ctx, req, cmd, rest)
+}
+
+// exec runs one command of the table on its words, checked for the
+// person's role and the row's options, typed or filled in a form alike.
+func (h *Handler) exec(ctx context.Context, req Request, cmd *command, toks []Token) message.Reply {
 	if !cmd.allowed(req.Role) {
 		return h.fail(req, cmd.name, errDenied)
 	}
-	a, err := cmd.split(rest, h.cfg.Command)
+	a, err := cmd.split(toks, h.cfg.Command)
 	if err != nil {
 		return h.fail(req, cmd.name, err)
 	}

@@ -177,9 +177,6 @@ func (h *Handler) SubmitForm(ctx context.Context, req Request, f Form) message.R
 	if c == nil {
 		return h.fail(req, "", userErrorf("That form isn't one I know any more. Type the command instead; `help` lists them."))
 	}
-	if !c.allowed(req.Role) {
-		return h.fail(req, c.name, errDenied)
-	}
 	var toks []Token
 	for _, w := range f.Words {
 		if w = strings.TrimSpace(w); w != "" {
@@ -191,16 +188,7 @@ func (h *Handler) SubmitForm(ctx context.Context, req Request, f Form) message.R
 			toks = append(toks, Token{Key: k, Text: v})
 		}
 	}
-	a, err := c.split(toks, h.cfg.Command)
-	if err != nil {
-		return h.fail(req, c.name, err)
-	}
-	r, err := c.run(h, ctx, &req, a)
-	if err != nil {
-		return h.fail(req, c.name, err)
-	}
-	r.Command, r.Outcome = c.name, message.OutcomeOK
-	return r
+	return h.exec(ctx, req, c, toks)
 }
 
 // SubmitLog logs a contact from the log form. Mistakes come back per field;

@@ -82,11 +82,21 @@ func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Co
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	out := make([]Contact, 0, len(ids))
+	err = s.contacts(ctx, k, slug, ids, func(c Contact) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// contacts reads the partner's contacts ids in one round trip and hands
+// each to f, in the order of ids; ids deleted since are left out.
+func (s *Store) contacts(ctx context.Context, k keys, slug string, ids []string, f func(Contact) error) error {
 	vals, err := s.rdb.HMGet(ctx, k.ContactLog(slug), ids...).Result()
 	if err != nil {
-		return nil, s.wrap("history", err)
+		return s.wrap("contacts", err)
 	}
-	out := make([]Contact, 0, len(ids))
 	for i, v := range vals {
 		str, ok := v.(string)
 		if !ok {
@@ -94,13 +104,15 @@ func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Co
 		}
 		var c Contact
 		if err := json.Unmarshal([]byte(str), &c); err != nil {
-			return nil, fmt.Errorf("history: decode contact %s: %w", ids[i], err)
+			return fmt.Errorf("decode contact %s: %w", ids[i], err)
 		}
 		c.ID, _ = strconv.ParseInt(ids[i], 10, 64)
 		c.Partner = slug
-		out = append(out, c)
+		if err := f(c); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // Contact loads one contact with the partner; ErrNotFound when there is

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -51,26 +50,7 @@ func (s *Store) eachPage(ctx context.Context, op, key string, from, to time.Time
 func (s *Store) EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(Contact) error) error {
 	k := keysFor(team)
 	return s.eachPage(ctx, "contacts", k.Contacts(slug), from, to, func(ctx context.Context, ids []string) error {
-		vals, err := s.rdb.HMGet(ctx, k.ContactLog(slug), ids...).Result()
-		if err != nil {
-			return s.wrap("contacts", err)
-		}
-		for i, v := range vals {
-			str, ok := v.(string)
-			if !ok {
-				continue
-			}
-			var c Contact
-			if err := json.Unmarshal([]byte(str), &c); err != nil {
-				return fmt.Errorf("contacts: decode contact %s: %w", ids[i], err)
-			}
-			c.ID, _ = strconv.ParseInt(ids[i], 10, 64)
-			c.Partner = slug
-			if err := f(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.contacts(ctx, k, slug, ids, f)
 	})
 }
 
