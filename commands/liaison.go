@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
@@ -38,7 +39,11 @@ func (h *Handler) orgOf(ctx context.Context, req *Request, channel string) ([]st
 	if channel == "" || h.cfg.Directory == nil {
 		return nil, ""
 	}
-	teams, err := h.cfg.Directory.ChannelTeams(ctx, channel)
+	// This runs before a slash command's ack: Slack gets at most a second
+	// of it, and without an answer the organization stays unknown.
+	dctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	teams, err := h.cfg.Directory.ChannelTeams(dctx, channel)
 	if err != nil {
 		h.log.Warn("channel teams", "err", err)
 		return nil, ""
