@@ -158,6 +158,14 @@ func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map
 	if err := fs.WaitConnected(wctx); err != nil {
 		t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, e.logs.String())
 	}
+	if fake, ok := clock.(*clockwork.FakeClock); ok {
+		// The scheduler has taken its first look at the queue and waits on
+		// the clock (its next look, its lease renewal): what a test queues
+		// from here on waits for the test to move time.
+		if err := fake.BlockUntilContext(wctx, 2); err != nil {
+			t.Fatalf("the scheduler did not settle: %v\nlogs:\n%s", err, e.logs.String())
+		}
+	}
 	return e
 }
 
