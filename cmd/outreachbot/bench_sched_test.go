@@ -779,22 +779,18 @@ func sumParts(ps []memPart) float64 {
 
 // --- fan-out under rate limits ---
 
-// fanOut queues 1,000 reminders to 50 users, 20 each, every one due at a
-// distinct millisecond of the same second, with the fake allowing one
-// message per second per channel (HTTP 429 with Retry-After beyond it):
-// all must arrive, once each, in due order per DM, in about the 20 s the
-// rate limit itself needs.
-func (b *bench) fanOut(t *testing.T) {
-	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: 1}, fanOutUsers)
-	sys.addPartners(t)
-	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+// queueFanOut queues the fan-out rows' follow-ups, fanOutPer to each of
+// fanOutUsers DMs, due a millisecond apart from two seconds on; it
+// returns the first due time and each job's due time.
+func (sys *schedSystem) queueFanOut(t *testing.T, label string) (time.Time, map[string]time.Time) {
+	t.Helper()
 	n := fanOutUsers * fanOutPer
 	first := time.Now().Add(2 * time.Second).Truncate(time.Second)
 	jobs := make([]string, n)
 	if err := parallel(n, 8, func(i int) error {
 		p := benchPartners[i%len(benchPartners)]
 		var err error
-		jobs[i], err = sys.addFollowUp(p.ref, benchUser(i%fanOutUsers), first.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Fan-out task %04d", i))
+		jobs[i], err = sys.addFollowUp(p.ref, benchUser(i%fanOutUsers), first.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("%s %04d", label, i))
 		return err
 	}); err != nil {
 		t.Fatalf("add follow-ups: %v", err)
@@ -806,6 +802,20 @@ func (b *bench) fanOut(t *testing.T) {
 	for i, job := range jobs {
 		due[job] = first.Add(time.Duration(i) * time.Millisecond)
 	}
+	return first, due
+}
+
+// fanOut queues 1,000 reminders to 50 users, 20 each, every one due at a
+// distinct millisecond of the same second, with the fake allowing one
+// message per second per channel (HTTP 429 with Retry-After beyond it):
+// all must arrive, once each, in due order per DM, in about the 20 s the
+// rate limit itself needs.
+func (b *bench) fanOut(t *testing.T) {
+	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: 1}, fanOutUsers)
+	sys.addPartners(t)
+	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	n := fanOutUsers * fanOutPer
+	first, due := sys.queueFanOut(t, "Fan-out task")
 	got := sys.waitReminders(due, first.Add(90*time.Second), 1500*time.Millisecond)
 	res := &fanOutResult{n: n, floor: time.Duration(fanOutPer) * time.Second, rateLimited: sys.slack.RateLimited()}
 	lost, dups, last := deliveries(due, got)
@@ -870,20 +880,7 @@ func (b *bench) fanOutBudgetOnce(t *testing.T, postRate string) budgetResult {
 	sys.addPartners(t)
 	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_POST_RATE": postRate})
 	n := fanOutUsers * fanOutPer
-	first := time.Now().Add(2 * time.Second).Truncate(time.Second)
-	jobs := make([]string, n)
-	if err := parallel(n, 8, func(i int) error {
-		p := benchPartners[i%len(benchPartners)]
-		var err error
-		jobs[i], err = sys.addFollowUp(p.ref, benchUser(i%fanOutUsers), first.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Budget task %04d", i))
-		return err
-	}); err != nil {
-		t.Fatalf("add follow-ups: %v", err)
-	}
-	due := map[string]time.Time{}
-	for i, job := range jobs {
-		due[job] = first.Add(time.Duration(i) * time.Millisecond)
-	}
+	first, due := sys.queueFanOut(t, "Budget task")
 	rate, _ := strconv.ParseFloat(postRate, 64)
 	res := budgetResult{postRate: postRate, n: n,
 		floor: max(time.Duration(fanOutPer)*time.Second, time.Duration(float64(n)/min(rate, budgetWorkspaceRate)*float64(time.Second)))}
