@@ -36,13 +36,14 @@ func deepCopy(m map[string]any) map[string]any {
 }
 
 // tzInfo returns Slack's tz_label and tz_offset (seconds east of UTC) for a
-// zone name. Zones the host cannot load get offset 0.
-func tzInfo(name string) (string, int) {
+// zone name at now (Slack gives the offset in force). Zones the host
+// cannot load get offset 0.
+func tzInfo(name string, now time.Time) (string, int) {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return name, 0
 	}
-	abbr, off := time.Now().In(loc).Zone()
+	abbr, off := now.In(loc).Zone()
 	return abbr, off
 }
 

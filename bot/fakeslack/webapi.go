@@ -287,7 +287,7 @@ func (s *Server) userJSON(u User, withLocale bool) map[string]any {
 	if tz == "" {
 		tz = "America/Los_Angeles" // Slack's default for new members
 	}
-	label, offset := tzInfo(tz)
+	label, offset := tzInfo(tz, s.opts.Now())
 	o := map[string]any{
 		"id":        u.ID,
 		"team_id":   u.TeamID,

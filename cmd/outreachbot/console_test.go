@@ -10,15 +10,17 @@ import (
 
 	"github.com/jonboulle/clockwork"
 	"github.com/outreachbot/outreachbot/internal/golden"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 )
 
-// consoleRun pipes lines into `outreachbot console --demo` and returns
-// what it printed. The console's embedded store is its zero-setup
-// default; these tests check the console itself, not storage.
+// consoleRun pipes lines into `outreachbot console --demo`, its clock
+// at the test instant, and returns what it printed. The console's
+// embedded store is its zero-setup default; these tests check the
+// console itself, not storage.
 func consoleRun(t *testing.T, env map[string]string, lines ...string) string {
 	t.Helper()
 	var out strings.Builder
-	code := run(context.Background(), clockwork.NewRealClock(), []string{"console", "--demo"}, func(k string) string { return env[k] },
+	code := run(context.Background(), testclock.New(), []string{"console", "--demo"}, func(k string) string { return env[k] },
 		strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
 	if code != 0 {
 		t.Fatalf("console exited %d:\n%s", code, out.String())
@@ -113,7 +115,7 @@ func TestConsoleNamesResolve(t *testing.T) {
 }
 
 // TestConsoleWeekGolden is a first week as the console shows it, from a
-// fixed morning: a liaison writes in a DM, their note reaches the
+// fixed morning of its own (the golden file shows its dates): a liaison writes in a DM, their note reaches the
 // partner's owner, and the team snoozes and answers it.
 func TestConsoleWeekGolden(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/store"
 )
 
 // waitUploads waits until the fake has at least n uploads.
@@ -51,11 +52,9 @@ func TestEndToEndReport(t *testing.T) {
 	if !strings.Contains(r.Text, "Putting together the impact report") {
 		t.Fatalf("report ack = %q", r.Text)
 	}
-	summary := e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && strings.Contains(p.Text, "Impact report")
-	})
-	if summary.Channel != "C0OUTREACH" {
-		t.Errorf("report posted in %s; want where it was asked", summary.Channel)
+	summary := e.waitPost(answerIn("C0OUTREACH"))
+	if !strings.Contains(summary.Text, "Impact report") {
+		t.Errorf("the answer in the channel reads %q; want the impact report", summary.Text)
 	}
 	blocks := string(summary.Blocks)
 	for _, want := range []string{"3: 1 call, 1 email, 1 visit", "2 by us, 1 from partners", "1 need: diabetes 1 new", "2: 1 active, 1 engaged"} {
@@ -78,12 +77,14 @@ func TestEndToEndReport(t *testing.T) {
 	}
 	// One partner's report; asked in the partner's shared channel, it goes
 	// to the asker's DM instead.
+	mark := e.mark()
 	e.slash("U0MARIA", "C0COUNTY", "report eastside period:"+year)
-	p := e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && strings.Contains(p.Text, "Impact report") && strings.Contains(p.Text, "Eastside Clinic")
-	})
+	p := e.waitAfter(mark, answer)
 	if !strings.HasPrefix(p.Channel, "D") {
 		t.Errorf("a report asked for in a shared channel went to %s; want the asker's DM", p.Channel)
+	}
+	if !strings.Contains(p.Text, "Impact report") || !strings.Contains(p.Text, "Eastside Clinic") {
+		t.Errorf("the report in the DM reads %q; want Eastside Clinic's impact report", p.Text)
 	}
 	if b := string(p.Blocks); !strings.Contains(b, "1: 1 visit") || strings.Contains(b, "call") {
 		t.Errorf("Eastside's report counts other partners' contacts:\n%s", b)
@@ -96,8 +97,14 @@ func TestEndToEndReport(t *testing.T) {
 func TestEndToEndExport(t *testing.T) {
 	e := startE2E(t, nil)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0COUNTY|county-health-shared>`)
+	// An hour on, three contacts back-dated within it: after the partner
+	// was added, whatever the instant (between midnight and 03:00 in New
+	// York, hours back fall on the day before the partner was added).
+	e.tick(time.Hour)
 	for i, s := range []string{`=HYPERLINK("x")`, `"Talked about the flu clinic"`, `"They asked for flyers"`} {
-		e.slash("U0MARIA", "C0OUTREACH", fmt.Sprintf("log county call %s when:\"%d hours ago\"", s, i+1))
+		if r := e.slash("U0MARIA", "C0OUTREACH", fmt.Sprintf("log county call %s when:\"%d minutes ago\"", s, 10*(i+1))); !strings.Contains(r.Text, "Logged call") {
+			t.Fatalf("log %s: %q", s, r.Text)
+		}
 	}
 	if r := e.slash("U0MARIA", "C0OUTREACH", "export contacts"); !strings.Contains(r.Text, "admin") {
 		t.Errorf("member's export: %q; want a refusal", r.Text)
@@ -105,9 +112,9 @@ func TestEndToEndExport(t *testing.T) {
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> export contacts"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postEphemeral" && p.User == "U0DANA" && strings.Contains(p.Text, "Sorry")
-	})
+	if p := e.waitPost(ephemeralTo("U0DANA", "C0COUNTY")); !strings.Contains(p.Text, "Sorry") {
+		t.Errorf("a liaison's export: %q; want a refusal", p.Text)
+	}
 	r := e.slash("U0LEAD", "C0OUTREACH", "export contacts")
 	if !strings.Contains(r.Text, "Exporting contacts") {
 		t.Fatalf("admin's export ack = %q", r.Text)
@@ -144,17 +151,20 @@ func TestEndToEndLiaisonNeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Recorded need `N1`")
-	})
+	if p := e.waitPost(ephemeralTo("U0DANA", "C0COUNTY")); !strings.Contains(p.Text, "Recorded need `N1`") {
+		t.Fatalf("the liaison's need: %q; want N1 recorded", p.Text)
+	}
 	if _, err := e.slack.RedeliverEvent(e.ctx(), id); err != nil {
 		t.Fatal(err)
 	}
 	// A later event is a barrier: the redelivery before it is handled.
+	mark := e.mark()
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> needs"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "Community needs") })
+	if p := e.waitAfter(mark, ephemeralTo("U0DANA", "C0COUNTY")); !strings.Contains(p.Text, "Community needs") {
+		t.Errorf("the liaison's needs: %q", p.Text)
+	}
 	r := e.slash("U0MARIA", "C0OUTREACH", "needs")
 	if !strings.Contains(r.Text, "*transportation* 1 new") || !strings.Contains(r.Text, "no bus to the clinic — <@U0DANA> · County Health Dept") {
 		t.Errorf("needs = %q; want the liaison's need under County Health, counted once", r.Text)
@@ -253,22 +263,21 @@ func TestEndToEndLiaisonDMNoteReachesOwner(t *testing.T) {
 	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0DANA", `log meeting "Can we move the January workshop to the 14th?"`); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && strings.Contains(p.Text, "Logged meeting ← *County Health Dept*")
-	})
+	if p := e.waitPost(dmAnswer); !strings.Contains(p.Text, "Logged meeting ← *County Health Dept*") {
+		t.Fatalf("the answer to the liaison's DM: %q; want the meeting logged for County Health", p.Text)
+	}
 	e.tick(time.Second) // the scheduler tells the owner
-	note := e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && p.Target == "U0MARIA" && strings.Contains(p.Text, "left a note")
-	})
-	if !strings.Contains(note.Text, "January workshop") || !strings.Contains(string(note.Blocks), `"log_contact"`) {
-		t.Errorf("the owner's DM = %q %s; want the note and a Log a reply button", note.Text, note.Blocks)
+	note := e.waitPost(kindPost(store.JobNote))
+	if note.Target != "U0MARIA" || !strings.Contains(note.Text, "left a note") || !strings.Contains(note.Text, "January workshop") ||
+		!strings.Contains(string(note.Blocks), `"log_contact"`) {
+		t.Errorf("the owner's DM to %s = %q %s; want the note to Maria and a Log a reply button", note.Target, note.Text, note.Blocks)
 	}
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0EAST", `<@UBOT> log call "hello from County"`); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postEphemeral" && p.User == "U0DANA" && p.Channel == "C0EAST" && strings.Contains(p.Text, "Sorry")
-	})
+	if p := e.waitPost(ephemeralTo("U0DANA", "C0EAST")); !strings.Contains(p.Text, "Sorry") {
+		t.Errorf("a County liaison in Eastside's channel: %q; want a refusal", p.Text)
+	}
 	if r := e.slash("U0LEAD", "C0OUTREACH", "history eastside"); strings.Contains(r.Text, "hello from County") {
 		t.Errorf("a liaison of County logged in Eastside's channel:\n%s", r.Text)
 	}

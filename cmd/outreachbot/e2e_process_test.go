@@ -107,13 +107,7 @@ func TestEndToEndReclaimedReminderAlreadyPosted(t *testing.T) {
 	for range 4 {
 		e.tick(2 * time.Second)
 	}
-	n := 0
-	for _, p := range e.slack.Posts() {
-		if strings.Contains(p.Text, "Send the flyer") && p.Kind == "postMessage" {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := e.count(jobPost(claim.Jobs[0].ID)); n != 1 {
 		t.Errorf("the reminder is in the DM %d times; want 1", n)
 	}
 	if e.slack.Calls("conversations.history") == 0 {

@@ -25,11 +25,6 @@ func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) 
 	return id
 }
 
-// reminderOf matches reminder posts about text.
-func reminderOf(text string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, text) }
-}
-
 // count is how many recorded posts match f.
 func (e *e2e) count(f func(fakeslack.Post) bool) int {
 	n := 0
@@ -63,19 +58,23 @@ func buttons(t *testing.T, blocks json.RawMessage) map[string]string {
 	return out
 }
 
+// TestEndToEndReminderAtDueTimeAndDoneButton: a follow-up's reminder is
+// posted at its due time, once, and Done closes it. The test's window is
+// three days and a half: a Monday's "your week" DM (which lists the same
+// follow-up) may come within it; the nudges (Maria's partner is not past
+// its cadence) and the digest (no team channel) post nothing.
 func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
-	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EOpts(t, e2eOptions{env: map[string]string{"OUTREACH_QUIET_HOURS": "off"}, may: []string{store.JobOwnerDigests}})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	due := e.clock.Now().Add(90 * time.Minute)
 	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
+	reminder := jobPost(reminderJob(id, 1))
 	e.tick(89 * time.Minute)
-	if n := e.count(reminderOf("Send the flyer")); n != 0 {
+	if n := e.count(reminder); n != 0 {
 		t.Fatalf("reminder posted %d times a minute before it is due", n)
 	}
 	e.tick(time.Minute)
-	p := e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && strings.Contains(p.Text, "Send the flyer")
-	})
+	p := e.waitPost(reminder)
 	if !p.At.Equal(due) {
 		t.Errorf("reminder posted at %v; want its due time %v", p.At, due)
 	} // how soon after in real time: `make bench` measures due → posted
@@ -83,8 +82,8 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	if p.Target != "U0MARIA" || !strings.HasPrefix(p.Channel, "D") {
 		t.Errorf("reminder went to %s (%s); want a DM to U0MARIA", p.Target, p.Channel)
 	}
-	if !strings.Contains(string(p.Metadata), fmt.Sprintf("fu:%d:1", id)) {
-		t.Errorf("reminder metadata %s lacks its job id", p.Metadata)
+	if !strings.Contains(p.Text, "Send the flyer") || !strings.Contains(p.Text, fmt.Sprintf("F%d", id)) {
+		t.Errorf("reminder reads %q; want the follow-up F%d and its text", p.Text, id)
 	}
 	bs := buttons(t, p.Blocks)
 	for _, a := range []string{"fu_done", "fu_snooze_1d", "fu_snooze_1w", "log_contact"} {
@@ -97,7 +96,7 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	for range 8 {
 		e.tick(15 * time.Second)
 	}
-	if n := e.count(reminderOf("Send the flyer")); n != 1 {
+	if n := e.count(reminder); n != 1 {
 		t.Fatalf("reminder posted %d times; want 1", n)
 	}
 	blockID, value, _ := strings.Cut(bs["fu_done"], "|")
@@ -115,23 +114,25 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	for range 3 {
 		e.tick(24 * time.Hour)
 	}
-	if n := e.count(reminderOf("Send the flyer")); n != 1 {
-		t.Errorf("reminder posted %d times after Done and three days; want 1", n)
+	if n := e.count(kindPost(store.JobReminder)); n != 1 {
+		t.Errorf("%d reminders posted after Done and three days; want 1", n)
 	}
 	// A second press of the stale button: an ephemeral "already done".
+	mark := e.mark()
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(q fakeslack.Post) bool {
-		return q.Kind == "response_url" && q.ResponseType == "ephemeral" && strings.Contains(q.Text, "already done")
-	})
+	if q := e.waitAfter(mark, responseTo("U0MARIA")); q.ResponseType != "ephemeral" || !strings.Contains(q.Text, "already done") {
+		t.Errorf("a second press of Done: %s %q; want an ephemeral \"already done\"", q.ResponseType, q.Text)
+	}
 	// A forged press naming a follow-up that does not exist.
+	mark = e.mark()
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, "F999"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(q fakeslack.Post) bool {
-		return q.Kind == "response_url" && strings.Contains(q.Text, "can't find `F999`")
-	})
+	if q := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(q.Text, "can't find `F999`") {
+		t.Errorf("a forged press: %q; want that F999 can't be found", q.Text)
+	}
 }
 
 // TestEndToEndFanOutUnderRateLimits: reminders to several people, with
@@ -143,8 +144,10 @@ func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
 	users := []string{"U0MARIA", "U0LEAD", "U0GUEST"}
 	due := e.clock.Now().Add(time.Minute)
 	const per = 3
+	tasks := map[string]string{} // task by its reminder's job id
 	for i := range per * len(users) {
-		e.addFollowUp("county", users[i%len(users)], due.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("Task %02d", i))
+		task := fmt.Sprintf("Task %02d", i)
+		tasks[reminderJob(e.addFollowUp("county", users[i%len(users)], due.Add(time.Duration(i)*time.Millisecond), task), 1)] = task
 	}
 	e.slack.RateLimitNext("chat.postMessage", 2, 1)
 	// tick returns once every reminder is posted (the outbox paces them
@@ -156,11 +159,13 @@ func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
 	seen := map[string]int{}
 	last := map[string]string{}
 	for _, p := range e.slack.Posts() {
-		if p.Kind != "postMessage" || !strings.Contains(p.Text, "Task ") {
+		task, ok := tasks[postJob(p)]
+		if p.Kind != "postMessage" || !ok {
 			continue
 		}
-		i := strings.Index(p.Text, "Task ")
-		task := p.Text[i : i+7]
+		if !strings.Contains(p.Text, task) {
+			t.Errorf("the reminder of %s reads %q", task, p.Text)
+		}
 		seen[task]++
 		if prev := last[p.Channel]; prev != "" && task < prev {
 			t.Errorf("in %s %s came after %s; want due order", p.Channel, task, prev)
@@ -211,10 +216,15 @@ func TestEndToEndSlashFollowUpAndLogNext(t *testing.T) {
 // after a crash cannot be checked there (conversations.history answers
 // not_in_channel): it is not posted blind, which could double it, but
 // sent to the admin with what to do; it is posted at most once, and
-// conversations.history is called a bounded number of times.
+// conversations.history is called a bounded number of times. The test
+// queues its digests itself: every automatic job is off, the digest's
+// schedule with them, so that nothing else posts in its day.
 func TestEndToEndDigestToAChannelNotJoined(t *testing.T) {
-	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0DIGEST", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
-		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EOpts(t, e2eOptions{
+		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0DIGEST", "OUTREACH_QUIET_HOURS": "off"},
+		off: automaticJobs,
+		may: []string{store.JobDigest}, // the two it queues
+	})
 	e.slack.AddChannel(fakeslack.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
 	st := store.New(e.redis.Client(), 0)
 	ctx := context.Background()
@@ -273,8 +283,10 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	now := e.clock.Now()
+	var reminders []string
 	for i := range 3 {
-		e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i+1)*time.Minute), fmt.Sprintf("Outage task %d", i))
+		id := e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i+1)*time.Minute), fmt.Sprintf("Outage task %d", i))
+		reminders = append(reminders, reminderJob(id, 1))
 	}
 	e.tick(30 * time.Second)
 	if code := e.readyz(); code != http.StatusOK {
@@ -284,7 +296,7 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	for range 4 { // the three fall due while Slack refuses every call
 		e.tick(time.Minute)
 	}
-	if n := e.count(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "Outage task") }); n != 0 {
+	if n := e.count(func(p fakeslack.Post) bool { return p.Kind == "postMessage" }); n != 0 {
 		t.Fatalf("%d reminders posted with the token revoked", n)
 	}
 	if code := e.readyz(); code != http.StatusServiceUnavailable {
@@ -300,8 +312,8 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	e.slack.SetAuthError("")
 	e.tick(time.Minute) // the next probe goes through, then the rest
 	e.tick(time.Second)
-	for i := range 3 {
-		if n := e.count(reminderOf(fmt.Sprintf("Outage task %d", i))); n != 1 {
+	for i, job := range reminders {
+		if n := e.count(jobPost(job)); n != 1 {
 			t.Errorf("Outage task %d posted %d times after the outage; want 1", i, n)
 		}
 	}
@@ -314,8 +326,8 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	for range 8 {
 		e.tick(15 * time.Second)
 	}
-	for i := range 3 {
-		if n := e.count(reminderOf(fmt.Sprintf("Outage task %d", i))); n != 1 {
+	for i, job := range reminders {
+		if n := e.count(jobPost(job)); n != 1 {
 			t.Errorf("Outage task %d posted %d times four leases later; want 1", i, n)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,29 +22,35 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	if _, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, store.Event{
+	event, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, store.Event{
 		Title: "Flu shot clinic", Type: "screening", Start: now.Add(-time.Hour), End: now.Add(time.Hour), Registered: -1,
-	}, store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now); err != nil {
+	}, store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	e.tick(time.Hour) // the event ends: its organizer is asked how many came
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Target == "U0MARIA" && strings.Contains(p.Text, "How many came?")
-	})
-	if n := e.count(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "How was") }); n != 0 {
+	question := e.waitPost(jobPost(store.JobID(store.JobAttendance, strconv.FormatInt(event, 10))))
+	if question.Target != "U0MARIA" || !strings.Contains(question.Text, "How many came?") {
+		t.Errorf("the attendance question went to %s: %q; want the organizer asked how many came", question.Target, question.Text)
+	}
+	if n := e.count(kindPost(store.JobSurveyPost)); n != 0 {
 		t.Fatalf("the survey went out %d times before its delay", n)
 	}
 	e.tick(2 * time.Hour) // the survey is made…
 	e.tick(time.Second)   // …and posted
-	survey := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "How was") })
-	if survey.Channel != "C0COUNTY" || !strings.Contains(survey.Text, "Flu shot clinic") {
+	ids, err := st.EventSurveys(context.Background(), home, event)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("the event's surveys after the delay: %v, %v; want its feedback survey", ids, err)
+	}
+	survey := e.waitPost(jobPost(surveyJob(ids[0])))
+	if survey.Channel != "C0COUNTY" || !strings.Contains(survey.Text, "How was “Flu shot clinic”?") {
 		t.Fatalf("survey went to %s: %q", survey.Channel, survey.Text)
 	}
 	for range 8 { // a second survey would show within four leases
 		e.tick(15 * time.Second)
 	}
-	if n := e.count(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.Contains(p.Text, "How was") }); n != 1 {
-		t.Fatalf("survey posted %d times; want 1", n)
+	if n := e.count(kindPost(store.JobSurveyPost)); n != 1 {
+		t.Fatalf("%d surveys posted; want 1", n)
 	}
 	bs := buttons(t, survey.Blocks)
 	press := func(user, channel, action string, value string) {
@@ -56,11 +63,14 @@ func TestEndToEndEventSurvey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	mark := e.mark()
 	press("U0MARIA", "C0COUNTY", "sv:q1:4", "")
 	press("U0DANA", "C0COUNTY", "sv:q1:2", "") // a liaison, from another Slack team
 	// Slack does not order presses, nor does the bot: answering again
 	// replaces only once the first answer is in.
-	e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" && strings.Contains(p.Text, "*4*") })
+	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "*4*") {
+		t.Errorf("the answer to Maria's press reads %q; want her 4", p.Text)
+	}
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
 	e.waitPost(func(p fakeslack.Post) bool {
@@ -88,14 +98,16 @@ func TestEndToEndEventSurvey(t *testing.T) {
 		t.Fatalf("comment form: ack %s, %v; want an empty ack", ack.Payload, err)
 	}
 	// Forged presses: no such survey; a real survey pressed from another channel.
+	mark = e.mark()
 	press("U0MARIA", "C0COUNTY", "sv:q1:1", "S999")
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "response_url" && strings.Contains(p.Text, "doesn't exist")
-	})
+	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "doesn't exist") {
+		t.Errorf("a press for S999: %q; want that it doesn't exist", p.Text)
+	}
+	mark = e.mark()
 	press("U0MARIA", "C0OUTREACH", "sv:q1:1", "")
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "response_url" && strings.Contains(p.Text, "isn't one from this channel")
-	})
+	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "isn't one from this channel") {
+		t.Errorf("a press from another channel: %q; want that the survey isn't one from it", p.Text)
+	}
 
 	var r ackReply
 	for i := 0; i < 100; i++ { // the comment is stored right after its ack
@@ -116,8 +128,12 @@ func TestEndToEndEventSurvey(t *testing.T) {
 func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 	e := startE2E(t, nil)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
+	ny, _ := time.LoadLocation("America/New_York") // Maria's zone
+	// Three days back, in the past whatever the instant (and in another
+	// year on New Year's Day).
+	past := e.clock.Now().In(ny).AddDate(0, 0, -3).Format("2006-01-02")
 	for _, tc := range []struct{ text, want string }{
-		{`event add county "Flu shot clinic" 2026-03-02 10:00 until:2pm type:screening where:"Main branch" registered:40`, "`E1` *Flu shot clinic*"},
+		{`event add county "Flu shot clinic" ` + past + ` 10:00 until:2pm type:screening where:"Main branch" registered:40`, "`E1` *Flu shot clinic*"},
 		{`event add county "Health literacy workshop" in 30 days until:90m type:workshop`, "`E2` *Health literacy workshop*"},
 		{"event list", "`E2`"},
 		{"event list past county", "`E1`"},
@@ -131,7 +147,7 @@ func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 		{"survey results E1", "`S1` event-feedback"},
 		{"survey results S7", "can't find `S7`"},
 		{`event add county "No date"`, "title in quotes"},
-		{`event add county "Oops" 2026-03-02 type:webinar`, "isn't a type I know"},
+		{`event add county "Oops" ` + past + ` type:webinar`, "isn't a type I know"},
 	} {
 		if r := e.slash("U0MARIA", "C0OUTREACH", tc.text); !strings.Contains(r.Text, tc.want) || r.ResponseType != "ephemeral" {
 			t.Errorf("%s: reply %q; want an ephemeral reply containing %q", tc.text, r.Text, tc.want)
@@ -140,17 +156,16 @@ func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 	// The surveys asked for go out to the linked channel when the scheduler
 	// next looks.
 	e.tick(time.Second)
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How is our partnership")
-	})
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Channel == "C0COUNTY" && strings.Contains(p.Text, "How was “Flu shot clinic”?")
-	})
+	for id, want := range map[int64]string{1: "How was “Flu shot clinic”?", 2: "How is our partnership"} { // as the replies said
+		if p := e.waitPost(jobPost(surveyJob(id))); p.Channel != "C0COUNTY" || !strings.Contains(p.Text, want) {
+			t.Errorf("S%d went to %s: %q; want %q in C0COUNTY", id, p.Channel, p.Text, want)
+		}
+	}
 	// A liaison sees the upcoming event in the shared channel, and nothing past.
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTY", "<@UBOT> event list"); err != nil {
 		t.Fatal(err)
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && p.User == "U0DANA" })
+	p := e.waitPost(ephemeralTo("U0DANA", "C0COUNTY"))
 	if !strings.Contains(p.Text, "Health literacy workshop") || strings.Contains(p.Text, "Flu shot clinic") {
 		t.Errorf("liaison's event list = %q; want only the upcoming event", p.Text)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -70,15 +71,39 @@ func freePort(t *testing.T) string {
 // bot's socket is connected.
 func startE2E(t *testing.T, env map[string]string) *e2e {
 	t.Helper()
-	return startE2EWith(t, fakeslack.Options{}, env)
+	return startE2EOpts(t, e2eOptions{env: env})
 }
 
 // startE2EWith is startE2E with the fake Slack's options (rate limits).
-// The bot runs on a fake clock, shared with the fake Slack's message
-// times: tests move it (tick) to see scheduled work instead of waiting.
 func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *e2e {
 	t.Helper()
-	clock := clockwork.NewFakeClockAt(time.Now().Truncate(time.Second))
+	return startE2EOpts(t, e2eOptions{slack: opts, env: env})
+}
+
+// e2eOptions is what a test changes in its deployment.
+type e2eOptions struct {
+	slack fakeslack.Options
+	env   map[string]string
+	// off switches automatic jobs off (scheduler.Jobs names: store.JobNudges,
+	// …), setting their OUTREACH_SCHEDULE_* to "off".
+	off []string
+	// may names the automatic jobs that may post while the test moves the
+	// clock. Any other automatic job that posts fails the test
+	// (checkWindow): at some instant a test's window takes in a Monday
+	// morning or a first of the month, and a test says what it expects
+	// there. At testclock's default instant none posts in a window
+	// shorter than 70 hours.
+	may []string
+}
+
+// startE2EOpts starts the fake Slack, Redis and the bot. The bot runs on a
+// fake clock, started at the test instant (testclock) and shared with the
+// fake Slack's message times: tests move it (tick) to see scheduled work
+// instead of waiting.
+func startE2EOpts(t *testing.T, o e2eOptions) *e2e {
+	t.Helper()
+	clock := testclock.New()
+	opts := o.slack
 	opts.HomeTeam, opts.Logf, opts.Now = home, t.Logf, clock.Now
 	if opts.Scopes == nil {
 		opts.Scopes = manifestScopes(t) // what an admin grants by pasting the manifest
@@ -93,10 +118,22 @@ func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *
 	fs.AddChannel(fakeslack.Channel{ID: "C0COUNTY", Name: "county-health-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
 	rs := storetest.New(t)
 	vars := map[string]string{"OUTREACH_ADMINS": "U0LEAD", "LOG_LEVEL": "debug"}
-	for k, v := range env {
+	for _, name := range o.off {
+		vars[scheduleEnv(t, name)] = "off"
+	}
+	for k, v := range o.env {
 		vars[k] = v
 	}
-	return launchBot(t, fs, rs, vars, clock)
+	var e *e2e
+	// Registered before launchBot's stop, so run after it: every post the
+	// bot made is in.
+	t.Cleanup(func() {
+		if e != nil {
+			e.checkWindow(o.may)
+		}
+	})
+	e = launchBot(t, fs, rs, vars, clock)
+	return e
 }
 
 // manifestScopes reads the bot scopes manifest.yaml asks for.
@@ -247,16 +284,7 @@ type ackReply struct {
 // waitPost waits for a recorded post matching f.
 func (e *e2e) waitPost(f func(fakeslack.Post) bool) fakeslack.Post {
 	e.t.Helper()
-	for i := 0; i < 500; i++ {
-		for _, p := range e.slack.Posts() {
-			if f(p) {
-				return p
-			}
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for another process's HTTP call, not for time to pass
-	}
-	e.t.Fatalf("no matching post; posts: %+v", e.slack.Posts())
-	return fakeslack.Post{}
+	return e.waitAfter(0, f)
 }
 
 func TestEndToEndPartnerThroughEveryDoor(t *testing.T) {
@@ -271,24 +299,25 @@ func TestEndToEndPartnerThroughEveryDoor(t *testing.T) {
 	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0OUTREACH", "<@UBOT> partner list"); err != nil {
 		t.Fatal(err)
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && p.User == "U0MARIA" })
-	if p.Channel != "C0OUTREACH" || !strings.Contains(p.Text, "county-health-dept") {
+	p := e.waitPost(ephemeralTo("U0MARIA", "C0OUTREACH"))
+	if !strings.Contains(p.Text, "county-health-dept") {
 		t.Errorf("mention reply = %+v; want an ephemeral list in the channel", p)
 	}
 	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0MARIA", "partner list"); err != nil {
 		t.Fatal(err)
 	}
-	p = e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postMessage" && strings.HasPrefix(p.Channel, "D") })
+	p = e.waitPost(dmAnswer)
 	if !strings.Contains(p.Text, "county-health-dept") {
 		t.Errorf("DM reply = %q; want the partner list", p.Text)
 	}
 	// A DM may also start with the slash command's name.
+	mark := e.mark()
 	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0MARIA", "/outreach history county"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postMessage" && strings.Contains(p.Text, "No contacts with")
-	})
+	if p := e.waitAfter(mark, dmAnswer); !strings.Contains(p.Text, "No contacts with") {
+		t.Errorf("DM reply to /outreach history = %q; want the (empty) history", p.Text)
+	}
 }
 
 func TestEndToEndBadInputAndEscaping(t *testing.T) {
@@ -319,7 +348,10 @@ func TestEndToEndBadInputAndEscaping(t *testing.T) {
 	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0OUTREACH", "<@UBOT> history county"); err != nil {
 		t.Fatal(err)
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && strings.Contains(p.Text, "ping") })
+	p := e.waitPost(ephemeralTo("U0MARIA", "C0OUTREACH"))
+	if !strings.Contains(p.Text, "ping") {
+		t.Errorf("history by mention = %q; want the contacts just logged", p.Text)
+	}
 	assertInert(t, p.Text+string(p.Blocks))
 }
 
@@ -359,18 +391,21 @@ func TestEndToEndEventRetryActedOnOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "Logged call")
-	})
+	if p := e.waitPost(ephemeralTo("U0MARIA", "C0COUNTY")); !strings.Contains(p.Text, "Logged call") {
+		t.Fatalf("answer to the mention = %q; want the call logged", p.Text)
+	}
 	if _, err := e.slack.RedeliverEvent(e.ctx(), id); err != nil {
 		t.Fatal(err)
 	}
 	// A later, distinct event is a barrier: once it is answered, the
 	// redelivery (sent before it) has been processed too.
+	mark := e.mark()
 	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0COUNTY", "<@UBOT> history"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "newest first") })
+	if p := e.waitAfter(mark, ephemeralTo("U0MARIA", "C0COUNTY")); !strings.Contains(p.Text, "newest first") {
+		t.Errorf("answer to the history mention = %q; want the history", p.Text)
+	}
 	r := e.slash("U0MARIA", "C0OUTREACH", "history county")
 	if n := strings.Count(r.Text, "Confirmed the flyers"); n != 1 {
 		t.Errorf("contact logged %d times after a redelivered event; want 1\n%s", n, r.Text)
@@ -388,11 +423,14 @@ func TestEndToEndEditedMentionLogsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "Logged meeting") })
+	if p := e.waitPost(ephemeralTo("U0DANA", "C0COUNTY")); !strings.Contains(p.Text, "Logged meeting") {
+		t.Fatalf("answer to the liaison's mention = %q; want the meeting logged", p.Text)
+	}
+	mark := e.mark()
 	if _, _, err := e.slack.EditMention(e.ctx(), id, `<@UBOT> log meeting "Planning call for January"`); err != nil {
 		t.Fatal(err)
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && strings.Contains(p.Text, "edit") })
+	p := e.waitAfter(mark, ephemeralTo("U0DANA", "C0COUNTY"))
 	if !strings.Contains(p.Text, "changed nothing") || !strings.Contains(p.Text, "Planning call for January") {
 		t.Errorf("answer to the edit: %q; want that nothing changed and the command to send anew", p.Text)
 	}
@@ -487,7 +525,7 @@ func TestEndToEndSharedChannelGetsANewID(t *testing.T) {
 	if _, _, err := e.slack.Mention(e.ctx(), "U0DANA", "C0COUNTYX", `<@UBOT> log meeting "Planning call"`); err != nil {
 		t.Fatal(err)
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool { return p.User == "U0DANA" && p.Kind == "postEphemeral" })
+	p := e.waitPost(ephemeralTo("U0DANA", "C0COUNTYX"))
 	if !strings.Contains(p.Text, "Logged meeting ← *County Health Dept*") {
 		t.Errorf("liaison's note in the channel's new id: %q; want it logged for the partner", p.Text)
 	}
@@ -521,14 +559,11 @@ func TestEndToEndLiaisons(t *testing.T) {
 		{"U0GUEST", "partner show county", "isn't something I can do for you here"},
 	}
 	for _, tc := range cases {
-		before := len(e.slack.Posts())
+		mark := e.mark()
 		if _, _, err := e.slack.Mention(e.ctx(), tc.user, "C0COUNTY", "<@UBOT> "+tc.text); err != nil {
 			t.Fatal(err)
 		}
-		p := e.waitPost(func(p fakeslack.Post) bool {
-			posts := e.slack.Posts()
-			return len(posts) > before && p.TS == posts[len(posts)-1].TS && p.Kind == "postEphemeral" && p.User == tc.user
-		})
+		p := e.waitAfter(mark, ephemeralTo(tc.user, "C0COUNTY"))
 		if !strings.Contains(p.Text, tc.want) {
 			t.Errorf("%s %q: reply %q; want %q", tc.user, tc.text, p.Text, tc.want)
 		}
@@ -579,9 +614,9 @@ func TestEndToEndLogModalAndHome(t *testing.T) {
 		t.Fatalf("valid form: ack %s, %v; want an empty ack that closes it", ack.Payload, err)
 	}
 	// Through the command's response_url, which works wherever it was typed.
-	e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "response_url" && p.User == "U0MARIA" && p.ResponseType == "ephemeral" && strings.Contains(p.Text, "Logged call")
-	})
+	if p := e.waitPost(responseTo("U0MARIA")); p.ResponseType != "ephemeral" || !strings.Contains(p.Text, "Logged call") {
+		t.Errorf("the form's answer: %s %q; want an ephemeral \"Logged call\"", p.ResponseType, p.Text)
+	}
 	if r := e.slash("U0MARIA", "C0OUTREACH", "history county"); !strings.Contains(r.Text, "Talked about the flu clinic") {
 		t.Errorf("history after the form = %q", r.Text)
 	}
@@ -673,10 +708,11 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	e := startE2E(t, nil)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	st := store.New(e.redis.Client(), 0)
+	now := e.clock.Now()
 	for i := range 80 {
-		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: time.Now().Add(-time.Duration(i) * time.Hour),
+		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: now.Add(-time.Duration(i) * time.Hour),
 			Summary: fmt.Sprintf("Call %02d: %s", i, strings.Repeat("a long note about the flu clinic ", 9))}
-		if _, _, _, err := st.LogContact(context.Background(), home, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", time.Now()); err != nil {
+		if _, _, _, err := st.LogContact(context.Background(), home, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -684,10 +720,8 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	if len(r.raw) >= 20*1024 {
 		t.Fatalf("ack of %d bytes; Slack drops 20 KB and more", len(r.raw))
 	}
-	p := e.waitPost(func(p fakeslack.Post) bool {
-		return p.Kind == "response_url" && strings.Contains(string(p.Blocks), "Call 79")
-	})
-	if p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 00") {
+	p := e.waitPost(responseTo("U0MARIA"))
+	if p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 00") || !strings.Contains(string(p.Blocks), "Call 79") {
 		t.Errorf("long history via response_url: %s, %d bytes of blocks", p.ResponseType, len(p.Blocks))
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -81,7 +81,9 @@ type streamSystem struct {
 
 func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 	t.Helper()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home})
+	// Real time passes (Redis fails over in it), from the test instant.
+	clock := testclock.Running()
+	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Now: clock.Now})
 	t.Cleanup(fs.Close)
 	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
 	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
@@ -89,24 +91,26 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 		fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 	}
 	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
-	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", time.Now()); err != nil {
+	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
-		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info", "OUTREACH_POST_RATE": "100"}, clockwork.NewRealClock())
+		"OUTREACH_SCHEDULE_FOLLOWUPS": streamRepair, "LOG_LEVEL": "info", "OUTREACH_POST_RATE": "100"}, clock)
 	return s
 }
 
-// queueReminders queues streamPosts reminders due evenly from first over
-// span, to streamUsers DMs.
-func (s *streamSystem) queueReminders(first time.Time, span time.Duration) {
+// queueReminders queues streamPosts reminders due evenly over span from
+// after (on the bot's clock), to streamUsers DMs.
+func (s *streamSystem) queueReminders(after, span time.Duration) {
 	s.t.Helper()
+	now := s.e.clock.Now()
+	first := now.Add(after)
 	jobs := make([]string, streamPosts)
 	dues := make([]time.Time, streamPosts)
 	if err := parallel(streamPosts, 8, func(i int) error {
 		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / streamPosts).UnixMilli())
 		id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: "county"},
-			store.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", time.Now())
+			store.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
 		jobs[i] = fmt.Sprintf("fu:%d:1", id)
 		return err
 	}); err != nil {
@@ -243,7 +247,7 @@ func TestSentinelFailover(t *testing.T) {
 
 	start := time.Now()
 	killAt := start.Add(3 * time.Second)
-	s.queueReminders(start.Add(2*time.Second), 6*time.Second)
+	s.queueReminders(2*time.Second, 6*time.Second)
 	go func() {
 		time.Sleep(time.Until(killAt))
 		rs.Kill(master)

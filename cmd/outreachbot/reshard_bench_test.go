@@ -42,7 +42,7 @@ func TestClusterReshard(t *testing.T) {
 	from, to, slots := reshardPlan(t, rs, "outreach:{"+home+"}:due")
 
 	start := time.Now()
-	s.queueReminders(start.Add(time.Second), 6*time.Second)
+	s.queueReminders(time.Second, 6*time.Second)
 	var reshard struct {
 		took time.Duration
 		out  []byte
