@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -22,8 +25,64 @@ const team = "T0HOME"
 
 var ny, _ = time.LoadLocation("America/New_York")
 
-// Wednesday 2026-11-25 10:00 in New York: working hours.
-var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, ny)
+// t0 is where the tests' clocks start: the test instant (testclock), so
+// any hour of any day. A test not about quiet hours switches them off
+// (quietOff); a test that checks some jobs switches the other automatic
+// ones off (only); dates a test needs (next Monday, the next 1st) are
+// found from t0.
+var t0 = testclock.Now()
+
+// quietOff is OUTREACH_QUIET_HOURS=off.
+var quietOff = scheduler.QuietHours{Off: true}
+
+// only switches off every recurring job that posts, but those named and
+// those cfg gives a schedule: what else might post in the test's window.
+func only(cfg scheduler.Config, names ...string) scheduler.Config {
+	schedules := map[string]string{}
+	for _, j := range scheduler.Jobs {
+		if !j.Background && !slices.Contains(names, j.Name) {
+			schedules[j.Name] = "off"
+		}
+	}
+	maps.Copy(schedules, cfg.Schedules)
+	cfg.Schedules = schedules
+	return cfg
+}
+
+// nextAt is the first time after t that falls on weekday wd at hour:00 in
+// New York; wd -1 is any day.
+func nextAt(t time.Time, wd time.Weekday, hour int) time.Time {
+	l := t.In(ny)
+	d := time.Date(l.Year(), l.Month(), l.Day(), hour, 0, 0, 0, ny)
+	for !d.After(t) || (wd >= 0 && d.Weekday() != wd) {
+		d = time.Date(d.Year(), d.Month(), d.Day()+1, hour, 0, 0, 0, ny)
+	}
+	return d
+}
+
+// nextShift is the midnight, in New York, of the first day after t whose
+// clocks go forward (spring) or back (autumn).
+func nextShift(t time.Time, forward bool) time.Time {
+	for h := t.Truncate(time.Hour); ; h = h.Add(time.Hour) {
+		_, before := h.In(ny).Zone()
+		_, after := h.Add(time.Hour).In(ny).Zone()
+		if after != before && (after > before) == forward {
+			l := h.In(ny)
+			return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, ny)
+		}
+	}
+}
+
+// nextFirst is the first 1st of a month in months (any month when
+// empty), at hour:00 in New York, after t.
+func nextFirst(t time.Time, hour int, months ...time.Month) time.Time {
+	l := t.In(ny)
+	d := time.Date(l.Year(), l.Month(), 1, hour, 0, 0, 0, ny)
+	for !d.After(t) || (len(months) > 0 && !slices.Contains(months, d.Month())) {
+		d = time.Date(d.Year(), d.Month()+1, 1, hour, 0, 0, 0, ny)
+	}
+	return d
+}
 
 // fakePoster records posts. Slack is out of the picture here: the bot's
 // outbox is tested against the fake Slack.
@@ -68,6 +127,17 @@ func (p *fakePoster) byKey() map[string]int {
 	n := map[string]int{}
 	for _, post := range p.posts {
 		n[post.Key]++
+	}
+	return n
+}
+
+// count is how many posts the jobs of kind (store.Job…) made.
+func (p *fakePoster) count(kind string) int {
+	n := 0
+	for _, post := range p.all() {
+		if k, _ := store.ParseJobID(post.Key); k == kind {
+			n++
+		}
 	}
 	return n
 }
@@ -160,7 +230,7 @@ func TestReminderAtDueTimeOnceWithButtonsThenDaily(t *testing.T) {
 	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
 	id := e.followUp("county", "U0MARIA", t0.Add(time.Minute), "Send the flyer")
-	s := e.scheduler(scheduler.Config{})
+	s := e.scheduler(only(scheduler.Config{Quiet: quietOff}))
 	e.advance(s, 59*time.Second)
 	if n := len(e.poster.all()); n != 0 {
 		t.Fatalf("%d posts before the due time", n)
@@ -227,21 +297,27 @@ func TestQuietHoursWaitForTheRecipientsMorning(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	e.poster.zones["U0KENJI"] = tokyo
 	e.partner("County Health Dept", "U0MARIA")
-	// 10:00 in New York is midnight in Tokyo.
-	e.followUp("county", "U0KENJI", t0.Add(time.Minute), "Call back")
-	s := e.scheduler(scheduler.Config{})
-	e.advance(s, time.Hour)
+	// Due at 02:00 in Tokyo on a Tuesday: the night before a working day.
+	l := t0.In(tokyo)
+	due := time.Date(l.Year(), l.Month(), l.Day(), 2, 0, 0, 0, tokyo)
+	for !due.After(t0) || due.Weekday() != time.Tuesday {
+		due = due.AddDate(0, 0, 1)
+	}
+	morning := time.Date(due.Year(), due.Month(), due.Day(), 8, 0, 0, 0, tokyo)
+	id := e.followUp("county", "U0KENJI", due, "Call back")
+	s := e.scheduler(only(scheduler.Config{}))
+	e.advance(s, due.Add(time.Hour).Sub(e.clock.Now()))
 	if n := len(e.poster.all()); n != 0 {
 		t.Fatalf("DM sent at night in the recipient's zone")
 	}
-	e.advance(s, 10*time.Hour)
-	posts := e.poster.all()
-	if len(posts) != 1 {
-		t.Fatalf("%d posts by Tokyo's morning; want 1", len(posts))
+	e.advance(s, morning.Add(-time.Minute).Sub(e.clock.Now()))
+	if n := len(e.poster.all()); n != 0 {
+		t.Fatalf("DM sent before 08:00 in the recipient's zone")
 	}
-	want := time.Date(2026, 11, 26, 8, 0, 0, 0, tokyo)
-	if now := e.clock.Now(); now.Before(want) {
-		t.Fatalf("clock %v before %v", now, want)
+	e.advance(s, time.Minute)
+	posts := e.poster.all()
+	if len(posts) != 1 || posts[0].Key != fmt.Sprintf("fu:%d:1", id) {
+		t.Fatalf("posts at Tokyo's 08:00: %+v; want the reminder", posts)
 	}
 }
 
@@ -256,7 +332,7 @@ func TestThreeReplicasThousandDueAtOnce(t *testing.T) {
 	}
 	var replicas []*scheduler.Scheduler
 	for range 3 {
-		replicas = append(replicas, e.scheduler(scheduler.Config{}))
+		replicas = append(replicas, e.scheduler(only(scheduler.Config{Quiet: quietOff})))
 	}
 	e.clock.Advance(time.Minute)
 	var wg sync.WaitGroup
@@ -294,7 +370,7 @@ func TestKilledReplicaWorkIsTakenBack(t *testing.T) {
 	for _, j := range claim.Jobs[:2] {
 		e.poster.Post(context.Background(), scheduler.Post{To: "U0MARIA", Key: j.ID})
 	}
-	survivor := e.scheduler(scheduler.Config{Lease: lease})
+	survivor := e.scheduler(only(scheduler.Config{Lease: lease, Quiet: quietOff}))
 	e.clock.Advance(lease - time.Second)
 	survivor.RunDue(context.Background())
 	if n := len(e.poster.all()); n != 2 {
@@ -315,20 +391,22 @@ func TestKilledReplicaWorkIsTakenBack(t *testing.T) {
 
 func TestMissedDigestIsCaughtUpOnce(t *testing.T) {
 	e := newEnv(t)
-	cfg := scheduler.Config{Schedules: map[string]string{"digest": "0 9 * * 1"}}
+	cfg := only(scheduler.Config{Schedules: map[string]string{"digest": "0 9 * * 1"}})
 	first := e.scheduler(cfg)
-	e.advance(first, time.Hour) // starts the schedule: Wednesday
+	first.RunDue(context.Background()) // starts the schedule
 	// Every replica is down across two Monday digests.
-	e.clock.Advance(13 * 24 * time.Hour) // Tuesday, Dec 8
+	e.clock.Advance(14 * 24 * time.Hour)
+	latest := nextAt(t0, time.Monday, 9).AddDate(0, 0, 7)
 	later := e.scheduler(cfg)
 	later.RunDue(context.Background())
 	later.RunDue(context.Background())
 	digests := 0
+	want := store.JobID(store.JobDigest, latest.Format("2006-01-02T15:04"))
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "digest:") {
 			digests++
-			if p.Key != "digest:2026-12-07T09:00" {
-				t.Errorf("caught up %s; want the latest missed, digest:2026-12-07T09:00", p.Key)
+			if p.Key != want {
+				t.Errorf("caught up %s; want the latest missed, %s", p.Key, want)
 			}
 		}
 	}
@@ -337,19 +415,26 @@ func TestMissedDigestIsCaughtUpOnce(t *testing.T) {
 	}
 }
 
+// TestDigestAcrossDaylightSaving: on New York's next autumn night after
+// the test instant, a daily 01:30 digest (01:30 comes twice) runs once;
+// on its next spring night, a 02:30 digest (02:30 never comes) runs once.
 func TestDigestAcrossDaylightSaving(t *testing.T) {
+	autumn, spring := nextShift(t0, false), nextShift(t0, true)
+	day := func(d time.Time, n int, hhmm string) string {
+		return "digest:" + d.AddDate(0, 0, n).Format("2006-01-02") + "T" + hhmm
+	}
 	for _, tc := range []struct {
 		name, spec string
 		start      time.Time
 		want       []string
 	}{
-		{"autumn 01:30", "30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), []string{"digest:2026-11-01T01:30", "digest:2026-11-02T01:30"}},
-		{"spring 02:30", "30 2 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, ny), []string{"digest:2026-03-08T02:30", "digest:2026-03-09T02:30"}},
+		{"autumn 01:30", "30 1 * * *", autumn.Add(-12 * time.Hour), []string{day(autumn, 0, "01:30"), day(autumn, 1, "01:30")}},
+		{"spring 02:30", "30 2 * * *", spring.Add(-12 * time.Hour), []string{day(spring, 0, "02:30"), day(spring, 1, "02:30")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.clock = clockwork.NewFakeClockAt(tc.start)
-			s := e.scheduler(scheduler.Config{Schedules: map[string]string{"digest": tc.spec}})
+			s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"digest": tc.spec}}))
 			e.advance(s, 48*time.Hour)
 			var got []string
 			for _, p := range e.poster.all() {
@@ -370,14 +455,15 @@ func TestNudgesOnePerOwner(t *testing.T) {
 	e.partner("Eastside Clinic", "U0MARIA")
 	e.partner("Main Street Pharmacy", "U0DEVON")
 	e.partner("Fresh Partner", "U0PRIYA")
-	// 40 days later the first three are past their 30-day cadence; the
-	// fourth was contacted.
-	e.clock.Advance(40 * 24 * time.Hour)
+	// On the first Monday 10:00 forty days on, the first three are past
+	// their 30-day cadence; the fourth was contacted.
+	monday := nextAt(t0.AddDate(0, 0, 40), time.Monday, 10)
+	e.clock.Advance(monday.Sub(e.clock.Now()))
 	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, store.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s := e.scheduler(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5"}})
-	e.advance(s, 3*24*time.Hour)
+	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5"}}))
+	e.advance(s, monday.AddDate(0, 0, 3).Sub(e.clock.Now()))
 	byOwner := map[string][]string{}
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "nudge:") {
@@ -388,8 +474,8 @@ func TestNudgesOnePerOwner(t *testing.T) {
 			byOwner[p.To] = append(byOwner[p.To], strings.Join(names, "+"))
 		}
 	}
-	// From Monday Jan 4, 2027, 10:00, three days: one nudge, on Tuesday at
-	// 09:00; not one each working day about the same partners.
+	// From Monday 10:00, three days: one nudge, on Tuesday at 09:00; not
+	// one each working day about the same partners.
 	if len(byOwner["U0MARIA"]) != 1 || byOwner["U0MARIA"][0] != "County Health Dept+Eastside Clinic" {
 		t.Errorf("maria's nudges = %v; want one DM listing both partners", byOwner["U0MARIA"])
 	}
@@ -406,8 +492,8 @@ func TestNudgesOnePerOwner(t *testing.T) {
 	if err := e.st.UpdatePartner(context.Background(), team, "eastside-clinic", store.PartnerChange{Cadence: &cadence}, "U0MARIA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	e.advance(s, 24*time.Hour)   // Friday 09:00
-	e.advance(s, 4*24*time.Hour) // Tuesday 09:00, a week on
+	e.advance(s, monday.AddDate(0, 0, 4).Sub(e.clock.Now())) // Friday 09:00
+	e.advance(s, monday.AddDate(0, 0, 8).Sub(e.clock.Now())) // Tuesday 09:00, a week on
 	byOwner = map[string][]string{}
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "nudge:") && p.To == "U0MARIA" {
@@ -447,7 +533,7 @@ func TestStopHandsBackLeases(t *testing.T) {
 	e.partner("County Health Dept", "U0MARIA")
 	e.followUp("county", "U0MARIA", t0, "Send the flyer")
 	bp := &blockingPoster{fakePoster: fakePoster{zones: map[string]*time.Location{}}, started: make(chan struct{}, 1)}
-	cfg := scheduler.Config{Team: team, Loc: ny, Lease: time.Hour, DrainTimeout: time.Second, TeamChannel: "C0TEAM"}
+	cfg := only(scheduler.Config{Team: team, Loc: ny, Lease: time.Hour, DrainTimeout: time.Second, TeamChannel: "C0TEAM"})
 	s, err := scheduler.New(cfg, store.New(e.srv.Client(), 0), bp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -470,7 +556,7 @@ func TestStopHandsBackLeases(t *testing.T) {
 			e.clock.Advance(time.Second)
 		}
 	}
-	other := e.scheduler(scheduler.Config{Lease: time.Hour})
+	other := e.scheduler(only(scheduler.Config{Lease: time.Hour, Quiet: quietOff}))
 	other.RunDue(context.Background())
 	if n := len(e.poster.all()); n != 1 {
 		t.Errorf("after the stop, another replica posted %d reminders at once; want 1", n)
@@ -500,10 +586,12 @@ func TestEventSurveysAndAttendanceQuestion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := e.scheduler(scheduler.Config{SurveyDelays: delays})
+	// The automatic jobs run as they would over the month (the partners
+	// fall past their cadence: nudges): every post, of whatever job, once.
+	s := e.scheduler(scheduler.Config{SurveyDelays: delays, Quiet: quietOff})
 	e.advance(s, 3*time.Hour+59*time.Minute)
-	if n := len(e.poster.all()); n != 2 {
-		t.Fatalf("before the survey delay: %d posts; want the 2 attendance questions", n)
+	if n := e.poster.count(store.JobAttendance); n != 2 || e.poster.count(store.JobSurveyPost) != 0 {
+		t.Fatalf("before the survey delay: %d attendance questions and %d surveys; want the 2 questions and no survey", n, e.poster.count(store.JobSurveyPost))
 	}
 	e.advance(s, 2*time.Minute)
 	var surveys []scheduler.Post
@@ -547,12 +635,12 @@ func TestEventSurveysAndAttendanceQuestion(t *testing.T) {
 // once after downtime.
 func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
 	e := newEnv(t)
-	e.clock = clockwork.NewFakeClockAt(time.Date(2026, 12, 30, 12, 0, 0, 0, ny))
+	quarter := nextFirst(t0, 10, time.January, time.April, time.July, time.October)
 	e.linkedPartner("County Health Dept", "U0MARIA", "active", "C0COUNTY")
 	e.linkedPartner("Eastside Clinic", "U0MARIA", "active", "C0EAST")
 	e.linkedPartner("Prospect Clinic", "U0MARIA", "prospect", "C0PROSPECT")
 	e.partner("Unlinked Pharmacy", "U0DEVON")
-	cfg := scheduler.Config{Schedules: map[string]string{"checkin": "0 10 1 1,4,7,10 *"}}
+	cfg := only(scheduler.Config{Schedules: map[string]string{"checkin": "0 10 1 1,4,7,10 *"}})
 	var replicas []*scheduler.Scheduler
 	for range 3 {
 		replicas = append(replicas, e.scheduler(cfg))
@@ -560,8 +648,8 @@ func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
 	for _, r := range replicas {
 		r.RunDue(context.Background()) // each starts the schedule
 	}
-	e.clock.Advance(3 * 24 * time.Hour) // Jan 2, 2027: the Jan 1 10:00 check-in is due
-	for range 2 {                       // twice: the fan-out, then the surveys
+	e.clock.Advance(quarter.AddDate(0, 0, 1).Sub(e.clock.Now())) // the quarter's first check-in is due
+	for range 2 {                                                // twice: the fan-out, then the surveys
 		var wg sync.WaitGroup
 		for _, r := range replicas {
 			wg.Go(func() { r.RunDue(context.Background()) })
@@ -571,7 +659,10 @@ func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
 	countTo := func() map[string]int {
 		n := map[string]int{}
 		for _, p := range e.poster.all() {
-			if strings.Contains(p.Message.Text, "How is our partnership") {
+			if k, _ := store.ParseJobID(p.Key); k == store.JobSurveyPost {
+				if !strings.Contains(p.Message.Text, "How is our partnership") {
+					t.Errorf("a survey to %s reads %q; want the check-in", p.To, p.Message.Text)
+				}
 				n[p.To]++
 			}
 		}
@@ -580,12 +671,13 @@ func TestCheckinOncePerQuarterAcrossReplicas(t *testing.T) {
 	if got := countTo(); len(got) != 2 || got["C0COUNTY"] != 1 || got["C0EAST"] != 1 {
 		t.Fatalf("check-ins = %v; want one each in C0COUNTY and C0EAST", got)
 	}
-	// Every replica down from Feb to May: April's check-in is caught up once.
-	e.clock.Advance(120 * 24 * time.Hour) // May 2
+	// Every replica down for the next four months: the next quarter's
+	// check-in is caught up once.
+	e.clock.Advance(120 * 24 * time.Hour)
 	back := e.scheduler(cfg)
 	back.RunDue(context.Background())
 	if got := countTo(); got["C0COUNTY"] != 2 || got["C0EAST"] != 2 {
-		t.Errorf("after downtime: %v; want a second (April) check-in each", got)
+		t.Errorf("after downtime: %v; want a second check-in each", got)
 	}
 	for k, n := range e.poster.byKey() {
 		if n != 1 {
@@ -620,7 +712,7 @@ func TestUnknownWhetherPostedWaits(t *testing.T) {
 		t.Fatalf("doomed claim: %+v, %v", c, err)
 	}
 	fp := &findFailsPoster{fakePoster: e.poster, failures: 1}
-	s, err := scheduler.New(scheduler.Config{Team: team, Loc: ny, Lease: lease, TeamChannel: "C0TEAM"}, store.New(e.srv.Client(), 0), fp, e.clock,
+	s, err := scheduler.New(only(scheduler.Config{Team: team, Loc: ny, Lease: lease, TeamChannel: "C0TEAM"}), store.New(e.srv.Client(), 0), fp, e.clock,
 		prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -654,7 +746,7 @@ func TestFailedPostsRetryOrDrop(t *testing.T) {
 			e := newEnv(t)
 			e.partner("County Health Dept", "U0MARIA")
 			e.followUp("county", "U0MARIA", t0.Add(time.Second), "Send the flyer")
-			s := e.scheduler(scheduler.Config{})
+			s := e.scheduler(only(scheduler.Config{Quiet: quietOff}))
 			e.poster.fail = tc.fail
 			e.clock.Advance(time.Second)
 			s.RunDue(context.Background())
@@ -680,23 +772,27 @@ func TestFailedPostsRetryOrDrop(t *testing.T) {
 
 // TestMonthlyReportOnceWithCharts: on the 1st, last month's impact report
 // goes to the team channel once across replicas, its charts attached;
-// it counts November's contacts only; with no team channel, or with the
+// it counts that month's contacts only; with no team channel, or with the
 // schedule off, nothing is posted.
 func TestMonthlyReportOnceWithCharts(t *testing.T) {
-	e := newEnv(t) // Wed Nov 25
+	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
-	for _, when := range []time.Time{t0.AddDate(0, 0, -3), t0.AddDate(0, 0, -1), t0.AddDate(0, -1, 0)} { // two in November, one in October
+	// The next report, on the 1st after the test instant, is about the
+	// month before it (on New Year's Day, December).
+	first := nextFirst(t0, 9)
+	month := first.AddDate(0, -1, 0)
+	for _, when := range []time.Time{month.Add(12 * time.Hour), month.AddDate(0, 0, 1).Add(12 * time.Hour), month.AddDate(0, -1, 14)} { // two that month, one the month before
 		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
 		if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", when); err != nil {
 			t.Fatal(err)
 		}
 	}
-	cfg := scheduler.Config{Schedules: map[string]string{"report": "0 9 1 * *"}}
+	cfg := only(scheduler.Config{Schedules: map[string]string{"report": "0 9 1 * *"}})
 	replicas := []*scheduler.Scheduler{e.scheduler(cfg), e.scheduler(cfg), e.scheduler(cfg)}
 	for _, r := range replicas {
 		r.RunDue(context.Background())
 	}
-	e.clock.Advance(7 * 24 * time.Hour) // Dec 2: the Dec 1 09:00 report is due
+	e.clock.Advance(first.AddDate(0, 0, 1).Sub(e.clock.Now())) // the day after: the 09:00 report is due
 	var wg sync.WaitGroup
 	for _, r := range replicas {
 		wg.Go(func() { r.RunDue(context.Background()) })
@@ -704,19 +800,19 @@ func TestMonthlyReportOnceWithCharts(t *testing.T) {
 	wg.Wait()
 	var reports []scheduler.Post
 	for _, p := range e.poster.all() {
-		if strings.Contains(p.Message.Text, "Impact report") {
+		if k, _ := store.ParseJobID(p.Key); k == store.JobReport {
 			reports = append(reports, p)
 		}
 	}
 	if len(reports) != 1 {
 		t.Fatalf("%d monthly reports; want 1", len(reports))
 	}
-	r := reports[0]
-	if r.To != "C0TEAM" || !strings.Contains(r.Message.Text, "November 2026") || len(r.Message.Files) == 0 {
-		t.Errorf("report to %s: %q with %d files; want November's, to the team channel, with charts", r.To, r.Message.Text, len(r.Message.Files))
+	r, name := reports[0], month.Format("January 2006")
+	if r.To != "C0TEAM" || !strings.Contains(r.Message.Text, "Impact report") || !strings.Contains(r.Message.Text, name) || len(r.Message.Files) == 0 {
+		t.Errorf("report to %s: %q with %d files; want %s's impact report, to the team channel, with charts", r.To, r.Message.Text, len(r.Message.Files), name)
 	}
 	if !strings.Contains(r.Message.Sections[1].Text, "2: 2 call") {
-		t.Errorf("November's contacts: %q; want the 2 of November only", r.Message.Sections[1].Text)
+		t.Errorf("%s's contacts: %q; want the 2 of that month only", name, r.Message.Sections[1].Text)
 	}
 }
 
@@ -730,11 +826,11 @@ func TestMonthlyReportOff(t *testing.T) {
 			if cfg.TeamChannel == "-" {
 				cfg.TeamChannel = ""
 			}
-			s := e.schedulerWith(cfg)
+			s := e.schedulerWith(only(cfg, store.JobReport))
 			s.RunDue(context.Background())
-			e.advance(s, 14*24*time.Hour) // past Dec 1
+			e.advance(s, nextFirst(t0, 10).Sub(e.clock.Now())) // past the 1st's 09:00
 			for _, p := range e.poster.all() {
-				if strings.Contains(p.Message.Text, "Impact report") {
+				if k, _ := store.ParseJobID(p.Key); k == store.JobReport || strings.Contains(p.Message.Text, "Impact report") {
 					t.Errorf("a monthly report was posted to %s", p.To)
 				}
 			}
@@ -764,7 +860,7 @@ func TestDrainKeepsLeases(t *testing.T) {
 	e.partner("County Health Dept", "U0MARIA")
 	e.followUp("county", "U0MARIA", t0, "Send the flyer")
 	sp := &slowPoster{fakePoster: e.poster, started: make(chan struct{}, 1), release: make(chan struct{})}
-	cfg := scheduler.Config{Team: team, Loc: ny, Lease: 3 * time.Second, DrainTimeout: time.Minute, TeamChannel: "C0TEAM"}
+	cfg := only(scheduler.Config{Team: team, Loc: ny, Lease: 3 * time.Second, DrainTimeout: time.Minute, TeamChannel: "C0TEAM"})
 	s, err := scheduler.New(cfg, store.New(e.srv.Client(), 0), sp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -781,7 +877,7 @@ func TestDrainKeepsLeases(t *testing.T) {
 	if err := e.clock.BlockUntilContext(wctx, 3); err != nil {
 		t.Fatalf("the stopping replica does not renew its leases while it drains: %v", err)
 	}
-	other := e.scheduler(scheduler.Config{Lease: 3 * time.Second})
+	other := e.scheduler(only(scheduler.Config{Lease: 3 * time.Second}))
 	rdb := e.srv.Client()
 	for range 20 { // ten seconds of drain: three leases and more
 		e.clock.Advance(500 * time.Millisecond)
@@ -814,14 +910,15 @@ func TestDrainKeepsLeases(t *testing.T) {
 // to mind gets one DM of what they owe this week; someone with nothing
 // gets nothing.
 func TestOwnerDigestMondays(t *testing.T) {
-	e := newEnv(t) // Wed Nov 25
+	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
 	e.partner("Fresh Partner", "U0PRIYA")
-	e.followUp("county", "U0MARIA", t0.AddDate(0, 0, 6), "Send the flyer")   // due Tue Dec 1
-	e.followUp("county", "U0MARIA", t0.AddDate(0, 0, 20), "Plan the spring") // beyond the week
-	e.followUp("fresh", "U0DEVON", t0.AddDate(0, 0, 7), "Call back")
-	s := e.scheduler(scheduler.Config{Schedules: map[string]string{"owner-digests": "0 8 * * 1"}})
-	e.advance(s, 5*24*time.Hour) // past Mon Nov 30 08:00
+	monday := nextAt(t0, time.Monday, 8)
+	e.followUp("county", "U0MARIA", monday.AddDate(0, 0, 1), "Send the flyer")   // due that Tuesday
+	e.followUp("county", "U0MARIA", monday.AddDate(0, 0, 20), "Plan the spring") // beyond the week
+	e.followUp("fresh", "U0DEVON", monday.AddDate(0, 0, 2), "Call back")
+	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"owner-digests": "0 8 * * 1"}}))
+	e.advance(s, monday.Add(time.Hour).Sub(e.clock.Now())) // past Monday 08:00
 	byUser := map[string]string{}
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "owner-digest:") {
