@@ -284,7 +284,9 @@ func (p *whenParser) dateOnly(dp datePart) time.Time {
 	}
 	t := p.at(dp.date, nineAM)
 	// "tomorrow" said early in the morning: never more than a day away.
-	if dp.date == p.today.addDays(1) {
+	// Only the word: a date typed or named (2026-12-08, tuesday) that
+	// happens to be tomorrow is 09:00 like any other.
+	if dp.soon {
 		if sameTime := p.now.AddDate(0, 0, 1); sameTime.Before(t) {
 			return sameTime
 		}
@@ -351,6 +353,8 @@ type datePart struct {
 	clock *clock // a time of day written inside the date (2026-12-03T14:30)
 	deflt *clock // the time of day when none is given, if not the usual
 	roll  int    // days to move on when the given time is already past ("this friday")
+	// soon: the word "tomorrow", which is never more than a day away.
+	soon bool
 }
 
 var (
@@ -404,7 +408,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 	case "tonight":
 		return datePart{date: p.today, n: 1, deflt: &sevenPM}, nil
 	case "tomorrow":
-		return datePart{date: p.today.addDays(1), n: 1}, nil
+		return datePart{date: p.today.addDays(1), n: 1, soon: true}, nil
 	case "yesterday":
 		return datePart{date: p.today.addDays(-1), n: 1}, nil
 	}
