@@ -14,6 +14,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/internal/golden"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -21,28 +22,42 @@ import (
 
 const team = "T0HOME"
 
-// Friday 2026-11-27 10:00 in New York.
 var ny, _ = time.LoadLocation("America/New_York")
-var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
 
-// seededAt is when seed adds the partners, a week before t0, so that
-// contacts backdated from t0 fall after each partner was added.
-var seededAt = t0.AddDate(0, 0, -7)
+// t0 is the test instant (testclock), where a harness's clock is once
+// seed has run.
+var t0 = testclock.Now()
+
+// aFriday is Friday 2026-11-27 10:00 in New York: the instant of the
+// tests whose cases are dates and weekdays as text (what "friday" or
+// "last monday" reads as, the session's golden file). How dates read at
+// any instant is TestParseWhenAtTheTestInstant's.
+var aFriday = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
 
 type harness struct {
 	t     testing.TB
 	srv   *storetest.Server
 	h     *commands.Handler
 	clock *clockwork.FakeClock
+	t0    time.Time // where seed moves the clock
 }
 
+// newHarness is a harness at the test instant t0.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessAt(t, t0)
+}
+
+// newHarnessAt is a harness whose seed runs a week before at and moves
+// the clock to at, so that contacts backdated from at fall after each
+// partner was added.
+func newHarnessAt(t testing.TB, at time.Time) *harness {
+	t.Helper()
 	srv := storetest.New(t)
-	clock := clockwork.NewFakeClockAt(seededAt)
+	clock := clockwork.NewFakeClockAt(at.AddDate(0, 0, -7))
 	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &harness{t: t, srv: srv, h: h, clock: clock}
+	return &harness{t: t, srv: srv, h: h, clock: clock, t0: at}
 }
 
 // The partner organizations: County Health's people are in team
@@ -102,22 +117,36 @@ func (hs *harness) mustOK(who as, text string) message.Reply {
 	return r
 }
 
-// seed adds three partners a week before t0, then moves the clock to t0
-// and adds the event E1 on Dec 3.
+// seed adds three partners a week before hs.t0, then moves the clock to
+// hs.t0 and adds the event E1 six days on, at 10:00 (Dec 3 from aFriday).
 func (hs *harness) seed() {
 	hs.mustOK(member, `partner add "County Health Dept" kind:public-health stage:active channel:<#C0COUNTY|county-shared>`)
 	hs.mustOK(member, `partner add "Eastside Community Clinic" kind:clinic owner:<@U0DEVON|devon>`)
 	hs.mustOK(member, `partner add "Eastside Pharmacy" kind:pharmacy`)
-	if d := t0.Sub(hs.clock.Now()); d > 0 {
+	if d := hs.t0.Sub(hs.clock.Now()); d > 0 {
 		hs.clock.Advance(d)
 	}
-	hs.mustOK(member, `event add county "Flu shot clinic" dec 3 10am`)
+	hs.mustOK(member, `event add county "Flu shot clinic" `+hs.day(6)+` 10am`)
 }
+
+// day is the date n days from hs.t0 in New York as typed: "dec 3".
+func (hs *harness) day(n int) string {
+	return strings.ToLower(hs.at(n, 0).Format("Jan 2"))
+}
+
+// at is hour:00 in New York n days from hs.t0.
+func (hs *harness) at(n, hour int) time.Time {
+	l := hs.t0.In(ny)
+	return time.Date(l.Year(), l.Month(), l.Day()+n, hour, 0, 0, 0, ny)
+}
+
+// shown is t as a reply shows it to someone in New York now.
+func (hs *harness) shown(t time.Time) string { return message.Time(t, hs.clock.Now(), ny) }
 
 // TestSession runs a realistic session and compares every reply with a
 // golden file: what users read is reviewed as text.
 func TestSession(t *testing.T) {
-	hs := newHarness(t)
+	hs := newHarnessAt(t, aFriday)
 	hs.seed()
 	script := []struct {
 		who     as
@@ -344,7 +373,7 @@ func TestLogForm(t *testing.T) {
 	if len(errs) > 0 || r.Outcome != message.OutcomeOK {
 		t.Fatalf("valid form: errs %v, reply %s", errs, r.Text)
 	}
-	if want := "Thu Nov 26, 15:00"; !strings.Contains(r.Text, want) {
+	if want := hs.shown(hs.at(-1, 15)); !strings.Contains(r.Text, want) {
 		t.Errorf("reply %q lacks the contact time %q in the user's zone", r.Text, want)
 	}
 	if r := hs.do(member, "log"); r.Form != message.FormLog {
@@ -376,7 +405,7 @@ func TestStorageDown(t *testing.T) {
 func TestPressIsCheckedAsIfTyped(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
-	hs.mustOK(member, `followup county friday "Send the flyer"`)
+	hs.mustOK(member, `followup county `+hs.day(7)+` "Send the flyer"`) // at 09:00
 	req := commands.Request{Team: team, User: "U0MARIA", Role: commands.RoleMember, Channel: "D0MARIA", Door: commands.DoorForm, Loc: ny}
 	for _, tc := range []struct {
 		name, action, value string
@@ -384,7 +413,7 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 		wantUpdate          string // "" = no update
 		wantEphemeral       string // "" = none
 	}{
-		{"snooze a day counts from the due time", message.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until Sat Dec 5, 09:00", ""},
+		{"snooze a day counts from the due time", message.ActionSnoozeDay, "F1", commands.RoleMember, "Snoozed by <@U0MARIA> until " + hs.shown(hs.at(8, 9)), ""},
 		{"done", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", ""},
 		{"done again", message.ActionDone, "F1", commands.RoleMember, "Done by <@U0MARIA>", "already done"},
 		{"forged id", message.ActionDone, "F999", commands.RoleMember, "", "can't find `F999`"},
@@ -421,8 +450,8 @@ func TestPressIsCheckedAsIfTyped(t *testing.T) {
 func TestSurveyAnswers(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
-	hs.clock.Advance(6*24*time.Hour + time.Hour) // E1 started on Dec 3 at 10:00
-	hs.mustOK(member, "event survey E1")         // S1, to the linked channel C0COUNTY
+	hs.clock.Advance(hs.at(6, 11).Sub(hs.clock.Now())) // E1 started at 10:00
+	hs.mustOK(member, "event survey E1")               // S1, to the linked channel C0COUNTY
 	inChannel := commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	outsider := commands.Request{Team: team, User: "U0DANA", UserTeam: "T0PARTNER", Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
 	elsewhere := inChannel
@@ -489,7 +518,7 @@ func TestFollowupsShowRefusedReminders(t *testing.T) {
 	hs.mustOK(member, `followup county monday "Call Dana"`)
 	st := store.New(hs.srv.Client(), 0)
 	ctx := context.Background()
-	due := hs.clock.Now().AddDate(0, 0, 7)
+	due := hs.clock.Now().AddDate(0, 0, 8) // past both
 	c, err := st.ClaimDue(ctx, team, due, due.Add(time.Minute), 10, "tok")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 // delete one; each correction is audited, has a feed line, and keeps the
 // partner's figures right; a refused one stores nothing.
 func TestContactCorrections(t *testing.T) {
-	hs := newHarness(t)
+	hs := newHarnessAt(t, aFriday) // its cases are dates
 	hs.seed()
 	devon := as{"U0DEVON", commands.RoleMember, "C0OUTREACH", commands.DoorSlash, ""}
 	if r := hs.mustOK(member, `log county call "Talked about the flu clinic"`); !strings.Contains(r.Text, "as `C1`") {

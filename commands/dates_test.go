@@ -2,10 +2,13 @@ package commands
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests use named zones; do not depend on the machine's zoneinfo
+
+	"github.com/outreachbot/outreachbot/internal/testclock"
 )
 
 func mustLoad(t testing.TB, name string) *time.Location {
@@ -207,6 +210,9 @@ func TestParseWhenInstants(t *testing.T) {
 		{"tomorrow in UTC, evening", "tomorrow", "2026-11-27T20:00:00Z", time.UTC, "2026-11-28T09:00:00Z", 1},
 		{"tomorrow in Tokyo, already the next day, said at 05:00", "tomorrow", "2026-11-27T20:00:00Z", tokyo, "2026-11-29T05:00:00+09:00", 1},
 		{"tomorrow said early in the morning is at most a day away", "tomorrow", "2026-11-27T07:30:00Z", time.UTC, "2026-11-28T07:30:00Z", 1},
+		{"a day named that is tomorrow, said early, is at 09:00", "saturday", "2026-11-27T07:30:00Z", time.UTC, "2026-11-28T09:00:00Z", 1},
+		{"a date typed that is tomorrow, said early, is at 09:00", "2026-11-28", "2026-11-27T00:30:00Z", time.UTC, "2026-11-28T09:00:00Z", 1},
+		{"next month on the eve of the 1st, said early, is at 09:00", "next month", "2028-02-29T07:00:00Z", time.UTC, "2028-03-01T09:00:00Z", 2},
 		{"now", "now", "2026-11-27T07:30:00Z", time.UTC, "2026-11-27T07:30:00Z", 1},
 		{"today in Tokyo, already the next day", "today", "2026-11-27T20:00:00Z", tokyo, "2026-11-28T05:00:00+09:00", 1},
 
@@ -564,4 +570,83 @@ func FuzzParseWhen(f *testing.F) {
 			t.Fatalf("ParseSpan(%q) used %d of %d words", words, used, len(words))
 		}
 	})
+}
+
+// TestParseWhenAtTheTestInstant reads dates as people type them, at the
+// test instant (testclock; scripts/test-instants.sh runs it past midnight,
+// on a Monday morning, on the spring-forward night, at year end and on a
+// leap day) in zones either side of the date line, and checks what each
+// must mean whatever the day: the calendar day it names and its time.
+func TestParseWhenAtTheTestInstant(t *testing.T) {
+	for _, zone := range []string{"America/New_York", "America/Chicago", "UTC", "Asia/Tokyo", "Pacific/Auckland"} {
+		t.Run(zone, func(t *testing.T) {
+			loc := mustLoad(t, zone)
+			now := testclock.Now().In(loc).Truncate(time.Minute)
+			today := civilOf(now)
+			at := func(c civil, h, m int) time.Time { return localTime(c.y, c.m, c.d, h, m, 0, 0, loc) }
+			check := func(in string, want time.Time) {
+				t.Helper()
+				got, used, err := ParseWhen(strings.Fields(in), now, loc)
+				if err != nil || !got.Equal(want) || used != len(strings.Fields(in)) {
+					t.Errorf("at %s, %q = %v (%d words), %v; want %v", now.Format(time.RFC3339), in, got, used, err, want)
+				}
+			}
+			check("today", now)
+			check("now", now)
+			check("yesterday", at(today.addDays(-1), 9, 0))
+			tomorrow := at(today.addDays(1), 9, 0)
+			if same := at(today.addDays(1), now.Hour(), now.Minute()); same.Before(tomorrow) {
+				tomorrow = same // never more than a day away
+			}
+			check("tomorrow", tomorrow)
+			check("tomorrow 3pm", at(today.addDays(1), 15, 0))
+			if tonight := at(today, 19, 0); tonight.After(now) {
+				check("tonight", tonight)
+			} else {
+				check("tonight", now)
+			}
+			threePM := at(today, 15, 0)
+			if threePM.Before(now) {
+				threePM = at(today.addDays(1), 15, 0)
+			}
+			check("3pm", threePM)
+
+			wd := today.weekday()
+			for d := time.Sunday; d <= time.Saturday; d++ {
+				ahead := (int(d) - int(wd) + 7) % 7
+				if ahead == 0 {
+					ahead = 7
+				}
+				name := strings.ToLower(d.String())
+				check(name, at(today.addDays(ahead), 9, 0))
+				back := (int(wd) - int(d) + 7) % 7
+				if back == 0 {
+					back = 7
+				}
+				check("last "+name, at(today.addDays(-back), 9, 0))
+			}
+			check("next week", at(today.addDays(7-(int(wd)+6)%7), 9, 0))
+			check("next month", at(civilOf(time.Date(today.y, today.m+1, 1, 12, 0, 0, 0, time.UTC)), 9, 0))
+			for _, n := range []int{1, 3, 7, 30, 366} {
+				check(fmt.Sprintf("in %d days", n), at(today.addDays(n), now.Hour(), now.Minute()))
+				check(fmt.Sprintf("%d days ago", n), at(today.addDays(-n), now.Hour(), now.Minute()))
+			}
+
+			// Every day of the five months either side, as "dec 3", with
+			// its year, as 2026-12-03, and with a time: the nearest
+			// occurrence is the one meant.
+			for n := -150; n <= 150; n++ {
+				c := today.addDays(n)
+				want := at(c, 9, 0)
+				if n == 0 {
+					want = now
+				}
+				md := strings.ToLower(time.Date(c.y, c.m, c.d, 12, 0, 0, 0, time.UTC).Format("Jan 2"))
+				check(md, want)
+				check(fmt.Sprintf("%s %d", md, c.y), want)
+				check(fmt.Sprintf("%d-%02d-%02d", c.y, c.m, c.d), want)
+				check(md+" 2:30pm", at(c, 14, 30))
+			}
+		})
+	}
 }

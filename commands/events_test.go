@@ -16,15 +16,15 @@ import (
 // second request points to it instead of splitting the answers.
 func TestEventSurveyGuards(t *testing.T) {
 	hs := newHarness(t)
-	hs.seed() // E1 on Thu Dec 3 10:00
+	hs.seed() // E1 six days on, 10:00
 	before := hs.srv.Snapshot(context.Background())
-	if r := hs.do(member, "event survey E1"); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "hasn't started yet (Thu Dec 3, 10:00)") {
+	if r := hs.do(member, "event survey E1"); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "hasn't started yet ("+hs.shown(hs.at(6, 10))+")") {
 		t.Errorf("survey before the start: %s %q", r.Outcome, r.Text)
 	}
 	if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
 		t.Errorf("a refused survey changed Redis:\n%s", diff)
 	}
-	hs.clock.Advance(6*24*time.Hour + 30*time.Minute) // it has started
+	hs.clock.Advance(hs.at(6, 10).Add(30 * time.Minute).Sub(hs.clock.Now())) // it has started
 	if r := hs.mustOK(member, "event survey E1"); !strings.Contains(r.Text, "`S1`") {
 		t.Errorf("survey once started: %q", r.Text)
 	}
@@ -44,9 +44,10 @@ func TestEventSurveyGuards(t *testing.T) {
 // cancelled event refuses changes.
 func TestEventCorrections(t *testing.T) {
 	hs := newHarness(t)
-	hs.seed() // E1 on Thu Dec 3 10:00–11:00
-	r := hs.mustOK(member, `event edit E1 where:"Main branch" audience:Seniors resources:room,Laptops registered:40 start:"dec 4 10am" until:2pm title:"Flu shots"`)
-	if !strings.Contains(r.Text, "Fri Dec 4, 10:00–14:00 · *Flu shots*") || !strings.Contains(r.Text, "used room, laptops") || r.Feed == "" {
+	hs.seed() // E1 six days on, 10:00–11:00
+	r := hs.mustOK(member, `event edit E1 where:"Main branch" audience:Seniors resources:room,Laptops registered:40 start:"`+hs.day(7)+` 10am" until:2pm title:"Flu shots"`)
+	day7 := message.Date(hs.at(7, 10), hs.clock.Now(), ny)
+	if !strings.Contains(r.Text, day7+", 10:00–14:00 · *Flu shots*") || !strings.Contains(r.Text, "used room, laptops") || r.Feed == "" {
 		t.Errorf("event edit: %q (feed %q)", r.Text, r.Feed)
 	}
 	jobs := func() []string {
@@ -57,14 +58,15 @@ func TestEventCorrections(t *testing.T) {
 		}
 		return out
 	}
-	if got := strings.Join(jobs(), " "); !strings.Contains(got, "evatt:1@Dec 4 14:00") || !strings.Contains(got, "evfb:1@Dec 4 14:00") {
+	end := hs.at(7, 14).Format("Jan 2 15:04")
+	if got := strings.Join(jobs(), " "); !strings.Contains(got, "evatt:1@"+end) || !strings.Contains(got, "evfb:1@"+end) {
 		t.Errorf("queued after moving the event: %s; want its jobs at the new end", got)
 	}
 	if r := hs.mustOK(member, "event list"); !strings.Contains(r.Text, "used room, laptops") {
 		t.Errorf("event list lacks resources:\n%s", r.Text)
 	}
 	r = hs.mustOK(member, "event show E1")
-	for _, want := range []string{"*`E1` Flu shots*", "with *County Health Dept*", "Where: Main branch", "Audience: Seniors", "Resources used: room, laptops", "Registered: 40", "event-feedback · goes out Fri Dec 4"} {
+	for _, want := range []string{"*`E1` Flu shots*", "with *County Health Dept*", "Where: Main branch", "Audience: Seniors", "Resources used: room, laptops", "Registered: 40", "event-feedback · goes out " + day7} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("event show lacks %q:\n%s", want, r.Text)
 		}
@@ -98,7 +100,7 @@ func TestEventCorrections(t *testing.T) {
 func TestEventWithSeveralPartners(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
-	r := hs.mustOK(member, `event add county "Health fair" dec 5 10am with:eastside-pharmacy,eastside-community-clinic`)
+	r := hs.mustOK(member, `event add county "Health fair" `+hs.day(8)+` 10am with:eastside-pharmacy,eastside-community-clinic`)
 	if !strings.Contains(r.Text, "with *County Health Dept*, *Eastside Pharmacy* and *Eastside Community Clinic*") {
 		t.Errorf("event add with others: %q", r.Text)
 	}
@@ -108,7 +110,7 @@ func TestEventWithSeveralPartners(t *testing.T) {
 		}
 	}
 	before := hs.srv.Snapshot(context.Background())
-	if r := hs.do(member, `event add county "Fair" dec 5 10am with:contyhealth`); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "I don't know a partner called `contyhealth`") {
+	if r := hs.do(member, `event add county "Fair" `+hs.day(8)+` 10am with:contyhealth`); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "I don't know a partner called `contyhealth`") {
 		t.Errorf("with an unknown partner: %s %q", r.Outcome, r.Text)
 	}
 	if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {

@@ -17,7 +17,7 @@ import (
 // the due time is refused with a pointer to `reschedule`, which sets any
 // time ahead. The reminder's Snooze buttons follow the same rule.
 func TestSnoozeMovesOnlyLater(t *testing.T) {
-	hs := newHarness(t)
+	hs := newHarnessAt(t, aFriday) // its steps name weekdays
 	hs.seed()
 	hs.mustOK(member, `followup county friday "Send the flyer"`) // F1, due Fri Dec 4 09:00
 	steps := []struct {

@@ -17,8 +17,8 @@ import (
 // option is an error rather than summary text; a quoted impossible date
 // gets the same explanation as an unquoted one. Nothing is stored.
 func TestContactDates(t *testing.T) {
-	hs := newHarness(t)
-	hs.seed() // partners added Fri Nov 20 2026
+	hs := newHarnessAt(t, aFriday) // its cases are dates
+	hs.seed()                      // partners added Fri Nov 20 2026
 	for _, tc := range []struct {
 		name, text string
 		want       string
