@@ -9,10 +9,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/outreachbot/outreachbot/internal/testclock"
 )
 
 // The edges where Slack's bytes meet the bot: a Socket Mode frame as
@@ -95,7 +96,7 @@ func (r *ackRecorder) take() []string {
 // the same shapes), and a few it should not.
 func FuzzEnvelope(f *testing.F) {
 	// A fake clock moves past the outbox's pacing at once.
-	tb := newTestBot(f, botOptions{noRun: true, clock: clockwork.NewFakeClock()})
+	tb := newTestBot(f, botOptions{noRun: true, clock: testclock.New()})
 	rec := &ackRecorder{}
 	c := &conn{ack: rec.ack}
 	f.Fuzz(func(t *testing.T, frame []byte) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -186,8 +187,9 @@ func (tb *testBot) metric(name string, labels ...string) float64 {
 type botOptions struct {
 	slack fakeslack.Options
 	cfg   Config
-	// clock is the bot's clock; nil means the real one. A fake clock is
-	// moved by autoAdvance while the test runs.
+	// clock is the bot's clock; nil means one that runs with real time
+	// from the test instant (testclock.Running). A fake clock is moved by
+	// autoAdvance while the test runs.
 	clock clockwork.Clock
 	// noRun builds the bot without connecting it (outbox tests).
 	noRun bool
@@ -228,8 +230,9 @@ func newTestBot(t testing.TB, o botOptions) *testBot {
 		}
 	}
 	if o.clock == nil {
-		o.clock = clockwork.NewRealClock()
-	} else if o.slack.Now == nil {
+		o.clock = testclock.Running()
+	}
+	if o.slack.Now == nil {
 		o.slack.Now = o.clock.Now
 	}
 	fs := fakeslack.New(o.slack)

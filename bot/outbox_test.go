@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -20,7 +20,7 @@ import (
 // how long the outbox waited.
 
 func newOutboxBot(t *testing.T, opts fakeslack.Options) *testBot {
-	return newTestBot(t, botOptions{slack: opts, clock: clockwork.NewFakeClock(), noRun: true})
+	return newTestBot(t, botOptions{slack: opts, clock: testclock.New(), noRun: true})
 }
 
 // queued counts the messages waiting in the outbox's lanes.
@@ -202,7 +202,7 @@ func TestOutboxDropsNothing(t *testing.T) {
 // scheduled posts still queued.
 func TestAnswersDoNotWaitBehindARateLimitedPost(t *testing.T) {
 	t.Parallel()
-	fc := clockwork.NewFakeClock()
+	fc := testclock.New()
 	tb := newTestBot(t, botOptions{clock: fc, noRun: true, manualClock: true})
 	ctx := tb.ctx()
 	_, pressed, err := tb.api.PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("a reminder", false))
@@ -293,7 +293,7 @@ func TestWorkspaceBudget(t *testing.T) {
 			for i := range 8 {
 				wg.Go(func() {
 					ch := fmt.Sprintf("C0FAN%d", i)
-					if _, _, err := tb.b.PostScheduled(tb.ctx(), ch, "job-"+ch, message.Reply{Text: "fan-out"}, time.Now()); err != nil {
+					if _, _, err := tb.b.PostScheduled(tb.ctx(), ch, "job-"+ch, message.Reply{Text: "fan-out"}, tb.clock.Now()); err != nil {
 						t.Errorf("%s: %v", ch, err)
 					}
 				})

@@ -20,6 +20,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/outreachbot/outreachbot/internal/testclock"
 )
 
 // newServer starts a fake whose logs go to t until the test ends.
@@ -31,6 +33,9 @@ func newServer(t *testing.T, opts Options) *Server {
 		if !done.Load() {
 			t.Logf(format, args...)
 		}
+	}
+	if opts.Now == nil {
+		opts.Now = testclock.Running().Now // messages stamped from the test instant
 	}
 	srv := New(opts)
 	t.Cleanup(srv.Close)
