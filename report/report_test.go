@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/internal/golden"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -83,14 +84,35 @@ func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time,
 	return nil
 }
 
-// now is Monday 2026-11-30 09:00 in New York; the period is November.
+// The summary's golden file is November 2026's report, asked for on
+// Monday 2026-11-30 09:00 in New York.
 var (
-	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
-	period = report.Period{From: time.Date(2026, 11, 1, 0, 0, 0, 0, ny), To: time.Date(2026, 12, 1, 0, 0, 0, 0, ny), Label: "Nov 2026"}
+	goldenNow    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
+	goldenPeriod = monthOf(goldenNow)
 )
 
-func sample() *source {
-	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, ny) }
+// monthOf is the calendar month in New York that holds t.
+func monthOf(t time.Time) report.Period {
+	l := t.In(ny)
+	from := time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ny)
+	return report.Period{From: from, To: from.AddDate(0, 1, 0), Label: from.Format("Jan 2006")}
+}
+
+// testMonth is the other tests' period, the month of the test instant
+// (testclock: a December that ends the year, a March with the clocks
+// going forward, a February of 29 days), and their now, its report's
+// morning on the 1st after it.
+func testMonth() (report.Period, time.Time) {
+	p := monthOf(testclock.Now())
+	return p, p.To.Add(9 * time.Hour)
+}
+
+// sample is a month of a team's work, on days every month has, in the
+// month period starts.
+func sample(period report.Period) *source {
+	day := func(d, h int) time.Time {
+		return time.Date(period.From.Year(), period.From.Month(), d, h, 0, 0, 0, ny)
+	}
 	s := &source{
 		partners: []store.Partner{
 			{Slug: "county", Name: "County Health Dept", Stage: "active", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(20, 9)},
@@ -106,7 +128,7 @@ func sample() *source {
 		{"clinic", "call", "out", 24}, {"county", "meeting", "in", 25}, {"old", "letter", "out", 4}} {
 		s.contacts = append(s.contacts, store.Contact{ID: int64(i + 1), Partner: c.p, Method: c.m, Direction: c.dir, When: day(c.d, 10)})
 	}
-	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // October
+	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // the month before
 	s.events = []store.Event{
 		{ID: 1, Partner: "county", Title: "Flu shot clinic", Start: day(5, 10), End: day(5, 14), Registered: 40, Attended: 35},
 		{ID: 2, Partner: "clinic", Title: "Diabetes cooking class", Start: day(12, 18), End: day(12, 20), Registered: -1, Attended: 12},
@@ -121,7 +143,7 @@ func sample() *source {
 		{ID: 2, Partner: "county", Due: day(7, 9), Status: store.StatusDone, DoneAt: day(9, 9)},
 		{ID: 3, Partner: "clinic", Due: day(20, 9), Status: store.StatusOpen},
 		{ID: 4, Partner: "clinic", Due: day(21, 9), Status: store.StatusCancelled},
-		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // December
+		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // the month after
 	}
 	s.needs = []store.Need{
 		{ID: 1, Topics: []string{"transportation"}, Note: "no bus to the clinic", Partner: "county", At: day(1, 9).AddDate(0, 0, -5)},
@@ -134,7 +156,8 @@ func sample() *source {
 }
 
 func TestGatherCountsThePeriod(t *testing.T) {
-	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	period, now := testMonth()
+	d, err := report.Gather(context.Background(), sample(period), "T", "", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +166,7 @@ func TestGatherCountsThePeriod(t *testing.T) {
 		got, want int
 	}{
 		{"partners (archived left out)", d.Partners, 2},
-		{"contacts in November, archived partner's included", d.Contacts, 7},
+		{"contacts in the month, archived partner's included", d.Contacts, 7},
 		{"contacts from partners", d.ContactsIn, 2},
 		{"emails", d.ContactsByMethod["email"], 2},
 		{"events", len(d.Events), 3},
@@ -187,7 +210,8 @@ func TestGatherCountsThePeriod(t *testing.T) {
 }
 
 func TestPartnerReportCoversOnlyThatPartner(t *testing.T) {
-	d, err := report.Gather(context.Background(), sample(), "T", "clinic", period, now, ny)
+	period, now := testMonth()
+	d, err := report.Gather(context.Background(), sample(period), "T", "clinic", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +221,7 @@ func TestPartnerReportCoversOnlyThatPartner(t *testing.T) {
 }
 
 func TestSummaryGolden(t *testing.T) {
-	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	d, err := report.Gather(context.Background(), sample(goldenPeriod), "T", "", goldenPeriod, goldenNow, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +237,8 @@ func TestSummaryGolden(t *testing.T) {
 // TestChartsArePNGsForASlide decodes each chart: a PNG at least 1200
 // pixels wide, titled with the period.
 func TestChartsArePNGsForASlide(t *testing.T) {
-	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
+	period, now := testMonth()
+	d, err := report.Gather(context.Background(), sample(period), "T", "", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +260,7 @@ func TestChartsArePNGsForASlide(t *testing.T) {
 		if cfg.Width < 1200 || cfg.Height < 600 {
 			t.Errorf("%s is %d×%d; want at least 1200 wide for a slide", f.Name, cfg.Width, cfg.Height)
 		}
-		if !strings.Contains(f.Title, "Nov 2026") {
+		if !strings.Contains(f.Title, period.Label) {
 			t.Errorf("%s title %q lacks the period", f.Name, f.Title)
 		}
 	}
