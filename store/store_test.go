@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
 const team = "T0HOME"
 
-var t0 = time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+// t0 is the test instant (testclock).
+var t0 = testclock.Now()
 
 func newStore(t *testing.T) (*store.Store, *storetest.Server) {
 	t.Helper()
