@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
@@ -41,7 +42,7 @@ func TestScriptKeys(t *testing.T) {
 	mon := startMonitor(t, srv.Addr())
 	s := New(rdb, 0)
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+	t0 := testclock.Now()
 	ref := func(text string) PartnerRef { return PartnerRef{Text: text} }
 	delays := EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	var fu1, fu2, event, survey int64
