@@ -1,11 +1,14 @@
 # Thin aliases; the scripts hold the logic.
-.PHONY: console test test-cluster bench lint
+.PHONY: console test test-instants test-cluster bench lint
 
 console:
 	go run ./cmd/outreachbot console --demo
 
 test:
 	./scripts/test.sh
+
+test-instants:
+	./scripts/test-instants.sh
 
 test-cluster:
 	./scripts/test-cluster.sh
