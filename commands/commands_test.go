@@ -30,7 +30,7 @@ var t0 = testclock.Now()
 
 // aFriday is Friday 2026-11-27 10:00 in New York: the instant of the
 // tests whose cases are dates and weekdays as text (what "friday" or
-// "last monday" reads as, the session's golden file). How dates read at
+// "last monday" reads as, TestSession's golden file). How dates read at
 // any instant is TestParseWhenAtTheTestInstant's.
 var aFriday = time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
 
