@@ -24,9 +24,10 @@ const Env = "OUTREACH_TEST_NOW"
 // working hours, so DMs are not held by the default quiet hours; the
 // last weekday nudge (09:00) has just gone and the next automatic posts
 // are Monday's, 70 hours on (the owners' week at 08:00, the digest and
-// the nudges at 09:00); the monthly report and the quarterly check-in
-// (on the 1st) are more than two weeks away either side; and no
-// daylight-saving change falls within three weeks. Only the background
+// the nudges at 09:00); the 1st, with the monthly report and the
+// quarterly check-in, is twelve days behind and eighteen ahead; and the
+// clocks changed twelve days before (Nov 1), not again until March.
+// Only the background
 // repairs (the reminder sweep every minute, the survey sweep every ten)
 // run in any window, and they post nothing. A test whose window is
 // longer, or that starts elsewhere, says which jobs may fire in it.
