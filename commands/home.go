@@ -197,6 +197,7 @@ func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (mess
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
+	req.Door = DoorForm // a date to confirm is a mistake shown on the form
 	r, fieldErrs, err := h.LogContact(ctx, &req, in)
 	if err != nil {
 		return h.fail(req, "log", err), nil
