@@ -152,7 +152,7 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 		if n.Partner != "" {
 			from = " · " + message.Esc(names[n.Partner])
 		}
-		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", strings.Join(n.Topics, ", "), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, h.now(), req.Loc))
+		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", message.Esc(strings.Join(n.Topics, ", ")), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, h.now(), req.Loc))
 	}
 	add(b.String())
 	return r, nil
