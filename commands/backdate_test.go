@@ -64,6 +64,16 @@ func TestBackdatedHistory(t *testing.T) {
 	if !inOrder(show, "on track · :left_right_arrow: one-way, try another channel · last contact today · next contact due Sun Dec 20", "*Recent contacts*", "`C3`", "`C1`", "`C2`") {
 		t.Errorf("partner show:\n%s", show)
 	}
+	// The report counts each contact in the period it happened in.
+	var contacts string
+	for _, sec := range later(t, hs.mustOK(member, "report county period:30d")).Sections {
+		if strings.HasPrefix(sec.Text, "*Contacts*") {
+			contacts = sec.Text
+		}
+	}
+	if !strings.HasPrefix(contacts, "*Contacts*\n3: 1 call, 1 email, 1 meeting") {
+		t.Errorf("report of the last 30 days: %q; want the three contacts", contacts)
+	}
 	home := hs.h.Home(context.Background(), commands.Request{Team: team, User: member.user, UserTeam: team, Role: member.role, Loc: ny})
 	var homeText string
 	for _, s := range home.Sections {
@@ -152,6 +162,12 @@ func TestBackdatedHistory(t *testing.T) {
 	want := [][]string{{"C2", "2026-10-30T10:01:00-04:00"}, {"C1", "2026-11-19T09:00:00-05:00"}, {"C3", "2026-11-20T10:01:00-05:00"}, {"C14", "2026-12-14T09:00:00-05:00"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exported contacts (-want +got):\n%s", diff)
+	}
+
+	// `contact edit last` moves the latest logged back in time.
+	hs.mustOK(member, `log eastside-pharmacy email "Sent the form again"`) // C15
+	if r := hs.mustOK(member, `contact edit last when:"3 days ago"`); !strings.Contains(r.Text, "`C15` Thu Dec 17, 10:01") {
+		t.Errorf("contact edit last: %q", r.Text)
 	}
 }
 

@@ -110,6 +110,15 @@ func TestLatestContactOfAUser(t *testing.T) {
 	if c, err := s.FindContact(ctx, team, first, ""); err != nil || c.Summary != "mine, first" || c.Partner != "county-health-dept" {
 		t.Errorf("C%d by id = %+v, %v", first, c, err)
 	}
+	// Logged in the same millisecond (a fake clock's instant): the last
+	// logged is the latest, C10 after C9.
+	var ids []int64
+	for range 9 {
+		ids = append(ids, log("county", "U3", "same instant", t0))
+	}
+	if c, err := s.FindContact(ctx, team, 0, "U3"); err != nil || c.ID != ids[len(ids)-1] {
+		t.Errorf("U3's latest of %v logged at once = %+v, %v; want the last", ids, c, err)
+	}
 	if _, err := s.FindContact(ctx, team, 0, "U9"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("latest of someone who logged nothing = %v; want ErrNotFound", err)
 	}
