@@ -416,13 +416,23 @@ const maxAckBytes = 19 * 1024
 
 // respond sends an ephemeral reply through an interaction's response_url.
 func (b *Bot) respond(responseURL string, r message.Reply) error {
+	return b.respondWith(responseURL, r, false)
+}
+
+// respondWith is respond that, with replace, replaces the message the
+// response_url came with (an ephemeral one, which nothing else can change).
+func (b *Bot) respondWith(responseURL string, r message.Reply, replace bool) error {
 	if responseURL == "" {
 		return errors.New("no response_url")
 	}
 	ctx, cancel := context.WithTimeout(b.base, 5*time.Second)
 	defer cancel()
-	_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
-		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...))
+	opts := []slack.MsgOption{slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...)}
+	if replace {
+		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
+	}
+	_, _, err := b.api.PostMessageContext(ctx, "", opts...)
 	if err != nil {
 		// Not Slack's verdict on the bot (no token goes there): counted, but
 		// no reason to hold anything.

@@ -57,7 +57,7 @@ func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
 		for _, f := range res.Files {
 			if err := b.upload(ctx, dest, f); err != nil {
 				b.observe("files.upload", err)
-				b.tell(user, channel, responseURL, message.Reply{Text: fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", f.Name)})
+				b.tell(user, channel, responseURL, message.Reply{Text: fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", message.Esc(f.Name))})
 				return
 			}
 		}

@@ -78,6 +78,15 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 			b.publishHome(ctx, cb.User.ID)
 			continue
 		}
+		if cb.Container.IsEphemeral && p.Update != nil && p.Channel == "" {
+			// Only the response_url can change an ephemeral message.
+			b.metrics.observe(*p.Update)
+			if b.respondWith(cb.ResponseURL, *p.Update, true) != nil {
+				b.tell(cb.User.ID, channel, "", *p.Update)
+			}
+			b.postFeed(*p.Update)
+			p.Update = nil
+		}
 		b.applyPressed(p, channel, messageTS, cb.User.ID, cb.ResponseURL)
 	}
 }

@@ -328,3 +328,39 @@ func TestConfirmationsReachThePersonWhereTheBotIsNot(t *testing.T) {
 		t.Errorf("thanks after the response_url was used up: %+v; want a DM to ULEAD", p)
 	}
 }
+
+// TestPressOnEphemeralReplacesIt: an ephemeral message (a question to
+// confirm) can only be changed through the press's response_url; a press
+// whose outcome replaces the pressed message replaces it there
+// (replace_original), never with chat.update, and its feed line is posted.
+func TestPressOnEphemeralReplacesIt(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{cfg: Config{FeedChannel: "C0FEED"}})
+	tb.cmds.handle = func(req commands.Request) message.Reply {
+		return message.Reply{Text: "That call would be dated Mon Mar 4 2019", Outcome: message.OutcomeOK,
+			Choices: []message.Choice{{Label: "Log it", Action: commands.ActionConfirm, Value: req.Text + " confirm", Style: "primary"}}}
+	}
+	tb.cmds.press = func(req commands.Request, action, value string) commands.Pressed {
+		return commands.Pressed{Update: &message.Reply{Text: "Logged call (Mon Mar 4 2019)", Feed: "<@UMARIA> logged a call", Outcome: message.OutcomeOK}}
+	}
+	if _, _, err := tb.slack.Mention(tb.ctx(), "UMARIA", "C0TEAM", `<@UBOT> log county call "Old" when:2019-03-04`); err != nil {
+		t.Fatal(err)
+	}
+	q := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" })
+	tb.press("UMARIA", q.Channel, q.TS, commands.ActionConfirm)
+	tb.idle()
+	if diff := cmp.Diff([]string{`confirm log county call "Old" when:2019-03-04 confirm`}, tb.cmds.pressed); diff != "" {
+		t.Errorf("presses (-want +got):\n%s", diff)
+	}
+	if upd := tb.posts("update"); len(upd) != 0 {
+		t.Errorf("chat.update of an ephemeral message: %+v", upd)
+	}
+	r := tb.posts("response_url")
+	if len(r) != 1 || !r[0].ReplaceOriginal || r[0].TS != q.TS || r[0].User != "UMARIA" || r[0].Text != "Logged call (Mon Mar 4 2019)" {
+		t.Errorf("response_url posts %+v; want the question replaced by the outcome", r)
+	}
+	feed := tb.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0FEED" })
+	if feed.Text != "<@UMARIA> logged a call" {
+		t.Errorf("feed post %+v", feed)
+	}
+}

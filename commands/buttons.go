@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 	if action == ActionActFor {
 		return h.pressActFor(ctx, req, value)
 	}
+	if action == ActionConfirm {
+		return h.pressConfirm(ctx, req, value)
+	}
 	if req.Role == RoleLiaison {
 		return eph(message.Reply{Text: h.deniedText(req), Outcome: message.OutcomeDenied, Command: "button"})
 	}
@@ -47,6 +51,39 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		return h.pressNudge(ctx, req, action, value)
 	}
 	return eph(message.Reply{Text: "That button isn't one I know any more. Type the command instead; `help` lists them.", Outcome: message.OutcomeUserError, Command: "button"})
+}
+
+// ActionConfirm is the button under a question to confirm a command (a
+// contact dated more than a year back). Its value is the command line
+// with `confirm`; pressed, it runs as if the presser had typed it, with
+// every check a typed command has.
+const ActionConfirm = "confirm"
+
+// maxButtonValue is the most a button's value holds (Block Kit's button
+// element: 2,000 characters).
+const maxButtonValue = 2000
+
+// confirmable are the commands whose question ActionConfirm answers.
+var confirmable = []string{"log", "contact edit"}
+
+// pressConfirm runs the confirmed command of an ActionConfirm button. The
+// message asking is replaced by the outcome, so its button is gone once
+// pressed; a refusal is shown beside it.
+func (h *Handler) pressConfirm(ctx context.Context, req Request, value string) Pressed {
+	toks, err := Tokenize(value)
+	var c *command
+	if err == nil {
+		c, _ = h.table.lookup(toks)
+	}
+	if c == nil || !slices.Contains(confirmable, c.name) {
+		return Pressed{Ephemeral: &message.Reply{Text: "That button isn't one I know any more. Type the command instead; `help` lists them.", Outcome: message.OutcomeUserError, Command: "button"}}
+	}
+	req.Text = value
+	r := h.Handle(ctx, req)
+	if r.Outcome != message.OutcomeOK || len(r.Choices) > 0 {
+		return Pressed{Ephemeral: &r}
+	}
+	return Pressed{Update: &r}
 }
 
 func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value string) Pressed {

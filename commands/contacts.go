@@ -52,7 +52,14 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 	now := h.now()
 	var ch store.ContactChange
 	var what []string
-	if summary := strings.TrimSpace(Unlink(joinText(a.pos[1:]))); summary != "" {
+	words, confirmed := a.pos[1:], false
+	when, _ := a.opt("when")
+	// `confirm` as the last word confirms a date that asks for it, and is
+	// summary text otherwise.
+	if n := len(words); n > 0 && !words[n-1].Quoted && strings.EqualFold(words[n-1].Text, "confirm") && h.asksConfirm(when, req.Loc) {
+		words, confirmed = words[:n-1], true
+	}
+	if summary := strings.TrimSpace(Unlink(joinText(words))); summary != "" {
 		if n := len([]rune(summary)); n > maxSummary {
 			return message.Reply{}, userErrorf("That summary is %d characters long; keep it under %d.", n, maxSummary)
 		}
@@ -76,16 +83,14 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 		if err := splitDate(a, "when", now, req.Loc); err != nil {
 			return message.Reply{}, err
 		}
+		v, typedConfirm := cutConfirm(v)
 		t, msg := h.contactWhen(v, now, req.Loc)
 		if msg != "" {
 			return message.Reply{}, userErrorf("%s", msg)
 		}
-		p, err := h.store.Partner(ctx, req.Team, c.Partner)
-		if err != nil {
-			return message.Reply{}, err
-		}
-		if msg := predates(v, t, p, now, req.Loc); msg != "" {
-			return message.Reply{}, userErrorf("%s", msg)
+		if needsConfirm(t, now, req.Loc) && !confirmed && !typedConfirm {
+			what := fmt.Sprintf("`C%d` with *%s* would be dated *%s*", c.ID, message.Esc(h.partnerName(ctx, req.Team, c.Partner)), message.Time(t, now, req.Loc))
+			return h.confirmPrompt(req, what, "Nothing is changed yet", "Change it"), nil
 		}
 		ch.When, what = t, append(what, "date")
 	}

@@ -76,36 +76,44 @@ func dateErrorf(format string, args ...any) error {
 // for dates and times that are recognisable but impossible (2026-02-30,
 // 2026-13-01, 25:00, 10:61, 13pm, 12/03, "in 3 fortnights").
 func ParseWhen(words []string, now time.Time, loc *time.Location) (t time.Time, used int, err error) {
-	t, used, _, err = parseWhen(words, now, loc, false)
-	return t, used, err
+	return parseWhen(words, now, loc, modeAny)
 }
 
-// ParseWhenYear is ParseWhen that also reports whether the words gave the
-// year (2026-12-03, dec 3 2026, an RFC 3339 instant) rather than leaving
-// it to be inferred ("dec 3", "400 days ago").
-func ParseWhenYear(words []string, now time.Time, loc *time.Location) (t time.Time, used int, yearTyped bool, err error) {
-	return parseWhen(words, now, loc, false)
+// ParsePast is ParseWhen for when something happened (a contact): a
+// weekday alone is the most recent one before today, "friday" said on a
+// Monday meaning three days ago rather than four days on; everything else
+// reads as in ParseWhen, so a date still ahead is the caller's to refuse.
+func ParsePast(words []string, now time.Time, loc *time.Location) (t time.Time, used int, err error) {
+	return parseWhen(words, now, loc, modePast)
 }
 
 // ParseDue is ParseWhen for a time something falls due, which must be
 // ahead: "tonight" said at 19:00 or later is an hour from now (to the
 // minute) rather than now.
 func ParseDue(words []string, now time.Time, loc *time.Location) (t time.Time, used int, err error) {
-	t, used, _, err = parseWhen(words, now, loc, true)
-	return t, used, err
+	return parseWhen(words, now, loc, modeDue)
 }
 
-func parseWhen(words []string, now time.Time, loc *time.Location, ahead bool) (time.Time, int, bool, error) {
+// parseMode is what the time read is for.
+type parseMode int
+
+const (
+	modeAny  parseMode = iota
+	modeDue            // a due time: ahead (ParseDue)
+	modePast           // when something happened (ParsePast)
+)
+
+func parseWhen(words []string, now time.Time, loc *time.Location, mode parseMode) (time.Time, int, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	nowL := now.In(loc).Truncate(time.Minute)
-	p := &whenParser{words: words, loc: loc, now: nowL, today: civilOf(nowL), ahead: ahead}
+	p := &whenParser{words: words, loc: loc, now: nowL, today: civilOf(nowL), ahead: mode == modeDue, past: mode == modePast}
 	t, used, err := p.parse()
 	if err != nil {
-		return time.Time{}, 0, false, err
+		return time.Time{}, 0, err
 	}
-	return t, used, p.yearTyped, nil
+	return t, used, nil
 }
 
 // civil is a calendar date without a zone.
@@ -172,8 +180,7 @@ type whenParser struct {
 	now   time.Time // in loc, truncated to the minute
 	today civil
 	ahead bool // the time is a due time (ParseDue)
-	// yearTyped: the date read gave its year.
-	yearTyped bool
+	past  bool // the time is when something happened (ParsePast)
 }
 
 // word returns the i-th word lower-cased without a trailing comma, or "".
@@ -195,7 +202,6 @@ func (p *whenParser) parse() (time.Time, int, error) {
 	}
 	if strings.Contains(w, "t") && (strings.HasSuffix(w, "z") || strings.Count(w, ":") >= 2) {
 		if t, err := time.Parse(time.RFC3339, strings.ToUpper(w)); err == nil {
-			p.yearTyped = true
 			return t.In(p.loc), 1, nil
 		}
 	}
@@ -386,7 +392,6 @@ func (p *whenParser) date(i int) (datePart, error) {
 			return datePart{}, err
 		}
 		dp := datePart{date: civil{y, time.Month(mo), d}, n: 1}
-		p.yearTyped = true
 		if m[4] != "" {
 			k, err := checkClock(p.words[i], m[4], m[5], m[6], "")
 			if err != nil {
@@ -414,6 +419,9 @@ func (p *whenParser) date(i int) (datePart, error) {
 	}
 	wd := p.today.weekday()
 	if d, ok := weekdayNamed(w); ok {
+		if p.past {
+			return datePart{date: p.today.addDays(-daysBack(wd, d)), n: 1}, nil
+		}
 		days := (int(d) - int(wd) + 7) % 7
 		if days == 0 {
 			days = 7
@@ -439,11 +447,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 		}
 	case "last":
 		if d, ok := weekdayNamed(p.word(i + 1)); ok {
-			days := (int(wd) - int(d) + 7) % 7
-			if days == 0 {
-				days = 7
-			}
-			return datePart{date: p.today.addDays(-days), n: 2}, nil
+			return datePart{date: p.today.addDays(-daysBack(wd, d)), n: 2}, nil
 		}
 	}
 	// dec 3 [2026] / 3 dec [2026]
@@ -475,7 +479,6 @@ func (p *whenParser) date(i int) (datePart, error) {
 		if err := checkDay(y, mo, d); err != nil {
 			return datePart{}, err
 		}
-		p.yearTyped = true
 		return datePart{date: civil{y, mo, d}, n: 3}, nil
 	}
 	// No year: the occurrence nearest to today.
@@ -506,6 +509,15 @@ func yearNamed(w string) (int, bool) {
 	}
 	y, _ := strconv.Atoi(w)
 	return y, y >= 1900 && y < 2200
+}
+
+// daysBack counts the days from the most recent weekday d before a day
+// that is a wd: 1 to 7, a week when they are the same.
+func daysBack(wd, d time.Weekday) int {
+	if days := (int(wd) - int(d) + 7) % 7; days > 0 {
+		return days
+	}
+	return 7
 }
 
 func daysBetween(a, b civil) int {

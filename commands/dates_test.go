@@ -129,6 +129,15 @@ func TestParseWhen(t *testing.T) {
 		{"-3h", "-3h", "2026-11-27 07:00", 1},
 		{"3 days ago", "3 days ago", "2026-11-24 10:00", 3},
 		{"2 weeks ago", "2 weeks ago", "2026-11-13 10:00", 3},
+		{"3 weeks ago", "3 weeks ago", "2026-11-06 10:00", 3},
+		{"3 weeks ago then text", "3 weeks ago Talked", "2026-11-06 10:00", 3},
+		{"2 months ago", "2 months ago", "2026-09-27 10:00", 3},
+		{"a month ago", "a month ago", "2026-10-27 10:00", 3},
+		{"a year ago", "a year ago", "2025-11-27 10:00", 3},
+		{"5 days ago 2pm", "5 days ago 2pm", "2026-11-22 14:00", 4},
+		{"last monday", "last monday", "2026-11-23 09:00", 2},
+		{"last saturday 3pm", "last saturday 3pm", "2026-11-21 15:00", 3},
+		{"last friday is a week ago", "last friday", "2026-11-20 09:00", 2},
 		{"an hour ago", "an hour ago", "2026-11-27 09:00", 3},
 		{"a week ago 2pm", "a week ago 2pm", "2026-11-20 14:00", 4},
 		{"2d ago", "2d ago", "2026-11-25 10:00", 2},
@@ -273,30 +282,44 @@ func TestTonight(t *testing.T) {
 
 // TestYearTyped: only a date written with its year says so; a year
 // inferred from "dec 3" or an offset does not.
-func TestYearTyped(t *testing.T) {
-	now := refNow(time.UTC)
-	for _, tc := range []struct {
-		in   string
-		want bool
-	}{
-		{"2025-06-01", true},
-		{"2025-06-01 14:30", true},
-		{"2025-06-01T14:30", true},
-		{"jun 1 2025", true},
-		{"1 jun 2025 3pm", true},
-		{"10am jun 1 2025", true},
-		{"2025-06-01T14:30:00Z", true},
-		{"jun 1", false},
-		{"400 days ago", false},
-		{"yesterday", false},
-		{"last friday 3pm", false},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			_, _, got, err := ParseWhenYear(strings.Fields(tc.in), now, time.UTC)
-			if err != nil || got != tc.want {
-				t.Errorf("ParseWhenYear(%q) year typed = %v, %v; want %v", tc.in, got, err, tc.want)
-			}
-		})
+// TestParsePast: for when something happened, a weekday alone is the most
+// recent one before today, as "last <weekday>" is; every other form reads
+// as ParseWhen reads it (a date ahead is left for the caller to refuse).
+func TestParsePast(t *testing.T) {
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Tokyo"} {
+		loc := mustLoad(t, zone)
+		now := refNow(loc) // a Friday, 10:00
+		for _, tc := range []struct {
+			in   string
+			want string // wall clock in loc
+			used int
+		}{
+			{"friday", "2026-11-20 09:00", 1},
+			{"thursday", "2026-11-26 09:00", 1},
+			{"monday", "2026-11-23 09:00", 1},
+			{"saturday", "2026-11-21 09:00", 1},
+			{"mon 2pm", "2026-11-23 14:00", 2},
+			{"last friday", "2026-11-20 09:00", 2},
+			{"last monday", "2026-11-23 09:00", 2},
+			{"yesterday", "2026-11-26 09:00", 1},
+			{"3 weeks ago", "2026-11-06 10:00", 3},
+			{"2 months ago", "2026-09-27 10:00", 3},
+			{"a month ago", "2026-10-27 10:00", 3},
+			{"400 days ago", "2025-10-23 10:00", 3},
+			{"1999-03-04", "1999-03-04 09:00", 1},
+			{"dec 3", "2026-12-03 09:00", 2},
+			{"next friday", "2026-12-04 09:00", 2},
+		} {
+			t.Run(zone+"/"+tc.in, func(t *testing.T) {
+				got, used, err := ParsePast(strings.Fields(tc.in), now, loc)
+				if err != nil {
+					t.Fatalf("ParsePast(%q): %v", tc.in, err)
+				}
+				if g := got.In(loc).Format("2006-01-02 15:04"); g != tc.want || used != tc.used {
+					t.Errorf("ParsePast(%q) = %s, %d words; want %s, %d", tc.in, g, used, tc.want, tc.used)
+				}
+			})
+		}
 	}
 }
 

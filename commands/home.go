@@ -152,7 +152,7 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 		if n.Partner != "" {
 			from = " · " + message.Esc(names[n.Partner])
 		}
-		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", strings.Join(n.Topics, ", "), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, h.now(), req.Loc))
+		fmt.Fprintf(&b, "• *%s* — %s%s, %s\n", message.Esc(strings.Join(n.Topics, ", ")), message.Esc(message.Clip(n.Note, 150)), from, message.Date(n.At, h.now(), req.Loc))
 	}
 	add(b.String())
 	return r, nil
@@ -197,6 +197,7 @@ func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (mess
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
+	req.Door = DoorForm // a date to confirm is a mistake shown on the form
 	r, fieldErrs, err := h.LogContact(ctx, &req, in)
 	if err != nil {
 		return h.fail(req, "log", err), nil

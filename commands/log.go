@@ -17,9 +17,18 @@ import (
 // in the future. Planned contacts are follow-ups.
 const maxFuture = time.Hour
 
-// maxBack is how far back a contact may be dated without typing the year:
-// "400 days ago" is more likely a slip than a record being caught up.
-const maxBack = 365 * 24 * time.Hour
+// A contact dated more than a year back, or before 2000, is stored only
+// once confirmed: such a date is most often a mistyped year.
+const confirmYear = 2000
+
+// minContactYear is the earliest year a contact may be dated: before it,
+// a year is mistyped ("0219" for "2019"), not a record caught up.
+const minContactYear = 1900
+
+// needsConfirm reports whether a contact dated t asks for confirmation.
+func needsConfirm(t, now time.Time, loc *time.Location) bool {
+	return t.Before(now.In(loc).AddDate(-1, 0, 0)) || t.In(loc).Year() < confirmYear
+}
 
 // LogInput is a contact to log, from the command line or the log form.
 type LogInput struct {
@@ -29,6 +38,9 @@ type LogInput struct {
 	When      string // as typed; "" = now
 	Summary   string
 	Next      string // "<when> <what>": a follow-up for the logger; "" = none
+	// Confirmed: the date may lie more than a year back (needsConfirm).
+	// A date typed with `confirm` after it confirms it too (the form).
+	Confirmed bool
 }
 
 // logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
@@ -78,6 +90,11 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	in.Partner = Unlink(joinText(pos[:mi]))
 	in.Method = strings.ToLower(pos[mi].Text)
 	rest := pos[mi+1:]
+	// `confirm` as the last word confirms a date that asks for it, and is
+	// summary text otherwise.
+	if n := len(rest); n > 0 && !rest[n-1].Quoted && strings.EqualFold(rest[n-1].Text, "confirm") && h.asksConfirm(in.When, req.Loc) {
+		in.Confirmed, rest = true, rest[:n-1]
+	}
 	// `in` right after the method or as the last word means they reached us.
 	if len(rest) > 0 && !rest[0].Quoted && strings.EqualFold(rest[0].Text, "in") {
 		in.Direction, rest = "in", rest[1:]
@@ -89,6 +106,11 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 		in.Direction = "in" // a note from the partner's own people is them reaching us
 	}
 	r, fieldErrs, err := h.LogContact(ctx, req, in)
+	var ask *confirmDate
+	if errors.As(err, &ask) {
+		what := fmt.Sprintf("That %s with *%s* would be dated *%s*", in.Method, message.Esc(ask.partner.Name), message.Time(ask.when, h.now(), req.Loc))
+		return h.confirmPrompt(req, what, "Nothing is logged yet", "Log it"), nil
+	}
 	if err != nil {
 		return message.Reply{}, err
 	}
@@ -157,14 +179,18 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	case n > maxSummary:
 		errs[FieldSummary] = fmt.Sprintf("That summary is %d characters long; keep it under %d (put long notes in a document and link it).", n, maxSummary)
 	}
-	when, backdated := now, false
-	if w := strings.TrimSpace(in.When); w != "" {
+	when, confirmed := now, in.Confirmed
+	w, typedConfirm := cutConfirm(in.When)
+	confirmed = confirmed || typedConfirm
+	if w != "" {
 		t, msg := h.contactWhen(w, now, req.Loc)
 		switch {
 		case msg != "":
 			errs[FieldWhen] = msg
-		case t.Before(now):
-			when, backdated = t, true
+		case needsConfirm(t, now, req.Loc) && !confirmed && req.Door == DoorForm:
+			errs[FieldWhen] = fmt.Sprintf("%s is more than a year back. If that is right, add confirm: %s confirm", message.Date(t, now, req.Loc), message.Esc(w))
+		default:
+			when = t
 		}
 	}
 	var next *store.NextStep
@@ -196,9 +222,10 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, errs, nil
 	}
-	if backdated {
-		// Costs a round trip, so only for backdated contacts: none may
-		// predate its partner (a mistyped year, most often).
+	if needsConfirm(when, now, req.Loc) && !confirmed {
+		// Nothing is stored until the date is confirmed; the partner is
+		// looked up so that the question names it (and a wrong partner
+		// is said now, not after the confirmation).
 		p, err := h.store.ResolvePartner(ctx, req.Team, ref)
 		if err != nil {
 			if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -206,9 +233,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 			}
 			return message.Reply{}, nil, err
 		}
-		if msg := predates(in.When, when, p, now, req.Loc); msg != "" {
-			return message.Reply{}, map[string]string{FieldWhen: msg}, nil
-		}
+		return message.Reply{}, nil, &confirmDate{when: when, partner: p}
 	}
 	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
@@ -300,42 +325,74 @@ func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Re
 	return message.Reply{Text: b.String()}, nil
 }
 
-// contactWhen reads when a contact happened: not in the future (a minute
-// or so ahead is now), not more than a year back unless the year is typed.
-// msg says what is wrong, for the user; t is now when nothing was typed
-// that moves it.
+// contactWhen reads when a contact happened: any past date, a weekday
+// alone being the last one (ParsePast); never in the future (a minute or
+// so ahead is now). msg says what is wrong, for the user; t is now when
+// nothing was typed that moves it.
 func (h *Handler) contactWhen(w string, now time.Time, loc *time.Location) (t time.Time, msg string) {
 	words := strings.Fields(w)
-	t, used, yearTyped, err := ParseWhenYear(words, now, loc)
+	t, used, err := ParsePast(words, now, loc)
 	switch {
 	case err != nil:
 		return now, dateMessage(w, err)
 	case used != len(words):
 		return now, fmt.Sprintf("I read %s as a date but not %s. Try `when:yesterday`, `when:\"dec 3 14:30\"` or `when:2026-12-03`.", message.Code(strings.Join(words[:used], " ")), message.Code(strings.Join(words[used:], " ")))
+	case t.In(loc).Year() < minContactYear:
+		return now, fmt.Sprintf("%s is before %d, which can't be right for a contact: check the year, e.g. `when:%d%s`.", message.Code(message.Date(t, now, loc)), minContactYear, now.In(loc).Year()-1, t.In(loc).Format("-01-02"))
 	case t.After(now.Add(maxFuture)):
 		return now, fmt.Sprintf("%s is in the future. Log contacts that happened; plan the next one as a follow-up: `%s followup <partner> <when> <what>`.", message.Code(message.Time(t, now, loc)), h.cfg.Command)
-	case t.Before(now.Add(-maxBack)) && !yearTyped:
-		return now, fmt.Sprintf("%s is %s, more than a year back. If that is right, type the date with its year: `when:%s`.", message.Code(w), message.Time(t, now, loc), t.In(loc).Format("2006-01-02"))
 	case t.After(now):
 		return now, "" // a minute or so ahead: logged as now, never in the future
 	}
 	return t, ""
 }
 
-// predates explains a contact dated (typed as typed) before its partner
-// was added, "" when it is not.
-func predates(typed string, when time.Time, p store.Partner, now time.Time, loc *time.Location) string {
-	if !beforeDay(when, p.Created, loc) {
-		return ""
+// asksConfirm reports whether a contact's date as typed (w, "" for now)
+// asks for confirmation; false when it cannot be read.
+func (h *Handler) asksConfirm(w string, loc *time.Location) bool {
+	w, _ = cutConfirm(w)
+	if w == "" {
+		return false
 	}
-	return fmt.Sprintf("%s is before *%s* was added (%s); a contact can't predate its partner. Check the date (`when:yesterday`, `when:\"dec 3\"`); if it happened before you added the partner, log it on the day you did: `when:%s`.",
-		message.Code(strings.TrimSpace(typed)), message.Esc(p.Name), message.Date(p.Created, now, loc), p.Created.In(loc).Format("2006-01-02"))
+	now := h.now()
+	t, msg := h.contactWhen(w, now, loc)
+	return msg == "" && needsConfirm(t, now, loc)
 }
 
-// beforeDay reports whether t falls on a calendar day (in loc) before
-// ref's: a contact of the morning a partner was added that day counts.
-func beforeDay(t, ref time.Time, loc *time.Location) bool {
-	ty, tm, td := t.In(loc).Date()
-	ry, rm, rd := ref.In(loc).Date()
-	return time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).Before(time.Date(ry, rm, rd, 0, 0, 0, 0, time.UTC))
+// cutConfirm takes a last word `confirm` off a typed date, as the log
+// form takes a confirmation ("2019-03-04 confirm").
+func cutConfirm(w string) (string, bool) {
+	f := strings.Fields(w)
+	if n := len(f); n > 1 && strings.EqualFold(f[n-1], "confirm") {
+		return strings.Join(f[:n-1], " "), true
+	}
+	return strings.TrimSpace(w), false
+}
+
+// confirmDate is a contact's date that asks to be confirmed before
+// anything is stored (needsConfirm).
+type confirmDate struct {
+	when    time.Time
+	partner store.Partner
+}
+
+func (c *confirmDate) Error() string { return "date to confirm" }
+
+// confirmPrompt asks to confirm a date more than a year back: what says
+// what would happen, nothing what has not. The button runs the command
+// again with `confirm`, checked as if typed (ActionConfirm); a command
+// too long for a button's value is to be typed again.
+func (h *Handler) confirmPrompt(req *Request, what, nothing, label string) message.Reply {
+	line := stripCommand(req.Text, h.cfg.Command) + " confirm"
+	r := message.Reply{Text: fmt.Sprintf(":calendar: %s, more than a year back. %s: if that date is right, ", what, nothing)}
+	if len(line) <= maxButtonValue {
+		r.Text += fmt.Sprintf("press *%s*, or ", label)
+		r.Choices = []message.Choice{{Label: label, Action: ActionConfirm, Value: line, Style: "primary"}}
+	}
+	if len([]rune(line)) <= 300 {
+		r.Text += fmt.Sprintf("type the command again with `confirm` at the end: %s", message.Code(h.typed(req, line)))
+	} else {
+		r.Text += "type the command again with `confirm` at the end."
+	}
+	return r
 }

@@ -101,10 +101,12 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if need.Event != 0 {
 		from += fmt.Sprintf(" (`E%d`)", need.Event)
 	}
+	// Topics are as typed, decoded from Slack's escaping: escaped again here.
+	about := message.Esc(strings.Join(topics, ", "))
 	return message.Reply{
 		Text: fmt.Sprintf(":ear: Recorded need `N%d`%s — %s: %s\n`%s` shows what the community is asking for.",
-			id, from, strings.Join(topics, ", "), message.Esc(message.Clip(note, 200)), h.typed(req, "needs")),
-		Feed: fmt.Sprintf("%s recorded a community need about %s%s", message.Mention(req.User), strings.Join(topics, ", "), feedFrom),
+			id, from, about, message.Esc(message.Clip(note, 200)), h.typed(req, "needs")),
+		Feed: fmt.Sprintf("%s recorded a community need about %s%s", message.Mention(req.User), about, feedFrom),
 	}, nil
 }
 

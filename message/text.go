@@ -15,10 +15,17 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 var escapedMention = regexp.MustCompile(`&lt;@([UW][A-Z0-9]{2,})&gt;`)
 
 // Esc makes user-typed text safe to show in mrkdwn: with &, < and >
-// escaped it cannot form <!channel>, <!here> or a link, and the doors show
-// it with verbatim set so a plain @here is not linked either. A person's
-// mention by id (<@U123>, as a picked user is stored) stays one: it tags
-// one person, never a crowd.
+// escaped it cannot form <!channel>, <!here>, <!everyone>, a user group's
+// <!subteam^…> or a link, and the doors show it with verbatim set so a
+// plain @here is not linked either. A person's mention by id (<@U123>, as
+// a picked user is stored) stays one: it tags one person, never a crowd.
+//
+// It is the one escaping function: whatever a person typed (a name, a
+// summary, a need's topic, a title) goes through it, or through Code,
+// wherever Slack shows it: replies, feed lines, scheduled posts, the App
+// Home, a file's name or title. Text drawn inside a chart's image is not
+// Slack's to read and needs none. commands' TestNoBroadcastFromTypedText
+// types broadcasts into every command to hold everyone to it.
 func Esc(s string) string {
 	e := escaper.Replace(s)
 	if strings.Contains(e, "&lt;@") {

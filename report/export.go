@@ -22,8 +22,9 @@ type ExportSource interface {
 	People(ctx context.Context, team, slug string) ([]store.Person, error)
 }
 
-// AllTime is the period of an export given none.
-var AllTime = Period{From: time.Unix(0, 0), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time"}
+// AllTime is the period of an export given none. It starts long before
+// 1970: a contact may be dated any year back.
+var AllTime = Period{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time"}
 
 // Export is the CSV of kind for period, of one partner (slug) or all: UTF-8
 // with a header row, times in ISO 8601 in loc, people and resources as

@@ -110,7 +110,84 @@ func TestLatestContactOfAUser(t *testing.T) {
 	if c, err := s.FindContact(ctx, team, first, ""); err != nil || c.Summary != "mine, first" || c.Partner != "county-health-dept" {
 		t.Errorf("C%d by id = %+v, %v", first, c, err)
 	}
+	// Logged in the same millisecond (a fake clock's instant): the last
+	// logged is the latest, C10 after C9.
+	var ids []int64
+	for range 9 {
+		ids = append(ids, log("county", "U3", "same instant", t0))
+	}
+	if c, err := s.FindContact(ctx, team, 0, "U3"); err != nil || c.ID != ids[len(ids)-1] {
+		t.Errorf("U3's latest of %v logged at once = %+v, %v; want the last", ids, c, err)
+	}
 	if _, err := s.FindContact(ctx, team, 0, "U9"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("latest of someone who logged nothing = %v; want ErrNotFound", err)
+	}
+}
+
+// TestContactsBefore1970: a contact may be dated before 1970, a negative
+// time in Redis; the partner's figures treat it as any other date, when
+// logged and after a correction.
+func TestContactsBefore1970(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	ctx := context.Background()
+	at := func(y int) time.Time { return time.Date(y, 6, 1, 13, 0, 0, 0, time.UTC) }
+	ids := map[int]int64{}
+	for _, c := range []struct {
+		year int
+		dir  string
+	}{{1969, "out"}, {1965, "in"}, {1960, "out"}, {1968, "out"}} {
+		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "letter", Direction: c.dir, Who: "U1", When: at(c.year), Summary: "x"}, nil, "U1", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[c.year] = got.ID
+	}
+	check := func(step string, last, lastIn time.Time, out int) {
+		t.Helper()
+		p, err := s.Partner(ctx, team, "county-health-dept")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.LastContact.Equal(last) || !p.LastInbound.Equal(lastIn) || p.OutSinceIn != out {
+			t.Errorf("%s: last %v, inbound %v, out since %d; want %v, %v, %d", step, p.LastContact, p.LastInbound, p.OutSinceIn, last, lastIn, out)
+		}
+	}
+	check("as logged", at(1969), at(1965), 2)
+	if _, err := s.DeleteContact(ctx, team, ids[1965], "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	check("the inbound one deleted", at(1969), time.Time{}, 3)
+	if _, err := s.EditContact(ctx, team, ids[1969], store.ContactChange{When: at(1950)}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	check("the latest moved back", at(1968), time.Time{}, 3)
+}
+
+// TestHealthClock: the stay-in-touch clock runs from the last contact, or
+// from when the partner was added if that is later (history logged for a
+// partner added today, dated before, does not make it overdue).
+func TestHealthClock(t *testing.T) {
+	added := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		last time.Time
+		now  time.Time
+		want string
+	}{
+		{"never contacted, added today", time.Time{}, added, store.HealthOnTrack},
+		{"never contacted, 25 days on", time.Time{}, added.AddDate(0, 0, 25), store.HealthDue},
+		{"never contacted, 30 days on", time.Time{}, added.AddDate(0, 0, 30), store.HealthOverdue},
+		{"last contact before it was added", added.AddDate(0, -3, 0), added.Add(time.Minute), store.HealthOnTrack},
+		{"last contact before, 30 days on", added.AddDate(0, -3, 0), added.AddDate(0, 0, 30), store.HealthOverdue},
+		{"last contact after it was added", added.AddDate(0, 0, 10), added.AddDate(0, 0, 30), store.HealthOnTrack},
+		{"last contact after, 30 days on from it", added.AddDate(0, 0, 10), added.AddDate(0, 0, 40), store.HealthOverdue},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := store.Partner{Created: added, LastContact: tc.last, Cadence: 30, Stage: "active"}
+			if got := p.Health(tc.now).State; got != tc.want {
+				t.Errorf("health = %s; want %s", got, tc.want)
+			}
+		})
 	}
 }

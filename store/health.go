@@ -31,10 +31,12 @@ const (
 const OneWayAfter = 3
 
 // Health computes the partner's health at now. The clock starts at the
-// last contact, or at registration for a partner never contacted.
+// last contact, or at registration when that is later: a partner never
+// contacted has a whole cadence from when it was added, and history
+// logged for it afterwards, dated before, never takes that away.
 func (p Partner) Health(now time.Time) Health {
 	since := p.LastContact
-	if since.IsZero() {
+	if since.IsZero() || since.Before(p.Created) {
 		since = p.Created
 	}
 	cad := p.Cadence

@@ -86,13 +86,15 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 	}
 	if c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			bad("REDIS_URL", "expects redis://[user:password@]host:port/db, got %q", c.RedisURL)
+			bad("REDIS_URL", "expects redis://[user:password@]host:port/db, got %q", redactRedis(c.RedisURL))
 		}
 	}
 	if v := get("REDIS_ADDRS", ""); v != "" {
 		for _, a := range strings.Split(v, ",") {
-			if a = strings.TrimSpace(a); !strings.Contains(a, ":") {
-				bad("REDIS_ADDRS", "expects comma-separated host:port pairs, got %q", a)
+			// An address with credentials (user:password@host:port) would
+			// reach go-redis's dial errors, and from there the logs.
+			if a = strings.TrimSpace(a); !strings.Contains(a, ":") || strings.Contains(a, "@") {
+				bad("REDIS_ADDRS", "expects comma-separated host:port pairs, got %q", redactRedis(a))
 			} else {
 				c.RedisAddrs = append(c.RedisAddrs, a)
 			}
@@ -204,6 +206,32 @@ func parseDuration(s string) (time.Duration, error) {
 }
 
 // surveyDelays are how long after an event its surveys go out.
+// redactRedis is a Redis address fit to print: its user and password, if
+// any, replaced by "***". It works on what does not parse as a URL too,
+// since that is when an address gets printed, in a configuration error.
+func redactRedis(addr string) string {
+	scheme, rest, ok := strings.Cut(addr, "://")
+	if !ok {
+		scheme, rest = "", addr
+	} else {
+		scheme += "://"
+	}
+	// The host starts after the last @ of the authority (a password may
+	// hold an @ or a /, typed unescaped).
+	authority, path := rest, ""
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if i := strings.IndexAny(rest[at:], "/?#"); i >= 0 {
+			authority, path = rest[:at+i], rest[at+i:]
+		}
+	} else if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		authority = "***" + authority[at:]
+	}
+	return scheme + authority + path
+}
+
 func (c config) surveyDelays() store.EventDelays {
 	return store.EventDelays{Feedback: c.SurveyDelay, FollowUp: c.FollowupSurveyDelay}
 }

@@ -36,7 +36,7 @@ func TestEndToEndReport(t *testing.T) {
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "Eastside Clinic" stage:engaged`)
 	for _, line := range []string{
-		// Dated today: a contact may not predate its partner, added just now.
+		// Dated today, so that they fall in this year's report.
 		`log county call "Talked about the flu clinic"`,
 		`log county email in "They asked for flyers"`,
 		`log eastside visit "Dropped off brochures"`,

@@ -359,6 +359,9 @@ func TestEndToEndBadInputAndEscaping(t *testing.T) {
 // mrkdwn text object verbatim so plain @here stays plain.
 func assertInert(t *testing.T, payload string) {
 	t.Helper()
+	// JSON encoders write <, > and & as \u003c, \u003e and \u0026: read
+	// them as Slack does, or a live <!channel> would go unseen.
+	payload = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(payload)
 	for _, live := range []string{"<!channel", "<!here", "<!everyone"} {
 		if strings.Contains(payload, live) {
 			t.Errorf("payload has a live %s: %s", live, payload)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -94,7 +95,13 @@ func newRedis(c config) (redis.UniversalClient, error) {
 	}
 	opt, err := redis.ParseURL(c.RedisURL)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		// url.Parse's errors quote the whole URL, password and all, and
+		// what they point at may be part of the password: say no more.
+		// go-redis's own errors name the scheme, path or options only.
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = errors.New("not a URL")
+		}
+		return nil, fmt.Errorf("REDIS_URL %s: %w", redactRedis(c.RedisURL), err)
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dial, io, io
 	opt.ContextTimeoutEnabled, opt.MaxRetries = true, 1

@@ -9,16 +9,17 @@ local FIGURES_SCAN = 2000
 
 local function partner_figures(prefix, slug, now)
   local pk, ck, log = K.Partner(prefix, slug), K.Contacts(prefix, slug), K.ContactLog(prefix, slug)
-  local last = 0
+  -- Times may be before 1970 (negative): "none" is nil, not 0.
+  local last = nil
   local top = redis.call('ZREVRANGE', ck, 0, 0, 'WITHSCORES')
   if top[2] then last = tonumber(top[2]) end
   -- An event that has ended counts as contact too (event_ended.lua); they
   -- last a month at most, so the latest few to have started are enough.
   for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', K.PartnerEvents(prefix, slug), now, '-inf', 'LIMIT', 0, 20)) do
-    local finish_ = tonumber(redis.call('HGET', K.Event(prefix, id), 'end') or '0')
-    if finish_ <= now and finish_ > last then last = finish_ end
+    local finish_ = tonumber(redis.call('HGET', K.Event(prefix, id), 'end') or '')
+    if finish_ and finish_ <= now and (not last or finish_ > last) then last = finish_ end
   end
-  local lastIn = 0
+  local lastIn = nil
   local recent = redis.call('ZREVRANGE', ck, 0, FIGURES_SCAN - 1, 'WITHSCORES')
   for i = 1, #recent, 2 do
     local ok, c = pcall(cjson.decode, redis.call('HGET', log, recent[i]) or '{}')
@@ -27,7 +28,7 @@ local function partner_figures(prefix, slug, now)
       break
     end
   end
-  if last > 0 then redis.call('HSET', pk, 'last_contact', last) else redis.call('HDEL', pk, 'last_contact') end
-  if lastIn > 0 then redis.call('HSET', pk, 'last_inbound', lastIn) else redis.call('HDEL', pk, 'last_inbound') end
-  redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, '(' .. lastIn, '+inf'))
+  if last then redis.call('HSET', pk, 'last_contact', last) else redis.call('HDEL', pk, 'last_contact') end
+  if lastIn then redis.call('HSET', pk, 'last_inbound', lastIn) else redis.call('HDEL', pk, 'last_inbound') end
+  redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, lastIn and '(' .. lastIn or '-inf', '+inf'))
 end

@@ -5,8 +5,16 @@
 -- Returns {'ok', id, slug, contact JSON} or {'err', 'not_found'}.
 local prefix, id = ARGV[1], ARGV[2]
 if id == '' then
-  id = redis.call('ZREVRANGE', K.ContactsBy(prefix, ARGV[3]), 0, 0)[1]
-  if not id then return {'err', 'not_found'} end
+  -- The latest logged. Of several logged in the same millisecond, the
+  -- last: ids grow, while the set orders equal scores by member as text
+  -- ("9" after "15"). A hundred is more than one person logs at once.
+  local by = K.ContactsBy(prefix, ARGV[3])
+  local top = redis.call('ZREVRANGE', by, 0, 0, 'WITHSCORES')
+  if not top[1] then return {'err', 'not_found'} end
+  id = top[1]
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', by, top[2], top[2], 'LIMIT', 0, 100)) do
+    if tonumber(m) > tonumber(id) then id = m end
+  end
 end
 local slug = contact_partner(prefix, KEYS[1], id)
 if not slug then return {'err', 'not_found'} end

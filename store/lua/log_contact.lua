@@ -22,15 +22,18 @@ redis.call('ZADD', ck, when, id)
 redis.call('HSET', K.ContactLog(prefix, slug), id, ARGV[8])
 redis.call('HSET', K.ContactPartner(prefix), id, slug)
 redis.call('ZADD', K.ContactsBy(prefix, ARGV[14]), ARGV[9], id)
-local last = tonumber(redis.call('HGET', pk, 'last_contact') or '0')
-if when > last then redis.call('HSET', pk, 'last_contact', when) end
-local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '0')
-if ARGV[7] == 'in' and when > lastIn then
+-- The latest by date, not the latest logged: a contact may be backdated,
+-- to before 1970 too (a negative time), so "none yet" is nil, not 0.
+local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
+if not last or when > last then redis.call('HSET', pk, 'last_contact', when) end
+local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '')
+if ARGV[7] == 'in' and (not lastIn or when > lastIn) then
   lastIn = when
   redis.call('HSET', pk, 'last_inbound', when)
 end
 -- Every contact after the latest inbound one is outbound.
-redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, '(' .. lastIn, '+inf'), 'updated', ARGV[9])
+local after = lastIn and '(' .. lastIn or '-inf'
+redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, after, '+inf'), 'updated', ARGV[9])
 audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'contact.log', slug .. '#' .. id)
 -- A liaison's note is for the partner's owner: the scheduler tells them
 -- (in their working hours).
