@@ -45,7 +45,7 @@ func lineWith(s, sub string) string {
 // partner was added; the one-way flag counts by date; a next step is
 // still ahead of now.
 func TestBackdatedHistory(t *testing.T) {
-	hs := newHarness(t) // Fri Nov 20 2026 10:00 in New York
+	hs := newHarnessAt(t, aFriday) // its cases are dates: Fri Nov 20 2026 10:00 in New York
 	hs.mustOK(member, `partner add "County Health Department" owner:<@U0MARIA|maria>`)
 	hs.clock.Advance(time.Minute)
 	for _, tc := range []struct{ text, want string }{
@@ -89,9 +89,9 @@ func TestBackdatedHistory(t *testing.T) {
 	hs.mustOK(member, `log eastside email "Wrote to them" when:"2 months ago"`) // C4
 	hs.mustOK(member, `log eastside call "Called them" when:"3 months ago"`)    // C5
 	line := func() string { return lineWith(hs.mustOK(member, "partner list").Text, "`eastside-clinic`") }
-	// Two months back, but added today: a whole cadence from today.
-	if l := line(); !strings.Contains(l, "last contact Sun Sep 20") || !strings.Contains(l, "on track") {
-		t.Errorf("partner added today with contacts from months back: %q; want last contact Sep 20, on track", l)
+	// Added today, but last reached two months ago: overdue, truthfully.
+	if l := line(); !strings.Contains(l, "last contact Sun Sep 20") || !strings.Contains(l, "overdue") {
+		t.Errorf("partner added today with contacts from months back: %q; want last contact Sep 20, overdue", l)
 	}
 	hs.mustOK(member, `contact edit C5 when:yesterday`)
 	if l := line(); !strings.Contains(l, "last contact yesterday") {
@@ -101,14 +101,19 @@ func TestBackdatedHistory(t *testing.T) {
 	if l := line(); !strings.Contains(l, "last contact Sun Sep 20") {
 		t.Errorf("after deleting C5: %q", l)
 	}
-	hs.clock.Advance(25 * 24 * time.Hour) // Tue Dec 15: 80 % of the cadence from when it was added
+	hs.mustOK(member, `log eastside call "Caught up" when:"3 days ago"`)
+	if l := line(); !strings.Contains(l, "on track") {
+		t.Errorf("3 days after the last contact: %q; want on track", l)
+	}
+	hs.clock.Advance(22 * 24 * time.Hour) // 25 days on: the last 20 % of the cadence
 	if l := line(); !strings.Contains(l, "due") || strings.Contains(l, "overdue") {
-		t.Errorf("25 days after it was added: %q; want due", l)
+		t.Errorf("25 days after the last contact: %q; want due", l)
 	}
-	hs.clock.Advance(5 * 24 * time.Hour) // Sun Dec 20
+	hs.clock.Advance(5 * 24 * time.Hour)
 	if l := line(); !strings.Contains(l, "overdue") {
-		t.Errorf("30 days after it was added: %q; want overdue", l)
+		t.Errorf("30 days after the last contact: %q; want overdue", l)
 	}
+	hs.clock.Advance(3 * 24 * time.Hour) // Sun Dec 20
 
 	// The one-way flag counts the contacts from us after their latest,
 	// by date.
@@ -159,14 +164,14 @@ func TestBackdatedHistory(t *testing.T) {
 			got = append(got, []string{row[0], row[3]})
 		}
 	}
-	want := [][]string{{"C2", "2026-10-30T10:01:00-04:00"}, {"C1", "2026-11-19T09:00:00-05:00"}, {"C3", "2026-11-20T10:01:00-05:00"}, {"C14", "2026-12-14T09:00:00-05:00"}}
+	want := [][]string{{"C2", "2026-10-30T10:01:00-04:00"}, {"C1", "2026-11-19T09:00:00-05:00"}, {"C3", "2026-11-20T10:01:00-05:00"}, {"C15", "2026-12-14T09:00:00-05:00"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exported contacts (-want +got):\n%s", diff)
 	}
 
 	// `contact edit last` moves the latest logged back in time.
-	hs.mustOK(member, `log eastside-pharmacy email "Sent the form again"`) // C15
-	if r := hs.mustOK(member, `contact edit last when:"3 days ago"`); !strings.Contains(r.Text, "`C15` Thu Dec 17, 10:01") {
+	hs.mustOK(member, `log eastside-pharmacy email "Sent the form again"`) // C16
+	if r := hs.mustOK(member, `contact edit last when:"3 days ago"`); !strings.Contains(r.Text, "`C16` Thu Dec 17, 10:01") {
 		t.Errorf("contact edit last: %q", r.Text)
 	}
 }
@@ -178,8 +183,8 @@ func TestBackdatedHistory(t *testing.T) {
 // presser typed it: another partner, another command, a value without
 // `confirm` change nothing.
 func TestConfirmOldDates(t *testing.T) {
-	hs := newHarness(t)
-	hs.seed() // now Fri Nov 27 2026 10:00
+	hs := newHarnessAt(t, aFriday) // its cases are dates
+	hs.seed()                      // now Fri Nov 27 2026 10:00
 	ctx := context.Background()
 	press := func(who as, value string) commands.Pressed {
 		return hs.h.Press(ctx, commands.Request{Team: team, User: who.user, UserTeam: map[bool]string{true: who.team, false: team}[who.team != ""],

@@ -164,9 +164,9 @@ func TestContactsBefore1970(t *testing.T) {
 	check("the latest moved back", at(1968), time.Time{}, 3)
 }
 
-// TestHealthClock: the stay-in-touch clock runs from the last contact, or
-// from when the partner was added if that is later (history logged for a
-// partner added today, dated before, does not make it overdue).
+// TestHealthClock: the stay-in-touch clock runs from the last contact,
+// also one dated before the partner was added; from when it was added only
+// while it was never contacted.
 func TestHealthClock(t *testing.T) {
 	added := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -178,8 +178,9 @@ func TestHealthClock(t *testing.T) {
 		{"never contacted, added today", time.Time{}, added, store.HealthOnTrack},
 		{"never contacted, 25 days on", time.Time{}, added.AddDate(0, 0, 25), store.HealthDue},
 		{"never contacted, 30 days on", time.Time{}, added.AddDate(0, 0, 30), store.HealthOverdue},
-		{"last contact before it was added", added.AddDate(0, -3, 0), added.Add(time.Minute), store.HealthOnTrack},
-		{"last contact before, 30 days on", added.AddDate(0, -3, 0), added.AddDate(0, 0, 30), store.HealthOverdue},
+		{"last contact 3 months before it was added", added.AddDate(0, -3, 0), added.Add(time.Minute), store.HealthOverdue},
+		{"last contact 20 days before it was added", added.AddDate(0, 0, -20), added.Add(time.Minute), store.HealthOnTrack},
+		{"last contact 20 days before, 5 days on", added.AddDate(0, 0, -20), added.AddDate(0, 0, 5), store.HealthDue},
 		{"last contact after it was added", added.AddDate(0, 0, 10), added.AddDate(0, 0, 30), store.HealthOnTrack},
 		{"last contact after, 30 days on from it", added.AddDate(0, 0, 10), added.AddDate(0, 0, 40), store.HealthOverdue},
 	} {

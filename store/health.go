@@ -30,13 +30,13 @@ const (
 // flag a partner as one-way.
 const OneWayAfter = 3
 
-// Health computes the partner's health at now. The clock starts at the
-// last contact, or at registration when that is later: a partner never
-// contacted has a whole cadence from when it was added, and history
-// logged for it afterwards, dated before, never takes that away.
+// Health computes the partner's health at now (SPEC §2). The clock starts
+// at the last contact, whenever it was: history logged for a partner
+// added today says truthfully how long it has been. Only a partner never
+// contacted counts from when it was added.
 func (p Partner) Health(now time.Time) Health {
 	since := p.LastContact
-	if since.IsZero() || since.Before(p.Created) {
+	if since.IsZero() {
 		since = p.Created
 	}
 	cad := p.Cadence
