@@ -37,11 +37,19 @@ type Commands interface {
 	// ChannelMoved follows a channel to its new id (channel_id_changed);
 	// it returns the partner linked to it, "" when none.
 	ChannelMoved(ctx context.Context, team, oldID, newID string) (string, error)
+	// ChannelShared looks for the organization of the partner linked to a
+	// channel Slack says was shared, or joined by someone from outside;
+	// it returns the partner ("" when none) and a notice for the team.
+	ChannelShared(ctx context.Context, team, channel string) (string, *message.Notice, error)
 }
 
-// Deduper remembers Events API event ids across replicas.
+// Deduper remembers, across replicas, what must happen once: each Events
+// API event, each message's command, a notice to the team a day. Each
+// method records its thing and reports whether it was new.
 type Deduper interface {
 	FirstDelivery(ctx context.Context, team, eventID string, ttl time.Duration) (bool, error)
+	FirstRun(ctx context.Context, team, channel, ts string, ttl time.Duration) (bool, error)
+	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
 // Config is the bot's part of the configuration.
@@ -543,6 +551,16 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		if inner.OldChannelID == b.cfg.FeedChannel {
 			b.log.Warn("OUTREACH_FEED_CHANNEL's channel has a new id; set the variable to it", "new", inner.NewChannelID)
 		}
+	case *slackevents.ChannelSharedEvent:
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		b.channelShared(ctx, inner.Channel)
+	case *slackevents.MemberJoinedChannelEvent:
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		b.memberJoined(ctx, inner)
 	case *slackevents.AppHomeOpenedEvent:
 		if inner.Tab != "home" {
 			return
@@ -571,6 +589,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	if reply.Form != "" {
 		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
 	}
+	b.notify(ctx, reply.Notice)
 	b.postFeed(reply)
 	b.refreshHome(user, reply)
 	return reply

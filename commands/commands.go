@@ -94,6 +94,7 @@ type Store interface {
 	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]store.JobFailure, error)
 	needStore
 	contactStore
+	orgStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }
@@ -149,7 +150,15 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 		}
 		req = scoped
 	}
-	return h.run(ctx, req)
+	var notice *message.Notice
+	if req.Role == RoleLiaison && req.Channel != "" && !strings.HasPrefix(req.Channel, "D") && req.UserTeam != "" && req.UserTeam != req.Team {
+		notice = h.outsiderInChannel(ctx, req)
+	}
+	r := h.run(ctx, req)
+	if notice != nil && r.Outcome == message.OutcomeDenied {
+		r.Notice = notice
+	}
+	return r
 }
 
 // isHelp reports whether text asks for help (which needs no partner).
