@@ -511,19 +511,22 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		text := stripMention(inner.Text, b.cfg.BotUserID)
 		if inner.Edited != nil {
-			// An edit comes as a new mention (a new event_id, the same ts):
-			// running it would repeat what the original did.
-			b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, b.editedMention(ctx, inner, text))
+			// An edit comes as a new mention (a new event_id, the same ts).
+			b.onEditedMention(ctx, inner, text)
 			return
 		}
-		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, text)
-		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
-		if reply.Later != nil {
-			b.runLater(reply, inner.User, inner.Channel, "")
+		if !b.firstRunOrServe(ctx, inner.Channel, inner.TimeStamp) {
+			return // an edit that added the mention ran it already
 		}
+		b.runMention(ctx, inner, text)
 	case *slackevents.MessageEvent:
-		// Only people's own new messages in their DM with the bot.
+		// Only people's own new messages in their DM with the bot, and
+		// their edits.
 		im := inner.ChannelType == "im" || (inner.ChannelType == "" && strings.HasPrefix(inner.Channel, "D"))
+		if im && inner.SubType == "message_changed" {
+			b.onEditedDM(ctx, eventID, inner)
+			return
+		}
 		if !im || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
 			return
 		}
@@ -567,14 +570,6 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		b.publishHome(ctx, inner.User)
 	}
-}
-
-// editedMention is the answer to an edited mention: nothing runs.
-func (b *Bot) editedMention(ctx context.Context, m *slackevents.AppMentionEvent, text string) message.Reply {
-	req, err := b.request(ctx, m.User, m.UserTeam, m.Channel, commands.DoorMention, text)
-	r := message.EditedMention(text, err == nil && req.Role != commands.RoleLiaison)
-	b.metrics.observe(r)
-	return r
 }
 
 // serveText runs a command typed after a mention or in a DM.

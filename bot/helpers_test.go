@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strconv"
@@ -136,6 +137,8 @@ type memDeduper struct {
 	mu    sync.Mutex
 	seen  map[string]bool
 	calls int
+	// runsDown makes FirstRun fail, as with Redis unreachable.
+	runsDown bool
 }
 
 func (d *memDeduper) FirstDelivery(_ context.Context, team, eventID string, _ time.Duration) (bool, error) {
@@ -143,6 +146,12 @@ func (d *memDeduper) FirstDelivery(_ context.Context, team, eventID string, _ ti
 }
 
 func (d *memDeduper) FirstRun(_ context.Context, team, channel, ts string, _ time.Duration) (bool, error) {
+	d.mu.Lock()
+	down := d.runsDown
+	d.mu.Unlock()
+	if down {
+		return false, errors.New("storage unavailable")
+	}
 	return d.first(team + "/message/" + channel + "/" + ts), nil
 }
 

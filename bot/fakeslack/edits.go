@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -109,4 +110,24 @@ func (s *Server) EditMessage(ctx context.Context, channel, ts, text string) (str
 		return "", Ack{}, nil
 	}
 	return s.SendEvent(ctx, ev, ext)
+}
+
+// MessageTS is the ts of the message the event eventID brought (a
+// mention, a DM), to edit it with EditMessage.
+func (s *Server) MessageTS(eventID string) (string, bool) {
+	s.mu.Lock()
+	rec, ok := s.events[eventID]
+	s.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	var outer struct {
+		Event struct {
+			TS string `json:"ts"`
+		} `json:"event"`
+	}
+	if json.Unmarshal(rec.payload, &outer) != nil || outer.Event.TS == "" {
+		return "", false
+	}
+	return outer.Event.TS, true
 }
