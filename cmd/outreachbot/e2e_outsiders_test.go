@@ -199,3 +199,41 @@ func TestEndToEndFirstOutsideUseFindsTheOrganization(t *testing.T) {
 	}
 	e.waitOrg("county-health-dept", partnerT)
 }
+
+// TestEndToEndTeamChannelSharedLater: the team channel, later shared with
+// a partner's organization, does not receive the digest (every partner's
+// figures): the admin gets it by DM, with why.
+func TestEndToEndTeamChannelSharedLater(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
+		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
+	if err := e.slack.ShareChannel(e.ctx(), "C0OUTREACH", partnerT); err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(e.redis.Client(), 0)
+	now := e.clock.Now()
+	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	e.tick(time.Minute)
+	e.tick(15 * time.Second)
+	inChannel, toAdmin := 0, 0
+	for _, p := range e.slack.Posts() {
+		if postJob(p) != digest {
+			continue
+		}
+		switch {
+		case p.Channel == "C0OUTREACH":
+			inChannel++
+		case p.Target == "U0LEAD":
+			toAdmin++
+			if !strings.Contains(p.Text, "now shared with another organization") || !strings.Contains(p.Text, "Outreach digest") {
+				t.Errorf("the admin's copy: %q; want the digest and why", p.Text)
+			}
+		}
+	}
+	if inChannel != 0 || toAdmin != 1 {
+		t.Errorf("the digest went %d times to the shared team channel and %d to the admin; want 0 and 1", inChannel, toAdmin)
+	}
+}
