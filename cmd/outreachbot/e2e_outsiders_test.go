@@ -237,3 +237,29 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 		t.Errorf("the digest went %d times to the shared team channel and %d to the admin; want 0 and 1", inChannel, toAdmin)
 	}
 }
+
+// TestEndToEndArchivedTeamChannel: Slack refuses posts into an archived
+// channel (is_archived): the digest meant for it reaches the admin, with
+// why.
+func TestEndToEndArchivedTeamChannel(t *testing.T) {
+	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
+		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e.slack.SetArchived("C0OUTREACH", true)
+	st := store.New(e.redis.Client(), 0)
+	now := e.clock.Now()
+	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	e.tick(time.Minute)
+	e.tick(15 * time.Second)
+	var toAdmin []string
+	for _, p := range e.slack.Posts() {
+		if postJob(p) == digest {
+			toAdmin = append(toAdmin, p.Target+": "+p.Text)
+		}
+	}
+	if len(toAdmin) != 1 || !strings.HasPrefix(toAdmin[0], "U0LEAD: ") || !strings.Contains(toAdmin[0], "the channel is archived") {
+		t.Errorf("the digest for an archived channel: %q; want it once to the admin, saying the channel is archived", toAdmin)
+	}
+}
