@@ -111,3 +111,15 @@ func (h *Handler) ChannelShared(ctx context.Context, team, channel string) (stri
 	n := message.SharedWithSeveral(p.Owner, channel, p.Name, p.Slug, h.cfg.Command, count)
 	return p.Slug, &n, nil
 }
+
+// orgState says, after a partner's channel in `partner show`, when nobody
+// from outside may act for the partner yet, and what to do about it.
+func (h *Handler) orgState(p store.Partner) string {
+	switch {
+	case p.OrgUnnamed():
+		return fmt.Sprintf(" · shared with several organizations: no one from outside acts for it until you name its own with `%s partner set %s org:@<someone from it>`", h.cfg.Command, p.Slug)
+	case p.OrgUnknown():
+		return fmt.Sprintf(" · its organization isn't known yet: no one from outside acts for it until the channel is shared with them, or you name it with `%s partner set %s org:@<someone from it>`", h.cfg.Command, p.Slug)
+	}
+	return ""
+}

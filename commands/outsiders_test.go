@@ -96,6 +96,9 @@ func TestUnknownOrganizationDenies(t *testing.T) {
 		t.Errorf("refusals changed Redis (-before +after):\n%s", diff)
 	}
 
+	if r := hs.mustOK(member, "partner show county"); !strings.Contains(r.Text, "its organization isn't known yet") {
+		t.Errorf("partner show while the organization is unknown: %q; want it said", r.Text)
+	}
 	dir.failing(nil)
 	r := hs.mustOK(danaInNew, `log meeting "Planning call"`)
 	if !strings.Contains(r.Text, "County Health Dept") {
@@ -139,7 +142,13 @@ func TestSeveralOrganizationsWaitForANamedOne(t *testing.T) {
 	if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
 		t.Errorf("refusals changed Redis (-before +after):\n%s", diff)
 	}
+	if r := hs.mustOK(member, "partner show county"); !strings.Contains(r.Text, "shared with several organizations") {
+		t.Errorf("partner show while the organization is unnamed: %q; want it said", r.Text)
+	}
 	hs.mustOK(member, `partner set county org:<@U0DANA|dana>`)
+	if r := hs.mustOK(member, "partner show county"); strings.Contains(r.Text, "organization") {
+		t.Errorf("partner show once the organization is named: %q; want nothing said", r.Text)
+	}
 	hs.mustOK(danaInNew, `log meeting "Planning call"`)
 	if r := hs.do(odinInNew, `log meeting "hi"`); r.Outcome != message.OutcomeDenied || r.Notice != nil {
 		t.Errorf("the other organization once one is named: %s %q, notice %+v; want a plain refusal", r.Outcome, r.Text, r.Notice)
