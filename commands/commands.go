@@ -138,7 +138,9 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
-	if req.Role == RoleLiaison && strings.HasPrefix(req.Channel, "D") {
+	var notice *message.Notice
+	switch {
+	case req.Role == RoleLiaison && strings.HasPrefix(req.Channel, "D"):
 		// A DM has no channel to scope a liaison by: their organization's
 		// partnership stands in for it.
 		scoped, r, err := h.liaisonDM(ctx, req)
@@ -149,9 +151,9 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 			return *r
 		}
 		req = scoped
-	}
-	var notice *message.Notice
-	if req.Role == RoleLiaison && req.Channel != "" && !strings.HasPrefix(req.Channel, "D") && req.UserTeam != "" && req.UserTeam != req.Team {
+	case req.Role == RoleLiaison && req.Channel != "" && req.UserTeam != "" && req.UserTeam != req.Team:
+		// Someone from another organization in a channel: its partner's
+		// organization may not be known yet.
 		notice = h.outsiderInChannel(ctx, req)
 	}
 	r := h.run(ctx, req)
