@@ -25,11 +25,17 @@ import (
 //     contact), and an edit of a DM (every DM runs when sent), runs
 //     nothing: the author is told to send the edited command anew.
 //
-// When it cannot tell (Redis down, or a message older than what is
-// remembered), an edit runs nothing.
+// An edit runs only within editRunWindow of its message (the forgotten
+// mention is added at once, not days later), and when the bot can tell
+// (not with Redis down): otherwise it runs nothing, which is never wrong
+// twice.
 
-// messageRunTTL is how long a message that ran a command is remembered.
-const messageRunTTL = 7 * 24 * time.Hour
+// editRunWindow is how soon after its message an edit may run it.
+const editRunWindow = time.Hour
+
+// messageRunTTL is how long a message that ran a command is remembered:
+// well past editRunWindow.
+const messageRunTTL = 24 * time.Hour
 
 // firstRun records that the message ts in channel runs a command now and
 // reports whether it is the first to, first in this process's memory,
@@ -114,13 +120,13 @@ func (b *Bot) editedAnswer(ctx context.Context, user, userTeam, channel string, 
 	return r
 }
 
-// recent reports whether a message of this ts is young enough for the
-// bot to remember whether it ran a command.
+// recent reports whether a message of this ts is young enough for an
+// edit to run it (editRunWindow).
 func (b *Bot) recent(ts string) bool {
 	secs, _, _ := strings.Cut(ts, ".")
 	n, err := strconv.ParseInt(secs, 10, 64)
 	if err != nil {
 		return false
 	}
-	return b.clock.Since(time.Unix(n, 0)) < messageRunTTL-time.Hour
+	return b.clock.Since(time.Unix(n, 0)) < editRunWindow
 }

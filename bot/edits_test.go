@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -147,4 +149,25 @@ func TestEditedDMAnswered(t *testing.T) {
 	if diff := cmp.Diff([]string{`log meeting "Planing call"`, `log meeting "Planing call"`}, tb.cmds.texts()); diff != "" {
 		t.Errorf("commands run (-want +got):\n%s", diff)
 	}
+}
+
+// TestLateEditRunsNothing: an edit that adds the mention long after its
+// message was sent runs nothing, and says so.
+func TestLateEditRunsNothing(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	now := tb.clock.Now()
+	sent := now.Add(-2 * time.Hour)
+	ts := fmt.Sprintf("%d.000100", sent.Unix())
+	if _, _, err := tb.slack.SendEvent(tb.ctx(), map[string]any{
+		"type": "app_mention", "user": "UMARIA", "text": `<@UBOT> log county call "Flu clinic"`, "ts": ts, "channel": "C0TEAM",
+		"event_ts": fmt.Sprintf("%d.000200", now.Unix()), "edited": map[string]any{"user": "UMARIA", "ts": fmt.Sprintf("%d.000200", now.Unix())},
+	}, false); err != nil {
+		t.Fatal(err)
+	}
+	tb.idle()
+	if got := tb.cmds.texts(); len(got) != 0 {
+		t.Errorf("commands run %q; want none", got)
+	}
+	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
 }
