@@ -37,11 +37,19 @@ type Commands interface {
 	// ChannelMoved follows a channel to its new id (channel_id_changed);
 	// it returns the partner linked to it, "" when none.
 	ChannelMoved(ctx context.Context, team, oldID, newID string) (string, error)
+	// ChannelShared looks for the organization of the partner linked to a
+	// channel Slack says was shared, or joined by someone from outside;
+	// it returns the partner ("" when none) and a notice for the team.
+	ChannelShared(ctx context.Context, team, channel string) (string, *message.Notice, error)
 }
 
-// Deduper remembers Events API event ids across replicas.
+// Deduper remembers, across replicas, what must happen once: each Events
+// API event, each message's command, a notice to the team a day. Each
+// method records its thing and reports whether it was new.
 type Deduper interface {
 	FirstDelivery(ctx context.Context, team, eventID string, ttl time.Duration) (bool, error)
+	FirstRun(ctx context.Context, team, channel, ts string, ttl time.Duration) (bool, error)
+	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
 // Config is the bot's part of the configuration.
@@ -513,19 +521,22 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		text := stripMention(inner.Text, b.cfg.BotUserID)
 		if inner.Edited != nil {
-			// An edit comes as a new mention (a new event_id, the same ts):
-			// running it would repeat what the original did.
-			b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, b.editedMention(ctx, inner, text))
+			// An edit comes as a new mention (a new event_id, the same ts).
+			b.onEditedMention(ctx, inner, text)
 			return
 		}
-		reply := b.serveText(ctx, inner.User, inner.UserTeam, inner.Channel, commands.DoorMention, text)
-		b.postEphemeral(inner.Channel, inner.User, inner.ThreadTimeStamp, reply)
-		if reply.Later != nil {
-			b.runLater(reply, inner.User, inner.Channel, "")
+		if !b.firstRunOrServe(ctx, inner.Channel, inner.TimeStamp) {
+			return // an edit that added the mention ran it already
 		}
+		b.runMention(ctx, inner, text)
 	case *slackevents.MessageEvent:
-		// Only people's own new messages in their DM with the bot.
+		// Only people's own new messages in their DM with the bot, and
+		// their edits.
 		im := inner.ChannelType == "im" || (inner.ChannelType == "" && strings.HasPrefix(inner.Channel, "D"))
+		if im && inner.SubType == "message_changed" {
+			b.onEditedDM(ctx, eventID, inner)
+			return
+		}
 		if !im || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
 			return
 		}
@@ -553,20 +564,22 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		if inner.OldChannelID == b.cfg.FeedChannel {
 			b.log.Warn("OUTREACH_FEED_CHANNEL's channel has a new id; set the variable to it", "new", inner.NewChannelID)
 		}
+	case *slackevents.ChannelSharedEvent:
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		b.channelShared(ctx, inner.Channel)
+	case *slackevents.MemberJoinedChannelEvent:
+		if !b.firstDelivery(ctx, eventID) {
+			return
+		}
+		b.memberJoined(ctx, inner)
 	case *slackevents.AppHomeOpenedEvent:
 		if inner.Tab != "home" {
 			return
 		}
 		b.publishHome(ctx, inner.User)
 	}
-}
-
-// editedMention is the answer to an edited mention: nothing runs.
-func (b *Bot) editedMention(ctx context.Context, m *slackevents.AppMentionEvent, text string) message.Reply {
-	req, err := b.request(ctx, m.User, m.UserTeam, m.Channel, commands.DoorMention, text)
-	r := message.EditedMention(text, err == nil && req.Role != commands.RoleLiaison)
-	b.metrics.observe(r)
-	return r
 }
 
 // serveText runs a command typed after a mention or in a DM.
@@ -581,6 +594,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	if reply.Form != "" {
 		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
 	}
+	b.notify(ctx, reply.Notice)
 	b.postFeed(reply)
 	b.refreshHome(user, reply)
 	return reply

@@ -34,8 +34,10 @@ func NewDirectory(api directoryAPI, fallback *time.Location) *Directory {
 }
 
 // ChannelTeams are the Slack teams with people in channel: for a Slack
-// Connect channel, the organizations sharing it (connected_team_ids, or
-// shared_team_ids), the host included.
+// Connect channel, the organizations sharing it (connected_team_ids,
+// shared_team_ids, conversation_host_id), the host included. Only a
+// shared channel's answer is cached: an internal channel may be shared
+// any moment, and the first outsider in it must see it shared.
 func (d *Directory) ChannelTeams(ctx context.Context, channel string) ([]string, error) {
 	if teams, ok := d.channels.Get(channel); ok {
 		return teams, nil
@@ -45,14 +47,21 @@ func (d *Directory) ChannelTeams(ctx context.Context, channel string) ([]string,
 		return nil, fmt.Errorf("conversations.info %s: %w", channel, err)
 	}
 	var teams []string
-	for _, t := range append(append([]string(nil), info.ConnectedTeamIDs...), info.SharedTeamIDs...) {
+	all := append(append(append([]string(nil), info.ConnectedTeamIDs...), info.SharedTeamIDs...), info.ConversationHostID)
+	for _, t := range all {
 		if t != "" && !slices.Contains(teams, t) {
 			teams = append(teams, t)
 		}
 	}
-	d.channels.Add(channel, teams)
+	if len(teams) > 1 {
+		d.channels.Add(channel, teams)
+	}
 	return teams, nil
 }
+
+// Forget drops what is cached about channel: Slack said it changed (it
+// was shared, someone from outside joined).
+func (d *Directory) Forget(channel string) { d.channels.Remove(channel) }
 
 // UserTeam is the Slack team user belongs to.
 func (d *Directory) UserTeam(ctx context.Context, user string) (string, error) {

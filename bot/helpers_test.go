@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strconv"
@@ -40,6 +41,9 @@ type fakeCommands struct {
 	logs    []commands.LogInput
 	comment []string // "<survey> <text>"
 	moved   []string // "<team> <old>→<new>"
+	shared  []string // channels ChannelShared was asked about
+
+	onShared func(channel string) *message.Notice
 
 	handle    func(commands.Request) message.Reply
 	press     func(req commands.Request, action, value string) commands.Pressed
@@ -95,6 +99,17 @@ func (f *fakeCommands) ChannelMoved(_ context.Context, team, oldID, newID string
 	return "county", nil
 }
 
+func (f *fakeCommands) ChannelShared(_ context.Context, team, channel string) (string, *message.Notice, error) {
+	f.mu.Lock()
+	f.shared = append(f.shared, channel)
+	h := f.onShared
+	f.mu.Unlock()
+	if h == nil {
+		return "", nil, nil
+	}
+	return "county", h(channel), nil
+}
+
 func (f *fakeCommands) SubmitComment(_ context.Context, req commands.Request, survey int64, text string) commands.Pressed {
 	f.mu.Lock()
 	f.comment = append(f.comment, strconv.FormatInt(survey, 10)+" "+text)
@@ -123,19 +138,38 @@ type memDeduper struct {
 	mu    sync.Mutex
 	seen  map[string]bool
 	calls int
+	// runsDown makes FirstRun fail, as with Redis unreachable.
+	runsDown bool
 }
 
 func (d *memDeduper) FirstDelivery(_ context.Context, team, eventID string, _ time.Duration) (bool, error) {
+	return d.first(team + "/event/" + eventID), nil
+}
+
+func (d *memDeduper) FirstRun(_ context.Context, team, channel, ts string, _ time.Duration) (bool, error) {
+	d.mu.Lock()
+	down := d.runsDown
+	d.mu.Unlock()
+	if down {
+		return false, errors.New("storage unavailable")
+	}
+	return d.first(team + "/message/" + channel + "/" + ts), nil
+}
+
+func (d *memDeduper) FirstNotice(_ context.Context, team, what string, _ time.Duration) (bool, error) {
+	return d.first(team + "/notice/" + what), nil
+}
+
+func (d *memDeduper) first(k string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.calls++
 	if d.seen == nil {
 		d.seen = map[string]bool{}
 	}
-	k := team + "/" + eventID
 	first := !d.seen[k]
 	d.seen[k] = true
-	return first, nil
+	return first
 }
 
 // testBot is a running bot, its fake Slack and its fake commands.

@@ -94,6 +94,7 @@ type Store interface {
 	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]store.JobFailure, error)
 	needStore
 	contactStore
+	orgStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }
@@ -137,7 +138,9 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 	if req.Loc == nil {
 		req.Loc = h.defaultLoc()
 	}
-	if req.Role == RoleLiaison && strings.HasPrefix(req.Channel, "D") {
+	var notice *message.Notice
+	switch {
+	case req.Role == RoleLiaison && strings.HasPrefix(req.Channel, "D"):
 		// A DM has no channel to scope a liaison by: their organization's
 		// partnership stands in for it.
 		scoped, r, err := h.liaisonDM(ctx, req)
@@ -148,8 +151,16 @@ func (h *Handler) Handle(ctx context.Context, req Request) message.Reply {
 			return *r
 		}
 		req = scoped
+	case req.Role == RoleLiaison && req.Channel != "" && req.UserTeam != "" && req.UserTeam != req.Team:
+		// Someone from another organization in a channel: its partner's
+		// organization may not be known yet.
+		notice = h.outsiderInChannel(ctx, req)
 	}
-	return h.run(ctx, req)
+	r := h.run(ctx, req)
+	if notice != nil && r.Outcome == message.OutcomeDenied {
+		r.Notice = notice
+	}
+	return r
 }
 
 // isHelp reports whether text asks for help (which needs no partner).

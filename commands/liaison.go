@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +33,9 @@ const ActionActFor = "act_for"
 // orgOf finds the partner's organization in its linked channel: the one
 // team there besides the home team. With several, nobody can say which
 // is the partner's, and liaisons wait until someone names it (org:@…);
-// with none (an internal channel), there is no organization to know.
+// with none (an internal channel), or without an answer from Slack, it
+// stays unknown and no liaison acts for the partner until it is found
+// (outsiders.go).
 func (h *Handler) orgOf(ctx context.Context, req *Request, channel string) ([]string, string) {
 	if channel == "" || h.cfg.Directory == nil {
 		return nil, ""
@@ -48,20 +49,12 @@ func (h *Handler) orgOf(ctx context.Context, req *Request, channel string) ([]st
 		h.log.Warn("channel teams", "err", err)
 		return nil, ""
 	}
-	var orgs []string
-	for _, t := range teams {
-		if t != req.Team && !slices.Contains(orgs, t) {
-			orgs = append(orgs, t)
-		}
-	}
-	switch len(orgs) {
-	case 0:
-		return nil, ""
-	case 1:
+	orgs, count := outsideOrgs(teams, req.Team)
+	if count < 2 {
 		return orgs, ""
 	}
-	return []string{store.OrgUnnamed}, fmt.Sprintf("\n%s is shared with %d organizations, so I can't tell which is the partner's: its liaisons can't act for it until you say, with `%s partner set <partner> org:@<someone from it>`.",
-		message.ChannelLink(channel), len(orgs), h.cfg.Command)
+	return orgs, fmt.Sprintf("\n%s is shared with %d organizations, so I can't tell which is the partner's: its liaisons can't act for it until you say, with `%s partner set <partner> org:@<someone from it>`.",
+		message.ChannelLink(channel), count, h.cfg.Command)
 }
 
 // orgArg reads `org:@someone`: the partner's organization is that
@@ -98,7 +91,7 @@ func (h *Handler) liaisonDM(ctx context.Context, req Request) (Request, *message
 	}
 	var mine []store.Partner
 	for _, p := range all {
-		if !p.Archived && p.Channel != "" && len(p.OrgTeams) > 0 && slices.Contains(p.OrgTeams, req.UserTeam) {
+		if !p.Archived && p.Channel != "" && p.HasOrg(req.UserTeam) {
 			mine = append(mine, p)
 		}
 	}
@@ -123,7 +116,7 @@ func (h *Handler) liaisonDM(ctx context.Context, req Request) (Request, *message
 func (h *Handler) pressActFor(ctx context.Context, req Request, value string) Pressed {
 	slug, text, _ := strings.Cut(value, "\n")
 	p, err := h.store.Partner(ctx, req.Team, slug)
-	if err != nil || p.Archived || p.Channel == "" || len(p.OrgTeams) == 0 || !slices.Contains(p.OrgTeams, req.UserTeam) {
+	if err != nil || p.Archived || p.Channel == "" || !p.HasOrg(req.UserTeam) {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			r := h.fail(req, "button", err)
 			return Pressed{Ephemeral: &r}

@@ -182,7 +182,7 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 	}
 	b.WriteByte('\n')
 	if p.Channel != "" {
-		fmt.Fprintf(&b, "Channel: %s\n", message.ChannelLink(p.Channel))
+		fmt.Fprintf(&b, "Channel: %s%s\n", message.ChannelLink(p.Channel), h.orgState(p))
 	}
 	for _, f := range []struct{ label, v string }{{"Services", p.Services}, {"Audience", p.Audience}, {"Programs", p.Programs}, {"Goals", p.Goals}} {
 		if f.v != "" {

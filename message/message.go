@@ -34,7 +34,11 @@ type Reply struct {
 	// channel (an export).
 	Private bool
 	// Feed is a one-line activity post for OUTREACH_FEED_CHANNEL, when set.
-	Feed    string
+	Feed string
+	// Notice tells the outreach team something the request showed, apart
+	// from the reply (which may go to a partner's liaison, who must not
+	// read it).
+	Notice  *Notice
 	Outcome Outcome
 	// Command is the table entry that ran ("partner add"), for metrics.
 	Command string

@@ -22,9 +22,13 @@ func UndeliveredReason(reason string) string {
 			return fmt.Sprintf("every try failed, for an hour (%s)", Code(slackErr))
 		case "cannot_check":
 			return fmt.Sprintf("after a retry I couldn't check whether it had gone out (%s), so it went to the admins", UndeliveredReason(slackErr))
+		case "unchecked":
+			return fmt.Sprintf("I couldn't check that only the team is in the channel (%s), so it went to the admins", Code(slackErr))
 		}
 	}
 	switch reason {
+	case "shared_channel":
+		return "the channel is shared with another organization, so it went to the admins"
 	case "not_in_channel":
 		return "I'm not a member of that channel"
 	case "channel_not_found":
@@ -63,15 +67,15 @@ func NotPosted(to, reason string, cannotCheck bool) Reply {
 	return Reply{Text: fmt.Sprintf(":warning: I couldn't post this to %s: %s. Here it is instead. %s", where, UndeliveredReason(reason), fix)}
 }
 
-// Forwarded is msg under note, as text: its buttons belong where it was
-// going.
+// Forwarded is msg under note, as text, with its files (a report's
+// charts): its buttons belong where it was going.
 func Forwarded(note, msg Reply) Reply {
 	var b strings.Builder
 	b.WriteString(note.Text + "\n\n" + msg.Text)
 	for _, s := range msg.Sections {
 		b.WriteString("\n" + s.Text)
 	}
-	return Reply{Text: b.String()}
+	return Reply{Text: b.String(), Files: msg.Files}
 }
 
 // UndeliveredNote marks a follow-up whose reminder Slack refused.

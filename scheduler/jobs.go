@@ -167,10 +167,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		d.SurveyResponses += st.Responses
 	}
 	d.NeedsHeard = week.NeedsTotal
-	if _, err := s.deliver(ctx, "digest", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: message.DigestPost(d, s.cfg.Loc)}); err != nil {
-		return err
-	}
-	return s.finish(ctx, j, token)
+	return s.teamPost(ctx, "digest", j, token, message.DigestPost(d, s.cfg.Loc))
 }
 
 // sweep makes sure every open follow-up with reminders left has its

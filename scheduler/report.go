@@ -28,8 +28,5 @@ func (s *Scheduler) monthlyReport(ctx context.Context, j store.Job, token, _ str
 	if msg.Files, err = report.Charts(d); err != nil {
 		return fmt.Errorf("monthly report: %w", err)
 	}
-	if _, err := s.deliver(ctx, "report", j, token, Post{To: s.cfg.TeamChannel, Key: j.ID, Message: msg}); err != nil {
-		return err
-	}
-	return s.finish(ctx, j, token)
+	return s.teamPost(ctx, "report", j, token, msg)
 }

@@ -81,6 +81,10 @@ type Poster interface {
 	Find(ctx context.Context, to, key string, since time.Time) (Posted, bool, error)
 	// Zone is a user's time zone.
 	Zone(ctx context.Context, user string) (*time.Location, error)
+	// Shared reports whether people of another organization are in
+	// channel (Slack Connect), asked of Slack now; an error when Slack
+	// does not say, wrapping a class as Post's errors do.
+	Shared(ctx context.Context, channel string) (bool, error)
 }
 
 // Config is the scheduler's part of the configuration.

@@ -91,6 +91,23 @@ type fakePoster struct {
 	posts []scheduler.Post
 	zones map[string]*time.Location
 	fail  error
+	// shared are the channels other organizations are in; sharedErr,
+	// when set, answers Shared instead.
+	shared    map[string]bool
+	sharedErr func(channel string) error
+	checks    int // Shared calls
+}
+
+func (p *fakePoster) Shared(_ context.Context, channel string) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.checks++
+	if p.sharedErr != nil {
+		if err := p.sharedErr(channel); err != nil {
+			return false, err
+		}
+	}
+	return p.shared[channel], nil
 }
 
 func (p *fakePoster) Post(_ context.Context, post scheduler.Post) (scheduler.Posted, error) {

@@ -26,6 +26,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
+	SeenMessage, Notified                                                                               *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -68,6 +69,9 @@ var keyTable = struct {
 	NeedSeq:     newKey("seq:need", "string"),           // last survey id
 	Audit:       newKey("audit", "stream"),              // who changed what, and when; capped
 	SeenEvent:   newKey("seen-event:{event}", "string"), // with a TTL: Events API de-duplication
+
+	SeenMessage: newKey("seen-message:{channel}:{ts}", "string"), // with a TTL: a message whose mention ran a command (an edit of it runs none)
+	Notified:    newKey("notified:{notice}", "string"),           // with a TTL: a notice to the team, sent lately
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -162,6 +166,10 @@ func (k keys) NeedSeq() string            { return keyTable.NeedSeq.build(k.pref
 func (k keys) SurveySeq() string          { return keyTable.SurveySeq.build(k.prefix) }
 func (k keys) Audit() string              { return keyTable.Audit.build(k.prefix) }
 func (k keys) SeenEvent(id string) string { return keyTable.SeenEvent.build(k.prefix, id) }
+func (k keys) SeenMessage(channel, ts string) string {
+	return keyTable.SeenMessage.build(k.prefix, channel, ts)
+}
+func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }

@@ -57,6 +57,8 @@ func TestKeyMethods(t *testing.T) {
 		{"NeedSeq", nil, "outreach:{T1}:seq:need"},
 		{"Audit", nil, "outreach:{T1}:audit"},
 		{"SeenEvent", []any{"Ev1"}, "outreach:{T1}:seen-event:Ev1"},
+		{"SeenMessage", []any{"C1", "1764000000.000100"}, "outreach:{T1}:seen-message:C1:1764000000.000100"},
+		{"Notified", []any{"unnamed-org:county:U1"}, "outreach:{T1}:notified:unnamed-org:county:U1"},
 		{"Due", nil, "outreach:{T1}:due"},
 		{"Leases", nil, "outreach:{T1}:leases"},
 		{"Claims", nil, "outreach:{T1}:claims"},

@@ -65,20 +65,29 @@ type Partner struct {
 	NudgeMark string
 	// OrgTeams are the Slack teams of the partner's own organization,
 	// found in its linked shared channel (or named with `org:`): its
-	// liaisons are the people of those teams. Empty when unknown (an
-	// internal channel, or none): liaisons are then scoped by channel alone.
+	// liaisons are the people of those teams. Empty while unknown (an
+	// internal channel, or none; LearnOrg fills it in when the channel is
+	// shared), and OrgUnnamed while the channel holds several: either way
+	// no liaison acts for the partner.
 	OrgTeams []string
 }
 
 // HasOrg reports whether a liaison of Slack team userTeam belongs to the
-// partner's organization, by what is known: a partner whose organization
-// is unknown takes its channel's word.
+// partner's organization. An unknown or unnamed organization has nobody.
 func (p Partner) HasOrg(userTeam string) bool {
-	if len(p.OrgTeams) == 0 {
-		return true
+	if userTeam == "" || userTeam == OrgUnnamed || p.OrgUnknown() || p.OrgUnnamed() {
+		return false
 	}
 	return slices.Contains(p.OrgTeams, userTeam)
 }
+
+// OrgUnknown reports whether nobody has found the partner's organization
+// yet (its channel was internal when linked, or it has none).
+func (p Partner) OrgUnknown() bool { return len(p.OrgTeams) == 0 }
+
+// OrgUnnamed reports whether the partner's channel is shared with several
+// organizations and nobody has said which is the partner's.
+func (p Partner) OrgUnnamed() bool { return slices.Equal(p.OrgTeams, []string{OrgUnnamed}) }
 
 // Person is someone at a partner organization.
 type Person struct {

@@ -200,12 +200,24 @@ func TestScriptKeys(t *testing.T) {
 			_, err := s.RelinkChannel(ctx, team, "C2", "C3", "U1", t0)
 			return err
 		}},
+		{"learn an organization", func() error {
+			_, _, err := s.LearnOrg(ctx, team, "C3", []string{"T9"}, "slack", t0)
+			return err
+		}},
 		{"add need", func() error {
 			_, err := s.AddNeed(ctx, team, Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
 			return err
 		}},
 		{"first delivery", func() error {
 			_, err := s.FirstDelivery(ctx, team, "Ev1", time.Hour)
+			return err
+		}},
+		{"first run of a message", func() error {
+			_, err := s.FirstRun(ctx, team, "C1", "1764000000.000100", time.Hour)
+			return err
+		}},
+		{"first notice", func() error {
+			_, err := s.FirstNotice(ctx, team, "unnamed-org:county-health:U3", time.Hour)
 			return err
 		}},
 		{"erase partner", func() error {

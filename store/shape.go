@@ -29,6 +29,10 @@ var paramPatterns = map[string]string{
 	"event":      `[A-Za-z0-9]+`,   // a Slack Events API event id
 	"occurrence": `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}Z)?`,
 	"kind":       `[a-z]+(?:-[a-z]+)*`, // a job kind (jobkinds.go)
+
+	"channel": `[A-Z0-9]+`,                          // a Slack channel id
+	"ts":      `[0-9]+\.[0-9]+`,                     // a Slack message timestamp
+	"notice":  `[a-z]+(?:-[a-z]+)*:[\p{L}\p{N}:-]+`, // what a notice is about: '<kind>:<slug>[:<user>]'
 }
 
 // parseShape splits tmpl at its {params}. It panics on a malformed

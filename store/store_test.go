@@ -54,6 +54,9 @@ func TestResolvePartner(t *testing.T) {
 	addPartner(t, s, "Eastside Clinic", "")
 	addPartner(t, s, "Eastside Pharmacy", "")
 	ctx := context.Background()
+	if err := s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{OrgTeams: &[]string{"T0PARTNER"}}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name     string
 		ref      store.PartnerRef
@@ -68,10 +71,12 @@ func TestResolvePartner(t *testing.T) {
 		{"unknown", store.PartnerRef{Text: "contyhealth"}, "", store.ErrNotFound, nil},
 		{"channel link", store.PartnerRef{Channel: "C1"}, "county-health-dept", nil, nil},
 		{"no partner, unlinked channel", store.PartnerRef{Channel: "C9"}, "", store.ErrNoPartner, nil},
-		{"liaison, own partner", store.PartnerRef{Text: "county", Channel: "C1", Liaison: true}, "county-health-dept", nil, nil},
-		{"liaison, other partner", store.PartnerRef{Text: "eastside-clinic", Channel: "C1", Liaison: true}, "", store.ErrDenied, nil},
-		{"liaison, unknown partner says nothing", store.PartnerRef{Text: "nope", Channel: "C1", Liaison: true}, "", store.ErrDenied, nil},
-		{"liaison, unlinked channel", store.PartnerRef{Channel: "C9", Liaison: true}, "", store.ErrDenied, nil},
+		{"liaison, own partner", store.PartnerRef{Text: "county", Channel: "C1", Liaison: true, Team: "T0PARTNER"}, "county-health-dept", nil, nil},
+		{"liaison, own partner left out", store.PartnerRef{Channel: "C1", Liaison: true, Team: "T0PARTNER"}, "county-health-dept", nil, nil},
+		{"liaison of another organization", store.PartnerRef{Channel: "C1", Liaison: true, Team: "T0OTHER"}, "", store.ErrDenied, nil},
+		{"liaison, other partner", store.PartnerRef{Text: "eastside-clinic", Channel: "C1", Liaison: true, Team: "T0PARTNER"}, "", store.ErrDenied, nil},
+		{"liaison, unknown partner says nothing", store.PartnerRef{Text: "nope", Channel: "C1", Liaison: true, Team: "T0PARTNER"}, "", store.ErrDenied, nil},
+		{"liaison, unlinked channel", store.PartnerRef{Channel: "C9", Liaison: true, Team: "T0PARTNER"}, "", store.ErrDenied, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := s.ResolvePartner(ctx, team, tc.ref)

@@ -23,13 +23,20 @@ type trigger struct {
 type responseTarget struct {
 	channel   string
 	user      string
-	messageTS string // the message an interaction came from, for replace/delete_original
-	uses      int    // guarded by Server.mu
+	messageTS string    // the message an interaction came from, for replace/delete_original
+	issued    time.Time // on Options.Now
+	uses      int       // guarded by Server.mu
 }
 
-// responseURLUses is how many posts a response_url takes ("up to 5 times
-// within 30 minutes").
-const responseURLUses = 5
+// A response_url takes posts "up to 5 times within 30 minutes"
+// (https://docs.slack.dev/interactivity/handling-user-interaction). The 30
+// minutes run on Options.Now, not the wall clock like the other protocol
+// deadlines: a test that moves the bot's clock past them sees the
+// response_url expire, where no test could wait half an hour.
+const (
+	responseURLUses = 5
+	responseURLLife = 30 * time.Minute
+)
 
 // How long the fake remembers what it issued, to bound memory in long
 // benchmarks. A trigger_id is kept well past its 3-second lifetime, so
@@ -89,7 +96,7 @@ func (s *Server) newResponseURLLocked(channel, user, messageTS string) string {
 		delete(s.responseURLs, s.responseOrder.pop())
 	}
 	id := strings.ReplaceAll(uuid.NewString(), "-", "")
-	s.responseURLs[id] = &responseTarget{channel: channel, user: user, messageTS: messageTS}
+	s.responseURLs[id] = &responseTarget{channel: channel, user: user, messageTS: messageTS, issued: s.opts.Now()}
 	s.responseOrder = append(s.responseOrder, issuedID{id: id, at: now})
 	return s.base + "/response/" + id
 }
@@ -501,6 +508,15 @@ func (s *Server) Mention(ctx context.Context, userID, channelID, text string) (s
 	s.mu.Lock()
 	u := s.userLocked(userID)
 	ts := s.nextTSLocked()
+	s.rememberLocked(channelID, ts, u.ID, text)
+	ev, ext := s.mentionEventLocked(u, channelID, text, ts)
+	s.mu.Unlock()
+	return s.SendEvent(ctx, ev, ext)
+}
+
+// mentionEventLocked is the app_mention event of u's message ts in
+// channelID, and whether the channel is shared with another organization.
+func (s *Server) mentionEventLocked(u User, channelID, text, ts string) (map[string]any, bool) {
 	ev := map[string]any{
 		"type":     "app_mention",
 		"user":     u.ID,
@@ -518,8 +534,7 @@ func (s *Server) Mention(ctx context.Context, userID, channelID, text string) (s
 	if c, ok := s.channels[channelID]; ok {
 		ext = c.IsExtShared
 	}
-	s.mu.Unlock()
-	return s.SendEvent(ctx, ev, ext)
+	return ev, ext
 }
 
 // EditMention delivers what Slack sends when the author edits a message
@@ -581,6 +596,7 @@ func (s *Server) DirectMessage(ctx context.Context, userID, text string) (string
 	s.mu.Lock()
 	u := s.userLocked(userID)
 	ts := s.nextTSLocked()
+	s.rememberLocked(s.dmLocked(u.ID), ts, u.ID, text)
 	ev := map[string]any{
 		"type":          "message",
 		"client_msg_id": uuid.NewString(),

@@ -46,8 +46,15 @@
 //     (ChannelRate, WorkspaceRate) and per method for the others
 //     (MethodRate, TierRate).
 //   - An edited message that mentions the app is delivered again as
-//     app_mention with a new event_id and "edited" (EditMention); a shared
-//     private channel gets a new id (ChangeChannelID).
+//     app_mention with a new event_id and "edited" (EditMention,
+//     EditMessage); an edit in a DM with the app is message_changed with
+//     message and previous_message (EditMessage); a shared private channel
+//     gets a new id (ChangeChannelID). See edits.go.
+//   - Sharing a channel with other organizations delivers channel_shared,
+//     one per organization, and people joining a channel the bot is in
+//     member_joined_channel (ShareChannel, JoinChannel); an archived
+//     channel refuses posts with is_archived (SetArchived). See sharing.go.
+//   - A response_url takes five posts within 30 minutes of Now.
 //   - User and conversation objects carry team_id, is_stranger,
 //     is_restricted, is_ext_shared and shared_team_ids
 //     (https://docs.slack.dev/reference/objects/user-object,
@@ -185,11 +192,12 @@ type User struct {
 
 // Channel is a conversation known to the fake. If Members is non-empty,
 // chat.postEphemeral rejects users who are not in it. NotJoined means the
-// bot is not a member (see access.go for what that refuses).
+// bot is not a member (see access.go for what that refuses). IsArchived
+// refuses posts with is_archived (see sharing.go).
 type Channel struct {
 	ID, Name                               string
 	IsIM, IsPrivate, IsShared, IsExtShared bool
-	NotJoined                              bool
+	NotJoined, IsArchived                  bool
 	SharedTeamIDs, Members                 []string
 }
 
@@ -284,6 +292,9 @@ type Server struct {
 	pendingUploads map[string]*pendingUpload
 	uploads        []Upload
 
+	said      map[string]*said // channel+"/"+ts → what a person wrote (edits.go)
+	saidOrder []string         // its keys, oldest first, to bound memory
+
 	calls         map[string]int
 	userInfoCalls map[string]int
 	rateLimited   int
@@ -349,6 +360,7 @@ func New(opts Options) *Server {
 		published:       map[string][]json.RawMessage{},
 		homeViewID:      map[string]string{},
 		pendingUploads:  map[string]*pendingUpload{},
+		said:            map[string]*said{},
 		calls:           map[string]int{},
 		userInfoCalls:   map[string]int{},
 		failNext:        map[string]*failSpec{},

@@ -349,7 +349,7 @@ func (s *Server) channelJSONLocked(c *channelState) map[string]any {
 		"is_im":                 c.IsIM,
 		"is_mpim":               c.mpim,
 		"is_private":            c.IsPrivate || legacyGroup || c.IsIM || c.mpim,
-		"is_archived":           false,
+		"is_archived":           c.IsArchived,
 		"is_general":            false,
 		"is_member":             !c.NotJoined,
 		"is_shared":             c.IsShared || c.IsExtShared,
@@ -569,6 +569,9 @@ func (s *Server) chatPostMessage(p *params) any {
 	if !s.memberLocked(ch) && (s.privateLocked(ch) || !s.scopes["chat:write.public"]) {
 		return fail(s.membershipErrorLocked(ch))
 	}
+	if s.archivedLocked(ch) {
+		return fail("is_archived")
+	}
 	if retry, ok := s.postTokenLocked(ch); !ok {
 		s.rateLimited++
 		s.rateLimitedBy["chat.postMessage"]++
@@ -598,6 +601,9 @@ func (s *Server) chatPostEphemeral(p *params) any {
 	}
 	if code := s.membershipErrorLocked(ch); code != "" {
 		return fail(code)
+	}
+	if s.archivedLocked(ch) {
+		return fail("is_archived")
 	}
 	if c, ok := s.channels[ch]; ok && len(c.Members) > 0 && !slices.Contains(c.Members, user) {
 		return fail("user_not_in_channel")
@@ -827,6 +833,9 @@ func (s *Server) handleResponseURL(rw http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/response/")
 	s.mu.Lock()
 	tgt, ok := s.responseURLs[id]
+	if ok && s.opts.Now().Sub(tgt.issued) > responseURLLife {
+		ok = false // expired: as if forgotten
+	}
 	used := ok && tgt.uses >= responseURLUses
 	if ok && !used {
 		tgt.uses++

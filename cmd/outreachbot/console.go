@@ -361,6 +361,12 @@ func (consolePoster) Find(context.Context, string, string, time.Time) (scheduler
 
 func (p consolePoster) Zone(context.Context, string) (*time.Location, error) { return p.c.loc, nil }
 
+// Shared answers from the console's cast, as its directory does.
+func (consolePoster) Shared(ctx context.Context, channel string) (bool, error) {
+	teams, err := consoleDirectory{}.ChannelTeams(ctx, channel)
+	return len(teams) > 1, err
+}
+
 // print renders a reply for a terminal: mentions as @names, entities
 // decoded, buttons as numbered choices (for :press).
 func (c *consoleSession) print(r message.Reply) {

@@ -26,6 +26,11 @@ func (p slackPoster) Zone(ctx context.Context, user string) (*time.Location, err
 	return p.b.UserZone(ctx, user)
 }
 
+func (p slackPoster) Shared(ctx context.Context, channel string) (bool, error) {
+	shared, err := p.b.ChannelShared(ctx, channel)
+	return shared, refusal(err, scheduler.ErrUndeliverable)
+}
+
 // refusal says what a failed Slack call means for a job: Slack refusing
 // the bot's calls holds it; Slack refusing this call for good is
 // destination (the post cannot go, or its earlier post cannot be

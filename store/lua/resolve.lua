@@ -11,7 +11,9 @@
 --   its folded entry there. channel: where the command was typed;
 --   liaison: '' for a team member; for a liaison, their Slack team ('?'
 --   when unknown): they may only touch the channel's own partner, and only
---   when that partner's org_teams, where known, include their team.
+--   when that partner's org_teams include their team. A partner whose
+--   organization is unknown (org_teams empty) or unnamed ('?': several
+--   organizations in its channel) has no liaisons: default deny.
 -- Returns slug, or nil plus an error code ('no_partner', 'not_found',
 -- 'ambiguous' with up to 6 candidate slugs, 'denied').
 local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
@@ -55,7 +57,8 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
   if liaison ~= '' then
     if not linked or slug ~= linked then return nil, 'denied' end
     local orgs = redis.call('HGET', K.Partner(prefix, slug), 'org_teams')
-    if orgs and orgs ~= '' and not string.find(',' .. orgs .. ',', ',' .. liaison .. ',', 1, true) then
+    if not orgs or orgs == '' or orgs == '?' or liaison == '?' or
+        not string.find(',' .. orgs .. ',', ',' .. liaison .. ',', 1, true) then
       return nil, 'denied'
     end
   end
