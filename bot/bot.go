@@ -79,6 +79,11 @@ type Config struct {
 	// AuthProbe is how often, while Slack refuses the bot token, auth.test
 	// asks whether it works again. Default 30 s.
 	AuthProbe time.Duration
+	// Now is the domain clock, the one the commands and the scheduler
+	// run on: a message's ts is Slack's time of it, compared with Now
+	// (an edit's window), while the bot's own clock paces acks and posts
+	// on real time. Default: the bot's clock.
+	Now func() time.Time
 }
 
 // eventDedupeTTL outlasts Slack's redelivery schedule (immediately, then
@@ -119,6 +124,9 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	}
 	if cfg.Loc == nil {
 		cfg.Loc = time.UTC
+	}
+	if cfg.Now == nil {
+		cfg.Now = clock.Now
 	}
 	if cfg.Command == "" {
 		cfg.Command = "/outreach"

@@ -128,5 +128,5 @@ func (b *Bot) recent(ts string) bool {
 	if err != nil {
 		return false
 	}
-	return b.clock.Since(time.Unix(n, 0)) < editRunWindow
+	return b.cfg.Now().Sub(time.Unix(n, 0)) < editRunWindow
 }

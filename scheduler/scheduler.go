@@ -292,6 +292,14 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 			next = occ
 		}
 	}
+	// While Slack refuses the bot's calls nothing is claimed before the
+	// hold ends: work due meanwhile falls due then, not now.
+	s.mu.Lock()
+	until := s.held.until
+	s.mu.Unlock()
+	if !next.IsZero() && next.Before(until) {
+		next = until
+	}
 	return next
 }
 

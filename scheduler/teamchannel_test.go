@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,10 +11,16 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// teamJobs schedules the digest (Monday Nov 30, 09:00) and the monthly
-// report (Dec 1, 09:00) within a week of t0, with two admins.
-var teamJobs = scheduler.Config{Admins: []string{"U0LEAD", "U0MARIA"},
-	Schedules: map[string]string{"digest": "0 9 * * 1", "report": "0 9 1 * *"}}
+// digestAt is the first Monday digest after t0; teamJobs schedules it and
+// the monthly report the day after, within a week of t0, with two admins.
+var (
+	digestAt = nextAt(t0, time.Monday, 9)
+	teamJobs = scheduler.Config{Admins: []string{"U0LEAD", "U0MARIA"},
+		Schedules: map[string]string{"digest": "0 9 * * 1", "report": fmt.Sprintf("0 9 %d %d *", digestAt.AddDate(0, 0, 1).Day(), digestAt.AddDate(0, 0, 1).Month())}}
+)
+
+// digestKey is the job id of the digest due at t.
+func digestKey(t time.Time) string { return "digest:" + t.In(ny).Format("2006-01-02T15:04") }
 
 // teamPosts sorts the posts of the digest and the report by recipient.
 func teamPosts(e *env) map[string][]scheduler.Post {
@@ -34,13 +41,15 @@ func teamPosts(e *env) map[string][]scheduler.Post {
 func TestTeamPostsKeptFromASharedChannel(t *testing.T) {
 	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
-	c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: t0.AddDate(0, 0, -1), Summary: "hi"}
+	// A contact in the month the report looks back on, so it has charts.
+	r := digestAt.AddDate(0, 0, 1)
+	c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: time.Date(r.Year(), r.Month(), 0, 10, 0, 0, 0, ny), Summary: "hi"}
 	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", t0); err != nil {
 		t.Fatal(err)
 	}
 	e.poster.shared = map[string]bool{"C0TEAM": true}
 	s := e.scheduler(teamJobs)
-	e.advance(s, 7*24*time.Hour)
+	e.advance(s, r.Add(time.Hour).Sub(e.clock.Now())) // past the digest and the report
 	got := teamPosts(e)
 	if n := len(got["C0TEAM"]); n != 0 {
 		t.Fatalf("%d posts to the shared team channel; want none", n)
@@ -63,10 +72,10 @@ func TestTeamPostsKeptFromASharedChannel(t *testing.T) {
 			}
 		}
 	}
-	e.advance(s, 7*24*time.Hour) // the next digest, Monday Dec 7
+	e.advance(s, digestAt.AddDate(0, 0, 7).Add(time.Hour).Sub(e.clock.Now())) // the next Monday's digest
 	var next string
 	for _, p := range teamPosts(e)["U0LEAD"] {
-		if p.Key == "digest:2026-12-07T09:00" {
+		if p.Key == digestKey(digestAt.AddDate(0, 0, 7)) {
 			next = p.Message.Text
 		}
 	}
@@ -111,7 +120,7 @@ func TestTeamPostsFailClosed(t *testing.T) {
 			// claimed, and advance would stop at each sweep for ever.
 			cfg.Schedules = map[string]string{"digest": "0 9 * * 1", "report": "off", "followups": "@every 24h", "surveys": "@every 24h"}
 			s := e.scheduler(cfg)
-			e.advance(s, 5*24*time.Hour+2*time.Hour) // Monday Nov 30, 12:00: three hours after the digest was due
+			e.advance(s, digestAt.Add(3*time.Hour).Sub(e.clock.Now())) // three hours after the digest was due
 			got := teamPosts(e)
 			if len(got["C0TEAM"]) != tc.wantTeam || len(got["U0LEAD"]) != tc.wantAdmins || len(got["U0MARIA"]) != tc.wantAdmins {
 				t.Fatalf("digests: %d to the team channel, %d and %d to the admins; want %d and %d each",
@@ -121,7 +130,7 @@ func TestTeamPostsFailClosed(t *testing.T) {
 				t.Errorf("the admins' copy: %q; want %q", got["U0LEAD"][0].Message.Text, tc.wantNote)
 			}
 			if tc.wantTeam+tc.wantAdmins == 0 {
-				if _, queued, _ := e.st.JobQueued(context.Background(), team, "digest:2026-11-30T09:00"); !queued {
+				if _, queued, _ := e.st.JobQueued(context.Background(), team, digestKey(digestAt)); !queued {
 					t.Errorf("the held digest is no longer queued")
 				}
 			}

@@ -204,8 +204,11 @@ func TestEndToEndFirstOutsideUseFindsTheOrganization(t *testing.T) {
 // a partner's organization, does not receive the digest (every partner's
 // figures): the admin gets it by DM, with why.
 func TestEndToEndTeamChannelSharedLater(t *testing.T) {
-	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
-		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EOpts(t, e2eOptions{
+		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
+		off: automaticJobs,
+		may: []string{store.JobDigest}, // the one it queues
+	})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	if err := e.slack.ShareChannel(e.ctx(), "C0OUTREACH", partnerT); err != nil {
 		t.Fatal(err)
@@ -242,8 +245,11 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 // channel (is_archived): the digest meant for it reaches the admin, with
 // why.
 func TestEndToEndArchivedTeamChannel(t *testing.T) {
-	e := startE2E(t, map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_SCHEDULE_DIGEST": "0 9 1 1 *",
-		"OUTREACH_SCHEDULE_NUDGES": "0 9 1 1 *", "OUTREACH_SCHEDULE_CHECKIN": "0 9 1 1 *", "OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EOpts(t, e2eOptions{
+		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
+		off: automaticJobs,
+		may: []string{store.JobDigest}, // the one it queues
+	})
 	e.slack.SetArchived("C0OUTREACH", true)
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()

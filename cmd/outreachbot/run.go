@@ -157,7 +157,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	// wall clock, so a test that moves the domain clock must not move them.
 	b := bot.New(bot.Config{
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
-		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: dir, PostRate: cfg.PostRate,
+		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: dir, PostRate: cfg.PostRate, Now: clock.Now,
 	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
 	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.FeedChannel, cfg.Quiet, slackPoster{b})
 	if err != nil {
