@@ -201,3 +201,55 @@ func TestExportIsInertAndComplete(t *testing.T) {
 		t.Errorf("export contcts: %q", r.Text)
 	}
 }
+
+// TestYearReportCountsWhatHappened: on a fixed clock (Monday Nov 30,
+// 2026), a year with two events still to come and three follow-ups not
+// yet due. `report period:2026` counts the events held and the
+// follow-ups that fell due, says "so far" with the day it counts to and
+// the day the year ends, and tells what is still to come apart;
+// `period:year` reads the same.
+func TestYearReportCountsWhatHappened(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // Friday Nov 27; E1, the flu shot clinic, on Dec 3
+	for _, line := range []string{
+		`event add county "Health fair" "3 days ago" 10am until:2pm registered:80`,
+		`event attended E2 61`,
+		`event add eastside-community "Diabetes class" yesterday 6pm until:8pm`,
+		`event add eastside-community "Winter fair" dec 12 10am`,
+		`followup county tomorrow "Send the flyer"`,
+		`followup county "in 2 days" "Call Dana"`,
+		`followup county "dec 5" "Book the room"`,
+		`followup eastside-community "dec 10" "Order supplies"`,
+		`followup eastside-community "dec 20" "Year-end thank-you"`,
+		`done F1`,
+	} {
+		hs.mustOK(member, line)
+	}
+	hs.clock.Advance(3 * 24 * time.Hour) // Monday Nov 30: F1 and F2 fell due, F3–F5 not yet
+	text := func(r message.Reply) string {
+		out := r.Text
+		for _, s := range r.Sections {
+			out += "\n" + s.Text
+		}
+		return out
+	}
+	year := text(later(t, hs.mustOK(member, "report period:2026")))
+	for _, want := range []string{
+		"2026 so far (Jan 1 – Nov 30, 2026; it ends Dec 31)",
+		"*Events*\n2, 61 people attended · 61 of 80 registered came (76%)\n1 event over without attendance recorded",
+		"2 more scheduled by Dec 31 (not counted yet)",
+		"*Follow-ups due*\n2: 1 done on time, 0 done late, 1 still open (50% on time)",
+		"3 more due by Dec 31 (not counted yet)",
+	} {
+		if !strings.Contains(year, want) {
+			t.Errorf("report period:2026 lacks %q:\n%s", want, year)
+		}
+	}
+	if same := text(later(t, hs.mustOK(member, "report period:year"))); same != year {
+		t.Errorf("period:year and period:2026 differ:\n%s\n---\n%s", same, year)
+	}
+	// A year that is over says no "so far".
+	if last := hs.mustOK(member, "report period:2025"); !strings.Contains(last.Text, "for all partners, 2025.") {
+		t.Errorf("report period:2025 ack = %q; want the year named alone", last.Text)
+	}
+}

@@ -17,25 +17,6 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// Period is the half-open span [From, To) a report covers.
-type Period struct {
-	From, To time.Time
-	Label    string // "Nov 1 – Nov 30, 2026", as the user reads it
-}
-
-// Previous is the period of equal length just before p: what trends
-// compare against.
-func (p Period) Previous() Period {
-	d := p.To.Sub(p.From)
-	return Period{From: p.From.Add(-d), To: p.From, Label: "the period before"}
-}
-
-// Days is the period's length in days, rounded.
-func (p Period) Days() int { return int(p.To.Sub(p.From).Hours()/24 + 0.5) }
-
-// Contains reports whether t falls in the period.
-func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
-
 // Source is what a report reads; *store.Store has it.
 type Source interface {
 	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
@@ -64,8 +45,10 @@ type Data struct {
 	ContactsIn       int // they reached us
 	Weeks            []Week
 
-	// Events that started in the period.
+	// Events that started in the period, by now; Upcoming are the
+	// period's events still to start.
 	Events     []store.Event
+	Upcoming   int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
 	// AttendedOf is the registration of the events whose attendance and
@@ -80,9 +63,15 @@ type Data struct {
 	Needs      []TopicCount
 	NeedsTotal int
 
-	// Follow-ups due in the period.
+	// Follow-ups that fell due in the period, by now; DueLater are the
+	// period's open follow-ups not due yet.
 	DueOnTime, DueLate, DueOpen, DueCancelled int
+	DueLater                                  int
 }
+
+// Counted is the part of the period the numbers cover: up to now when
+// the period runs past it.
+func (d *Data) Counted() Period { return d.Period.Counted(d.Now) }
 
 // Week is the contacts of one week (Monday to Sunday in the team's zone).
 type Week struct {
@@ -123,7 +112,10 @@ var RatedQuestion = map[string]string{
 }
 
 // Gather reads the numbers of period for one partner (slug) or the whole
-// workspace (slug ""). loc is the zone weeks are counted in.
+// workspace (slug ""). loc is the zone weeks are counted in. Only what
+// has happened by now counts: contacts, needs and surveys up to now,
+// events that have started, follow-ups that have fallen due. What the
+// period still holds is counted apart (Upcoming, DueLater).
 func Gather(ctx context.Context, src Source, team, slug string, period Period, now time.Time, loc *time.Location) (*Data, error) {
 	all, err := src.ListPartners(ctx, team)
 	if err != nil {
@@ -154,9 +146,10 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	if slug != "" && d.Partner == nil {
 		return nil, fmt.Errorf("report: partner %q: %w", slug, store.ErrNotFound)
 	}
-	weeks := newWeeks(period, loc)
+	counted := period.Counted(now)
+	weeks := newWeeks(counted, loc)
 	for _, p := range scope {
-		if err := src.EachContact(ctx, team, p.Slug, period.From, period.To, func(c store.Contact) error {
+		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c store.Contact) error {
 			d.Contacts++
 			d.ContactsByMethod[c.Method]++
 			if c.Direction == "in" {
@@ -167,21 +160,25 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 		}); err != nil {
 			return nil, err
 		}
-		if err := src.EachSurvey(ctx, team, p.Slug, period.From, period.To, d.addSurvey); err != nil {
+		if err := src.EachSurvey(ctx, team, p.Slug, counted.From, counted.To, d.addSurvey); err != nil {
 			return nil, err
 		}
 		if err := src.EachFollowUp(ctx, team, p.Slug, func(f store.FollowUp) error {
-			if period.Contains(f.Due) {
-				switch {
-				case f.Status == store.StatusCancelled:
-					d.DueCancelled++
-				case f.Status == store.StatusOpen:
-					d.DueOpen++
-				case f.DoneAt.After(f.Due):
-					d.DueLate++
-				default:
-					d.DueOnTime++
+			if !counted.Contains(f.Due) {
+				if period.Contains(f.Due) && f.Status == store.StatusOpen {
+					d.DueLater++
 				}
+				return nil
+			}
+			switch {
+			case f.Status == store.StatusCancelled:
+				d.DueCancelled++
+			case f.Status == store.StatusOpen:
+				d.DueOpen++
+			case f.DoneAt.After(f.Due):
+				d.DueLate++
+			default:
+				d.DueOnTime++
 			}
 			return nil
 		}); err != nil {
@@ -190,6 +187,10 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	}
 	d.Weeks = weeks.list
 	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
+		if !counted.Contains(e.Start) {
+			d.Upcoming++
+			return nil
+		}
 		d.Events = append(d.Events, e)
 		if e.Registered >= 0 {
 			d.Registered += e.Registered
@@ -235,7 +236,7 @@ func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
 // gatherNeeds counts needs by topic in the period and the one before.
 func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) error {
 	var err error
-	d.Needs, d.NeedsTotal, err = Needs(ctx, src, team, slug, d.Period)
+	d.Needs, d.NeedsTotal, err = Needs(ctx, src, team, slug, d.Counted())
 	return err
 }
 

@@ -86,7 +86,7 @@ func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time,
 // now is Monday 2026-11-30 09:00 in New York; the period is November.
 var (
 	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
-	period = report.Period{From: time.Date(2026, 11, 1, 0, 0, 0, 0, ny), To: time.Date(2026, 12, 1, 0, 0, 0, 0, ny), Label: "Nov 2026"}
+	period = report.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
 )
 
 func sample() *source {
@@ -211,7 +211,7 @@ func TestSummaryGolden(t *testing.T) {
 }
 
 // TestChartsArePNGsForASlide decodes each chart: a PNG at least 1200
-// pixels wide, titled with the period.
+// pixels wide, titled with the scope and the period, named by them.
 func TestChartsArePNGsForASlide(t *testing.T) {
 	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
 	if err != nil {
@@ -235,11 +235,33 @@ func TestChartsArePNGsForASlide(t *testing.T) {
 		if cfg.Width < 1200 || cfg.Height < 600 {
 			t.Errorf("%s is %d×%d; want at least 1200 wide for a slide", f.Name, cfg.Width, cfg.Height)
 		}
-		if !strings.Contains(f.Title, "Nov 2026") {
-			t.Errorf("%s title %q lacks the period", f.Name, f.Title)
+		if !strings.Contains(f.Title, "all partners, November 2026 so far") {
+			t.Errorf("%s title %q lacks the scope and the period", f.Name, f.Title)
 		}
 	}
-	if got := strings.Join(names, ","); got != "contacts-per-week.png,attendance-per-event.png,needs-by-topic.png" {
-		t.Errorf("charts = %s", got)
+	want := "contacts-per-week-all-partners-2026-11-01-2026-11-30.png,attendance-per-event-all-partners-2026-11-01-2026-11-30.png,needs-by-topic-all-partners-2026-11-01-2026-11-30.png"
+	if got := strings.Join(names, ","); got != want {
+		t.Errorf("charts = %s; want %s", got, want)
+	}
+}
+
+// TestChartDataGolden checks the numbers each chart draws, for the
+// whole network and for one partner, against golden files: titles,
+// categories in drawing order, and every series.
+func TestChartDataGolden(t *testing.T) {
+	src := sample()
+	src.events = append(src.events,
+		store.Event{ID: 4, Partner: "county", Title: "Winter health fair", Start: now.Add(6 * time.Hour), End: now.Add(9 * time.Hour), Registered: 60, Attended: -1}, // later today
+		store.Event{ID: 5, Partner: "clinic", Title: "Blood pressure screening at the Eastside branch library, second floor reading room", Start: time.Date(2026, 11, 2, 10, 0, 0, 0, ny), End: time.Date(2026, 11, 2, 12, 0, 0, 0, ny), Registered: -1, Attended: -1})
+	for _, slug := range []string{"", "county"} {
+		d, err := report.Gather(context.Background(), src, "T", slug, period, now, ny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "charts-all.golden"
+		if slug != "" {
+			name = "charts-" + slug + ".golden"
+		}
+		golden.Check(t, name, report.DumpCharts(report.ChartData(d)))
 	}
 }

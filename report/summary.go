@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
@@ -19,7 +20,7 @@ func Summary(d *Data) message.Reply {
 	if d.Partner != nil {
 		scope = "*" + message.Esc(d.Partner.Name) + "*"
 	}
-	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s (%s)", scope, d.Period.Label, message.Plural(d.Period.Days(), "day"))}
+	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s · %s", scope, d.Period.Label, message.Plural(d.Counted().Days(), "day"))}
 	add := func(title, body string) {
 		r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body})
 	}
@@ -71,8 +72,12 @@ func contactsLine(d *Data) string {
 }
 
 func eventsLine(d *Data) string {
+	later := ""
+	if d.Upcoming > 0 {
+		later = fmt.Sprintf("\n%d more scheduled %s (not counted yet)", d.Upcoming, d.byEnd())
+	}
 	if len(d.Events) == 0 {
-		return "None in this period."
+		return "None " + d.soFar("in this period") + "." + later
 	}
 	people := fmt.Sprintf("%d people", d.Attended)
 	if d.Attended == 1 {
@@ -85,7 +90,22 @@ func eventsLine(d *Data) string {
 	if d.NoAttendance > 0 {
 		line += fmt.Sprintf("\n%s over without attendance recorded: `event attended E<n> <count>`", message.Plural(d.NoAttendance, "event"))
 	}
-	return line
+	return line + later
+}
+
+// soFar is where, said "so far" while the period runs past now.
+func (d *Data) soFar(where string) string {
+	if d.Period.SoFar(d.Now) {
+		return "so far " + where
+	}
+	return where
+}
+
+// byEnd says when the period ends, for what it still holds: "by Dec 31".
+func (d *Data) byEnd() string {
+	loc := d.Period.From.Location()
+	last := d.Period.To.Add(-time.Millisecond)
+	return "by " + day(last, loc, last.In(loc).Year() != d.Now.In(loc).Year())
 }
 
 // surveyTitles name each template's average as the report reads it.
@@ -130,15 +150,19 @@ func needsLine(d *Data) string {
 
 func followUpsLine(d *Data) string {
 	total := d.DueOnTime + d.DueLate + d.DueOpen
+	later := ""
+	if d.DueLater > 0 {
+		later = fmt.Sprintf("\n%d more due %s (not counted yet)", d.DueLater, d.byEnd())
+	}
 	if total == 0 {
-		return "None fell due in this period."
+		return "None fell due " + d.soFar("in this period") + "." + later
 	}
 	line := fmt.Sprintf("%d: %d done on time, %d done late, %d still open (%s on time)",
 		total, d.DueOnTime, d.DueLate, d.DueOpen, percent(d.DueOnTime, total))
 	if d.DueCancelled > 0 {
 		line += fmt.Sprintf(" · %d cancelled", d.DueCancelled)
 	}
-	return line
+	return line + later
 }
 
 func percent(n, of int) string {
