@@ -109,6 +109,8 @@ type Config struct {
 	// Directory looks up channels' and people's Slack teams; nil where
 	// there is nobody to ask (liaisons' organizations are then unknown).
 	Directory Directory
+	// Names puts names beside the ids in exports; nil leaves them out.
+	Names report.Names
 }
 
 // Handler runs commands. It is safe for concurrent use.

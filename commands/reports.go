@@ -67,9 +67,10 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 	return message.Reply{
 		Text: fmt.Sprintf(":outbox_tray: Exporting %s of %s, %s, as CSV. I'll send the file to your DM in a moment.", kind, scope, period.Label),
 		Later: func(ctx context.Context) message.Reply {
-			f := report.Export(ctx, h.store, r.Team, kind, slug, period, h.now(), r.Loc)
+			f := report.Export(ctx, h.store, h.cfg.Names, r.Team, kind, slug, period, h.now(), r.Loc)
 			return message.Reply{
-				Text:    fmt.Sprintf(":page_facing_up: The %s export of %s, %s: one row per record, times in %s. Cells that a spreadsheet would run as formulas start with `'`.", kind, scope, period.Label, strings.ReplaceAll(r.Loc.String(), "_", " ")),
+				Text: fmt.Sprintf(":page_facing_up: The %s export of %s, %s: one row per record, UTF-8 for any spreadsheet, times in %s (ISO 8601, and a local date and time your spreadsheet reads as one), names beside ids. Cells that a spreadsheet would run as formulas start with `'`.",
+					kind, scope, period.Label, strings.ReplaceAll(r.Loc.String(), "_", " ")),
 				Files:   []message.File{f},
 				Private: true,
 				Outcome: message.OutcomeOK, Command: "export",

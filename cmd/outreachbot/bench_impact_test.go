@@ -109,7 +109,7 @@ func (b *bench) impact(t *testing.T) {
 	})
 	res.exportTime, res.exportPeak = measure(func() {
 		w := &countWriter{}
-		f := impact.Export(ctx, st, home, "contacts", "", impact.AllTime, now, loc)
+		f := impact.Export(ctx, st, nil, home, "contacts", "", impact.AllTime, now, loc)
 		if err := f.Write(w); err != nil {
 			t.Fatal(err)
 		}

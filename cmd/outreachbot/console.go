@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -398,8 +399,10 @@ func (c *consoleSession) print(r message.Reply) {
 	}
 }
 
-// save writes a file a reply carries (a chart, an export) into the
-// console's own directory, made on first use, and returns its path.
+// save writes a file a reply carries (a chart, an export, a PDF) into
+// the console's own directory, made on first use, and returns its path.
+// Files are named by scope and period; asked again, a report gets new
+// names (-2, -3…) rather than overwriting the files already printed.
 func (c *consoleSession) save(f message.File) (string, error) {
 	if c.dir == "" {
 		dir, err := os.MkdirTemp("", "outreachbot-console-")
@@ -408,8 +411,14 @@ func (c *consoleSession) save(f message.File) (string, error) {
 		}
 		c.dir = dir
 	}
+	ext := filepath.Ext(f.Name)
+	stem := strings.TrimSuffix(f.Name, ext)
 	path := filepath.Join(c.dir, f.Name)
-	w, err := os.Create(path)
+	w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	for n := 2; errors.Is(err, os.ErrExist); n++ {
+		path = filepath.Join(c.dir, fmt.Sprintf("%s-%d%s", stem, n, ext))
+		w, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -486,4 +495,22 @@ func (consoleDirectory) UserNamed(_ context.Context, name string) (string, bool)
 		}
 	}
 	return "", false
+}
+
+// PersonName, ChannelName and TeamName name the console's cast in
+// exports, as Slack names people, channels and workspaces.
+func (consoleDirectory) PersonName(_ context.Context, id string) string { return consoleNames[id] }
+
+func (consoleDirectory) ChannelName(_ context.Context, id string) string {
+	if n, ok := consoleChannels[id]; ok && id[0] == 'C' {
+		return "#" + n
+	}
+	return ""
+}
+
+func (consoleDirectory) TeamName(_ context.Context, id string) string {
+	if id == consoleTeam {
+		return "Riverside Library"
+	}
+	return ""
 }

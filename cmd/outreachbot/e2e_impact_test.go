@@ -120,13 +120,25 @@ func TestEndToEndExport(t *testing.T) {
 	if !strings.HasPrefix(u.Channel, "D") {
 		t.Errorf("export uploaded to %s; want the admin's DM", u.Channel)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(u.Data)).ReadAll()
+	data, ok := bytes.CutPrefix(u.Data, []byte("\ufeff"))
+	if !ok {
+		t.Errorf("export does not start with UTF-8's byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
 	var got []string
 	for _, row := range rows[1:] {
-		got = append(got, row[7])
+		got = append(got, row[col["summary"]])
+		// The name beside the id comes from users.info.
+		if row[col["who"]] != "U0MARIA" || row[col["who_name"]] != "maria" {
+			t.Errorf("who %q (%q); want U0MARIA with her Slack name", row[col["who"]], row[col["who_name"]])
+		}
 	}
 	want := fmt.Sprint([]string{"They asked for flyers", "Talked about the flu clinic", `'=HYPERLINK("x")`})
 	if fmt.Sprint(got) != want {
