@@ -94,6 +94,7 @@ type Store interface {
 	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]store.JobFailure, error)
 	needStore
 	contactStore
+	followUpSurveyStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }

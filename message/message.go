@@ -97,6 +97,9 @@ const (
 	ActionRecordNeed = "record_need"
 	// ActionComment opens a survey's comment form.
 	ActionComment = "sv_comment"
+	// ActionFollowUpSurvey schedules a past event's follow-up survey, its
+	// value the event ("E7").
+	ActionFollowUpSurvey = "ev_fu_survey"
 	// ActionSurveyPrefix starts a survey answer's action:
 	// "sv:<question>:<answer>", with the survey id as value.
 	ActionSurveyPrefix = "sv:"
