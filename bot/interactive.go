@@ -38,6 +38,7 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		messageTS = cb.Message.Timestamp
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
+		a.ActionID = actionName(a.ActionID)
 		// Forms open first: the trigger expires 3 s after the press. Who may
 		// log or comment where is checked on submission, as if typed.
 		switch a.ActionID {

@@ -50,9 +50,12 @@ type Choice struct {
 }
 
 // Section is a part of a message with its own buttons (one per partner in
-// a nudge, one per question in a survey).
+// a nudge, one per question in a survey), and perhaps a chart or a table
+// under its text.
 type Section struct {
 	Text    string
+	Chart   *Chart
+	Table   *Table
 	Choices []Choice
 }
 

@@ -321,6 +321,20 @@ func (c *consoleSession) press(args []string) {
 	}
 }
 
+func chartText(c *message.Chart) string {
+	if c == nil {
+		return ""
+	}
+	return c.Text
+}
+
+func tableText(t *message.Table) string {
+	if t == nil {
+		return ""
+	}
+	return t.Text
+}
+
 func allChoices(r message.Reply) []message.Choice {
 	out := append([]message.Choice(nil), r.Choices...)
 	for _, s := range r.Sections {
@@ -383,7 +397,13 @@ func (c *consoleSession) print(r message.Reply) {
 	}
 	buttons(r.Choices)
 	for _, s := range r.Sections {
-		fmt.Fprintln(c.out, c.render(s.Text))
+		// A terminal draws no charts nor tables: their numbers as text,
+		// as Slack shows them where it cannot draw them.
+		for _, t := range []string{s.Text, chartText(s.Chart), tableText(s.Table)} {
+			if t != "" {
+				fmt.Fprintln(c.out, c.render(t))
+			}
+		}
 		buttons(s.Choices)
 	}
 	if n > 0 {
