@@ -75,6 +75,9 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 			if p.Ephemeral != nil {
 				b.metrics.observe(*p.Ephemeral)
 				b.post(cb.User.ID, *p.Ephemeral)
+				if p.Ephemeral.Later != nil {
+					b.runLater(*p.Ephemeral, cb.User.ID, "", "")
+				}
 			}
 			b.publishHome(ctx, cb.User.ID)
 			continue
@@ -100,6 +103,11 @@ func (b *Bot) applyPressed(p commands.Pressed, channel, ts, user, responseURL st
 	if p.Ephemeral != nil {
 		b.metrics.observe(*p.Ephemeral)
 		b.tell(user, channel, responseURL, *p.Ephemeral)
+		if p.Ephemeral.Later != nil {
+			// A press that starts longer work (a report's PDF): it follows
+			// where the button was, as a typed command's would.
+			b.runLater(*p.Ephemeral, user, channel, responseURL)
+		}
 	}
 }
 

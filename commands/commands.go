@@ -112,6 +112,8 @@ type Config struct {
 	Directory Directory
 	// Names puts names beside the ids in exports; nil leaves them out.
 	Names report.Names
+	// Paper is the page of the report's PDF (A4 when unset).
+	Paper report.Paper
 }
 
 // Handler runs commands. It is safe for concurrent use.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
+	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -358,4 +359,57 @@ func TestExportReadsInASpreadsheet(t *testing.T) {
 		t.Errorf("event row = %v; want the upcoming event marked scheduled, with its organizer's name", e)
 	}
 	sameInstant("events", e, "start", "start_local")
+}
+
+// TestReportPDF: `report … pdf` adds the one-page PDF to the charts, and
+// the report's own button makes it again, checked as if typed.
+func TestReportPDF(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `log county call "Talked about the flu clinic"`)
+	r := later(t, hs.mustOK(member, "report county period:2026 pdf"))
+	var names []string
+	for _, f := range r.Files {
+		names = append(names, f.Name)
+	}
+	if len(names) != 2 || names[1] != "impact-report-county-health-dept-2026-01-01-2026-12-31.pdf" {
+		t.Errorf("report … pdf files = %v; want the contacts chart and the PDF, named by scope and period", names)
+	}
+	var pdf message.Choice
+	for _, c := range r.AllChoices() {
+		if c.Action == message.ActionReportPDF {
+			pdf = c
+		}
+	}
+	if pdf.Value == "" {
+		t.Fatalf("the report has no PDF button: %+v", r.AllChoices())
+	}
+	press := func(who as, value string) commands.Pressed {
+		return hs.h.Press(context.Background(), commands.Request{Team: team, User: who.user, UserTeam: team, Role: who.role, Channel: who.channel, Door: commands.DoorForm, Loc: ny},
+			message.ActionReportPDF, value)
+	}
+	p := press(member, pdf.Value)
+	if p.Ephemeral == nil || p.Ephemeral.Later == nil {
+		t.Fatalf("press = %+v; want an answer and the PDF to follow", p.Ephemeral)
+	}
+	out := later(t, *p.Ephemeral)
+	if len(out.Files) != 1 || out.Files[0].Name != names[1] || !strings.Contains(out.Text, "*County Health Dept*, 2026 so far") {
+		t.Errorf("the button's PDF: %q with %d files", out.Text, len(out.Files))
+	}
+	var buf bytes.Buffer
+	if err := out.Files[0].Write(&buf); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Errorf("the PDF writes %d bytes (%v); want a PDF", buf.Len(), err)
+	}
+	for _, tc := range []struct {
+		who         as
+		value, want string
+	}{
+		{liaison, pdf.Value, "Sorry"},
+		{member, "not|a|report", "doesn't belong to a report"},
+		{member, strings.Replace(pdf.Value, "county-health-dept", "no-such-partner", 1), "isn't in the registry"},
+	} {
+		if p := press(tc.who, tc.value); p.Ephemeral == nil || p.Ephemeral.Later != nil || !strings.Contains(p.Ephemeral.Text, tc.want) {
+			t.Errorf("press %q as %s = %+v; want %q and no PDF", tc.value, tc.who.user, p.Ephemeral, tc.want)
+		}
+	}
 }

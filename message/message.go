@@ -103,6 +103,9 @@ const (
 	// ActionFollowUpSurvey schedules a past event's follow-up survey, its
 	// value the event ("E7").
 	ActionFollowUpSurvey = "ev_fu_survey"
+	// ActionReportPDF makes a report's one-page PDF, its value the
+	// partner and the period (report.PDFValue).
+	ActionReportPDF = "report_pdf"
 	// ActionSurveyPrefix starts a survey answer's action:
 	// "sv:<question>:<answer>", with the survey id as value.
 	ActionSurveyPrefix = "sv:"

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -150,7 +149,7 @@ func Charts(d *Data) ([]message.File, error) {
 	var files []message.File
 	stem := d.fileStem()
 	for _, c := range ChartData(d) {
-		p, err := c.plot(slide)
+		p, err := c.plot(slide, slideW, slideH)
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: %w", c.File, err)
 		}
@@ -296,8 +295,8 @@ func (c Chart) forLook(l look) Chart {
 	return c
 }
 
-// plot draws c in look l.
-func (c Chart) plot(l look) (*plot.Plot, error) {
+// plot draws c in look l, for a canvas of w × h.
+func (c Chart) plot(l look, w, h vg.Length) (*plot.Plot, error) {
 	c = c.forLook(l)
 	p := plot.New()
 	p.Title.Text = c.Title()
@@ -312,9 +311,9 @@ func (c Chart) plot(l look) (*plot.Plot, error) {
 	p.Legend.XOffs = -l.legend
 	var err error
 	if c.Stacked {
-		err = c.stacked(p, l)
+		err = c.stacked(p, l, w)
 	} else {
-		err = c.paired(p, l)
+		err = c.paired(p, l, w, h)
 	}
 	return p, err
 }
@@ -337,9 +336,9 @@ func setFonts(p *plot.Plot, l look) {
 // stacked draws vertical bars, one stack per category, with each
 // stack's total above it when there is room, and a bar's width of space
 // at either end so the last bar stands clear of the edge.
-func (c Chart) stacked(p *plot.Plot, l look) error {
+func (c Chart) stacked(p *plot.Plot, l look, w vg.Length) error {
 	n := len(c.Categories)
-	width := barWidth(slideW, n, 1, l)
+	width := barWidth(w, n, 1, l)
 	var below *plotter.BarChart
 	totals := make([]float64, n)
 	for i, s := range c.Series {
@@ -380,11 +379,11 @@ func (c Chart) stacked(p *plot.Plot, l look) error {
 // paired draws two series side by side in each category, horizontally
 // when the labels are long (events, topics), each bar with its value, and
 // "not recorded" where a value is unknown.
-func (c Chart) paired(p *plot.Plot, l look) error {
+func (c Chart) paired(p *plot.Plot, l look, w, h vg.Length) error {
 	n := len(c.Categories)
-	length := slideW
+	length := w
 	if c.Horizontal {
-		length = slideH
+		length = h
 	}
 	width := barWidth(length, n, 2, l)
 	colours := []color.Color{refColour, mainColour}
@@ -469,8 +468,7 @@ func addValues(p *plot.Plot, l look, vals []float64, horizontal bool, missing st
 				continue
 			}
 			label, pos = missing, 0
-			st.Color = noteColour
-			st.Font.Style = xfont.StyleItalic
+			st.Color = noteColour // one face: see winAnsiCanvas
 		}
 		if horizontal {
 			xys = append(xys, plotter.XY{X: pos, Y: float64(i)})
@@ -528,9 +526,10 @@ func wrap(s string, width, lines int) string {
 }
 
 // barWidth fits n groups of per bars, with a bar's width between
-// groups, along an axis of the given length.
+// groups, along an axis of a chart of the given length, about a quarter
+// of which goes to the title, the other axis and the margins.
 func barWidth(length vg.Length, n, per int, l look) vg.Length {
-	w := (length - 2.5*vg.Inch) / vg.Length(n*per+n)
+	w := length * 0.72 / vg.Length(n*per+n)
 	return min(w, l.maxBar)
 }
 

@@ -18,6 +18,9 @@ type Period struct {
 	// Short is the label within a native chart's 50 characters: "2026 so
 	// far", "November 2026", "Sep 1 – Nov 30, 2026".
 	Short string
+	// Name is what the period was called ("2026", "the last 30 days"),
+	// "" for a range of days.
+	Name string
 }
 
 // NewPeriod names [from, to) as of now, in loc. name is what the period
@@ -28,7 +31,7 @@ type Period struct {
 func NewPeriod(name string, from, to, now time.Time, loc *time.Location) Period {
 	last := to.Add(-time.Millisecond) // the last instant in the period
 	days := DaySpan(from, last, loc)
-	p := Period{From: from, To: to}
+	p := Period{From: from, To: to, Name: name}
 	switch {
 	case !to.After(now.Add(time.Millisecond)):
 		// Over (or ending this very moment, like "the last 30 days").
@@ -64,7 +67,7 @@ func (p Period) End(now time.Time) time.Time {
 
 // Counted is the part of p that has happened by now.
 func (p Period) Counted(now time.Time) Period {
-	return Period{From: p.From, To: p.End(now), Label: p.Label, Short: p.Short}
+	return Period{From: p.From, To: p.End(now), Label: p.Label, Short: p.Short, Name: p.Name}
 }
 
 // Previous is the period of equal length just before p: what trends

@@ -32,6 +32,7 @@ type Data struct {
 	Period  Period
 	Partner *store.Partner // nil for the whole workspace
 	Now     time.Time
+	Loc     *time.Location // the zone days and weeks are counted in
 
 	// Partners in scope (archived ones left out), by stage and health now.
 	Partners int
@@ -44,6 +45,10 @@ type Data struct {
 	ContactsByMethod map[string]int
 	ContactsIn       int // they reached us
 	Weeks            []Week
+	Months           []Week // the same by calendar month
+	// ByPartner is each partner's share, for the report's table: the
+	// partners in scope, archived ones with history included.
+	ByPartner []PartnerRow
 
 	// Events that started in the period, by now; Upcoming are the
 	// period's events still to start.
@@ -72,6 +77,15 @@ type Data struct {
 // Counted is the part of the period the numbers cover: up to now when
 // the period runs past it.
 func (d *Data) Counted() Period { return d.Period.Counted(d.Now) }
+
+// PartnerRow is one partner's contacts, events and people reached in
+// the period, and its last contact ever.
+type PartnerRow struct {
+	Slug, Name                string
+	Archived                  bool
+	Contacts, Events, Reached int
+	LastContact               time.Time
+}
 
 // Week is the contacts of one week (Monday to Sunday in the team's zone).
 type Week struct {
@@ -121,7 +135,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{Period: period, Now: now, ByStage: map[string]int{}, ByHealth: map[string]int{},
+	d := &Data{Period: period, Now: now, Loc: loc, ByStage: map[string]int{}, ByHealth: map[string]int{},
 		ContactsByMethod: map[string]int{}, Surveys: map[string]*SurveyStats{}}
 	var scope []store.Partner
 	for i, p := range all {
@@ -147,15 +161,20 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 		return nil, fmt.Errorf("report: partner %q: %w", slug, store.ErrNotFound)
 	}
 	counted := period.Counted(now)
-	weeks := newWeeks(counted, loc)
+	weeks, months := newWeeks(counted, loc), newMonths(counted, loc)
+	rows := map[string]*PartnerRow{}
 	for _, p := range scope {
+		row := &PartnerRow{Slug: p.Slug, Name: p.Name, Archived: p.Archived, LastContact: p.LastContact}
+		rows[p.Slug] = row
 		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c store.Contact) error {
 			d.Contacts++
+			row.Contacts++
 			d.ContactsByMethod[c.Method]++
 			if c.Direction == "in" {
 				d.ContactsIn++
 			}
 			weeks.add(c.When, c.Method)
+			months.add(c.When, c.Method)
 			return nil
 		}); err != nil {
 			return nil, err
@@ -185,13 +204,19 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 			return nil, err
 		}
 	}
-	d.Weeks = weeks.list
+	d.Weeks, d.Months = weeks.list, months.list
 	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
 		if !counted.Contains(e.Start) {
 			d.Upcoming++
 			return nil
 		}
 		d.Events = append(d.Events, e)
+		for _, ps := range append([]string{e.Partner}, e.With...) {
+			if row := rows[ps]; row != nil {
+				row.Events++
+				row.Reached += max(e.Attended, 0)
+			}
+		}
 		if e.Registered >= 0 {
 			d.Registered += e.Registered
 		}
@@ -211,6 +236,11 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	}
 	if err := d.gatherNeeds(ctx, src, team, slug); err != nil {
 		return nil, err
+	}
+	for _, p := range scope {
+		if r := rows[p.Slug]; !r.Archived || r.Contacts > 0 || r.Events > 0 {
+			d.ByPartner = append(d.ByPartner, *r)
+		}
 	}
 	return d, nil
 }
@@ -320,8 +350,9 @@ func (tc TopicCount) Trend() string {
 
 // weeks buckets contacts by the week they happened in.
 type weeks struct {
-	loc  *time.Location
-	list []Week
+	loc   *time.Location
+	start func(time.Time, *time.Location) time.Time // weekStart when nil
+	list  []Week
 }
 
 func newWeeks(p Period, loc *time.Location) *weeks {
@@ -332,8 +363,27 @@ func newWeeks(p Period, loc *time.Location) *weeks {
 	return w
 }
 
+// newMonths buckets contacts by calendar month instead.
+func newMonths(p Period, loc *time.Location) *weeks {
+	w := &weeks{loc: loc, start: monthStart}
+	for s := monthStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {
+		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
+	}
+	return w
+}
+
+// monthStart is the first day of t's month in loc, at 00:00.
+func monthStart(t time.Time, loc *time.Location) time.Time {
+	y, m, _ := t.In(loc).Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+}
+
 func (w *weeks) add(t time.Time, method string) {
-	s := weekStart(t, w.loc)
+	start := w.start
+	if start == nil {
+		start = weekStart
+	}
+	s := start(t, w.loc)
 	i, ok := slices.BinarySearchFunc(w.list, s, func(a Week, t time.Time) int { return a.Start.Compare(t) })
 	if ok {
 		w.list[i].ByMethod[method]++

@@ -3,7 +3,9 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -201,13 +203,53 @@ func TestSummaryGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := report.Summary(d)
+	golden.Check(t, "summary.golden", dumpReply(report.Summary(d)))
+	d, err = report.Gather(context.Background(), sample(), "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "summary-county.golden", dumpReply(report.Summary(d)))
+}
+
+// dumpReply writes a reply as a reviewer reads it: each section's text,
+// its native chart (title, axis, every series) and table (caption,
+// columns, every row; numbers as "value=text"), and its buttons.
+func dumpReply(r message.Reply) string {
 	var b strings.Builder
 	b.WriteString(r.Text + "\n")
 	for _, s := range r.Sections {
-		b.WriteString("--\n" + s.Text + "\n")
+		b.WriteString("--\n")
+		if s.Text != "" {
+			b.WriteString(s.Text + "\n")
+		}
+		if c := s.Chart; c != nil {
+			fmt.Fprintf(&b, "[%s chart] %s | x: %s | y: %s\n  categories: %s\n", c.Kind, c.Title, c.XLabel, c.YLabel, strings.Join(c.Categories, " | "))
+			for _, se := range c.Series {
+				fmt.Fprintf(&b, "  %s: %v\n", se.Name, se.Values)
+			}
+			fmt.Fprintf(&b, "  as text: %s\n", c.Text)
+		}
+		if tb := s.Table; tb != nil {
+			fmt.Fprintf(&b, "[table, %d a page] %s\n  %s\n", tb.PageSize, tb.Caption, strings.Join(tb.Columns, " | "))
+			for _, row := range tb.Rows {
+				var cells []string
+				for _, c := range row {
+					switch {
+					case c.Number != nil:
+						cells = append(cells, fmt.Sprintf("%v=%s", *c.Number, c.Text))
+					default:
+						cells = append(cells, c.Text)
+					}
+				}
+				fmt.Fprintf(&b, "  %s\n", strings.Join(cells, " | "))
+			}
+			fmt.Fprintf(&b, "  as text: %s", tb.Text)
+		}
+		for _, c := range s.Choices {
+			fmt.Fprintf(&b, "[button %q %s %s]\n", c.Label, c.Action, c.Value)
+		}
 	}
-	golden.Check(t, "summary.golden", b.String())
+	return b.String()
 }
 
 // TestChartsArePNGsForASlide decodes each chart: a PNG at least 1200
@@ -265,3 +307,39 @@ func TestChartDataGolden(t *testing.T) {
 		golden.Check(t, name, report.DumpCharts(report.ChartData(d)))
 	}
 }
+
+// TestPDFIsOnePageOfTheLocalesPaper: the board's PDF is one page, A4 or
+// US Letter as asked, named by scope and period; the zone decides the
+// paper when nothing else does.
+func TestPDFIsOnePageOfTheLocalesPaper(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		paper report.Paper
+		box   string
+	}{{report.A4, "[0 0 595.28 841.89]"}, {report.Letter, "[0 0 612.00 792.00]"}} {
+		f := report.PDF(d, tc.paper)
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		pdf := buf.String()
+		pages := strings.Count(pdf, "/Type /Page\n") + strings.Count(pdf, "/Type /Page ")
+		if !strings.HasPrefix(pdf, "%PDF-") || pages != 1 || !strings.Contains(pdf, "/MediaBox "+tc.box) {
+			t.Errorf("%s: %d pages, media box %v; want one page of %s", tc.paper.Name, pages, regexpFind(`/MediaBox \[[^]]*\]`, pdf), tc.box)
+		}
+		if f.Name != "impact-report-county-2026-11-01-2026-11-30.pdf" {
+			t.Errorf("PDF named %s", f.Name)
+		}
+	}
+	for zone, want := range map[string]string{"America/New_York": "Letter", "America/Indiana/Indianapolis": "Letter", "America/Toronto": "Letter",
+		"Asia/Manila": "Letter", "America/Sao_Paulo": "A4", "Europe/Paris": "A4", "UTC": "A4"} {
+		if got := report.PaperFor(zone).Name; got != want {
+			t.Errorf("PaperFor(%s) = %s; want %s", zone, got, want)
+		}
+	}
+}
+
+func regexpFind(re, s string) []string { return regexp.MustCompile(re).FindAllString(s, -1) }

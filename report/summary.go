@@ -21,8 +21,9 @@ func Summary(d *Data) message.Reply {
 		scope = "*" + message.Esc(d.Partner.Name) + "*"
 	}
 	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s · %s", scope, d.Period.Label, message.Plural(d.Counted().Days(), "day"))}
-	add := func(title, body string) {
+	add := func(title, body string) *message.Section {
 		r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body})
+		return &r.Sections[len(r.Sections)-1]
 	}
 
 	if d.Partner == nil {
@@ -31,12 +32,38 @@ func Summary(d *Data) message.Reply {
 		h := d.Partner.Health(d.Now)
 		add("Partnership", fmt.Sprintf("%s · %s", d.Partner.Stage, message.HealthMark(h)))
 	}
-	add("Contacts", contactsLine(d))
+	add("Contacts", contactsLine(d)).Chart = nativeContacts(d)
 	add("Events", eventsLine(d))
 	add("Surveys", surveysLine(d))
-	add("Community needs", needsLine(d))
+	add("Community needs", needsLine(d)).Chart = nativeNeeds(d)
 	add("Follow-ups due", followUpsLine(d))
+	// Slack draws these in the message; the PNGs that follow are for
+	// slides, the PDF for the board.
+	table, slug := partnersTable(d), ""
+	if d.Partner != nil {
+		table, slug = eventsTable(d), d.Partner.Slug
+	}
+	if table != nil {
+		r.Sections = append(r.Sections, message.Section{Table: table})
+	}
+	r.Sections = append(r.Sections, message.Section{
+		Text:    "_" + methodology(d) + "_",
+		Choices: []message.Choice{{Label: "PDF for the board", Action: message.ActionReportPDF, Value: PDFValue(slug, d.Period)}},
+	})
 	return r
+}
+
+// methodology says how the numbers were counted, in one line.
+func methodology(d *Data) string {
+	return fmt.Sprintf("Counted from the team's log in %s: contacts, needs and surveys by their dates, events that have started, follow-ups that fell due%s; trends compare with the %d days before; archived partners' history counts.",
+		strings.ReplaceAll(d.Loc.String(), "_", " "), soFarNote(d), d.Counted().Days())
+}
+
+func soFarNote(d *Data) string {
+	if d.Period.SoFar(d.Now) {
+		return ", up to " + day(d.Now, d.Loc, true)
+	}
+	return ""
 }
 
 func partnersLine(d *Data) string {

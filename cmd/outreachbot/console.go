@@ -318,6 +318,9 @@ func (c *consoleSession) press(args []string) {
 	}
 	if res.Ephemeral != nil {
 		c.print(*res.Ephemeral)
+		if res.Ephemeral.Later != nil {
+			c.print(res.Ephemeral.Later(context.Background()))
+		}
 	}
 }
 

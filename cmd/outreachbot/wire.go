@@ -36,7 +36,7 @@ func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slo
 	names, _ := dir.(impact.Names)
 	return &parts{
 		cfg: cfg, log: log, clock: clock, reg: prometheus.NewRegistry(), store: st,
-		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names}, log),
+		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper}, log),
 	}
 }
 
