@@ -34,10 +34,12 @@ func plain(s string) *slack.TextBlockObject {
 // Every rendering gets fresh block_ids: Slack wants them unique per
 // message and per update (the actions block reference), and a message
 // updated with the ids it had may keep stale state in clients.
-func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks) }
+func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks, true) }
 
-// blocksWithin renders r in at most max blocks.
-func blocksWithin(r message.Reply, max int) []slack.Block {
+// blocksWithin renders r in at most max blocks; perMessage says whether it
+// is a message, whose tables share one budget of characters, or a view,
+// where each table has its own.
+func blocksWithin(r message.Reply, max int, perMessage bool) []slack.Block {
 	render := renderID()
 	var blocks []slack.Block
 	for _, chunk := range splitText(r.Text, maxSectionText) {
@@ -49,7 +51,7 @@ func blocksWithin(r message.Reply, max int) []slack.Block {
 	if len(r.Choices) > 0 {
 		blocks = append(blocks, choiceBlock("choices-"+render, r.Choices))
 	}
-	native := newNativeBudget()
+	native := newNativeBudget(perMessage)
 	for i, sec := range r.Sections {
 		need := 1 + btoi(sec.Chart != nil) + btoi(sec.Table != nil) + btoi(len(sec.Choices) > 0)
 		if sec.Text == "" {

@@ -12,13 +12,15 @@ import (
 
 // nativeBudget counts what one message (or view) may still carry of
 // Slack's charts and tables: charts per message, and characters across
-// every table's cells.
+// the tables' cells: every table's in a message (Slack counts them
+// together there), each table's own in a view.
 type nativeBudget struct {
 	charts, tableChars int
+	shared             bool
 }
 
-func newNativeBudget() *nativeBudget {
-	return &nativeBudget{charts: message.ChartsPerMessage, tableChars: message.TableCharsMax}
+func newNativeBudget(perMessage bool) *nativeBudget {
+	return &nativeBudget{charts: message.ChartsPerMessage, tableChars: message.TableCharsMax, shared: perMessage}
 }
 
 // chartBlock renders c as a data_visualization block, or says it cannot
@@ -119,7 +121,9 @@ func (nb *nativeBudget) tableBlock(t message.Table, blockID string) (slack.Block
 		}
 		b.AddRow(cells...)
 	}
-	nb.tableChars -= chars
+	if nb.shared {
+		nb.tableChars -= chars
+	}
 	return b, true
 }
 
