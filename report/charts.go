@@ -102,7 +102,7 @@ var (
 	// a board room.
 	slide = look{title: 22, axis: 16, tick: 13, legend: 14, value: 12, maxBars: 15, wrap: 46, maxBar: 0.6 * vg.Inch}
 	// page is a chart on the one-page PDF: a third of a page's height.
-	page = look{title: 10, axis: 8, tick: 7, legend: 7, value: 6.5, maxBars: 8, wrap: 40, maxBar: 0.3 * vg.Inch}
+	page = look{title: 10, axis: 8, tick: 6.5, legend: 7, value: 6.5, maxBars: 8, wrap: 50, maxBar: 0.3 * vg.Inch}
 )
 
 const (
@@ -368,7 +368,7 @@ func (c Chart) stacked(p *plot.Plot, l look, w vg.Length) error {
 	p.NominalX(labels...)
 	top := slices.Max(totals)
 	p.X.Min, p.X.Max = -1, float64(n)
-	p.Y.Min, p.Y.Max = 0, headroom(top)
+	p.Y.Min, p.Y.Max = 0, headroom(top, len(c.Series))
 	p.Y.Tick.Marker = counts{}
 	if n <= 26 {
 		return addValues(p, l, totals, false, "", 0)
@@ -395,6 +395,13 @@ func (c Chart) paired(p *plot.Plot, l look, w, h vg.Length) error {
 		return i
 	}
 	top := 0.0
+	// A reference series with nothing in it (no registration recorded,
+	// nothing heard the period before) keeps its legend but no room:
+	// the main series' bars then sit on their labels.
+	empty := func(s Series) bool {
+		return !slices.ContainsFunc(s.Values, func(v float64) bool { return v != 0 && !math.IsNaN(v) })
+	}
+	single := len(c.Series) == 2 && empty(c.Series[0])
 	for si, s := range c.Series {
 		vals := make(plotter.Values, n)
 		for i, v := range s.Values {
@@ -413,8 +420,14 @@ func (c Chart) paired(p *plot.Plot, l look, w, h vg.Length) error {
 		if c.Horizontal {
 			bc.Offset = -bc.Offset // the first series above the second
 		}
-		p.Add(bc)
+		if single {
+			bc.Offset = 0
+		}
 		p.Legend.Add(s.Name, bc)
+		if single && si == 0 {
+			continue
+		}
+		p.Add(bc)
 		shown := make([]float64, n)
 		for i, v := range s.Values {
 			shown[at(i)] = v
@@ -436,12 +449,13 @@ func (c Chart) paired(p *plot.Plot, l look, w, h vg.Length) error {
 	}
 	if c.Horizontal {
 		p.NominalY(labels...)
-		p.Y.Min, p.Y.Max = -0.75, float64(n)-0.25
-		p.X.Min, p.X.Max = 0, headroom(top)
+		// Room above the first category for the legend.
+		p.Y.Min, p.Y.Max = -0.75, float64(n)-0.25+0.6
+		p.X.Min, p.X.Max = 0, headroom(top, 0)
 		p.X.Tick.Marker = counts{}
 	} else {
 		p.NominalX(labels...)
-		p.Y.Min, p.Y.Max = 0, headroom(top)
+		p.Y.Min, p.Y.Max = 0, headroom(top, len(c.Series))
 		p.Y.Tick.Marker = counts{}
 	}
 	return nil
@@ -533,9 +547,12 @@ func barWidth(length vg.Length, n, per int, l look) vg.Length {
 	return min(w, l.maxBar)
 }
 
-// headroom is the axis maximum that leaves the legend (top right) and
-// the value labels clear of the longest bar.
-func headroom(top float64) float64 { return math.Max(1, top*1.3) }
+// headroom is the value axis's maximum that leaves the value labels,
+// and the legend's entries (top right, over the bars), clear of the
+// highest bar: about a twentieth of the axis an entry.
+func headroom(top float64, entries int) float64 {
+	return math.Max(1, top*1.1/(1-math.Min(0.5, 0.05*float64(entries))))
+}
 
 // counts marks an axis of counts with whole numbers only, at a step of
 // 1, 2 or 5 times a power of ten, about eight of them.

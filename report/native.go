@@ -198,7 +198,7 @@ func partnersTable(d *Data) *message.Table {
 		t.Rows = append(t.Rows, []message.Cell{{Text: message.Clip(r.Name, tableNameMax)},
 			message.Num(float64(r.Contacts), ""), message.Num(float64(r.Events), ""), message.Num(float64(r.Reached), ""), last})
 		if i < 15 {
-			fmt.Fprintf(&text, "• *%s* — %d contacts, %d events, %d reached, last contact %s\n", message.Esc(r.Name), r.Contacts, r.Events, r.Reached, lastText)
+			fmt.Fprintf(&text, "• *%s* — %s, %s, %d reached, last contact %s\n", message.Esc(r.Name), message.Plural(r.Contacts, "contact"), message.Plural(r.Events, "event"), r.Reached, lastText)
 		} else if i == 15 {
 			fmt.Fprintf(&text, "…and %d more\n", len(rows)-15)
 		}

@@ -154,14 +154,15 @@ func summaryTiles(d *Data) []tile {
 	)
 	due := d.DueOnTime + d.DueLate + d.DueOpen
 	ts = append(ts, tile{percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
-	for _, st := range surveyTitles {
-		if s := d.Surveys[st.template]; st.template == message.TemplateFollowUp {
-			fig, caption := "–", "a month on, did it change anything? (no answers yet)"
-			if s != nil && s.Ratings > 0 {
-				fig, caption = fmt.Sprintf("%.1f/5", s.Average()), fmt.Sprintf("a month on, did it change anything? (%s)", message.Plural(s.Ratings, "answer"))
-			}
-			ts = append(ts, tile{fig, caption})
-		}
+	// The board's question first: a month on, did it change anything?
+	// Until that has answers, how useful the events were.
+	switch fu, fb := d.Surveys[message.TemplateFollowUp], d.Surveys[message.TemplateFeedback]; {
+	case fu != nil && fu.Ratings > 0:
+		ts = append(ts, tile{fmt.Sprintf("%.1f/5", fu.Average()), fmt.Sprintf("a month on, did it change anything? (%s)", message.Plural(fu.Ratings, "answer"))})
+	case fb != nil && fb.Ratings > 0:
+		ts = append(ts, tile{fmt.Sprintf("%.1f/5", fb.Average()), fmt.Sprintf("how useful events were (%s; no 30-day answers yet)", message.Plural(fb.Ratings, "rating"))})
+	default:
+		ts = append(ts, tile{"–", "no survey answers in this period"})
 	}
 	top := "none heard"
 	if len(d.Needs) > 0 && d.Needs[0].Count > 0 {
