@@ -37,6 +37,9 @@ type Chart struct {
 	Stacked    bool // the series stack (contacts by method)
 	Horizontal bool
 	Note       string // what the chart leaves out: "the latest 15 of 41"
+	// Total is how many categories there were, when Categories holds
+	// only the latest of them.
+	Total int
 	// Missing is what the main (last) series' unknown values say.
 	Missing string
 }
@@ -74,10 +77,14 @@ func (c Chart) first(n int, note string) Chart {
 }
 
 func (c Chart) last(n int, note string) Chart {
+	total := max(c.Total, len(c.Categories))
+	if total <= n {
+		return c
+	}
+	c.Note = fmt.Sprintf(note, min(n, len(c.Categories)), total)
 	if len(c.Categories) <= n {
 		return c
 	}
-	c.Note = fmt.Sprintf(note, n, len(c.Categories))
 	from := len(c.Categories) - n
 	c.Categories = c.Categories[from:]
 	series := make([]Series, len(c.Series))
@@ -232,7 +239,7 @@ func attendanceChart(d *Data) (Chart, bool) {
 		return int(a.ID - b.ID)
 	})
 	c := Chart{File: "attendance-per-event", What: "Attendance per event", Scope: d.scope(), Period: d.Period.Label,
-		XLabel: "People", Horizontal: true, Missing: "attendance not recorded"}
+		XLabel: "People", Horizontal: true, Missing: "attendance not recorded", Total: d.Held}
 	reg := Series{Name: "registered"}
 	came := Series{Name: "attended"}
 	loc := d.Period.From.Location()

@@ -221,8 +221,10 @@ func eventsTable(d *Data) *message.Table {
 	}
 	caption := "Events, " + d.Period.Short
 	if len(held) > message.TableRowsMax {
-		caption += fmt.Sprintf(" (the latest %d of %d)", message.TableRowsMax, len(held))
 		held = held[len(held)-message.TableRowsMax:]
+	}
+	if d.Held > len(held) {
+		caption += fmt.Sprintf(" (the latest %d of %d)", len(held), d.Held)
 	}
 	t := &message.Table{Caption: caption, Columns: []string{"Date", "Event", "Registered", "Attended"}, PageSize: 10}
 	count := func(n int) message.Cell {

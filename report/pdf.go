@@ -150,7 +150,7 @@ func summaryTiles(d *Data) []tile {
 	}
 	ts = append(ts,
 		tile{fmt.Sprint(d.Contacts), fmt.Sprintf("contacts · %s from partners", percent(d.ContactsIn, d.Contacts))},
-		tile{fmt.Sprint(d.Attended), fmt.Sprintf("people at %s held", message.Plural(len(d.Events), "event"))},
+		tile{fmt.Sprint(d.Attended), fmt.Sprintf("people at %s held", message.Plural(d.Held, "event"))},
 	)
 	due := d.DueOnTime + d.DueLate + d.DueOpen
 	ts = append(ts, tile{percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})

@@ -50,10 +50,13 @@ type Data struct {
 	// partners in scope, archived ones with history included.
 	ByPartner []PartnerRow
 
-	// Events that started in the period, by now; Upcoming are the
-	// period's events still to start.
-	Events     []store.Event
-	Upcoming   int
+	// Held is how many events started in the period, by now; Events are
+	// the latest EventsKept of them, oldest first (what the charts and
+	// the table show), so memory stays flat over any history. Upcoming
+	// are the period's events still to start.
+	Held     int
+	Events   []store.Event
+	Upcoming int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
 	// AttendedOf is the registration of the events whose attendance and
@@ -73,6 +76,10 @@ type Data struct {
 	DueOnTime, DueLate, DueOpen, DueCancelled int
 	DueLater                                  int
 }
+
+// EventsKept is how many of the period's latest events a report keeps
+// for its charts and table (a table shows at most 100).
+const EventsKept = 100
 
 // Counted is the part of the period the numbers cover: up to now when
 // the period runs past it.
@@ -210,7 +217,10 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 			d.Upcoming++
 			return nil
 		}
-		d.Events = append(d.Events, e)
+		d.Held++
+		if d.Events = append(d.Events, e); len(d.Events) >= 2*EventsKept {
+			d.Events = append(d.Events[:0], d.Events[len(d.Events)-EventsKept:]...)
+		}
 		for _, ps := range append([]string{e.Partner}, e.With...) {
 			if row := rows[ps]; row != nil {
 				row.Events++
@@ -233,6 +243,9 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 		return nil
 	}); err != nil {
 		return nil, err
+	}
+	if len(d.Events) > EventsKept {
+		d.Events = d.Events[len(d.Events)-EventsKept:]
 	}
 	if err := d.gatherNeeds(ctx, src, team, slug); err != nil {
 		return nil, err

@@ -343,3 +343,33 @@ func TestPDFIsOnePageOfTheLocalesPaper(t *testing.T) {
 }
 
 func regexpFind(re, s string) []string { return regexp.MustCompile(re).FindAllString(s, -1) }
+
+// TestManyEventsKeepTheLatest: a report counts every event held but
+// keeps only the latest for its chart and table, saying how many there
+// were.
+func TestManyEventsKeepTheLatest(t *testing.T) {
+	src := sample()
+	src.events = nil
+	for i := range 250 {
+		start := period.From.Add(time.Duration(i) * 2 * time.Hour)
+		src.events = append(src.events, store.Event{ID: int64(i + 1), Partner: "county", Title: fmt.Sprintf("Workshop %03d", i), Start: start, End: start.Add(time.Hour), Registered: 20, Attended: 10})
+	}
+	d, err := report.Gather(context.Background(), src, "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Held != 250 || len(d.Events) != report.EventsKept || d.Events[0].Title != "Workshop 150" || d.Attended != 2500 {
+		t.Fatalf("held %d, kept %d from %q, %d attended; want 250 held, the latest %d kept, 2,500 attended", d.Held, len(d.Events), d.Events[0].Title, d.Attended, report.EventsKept)
+	}
+	for _, c := range report.ChartData(d) {
+		if c.File == "attendance-per-event" && c.Total != 250 {
+			t.Errorf("attendance chart of %d categories, total %d; want 250", len(c.Categories), c.Total)
+		}
+	}
+	r := report.Summary(d)
+	for _, s := range r.Sections {
+		if s.Table != nil && (len(s.Table.Rows) != 100 || s.Table.Caption != "Events, November 2026 so far (the latest 100 of 250)") {
+			t.Errorf("events table %q of %d rows; want the latest 100 of 250", s.Table.Caption, len(s.Table.Rows))
+		}
+	}
+}

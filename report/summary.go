@@ -103,14 +103,14 @@ func eventsLine(d *Data) string {
 	if d.Upcoming > 0 {
 		later = fmt.Sprintf("\n%d more scheduled %s (not counted yet)", d.Upcoming, d.byEnd())
 	}
-	if len(d.Events) == 0 {
+	if d.Held == 0 {
 		return "None " + d.soFar("in this period") + "." + later
 	}
 	people := fmt.Sprintf("%d people", d.Attended)
 	if d.Attended == 1 {
 		people = "1 person"
 	}
-	line := fmt.Sprintf("%d, %s attended", len(d.Events), people)
+	line := fmt.Sprintf("%d, %s attended", d.Held, people)
 	if d.AttendedOf > 0 {
 		line += fmt.Sprintf(" · %d of %d registered came (%s)", d.AttendedWithRegistration, d.AttendedOf, percent(d.AttendedWithRegistration, d.AttendedOf))
 	}
