@@ -9,7 +9,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -54,9 +53,9 @@ type Data struct {
 	// the latest EventsKept of them, oldest first (what the charts and
 	// the table show), so memory stays flat over any history. Upcoming
 	// are the period's events still to start.
-	Held     int
-	Events   []store.Event
-	Upcoming int
+	Held       int
+	Events     []store.Event
+	Upcoming   int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
 	// AttendedOf is the registration of the events whose attendance and
@@ -361,15 +360,13 @@ func (tc TopicCount) Trend() string {
 	return "="
 }
 
-// weeks buckets contacts by the week they happened in.
+// weeks buckets contacts by the week they happened in (or the month).
 type weeks struct {
-	loc   *time.Location
-	start func(time.Time, *time.Location) time.Time // weekStart when nil
-	list  []Week
+	list []Week // by start, each bucket running to the next one's start
 }
 
 func newWeeks(p Period, loc *time.Location) *weeks {
-	w := &weeks{loc: loc}
+	w := &weeks{}
 	for s := weekStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 0, 7) {
 		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
 	}
@@ -378,27 +375,20 @@ func newWeeks(p Period, loc *time.Location) *weeks {
 
 // newMonths buckets contacts by calendar month instead.
 func newMonths(p Period, loc *time.Location) *weeks {
-	w := &weeks{loc: loc, start: monthStart}
-	for s := monthStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {
+	w := &weeks{}
+	y, m, _ := p.From.In(loc).Date()
+	for s := time.Date(y, m, 1, 0, 0, 0, 0, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {
 		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
 	}
 	return w
 }
 
-// monthStart is the first day of t's month in loc, at 00:00.
-func monthStart(t time.Time, loc *time.Location) time.Time {
-	y, m, _ := t.In(loc).Date()
-	return time.Date(y, m, 1, 0, 0, 0, 0, loc)
-}
-
+// add counts a contact at t in the last bucket starting by t: the
+// buckets' starts are local midnights, so no zone is looked up per
+// contact.
 func (w *weeks) add(t time.Time, method string) {
-	start := w.start
-	if start == nil {
-		start = weekStart
-	}
-	s := start(t, w.loc)
-	i, ok := slices.BinarySearchFunc(w.list, s, func(a Week, t time.Time) int { return a.Start.Compare(t) })
-	if ok {
+	i := sort.Search(len(w.list), func(i int) bool { return w.list[i].Start.After(t) }) - 1
+	if i >= 0 {
 		w.list[i].ByMethod[method]++
 	}
 }
