@@ -60,8 +60,8 @@ func (c Chart) Title() string {
 	return t
 }
 
-// latest keeps the last n categories (the most recent events, the most
-// heard topics come first so are kept by first).
+// first keeps the first n categories (the most heard topics) and says
+// so in the note: note has the kept and the total counts as %d.
 func (c Chart) first(n int, note string) Chart {
 	if len(c.Categories) <= n {
 		return c
@@ -76,6 +76,8 @@ func (c Chart) first(n int, note string) Chart {
 	return c
 }
 
+// last keeps the last n categories (the latest events) and says so in
+// the note, out of Total when the chart holds only the latest already.
 func (c Chart) last(n int, note string) Chart {
 	total := max(c.Total, len(c.Categories))
 	if total <= n {
