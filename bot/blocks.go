@@ -34,10 +34,12 @@ func plain(s string) *slack.TextBlockObject {
 // Every rendering gets fresh block_ids: Slack wants them unique per
 // message and per update (the actions block reference), and a message
 // updated with the ids it had may keep stale state in clients.
-func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks) }
+func replyBlocks(r message.Reply) []slack.Block { return blocksWithin(r, maxBlocks, true) }
 
-// blocksWithin renders r in at most max blocks.
-func blocksWithin(r message.Reply, max int) []slack.Block {
+// blocksWithin renders r in at most max blocks; perMessage says whether it
+// is a message, whose tables share one budget of characters, or a view,
+// where each table has its own.
+func blocksWithin(r message.Reply, max int, perMessage bool) []slack.Block {
 	render := renderID()
 	var blocks []slack.Block
 	for _, chunk := range splitText(r.Text, maxSectionText) {
@@ -49,16 +51,76 @@ func blocksWithin(r message.Reply, max int) []slack.Block {
 	if len(r.Choices) > 0 {
 		blocks = append(blocks, choiceBlock("choices-"+render, r.Choices))
 	}
+	native := newNativeBudget(perMessage)
 	for i, sec := range r.Sections {
-		if len(blocks)+2 > max {
+		need := 1 + btoi(sec.Chart != nil) + btoi(sec.Table != nil) + btoi(len(sec.Choices) > 0)
+		if sec.Text == "" {
+			need--
+		}
+		if len(blocks)+need > max {
 			break
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(sec.Text, maxSectionText)), nil, nil))
+		if sec.Text != "" {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(sec.Text, maxSectionText)), nil, nil))
+		}
+		// Slack draws a chart or a table where the limits allow; past
+		// them, the section shows the same numbers as text.
+		if c := sec.Chart; c != nil {
+			if b, ok := native.chartBlock(*c, fmt.Sprintf("chart-%d-%s", i, render)); ok {
+				blocks = append(blocks, b)
+			} else {
+				blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(c.Text, maxSectionText)), nil, nil))
+			}
+		}
+		if t := sec.Table; t != nil {
+			if b, ok := native.tableBlock(*t, fmt.Sprintf("table-%d-%s", i, render)); ok {
+				blocks = append(blocks, b)
+			} else {
+				blocks = append(blocks, slack.NewSectionBlock(mrkdwn(clipRunes(t.Text, maxSectionText)), nil, nil))
+			}
+		}
 		if len(sec.Choices) > 0 {
 			blocks = append(blocks, choiceBlock(fmt.Sprintf("section-%d-%s", i, render), sec.Choices))
 		}
 	}
 	return blocks
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// plainReply is r with its charts and tables as text: what is posted
+// again when Slack refuses the blocks (a surface or client that does not
+// take them).
+func plainReply(r message.Reply) message.Reply {
+	secs := make([]message.Section, len(r.Sections))
+	for i, s := range r.Sections {
+		if s.Chart != nil {
+			s.Text = strings.TrimSpace(s.Text + "\n" + s.Chart.Text)
+			s.Chart = nil
+		}
+		if s.Table != nil {
+			s.Text = strings.TrimSpace(s.Text + "\n" + s.Table.Text)
+			s.Table = nil
+		}
+		secs[i] = s
+	}
+	r.Sections = secs
+	return r
+}
+
+// hasNative reports whether r carries a chart or a table.
+func hasNative(r message.Reply) bool {
+	for _, s := range r.Sections {
+		if s.Chart != nil || s.Table != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // renderID tells one rendering's block_ids from another's, across
@@ -88,7 +150,7 @@ func choiceBlock(blockID string, choices []message.Choice) *slack.ActionBlock {
 // It carries no link_names, so Slack does not turn @here into a mention.
 func fallbackText(r message.Reply) string {
 	t := r.Text
-	for _, sec := range r.Sections {
+	for _, sec := range plainReply(r).Sections {
 		t += "\n" + sec.Text
 	}
 	return clipRunes(t, maxFallback)

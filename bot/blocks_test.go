@@ -157,3 +157,68 @@ func TestBlockIDsFreshEachRendering(t *testing.T) {
 		t.Errorf("%d action blocks; want 3", len(first))
 	}
 }
+
+// TestChartsAndTablesRenderNativelyWithinLimits: a section's chart and
+// table become Slack's data_visualization and data_table blocks; a chart
+// past Slack's limits, a third chart in one message, or a table past its
+// characters show their text instead.
+func TestChartsAndTablesRenderNativelyWithinLimits(t *testing.T) {
+	bar := func(title string, cats int) *message.Chart {
+		c := &message.Chart{Title: title, Kind: message.ChartBar, Text: "numbers of " + title}
+		s := message.ChartSeries{Name: "contacts"}
+		for i := range cats {
+			c.Categories = append(c.Categories, string(rune('a'+i)))
+			s.Values = append(s.Values, float64(i))
+		}
+		c.Series = []message.ChartSeries{s}
+		return c
+	}
+	table := func(rows int, cell string) *message.Table {
+		t := &message.Table{Caption: "Partners", Columns: []string{"Partner", "Contacts"}, Text: "the table as text"}
+		for i := range rows {
+			t.Rows = append(t.Rows, []message.Cell{{Text: cell}, message.Num(float64(i), "")})
+		}
+		return t
+	}
+	types := func(r message.Reply) string {
+		var out []string
+		for _, b := range replyBlocks(r) {
+			s := string(b.BlockType())
+			if sec, ok := b.(*slack.SectionBlock); ok {
+				s += "(" + sec.Text.Text + ")"
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name string
+		r    message.Reply
+		want string
+	}{
+		{"a chart and a table", message.Reply{Text: "report", Sections: []message.Section{{Text: "Contacts", Chart: bar("by week", 3)}, {Table: table(2, "County")}}},
+			"section(report) section(Contacts) data_visualization data_table"},
+		{"21 categories", message.Reply{Sections: []message.Section{{Chart: bar("by week", 21)}}},
+			"section(numbers of by week)"},
+		{"a title past 50", message.Reply{Sections: []message.Section{{Chart: bar(strings.Repeat("t", 51), 2)}}},
+			"section(numbers of " + strings.Repeat("t", 51) + ")"},
+		{"a third chart", message.Reply{Sections: []message.Section{{Chart: bar("one", 2)}, {Chart: bar("two", 2)}, {Chart: bar("three", 2)}}},
+			"data_visualization data_visualization section(numbers of three)"},
+		{"101 rows", message.Reply{Sections: []message.Section{{Table: table(101, "x")}}},
+			"section(the table as text)"},
+		{"10,001 characters", message.Reply{Sections: []message.Section{{Table: table(1, strings.Repeat("y", 10000-len("PartnerContacts")))}}},
+			"section(the table as text)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := types(tc.r); got != tc.want {
+				t.Errorf("blocks = %s; want %s", got, tc.want)
+			}
+		})
+	}
+	// Slack refusing the blocks (a surface that does not take them): the
+	// same reply as text, which carries the numbers.
+	r := message.Reply{Text: "report", Sections: []message.Section{{Text: "Contacts", Chart: bar("by week", 3)}}}
+	if got := types(plainReply(r)); got != "section(report) section(Contacts\nnumbers of by week)" {
+		t.Errorf("plain reply = %s", got)
+	}
+}

@@ -21,16 +21,20 @@ type directoryAPI interface {
 // cached: who belongs to which team changes rarely, and both methods are
 // rate limited. The bot classifies users through the same cache.
 type Directory struct {
-	api      directoryAPI
-	users    *users
-	channels *expirable.LRU[string, []string]
+	api          directoryAPI
+	users        *users
+	channels     *expirable.LRU[string, []string]
+	channelNames *expirable.LRU[string, string]
+	// The home workspace, for exports to name (SetWorkspace).
+	homeID, homeName string
 }
 
 // NewDirectory returns a directory over api; fallback is the zone of
 // users whose zone Slack does not give.
 func NewDirectory(api directoryAPI, fallback *time.Location) *Directory {
 	return &Directory{api: api, users: newUsers(api, fallback, time.Hour),
-		channels: expirable.NewLRU[string, []string](10000, nil, 10*time.Minute)}
+		channels:     expirable.NewLRU[string, []string](10000, nil, 10*time.Minute),
+		channelNames: expirable.NewLRU[string, string](10000, nil, time.Hour)}
 }
 
 // ChannelTeams are the Slack teams with people in channel: for a Slack

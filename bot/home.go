@@ -24,9 +24,18 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 	} else {
 		r = b.cmds.Home(ctx, req)
 	}
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocksWithin(r, maxHomeBlocks)}}
-	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
+	err = b.publishView(ctx, user, r)
+	if _, code := Classify(err); (code == "invalid_arguments" || code == "invalid_blocks") && hasNative(r) {
+		// Slack refused the Home's tables or chart: the same as text.
+		err = b.publishView(ctx, user, plainReply(r))
+	}
 	b.observe("views.publish", err)
+}
+
+func (b *Bot) publishView(ctx context.Context, user string, r message.Reply) error {
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocksWithin(r, maxHomeBlocks, false)}}
+	_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
+	return err
 }
 
 // refreshHome republishes user's App Home after a write of theirs, when

@@ -17,6 +17,7 @@ const usersInfoTimeout = 1200 * time.Millisecond
 
 // identity is what the bot needs to know about a user to serve them.
 type identity struct {
+	Name       string // as Slack shows them: display name, else real name
 	Team       string
 	Loc        *time.Location
 	Restricted bool // a guest of the home workspace
@@ -58,7 +59,11 @@ func (u *users) get(ctx context.Context, id string) (identity, error) {
 			loc = l
 		}
 	}
-	who := identity{Team: info.TeamID, Loc: loc, Restricted: info.IsRestricted || info.IsUltraRestricted || info.IsStranger, Bot: info.IsBot}
+	name := info.Profile.DisplayName
+	if name == "" {
+		name = info.RealName
+	}
+	who := identity{Name: name, Team: info.TeamID, Loc: loc, Restricted: info.IsRestricted || info.IsUltraRestricted || info.IsStranger, Bot: info.IsBot}
 	u.cache.Add(id, who)
 	return who, nil
 }

@@ -38,6 +38,7 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		messageTS = cb.Message.Timestamp
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
+		a.ActionID = actionName(a.ActionID)
 		// Forms open first: the trigger expires 3 s after the press. Who may
 		// log or comment where is checked on submission, as if typed.
 		switch a.ActionID {
@@ -74,6 +75,9 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 			if p.Ephemeral != nil {
 				b.metrics.observe(*p.Ephemeral)
 				b.post(cb.User.ID, *p.Ephemeral)
+				if p.Ephemeral.Later != nil {
+					b.runLater(*p.Ephemeral, cb.User.ID, "", "")
+				}
 			}
 			b.publishHome(ctx, cb.User.ID)
 			continue
@@ -108,6 +112,11 @@ func (b *Bot) applyPressed(p commands.Pressed, channel, ts, user, responseURL st
 	if p.Ephemeral != nil {
 		b.metrics.observe(*p.Ephemeral)
 		b.tell(user, channel, responseURL, *p.Ephemeral)
+		if p.Ephemeral.Later != nil {
+			// A press that starts longer work (a report's PDF): it follows
+			// where the button was, as a typed command's would.
+			b.runLater(*p.Ephemeral, user, channel, responseURL)
+		}
 	}
 }
 

@@ -49,6 +49,10 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		return h.pressFollowUp(ctx, req, action, value)
 	case message.ActionNudgeDone, message.ActionNudgeSnoozeD, message.ActionNudgeSnoozeWk:
 		return h.pressNudge(ctx, req, action, value)
+	case message.ActionFollowUpSurvey:
+		return h.pressFollowUpSurvey(ctx, req, value)
+	case message.ActionReportPDF:
+		return h.pressReportPDF(ctx, req, value)
 	}
 	return eph(message.Reply{Text: "That button isn't one I know any more. Type the command instead; `help` lists them.", Outcome: message.OutcomeUserError, Command: "button"})
 }

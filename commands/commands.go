@@ -95,6 +95,7 @@ type Store interface {
 	needStore
 	contactStore
 	orgStore
+	followUpSurveyStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }
@@ -110,6 +111,10 @@ type Config struct {
 	// Directory looks up channels' and people's Slack teams; nil where
 	// there is nobody to ask (liaisons' organizations are then unknown).
 	Directory Directory
+	// Names puts names beside the ids in exports; nil leaves them out.
+	Names report.Names
+	// Paper is the page of the report's PDF (A4 when unset).
+	Paper report.Paper
 }
 
 // Handler runs commands. It is safe for concurrent use.

@@ -55,7 +55,7 @@ func newHarnessAt(t testing.TB, at time.Time) *harness {
 	t.Helper()
 	srv := storetest.New(t)
 	clock := clockwork.NewFakeClockAt(at.AddDate(0, 0, -7))
-	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}},
+	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &harness{t: t, srv: srv, h: h, clock: clock, t0: at}
 }
@@ -82,6 +82,19 @@ func (directory) UserTeam(_ context.Context, user string) (string, error) {
 }
 
 func (directory) UserNamed(context.Context, string) (string, bool) { return "", false }
+
+// PersonName, ChannelName and TeamName name the cast in exports.
+func (directory) PersonName(_ context.Context, id string) string {
+	return map[string]string{"U0MARIA": "Maria Lopez", "U0LEAD": "Lee Adams", "U0DANA": "Dana Whitfield"}[id]
+}
+
+func (directory) ChannelName(_ context.Context, id string) string {
+	return map[string]string{"C0COUNTY": "#county-shared", "C0EAST": "#east-shared", "C0OUTREACH": "#outreach-team"}[id]
+}
+
+func (directory) TeamName(_ context.Context, id string) string {
+	return map[string]string{team: "Riverside Library"}[id]
+}
 
 type as struct {
 	user    string

@@ -295,5 +295,7 @@ func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (mess
 	if e.Registered > 0 {
 		msg += fmt.Sprintf(" of %d registered (%d%%)", e.Registered, n*100/e.Registered)
 	}
-	return message.Reply{Text: msg + ".", Feed: fmt.Sprintf("%s recorded attendance at `E%d` *%s*: %d came", message.Mention(req.User), id, message.Esc(e.Title), n)}, nil
+	r := message.Reply{Text: msg + ".", Feed: fmt.Sprintf("%s recorded attendance at `E%d` *%s*: %d came", message.Mention(req.User), id, message.Esc(e.Title), n)}
+	h.offerFollowUpSurvey(ctx, req, e, &r)
+	return r, nil
 }

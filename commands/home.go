@@ -7,16 +7,18 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // Limits of the App Home, so that it stays within Block Kit's 100 blocks
-// however much there is: a follow-up takes two blocks (text, buttons).
+// however much there is: the follow-ups are tables of 100 rows (one
+// block each), the rest lines of text.
 const (
-	homeFollowUps = 10 // overdue, and as many upcoming
-	homePartners  = 25
-	homeEvents    = 8
-	homeNeeds     = 5
+	homeFollowUpTables = 5 // 500 follow-ups, all the store lists
+	homePartners       = 25
+	homeEvents         = 8
+	homeNeeds          = 5
 )
 
 // Home is the App Home tab for the person looking: their overdue and
@@ -66,37 +68,34 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 	if err != nil {
 		return r, err
 	}
-	var overdue, upcoming []store.FollowUp
+	overdue := 0
 	for _, f := range open {
 		if f.Due.Before(now) {
-			overdue = append(overdue, f)
-		} else {
-			upcoming = append(upcoming, f)
+			overdue++
 		}
 	}
-	for _, group := range []struct {
-		title string
-		fs    []store.FollowUp
-		none  string
-	}{
-		{"Overdue follow-ups", overdue, "None overdue. :tada:"},
-		{"Coming up", upcoming, fmt.Sprintf("Nothing planned. `%s followup <partner> <when> <what>` adds one.", h.cfg.Command)},
-	} {
-		add(fmt.Sprintf("*%s* (%d)", group.title, len(group.fs)))
-		if len(group.fs) == 0 {
-			add(group.none)
+	// One table of follow-ups, soonest due first (overdue ones lead), a
+	// hundred rows to a table: Slack sorts and pages it.
+	head := fmt.Sprintf("*Your follow-ups* (%d, %d overdue)", len(open), overdue)
+	if len(open) == 0 {
+		head = fmt.Sprintf("*Your follow-ups*\nNothing planned. `%s followup <partner> <when> <what>` adds one.", h.cfg.Command)
+	}
+	add(head)
+	for i := 0; i < len(open) && i/message.TableRowsMax < homeFollowUpTables; i += message.TableRowsMax {
+		part := open[i:min(i+message.TableRowsMax, len(open))]
+		t := followUpTable(part, names, now, req.Loc)
+		if len(open) > message.TableRowsMax {
+			t.Caption = fmt.Sprintf("Your follow-ups %d–%d of %d, soonest due first", i+1, i+len(part), len(open))
 		}
-		for i, f := range group.fs {
-			if i == homeFollowUps {
-				add(fmt.Sprintf("…and %d more: `%s followups`", len(group.fs)-homeFollowUps, h.cfg.Command))
-				break
-			}
-			v := fmt.Sprintf("F%d", f.ID)
-			add(message.FollowUpLine(f, names[f.Partner], now, req.Loc),
-				message.Choice{Label: "Done", Action: message.ActionDone, Value: v, Style: "primary"},
-				message.Choice{Label: "Snooze 1 day", Action: message.ActionSnoozeDay, Value: v},
-				message.Choice{Label: "Snooze 1 week", Action: message.ActionSnoozeWeek, Value: v})
-		}
+		r.Sections = append(r.Sections, message.Section{Table: t})
+	}
+	if shown := homeFollowUpTables * message.TableRowsMax; len(open) > shown {
+		add(fmt.Sprintf("…and %d more: `%s followups`", len(open)-shown, h.cfg.Command))
+	}
+	if month, err := report.Month(ctx, h.store, req.Team, now, req.Loc); err != nil {
+		h.log.Warn("home: the team's month", "err", err)
+	} else {
+		r.Sections = append(r.Sections, message.Section{Chart: month})
 	}
 
 	var mine []store.Partner
@@ -207,4 +206,43 @@ func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (mess
 	}
 	r.Command, r.Outcome = "log", message.OutcomeOK
 	return r, nil
+}
+
+// followUpTable is follow-ups as the Home's table: due (sorting by
+// time), partner, what, whether overdue, and Done and Snooze buttons;
+// the text of "what" shortened so that a hundred rows stay within
+// Slack's characters for a table. Its Text is the same as lines.
+func followUpTable(fs []store.FollowUp, names map[string]string, now time.Time, loc *time.Location) *message.Table {
+	t := &message.Table{Caption: "Your follow-ups, soonest due first", PageSize: 10,
+		Columns: []string{"Due", "Partner", "What", "Status", "Done", "Snooze"}}
+	status := func(f store.FollowUp) string {
+		if f.Due.Before(now) {
+			return "overdue"
+		}
+		return "upcoming"
+	}
+	fixed := t.Chars()
+	for _, f := range fs {
+		fixed += len([]rune(message.Time(f.Due, now, loc))) + len([]rune(message.Clip(names[f.Partner], 24))) + len(status(f)) + len("Done") + len("Snooze 1 day")
+	}
+	what := max(12, min(80, (message.TableCharsMax-fixed)/max(1, len(fs))))
+	var text strings.Builder
+	for i, f := range fs {
+		v := fmt.Sprintf("F%d", f.ID)
+		t.Rows = append(t.Rows, []message.Cell{
+			message.Num(float64(f.Due.UnixMilli()), message.Time(f.Due, now, loc)),
+			{Text: message.Clip(names[f.Partner], 24)},
+			{Text: fmt.Sprintf("F%d %s", f.ID, message.Clip(f.Text, what-len(v)-1))},
+			{Text: status(f)},
+			{Choice: &message.Choice{Label: "Done", Action: message.ActionDone, Value: v, Style: "primary"}},
+			{Choice: &message.Choice{Label: "Snooze 1 day", Action: message.ActionSnoozeDay, Value: v}},
+		})
+		if i < 10 {
+			text.WriteString(message.FollowUpLine(f, names[f.Partner], now, loc) + "\n")
+		} else if i == 10 {
+			fmt.Fprintf(&text, "…and %d more\n", len(fs)-10)
+		}
+	}
+	t.Text = text.String()
+	return t
 }

@@ -162,7 +162,7 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	if err != nil {
 		return message.Reply{}, err
 	}
-	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period)
+	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period.Counted(h.now()))
 	if err != nil {
 		return message.Reply{}, err
 	}

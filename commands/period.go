@@ -23,7 +23,9 @@ var (
 // parsePeriod reads the span a report or a needs list covers, in the
 // user's zone: a length back from now (30d, 12w, 6mo), the current or
 // last month, quarter or year, a named year, quarter or month, or two
-// dates joined by ".." (both days included).
+// dates joined by ".." (both days included). "year" is the whole of this
+// year, like "2026": both count what has happened by now and say "so
+// far".
 func parsePeriod(s string, now time.Time, loc *time.Location) (report.Period, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	local := now.In(loc)
@@ -31,27 +33,22 @@ func parsePeriod(s string, now time.Time, loc *time.Location) (report.Period, er
 	y, m, _ := local.Date()
 	qStart := func(y int, q int) time.Time { return day(y, time.Month(3*(q-1)+1), 1) }
 	curQ := (int(m)-1)/3 + 1
-	span := func(from, to time.Time, label string) (report.Period, error) {
-		if to.Equal(now) {
-			// "So far" includes what happened at this very moment (the
-			// store keeps milliseconds).
-			to = now.Add(time.Millisecond)
-		}
-		return report.Period{From: from, To: to, Label: label}, nil
+	span := func(from, to time.Time, name string) (report.Period, error) {
+		return report.NewPeriod(name, from, to, now, loc), nil
 	}
 	switch s {
 	case "month":
-		return span(day(y, m, 1), now, fmt.Sprintf("%s so far", local.Format("January 2006")))
+		return span(day(y, m, 1), day(y, m+1, 1), local.Format("January 2006"))
 	case "last-month":
 		from := day(y, m-1, 1)
 		return span(from, day(y, m, 1), from.Format("January 2006"))
 	case "quarter":
-		return span(qStart(y, curQ), now, fmt.Sprintf("%d-Q%d so far", y, curQ))
+		return span(qStart(y, curQ), qStart(y, curQ).AddDate(0, 3, 0), fmt.Sprintf("%d-Q%d", y, curQ))
 	case "last-quarter":
 		from := qStart(y, curQ).AddDate(0, -3, 0)
 		return span(from, qStart(y, curQ), fmt.Sprintf("%d-Q%d", from.Year(), (int(from.Month())-1)/3+1))
 	case "year":
-		return span(day(y, 1, 1), now, fmt.Sprintf("%d so far", y))
+		return span(day(y, 1, 1), day(y+1, 1, 1), strconv.Itoa(y))
 	}
 	if mm := yearRe.FindStringSubmatch(s); mm != nil {
 		yy, _ := strconv.Atoi(mm[1])
@@ -83,13 +80,13 @@ func parsePeriod(s string, now time.Time, loc *time.Location) (report.Period, er
 		if !to.After(from) {
 			return report.Period{}, userErrorf("%s ends before it starts; put the earlier date first.", message.Code(s))
 		}
-		last := to.AddDate(0, 0, -1)
-		return span(from, to, fmt.Sprintf("%s – %s", from.Format("Jan 2"), last.Format("Jan 2, 2006")))
+		return span(from, to, "")
 	}
 	words := strings.Fields(s)
 	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+		// Back from now: over at this very moment, never "so far".
 		from := sp.neg().AddTo(local)
-		return span(from, now, fmt.Sprintf("the last %s (%s – %s)", spanSaid(sp), from.Format("Jan 2"), local.Format("Jan 2, 2006")))
+		return span(from, now.Add(time.Millisecond), "the last "+spanSaid(sp))
 	}
 	return report.Period{}, userErrorf("I can't read %s as a period. Try %s.", message.Code(s), periodHelp)
 }
@@ -108,7 +105,7 @@ func periodDay(s string, now time.Time, loc *time.Location) (time.Time, error) {
 // spanSaid says a span as people do: "30 days", "12 weeks", "6 months".
 func spanSaid(sp Span) string {
 	switch {
-	case sp.Months%12 == 0 && sp.Months > 0 && sp.Days == 0:
+	case sp.Months%12 == 0 && sp.Months > 12 && sp.Days == 0:
 		return message.Plural(sp.Months/12, "year")
 	case sp.Months > 0 && sp.Days == 0:
 		return message.Plural(sp.Months, "month")

@@ -129,9 +129,11 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: `S%d`. `%s survey results S%d` shows the answers so far.",
 			id, message.Esc(e.Title), sid, h.cfg.Command, sid)
 	}
-	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
+	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
 		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid),
-		Feed: fmt.Sprintf("%s sent the feedback survey `S%d` for `E%d` *%s*", message.Mention(req.User), sid, e.ID, message.Esc(e.Title))}, nil
+		Feed: fmt.Sprintf("%s sent the feedback survey `S%d` for `E%d` *%s*", message.Mention(req.User), sid, e.ID, message.Esc(e.Title))}
+	h.offerFollowUpSurvey(ctx, req, e, &r)
+	return r, nil
 }
 
 // surveyCheckin sends the partnership check-in now: `survey checkin <partner>`.

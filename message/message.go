@@ -54,9 +54,12 @@ type Choice struct {
 }
 
 // Section is a part of a message with its own buttons (one per partner in
-// a nudge, one per question in a survey).
+// a nudge, one per question in a survey), and perhaps a chart or a table
+// under its text.
 type Section struct {
 	Text    string
+	Chart   *Chart
+	Table   *Table
 	Choices []Choice
 }
 
@@ -101,6 +104,12 @@ const (
 	ActionRecordNeed = "record_need"
 	// ActionComment opens a survey's comment form.
 	ActionComment = "sv_comment"
+	// ActionFollowUpSurvey schedules a past event's follow-up survey, its
+	// value the event ("E7").
+	ActionFollowUpSurvey = "ev_fu_survey"
+	// ActionReportPDF makes a report's one-page PDF, its value the
+	// partner and the period (report.PDFValue).
+	ActionReportPDF = "report_pdf"
 	// ActionSurveyPrefix starts a survey answer's action:
 	// "sv:<question>:<answer>", with the survey id as value.
 	ActionSurveyPrefix = "sv:"

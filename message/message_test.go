@@ -158,3 +158,18 @@ func TestDatesOfAnotherYearShowIt(t *testing.T) {
 		})
 	}
 }
+
+// TestUniqueLabels: chart labels are clipped to Slack's 20 characters and
+// kept apart when they clip to the same text.
+func TestUniqueLabels(t *testing.T) {
+	got := message.UniqueLabels([]string{"Understanding your blood pressure", "Understanding your blood sugar", "housing", ""}, 20)
+	want := []string{"Understanding your …", "Understanding you… 2", "housing", "–"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("UniqueLabels = %q; want %q", got, want)
+	}
+	for _, l := range got {
+		if n := len([]rune(l)); n > 20 {
+			t.Errorf("%q has %d characters", l, n)
+		}
+	}
+}

@@ -9,32 +9,12 @@ package report
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
-
-// Period is the half-open span [From, To) a report covers.
-type Period struct {
-	From, To time.Time
-	Label    string // "Nov 1 – Nov 30, 2026", as the user reads it
-}
-
-// Previous is the period of equal length just before p: what trends
-// compare against.
-func (p Period) Previous() Period {
-	d := p.To.Sub(p.From)
-	return Period{From: p.From.Add(-d), To: p.From, Label: "the period before"}
-}
-
-// Days is the period's length in days, rounded.
-func (p Period) Days() int { return int(p.To.Sub(p.From).Hours()/24 + 0.5) }
-
-// Contains reports whether t falls in the period.
-func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
 
 // Source is what a report reads; *store.Store has it.
 type Source interface {
@@ -51,6 +31,7 @@ type Data struct {
 	Period  Period
 	Partner *store.Partner // nil for the whole workspace
 	Now     time.Time
+	Loc     *time.Location // the zone days and weeks are counted in
 
 	// Partners in scope (archived ones left out), by stage and health now.
 	Partners int
@@ -63,9 +44,18 @@ type Data struct {
 	ContactsByMethod map[string]int
 	ContactsIn       int // they reached us
 	Weeks            []Week
+	Months           []Week // the same by calendar month
+	// ByPartner is each partner's share, for the report's table: the
+	// partners in scope, archived ones with history included.
+	ByPartner []PartnerRow
 
-	// Events that started in the period.
+	// Held is how many events started in the period, by now; Events are
+	// the latest EventsKept of them, oldest first (what the charts and
+	// the table show), so memory stays flat over any history. Upcoming
+	// are the period's events still to start.
+	Held       int
 	Events     []store.Event
+	Upcoming   int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
 	// AttendedOf is the registration of the events whose attendance and
@@ -80,8 +70,27 @@ type Data struct {
 	Needs      []TopicCount
 	NeedsTotal int
 
-	// Follow-ups due in the period.
+	// Follow-ups that fell due in the period, by now; DueLater are the
+	// period's open follow-ups not due yet.
 	DueOnTime, DueLate, DueOpen, DueCancelled int
+	DueLater                                  int
+}
+
+// EventsKept is how many of the period's latest events a report keeps
+// for its charts and table (a table shows at most 100).
+const EventsKept = 100
+
+// Counted is the part of the period the numbers cover: up to now when
+// the period runs past it.
+func (d *Data) Counted() Period { return d.Period.Counted(d.Now) }
+
+// PartnerRow is one partner's contacts, events and people reached in
+// the period, and its last contact ever.
+type PartnerRow struct {
+	Slug, Name                string
+	Archived                  bool
+	Contacts, Events, Reached int
+	LastContact               time.Time
 }
 
 // Week is the contacts of one week (Monday to Sunday in the team's zone).
@@ -123,13 +132,16 @@ var RatedQuestion = map[string]string{
 }
 
 // Gather reads the numbers of period for one partner (slug) or the whole
-// workspace (slug ""). loc is the zone weeks are counted in.
+// workspace (slug ""). loc is the zone weeks are counted in. Only what
+// has happened by now counts: contacts, needs and surveys up to now,
+// events that have started, follow-ups that have fallen due. What the
+// period still holds is counted apart (Upcoming, DueLater).
 func Gather(ctx context.Context, src Source, team, slug string, period Period, now time.Time, loc *time.Location) (*Data, error) {
 	all, err := src.ListPartners(ctx, team)
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{Period: period, Now: now, ByStage: map[string]int{}, ByHealth: map[string]int{},
+	d := &Data{Period: period, Now: now, Loc: loc, ByStage: map[string]int{}, ByHealth: map[string]int{},
 		ContactsByMethod: map[string]int{}, Surveys: map[string]*SurveyStats{}}
 	var scope []store.Partner
 	for i, p := range all {
@@ -154,43 +166,66 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	if slug != "" && d.Partner == nil {
 		return nil, fmt.Errorf("report: partner %q: %w", slug, store.ErrNotFound)
 	}
-	weeks := newWeeks(period, loc)
+	counted := period.Counted(now)
+	weeks, months := newWeeks(counted, loc), newMonths(counted, loc)
+	rows := map[string]*PartnerRow{}
 	for _, p := range scope {
-		if err := src.EachContact(ctx, team, p.Slug, period.From, period.To, func(c store.Contact) error {
+		row := &PartnerRow{Slug: p.Slug, Name: p.Name, Archived: p.Archived, LastContact: p.LastContact}
+		rows[p.Slug] = row
+		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c store.Contact) error {
 			d.Contacts++
+			row.Contacts++
 			d.ContactsByMethod[c.Method]++
 			if c.Direction == "in" {
 				d.ContactsIn++
 			}
 			weeks.add(c.When, c.Method)
+			months.add(c.When, c.Method)
 			return nil
 		}); err != nil {
 			return nil, err
 		}
-		if err := src.EachSurvey(ctx, team, p.Slug, period.From, period.To, d.addSurvey); err != nil {
+		if err := src.EachSurvey(ctx, team, p.Slug, counted.From, counted.To, d.addSurvey); err != nil {
 			return nil, err
 		}
 		if err := src.EachFollowUp(ctx, team, p.Slug, func(f store.FollowUp) error {
-			if period.Contains(f.Due) {
-				switch {
-				case f.Status == store.StatusCancelled:
-					d.DueCancelled++
-				case f.Status == store.StatusOpen:
-					d.DueOpen++
-				case f.DoneAt.After(f.Due):
-					d.DueLate++
-				default:
-					d.DueOnTime++
+			if !counted.Contains(f.Due) {
+				if period.Contains(f.Due) && f.Status == store.StatusOpen {
+					d.DueLater++
 				}
+				return nil
+			}
+			switch {
+			case f.Status == store.StatusCancelled:
+				d.DueCancelled++
+			case f.Status == store.StatusOpen:
+				d.DueOpen++
+			case f.DoneAt.After(f.Due):
+				d.DueLate++
+			default:
+				d.DueOnTime++
 			}
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	d.Weeks = weeks.list
+	d.Weeks, d.Months = weeks.list, months.list
 	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
-		d.Events = append(d.Events, e)
+		if !counted.Contains(e.Start) {
+			d.Upcoming++
+			return nil
+		}
+		d.Held++
+		if d.Events = append(d.Events, e); len(d.Events) >= 2*EventsKept {
+			d.Events = append(d.Events[:0], d.Events[len(d.Events)-EventsKept:]...)
+		}
+		for _, ps := range append([]string{e.Partner}, e.With...) {
+			if row := rows[ps]; row != nil {
+				row.Events++
+				row.Reached += max(e.Attended, 0)
+			}
+		}
 		if e.Registered >= 0 {
 			d.Registered += e.Registered
 		}
@@ -208,8 +243,16 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	}); err != nil {
 		return nil, err
 	}
+	if len(d.Events) > EventsKept {
+		d.Events = d.Events[len(d.Events)-EventsKept:]
+	}
 	if err := d.gatherNeeds(ctx, src, team, slug); err != nil {
 		return nil, err
+	}
+	for _, p := range scope {
+		if r := rows[p.Slug]; !r.Archived || r.Contacts > 0 || r.Events > 0 {
+			d.ByPartner = append(d.ByPartner, *r)
+		}
 	}
 	return d, nil
 }
@@ -235,7 +278,7 @@ func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
 // gatherNeeds counts needs by topic in the period and the one before.
 func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) error {
 	var err error
-	d.Needs, d.NeedsTotal, err = Needs(ctx, src, team, slug, d.Period)
+	d.Needs, d.NeedsTotal, err = Needs(ctx, src, team, slug, d.Counted())
 	return err
 }
 
@@ -317,24 +360,35 @@ func (tc TopicCount) Trend() string {
 	return "="
 }
 
-// weeks buckets contacts by the week they happened in.
+// weeks buckets contacts by the week they happened in (or the month).
 type weeks struct {
-	loc  *time.Location
-	list []Week
+	list []Week // by start, each bucket running to the next one's start
 }
 
 func newWeeks(p Period, loc *time.Location) *weeks {
-	w := &weeks{loc: loc}
+	w := &weeks{}
 	for s := weekStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 0, 7) {
 		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
 	}
 	return w
 }
 
+// newMonths buckets contacts by calendar month instead.
+func newMonths(p Period, loc *time.Location) *weeks {
+	w := &weeks{}
+	y, m, _ := p.From.In(loc).Date()
+	for s := time.Date(y, m, 1, 0, 0, 0, 0, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {
+		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
+	}
+	return w
+}
+
+// add counts a contact at t in the last bucket starting by t: the
+// buckets' starts are local midnights, so no zone is looked up per
+// contact.
 func (w *weeks) add(t time.Time, method string) {
-	s := weekStart(t, w.loc)
-	i, ok := slices.BinarySearchFunc(w.list, s, func(a Week, t time.Time) int { return a.Start.Compare(t) })
-	if ok {
+	i := sort.Search(len(w.list), func(i int) bool { return w.list[i].Start.After(t) }) - 1
+	if i >= 0 {
 		w.list[i].ByMethod[method]++
 	}
 }

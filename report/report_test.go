@@ -3,13 +3,14 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/outreachbot/outreachbot/internal/golden"
-	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -84,35 +85,14 @@ func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time,
 	return nil
 }
 
-// The summary's golden file is November 2026's report, asked for on
-// Monday 2026-11-30 09:00 in New York.
+// now is Monday 2026-11-30 09:00 in New York; the period is November.
 var (
-	goldenNow    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
-	goldenPeriod = monthOf(goldenNow)
+	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
+	period = report.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
 )
 
-// monthOf is the calendar month in New York that holds t.
-func monthOf(t time.Time) report.Period {
-	l := t.In(ny)
-	from := time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ny)
-	return report.Period{From: from, To: from.AddDate(0, 1, 0), Label: from.Format("Jan 2006")}
-}
-
-// testMonth is the other tests' period, the month of the test instant
-// (testclock: a December that ends the year, a March with the clocks
-// going forward, a February of 29 days), and their now, its report's
-// morning on the 1st after it.
-func testMonth() (report.Period, time.Time) {
-	p := monthOf(testclock.Now())
-	return p, p.To.Add(9 * time.Hour)
-}
-
-// sample is a month of a team's work, on days every month has, in the
-// month period starts.
-func sample(period report.Period) *source {
-	day := func(d, h int) time.Time {
-		return time.Date(period.From.Year(), period.From.Month(), d, h, 0, 0, 0, ny)
-	}
+func sample() *source {
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, ny) }
 	s := &source{
 		partners: []store.Partner{
 			{Slug: "county", Name: "County Health Dept", Stage: "active", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(20, 9)},
@@ -128,7 +108,7 @@ func sample(period report.Period) *source {
 		{"clinic", "call", "out", 24}, {"county", "meeting", "in", 25}, {"old", "letter", "out", 4}} {
 		s.contacts = append(s.contacts, store.Contact{ID: int64(i + 1), Partner: c.p, Method: c.m, Direction: c.dir, When: day(c.d, 10)})
 	}
-	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // the month before
+	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // October
 	s.events = []store.Event{
 		{ID: 1, Partner: "county", Title: "Flu shot clinic", Start: day(5, 10), End: day(5, 14), Registered: 40, Attended: 35},
 		{ID: 2, Partner: "clinic", Title: "Diabetes cooking class", Start: day(12, 18), End: day(12, 20), Registered: -1, Attended: 12},
@@ -143,7 +123,7 @@ func sample(period report.Period) *source {
 		{ID: 2, Partner: "county", Due: day(7, 9), Status: store.StatusDone, DoneAt: day(9, 9)},
 		{ID: 3, Partner: "clinic", Due: day(20, 9), Status: store.StatusOpen},
 		{ID: 4, Partner: "clinic", Due: day(21, 9), Status: store.StatusCancelled},
-		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // the month after
+		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // December
 	}
 	s.needs = []store.Need{
 		{ID: 1, Topics: []string{"transportation"}, Note: "no bus to the clinic", Partner: "county", At: day(1, 9).AddDate(0, 0, -5)},
@@ -156,8 +136,7 @@ func sample(period report.Period) *source {
 }
 
 func TestGatherCountsThePeriod(t *testing.T) {
-	period, now := testMonth()
-	d, err := report.Gather(context.Background(), sample(period), "T", "", period, now, ny)
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +145,7 @@ func TestGatherCountsThePeriod(t *testing.T) {
 		got, want int
 	}{
 		{"partners (archived left out)", d.Partners, 2},
-		{"contacts in the month, archived partner's included", d.Contacts, 7},
+		{"contacts in November, archived partner's included", d.Contacts, 7},
 		{"contacts from partners", d.ContactsIn, 2},
 		{"emails", d.ContactsByMethod["email"], 2},
 		{"events", len(d.Events), 3},
@@ -210,8 +189,7 @@ func TestGatherCountsThePeriod(t *testing.T) {
 }
 
 func TestPartnerReportCoversOnlyThatPartner(t *testing.T) {
-	period, now := testMonth()
-	d, err := report.Gather(context.Background(), sample(period), "T", "clinic", period, now, ny)
+	d, err := report.Gather(context.Background(), sample(), "T", "clinic", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,24 +199,63 @@ func TestPartnerReportCoversOnlyThatPartner(t *testing.T) {
 }
 
 func TestSummaryGolden(t *testing.T) {
-	d, err := report.Gather(context.Background(), sample(goldenPeriod), "T", "", goldenPeriod, goldenNow, ny)
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := report.Summary(d)
+	golden.Check(t, "summary.golden", dumpReply(report.Summary(d)))
+	d, err = report.Gather(context.Background(), sample(), "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "summary-county.golden", dumpReply(report.Summary(d)))
+}
+
+// dumpReply writes a reply as a reviewer reads it: each section's text,
+// its native chart (title, axis, every series) and table (caption,
+// columns, every row; numbers as "value=text"), and its buttons.
+func dumpReply(r message.Reply) string {
 	var b strings.Builder
 	b.WriteString(r.Text + "\n")
 	for _, s := range r.Sections {
-		b.WriteString("--\n" + s.Text + "\n")
+		b.WriteString("--\n")
+		if s.Text != "" {
+			b.WriteString(s.Text + "\n")
+		}
+		if c := s.Chart; c != nil {
+			fmt.Fprintf(&b, "[%s chart] %s | x: %s | y: %s\n  categories: %s\n", c.Kind, c.Title, c.XLabel, c.YLabel, strings.Join(c.Categories, " | "))
+			for _, se := range c.Series {
+				fmt.Fprintf(&b, "  %s: %v\n", se.Name, se.Values)
+			}
+			fmt.Fprintf(&b, "  as text: %s\n", c.Text)
+		}
+		if tb := s.Table; tb != nil {
+			fmt.Fprintf(&b, "[table, %d a page] %s\n  %s\n", tb.PageSize, tb.Caption, strings.Join(tb.Columns, " | "))
+			for _, row := range tb.Rows {
+				var cells []string
+				for _, c := range row {
+					switch {
+					case c.Number != nil:
+						cells = append(cells, fmt.Sprintf("%v=%s", *c.Number, c.Text))
+					default:
+						cells = append(cells, c.Text)
+					}
+				}
+				fmt.Fprintf(&b, "  %s\n", strings.Join(cells, " | "))
+			}
+			fmt.Fprintf(&b, "  as text: %s", tb.Text)
+		}
+		for _, c := range s.Choices {
+			fmt.Fprintf(&b, "[button %q %s %s]\n", c.Label, c.Action, c.Value)
+		}
 	}
-	golden.Check(t, "summary.golden", b.String())
+	return b.String()
 }
 
 // TestChartsArePNGsForASlide decodes each chart: a PNG at least 1200
-// pixels wide, titled with the period.
+// pixels wide, titled with the scope and the period, named by them.
 func TestChartsArePNGsForASlide(t *testing.T) {
-	period, now := testMonth()
-	d, err := report.Gather(context.Background(), sample(period), "T", "", period, now, ny)
+	d, err := report.Gather(context.Background(), sample(), "T", "", period, now, ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,11 +277,99 @@ func TestChartsArePNGsForASlide(t *testing.T) {
 		if cfg.Width < 1200 || cfg.Height < 600 {
 			t.Errorf("%s is %d×%d; want at least 1200 wide for a slide", f.Name, cfg.Width, cfg.Height)
 		}
-		if !strings.Contains(f.Title, period.Label) {
-			t.Errorf("%s title %q lacks the period", f.Name, f.Title)
+		if !strings.Contains(f.Title, "all partners, November 2026 so far") {
+			t.Errorf("%s title %q lacks the scope and the period", f.Name, f.Title)
 		}
 	}
-	if got := strings.Join(names, ","); got != "contacts-per-week.png,attendance-per-event.png,needs-by-topic.png" {
-		t.Errorf("charts = %s", got)
+	want := "contacts-per-week-all-partners-2026-11-01-2026-11-30.png,attendance-per-event-all-partners-2026-11-01-2026-11-30.png,needs-by-topic-all-partners-2026-11-01-2026-11-30.png"
+	if got := strings.Join(names, ","); got != want {
+		t.Errorf("charts = %s; want %s", got, want)
+	}
+}
+
+// TestChartDataGolden checks the numbers each chart draws, for the
+// whole network and for one partner, against golden files: titles,
+// categories in drawing order, and every series.
+func TestChartDataGolden(t *testing.T) {
+	src := sample()
+	src.events = append(src.events,
+		store.Event{ID: 4, Partner: "county", Title: "Winter health fair", Start: now.Add(6 * time.Hour), End: now.Add(9 * time.Hour), Registered: 60, Attended: -1}, // later today
+		store.Event{ID: 5, Partner: "clinic", Title: "Blood pressure screening at the Eastside branch library, second floor reading room", Start: time.Date(2026, 11, 2, 10, 0, 0, 0, ny), End: time.Date(2026, 11, 2, 12, 0, 0, 0, ny), Registered: -1, Attended: -1})
+	for _, slug := range []string{"", "county"} {
+		d, err := report.Gather(context.Background(), src, "T", slug, period, now, ny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "charts-all.golden"
+		if slug != "" {
+			name = "charts-" + slug + ".golden"
+		}
+		golden.Check(t, name, report.DumpCharts(report.ChartData(d)))
+	}
+}
+
+// TestPDFIsOnePageOfTheLocalesPaper: the board's PDF is one page, A4 or
+// US Letter as asked, named by scope and period; the zone decides the
+// paper when nothing else does.
+func TestPDFIsOnePageOfTheLocalesPaper(t *testing.T) {
+	d, err := report.Gather(context.Background(), sample(), "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		paper report.Paper
+		box   string
+	}{{report.A4, "[0 0 595.28 841.89]"}, {report.Letter, "[0 0 612.00 792.00]"}} {
+		f := report.PDF(d, tc.paper)
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		pdf := buf.String()
+		pages := strings.Count(pdf, "/Type /Page\n") + strings.Count(pdf, "/Type /Page ")
+		if !strings.HasPrefix(pdf, "%PDF-") || pages != 1 || !strings.Contains(pdf, "/MediaBox "+tc.box) {
+			t.Errorf("%s: %d pages, media box %v; want one page of %s", tc.paper.Name, pages, regexpFind(`/MediaBox \[[^]]*\]`, pdf), tc.box)
+		}
+		if f.Name != "impact-report-county-2026-11-01-2026-11-30.pdf" {
+			t.Errorf("PDF named %s", f.Name)
+		}
+	}
+	for zone, want := range map[string]string{"America/New_York": "Letter", "America/Indiana/Indianapolis": "Letter", "America/Toronto": "Letter",
+		"Asia/Manila": "Letter", "America/Sao_Paulo": "A4", "Europe/Paris": "A4", "UTC": "A4"} {
+		if got := report.PaperFor(zone).Name; got != want {
+			t.Errorf("PaperFor(%s) = %s; want %s", zone, got, want)
+		}
+	}
+}
+
+func regexpFind(re, s string) []string { return regexp.MustCompile(re).FindAllString(s, -1) }
+
+// TestManyEventsKeepTheLatest: a report counts every event held but
+// keeps only the latest for its chart and table, saying how many there
+// were.
+func TestManyEventsKeepTheLatest(t *testing.T) {
+	src := sample()
+	src.events = nil
+	for i := range 250 {
+		start := period.From.Add(time.Duration(i) * 2 * time.Hour)
+		src.events = append(src.events, store.Event{ID: int64(i + 1), Partner: "county", Title: fmt.Sprintf("Workshop %03d", i), Start: start, End: start.Add(time.Hour), Registered: 20, Attended: 10})
+	}
+	d, err := report.Gather(context.Background(), src, "T", "county", period, now, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Held != 250 || len(d.Events) != report.EventsKept || d.Events[0].Title != "Workshop 150" || d.Attended != 2500 {
+		t.Fatalf("held %d, kept %d from %q, %d attended; want 250 held, the latest %d kept, 2,500 attended", d.Held, len(d.Events), d.Events[0].Title, d.Attended, report.EventsKept)
+	}
+	for _, c := range report.ChartData(d) {
+		if c.File == "attendance-per-event" && c.Total != 250 {
+			t.Errorf("attendance chart of %d categories, total %d; want 250", len(c.Categories), c.Total)
+		}
+	}
+	r := report.Summary(d)
+	for _, s := range r.Sections {
+		if s.Table != nil && (len(s.Table.Rows) != 100 || s.Table.Caption != "Events, November 2026 so far (the latest 100 of 250)") {
+			t.Errorf("events table %q of %d rows; want the latest 100 of 250", s.Table.Caption, len(s.Table.Rows))
+		}
 	}
 }

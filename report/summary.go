@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
@@ -19,9 +20,10 @@ func Summary(d *Data) message.Reply {
 	if d.Partner != nil {
 		scope = "*" + message.Esc(d.Partner.Name) + "*"
 	}
-	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s (%s)", scope, d.Period.Label, message.Plural(d.Period.Days(), "day"))}
-	add := func(title, body string) {
+	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s · %s", scope, d.Period.Label, message.Plural(d.Counted().Days(), "day"))}
+	add := func(title, body string) *message.Section {
 		r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body})
+		return &r.Sections[len(r.Sections)-1]
 	}
 
 	if d.Partner == nil {
@@ -30,12 +32,38 @@ func Summary(d *Data) message.Reply {
 		h := d.Partner.Health(d.Now)
 		add("Partnership", fmt.Sprintf("%s · %s", d.Partner.Stage, message.HealthMark(h)))
 	}
-	add("Contacts", contactsLine(d))
+	add("Contacts", contactsLine(d)).Chart = nativeContacts(d)
 	add("Events", eventsLine(d))
 	add("Surveys", surveysLine(d))
-	add("Community needs", needsLine(d))
+	add("Community needs", needsLine(d)).Chart = nativeNeeds(d)
 	add("Follow-ups due", followUpsLine(d))
+	// Slack draws these in the message; the PNGs that follow are for
+	// slides, the PDF for the board.
+	table, slug := partnersTable(d), ""
+	if d.Partner != nil {
+		table, slug = eventsTable(d), d.Partner.Slug
+	}
+	if table != nil {
+		r.Sections = append(r.Sections, message.Section{Table: table})
+	}
+	r.Sections = append(r.Sections, message.Section{
+		Text:    "_" + methodology(d) + "_",
+		Choices: []message.Choice{{Label: "PDF for the board", Action: message.ActionReportPDF, Value: PDFValue(slug, d.Period)}},
+	})
 	return r
+}
+
+// methodology says how the numbers were counted, in one line.
+func methodology(d *Data) string {
+	return fmt.Sprintf("Counted from the team's log in %s: contacts, needs and surveys by their dates, events that have started, follow-ups that fell due%s; trends compare with the %d days before; archived partners' history counts.",
+		strings.ReplaceAll(d.Loc.String(), "_", " "), soFarNote(d), d.Counted().Days())
+}
+
+func soFarNote(d *Data) string {
+	if d.Period.SoFar(d.Now) {
+		return ", up to " + day(d.Now, d.Loc, true)
+	}
+	return ""
 }
 
 func partnersLine(d *Data) string {
@@ -71,21 +99,40 @@ func contactsLine(d *Data) string {
 }
 
 func eventsLine(d *Data) string {
-	if len(d.Events) == 0 {
-		return "None in this period."
+	later := ""
+	if d.Upcoming > 0 {
+		later = fmt.Sprintf("\n%d more scheduled %s (not counted yet)", d.Upcoming, d.byEnd())
+	}
+	if d.Held == 0 {
+		return "None " + d.soFar("in this period") + "." + later
 	}
 	people := fmt.Sprintf("%d people", d.Attended)
 	if d.Attended == 1 {
 		people = "1 person"
 	}
-	line := fmt.Sprintf("%d, %s attended", len(d.Events), people)
+	line := fmt.Sprintf("%d, %s attended", d.Held, people)
 	if d.AttendedOf > 0 {
 		line += fmt.Sprintf(" · %d of %d registered came (%s)", d.AttendedWithRegistration, d.AttendedOf, percent(d.AttendedWithRegistration, d.AttendedOf))
 	}
 	if d.NoAttendance > 0 {
 		line += fmt.Sprintf("\n%s over without attendance recorded: `event attended E<n> <count>`", message.Plural(d.NoAttendance, "event"))
 	}
-	return line
+	return line + later
+}
+
+// soFar is where, said "so far" while the period runs past now.
+func (d *Data) soFar(where string) string {
+	if d.Period.SoFar(d.Now) {
+		return "so far " + where
+	}
+	return where
+}
+
+// byEnd says when the period ends, for what it still holds: "by Dec 31".
+func (d *Data) byEnd() string {
+	loc := d.Period.From.Location()
+	last := d.Period.To.Add(-time.Millisecond)
+	return "by " + day(last, loc, last.In(loc).Year() != d.Now.In(loc).Year())
 }
 
 // surveyTitles name each template's average as the report reads it.
@@ -130,15 +177,19 @@ func needsLine(d *Data) string {
 
 func followUpsLine(d *Data) string {
 	total := d.DueOnTime + d.DueLate + d.DueOpen
+	later := ""
+	if d.DueLater > 0 {
+		later = fmt.Sprintf("\n%d more due %s (not counted yet)", d.DueLater, d.byEnd())
+	}
 	if total == 0 {
-		return "None fell due in this period."
+		return "None fell due " + d.soFar("in this period") + "." + later
 	}
 	line := fmt.Sprintf("%d: %d done on time, %d done late, %d still open (%s on time)",
 		total, d.DueOnTime, d.DueLate, d.DueOpen, percent(d.DueOnTime, total))
 	if d.DueCancelled > 0 {
 		line += fmt.Sprintf(" · %d cancelled", d.DueCancelled)
 	}
-	return line
+	return line + later
 }
 
 func percent(n, of int) string {

@@ -161,7 +161,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		return err
 	}
 	d.ContactsByMethod, d.ContactsIn, d.ContactsOut = week.ContactsByMethod, week.ContactsIn, week.Contacts-week.ContactsIn
-	d.EventsHeld, d.Attended = len(week.Events), week.Attended
+	d.EventsHeld, d.Attended = week.Held, week.Attended
 	for _, st := range week.Surveys {
 		d.SurveysSent += st.Surveys
 		d.SurveyResponses += st.Responses

@@ -19,8 +19,9 @@ func (s *Scheduler) monthlyReport(ctx context.Context, j store.Job, token, _ str
 	y, m, _ := j.Due.In(s.cfg.Loc).Date()
 	this := time.Date(y, m, 1, 0, 0, 0, 0, s.cfg.Loc)
 	prev := this.AddDate(0, -1, 0)
-	period := report.Period{From: prev, To: this, Label: prev.Format("January 2006")}
-	d, err := report.Gather(ctx, s.store, s.cfg.Team, "", period, s.clock.Now(), s.cfg.Loc)
+	now := s.clock.Now()
+	period := report.NewPeriod(prev.Format("January 2006"), prev, this, now, s.cfg.Loc)
+	d, err := report.Gather(ctx, s.store, s.cfg.Team, "", period, now, s.cfg.Loc)
 	if err != nil {
 		return fmt.Errorf("monthly report: %w", err)
 	}

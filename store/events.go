@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // EventTypes are the kinds of events (SPEC §2).
@@ -231,4 +233,62 @@ func parseShortID(s, prefix string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil && n > 0
+}
+
+// FollowUpSurveyState is where an event's 30-day follow-up survey is.
+type FollowUpSurveyState int
+
+const (
+	// FollowUpSurveyNone: nothing queued or sent (an event recorded after
+	// the fact queues no surveys by itself).
+	FollowUpSurveyNone FollowUpSurveyState = iota
+	// FollowUpSurveyQueued: it will go out (or is going out, or went).
+	FollowUpSurveyQueued
+)
+
+// FollowUpSurvey says whether the event's follow-up survey is queued,
+// under way, done or sent; template is the follow-up survey's.
+func (s *Store) FollowUpSurvey(ctx context.Context, team string, id int64, template string) (FollowUpSurveyState, error) {
+	k := keysFor(team)
+	job := JobID(JobFollowUpSurvey, strconv.FormatInt(id, 10))
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	due := pipe.ZScore(ctx, k.Due(), job)
+	leased := pipe.ZScore(ctx, k.Leases(), job)
+	done := pipe.ZScore(ctx, k.JobsDone(), job)
+	surveys := pipe.SMembers(ctx, k.EventSurveys(id))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return 0, s.wrap("follow-up survey", err)
+	}
+	if due.Err() == nil || leased.Err() == nil || done.Err() == nil {
+		return FollowUpSurveyQueued, nil
+	}
+	for _, sid := range surveys.Val() {
+		n, _ := strconv.ParseInt(sid, 10, 64)
+		t, err := s.rdb.HGet(ctx, k.Survey(n), "template").Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return 0, s.wrap("follow-up survey", err)
+		}
+		if t == template {
+			return FollowUpSurveyQueued, nil
+		}
+	}
+	return FollowUpSurveyNone, nil
+}
+
+// QueueFollowUpSurvey queues the event's follow-up survey (template) at
+// due, unless it has one queued, under way, done or sent (queued is then
+// false). ErrNotFound for no such event, ErrCancelled for a cancelled one.
+func (s *Store) QueueFollowUpSurvey(ctx context.Context, team string, id int64, template string, due time.Time, actor string, now time.Time) (queued bool, err error) {
+	k := keysFor(team)
+	r, err := s.run(ctx, "queue follow-up survey", scriptQueueFollowUpSv, []string{k.Event(id), k.EventSurveys(id), k.Audit()},
+		k.Prefix(), id, ms(due), ms(now), actor, auditMaxLen, template)
+	if err != nil {
+		return false, err
+	}
+	if !r.ok {
+		return false, eventErr("queue follow-up survey", id, r.code)
+	}
+	return strs(r.rest)[0] == "queued", nil
 }

@@ -131,6 +131,18 @@ func TestScriptKeys(t *testing.T) {
 			_, err = s.CancelEvent(ctx, team, id, "U1", t0)
 			return err
 		}},
+		{"queue a past event's follow-up survey", func() error {
+			e := Event{Title: "Fair", Type: "health-fair", Start: t0.Add(-72 * time.Hour), End: t0.Add(-70 * time.Hour), Registered: -1, Organizer: "U1"}
+			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
+			if err != nil {
+				return err
+			}
+			if _, err := s.FollowUpSurvey(ctx, team, id, "event-followup"); err != nil {
+				return err
+			}
+			_, err = s.QueueFollowUpSurvey(ctx, team, id, "event-followup", t0.Add(27*24*time.Hour), "U1", t0)
+			return err
+		}},
 		{"schedule recurring jobs", func() error {
 			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, time.Time{}, t0, ""); err != nil {
 				return err

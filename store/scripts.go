@@ -189,6 +189,7 @@ var (
 	scriptEditEvent       = load("edit_event")
 	scriptFailJob         = load("fail_job")
 	scriptRelinkChannel   = load("relink_channel")
+	scriptQueueFollowUpSv = load("queue_followup_survey")
 )
 
 // reply is a script's {'ok', …} / {'err', code, …} answer.

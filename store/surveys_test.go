@@ -235,3 +235,52 @@ func TestRelinkChannel(t *testing.T) {
 		t.Errorf("relinking onto another partner's channel succeeded")
 	}
 }
+
+// TestQueueFollowUpSurveyOnce: a past event's follow-up survey is queued
+// at the time asked, once; an event whose survey is queued already, or
+// was sent, or is cancelled or unknown, queues nothing.
+func TestQueueFollowUpSurveyOnce(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	past := store.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * 24 * time.Hour), End: t0.Add(-5*24*time.Hour + 2*time.Hour), Registered: -1}
+	id, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.FollowUpSurvey(ctx, team, id, "event-followup"); err != nil || st != store.FollowUpSurveyNone {
+		t.Fatalf("a past event's follow-up survey: %v, %v; want none", st, err)
+	}
+	due := past.End.Add(delays.FollowUp)
+	for i, want := range []bool{true, false} {
+		queued, err := s.QueueFollowUpSurvey(ctx, team, id, "event-followup", due, "U1", t0)
+		if err != nil || queued != want {
+			t.Errorf("queue #%d = %v, %v; want %v", i+1, queued, err, want)
+		}
+	}
+	if at, ok, _ := s.JobQueued(ctx, team, "evfu:1"); !ok || !at.Equal(due) {
+		t.Errorf("evfu:1 queued at %v (%v); want %v", at, ok, due)
+	}
+	if st, _ := s.FollowUpSurvey(ctx, team, id, "event-followup"); st != store.FollowUpSurveyQueued {
+		t.Errorf("after queueing: %v; want queued", st)
+	}
+
+	// An event whose follow-up survey was sent by some other way.
+	id2, _, _ := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
+	if _, _, err := s.CreateSurvey(ctx, team, "", store.Survey{Template: "event-followup", Partner: "county-health-dept", Event: id2, Channel: "C1"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if queued, err := s.QueueFollowUpSurvey(ctx, team, id2, "event-followup", due, "U1", t0); err != nil || queued {
+		t.Errorf("an event with its follow-up survey sent: queued %v, %v; want nothing queued", queued, err)
+	}
+	if _, err := s.CancelEvent(ctx, team, id2, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueueFollowUpSurvey(ctx, team, id2, "event-followup", due, "U1", t0); !errors.Is(err, store.ErrCancelled) {
+		t.Errorf("a cancelled event: %v; want ErrCancelled", err)
+	}
+	if _, err := s.QueueFollowUpSurvey(ctx, team, 99, "event-followup", due, "U1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an unknown event: %v; want ErrNotFound", err)
+	}
+}

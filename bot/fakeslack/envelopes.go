@@ -268,10 +268,11 @@ func (s *Server) BlockAction(ctx context.Context, userID, channelID, messageTS, 
 // and selected_option for option-based elements.
 func describeElement(action map[string]any, blocks json.RawMessage, blockID, actionID, value string) {
 	var bs []struct {
-		BlockID   string           `json:"block_id"`
-		Elements  []map[string]any `json:"elements"`
-		Accessory map[string]any   `json:"accessory"`
-		Element   map[string]any   `json:"element"`
+		BlockID   string             `json:"block_id"`
+		Elements  []map[string]any   `json:"elements"`
+		Accessory map[string]any     `json:"accessory"`
+		Element   map[string]any     `json:"element"`
+		Rows      [][]map[string]any `json:"rows"` // a data_table's, whose action cells hold buttons
 	}
 	if len(blocks) == 0 || json.Unmarshal(blocks, &bs) != nil {
 		return
@@ -281,6 +282,13 @@ func describeElement(action map[string]any, blocks json.RawMessage, blockID, act
 			continue
 		}
 		els := append([]map[string]any{b.Accessory, b.Element}, b.Elements...)
+		for _, row := range b.Rows {
+			for _, cell := range row {
+				if el, ok := cell["element"].(map[string]any); ok && cell["type"] == "action_cell" {
+					els = append(els, el)
+				}
+			}
+		}
 		for _, el := range els {
 			if el == nil || el["action_id"] != actionID {
 				continue

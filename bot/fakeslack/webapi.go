@@ -43,6 +43,12 @@ type rateLimitedReply struct{ retryAfter int }
 
 func fail(code string) map[string]any { return map[string]any{"ok": false, "error": code} }
 
+// invalidBlocks is Slack's answer to a message whose blocks break the
+// schema: the code, and what is wrong where.
+func invalidBlocks(msgs []string) map[string]any {
+	return map[string]any{"ok": false, "error": "invalid_blocks", "errors": msgs, "response_metadata": map[string]any{"messages": msgs}}
+}
+
 func invalidArguments(msgs ...string) map[string]any {
 	return map[string]any{"ok": false, "error": "invalid_arguments", "response_metadata": map[string]any{"messages": msgs}}
 }
@@ -514,6 +520,9 @@ func messageArgs(p *params) (text string, blocks, metadata json.RawMessage, errB
 		if len(bs) > 50 { // "up to 50 blocks in each message"
 			return "", nil, nil, fail("invalid_blocks")
 		}
+		if msgs := blockProblems(blocks, "/blocks"); len(msgs) > 0 {
+			return "", nil, nil, invalidBlocks(msgs)
+		}
 	}
 	metadata, ok = p.jsonArg("metadata")
 	if !ok {
@@ -951,6 +960,9 @@ func validateView(v map[string]any, raw []byte, want string) map[string]any {
 	}
 	if len(blocks) > 100 {
 		msgs = append(msgs, "[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]")
+	}
+	if raw, err := json.Marshal(blocks); ok && err == nil {
+		msgs = append(msgs, blockProblems(raw, "/view/blocks")...)
 	}
 	if want == "modal" {
 		hasInput := slices.ContainsFunc(blocks, func(b any) bool {

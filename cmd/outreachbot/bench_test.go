@@ -141,8 +141,8 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
-	sched  schedResults  // bench_sched_test.go
-	impact *impactResult // bench_impact_test.go
+	sched  schedResults    // bench_sched_test.go
+	impact []*impactResult // bench_impact_test.go, one a size
 }
 
 // aofStats is what the append-only file did during the whole run.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/commands"
+	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -32,6 +33,8 @@ type config struct {
 	Schedules   map[string]string // job name → cron spec
 
 	Topics store.Topics // OUTREACH_NEED_TOPICS, or the built-in list
+	// Paper is the board PDF's page: OUTREACH_PAPER, or the zone's.
+	Paper impact.Paper
 
 	SurveyDelay         time.Duration
 	FollowupSurveyDelay time.Duration
@@ -114,6 +117,16 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		bad("OUTREACH_TZ", "expects an IANA time zone such as America/New_York, got %q", tz)
 	} else {
 		c.Loc = loc
+	}
+	switch paper := strings.ToLower(get("OUTREACH_PAPER", "")); paper {
+	case "":
+		c.Paper = impact.PaperFor(tz)
+	case "a4":
+		c.Paper = impact.A4
+	case "letter":
+		c.Paper = impact.Letter
+	default:
+		bad("OUTREACH_PAPER", "expects a4 or letter (the report's PDF page; by default the one of OUTREACH_TZ's country), got %q", paper)
 	}
 	if v := get("OUTREACH_ADMINS", ""); v != "" {
 		for _, id := range strings.Split(v, ",") {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -317,7 +318,24 @@ func (c *consoleSession) press(args []string) {
 	}
 	if res.Ephemeral != nil {
 		c.print(*res.Ephemeral)
+		if res.Ephemeral.Later != nil {
+			c.print(res.Ephemeral.Later(context.Background()))
+		}
 	}
+}
+
+func chartText(c *message.Chart) string {
+	if c == nil {
+		return ""
+	}
+	return c.Text
+}
+
+func tableText(t *message.Table) string {
+	if t == nil {
+		return ""
+	}
+	return t.Text
 }
 
 func allChoices(r message.Reply) []message.Choice {
@@ -388,7 +406,13 @@ func (c *consoleSession) print(r message.Reply) {
 	}
 	buttons(r.Choices)
 	for _, s := range r.Sections {
-		fmt.Fprintln(c.out, c.render(s.Text))
+		// A terminal draws no charts nor tables: their numbers as text,
+		// as Slack shows them where it cannot draw them.
+		for _, t := range []string{s.Text, chartText(s.Chart), tableText(s.Table)} {
+			if t != "" {
+				fmt.Fprintln(c.out, c.render(t))
+			}
+		}
 		buttons(s.Choices)
 	}
 	if n > 0 {
@@ -404,8 +428,10 @@ func (c *consoleSession) print(r message.Reply) {
 	}
 }
 
-// save writes a file a reply carries (a chart, an export) into the
-// console's own directory, made on first use, and returns its path.
+// save writes a file a reply carries (a chart, an export, a PDF) into
+// the console's own directory, made on first use, and returns its path.
+// Files are named by scope and period; asked again, a report gets new
+// names (-2, -3…) rather than overwriting the files already printed.
 func (c *consoleSession) save(f message.File) (string, error) {
 	if c.dir == "" {
 		dir, err := os.MkdirTemp("", "outreachbot-console-")
@@ -414,8 +440,14 @@ func (c *consoleSession) save(f message.File) (string, error) {
 		}
 		c.dir = dir
 	}
+	ext := filepath.Ext(f.Name)
+	stem := strings.TrimSuffix(f.Name, ext)
 	path := filepath.Join(c.dir, f.Name)
-	w, err := os.Create(path)
+	w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	for n := 2; errors.Is(err, os.ErrExist); n++ {
+		path = filepath.Join(c.dir, fmt.Sprintf("%s-%d%s", stem, n, ext))
+		w, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -492,4 +524,22 @@ func (consoleDirectory) UserNamed(_ context.Context, name string) (string, bool)
 		}
 	}
 	return "", false
+}
+
+// PersonName, ChannelName and TeamName name the console's cast in
+// exports, as Slack names people, channels and workspaces.
+func (consoleDirectory) PersonName(_ context.Context, id string) string { return consoleNames[id] }
+
+func (consoleDirectory) ChannelName(_ context.Context, id string) string {
+	if n, ok := consoleChannels[id]; ok && id[0] == 'C' {
+		return "#" + n
+	}
+	return ""
+}
+
+func (consoleDirectory) TeamName(_ context.Context, id string) string {
+	if id == consoleTeam {
+		return "Riverside Library"
+	}
+	return ""
 }

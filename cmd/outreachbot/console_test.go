@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -144,4 +145,40 @@ func TestConsoleWeekGolden(t *testing.T) {
 		t.Fatalf("console exited %d:\n%s", code, out.String())
 	}
 	golden.Check(t, "console-week.golden", out.String())
+}
+
+// TestConsoleReportFilesNeverOverwritten: the console writes a report's
+// charts and PDF to files named by scope and period; the same report
+// asked again gets new names, so the first one's files stay as printed.
+func TestConsoleReportFilesNeverOverwritten(t *testing.T) {
+	out := consoleRun(t, nil, "report period:year pdf", "report period:year pdf", "report county")
+	paths := regexp.MustCompile(`📎 [^\n]*: (\S+)`).FindAllStringSubmatch(out, -1)
+	seen := map[string]bool{}
+	pdfs := 0
+	for _, m := range paths {
+		p := m[1]
+		if seen[p] {
+			t.Errorf("%s printed twice: a later report overwrote an earlier one's file", p)
+		}
+		seen[p] = true
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("printed %s, which cannot be read: %v", p, err)
+			continue
+		}
+		if strings.HasSuffix(p, ".pdf") {
+			pdfs++
+			if !strings.HasPrefix(string(b), "%PDF-") {
+				t.Errorf("%s is not a PDF", p)
+			}
+		}
+	}
+	// A year of the demo has contacts, events and needs: 3 charts and the
+	// PDF, twice; the partner's last 30 days at least its contacts.
+	if len(paths) < 2*(3+1)+1 || pdfs != 2 {
+		t.Errorf("printed %d files, %d of them PDFs; want 3 charts and a PDF twice, then the partner's charts:\n%s", len(paths), pdfs, out)
+	}
+	if !strings.Contains(out, "county-health-dept") {
+		t.Errorf("a partner's report's files do not name the partner:\n%s", out)
+	}
 }

@@ -57,10 +57,36 @@ func TestEndToEndReport(t *testing.T) {
 		t.Errorf("the answer in the channel reads %q; want the impact report", summary.Text)
 	}
 	blocks := string(summary.Blocks)
-	for _, want := range []string{"3: 1 call, 1 email, 1 visit", "2 by us, 1 from partners", "1 need: diabetes 1 new", "2: 1 active, 1 engaged"} {
+	for _, want := range []string{"3: 1 call, 1 email, 1 visit", "2 by us, 1 from partners", "1 need: diabetes 1 new", "2: 1 active, 1 engaged", year + " so far"} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("report summary lacks %q:\n%s", want, blocks)
 		}
+	}
+	// Slack's own chart and table, which the fake took as Slack's schema
+	// would (it records only posts it accepts).
+	var bs []struct {
+		Type    string `json:"type"`
+		Title   string `json:"title"`
+		Caption string `json:"caption"`
+		Rows    [][]struct {
+			Text string `json:"text"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(summary.Blocks, &bs); err != nil {
+		t.Fatal(err)
+	}
+	var charts, tables []string
+	for _, b := range bs {
+		switch b.Type {
+		case "data_visualization":
+			charts = append(charts, b.Title)
+		case "data_table":
+			tables = append(tables, fmt.Sprintf("%s: %d rows, %s first", b.Caption, len(b.Rows)-1, b.Rows[1][0].Text))
+		}
+	}
+	wantCharts := []string{"Contacts · all partners · " + year + " so far", "Needs heard · all partners · " + year + " so far"}
+	if fmt.Sprint(charts) != fmt.Sprint(wantCharts) || len(tables) != 1 || tables[0] != "Partners, "+year+" so far: 2 rows, County Health Dept first" {
+		t.Errorf("report message carries charts %q and tables %q; want %q and the partners' table", charts, tables, wantCharts)
 	}
 	ups := e.waitUploads(2) // contacts per week, needs (no events yet)
 	for _, u := range ups {
@@ -88,6 +114,19 @@ func TestEndToEndReport(t *testing.T) {
 	}
 	if b := string(p.Blocks); !strings.Contains(b, "1: 1 visit") || strings.Contains(b, "call") {
 		t.Errorf("Eastside's report counts other partners' contacts:\n%s", b)
+	}
+	// `report … pdf` uploads one page for the board beside the charts.
+	e.slash("U0MARIA", "C0OUTREACH", "report county period:"+year+" pdf")
+	var pdf fakeslack.Upload
+	for n := len(ups) + 1; pdf.Filename == ""; n++ {
+		for _, u := range e.waitUploads(n) {
+			if strings.HasSuffix(u.Filename, ".pdf") {
+				pdf = u
+			}
+		}
+	}
+	if pdf.Filename != "impact-report-county-health-dept-"+year+"-01-01-"+year+"-12-31.pdf" || !bytes.HasPrefix(pdf.Data, []byte("%PDF-")) || !strings.Contains(string(pdf.Data), "/MediaBox [0 0 612.00 792.00]") {
+		t.Errorf("report pdf uploaded %s (%d bytes); want a US Letter PDF (the team's zone is New York)", pdf.Filename, len(pdf.Data))
 	}
 }
 
@@ -127,13 +166,25 @@ func TestEndToEndExport(t *testing.T) {
 	if !strings.HasPrefix(u.Channel, "D") {
 		t.Errorf("export uploaded to %s; want the admin's DM", u.Channel)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(u.Data)).ReadAll()
+	data, ok := bytes.CutPrefix(u.Data, []byte("\ufeff"))
+	if !ok {
+		t.Errorf("export does not start with UTF-8's byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
 	var got []string
 	for _, row := range rows[1:] {
-		got = append(got, row[7])
+		got = append(got, row[col["summary"]])
+		// The name beside the id comes from users.info.
+		if row[col["who"]] != "U0MARIA" || row[col["who_name"]] != "maria" {
+			t.Errorf("who %q (%q); want U0MARIA with her Slack name", row[col["who"]], row[col["who_name"]])
+		}
 	}
 	want := fmt.Sprint([]string{"They asked for flyers", "Talked about the flu clinic", `'=HYPERLINK("x")`})
 	if fmt.Sprint(got) != want {
@@ -172,22 +223,35 @@ func TestEndToEndLiaisonNeed(t *testing.T) {
 }
 
 // TestEndToEndAppHome: app_home_opened publishes the person's Home with
-// their follow-ups, partners, events and the latest needs; with 500 open
-// follow-ups it stays within Block Kit's 100 blocks and text limits; a
-// Done pressed on the Home closes the follow-up and the Home is redrawn.
+// their follow-ups as Slack's own table (sortable, paged), the team's
+// month as a chart, their partners, events and the latest needs. With 200
+// open follow-ups every one is in a table and the Home stays within
+// Block Kit's 100 blocks; the fake Slack, checking Slack's schema, takes
+// it. Done pressed in the table closes the follow-up and the Home is
+// redrawn.
 func TestEndToEndAppHome(t *testing.T) {
 	e := startE2E(t, nil)
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" owner:<@U0MARIA|maria> stage:active`)
 	e.slash("U0MARIA", "C0OUTREACH", `event add county "Flu shot clinic" in 3 days 10am`)
 	e.slash("U0MARIA", "C0OUTREACH", `need diabetes "Cooking classes" partner:county`)
+	e.slash("U0MARIA", "C0OUTREACH", `log county call "Talked about the flu clinic"`)
 	now := e.clock.Now()
-	for i := 0; i < 500; i++ {
-		e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i-250)*time.Hour+time.Minute), fmt.Sprintf("Task %03d", i))
+	for i := 0; i < 200; i++ {
+		e.addFollowUp("county", "U0MARIA", now.Add(time.Duration(i-100)*time.Hour+time.Minute), fmt.Sprintf("Task %03d", i))
 	}
 	if _, err := e.slack.AppHomeOpened(e.ctx(), "U0MARIA"); err != nil {
 		t.Fatal(err)
 	}
 	view := e.waitView("U0MARIA", 1)
+	type cell struct {
+		Type    string `json:"type"`
+		Text    string `json:"text"`
+		Value   float64
+		Element struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"element"`
+	}
 	var v struct {
 		Blocks []struct {
 			Type    string `json:"type"`
@@ -195,10 +259,9 @@ func TestEndToEndAppHome(t *testing.T) {
 			Text    struct {
 				Text string `json:"text"`
 			} `json:"text"`
-			Elements []struct {
-				ActionID string `json:"action_id"`
-				Value    string `json:"value"`
-			} `json:"elements"`
+			Caption string   `json:"caption"`
+			Rows    [][]cell `json:"rows"`
+			Title   string   `json:"title"`
 		} `json:"blocks"`
 	}
 	if err := json.Unmarshal(view, &v); err != nil {
@@ -208,32 +271,53 @@ func TestEndToEndAppHome(t *testing.T) {
 		t.Fatalf("Home has %d blocks; Slack allows 100", len(v.Blocks))
 	}
 	var all strings.Builder
-	done, doneBlock := "", ""
+	var captions, charts []string
+	done := map[string]bool{}
+	firstDone, doneBlock := "", ""
 	for _, b := range v.Blocks {
-		if n := len([]rune(b.Text.Text)); n > 3000 {
-			t.Errorf("a section of %d characters; Slack allows 3000", n)
-		}
 		all.WriteString(b.Text.Text + "\n")
-		for _, el := range b.Elements {
-			if el.ActionID == "fu_done" && done == "" {
-				done, doneBlock = el.Value, b.BlockID
+		switch b.Type {
+		case "data_table":
+			captions = append(captions, b.Caption)
+			for _, row := range b.Rows[1:] {
+				for _, c := range row {
+					if c.Type == "action_cell" && strings.HasPrefix(c.Element.ActionID, "fu_done") {
+						done[c.Element.Value] = true
+						if firstDone == "" {
+							firstDone, doneBlock = c.Element.Value, b.BlockID
+						}
+						all.WriteString(c.Element.ActionID + "\n")
+					}
+				}
+				all.WriteString(row[2].Text + "\n")
 			}
+		case "data_visualization":
+			charts = append(charts, b.Title)
 		}
 	}
-	for _, want := range []string{"*Overdue follow-ups* (250)", "*Coming up* (250)", "…and 240 more", "County Health Dept", "Flu shot clinic", "diabetes", "Task 000"} {
+	if want := []string{"Your follow-ups 1–100 of 200, soonest due first", "Your follow-ups 101–200 of 200, soonest due first"}; fmt.Sprint(captions) != fmt.Sprint(want) {
+		t.Errorf("Home tables %q; want %q", captions, want)
+	}
+	if len(done) != 200 {
+		t.Errorf("the tables hold Done buttons for %d follow-ups; want all 200", len(done))
+	}
+	if len(charts) != 1 || !strings.HasPrefix(charts[0], "The team's ") {
+		t.Errorf("Home charts %q; want the team's month", charts)
+	}
+	for _, want := range []string{"*Your follow-ups* (200, 100 overdue)", "County Health Dept", "Flu shot clinic", "diabetes", "F1 Task 000", "F200 Task 199"} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("Home lacks %q", want)
 		}
 	}
-	if done != "F1" {
-		t.Fatalf("first Done button is for %q; want F1, the most overdue", done)
+	if firstDone != "F1" {
+		t.Fatalf("first Done button is for %q; want F1, the most overdue", firstDone)
 	}
-	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", "", "", "fu_done", doneBlock, done); err != nil {
+	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", "", "", "fu_done#1", doneBlock, firstDone); err != nil {
 		t.Fatal(err)
 	}
 	view = e.waitView("U0MARIA", 2)
-	if !strings.Contains(string(view), "(249)") {
-		t.Errorf("after Done on the Home, it still shows 250 overdue")
+	if !strings.Contains(string(view), "(199, 99 overdue)") {
+		t.Errorf("after Done in the Home's table, it does not show 199 follow-ups")
 	}
 }
 

@@ -142,6 +142,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	}
 	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
 	dir := bot.NewDirectory(api, cfg.Loc)
+	dir.SetWorkspace(auth.TeamID, auth.Team)
 	p := wire(cfg, rdb, clock, log, dir)
 	// Partners added before names were folded get their folded index
 	// entries; until this succeeds, only their exact names resolve.

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
+	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -28,12 +29,14 @@ type parts struct {
 }
 
 // wire builds the parts over rdb (owned and closed by the caller); dir
-// answers who is in which Slack team (Slack itself, or the console's cast).
+// answers who is in which Slack team (Slack itself, or the console's cast),
+// and when it can, what people, channels and teams are called.
 func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slog.Logger, dir commands.Directory) *parts {
 	st := store.New(rdb, 0)
+	names, _ := dir.(impact.Names)
 	return &parts{
 		cfg: cfg, log: log, clock: clock, reg: prometheus.NewRegistry(), store: st,
-		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir}, log),
+		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper}, log),
 	}
 }
 
