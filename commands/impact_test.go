@@ -364,7 +364,7 @@ func TestExportReadsInASpreadsheet(t *testing.T) {
 // TestReportPDF: `report … pdf` adds the one-page PDF to the charts, and
 // the report's own button makes it again, checked as if typed.
 func TestReportPDF(t *testing.T) {
-	hs := newHarness(t)
+	hs := newHarnessAt(t, aFriday) // its period is 2026
 	hs.seed()
 	hs.mustOK(member, `log county call "Talked about the flu clinic"`)
 	r := later(t, hs.mustOK(member, "report county period:2026 pdf"))
