@@ -23,8 +23,9 @@ const channelSpacing = 1050 * time.Millisecond
 const gather = 100 * time.Millisecond
 
 // maxTransient bounds the tries of a scheduled post that keeps failing
-// with errors that may pass (5xx, a dropped connection): after them the
-// scheduler takes over, with its own bounded backoff.
+// with errors that may pass and did not reach Slack (a refused
+// connection, service_unavailable): after them the scheduler takes over,
+// with its own bounded backoff.
 const maxTransient = 5
 
 // Message kinds.
@@ -259,7 +260,7 @@ func (o *Outbox) retry(m *outMsg, err error) (time.Time, bool) {
 	if f, _ := Classify(err); f != FailRetry {
 		return time.Time{}, false
 	}
-	if m.scheduled() && ambiguous(err) {
+	if m.scheduled() && Ambiguous(err) {
 		// The post may have landed: a blind retry could double it. The
 		// scheduler retries the job, which looks for the post first.
 		return time.Time{}, false

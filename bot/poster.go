@@ -28,8 +28,9 @@ func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Rep
 }
 
 // FindPost looks in a DM (to is a user id) or a channel for the bot's
-// own post carrying key, sent since since. It is how a replica that took
-// over a job learns that the job's post went out before its holder died.
+// own post carrying key, sent since since (zero: as far back as it
+// looks). It is how a replica that took over a job learns that the job's
+// post went out before its holder died, or before an answer was lost.
 func (b *Bot) FindPost(ctx context.Context, to, key string, since time.Time) (channel, ts string, found bool, err error) {
 	channel = to
 	if strings.HasPrefix(to, "U") || strings.HasPrefix(to, "W") {
@@ -37,8 +38,9 @@ func (b *Bot) FindPost(ctx context.Context, to, key string, since time.Time) (ch
 			return "", "", false, err
 		}
 	}
-	params := &slack.GetConversationHistoryParameters{
-		ChannelID: channel, Oldest: fmt.Sprintf("%d.000000", since.Unix()), Limit: 200, IncludeAllMetadata: true,
+	params := &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: 200, IncludeAllMetadata: true}
+	if !since.IsZero() {
+		params.Oldest = fmt.Sprintf("%d.000000", since.Unix())
 	}
 	for range 5 { // at most 1,000 messages back
 		h, err := b.api.GetConversationHistoryContext(ctx, params)

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"sync"
 	"time"
@@ -39,7 +38,9 @@ var authErrors = map[string]bool{
 	"team_access_not_granted": true, "ekm_access_denied": true, "org_login_required": true,
 }
 
-// retryErrors are Slack's answers that say "not now".
+// retryErrors are Slack's answers that say "not now". internal_error and
+// fatal_error also say "it's possible some aspect of the operation
+// succeeded" (Ambiguous).
 var retryErrors = map[string]bool{
 	"internal_error": true, "fatal_error": true, "service_unavailable": true, "request_timeout": true,
 	"ratelimited": true,
@@ -74,14 +75,29 @@ func Classify(err error) (Failure, string) {
 	return FailRetry, ""
 }
 
-// ambiguous reports whether a failed call may still have reached Slack
-// (a timeout or a connection lost after the request was sent).
-func ambiguous(err error) bool {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true
+// Ambiguous reports whether a failed call may have done what it was for
+// all the same, so that repeating it blind could do it twice (a post):
+// Slack's internal_error and fatal_error ("it's possible some aspect of
+// the operation succeeded before the error was raised"), an HTTP 5xx, a
+// timeout, a connection lost or an answer that could not be read after
+// the request was sent. A 429, Slack's other errors, and a connection
+// that was never made are not.
+func Ambiguous(err error) bool {
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var op *net.OpError
+	switch {
+	case err == nil, errors.As(err, &rl):
+		return false
+	case errors.As(err, &se):
+		return se.Err == "internal_error" || se.Err == "fatal_error"
+	case errors.As(err, &sc):
+		return sc.Code >= 500
+	case errors.As(err, &op) && op.Op == "dial":
+		return false // the request never left
 	}
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded)
+	return true
 }
 
 // authState remembers that Slack refuses the bot's calls: the token as a

@@ -230,7 +230,7 @@ func (s *Scheduler) forward(ctx context.Context, j store.Job, p Post, note messa
 	msg := message.Forwarded(note, p.Message)
 	for _, admin := range s.cfg.Admins {
 		if j.Tries > 1 {
-			if _, ok, err := s.post.Find(ctx, admin, p.Key, j.Due.Add(-time.Minute)); err == nil && ok {
+			if _, ok, err := s.post.Find(ctx, admin, p.Key, since(j)); err == nil && ok {
 				continue
 			}
 		}

@@ -552,12 +552,13 @@ func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error
 }
 
 // deliver posts p for job j: reclaimed work (tries > 1) first looks for
-// its own earlier post, so a crash right after posting does not double it.
-// When Slack refuses the post for good, or cannot show the earlier post,
-// deliver ends the job itself (failures.go) and returns errHandedBack.
+// its own earlier post, so a crash right after posting, or an answer
+// lost on its way back, does not double it. When Slack refuses the post
+// for good, or cannot show the earlier post, deliver ends the job itself
+// (failures.go) and returns errHandedBack.
 func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token string, p Post) (Posted, error) {
 	if j.Tries > 1 {
-		found, ok, err := s.post.Find(ctx, p.To, p.Key, j.Due.Add(-time.Minute))
+		found, ok, err := s.post.Find(ctx, p.To, p.Key, since(j))
 		if err == nil || (!errors.Is(err, ErrHeld) && errors.As(err, new(*Refused))) {
 			s.resume() // Slack answered: it takes the bot's calls again
 		}
@@ -587,11 +588,23 @@ func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token
 		return Posted{}, s.undeliverable(ctx, kind, j, token, p, err)
 	}
 	if err != nil {
+		// A timeout, a 5xx, internal_error: the post may have landed. The
+		// job is tried again, and the retry looks for it first.
 		return Posted{}, fmt.Errorf("post %s: %w", j.ID, err)
 	}
 	s.metrics.posts.WithLabelValues(kind).Inc()
 	s.metrics.lag.WithLabelValues(kind).Observe(s.clock.Since(j.Due).Seconds())
 	return posted, nil
+}
+
+// since is where a retry of j looks for its earlier post from: a minute
+// before the job was first claimed (clocks differ), however far retries
+// and holds have moved its due time since; zero (no bound) when unknown.
+func since(j store.Job) time.Time {
+	if j.First.IsZero() {
+		return time.Time{}
+	}
+	return j.First.Add(-time.Minute)
 }
 
 // quiet puts a DM job off to the recipient's next working hour; it

@@ -17,6 +17,10 @@ type Job struct {
 	ID    string
 	Due   time.Time
 	Tries int // claims so far; above 1 the job may have been posted already
+	// First is when the job was first claimed: an earlier post, if any,
+	// went out after it, however far retries and holds have moved Due
+	// since. Zero when unknown (claimed before it was kept).
+	First time.Time
 }
 
 // Claim is the result of one ClaimDue.
@@ -48,9 +52,13 @@ func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.
 	if n := toInt(arr[1]); n >= 0 {
 		c.NextDue = time.UnixMilli(n).UTC()
 	}
-	for i := 2; i+2 < len(arr); i += 3 {
+	for i := 2; i+3 < len(arr); i += 4 {
 		id, _ := arr[i].(string)
-		c.Jobs = append(c.Jobs, Job{ID: id, Due: time.UnixMilli(toInt(arr[i+1])).UTC(), Tries: int(toInt(arr[i+2]))})
+		j := Job{ID: id, Due: time.UnixMilli(toInt(arr[i+1])).UTC(), Tries: int(toInt(arr[i+2]))}
+		if first := toInt(arr[i+3]); first >= 0 {
+			j.First = time.UnixMilli(first).UTC()
+		}
+		c.Jobs = append(c.Jobs, j)
 	}
 	return c, nil
 }
@@ -102,7 +110,8 @@ func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, j
 const (
 	// Retry: the post may have gone out; the next claim looks for it first.
 	Retry = true
-	// Defer: nothing was posted (quiet hours); the next claim is a first try.
+	// Defer: nothing was posted by this claim (quiet hours); the next claim
+	// is a retry only when this one was (an earlier claim may have posted).
 	Defer = false
 )
 
@@ -111,7 +120,11 @@ const (
 // they wait until at. retry (Retry or Defer) says whether the next claim
 // counts as a retry. It returns how many were still held.
 func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error) {
-	return s.release(ctx, team, token, at, boolField(retry), jobs)
+	if retry {
+		return s.release(ctx, team, token, at, "1", jobs)
+	}
+	// Deferred: as if this claim had not happened, like a hold.
+	return s.release(ctx, team, token, at, "hold", jobs)
 }
 
 // HoldJobs hands claimed jobs back to wait until at without counting this
