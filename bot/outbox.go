@@ -84,6 +84,7 @@ type Outbox struct {
 	lanes    map[string]*lane
 	lastPost map[string]time.Time // per channel, outliving its lane
 	paused   map[string]time.Time // per method, after a 429 of a workspace-wide limit
+	limited  map[string]time.Time // per channel, the Retry-After of its last chat.postMessage 429
 	seq      uint64
 	wg       sync.WaitGroup
 }
@@ -101,7 +102,8 @@ type lane struct {
 // outcome (metrics, logs, Slack refusing the token). perSecond is the
 // workspace budget for scheduled chat.postMessage calls; 0 means none.
 func NewOutbox(api *slack.Client, clock clockwork.Clock, observe func(method string, err error) error, perSecond float64) *Outbox {
-	o := &Outbox{api: api, clock: clock, observe: observe, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}, paused: map[string]time.Time{}}
+	o := &Outbox{api: api, clock: clock, observe: observe, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}, paused: map[string]time.Time{},
+		limited: map[string]time.Time{}}
 	if perSecond > 0 {
 		o.budget = newBudget(perSecond, clock.Now())
 	}
@@ -242,18 +244,43 @@ func (o *Outbox) run(key string, l *lane) {
 	}
 }
 
+// workspaceLimited notes a chat.postMessage 429 in channel, waited out
+// until at, and says whether it is the workspace-wide limit. Slack limits
+// chat.postMessage to about one message a second per channel and also
+// workspace-wide (docs.slack.dev/apis/web-api/rate-limits), and a 429
+// does not say which limit it is: one channel's 429 may be its own (say,
+// another replica posting there too); 429s in two channels within one
+// Retry-After are the workspace's. o.mu is held.
+func (o *Outbox) workspaceLimited(channel string, now, at time.Time) bool {
+	other := false
+	for ch, until := range o.limited {
+		switch {
+		case !until.After(now):
+			delete(o.limited, ch)
+		case ch != channel:
+			other = true
+		}
+	}
+	o.limited[channel] = at
+	return other
+}
+
 // retry says whether m is worth another call after err, and when.
 func (o *Outbox) retry(m *outMsg, err error) (time.Time, bool) {
 	now := o.clock.Now()
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
 		at := now.Add(max(rl.RetryAfter, time.Second))
-		if m.kind != kindPost {
-			// chat.update and chat.postEphemeral are limited per workspace:
-			// every lane of the method waits.
-			o.mu.Lock()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if m.kind == kindPost && !o.workspaceLimited(m.channel, now, at) {
+			return at, true // this channel's limit: its lane waits
+		}
+		// chat.update and chat.postEphemeral are limited per workspace,
+		// and so is chat.postMessage beyond its channels: every lane of
+		// the method waits, rather than each running into the same limit.
+		if at.After(o.paused[m.method()]) {
 			o.paused[m.method()] = at
-			o.mu.Unlock()
 		}
 		return at, true
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,9 +23,46 @@ func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Rep
 	for _, f := range msg.Files {
 		// The post is out and marks the job: a chart that fails to upload
 		// is logged, not retried with the whole post.
-		b.observe("files.upload", b.upload(ctx, channel, f))
+		if err := b.uploadInto(ctx, channel, f); err != nil {
+			b.log.Warn("a scheduled post's file was not uploaded", "file", f.Name, "channel", channel, "err", err)
+		}
 	}
 	return channel, ts, nil
+}
+
+// uploadInto uploads f into channel. Slack shares files only into
+// conversations the bot is a member of, though chat:write.public lets it
+// post into any public channel: on not_in_channel the bot joins the
+// channel (channels:join) and tries once more. Every call is observed.
+func (b *Bot) uploadInto(ctx context.Context, channel string, f message.File) error {
+	err := b.observe("files.upload", b.upload(ctx, channel, f))
+	if !isSlackError(err, "not_in_channel") || b.join(ctx, channel) != nil {
+		return err
+	}
+	return b.observe("files.upload", b.upload(ctx, channel, f))
+}
+
+// join makes the bot a member of a public channel. A missing
+// channels:join is logged, not held against the bot's readiness: the
+// caller has another way (the asker's DM).
+func (b *Bot) join(ctx context.Context, channel string) error {
+	_, _, _, err := b.api.JoinConversationContext(ctx, channel)
+	if isSlackError(err, "missing_scope") {
+		b.metrics.apiErrors.WithLabelValues("conversations.join", "missing_scope").Inc()
+		b.log.Warn("cannot join a channel to share files there: the app lacks channels:join (manifest.yaml); files go to the asker's DM instead", "channel", channel)
+		return err
+	}
+	if b.observe("conversations.join", err) != nil {
+		return fmt.Errorf("join %s: %w", channel, err)
+	}
+	b.log.Info("joined a public channel to share files there", "channel", channel)
+	return nil
+}
+
+// isSlackError reports whether err is Slack's error code.
+func isSlackError(err error, code string) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == code
 }
 
 // FindPost looks in a DM (to is a user id) or a channel for the bot's

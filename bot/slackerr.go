@@ -26,16 +26,21 @@ const (
 	FailAuth
 	// FailDestination: Slack refused this call for good, for a reason of
 	// its own (no such channel, a deactivated user, the bot not in the
-	// channel): trying again cannot help.
+	// channel, no permission there): trying again cannot help.
 	FailDestination
 )
 
 // authErrors fail every call made with the token, or every call of a
-// method (missing_scope), until an admin reinstalls or grants.
+// method (missing_scope), until an admin reinstalls or grants. Errors
+// about one conversation are not among them, though their names sound
+// alike: no_permission ("make sure your app is a member of the
+// conversation"), team_access_not_granted (the token was not granted
+// that conversation's workspace) and ekm_access_denied (admins disabled
+// sending to that channel) refuse one destination, and every other call
+// still works.
 var authErrors = map[string]bool{
 	"token_revoked": true, "invalid_auth": true, "account_inactive": true, "not_authed": true,
-	"token_expired": true, "missing_scope": true, "no_permission": true, "not_allowed_token_type": true,
-	"team_access_not_granted": true, "ekm_access_denied": true, "org_login_required": true,
+	"token_expired": true, "missing_scope": true, "not_allowed_token_type": true, "org_login_required": true,
 }
 
 // retryErrors are Slack's answers that say "not now". internal_error and
@@ -43,7 +48,7 @@ var authErrors = map[string]bool{
 // succeeded" (Ambiguous).
 var retryErrors = map[string]bool{
 	"internal_error": true, "fatal_error": true, "service_unavailable": true, "request_timeout": true,
-	"ratelimited": true,
+	"ratelimited": true, "rate_limited": true, "team_added_to_org": true,
 }
 
 // Classify says what err, from a Slack call, means, with Slack's error
@@ -196,9 +201,12 @@ func (b *Bot) tokenRefused() bool {
 // and Slack accepts its calls (/readyz).
 func (b *Bot) Ready() bool { return b.Connected() && !b.authFailing() }
 
-// probeAuth asks auth.test, every interval while Slack refuses the token,
-// whether it works again, so that readiness comes back even with no other
-// call to prove it. It returns when ctx ends.
+// probeAuth asks, every interval while Slack refuses the bot's calls,
+// whether they work again, so that readiness comes back even with no
+// other call to prove it: auth.test while the token is refused, and a
+// harmless call of each method refused for a missing scope that has one
+// (scopeProbe; the others are proved by the work that uses them, such as
+// the scheduler's probe of a post). It returns when ctx ends.
 func (b *Bot) probeAuth(ctx context.Context, interval time.Duration) {
 	for {
 		select {
@@ -206,17 +214,59 @@ func (b *Bot) probeAuth(ctx context.Context, interval time.Duration) {
 			return
 		case <-b.clock.After(interval):
 		}
-		if !b.tokenRefused() {
-			continue
+		probes := map[string]func(context.Context) error{}
+		if b.tokenRefused() {
+			probes["auth.test"] = func(ctx context.Context) error {
+				_, err := b.api.AuthTestContext(ctx)
+				return err
+			}
+		} else {
+			for _, method := range b.missingScopes() {
+				if probe := b.scopeProbe(method); probe != nil {
+					probes[method] = probe
+				}
+			}
 		}
-		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := b.api.AuthTestContext(pctx)
-		cancel()
-		if ctx.Err() != nil {
-			return
+		for method, probe := range probes {
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := probe(pctx)
+			cancel()
+			if ctx.Err() != nil {
+				return
+			}
+			_ = b.observe(method, err)
 		}
-		_ = b.observe("auth.test", err)
 	}
+}
+
+// missingScopes are the methods Slack refused for a missing scope.
+func (b *Bot) missingScopes() []string {
+	b.auth.mu.Lock()
+	defer b.auth.mu.Unlock()
+	var out []string
+	for method := range b.auth.scopes {
+		out = append(out, method)
+	}
+	return out
+}
+
+// scopeProbe is a call of method that changes nothing anyone sees, to
+// learn whether a scope Slack said it lacked has been granted since; nil
+// when there is none. An upload URL asked for and never used expires.
+func (b *Bot) scopeProbe(method string) func(context.Context) error {
+	switch method {
+	case "files.upload":
+		return func(ctx context.Context) error {
+			_, err := b.api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: "outreach-scope-check.txt", FileSize: 1})
+			return err
+		}
+	case "users.info":
+		return func(ctx context.Context) error {
+			_, err := b.api.GetUserInfoContext(ctx, b.cfg.BotUserID)
+			return err
+		}
+	}
+	return nil
 }
 
 // refusedReply is what a person is told when Slack refuses the bot's

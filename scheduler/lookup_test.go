@@ -2,9 +2,11 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -122,5 +124,48 @@ func TestAmbiguousPostThenFailedLookUpsPostsOnce(t *testing.T) {
 				t.Errorf("%d scripted look-up failures never came: the retry did not look", len(cp.findErrs))
 			}
 		})
+	}
+}
+
+// TestAdminCopyRetriedNotDropped: a digest Slack refuses for its channel
+// goes to the admins; a copy that fails for a reason that may pass is
+// tried again with the job, not dropped, and the copy that did go out is
+// not sent twice.
+func TestAdminCopyRetriedNotDropped(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	var leadFails int
+	sp := &scriptedPoster{fakePoster: e.poster, post: func(to string) error {
+		switch {
+		case to == "C0ARCHIVED":
+			return refused(scheduler.ErrUndeliverable, "is_archived")
+		case to == "U0LEAD" && leadFails < 2:
+			leadFails++
+			return fmt.Errorf("chat.postMessage: %w", errors.New("connection reset by peer"))
+		}
+		return nil
+	}}
+	s, err := scheduler.New(scheduler.Config{Team: team, Loc: ny, TeamChannel: "C0ARCHIVED", Admins: []string{"U0LEAD", "U0MARIA"},
+		Schedules: map[string]string{"digest": "0 9 * * 1", "report": "0 9 1 1 *"}},
+		store.New(e.srv.Client(), 0), sp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.advance(s, 6*24*time.Hour) // to Monday 09:00, and an hour of retries
+	e.advance(s, time.Hour)
+	copies := map[string]int{}
+	var job string
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, "digest:") {
+			copies[p.To]++
+			job = p.Key
+		}
+	}
+	if copies["U0LEAD"] != 1 || copies["U0MARIA"] != 1 || leadFails != 2 {
+		t.Errorf("copies by admin %v after %d failed tries to U0LEAD; want one each", copies, leadFails)
+	}
+	failures, _ := e.st.JobFailures(context.Background(), team, job)
+	if failures[job].Reason != "cannot_check:is_archived" && failures[job].Reason != "is_archived" {
+		t.Errorf("the digest's failure: %+v; want Slack's is_archived recorded", failures[job])
 	}
 }
