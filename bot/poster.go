@@ -16,18 +16,29 @@ import (
 // metadata. It returns where it landed once Slack accepted it.
 // Its files (a monthly report's charts) are uploaded there after it.
 func (b *Bot) PostScheduled(ctx context.Context, to, key string, msg message.Reply, order time.Time) (channel, ts string, err error) {
-	channel, ts, err = b.outbox.send(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order})
-	if err != nil {
-		return channel, ts, err
+	return b.PostScheduledFenced(ctx, to, key, msg, order, nil)
+}
+
+// PostScheduledFenced is PostScheduled with a fence, asked right before
+// the post leaves: false means the job's lease has moved to another
+// holder, and the post is not sent (ErrFenced); an error means it cannot
+// tell yet, and the post waits and asks again. A post of a job this
+// process already queued or sent to the same place is not sent again:
+// it returns the first one's outcome, and its files are not uploaded
+// twice.
+func (b *Bot) PostScheduledFenced(ctx context.Context, to, key string, msg message.Reply, order time.Time, fence func(context.Context) (bool, error)) (channel, ts string, err error) {
+	r := b.outbox.sendOnce(&outMsg{ctx: ctx, kind: kindPost, channel: to, reply: msg, key: key, order: order, fence: fence})
+	if r.err != nil || !r.first {
+		return r.channel, r.ts, r.err
 	}
 	for _, f := range msg.Files {
 		// The post is out and marks the job: a chart that fails to upload
 		// is logged, not retried with the whole post.
-		if err := b.uploadInto(ctx, channel, f); err != nil {
-			b.log.Warn("a scheduled post's file was not uploaded", "file", f.Name, "channel", channel, "err", err)
+		if err := b.uploadInto(ctx, r.channel, f); err != nil {
+			b.log.Warn("a scheduled post's file was not uploaded", "file", f.Name, "channel", r.channel, "err", err)
 		}
 	}
-	return channel, ts, nil
+	return r.channel, r.ts, nil
 }
 
 // uploadInto uploads f into channel. Slack shares files only into

@@ -32,6 +32,8 @@ import (
 //     MaxTries in all, then it ends as above. A post that failed in a way
 //     that may have half-succeeded (a timeout, a lost answer, Slack's
 //     internal_error) is never retried blind: the retry looks first.
+//   - The job's lease moved to another holder (ErrFenced, or renewal
+//     found it taken): the run ends quietly; the holder owns the job.
 
 // MaxTries bounds the claims of a job that keeps failing; with the
 // backoff (failRetry doubling to maxBackoff) they span about an hour.
@@ -62,6 +64,9 @@ var (
 	// ErrTransient: Slack failed in a way that may pass (a 5xx, a
 	// timeout): the job is tried again with backoff.
 	ErrTransient = errors.New("slack failed")
+	// ErrFenced: the post was not sent because, as it was about to leave,
+	// the job's lease belonged to another holder (Post.Fence).
+	ErrFenced = errors.New("lease moved to another holder")
 )
 
 // Refused is a Poster's error when Slack said no: Class is one of the
@@ -251,10 +256,10 @@ func (s *Scheduler) forward(ctx context.Context, j store.Job, token string, p Po
 			// The bot reads its DMs with admins; should Slack refuse
 			// that, one copy twice beats none.
 		}
-		_, err := s.post.Post(ctx, Post{To: admin, Key: p.Key, Message: msg, Order: j.Due})
+		_, err := s.post.Post(ctx, Post{To: admin, Key: p.Key, Message: msg, Order: j.Due, Fence: s.fence(j, token)})
 		switch {
 		case err == nil:
-		case errors.Is(err, ErrHeld), errors.Is(err, context.Canceled):
+		case errors.Is(err, ErrHeld), errors.Is(err, ErrFenced), errors.Is(err, context.Canceled):
 			return err
 		case errors.Is(err, ErrUndeliverable):
 			s.log.Error("Slack refuses a copy to an admin for good; skipping that admin", "job", j.ID, "admin", admin, "error", code(err))

@@ -35,11 +35,23 @@ type Claim struct {
 // held by a dead replica is taken again. One script: a job is claimed by
 // one caller only. O(log N + limit) in the number of queued jobs.
 func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (Claim, error) {
+	return s.claim(ctx, team, now, leaseUntil, limit, token, "1")
+}
+
+// ClaimQueued is ClaimDue without taking back expired leases: a replica
+// that Redis has just come back to leaves them to their holders while
+// these renew them (each lease ran out during the outage, its holder
+// alive or not).
+func (s *Store) ClaimQueued(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (Claim, error) {
+	return s.claim(ctx, team, now, leaseUntil, limit, token, "0")
+}
+
+func (s *Store) claim(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token, reclaim string) (Claim, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.Claims()},
-		k.Prefix(), ms(now), ms(leaseUntil), limit, token).Result()
+		k.Prefix(), ms(now), ms(leaseUntil), limit, token, reclaim).Result()
 	if err != nil {
 		return Claim{}, s.wrap("claim due", err)
 	}
@@ -238,11 +250,13 @@ func (s *Store) JobQueued(ctx context.Context, team, job string) (time.Time, boo
 	return time.UnixMilli(int64(score)).UTC(), true, nil
 }
 
-// ExtendLeases moves the lease of jobs still held by token to until. It
-// returns how many were still held.
-func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error) {
+// ExtendLeases moves the lease of jobs still held by token to until, and
+// returns those it no longer holds: another claim took them back after
+// the lease ran out, or they are finished. For one job it is a fence: in
+// one step the lease is checked and kept for the post about to leave.
+func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (lost []string, err error) {
 	if len(jobs) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	k := keysFor(team)
 	args := []any{k.Prefix(), token, ms(until)}
@@ -251,9 +265,31 @@ func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	v, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Slice()
 	if err != nil {
-		return 0, s.wrap("extend leases", err)
+		return nil, s.wrap("extend leases", err)
+	}
+	return strs(v), nil
+}
+
+// AdoptLeases hands the leases of jobs claimed under token from (a claim
+// that took back this process's own expired leases) to token to, the
+// claim whose runs of those jobs are still under way. It returns how many
+// it handed over.
+func (s *Store) AdoptLeases(ctx context.Context, team, from, to string, jobs ...string) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	k := keysFor(team)
+	args := []any{k.Prefix(), from, to}
+	for _, j := range jobs {
+		args = append(args, j)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptAdoptLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	if err != nil {
+		return 0, s.wrap("adopt leases", err)
 	}
 	return n, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/outreachbot/outreachbot/bot"
 	"github.com/outreachbot/outreachbot/scheduler"
 )
 
@@ -56,5 +57,8 @@ func TestRefusalClasses(t *testing.T) {
 				}
 			}
 		})
+	}
+	if err := postError(bot.ErrFenced); !errors.Is(err, scheduler.ErrFenced) {
+		t.Errorf("a fenced post: %v; want scheduler.ErrFenced", err)
 	}
 }

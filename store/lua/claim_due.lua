@@ -2,7 +2,8 @@
 -- lease expired (their holder died or stalled).
 -- KEYS[1] due ZSET, KEYS[2] leases ZSET, KEYS[3] claims HASH
 -- ARGV[1] key prefix, ARGV[2] now (unix ms), ARGV[3] lease expiry (unix
--- ms), ARGV[4] limit, ARGV[5] claim token
+-- ms), ARGV[4] limit, ARGV[5] claim token, ARGV[6] '1' to put back expired
+-- leases first, '0' to leave them to their holders a while longer
 -- Returns {reclaimed count, next due (ms, or -1), job, due, tries, first,
 -- job, due, tries, first, …}; first (ms) is when the job was first
 -- claimed, -1 when unknown (an entry from before it was kept).
@@ -12,10 +13,12 @@
 local prefix = ARGV[1]
 local now, limit = tonumber(ARGV[2]), tonumber(ARGV[4])
 local reclaimed = 0
-for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
-  local _, due = claimOf(prefix, job)
-  handBack(prefix, job, due or now, true)
-  reclaimed = reclaimed + 1
+if ARGV[6] == '1' then
+  for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+    local _, due = claimOf(prefix, job)
+    handBack(prefix, job, due or now, true)
+    reclaimed = reclaimed + 1
+  end
 end
 local out = {reclaimed, -1}
 local claimed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
