@@ -82,9 +82,10 @@ type Posted struct{ Channel, TS string }
 
 // Poster delivers posts. Post returns once Slack accepted the message,
 // retrying rate limits and transient errors itself; an error means it
-// cannot be delivered (or ctx ended). A post whose Key this process
-// already has queued, or has sent to the same place, is not sent again:
-// Post returns the first one's outcome.
+// cannot be delivered (or ctx ended). The bot's Poster also holds one
+// post per Key and place: a post this process already has queued, or has
+// sent to the same place, is not sent again, and Post returns the first
+// one's outcome.
 type Poster interface {
 	Post(ctx context.Context, p Post) (Posted, error)
 	// Find looks for an earlier post carrying key, sent to `to` since t.
