@@ -54,14 +54,38 @@ func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
 			b.tell(user, channel, responseURL, message.Reply{Text: ":warning: I couldn't post that here (Slack refused it). Invite me to the channel with `/invite @Outreach`, or ask again in a DM with me."})
 			return
 		}
-		for _, f := range res.Files {
-			if err := b.upload(ctx, dest, f); err != nil {
-				b.observe("files.upload", err)
-				b.tell(user, channel, responseURL, message.Reply{Text: fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", message.Esc(f.Name))})
+		b.shareFiles(ctx, user, channel, dest, responseURL, res.Files)
+	})
+}
+
+// shareFiles uploads a reply's files into dest, where the reply went.
+// Slack shares files only where the bot is a member; uploadInto joins a
+// public channel it is not in. Where that cannot be done (no
+// channels:join, a private channel), the files go to the asker's DM, and
+// the asker is told so: asking again would fail the same way.
+func (b *Bot) shareFiles(ctx context.Context, user, channel, dest, responseURL string, files []message.File) {
+	for i, f := range files {
+		err := b.uploadInto(ctx, dest, f)
+		if err == nil {
+			continue
+		}
+		failure, _ := Classify(err)
+		if failure == FailDestination && dest[0] != 'D' {
+			if dm, derr := b.dmChannel(ctx, user); derr == nil {
+				b.tell(user, channel, responseURL, message.Reply{Text: ":information_source: Slack would not let me attach the files here (I'm not a member of this channel and could not join it), so I sent them to you in a DM. Invite me with `/invite @Outreach` to get them here next time."})
+				b.post(dm, message.Reply{Text: fmt.Sprintf("The files for what you asked in <#%s>: Slack would not let me attach them there.", dest)})
+				b.shareFiles(ctx, user, dm, dm, "", files[i:])
 				return
 			}
 		}
-	})
+		name := message.Esc(f.Name)
+		text := fmt.Sprintf(":warning: I couldn't upload %s. Please ask again in a moment.", name)
+		if failure == FailAuth {
+			text = fmt.Sprintf(":warning: I couldn't upload %s: Slack refuses the bot's file uploads. An admin needs to grant the app `files:write` (see manifest.yaml) and reinstall it; then ask again.", name)
+		}
+		b.tell(user, channel, responseURL, message.Reply{Text: text})
+		return
+	}
 }
 
 // tell shows r to user alone, where they are: through the command's or

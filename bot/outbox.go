@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
@@ -23,9 +24,26 @@ const channelSpacing = 1050 * time.Millisecond
 const gather = 100 * time.Millisecond
 
 // maxTransient bounds the tries of a scheduled post that keeps failing
-// with errors that may pass (5xx, a dropped connection): after them the
-// scheduler takes over, with its own bounded backoff.
+// with errors that may pass and did not reach Slack (a refused
+// connection, service_unavailable): after them the scheduler takes over,
+// with its own bounded backoff.
 const maxTransient = 5
+
+// fenceRetry is how long a scheduled post waits when its fence cannot
+// say whether the job's lease is still its own (Redis away).
+const fenceRetry = 500 * time.Millisecond
+
+// sentKeys bounds how many scheduled posts, and for how long, the outbox
+// remembers having sent, so that a second post of the same job to the
+// same place is answered with the first one's outcome.
+const (
+	sentKeys   = 50000
+	sentKeyTTL = 24 * time.Hour
+)
+
+// ErrFenced: a scheduled post was not sent because its fence said, as it
+// was about to leave, that the job's lease had moved to another holder.
+var ErrFenced = errors.New("not sent: the job's lease moved to another holder")
 
 // Message kinds.
 const (
@@ -45,9 +63,15 @@ type outMsg struct {
 	reply   message.Reply
 	key     string    // job id carried as metadata: a scheduled post
 	order   time.Time // lanes send the earliest first
-	seq     uint64
-	tries   int // failed calls that may pass
-	done    chan sent
+	// fence, for a scheduled post, is asked right before the call: false
+	// drops the post (ErrFenced); an error makes it wait and ask again.
+	fence func(ctx context.Context) (bool, error)
+	seq   uint64
+	tries int // failed calls that may pass
+	done  chan sent
+	// also are the callers that posted the same job to the same place
+	// while this one waited: they get its outcome.
+	also []chan sent
 }
 
 // scheduled tells a scheduled post from an answer to a person.
@@ -56,6 +80,9 @@ func (m *outMsg) scheduled() bool { return m.key != "" }
 type sent struct {
 	channel, ts string
 	err         error
+	// first: this call's message was the one sent, not an earlier post of
+	// the same job to the same place.
+	first bool
 }
 
 // Outbox sends the bot's messages: per channel, in order, paced to
@@ -73,6 +100,12 @@ type sent struct {
 // also keep within a workspace-wide budget of chat.postMessage calls, so
 // that a fan-out to many channels does not run into Slack's own limit;
 // answers count against it but never wait for it.
+//
+// A scheduled post is sent once per job and place by this process: a
+// second post with the same key to the same place, while the first waits
+// or after it went out, is not queued; its caller gets the first one's
+// outcome. Right before a scheduled post's call, its fence checks, and
+// extends, the job's lease; a post whose lease has moved is not sent.
 type Outbox struct {
 	api     *slack.Client
 	clock   clockwork.Clock
@@ -83,6 +116,9 @@ type Outbox struct {
 	lanes    map[string]*lane
 	lastPost map[string]time.Time // per channel, outliving its lane
 	paused   map[string]time.Time // per method, after a 429 of a workspace-wide limit
+	limited  map[string]time.Time // per channel, the Retry-After of its last chat.postMessage 429
+	pending  map[string]*outMsg   // scheduled posts queued or under way, by place and key
+	sent     *expirable.LRU[string, sent]
 	seq      uint64
 	wg       sync.WaitGroup
 }
@@ -100,7 +136,8 @@ type lane struct {
 // outcome (metrics, logs, Slack refusing the token). perSecond is the
 // workspace budget for scheduled chat.postMessage calls; 0 means none.
 func NewOutbox(api *slack.Client, clock clockwork.Clock, observe func(method string, err error) error, perSecond float64) *Outbox {
-	o := &Outbox{api: api, clock: clock, observe: observe, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}, paused: map[string]time.Time{}}
+	o := &Outbox{api: api, clock: clock, observe: observe, lanes: map[string]*lane{}, lastPost: map[string]time.Time{}, paused: map[string]time.Time{},
+		limited: map[string]time.Time{}, pending: map[string]*outMsg{}, sent: expirable.NewLRU[string, sent](sentKeys, nil, sentKeyTTL)}
 	if perSecond > 0 {
 		o.budget = newBudget(perSecond, clock.Now())
 	}
@@ -109,8 +146,39 @@ func NewOutbox(api *slack.Client, clock clockwork.Clock, observe func(method str
 
 // send queues m in its lane and waits for the outcome.
 func (o *Outbox) send(m *outMsg) (string, string, error) {
+	r := o.sendOnce(m)
+	return r.channel, r.ts, r.err
+}
+
+// onceKey is what makes two scheduled posts the same: one job's post to
+// one place.
+func (m *outMsg) onceKey() string { return m.channel + "\x00" + m.key }
+
+// sendOnce queues m in its lane and waits for the outcome; a scheduled
+// post of a job already queued or sent to the same place by this process
+// is not queued again: it gets that post's outcome (first false).
+func (o *Outbox) sendOnce(m *outMsg) sent {
 	m.done = make(chan sent, 1)
 	o.mu.Lock()
+	if m.scheduled() && m.kind == kindPost {
+		if r, ok := o.sent.Get(m.onceKey()); ok {
+			o.mu.Unlock()
+			r.first = false
+			return r
+		}
+		if p, ok := o.pending[m.onceKey()]; ok {
+			p.also = append(p.also, m.done)
+			o.mu.Unlock()
+			select {
+			case r := <-m.done:
+				r.first = false
+				return r
+			case <-m.ctx.Done():
+				return sent{err: m.ctx.Err()}
+			}
+		}
+		o.pending[m.onceKey()] = m
+	}
 	o.seq++
 	m.seq = o.seq
 	if m.order.IsZero() {
@@ -135,9 +203,28 @@ func (o *Outbox) send(m *outMsg) (string, string, error) {
 	}
 	select {
 	case r := <-m.done:
-		return r.channel, r.ts, r.err
+		r.first = r.err == nil
+		return r
 	case <-m.ctx.Done():
-		return "", "", m.ctx.Err()
+		return sent{err: m.ctx.Err()}
+	}
+}
+
+// finish gives m's outcome to its caller and to those who posted the same
+// job to the same place meanwhile, and remembers a scheduled post sent.
+func (o *Outbox) finish(m *outMsg, r sent) {
+	o.mu.Lock()
+	if m.scheduled() && m.kind == kindPost && o.pending[m.onceKey()] == m {
+		delete(o.pending, m.onceKey())
+		if r.err == nil {
+			o.sent.Add(m.onceKey(), r)
+		}
+	}
+	also := m.also
+	o.mu.Unlock()
+	m.done <- r
+	for _, c := range also {
+		c <- r
 	}
 }
 
@@ -176,7 +263,21 @@ func (o *Outbox) run(key string, l *lane) {
 	}
 	for {
 		o.mu.Lock()
-		l.queue = slices.DeleteFunc(l.queue, func(m *outMsg) bool { return m.ctx.Err() != nil }) // callers that gave up
+		var gaveUp []*outMsg
+		l.queue = slices.DeleteFunc(l.queue, func(m *outMsg) bool {
+			if m.ctx.Err() != nil {
+				gaveUp = append(gaveUp, m)
+				return true
+			}
+			return false
+		})
+		if len(gaveUp) > 0 {
+			o.mu.Unlock()
+			for _, m := range gaveUp {
+				o.finish(m, sent{err: m.ctx.Err()})
+			}
+			continue
+		}
 		if len(l.queue) == 0 {
 			delete(o.lanes, key)
 			if l.kind == kindPost {
@@ -221,13 +322,25 @@ func (o *Outbox) run(key string, l *lane) {
 		l.queue = l.queue[1:]
 		o.mu.Unlock()
 
+		if m.fence != nil {
+			if ok, err := o.fenced(m); err != nil {
+				o.mu.Lock()
+				l.notBefore = o.clock.Now().Add(fenceRetry)
+				l.queue = append(l.queue, m) // it keeps its place
+				o.mu.Unlock()
+				continue
+			} else if !ok {
+				o.finish(m, sent{err: ErrFenced})
+				continue
+			}
+		}
 		ch, ts, err := o.call(m)
 		o.observe(m.method(), err)
 		if err == nil {
 			if m.kind == kindPost {
 				l.lastPost = o.clock.Now()
 			}
-			m.done <- sent{channel: ch, ts: ts}
+			o.finish(m, sent{channel: ch, ts: ts})
 			continue
 		}
 		if retryAt, ok := o.retry(m, err); ok {
@@ -237,8 +350,39 @@ func (o *Outbox) run(key string, l *lane) {
 			o.mu.Unlock()
 			continue
 		}
-		m.done <- sent{err: err}
+		o.finish(m, sent{err: err})
 	}
+}
+
+// fenceTimeout bounds one fence: a Redis call.
+const fenceTimeout = 2 * time.Second
+
+// fenced asks m's fence whether m may leave.
+func (o *Outbox) fenced(m *outMsg) (bool, error) {
+	ctx, cancel := context.WithTimeout(m.ctx, fenceTimeout)
+	defer cancel()
+	return m.fence(ctx)
+}
+
+// workspaceLimited notes a chat.postMessage 429 in channel, waited out
+// until at, and says whether it is the workspace-wide limit. Slack limits
+// chat.postMessage to about one message a second per channel and also
+// workspace-wide (docs.slack.dev/apis/web-api/rate-limits), and a 429
+// does not say which limit it is: one channel's 429 may be its own (say,
+// another replica posting there too); 429s in two channels within one
+// Retry-After are the workspace's. o.mu is held.
+func (o *Outbox) workspaceLimited(channel string, now, at time.Time) bool {
+	other := false
+	for ch, until := range o.limited {
+		switch {
+		case !until.After(now):
+			delete(o.limited, ch)
+		case ch != channel:
+			other = true
+		}
+	}
+	o.limited[channel] = at
+	return other
 }
 
 // retry says whether m is worth another call after err, and when.
@@ -247,19 +391,23 @@ func (o *Outbox) retry(m *outMsg, err error) (time.Time, bool) {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
 		at := now.Add(max(rl.RetryAfter, time.Second))
-		if m.kind != kindPost {
-			// chat.update and chat.postEphemeral are limited per workspace:
-			// every lane of the method waits.
-			o.mu.Lock()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if m.kind == kindPost && !o.workspaceLimited(m.channel, now, at) {
+			return at, true // this channel's limit: its lane waits
+		}
+		// chat.update and chat.postEphemeral are limited per workspace,
+		// and so is chat.postMessage beyond its channels: every lane of
+		// the method waits, rather than each running into the same limit.
+		if at.After(o.paused[m.method()]) {
 			o.paused[m.method()] = at
-			o.mu.Unlock()
 		}
 		return at, true
 	}
 	if f, _ := Classify(err); f != FailRetry {
 		return time.Time{}, false
 	}
-	if m.scheduled() && ambiguous(err) {
+	if m.scheduled() && Ambiguous(err) {
 		// The post may have landed: a blind retry could double it. The
 		// scheduler retries the job, which looks for the post first.
 		return time.Time{}, false

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"sync"
 	"time"
@@ -27,22 +26,29 @@ const (
 	FailAuth
 	// FailDestination: Slack refused this call for good, for a reason of
 	// its own (no such channel, a deactivated user, the bot not in the
-	// channel): trying again cannot help.
+	// channel, no permission there): trying again cannot help.
 	FailDestination
 )
 
 // authErrors fail every call made with the token, or every call of a
-// method (missing_scope), until an admin reinstalls or grants.
+// method (missing_scope), until an admin reinstalls or grants. Errors
+// about one conversation are not among them, though their names sound
+// alike: no_permission ("make sure your app is a member of the
+// conversation"), team_access_not_granted (the token was not granted
+// that conversation's workspace) and ekm_access_denied (admins disabled
+// sending to that channel) refuse one destination, and every other call
+// still works.
 var authErrors = map[string]bool{
 	"token_revoked": true, "invalid_auth": true, "account_inactive": true, "not_authed": true,
-	"token_expired": true, "missing_scope": true, "no_permission": true, "not_allowed_token_type": true,
-	"team_access_not_granted": true, "ekm_access_denied": true, "org_login_required": true,
+	"token_expired": true, "missing_scope": true, "not_allowed_token_type": true, "org_login_required": true,
 }
 
-// retryErrors are Slack's answers that say "not now".
+// retryErrors are Slack's answers that say "not now". internal_error and
+// fatal_error also say "it's possible some aspect of the operation
+// succeeded" (Ambiguous).
 var retryErrors = map[string]bool{
 	"internal_error": true, "fatal_error": true, "service_unavailable": true, "request_timeout": true,
-	"ratelimited": true,
+	"ratelimited": true, "rate_limited": true, "team_added_to_org": true,
 }
 
 // Classify says what err, from a Slack call, means, with Slack's error
@@ -74,14 +80,29 @@ func Classify(err error) (Failure, string) {
 	return FailRetry, ""
 }
 
-// ambiguous reports whether a failed call may still have reached Slack
-// (a timeout or a connection lost after the request was sent).
-func ambiguous(err error) bool {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true
+// Ambiguous reports whether a failed call may have done what it was for
+// all the same, so that repeating it blind could do it twice (a post):
+// Slack's internal_error and fatal_error ("it's possible some aspect of
+// the operation succeeded before the error was raised"), an HTTP 5xx, a
+// timeout, a connection lost or an answer that could not be read after
+// the request was sent. A 429, Slack's other errors, and a connection
+// that was never made are not.
+func Ambiguous(err error) bool {
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var op *net.OpError
+	switch {
+	case err == nil, errors.As(err, &rl):
+		return false
+	case errors.As(err, &se):
+		return se.Err == "internal_error" || se.Err == "fatal_error"
+	case errors.As(err, &sc):
+		return sc.Code >= 500
+	case errors.As(err, &op) && op.Op == "dial":
+		return false // the request never left
 	}
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded)
+	return true
 }
 
 // authState remembers that Slack refuses the bot's calls: the token as a
@@ -180,9 +201,12 @@ func (b *Bot) tokenRefused() bool {
 // and Slack accepts its calls (/readyz).
 func (b *Bot) Ready() bool { return b.Connected() && !b.authFailing() }
 
-// probeAuth asks auth.test, every interval while Slack refuses the token,
-// whether it works again, so that readiness comes back even with no other
-// call to prove it. It returns when ctx ends.
+// probeAuth asks, every interval while Slack refuses the bot's calls,
+// whether they work again, so that readiness comes back even with no
+// other call to prove it: auth.test while the token is refused, and a
+// harmless call of each method refused for a missing scope that has one
+// (scopeProbe; the others are proved by the work that uses them, such as
+// the scheduler's probe of a post). It returns when ctx ends.
 func (b *Bot) probeAuth(ctx context.Context, interval time.Duration) {
 	for {
 		select {
@@ -190,17 +214,59 @@ func (b *Bot) probeAuth(ctx context.Context, interval time.Duration) {
 			return
 		case <-b.clock.After(interval):
 		}
-		if !b.tokenRefused() {
-			continue
+		probes := map[string]func(context.Context) error{}
+		if b.tokenRefused() {
+			probes["auth.test"] = func(ctx context.Context) error {
+				_, err := b.api.AuthTestContext(ctx)
+				return err
+			}
+		} else {
+			for _, method := range b.missingScopes() {
+				if probe := b.scopeProbe(method); probe != nil {
+					probes[method] = probe
+				}
+			}
 		}
-		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := b.api.AuthTestContext(pctx)
-		cancel()
-		if ctx.Err() != nil {
-			return
+		for method, probe := range probes {
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := probe(pctx)
+			cancel()
+			if ctx.Err() != nil {
+				return
+			}
+			_ = b.observe(method, err)
 		}
-		_ = b.observe("auth.test", err)
 	}
+}
+
+// missingScopes are the methods Slack refused for a missing scope.
+func (b *Bot) missingScopes() []string {
+	b.auth.mu.Lock()
+	defer b.auth.mu.Unlock()
+	var out []string
+	for method := range b.auth.scopes {
+		out = append(out, method)
+	}
+	return out
+}
+
+// scopeProbe is a call of method that changes nothing anyone sees, to
+// learn whether a scope Slack said it lacked has been granted since; nil
+// when there is none. An upload URL asked for and never used expires.
+func (b *Bot) scopeProbe(method string) func(context.Context) error {
+	switch method {
+	case "files.upload":
+		return func(ctx context.Context) error {
+			_, err := b.api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: "outreach-scope-check.txt", FileSize: 1})
+			return err
+		}
+	case "users.info":
+		return func(ctx context.Context) error {
+			_, err := b.api.GetUserInfoContext(ctx, b.cfg.BotUserID)
+			return err
+		}
+	}
+	return nil
 }
 
 // refusedReply is what a person is told when Slack refuses the bot's

@@ -29,7 +29,11 @@ import (
 //     its message goes to the admins with what to do (README, "Scheduled
 //     posts Slack refuses").
 //   - Anything else (a 5xx, a timeout, Redis): tried again with backoff,
-//     MaxTries in all, then it ends as above.
+//     MaxTries in all, then it ends as above. A post that failed in a way
+//     that may have half-succeeded (a timeout, a lost answer, Slack's
+//     internal_error) is never retried blind: the retry looks first.
+//   - The job's lease moved to another holder (ErrFenced, or renewal
+//     found it taken): the run ends quietly; the holder owns the job.
 
 // MaxTries bounds the claims of a job that keeps failing; with the
 // backoff (failRetry doubling to maxBackoff) they span about an hour.
@@ -60,6 +64,9 @@ var (
 	// ErrTransient: Slack failed in a way that may pass (a 5xx, a
 	// timeout): the job is tried again with backoff.
 	ErrTransient = errors.New("slack failed")
+	// ErrFenced: the post was not sent because, as it was about to leave,
+	// the job's lease belonged to another holder (Post.Fence).
+	ErrFenced = errors.New("lease moved to another holder")
 )
 
 // Refused is a Poster's error when Slack said no: Class is one of the
@@ -196,7 +203,7 @@ func (s *Scheduler) undeliverable(ctx context.Context, kind string, j store.Job,
 	reason := code(err)
 	s.log.Error("Slack refused a post for good; ending the job", "job", j.ID, "to", p.To, "error", reason)
 	if isChannel(p.To) {
-		if ferr := s.forward(ctx, j, p, message.NotPosted(p.To, reason, false)); ferr != nil {
+		if ferr := s.forward(ctx, j, token, p, message.NotPosted(p.To, reason, false)); ferr != nil {
 			return ferr
 		}
 	}
@@ -211,7 +218,7 @@ func (s *Scheduler) cannotCheck(ctx context.Context, kind string, j store.Job, t
 	s.metrics.failures.WithLabelValues(kind).Inc()
 	reason := code(err)
 	s.log.Error("cannot check whether a retried post went out; not posting it blind, sending it to the admins", "job", j.ID, "to", p.To, "error", reason)
-	if ferr := s.forward(ctx, j, p, message.NotPosted(p.To, reason, true)); ferr != nil {
+	if ferr := s.forward(ctx, j, token, p, message.NotPosted(p.To, reason, true)); ferr != nil {
 		return ferr
 	}
 	s.fail(ctx, j, token, store.JobFailure{Reason: "cannot_check:" + reason, To: p.To})
@@ -221,27 +228,47 @@ func (s *Scheduler) cannotCheck(ctx context.Context, kind string, j store.Job, t
 // forward sends p's message to each admin's DM, under note, keyed by the
 // job as the post was: a DM's history is the bot's to read, so a retry
 // finds the copies already sent and does not send them twice. Its
-// buttons are dropped, as they belong where the post was going.
-func (s *Scheduler) forward(ctx context.Context, j store.Job, p Post, note message.Reply) error {
+// buttons are dropped, as they belong where the post was going. A copy
+// that fails for a reason that may pass returns the error: the job is
+// tried again, and sends the copies still missing. An admin Slack
+// refuses for good (deactivated) is skipped.
+func (s *Scheduler) forward(ctx context.Context, j store.Job, token string, p Post, note message.Reply) error {
 	if len(s.cfg.Admins) == 0 {
 		s.log.Error("no OUTREACH_ADMINS to send a post Slack refused to; it is dropped", "job", j.ID)
 		return nil
 	}
 	msg := message.Forwarded(note, p.Message)
+	var retry error
 	for _, admin := range s.cfg.Admins {
 		if j.Tries > 1 {
-			if _, ok, err := s.post.Find(ctx, admin, p.Key, j.Due.Add(-time.Minute)); err == nil && ok {
+			_, ok, err := s.post.Find(ctx, admin, p.Key, since(j))
+			switch {
+			case err == nil && ok:
+				continue // sent by an earlier try
+			case errors.Is(err, ErrHeld), errors.Is(err, context.Canceled):
+				return err
+			case err != nil && !errors.Is(err, ErrCannotCheck):
+				// Not knowing whether this copy went out, do not send it
+				// blind: the next try looks again.
+				retry = fmt.Errorf("look for the copy to admin %s: %w", admin, err)
 				continue
 			}
+			// The bot reads its DMs with admins; should Slack refuse
+			// that, one copy twice beats none.
 		}
-		if _, err := s.post.Post(ctx, Post{To: admin, Key: p.Key, Message: msg, Order: j.Due}); err != nil {
-			if errors.Is(err, ErrHeld) {
-				return err
-			}
-			s.log.Error("could not send a refused post to an admin", "job", j.ID, "admin", admin, "error", code(err))
+		_, err := s.post.Post(ctx, Post{To: admin, Key: p.Key, Message: msg, Order: j.Due, Fence: s.fence(j, token)})
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrHeld), errors.Is(err, ErrFenced), errors.Is(err, context.Canceled):
+			return err
+		case errors.Is(err, ErrUndeliverable):
+			s.log.Error("Slack refuses a copy to an admin for good; skipping that admin", "job", j.ID, "admin", admin, "error", code(err))
+		default:
+			s.log.Warn("could not send a copy to an admin; trying the job again later", "job", j.ID, "admin", admin, "error", code(err))
+			retry = fmt.Errorf("copy to admin %s: %w", admin, err)
 		}
 	}
-	return nil
+	return retry
 }
 
 // isChannel tells a channel id from a user id (a DM).

@@ -16,6 +16,7 @@ type metrics struct {
 	deferred prometheus.Counter
 	held     prometheus.Counter
 	ended    *prometheus.CounterVec
+	fenced   *prometheus.CounterVec
 	ran      atomic.Int64
 }
 
@@ -43,7 +44,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m.ended = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outreach_jobs_ended_total",
 		Help: "Jobs ended without their post: Slack refused it for good, could not show an earlier post, or every try failed; by job and reason."},
 		[]string{"job", "reason"})
-	reg.MustRegister(m.posts, m.lag, m.failures, m.missed, m.claims, m.reclaims, m.deferred, m.held, m.ended)
+	m.fenced = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outreach_posts_fenced_total",
+		Help: "Scheduled posts not sent because, as they were about to leave, the job's lease had moved to another holder (which posts it), by job."},
+		[]string{"job"})
+	reg.MustRegister(m.posts, m.lag, m.failures, m.missed, m.claims, m.reclaims, m.deferred, m.held, m.ended, m.fenced)
 	return m
 }
 

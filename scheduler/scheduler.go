@@ -29,13 +29,15 @@ import (
 // Store is what the scheduler needs from storage.
 type Store interface {
 	ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (store.Claim, error)
+	ClaimQueued(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (store.Claim, error)
 	FinishJob(ctx context.Context, team string, job store.Job, token string, now time.Time, next string, nextDue time.Time) (bool, error)
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
 	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
 	HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
 	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f store.JobFailure) (bool, error)
 	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]store.JobFailure, error)
-	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error)
+	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (lost []string, err error)
+	AdoptLeases(ctx context.Context, team, from, to string, jobs ...string) (int, error)
 	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
 	ScheduleLast(ctx context.Context, team, name string) (time.Time, error)
 	AdvanceSchedule(ctx context.Context, team, name string, last, occ time.Time, job string) (bool, error)
@@ -67,6 +69,12 @@ type Post struct {
 	// Order is the job's due time: posts to one channel go out in this
 	// order.
 	Order time.Time
+	// Fence, when set, is asked right before the post leaves, after any
+	// wait in a queue: held false means the job's lease has moved to
+	// another holder, and the post must not go (Post returns an error
+	// wrapping ErrFenced); an error means it cannot tell now (Redis is
+	// away), and the post waits and asks again.
+	Fence func(ctx context.Context) (held bool, err error)
 }
 
 // Posted says where a post landed.
@@ -74,7 +82,10 @@ type Posted struct{ Channel, TS string }
 
 // Poster delivers posts. Post returns once Slack accepted the message,
 // retrying rate limits and transient errors itself; an error means it
-// cannot be delivered (or ctx ended).
+// cannot be delivered (or ctx ended). The bot's Poster also holds one
+// post per Key and place: a post this process already has queued, or has
+// sent to the same place, is not sent again, and Post returns the first
+// one's outcome.
 type Poster interface {
 	Post(ctx context.Context, p Post) (Posted, error)
 	// Find looks for an earlier post carrying key, sent to `to` since t.
@@ -159,11 +170,39 @@ type Scheduler struct {
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
 	mu       sync.Mutex
-	held     held              // while Slack refuses the bot's calls
-	inflight map[string]string // job id → claim token
-	wg       sync.WaitGroup
-	sem      chan struct{}
+	held     held               // while Slack refuses the bot's calls
+	inflight map[string]*flight // job id → its run in this process
+	// renewedAt is when every lease in flight was last renewed; while
+	// renewal has failed for longer than a lease (unverified), posts wait
+	// until a renewal says which leases are still this replica's.
+	renewedAt  time.Time
+	unverified bool
+	// away: a claim or a renewal failed (Redis away) and no claim has
+	// worked since. Until reclaimAfter, after it came back, claims take
+	// back no expired lease: every lease ran out during the outage, and
+	// live replicas renew theirs first.
+	away         bool
+	reclaimAfter time.Time
+	wg           sync.WaitGroup
+	sem          chan struct{}
 }
+
+// flight is a job's run in this process, under its claim's token.
+type flight struct {
+	token  string
+	tries  int // the claim's Tries
+	cancel context.CancelCauseFunc
+}
+
+// Why a run is cut short when its lease has moved: it ends quietly, as
+// the job's new holder owns it.
+var (
+	// errLeaseLost: renewal found the lease held by another claim.
+	errLeaseLost = errors.New("lease lost to another claim")
+	// errSuperseded: this process claimed the job again after another
+	// replica had held it; the new claim looks for that one's post first.
+	errSuperseded = errors.New("claimed again after another replica held it")
+)
 
 // New checks the schedules and returns a scheduler.
 func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheus.Registerer, log *slog.Logger) (*Scheduler, error) {
@@ -191,7 +230,7 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 	s := &Scheduler{
 		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
 		schedules: map[string]schedule{}, nextOcc: map[string]time.Time{},
-		inflight: map[string]string{}, sem: make(chan struct{}, cfg.Workers),
+		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
 	for _, j := range Jobs {
 		spec := j.Default
@@ -224,6 +263,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	defer cancelWork()
 	renew := s.clock.NewTicker(s.cfg.Lease / 3)
 	defer renew.Stop()
+	s.mu.Lock()
+	s.renewedAt = s.clock.Now()
+	s.mu.Unlock()
 	for {
 		wake := s.step(ctx, work, false)
 		wait := wake.Sub(s.clock.Now())
@@ -328,8 +370,18 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 			return wake
 		}
 		token := newToken()
-		claim, err := s.store.ClaimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), limit, token)
+		s.mu.Lock()
+		away, fresh := s.away, s.away || now.Before(s.reclaimAfter)
+		s.mu.Unlock()
+		claimDue := s.store.ClaimDue
+		if fresh {
+			claimDue = s.store.ClaimQueued
+		}
+		claim, err := claimDue(ctx, s.cfg.Team, now, now.Add(s.cfg.Lease), limit, token)
 		if err != nil {
+			s.mu.Lock()
+			s.away = true
+			s.mu.Unlock()
 			if limit == 1 {
 				s.probed()
 			}
@@ -340,6 +392,9 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 			}
 			return now.Add(s.cfg.Poll)
 		}
+		if away {
+			s.back(work, now)
+		}
 		if limit == 1 && len(claim.Jobs) == 0 {
 			s.probed()
 		}
@@ -348,8 +403,26 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 		if claim.Reclaimed > 0 {
 			s.log.Info("took back work whose lease expired", "jobs", claim.Reclaimed)
 		}
+		adopt := map[string][]string{} // running claim's token → jobs
 		for _, j := range claim.Jobs {
+			if running, ok := s.keepRunning(j); ok {
+				adopt[running] = append(adopt[running], j.ID)
+				continue
+			}
 			s.start(work, j, token, wait)
+		}
+		for running, jobs := range adopt {
+			// Their leases ran out (this process stalled past a lease, say)
+			// and this claim took the jobs back while their runs are still
+			// under way here: the runs go on, their tokens holding the new
+			// leases. Should this fail, their fences stop them and the jobs
+			// come back when these leases run out.
+			n, err := s.store.AdoptLeases(ctx, s.cfg.Team, token, running, jobs...)
+			if err != nil {
+				s.log.Warn("hand work claimed again to its runs under way", "jobs", len(jobs), "err", err)
+			} else {
+				s.log.Info("took back own work still under way; it goes on", "jobs", n)
+			}
 		}
 		if !claim.NextDue.IsZero() && claim.NextDue.Before(wake) {
 			wake = claim.NextDue
@@ -403,36 +476,68 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 	return next
 }
 
+// keepRunning reports whether j, just claimed, is already under way in
+// this process, and under which token: a replica never runs a job twice
+// at once. A run whose claim was the one right before this one goes on
+// (nobody else held the job in between); a run from before another
+// replica held the job is ended, as that replica may have posted it: the
+// new claim, a retry, looks for that post first.
+func (s *Scheduler) keepRunning(j store.Job) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.inflight[j.ID]
+	if !ok {
+		return "", false
+	}
+	if j.Tries == f.tries+1 {
+		f.tries = j.Tries
+		return f.token, true
+	}
+	f.cancel(errSuperseded)
+	return "", false
+}
+
 // start runs one claimed job in the worker pool. A job cut short by a
 // stop stays in inflight, for stop to hand back.
 func (s *Scheduler) start(ctx context.Context, j store.Job, token string, wait bool) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	f := &flight{token: token, tries: j.Tries, cancel: cancel}
 	s.mu.Lock()
-	s.inflight[j.ID] = token
+	s.inflight[j.ID] = f
 	s.mu.Unlock()
 	s.wg.Add(1)
 	run := func() {
 		defer s.wg.Done()
+		defer cancel(nil)
 		select {
 		case s.sem <- struct{}{}:
 		case <-ctx.Done():
+			s.done(ctx, j, f)
 			return
 		}
 		defer func() { <-s.sem }()
-		if ctx.Err() != nil {
-			return
-		}
-		s.runJob(ctx, j, token)
 		if ctx.Err() == nil {
-			s.mu.Lock()
-			delete(s.inflight, j.ID)
-			s.mu.Unlock()
+			s.runJob(ctx, j, token)
 		}
+		s.done(ctx, j, f)
 	}
 	if wait {
 		run()
 		return
 	}
 	go run()
+}
+
+// done forgets a run, unless a stop cut it short: stop hands those back.
+func (s *Scheduler) done(ctx context.Context, j store.Job, f *flight) {
+	if cause := context.Cause(ctx); ctx.Err() != nil && !errors.Is(cause, errLeaseLost) && !errors.Is(cause, errSuperseded) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight[j.ID] == f {
+		delete(s.inflight, j.ID)
+	}
 }
 
 // stop hands back work not started, waits for posts under way, then
@@ -463,12 +568,7 @@ func (s *Scheduler) stop(cancelWork context.CancelFunc) {
 }
 
 func (s *Scheduler) releaseAll(ctx context.Context) {
-	s.mu.Lock()
-	byToken := map[string][]string{}
-	for job, tok := range s.inflight {
-		byToken[tok] = append(byToken[tok], job)
-	}
-	s.mu.Unlock()
+	byToken := s.inflightByToken()
 	for tok, jobs := range byToken {
 		// A post cut short may have reached Slack: the next claim checks.
 		if n, err := s.store.ReleaseJobs(ctx, s.cfg.Team, tok, time.Time{}, store.Retry, jobs...); err != nil {
@@ -479,20 +579,101 @@ func (s *Scheduler) releaseAll(ctx context.Context) {
 	}
 }
 
-func (s *Scheduler) renewLeases(ctx context.Context) {
+func (s *Scheduler) inflightByToken() map[string][]string {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	byToken := map[string][]string{}
-	for job, tok := range s.inflight {
-		byToken[tok] = append(byToken[tok], job)
+	for job, f := range s.inflight {
+		byToken[f.token] = append(byToken[f.token], job)
 	}
-	s.mu.Unlock()
-	until := s.clock.Now().Add(s.cfg.Lease)
-	for tok, jobs := range byToken {
-		if _, err := s.store.ExtendLeases(ctx, s.cfg.Team, tok, until, jobs...); err != nil {
-			s.log.Warn("extend leases", "err", err)
+	return byToken
+}
+
+// renewLeases extends the lease of every job under way in this process:
+// running, waiting for a worker, or waiting in the post queue. A lease
+// another claim took meanwhile ends its run here. When renewal has
+// failed for longer than a lease, posts wait (see fence) until it works
+// again and has said which leases are still this replica's.
+func (s *Scheduler) renewLeases(ctx context.Context) {
+	now := s.clock.Now()
+	until := now.Add(s.cfg.Lease)
+	var failed error
+	for tok, jobs := range s.inflightByToken() {
+		lost, err := s.store.ExtendLeases(ctx, s.cfg.Team, tok, until, jobs...)
+		if err != nil {
+			failed = err
+			continue
+		}
+		for _, job := range lost {
+			s.leaseLost(job, tok)
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if failed != nil {
+		s.away = true
+	}
+	switch {
+	case failed == nil:
+		if s.unverified {
+			s.log.Info("leases renewed again; posts resume")
+		}
+		s.renewedAt, s.unverified = now, false
+	case !s.unverified && now.Sub(s.renewedAt) > s.cfg.Lease:
+		s.unverified = true
+		s.log.Warn("leases not renewed for longer than a lease; posts wait until they are", "err", failed)
+	case !s.unverified:
+		s.log.Warn("extend leases", "err", failed)
+	}
 }
+
+// back is the first claim that worked after Redis was away: every lease
+// ran out meanwhile, this replica's and the others'. It renews its own
+// at once, and for a third of a lease takes back no expired lease, so the
+// other live replicas renew theirs rather than have their work taken
+// back (their runs fenced off, the jobs run again here after a look at
+// conversations.history). A replica that died meanwhile is taken over
+// once the grace is over.
+func (s *Scheduler) back(ctx context.Context, now time.Time) {
+	grace := max(s.cfg.Lease/3, 2*s.cfg.Poll)
+	s.mu.Lock()
+	s.away, s.reclaimAfter = false, now.Add(grace)
+	s.mu.Unlock()
+	s.log.Info("storage answers again; renewing own leases, and leaving others' to their holders a moment", "for", grace)
+	s.renewLeases(ctx)
+}
+
+// leaseLost ends job's run under token: another claim holds the job.
+func (s *Scheduler) leaseLost(job, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.inflight[job]; ok && f.token == token {
+		f.cancel(errLeaseLost)
+	}
+}
+
+// fence is a post's Fence: right before the post leaves, it extends the
+// job's lease under its token, in one step that also says whether the
+// lease is still this run's. While leases are unverified it cannot say.
+func (s *Scheduler) fence(j store.Job, token string) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		s.mu.Lock()
+		unverified := s.unverified
+		s.mu.Unlock()
+		if unverified {
+			return false, errUnverified
+		}
+		lost, err := s.store.ExtendLeases(ctx, s.cfg.Team, token, s.clock.Now().Add(s.cfg.Lease), j.ID)
+		if err != nil {
+			return false, fmt.Errorf("fence %s: %w", j.ID, err)
+		}
+		return len(lost) == 0, nil
+	}
+}
+
+// errUnverified: renewal has failed for longer than a lease; a post waits
+// until it works again.
+var errUnverified = errors.New("leases not renewed for longer than a lease")
 
 // jobHandler runs one claimed job; rest is its id after "<kind>:".
 type jobHandler func(s *Scheduler, ctx context.Context, j store.Job, token, rest string) error
@@ -531,6 +712,14 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 		}
 	}
 	err := h(s, ctx, j, token, rest)
+	if cause := context.Cause(ctx); errors.Is(err, ErrFenced) || (err != nil && (errors.Is(cause, errLeaseLost) || errors.Is(cause, errSuperseded))) {
+		// The lease moved to another holder before the post left: that
+		// holder owns the job now.
+		s.probed() // nothing reached Slack: the next probe will
+		s.metrics.fenced.WithLabelValues(kind).Inc()
+		s.log.Info("not posting: the job's lease moved to another holder", "job", j.ID, "why", fencedWhy(err, cause))
+		return
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return // stop hands it back
@@ -550,6 +739,13 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	}
 }
 
+func fencedWhy(err, cause error) string {
+	if errors.Is(err, ErrFenced) {
+		return "fenced"
+	}
+	return cause.Error()
+}
+
 // finish marks a job done after its post (or when there was nothing to
 // post).
 func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error {
@@ -564,12 +760,14 @@ func (s *Scheduler) finish(ctx context.Context, j store.Job, token string) error
 }
 
 // deliver posts p for job j: reclaimed work (tries > 1) first looks for
-// its own earlier post, so a crash right after posting does not double it.
-// When Slack refuses the post for good, or cannot show the earlier post,
-// deliver ends the job itself (failures.go) and returns errHandedBack.
+// its own earlier post, so a crash right after posting, or an answer
+// lost on its way back, does not double it. When Slack refuses the post
+// for good, or cannot show the earlier post, deliver ends the job itself
+// (failures.go) and returns errHandedBack. The post is fenced: it leaves
+// only while j's lease is still this run's.
 func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token string, p Post) (Posted, error) {
 	if j.Tries > 1 {
-		found, ok, err := s.post.Find(ctx, p.To, p.Key, j.Due.Add(-time.Minute))
+		found, ok, err := s.post.Find(ctx, p.To, p.Key, since(j))
 		if err == nil || (!errors.Is(err, ErrHeld) && errors.As(err, new(*Refused))) {
 			s.resume() // Slack answered: it takes the bot's calls again
 		}
@@ -590,7 +788,7 @@ func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token
 			return Posted{}, errHandedBack
 		}
 	}
-	p.Order = j.Due
+	p.Order, p.Fence = j.Due, s.fence(j, token)
 	posted, err := s.post.Post(ctx, p)
 	if err == nil || (!errors.Is(err, ErrHeld) && errors.As(err, new(*Refused))) {
 		s.resume() // Slack answered: it takes the bot's calls again
@@ -599,11 +797,23 @@ func (s *Scheduler) deliver(ctx context.Context, kind string, j store.Job, token
 		return Posted{}, s.undeliverable(ctx, kind, j, token, p, err)
 	}
 	if err != nil {
+		// A timeout, a 5xx, internal_error: the post may have landed. The
+		// job is tried again, and the retry looks for it first.
 		return Posted{}, fmt.Errorf("post %s: %w", j.ID, err)
 	}
 	s.metrics.posts.WithLabelValues(kind).Inc()
 	s.metrics.lag.WithLabelValues(kind).Observe(s.clock.Since(j.Due).Seconds())
 	return posted, nil
+}
+
+// since is where a retry of j looks for its earlier post from: a minute
+// before the job was first claimed (clocks differ), however far retries
+// and holds have moved its due time since; zero (no bound) when unknown.
+func since(j store.Job) time.Time {
+	if j.First.IsZero() {
+		return time.Time{}
+	}
+	return j.First.Add(-time.Minute)
 }
 
 // quiet puts a DM job off to the recipient's next working hour; it

@@ -44,7 +44,7 @@ func (s *Scheduler) teamPost(ctx context.Context, kind string, j store.Job, toke
 func (s *Scheduler) notInTeamChannel(ctx context.Context, kind string, j store.Job, token string, p Post, reason string) error {
 	s.log.Warn("a post for the team alone is not going to the team channel, which is shared or could not be checked; sending it to the admins",
 		"job", j.ID, "channel", p.To, "reason", reason)
-	if err := s.forward(ctx, j, p, message.NotInTeamChannel(p.To, reason)); err != nil {
+	if err := s.forward(ctx, j, token, p, message.NotInTeamChannel(p.To, reason)); err != nil {
 		return err
 	}
 	s.fail(ctx, j, token, store.JobFailure{Reason: reason, To: p.To})

@@ -17,6 +17,10 @@ type Job struct {
 	ID    string
 	Due   time.Time
 	Tries int // claims so far; above 1 the job may have been posted already
+	// First is when the job was first claimed: an earlier post, if any,
+	// went out after it, however far retries and holds have moved Due
+	// since. Zero when unknown (claimed before it was kept).
+	First time.Time
 }
 
 // Claim is the result of one ClaimDue.
@@ -31,11 +35,23 @@ type Claim struct {
 // held by a dead replica is taken again. One script: a job is claimed by
 // one caller only. O(log N + limit) in the number of queued jobs.
 func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (Claim, error) {
+	return s.claim(ctx, team, now, leaseUntil, limit, token, "1")
+}
+
+// ClaimQueued is ClaimDue without taking back expired leases: a replica
+// that Redis has just come back to leaves them to their holders while
+// these renew them (each lease ran out during the outage, its holder
+// alive or not).
+func (s *Store) ClaimQueued(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (Claim, error) {
+	return s.claim(ctx, team, now, leaseUntil, limit, token, "0")
+}
+
+func (s *Store) claim(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token, reclaim string) (Claim, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.Claims()},
-		k.Prefix(), ms(now), ms(leaseUntil), limit, token).Result()
+		k.Prefix(), ms(now), ms(leaseUntil), limit, token, reclaim).Result()
 	if err != nil {
 		return Claim{}, s.wrap("claim due", err)
 	}
@@ -48,9 +64,13 @@ func (s *Store) ClaimDue(ctx context.Context, team string, now, leaseUntil time.
 	if n := toInt(arr[1]); n >= 0 {
 		c.NextDue = time.UnixMilli(n).UTC()
 	}
-	for i := 2; i+2 < len(arr); i += 3 {
+	for i := 2; i+3 < len(arr); i += 4 {
 		id, _ := arr[i].(string)
-		c.Jobs = append(c.Jobs, Job{ID: id, Due: time.UnixMilli(toInt(arr[i+1])).UTC(), Tries: int(toInt(arr[i+2]))})
+		j := Job{ID: id, Due: time.UnixMilli(toInt(arr[i+1])).UTC(), Tries: int(toInt(arr[i+2]))}
+		if first := toInt(arr[i+3]); first >= 0 {
+			j.First = time.UnixMilli(first).UTC()
+		}
+		c.Jobs = append(c.Jobs, j)
 	}
 	return c, nil
 }
@@ -102,7 +122,8 @@ func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, j
 const (
 	// Retry: the post may have gone out; the next claim looks for it first.
 	Retry = true
-	// Defer: nothing was posted (quiet hours); the next claim is a first try.
+	// Defer: nothing was posted by this claim (quiet hours); the next claim
+	// is a retry only when this one was (an earlier claim may have posted).
 	Defer = false
 )
 
@@ -111,7 +132,11 @@ const (
 // they wait until at. retry (Retry or Defer) says whether the next claim
 // counts as a retry. It returns how many were still held.
 func (s *Store) ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error) {
-	return s.release(ctx, team, token, at, boolField(retry), jobs)
+	if retry {
+		return s.release(ctx, team, token, at, "1", jobs)
+	}
+	// Deferred: as if this claim had not happened, like a hold.
+	return s.release(ctx, team, token, at, "hold", jobs)
 }
 
 // HoldJobs hands claimed jobs back to wait until at without counting this
@@ -225,11 +250,13 @@ func (s *Store) JobQueued(ctx context.Context, team, job string) (time.Time, boo
 	return time.UnixMilli(int64(score)).UTC(), true, nil
 }
 
-// ExtendLeases moves the lease of jobs still held by token to until. It
-// returns how many were still held.
-func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (int, error) {
+// ExtendLeases moves the lease of jobs still held by token to until, and
+// returns those it no longer holds: another claim took them back after
+// the lease ran out, or they are finished. For one job it is a fence: in
+// one step the lease is checked and kept for the post about to leave.
+func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (lost []string, err error) {
 	if len(jobs) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	k := keysFor(team)
 	args := []any{k.Prefix(), token, ms(until)}
@@ -238,9 +265,31 @@ func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	v, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Slice()
 	if err != nil {
-		return 0, s.wrap("extend leases", err)
+		return nil, s.wrap("extend leases", err)
+	}
+	return strs(v), nil
+}
+
+// AdoptLeases hands the leases of jobs claimed under token from (a claim
+// that took back this process's own expired leases) to token to, the
+// claim whose runs of those jobs are still under way. It returns how many
+// it handed over.
+func (s *Store) AdoptLeases(ctx context.Context, team, from, to string, jobs ...string) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	k := keysFor(team)
+	args := []any{k.Prefix(), from, to}
+	for _, j := range jobs {
+		args = append(args, j)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := scriptAdoptLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	if err != nil {
+		return 0, s.wrap("adopt leases", err)
 	}
 	return n, nil
 }

@@ -76,7 +76,7 @@ var keyTable = struct {
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
 	Leases:   newJobsKey("leases", "zset"),            // job id → lease expiry (unix ms)
-	Claims:   newJobsKey("claims", "hash"),            // job id → '<tries>:<due>:<token>' while claimed, '<tries>:<due>:' once handed back
+	Claims:   newJobsKey("claims", "hash"),            // job id → '<tries>:<due>:<first>:<token>' while claimed, '<tries>:<due>:<first>:' once handed back
 	JobsDone: newJobsKey("jobs-done", "zset"),         // job id → finished at (30 days kept)
 	Schedule: newJobsKey("schedule:{kind}", "string"), // a recurring job's last occurrence (unix ms)
 	// Jobs Slack refused for good, for followups and the digest to show.

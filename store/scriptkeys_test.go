@@ -168,6 +168,9 @@ func TestScriptKeys(t *testing.T) {
 			if _, err := s.ExtendLeases(ctx, team, "tok", now.Add(2*time.Minute), ids...); err != nil {
 				return err
 			}
+			if _, err := s.AdoptLeases(ctx, team, "tok", "tok", ids...); err != nil {
+				return err
+			}
 			for _, j := range c.Jobs {
 				kind, _ := ParseJobID(j.ID)
 				switch kind {

@@ -175,6 +175,7 @@ var (
 	scriptFinishJob       = load("finish_job")
 	scriptReleaseJobs     = load("release_jobs")
 	scriptExtendLeases    = load("extend_leases")
+	scriptAdoptLeases     = load("adopt_leases")
 	scriptEnqueueJobs     = load("enqueue_jobs")
 	scriptAdvanceSchedule = load("advance_schedule")
 	scriptAddEvent        = load("add_event")

@@ -23,12 +23,15 @@ import (
 //     node-slack-sdk #977): with a bot token conversations.history reads only
 //     conversations the bot is a member of; chat.postEphemeral needs the bot
 //     in the channel too; chat.postMessage into a public channel the bot has
-//     not joined works only with chat:write.public. A private channel the
-//     bot is not in does not exist for it: channel_not_found.
+//     not joined works only with chat:write.public. Sharing a file
+//     (files.completeUploadExternal) needs membership even there:
+//     not_in_channel. conversations.join (channels:join) makes the bot a
+//     member of a public channel. A private channel the bot is not in
+//     does not exist for it: channel_not_found.
 
 // AllScopes are the bot scopes the fake knows, the default grant.
 var AllScopes = []string{
-	"app_mentions:read", "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
+	"app_mentions:read", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
 	"files:write", "groups:history", "groups:read", "im:history", "im:read", "im:write", "mpim:history",
 	"mpim:read", "mpim:write", "users:read",
 }
@@ -129,6 +132,8 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "users:read"
 	case "files.getUploadURLExternal", "files.completeUploadExternal":
 		return "files:write"
+	case "conversations.join":
+		return "channels:join"
 	}
 	return ""
 }

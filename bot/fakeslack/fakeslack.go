@@ -325,6 +325,9 @@ type failSpec struct {
 
 type rateLimitSpec struct {
 	n, retryAfter int
+	// RateLimitEvery: every'th call answers 429 until the deadline.
+	every, count int
+	until        time.Time
 }
 
 // New starts a fake Slack on 127.0.0.1 with a random port. It panics if it
@@ -567,6 +570,16 @@ func (s *Server) RateLimitNext(method string, n int, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rlNext[method] = &rateLimitSpec{n: n, retryAfter: max(1, retryAfter)}
+}
+
+// RateLimitEvery makes every n-th call to method answer HTTP 429 with
+// Retry-After: retryAfter (at least 1) for the next d, as a workspace
+// under load does now and then. It replaces RateLimitNext's setting for
+// the method.
+func (s *Server) RateLimitEvery(method string, n, retryAfter int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rlNext[method] = &rateLimitSpec{every: max(1, n), retryAfter: max(1, retryAfter), until: time.Now().Add(d)}
 }
 
 // TriggerID returns the trigger_id of the most recent envelope that had one.

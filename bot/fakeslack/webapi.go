@@ -28,6 +28,7 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"conversations.info":           (*Server).conversationsInfo,
 	"conversations.open":           (*Server).conversationsOpen,
 	"conversations.history":        (*Server).conversationsHistory,
+	"conversations.join":           (*Server).conversationsJoin,
 	"chat.postMessage":             (*Server).chatPostMessage,
 	"chat.postEphemeral":           (*Server).chatPostEphemeral,
 	"chat.update":                  (*Server).chatUpdate,
@@ -181,12 +182,11 @@ func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 	if method == "users.info" && p != nil {
 		s.userInfoCalls[p.str("user")]++
 	}
-	if rl := s.rlNext[method]; rl != nil && rl.n > 0 {
-		rl.n--
+	if rl := s.rlNext[method]; rl != nil && rl.limits() {
 		s.rateLimited++
 		s.rateLimitedBy[method]++
 		s.mu.Unlock()
-		s.logf("%s: rate limited by RateLimitNext (Retry-After %d)", method, rl.retryAfter)
+		s.logf("%s: rate limited by RateLimitNext or RateLimitEvery (Retry-After %d)", method, rl.retryAfter)
 		writeRateLimited(rw, rl.retryAfter)
 		return
 	}
@@ -249,6 +249,22 @@ func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(rw, http.StatusOK, out)
+}
+
+// limits reports whether this call is one rl answers 429, counting it.
+func (rl *rateLimitSpec) limits() bool {
+	if rl.every > 0 {
+		if time.Now().After(rl.until) {
+			return false
+		}
+		rl.count++
+		return rl.count%rl.every == 0
+	}
+	if rl.n > 0 {
+		rl.n--
+		return true
+	}
+	return false
 }
 
 func (s *Server) appsConnectionsOpen(*params) any {
@@ -339,6 +355,41 @@ func (s *Server) conversationsInfo(p *params) any {
 		return fail("channel_not_found")
 	}
 	return map[string]any{"ok": true, "channel": s.channelJSONLocked(c)}
+}
+
+// conversationsJoin adds the bot to a public channel
+// (https://docs.slack.dev/reference/methods/conversations.join): the
+// channel object back, with the warning already_in_channel when it was a
+// member. A private channel the bot is not in does not exist for it
+// (channel_not_found), and a DM cannot be joined
+// (method_not_supported_for_channel_type).
+func (s *Server) conversationsJoin(p *params) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := p.str("channel")
+	c, ok := s.channels[id]
+	switch {
+	case !ok && !strings.HasPrefix(id, "C"):
+		return fail("channel_not_found")
+	case ok && (c.IsIM || c.mpim):
+		return fail("method_not_supported_for_channel_type")
+	case ok && c.NotJoined && s.privateLocked(id):
+		return fail("channel_not_found")
+	case !ok:
+		// A public channel the test never described: the bot counts as a
+		// member already (memberLocked).
+		s.channels[id] = &channelState{Channel: Channel{ID: id, Name: lowerID(id)}, created: s.started.Unix()}
+		c = s.channels[id]
+	}
+	out := map[string]any{"ok": true}
+	if !c.NotJoined {
+		out["warning"] = "already_in_channel"
+		out["response_metadata"] = map[string]any{"warnings": []string{"already_in_channel"}}
+	}
+	c.NotJoined = false
+	out["channel"] = s.channelJSONLocked(c)
+	s.bumpLocked()
+	return out
 }
 
 func (s *Server) channelJSONLocked(c *channelState) map[string]any {
@@ -1197,6 +1248,15 @@ func (s *Server) filesCompleteUploadExternal(p *params) any {
 	for _, f := range files {
 		if pu, ok := s.pendingUploads[f.ID]; !ok || !pu.uploaded {
 			return fail("file_not_found")
+		}
+	}
+	// Sharing a file needs the bot in the conversation ("not_in_channel:
+	// User/bot membership is required for the specified channel"), even
+	// in a public channel it may post into with chat:write.public. A user
+	// id shares into the bot's DM with that user.
+	if channel != "" && !strings.HasPrefix(channel, "U") && !strings.HasPrefix(channel, "W") {
+		if code := s.membershipErrorLocked(channel); code != "" {
+			return fail(code)
 		}
 	}
 	out := make([]any, 0, len(files))

@@ -15,6 +15,8 @@ package main
 //	fan-out-budget  the same with the fake also limiting the workspace, the bot's budget under
 //	            and above it; button presses answered while it runs
 //	crash       kill -9 of a replica (a separate `outreachbot run` process) holding claimed reminders
+//	outage      two replicas, Redis stopped for longer than the lease while reminders queue, then a
+//	            replica killed, the fake answering every third post 429 for a minute (outage_test.go)
 //
 // Follow-ups are created straight in Redis (store.AddFollowUp), as in
 // e2e_scheduler_test.go: the bench cannot wait a minute of real time for
@@ -86,6 +88,13 @@ type schedResults struct {
 	fanOut    *fanOutResult
 	budgets   []budgetResult
 	crashes   []crashResult
+	outage    *outageBench
+}
+
+// outageBench is the outage row: runOutage's figures, or why it did not run.
+type outageBench struct {
+	outageResult
+	skipped string
 }
 
 // budgetResult is one run of the fan-out with the fake enforcing a
@@ -1098,6 +1107,33 @@ func (b *bench) crashOnce(t *testing.T, bin string, v crashVariant, res *crashRe
 	}
 }
 
+// --- Redis outage ---
+
+// outage runs the scenario of TestOnceThroughRedisOutage (outage_test.go)
+// with the fake also answering every third chat.postMessage 429 for the
+// first minute: two replicas, a 3 s lease, 200 reminders due within two
+// seconds to 10 DMs, Redis stopped for 5 s while they wait in the post
+// queues, then the busiest replica killed. Every reminder must be posted
+// exactly once; the figures are how late.
+func (b *bench) outage(t *testing.T) {
+	res := &outageBench{skipped: "failed: see the go test output"}
+	defer func() {
+		b.mu.Lock()
+		b.results.sched.outage = res
+		b.mu.Unlock()
+	}()
+	bin, err := buildReplicaBinary(t)
+	if err != nil {
+		res.skipped = err.Error()
+		return
+	}
+	res.outageResult = runOutage(t, bin, outageOptions{rateLimit: time.Minute})
+	res.skipped = ""
+	if res.twice > 0 || res.never > 0 {
+		t.Errorf("%d of %d reminders posted twice, %d never", res.twice, res.n, res.never)
+	}
+}
+
 // sumLogField adds up a numeric field of the JSON log lines with message msg.
 func sumLogField(logs, msg, field string) int {
 	n := 0
@@ -1226,7 +1262,7 @@ func (r benchResults) schedRows(tab *table) {
 		}
 		return fmt.Sprintf("%s round trips of PING p50", count(float64(d)/float64(r.pingP50)))
 	}
-	if s.duePosted == nil && len(s.scans) == 0 && s.memory == nil && s.fanOut == nil && len(s.budgets) == 0 && len(s.crashes) == 0 {
+	if s.duePosted == nil && len(s.scans) == 0 && s.memory == nil && s.fanOut == nil && len(s.budgets) == 0 && len(s.crashes) == 0 && s.outage == nil {
 		return
 	}
 	tab.rule()
@@ -1311,6 +1347,19 @@ func (r benchResults) schedRows(tab *table) {
 		}
 		tab.row("  posted once", fmt.Sprintf("%d of %d", c.n-c.lost, c.n), "all, once", verdict(c.lost == 0 && c.dups == 0),
 			fmt.Sprintf("%d twice; A %d, B %d; B found %d in history, not reposted", c.dups, c.byA, c.byB, c.found))
+	}
+	if o := s.outage; o != nil {
+		tab.row(fmt.Sprintf("Redis outage: 2 replicas, lease %s, %d reminders to %d DMs due within %s, Redis stopped %s while they queue, then a replica killed",
+			outageLease, outageUsers*outagePerDM, outageUsers, outageSpread, outageRedis), "", "", "",
+			"the fake at 1 msg/s/channel, answering every third post 429 for the first minute")
+		if o.skipped != "" {
+			tab.row("  "+o.skipped, "", "", "", "")
+		} else {
+			tab.row("  posted once / twice / never", fmt.Sprintf("%d / %d / %d", o.once, o.twice, o.never), "all once", verdict(o.once == o.n),
+				fmt.Sprintf("%d HTTP 429s; %.0f posts fenced on the surviving replica (%s killed)", o.rateLimited, o.fenced, o.killed))
+			tab.row("  lateness (due → first post) p50", fmt.Sprintf("%.1f s", o.lateP50.Seconds()), "", "", "20 per DM at 1/s, with 5 s of outage in the middle")
+			tab.row("  lateness p99", fmt.Sprintf("%.1f s", o.lateP99.Seconds()), "", "", "")
+		}
 	}
 }
 

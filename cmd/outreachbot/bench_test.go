@@ -209,6 +209,7 @@ func TestBench(t *testing.T) {
 	t.Run("fan-out", b.fanOut)
 	t.Run("fan-out-budget", b.fanOutBudget)
 	t.Run("crash", b.crash)
+	t.Run("outage", b.outage)
 	t.Run("impact", b.impact)
 	b.print(os.Stdout)
 }

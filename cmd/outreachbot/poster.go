@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/outreachbot/outreachbot/bot"
@@ -13,8 +15,17 @@ import (
 type slackPoster struct{ b *bot.Bot }
 
 func (p slackPoster) Post(ctx context.Context, post scheduler.Post) (scheduler.Posted, error) {
-	ch, ts, err := p.b.PostScheduled(ctx, post.To, post.Key, post.Message, post.Order)
-	return scheduler.Posted{Channel: ch, TS: ts}, refusal(err, scheduler.ErrUndeliverable)
+	ch, ts, err := p.b.PostScheduledFenced(ctx, post.To, post.Key, post.Message, post.Order, post.Fence)
+	return scheduler.Posted{Channel: ch, TS: ts}, postError(err)
+}
+
+// postError says what a failed post means for its job: not sent because
+// its lease moved, or as refusal says.
+func postError(err error) error {
+	if errors.Is(err, bot.ErrFenced) {
+		return fmt.Errorf("%w: %w", scheduler.ErrFenced, err)
+	}
+	return refusal(err, scheduler.ErrUndeliverable)
 }
 
 func (p slackPoster) Find(ctx context.Context, to, key string, since time.Time) (scheduler.Posted, bool, error) {

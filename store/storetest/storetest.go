@@ -186,8 +186,9 @@ func (s *Server) Start() {
 	}
 }
 
-// Stop kills every data node (the data is lost; tests that need
-// persistence across restarts do not use Stop/Start). Sentinels keep
+// Stop kills every data node. Their data is lost, unless the deployment
+// keeps an append-only file (Options.AppendOnly): Start then brings the
+// nodes back with it, as a restarted redis-server would. Sentinels keep
 // running.
 func (s *Server) Stop() { s.d.stopData() }
 
