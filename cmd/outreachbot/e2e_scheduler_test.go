@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -26,7 +26,7 @@ func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) 
 }
 
 // count is how many recorded posts match f.
-func (e *e2e) count(f func(fakeslack.Post) bool) int {
+func (e *e2e) count(f func(slacktest.Post) bool) int {
 	n := 0
 	for _, p := range e.slack.Posts() {
 		if f(p) {
@@ -103,7 +103,7 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
 		t.Fatal(err)
 	}
-	upd := e.waitPost(func(q fakeslack.Post) bool { return q.Kind == "update" && q.TS == p.TS })
+	upd := e.waitPost(func(q slacktest.Post) bool { return q.Kind == "update" && q.TS == p.TS })
 	if !strings.Contains(upd.Text, "Done by <@U0MARIA>") || strings.Contains(string(upd.Blocks), "fu_done") {
 		t.Errorf("after Done the message reads %q with blocks %s; want who did it and no buttons", upd.Text, upd.Blocks)
 	}
@@ -139,7 +139,7 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 // the fake Slack allowing one message per second per channel and answering
 // 429 with Retry-After: all delivered, once each, in due order per DM.
 func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
-	e := startE2EWith(t, fakeslack.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EWith(t, slacktest.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	users := []string{"U0MARIA", "U0LEAD", "U0GUEST"}
 	due := e.clock.Now().Add(time.Minute)
@@ -225,7 +225,7 @@ func TestEndToEndDigestToAChannelNotJoined(t *testing.T) {
 		off: automaticJobs,
 		may: []string{store.JobDigest}, // the two it queues
 	})
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
 	st := store.New(e.redis.Client(), 0)
 	ctx := context.Background()
 	now := e.clock.Now()
@@ -296,7 +296,7 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	for range 4 { // the three fall due while Slack refuses every call
 		e.tick(time.Minute)
 	}
-	if n := e.count(func(p fakeslack.Post) bool { return p.Kind == "postMessage" }); n != 0 {
+	if n := e.count(func(p slacktest.Post) bool { return p.Kind == "postMessage" }); n != 0 {
 		t.Fatalf("%d reminders posted with the token revoked", n)
 	}
 	if code := e.readyz(); code != http.StatusServiceUnavailable {

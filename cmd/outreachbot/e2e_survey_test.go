@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -73,7 +73,7 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	}
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
-	e.waitPost(func(p fakeslack.Post) bool {
+	e.waitPost(func(p slacktest.Post) bool {
 		return p.Kind == "update" && p.TS == survey.TS && strings.Contains(string(p.Blocks), "2 responses so far")
 	})
 	// The comment form.

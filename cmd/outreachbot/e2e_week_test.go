@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -69,7 +69,7 @@ func TestEndToEndWeek(t *testing.T) {
 		}
 	}
 
-	byJob := map[string][]fakeslack.Post{}
+	byJob := map[string][]slacktest.Post{}
 	for _, p := range e.slack.Posts() {
 		if job := postJob(p); p.Kind == "postMessage" && job != "" {
 			byJob[job] = append(byJob[job], p)

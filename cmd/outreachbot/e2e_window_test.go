@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -20,13 +20,13 @@ import (
 // reminder a test waits for.
 
 // jobPost matches the scheduled post of the job id.
-func jobPost(id string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return p.Kind == "postMessage" && postJob(p) == id }
+func jobPost(id string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return p.Kind == "postMessage" && postJob(p) == id }
 }
 
 // kindPost matches the scheduled posts of a job kind (store.Job…).
-func kindPost(kind string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool {
+func kindPost(kind string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool {
 		k, _ := store.ParseJobID(postJob(p))
 		return p.Kind == "postMessage" && k == kind
 	}
@@ -43,30 +43,30 @@ func surveyJob(id int64) string {
 }
 
 // ephemeralTo matches an answer shown only to user in channel.
-func ephemeralTo(user, channel string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool {
+func ephemeralTo(user, channel string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool {
 		return p.Kind == "postEphemeral" && p.User == user && p.Channel == channel
 	}
 }
 
 // answer matches a message the bot posted that carries no job id: an
 // answer to someone, not a scheduled post.
-func answer(p fakeslack.Post) bool { return p.Kind == "postMessage" && postJob(p) == "" }
+func answer(p slacktest.Post) bool { return p.Kind == "postMessage" && postJob(p) == "" }
 
 // dmAnswer matches the bot's answer in a DM. Each test has one person
 // writing to the bot at a time.
-func dmAnswer(p fakeslack.Post) bool { return answer(p) && strings.HasPrefix(p.Channel, "D") }
+func dmAnswer(p slacktest.Post) bool { return answer(p) && strings.HasPrefix(p.Channel, "D") }
 
 // answerIn matches the bot's answer posted in channel: a message with no
 // job id, so not a scheduled post.
-func answerIn(channel string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return answer(p) && p.Channel == channel }
+func answerIn(channel string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return answer(p) && p.Channel == channel }
 }
 
 // responseTo matches what a command's or button's response_url carried
 // to user.
-func responseTo(user string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return p.Kind == "response_url" && p.User == user }
+func responseTo(user string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return p.Kind == "response_url" && p.User == user }
 }
 
 // mark is how many posts the fake has recorded: waitAfter(mark, f) waits
@@ -74,7 +74,7 @@ func responseTo(user string) func(fakeslack.Post) bool {
 func (e *e2e) mark() int { return len(e.slack.Posts()) }
 
 // waitAfter waits for a post after the first n that matches f.
-func (e *e2e) waitAfter(n int, f func(fakeslack.Post) bool) fakeslack.Post {
+func (e *e2e) waitAfter(n int, f func(slacktest.Post) bool) slacktest.Post {
 	e.t.Helper()
 	for range 500 {
 		posts := e.slack.Posts()
@@ -86,7 +86,7 @@ func (e *e2e) waitAfter(n int, f func(fakeslack.Post) bool) fakeslack.Post {
 		time.Sleep(10 * time.Millisecond) // waiting for another process's HTTP call, not for time to pass
 	}
 	e.t.Fatalf("no matching post; posts: %+v", e.slack.Posts())
-	return fakeslack.Post{}
+	return slacktest.Post{}
 }
 
 // automaticJobs are the recurring jobs that post on their own
@@ -120,7 +120,7 @@ func scheduleEnv(t *testing.T, name string) string {
 // the post p, or "": the quarterly check-in's surveys are posted under
 // their survey's job id, and told from a survey someone asked for by
 // having no one who asked.
-func automaticJob(st *store.Store, p fakeslack.Post) string {
+func automaticJob(st *store.Store, p slacktest.Post) string {
 	if p.Kind != "postMessage" {
 		return ""
 	}

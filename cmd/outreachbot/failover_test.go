@@ -12,8 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -72,7 +72,7 @@ func (c streamed) tryAgain() bool {
 // bot on rs.
 type streamSystem struct {
 	t     *testing.T
-	slack *fakeslack.Server
+	slack *slacktest.Server
 	rs    *storetest.Server
 	st    *store.Store
 	e     *e2e
@@ -83,12 +83,12 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 	t.Helper()
 	// Real time passes (Redis fails over in it), from the test instant.
 	clock := testclock.Running()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Now: clock.Now})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Now: clock.Now})
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	fs.AddUser(slacktest.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddChannel(slacktest.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
 	for i := range streamUsers {
-		fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 	}
 	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
 	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {

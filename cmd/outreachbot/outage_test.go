@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -53,10 +53,10 @@ type outageResult struct {
 func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	t.Helper()
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, ChannelRate: 1})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, ChannelRate: 1})
 	t.Cleanup(fs.Close)
 	for i := range outageUsers {
-		fs.AddUser(fakeslack.User{ID: outageUser(i), TeamID: home, Name: fmt.Sprintf("out%02d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: outageUser(i), TeamID: home, Name: fmt.Sprintf("out%02d", i), TZ: "America/New_York"})
 	}
 	st := store.New(rs.Client(), 5*time.Second)
 	ctx := context.Background()
@@ -104,7 +104,7 @@ func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	res.killed = busiest(t, reps)
 	reps[res.killed].kill()
 
-	got := map[string][]fakeslack.Post{}
+	got := map[string][]slacktest.Post{}
 	waitUntil(first.Add(90*time.Second), func() bool {
 		got = reminderPosts(fs)
 		return len(got) >= n

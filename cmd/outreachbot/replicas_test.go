@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -46,10 +46,10 @@ func TestReplicasOnCluster(t *testing.T) {
 		t.Run(strings.ReplaceAll(tc.name, " ", "-"), func(t *testing.T) {
 			name := tc.name
 			rs := storetest.New(t)
-			fs := fakeslack.New(fakeslack.Options{HomeTeam: home})
+			fs := slacktest.New(slacktest.Options{HomeTeam: home})
 			t.Cleanup(fs.Close)
 			for i := range replicaUsers {
-				fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
+				fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 			}
 			st := store.New(rs.Client(), 5*time.Second)
 			ctx := context.Background()
@@ -139,8 +139,8 @@ func replicaUser(i int) string { return fmt.Sprintf("U0REP%03d", i) }
 
 // reminderPosts are the fake's reminder posts (a job id "fu:…" as
 // metadata) by job id.
-func reminderPosts(fs *fakeslack.Server) map[string][]fakeslack.Post {
-	out := map[string][]fakeslack.Post{}
+func reminderPosts(fs *slacktest.Server) map[string][]slacktest.Post {
+	out := map[string][]slacktest.Post{}
 	for _, p := range fs.Posts() {
 		if job := postJob(p); p.Kind == "postMessage" && strings.HasPrefix(job, "fu:") {
 			out[job] = append(out[job], p)

@@ -1,4 +1,4 @@
-// Package fakeslack is an in-process fake of Slack for offline tests and
+// Package slacktest is an in-process fake of Slack for offline tests and
 // benchmarks. It serves the Web API over HTTP and the Socket Mode WebSocket on
 // 127.0.0.1, so that an unmodified slack-go socketmode client pointed at
 // APIURL connects to it and works as it would against Slack.
@@ -63,7 +63,7 @@
 //
 // The fake keeps every Web API write it receives so tests can inspect it:
 // Posts, OpenedViews, PublishedViews, Uploads, Calls.
-package fakeslack
+package slacktest
 
 import (
 	"context"
@@ -96,15 +96,15 @@ const (
 var (
 	// ErrNotValidCommand is what Slack shows ("/cmd is not a valid command")
 	// when a user from another workspace runs the app's slash command.
-	ErrNotValidCommand = errors.New("fakeslack: not a valid command for a user outside the installing workspace")
+	ErrNotValidCommand = errors.New("slacktest: not a valid command for a user outside the installing workspace")
 	// ErrAckTimeout means the app did not ack the envelope in time.
-	ErrAckTimeout = errors.New("fakeslack: envelope not acknowledged in time")
+	ErrAckTimeout = errors.New("slacktest: envelope not acknowledged in time")
 	// ErrNotConnected means no Socket Mode connection was open to deliver on.
-	ErrNotConnected = errors.New("fakeslack: no open Socket Mode connection")
+	ErrNotConnected = errors.New("slacktest: no open Socket Mode connection")
 	// ErrClosed means the server was closed.
-	ErrClosed = errors.New("fakeslack: server closed")
+	ErrClosed = errors.New("slacktest: server closed")
 	// ErrUnknownEvent means RedeliverEvent got an event_id the fake never sent.
-	ErrUnknownEvent = errors.New("fakeslack: unknown event_id")
+	ErrUnknownEvent = errors.New("slacktest: unknown event_id")
 )
 
 // Options configures a Server. Zero values take the documented defaults.
@@ -336,7 +336,7 @@ func New(opts Options) *Server {
 	opts.setDefaults()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		panic(fmt.Sprintf("fakeslack: listen: %v", err))
+		panic(fmt.Sprintf("slacktest: listen: %v", err))
 	}
 	s := &Server{
 		opts:    opts,
@@ -624,7 +624,7 @@ func (s *Server) tracked(h http.HandlerFunc) http.HandlerFunc {
 		s.mu.Lock()
 		if s.isClosed {
 			s.mu.Unlock()
-			http.Error(rw, "fakeslack closed", http.StatusServiceUnavailable)
+			http.Error(rw, "slacktest closed", http.StatusServiceUnavailable)
 			return
 		}
 		s.wg.Add(1)
@@ -652,7 +652,7 @@ func (s *Server) goTracked(f func()) bool {
 
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Logf != nil {
-		s.opts.Logf("fakeslack: "+format, args...)
+		s.opts.Logf("slacktest: "+format, args...)
 	}
 }
 

@@ -1,4 +1,4 @@
-package fakeslack
+package slacktest
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func (s *Server) ShareChannel(ctx context.Context, channel string, teams ...stri
 	c, ok := s.channels[channel]
 	if !ok {
 		s.mu.Unlock()
-		return fmt.Errorf("fakeslack: ShareChannel: unknown channel %s", channel)
+		return fmt.Errorf("slacktest: ShareChannel: unknown channel %s", channel)
 	}
 	if len(c.SharedTeamIDs) == 0 {
 		c.SharedTeamIDs = []string{s.opts.HomeTeam}
@@ -91,7 +91,7 @@ func (s *Server) JoinChannel(ctx context.Context, userID, channel string) error 
 	c, ok := s.channels[channel]
 	if !ok {
 		s.mu.Unlock()
-		return fmt.Errorf("fakeslack: JoinChannel: unknown channel %s", channel)
+		return fmt.Errorf("slacktest: JoinChannel: unknown channel %s", channel)
 	}
 	if len(c.Members) > 0 && !slices.Contains(c.Members, userID) {
 		c.Members = append(c.Members, userID)

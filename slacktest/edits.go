@@ -1,4 +1,4 @@
-package fakeslack
+package slacktest
 
 import (
 	"context"
@@ -76,7 +76,7 @@ func (s *Server) EditMessage(ctx context.Context, channel, ts, text string) (str
 	m, ok := s.said[channel+"/"+ts]
 	if !ok {
 		s.mu.Unlock()
-		return "", Ack{}, fmt.Errorf("fakeslack: EditMessage: no message %s in %s", ts, channel)
+		return "", Ack{}, fmt.Errorf("slacktest: EditMessage: no message %s in %s", ts, channel)
 	}
 	old := m.text
 	m.text = text

@@ -1,4 +1,4 @@
-package fakeslack
+package slacktest
 
 import (
 	"context"
@@ -130,7 +130,7 @@ func (s *Server) channelNameLocked(id string) string {
 func marshalEnvelope(envType string, payload any, acceptsResponse bool) (string, []byte) {
 	p, err := json.Marshal(payload)
 	if err != nil {
-		panic(fmt.Sprintf("fakeslack: marshal %s payload: %v", envType, err))
+		panic(fmt.Sprintf("slacktest: marshal %s payload: %v", envType, err))
 	}
 	id := uuid.NewString()
 	b, _ := json.Marshal(envelope{EnvelopeID: id, Type: envType, Payload: p, AcceptsResponsePayload: acceptsResponse})
@@ -324,7 +324,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, view jso
 	if len(view) > 0 {
 		if err := json.Unmarshal(view, &v); err != nil {
 			s.mu.Unlock()
-			return Ack{}, fmt.Errorf("fakeslack: SubmitView: view is not a JSON object: %w", err)
+			return Ack{}, fmt.Errorf("slacktest: SubmitView: view is not a JSON object: %w", err)
 		}
 	} else if stored, ok := s.views[viewID]; ok {
 		v = deepCopy(stored)
@@ -370,7 +370,7 @@ func (s *Server) SendRaw(ctx context.Context, env map[string]any) (Ack, error) {
 	}
 	frame, err := json.Marshal(env)
 	if err != nil {
-		return Ack{}, fmt.Errorf("fakeslack: SendRaw: %w", err)
+		return Ack{}, fmt.Errorf("slacktest: SendRaw: %w", err)
 	}
 	timeout := s.opts.AckTimeout
 	if env["type"] == "events_api" {
@@ -441,7 +441,7 @@ func (s *Server) newEvent(event map[string]any, extShared bool) *eventRecord {
 	}
 	p, err := json.Marshal(outer)
 	if err != nil {
-		panic(fmt.Sprintf("fakeslack: marshal event: %v", err))
+		panic(fmt.Sprintf("slacktest: marshal event: %v", err))
 	}
 	rec := &eventRecord{id: id, payload: p}
 	s.mu.Lock()
@@ -563,7 +563,7 @@ func (s *Server) EditMention(ctx context.Context, eventID, text string) (string,
 		IsExtSharedChannel bool           `json:"is_ext_shared_channel"`
 	}
 	if err := json.Unmarshal(rec.payload, &outer); err != nil || outer.Event["type"] != "app_mention" {
-		return "", Ack{}, fmt.Errorf("fakeslack: EditMention: %s is not an app_mention", eventID)
+		return "", Ack{}, fmt.Errorf("slacktest: EditMention: %s is not an app_mention", eventID)
 	}
 	ev := outer.Event
 	s.mu.Lock()
