@@ -11,6 +11,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Limits on what users type, so a reply or a record never outgrows Slack.
@@ -82,7 +83,7 @@ func cadenceArg(raw string) (int, error) {
 		return n, nil
 	}
 	words := strings.Fields(raw)
-	sp, used, err := ParseSpan(words)
+	sp, used, err := when.ParseSpan(words)
 	if err != nil || used != len(words) {
 		return 0, bad
 	}
@@ -203,15 +204,15 @@ func splitDate(a args, key string, now time.Time, loc *time.Location) error {
 	}
 	v, _ := a.opt(key)
 	own := strings.Fields(v)
-	if _, _, err := ParseWhen(own, now, loc); err != nil && !errors.Is(err, ErrNoDate) {
+	if _, _, err := when.ParseWhen(own, now, loc); err != nil && !errors.Is(err, when.ErrNoDate) {
 		return nil
 	}
 	words := append(append([]string(nil), own...), strings.Fields(Unlink(next.Text))...)
 	joined := strings.Join(words, " ")
 	quote := fmt.Sprintf("A date with a space goes in quotes: `%s:\"%s\"`.", key, message.Esc(strings.ReplaceAll(joined, "`", "'")))
-	_, n, err := ParseWhen(words, now, loc)
+	_, n, err := when.ParseWhen(words, now, loc)
 	switch {
-	case err != nil && !errors.Is(err, ErrNoDate):
+	case err != nil && !errors.Is(err, when.ErrNoDate):
 		return userErrorf("%s. %s", strings.TrimSuffix(dateMessage(joined, err), "."), quote)
 	case err == nil && n > len(own):
 		return userErrorf("I read `%s:%s` as the date and %s as text. %s", key, message.Esc(v), message.Code(next.Text), quote)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 var eventEditFields = []string{"title", "type", "where", "audience", "resources", "registered", "start", "until"}
@@ -176,9 +177,9 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 			return message.Reply{}, err
 		}
 		words := strings.Fields(v)
-		t, n, err := ParseWhen(words, now, req.Loc)
+		t, n, err := when.ParseWhen(words, now, req.Loc)
 		if err != nil || n != len(words) {
-			if err != nil && !errors.Is(err, ErrNoDate) {
+			if err != nil && !errors.Is(err, when.ErrNoDate) {
 				return message.Reply{}, userErrorf("%s", dateMessage(v, err))
 			}
 			return message.Reply{}, userErrorf("`start:` is when it starts: `start:\"dec 3 10am\"` or `start:2026-12-03T10:00` (I got %s).", message.Code(v))

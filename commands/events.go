@@ -11,6 +11,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const (
@@ -39,9 +40,9 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	now := h.now()
 	words := strings.Fields(Unlink(joinText(a.pos[ti+1:])))
-	start, used, err := ParseWhen(words, now, req.Loc)
+	start, used, err := when.ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {
-		if err != nil && !errors.Is(err, ErrNoDate) {
+		if err != nil && !errors.Is(err, when.ErrNoDate) {
 			return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 		}
 		return message.Reply{}, userErrorf("I can't read %s as when it starts. Try `dec 3 10am`, `friday 2pm` or `2026-12-03 14:30`.", message.Code(strings.Join(words, " ")))
@@ -133,9 +134,9 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 	words := strings.Fields(v)
 	bad := userErrorf("`until:` is when it ends: `until:2pm`, `until:\"dec 3 4pm\"` or `until:90m` (I got %s).", message.Code(v))
 	var end time.Time
-	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+	if sp, n, err := when.ParseSpan(words); err == nil && n == len(words) {
 		end = sp.AddTo(start)
-	} else if t, n, err := ParseWhen(words, start, loc); err == nil && n == len(words) {
+	} else if t, n, err := when.ParseWhen(words, start, loc); err == nil && n == len(words) {
 		end = t // read from the start: a bare "2pm" is 2pm that day
 	} else {
 		return time.Time{}, bad

@@ -9,6 +9,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const maxFollowUpText = 500
@@ -33,11 +34,11 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 			// A quoted date ("next tuesday 10am") is one token: all of it
 			// must read as a date.
 			words := strings.Fields(pos[i].Text)
-			t, n, err := ParseDue(words, now, req.Loc)
+			t, n, err := when.ParseDue(words, now, req.Loc)
 			switch {
 			case err == nil && n == len(words) && n > 0:
 				at, used, due = i, 1, t
-			case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+			case err != nil && !errors.Is(err, when.ErrNoDate) && dateErr == nil:
 				// Quoted or not, a date that cannot be is explained.
 				dateErr, dateText = err, pos[i].Text
 			}
@@ -47,11 +48,11 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		if len(words) == 0 {
 			continue
 		}
-		t, n, err := ParseDue(words, now, req.Loc)
+		t, n, err := when.ParseDue(words, now, req.Loc)
 		switch {
 		case err == nil && n > 0:
 			at, used, due = i, n, t
-		case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+		case err != nil && !errors.Is(err, when.ErrNoDate) && dateErr == nil:
 			dateErr, dateText = err, strings.Join(words, " ")
 		}
 	}
@@ -303,9 +304,9 @@ func (h *Handler) rescheduleCommand(ctx context.Context, req *Request, a args) (
 		return message.Reply{}, err
 	}
 	words := strings.Fields(Unlink(joinText(rest)))
-	t, n, err := ParseDue(words, now, req.Loc)
+	t, n, err := when.ParseDue(words, now, req.Loc)
 	switch {
-	case len(words) == 0 || errors.Is(err, ErrNoDate) || (err == nil && n != len(words)):
+	case len(words) == 0 || errors.Is(err, when.ErrNoDate) || (err == nil && n != len(words)):
 		return message.Reply{}, userErrorf("To when? `%s reschedule F%d monday 10am`, `… dec 3` or `… in 2 days`.", h.cfg.Command, id)
 	case err != nil:
 		return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
@@ -351,12 +352,12 @@ func (h *Handler) snoozeUntil(toks []Token, f store.FollowUp, now time.Time, loc
 	if len(words) == 0 {
 		return time.Time{}, "", bad
 	}
-	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+	if sp, n, err := when.ParseSpan(words); err == nil && n == len(words) {
 		return sp.AddTo(SnoozeBase(f, now).In(loc)), strings.Join(words, " "), nil
 	}
-	t, n, err := ParseDue(words, now, loc)
+	t, n, err := when.ParseDue(words, now, loc)
 	switch {
-	case err != nil && !errors.Is(err, ErrNoDate):
+	case err != nil && !errors.Is(err, when.ErrNoDate):
 		return time.Time{}, "", userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 	case err != nil || n != len(words):
 		return time.Time{}, "", bad

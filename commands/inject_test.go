@@ -18,6 +18,7 @@ import (
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // broadcasts are what people type to reach a crowd, as Slack hands them
@@ -412,7 +413,7 @@ func (in *injection) views(after string, charts bool) {
 func ny(in *injection) *time.Location { return in.h.cfg.Loc }
 
 // reportGather is the text of the report the report command delivers.
-func reportGather(ctx context.Context, h *Handler, team, slug string, period report.Period) (message.Reply, error) {
+func reportGather(ctx context.Context, h *Handler, team, slug string, period when.Period) (message.Reply, error) {
 	d, err := report.Gather(ctx, h.store, team, slug, period, h.now(), h.cfg.Loc)
 	if err != nil {
 		return message.Reply{}, err

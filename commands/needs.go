@@ -202,24 +202,6 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	return message.Reply{Text: b.String()}, nil
 }
 
-// periodArg takes the period from `period:` or the first word when it
-// reads as one; rest is what remains (a partner). def is the period when
-// none is given.
-func (h *Handler) periodArg(req *Request, a args, def string) (report.Period, []Token, error) {
-	now := h.now()
-	if v, ok := a.opt("period"); ok {
-		p, err := parsePeriod(v, now, req.Loc)
-		return p, a.pos, err
-	}
-	if len(a.pos) > 0 && !a.pos[0].Quoted {
-		if p, err := parsePeriod(a.pos[0].Text, now, req.Loc); err == nil {
-			return p, a.pos[1:], nil
-		}
-	}
-	p, err := parsePeriod(def, now, req.Loc)
-	return p, a.pos, err
-}
-
 // typed is a command as this person types it at their door: with the
 // slash command's name, or bare after a mention, in a DM, and for a
 // liaison (Slack gives other organizations no slash command).

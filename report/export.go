@@ -11,6 +11,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // ExportKinds are what `export` can write, one row per record.
@@ -33,7 +34,7 @@ type Names interface {
 
 // AllTime is the period of an export given none. It starts long before
 // 1970: a contact may be dated any year back.
-var AllTime = Period{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time", Short: "all time"}
+var AllTime = when.Period{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time", Short: "all time"}
 
 // bom starts every export: spreadsheets (Excel above all) read a CSV
 // without it in the machine's legacy code page, and "Clínica Salud"
@@ -56,7 +57,7 @@ const LocalTime = "2006-01-02 15:04"
 // period. Events and follow-ups of the period still to come are included
 // and marked scheduled. The file reads the store when written, so write
 // it while ctx lives.
-func Export(ctx context.Context, src ExportSource, names Names, team, kind, slug string, period Period, now time.Time, loc *time.Location) message.File {
+func Export(ctx context.Context, src ExportSource, names Names, team, kind, slug string, period when.Period, now time.Time, loc *time.Location) message.File {
 	scope := "all-partners"
 	if slug != "" {
 		scope = Slug(slug)
@@ -81,7 +82,7 @@ type exporter struct {
 	names  Names
 	team   string
 	slug   string
-	period Period
+	period when.Period
 	now    time.Time // health is as of now
 	loc    *time.Location
 	w      *csv.Writer

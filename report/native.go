@@ -10,6 +10,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The report's charts and table as Slack draws them in the message
@@ -260,22 +261,22 @@ func attendanceSaid(e store.Event) string {
 
 // PDFValue is what the report's PDF button carries: the partner and the
 // period, to be checked again when pressed.
-func PDFValue(slug string, p Period) string {
+func PDFValue(slug string, p when.Period) string {
 	return fmt.Sprintf("%s|%d|%d|%s", slug, p.From.UnixMilli(), p.To.UnixMilli(), p.Name)
 }
 
 // ParsePDFValue reads a PDF button's value back: the partner's slug and
 // the period, named again as of now in loc. ok is false for a value no
 // report made.
-func ParsePDFValue(v string, now time.Time, loc *time.Location) (slug string, p Period, ok bool) {
+func ParsePDFValue(v string, now time.Time, loc *time.Location) (slug string, p when.Period, ok bool) {
 	parts := strings.SplitN(v, "|", 4)
 	if len(parts) != 4 {
-		return "", Period{}, false
+		return "", when.Period{}, false
 	}
 	from, err1 := strconv.ParseInt(parts[1], 10, 64)
 	to, err2 := strconv.ParseInt(parts[2], 10, 64)
 	if err1 != nil || err2 != nil || to <= from || to-from > 50*366*24*3600*1000 || utf8.RuneCountInString(parts[3]) > 40 {
-		return "", Period{}, false
+		return "", when.Period{}, false
 	}
-	return parts[0], NewPeriod(parts[3], time.UnixMilli(from).In(loc), time.UnixMilli(to).In(loc), now, loc), true
+	return parts[0], when.NewPeriod(parts[3], time.UnixMilli(from).In(loc), time.UnixMilli(to).In(loc), now, loc), true
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Source is what a report reads; *store.Store has it.
@@ -28,7 +29,7 @@ type Source interface {
 
 // Data is every number of one report.
 type Data struct {
-	Period  Period
+	Period  when.Period
 	Partner *store.Partner // nil for the whole workspace
 	Now     time.Time
 	Loc     *time.Location // the zone days and weeks are counted in
@@ -82,7 +83,7 @@ const EventsKept = 100
 
 // Counted is the part of the period the numbers cover: up to now when
 // the period runs past it.
-func (d *Data) Counted() Period { return d.Period.Counted(d.Now) }
+func (d *Data) Counted() when.Period { return d.Period.Counted(d.Now) }
 
 // PartnerRow is one partner's contacts, events and people reached in
 // the period, and its last contact ever.
@@ -136,7 +137,7 @@ var RatedQuestion = map[string]string{
 // has happened by now counts: contacts, needs and surveys up to now,
 // events that have started, follow-ups that have fallen due. What the
 // period still holds is counted apart (Upcoming, DueLater).
-func Gather(ctx context.Context, src Source, team, slug string, period Period, now time.Time, loc *time.Location) (*Data, error) {
+func Gather(ctx context.Context, src Source, team, slug string, period when.Period, now time.Time, loc *time.Location) (*Data, error) {
 	all, err := src.ListPartners(ctx, team)
 	if err != nil {
 		return nil, err
@@ -290,7 +291,7 @@ type NeedSource interface {
 // Needs ranks the topics of the needs heard in period — of one partner,
 // or of all when slug is "" — with the period before's counts, and
 // returns how many needs were heard in period.
-func Needs(ctx context.Context, src NeedSource, team, slug string, period Period) ([]TopicCount, int, error) {
+func Needs(ctx context.Context, src NeedSource, team, slug string, period when.Period) ([]TopicCount, int, error) {
 	total := 0
 	counts := map[string]*TopicCount{}
 	get := func(t string) *TopicCount {
@@ -365,7 +366,7 @@ type weeks struct {
 	list []Week // by start, each bucket running to the next one's start
 }
 
-func newWeeks(p Period, loc *time.Location) *weeks {
+func newWeeks(p when.Period, loc *time.Location) *weeks {
 	w := &weeks{}
 	for s := weekStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 0, 7) {
 		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
@@ -374,7 +375,7 @@ func newWeeks(p Period, loc *time.Location) *weeks {
 }
 
 // newMonths buckets contacts by calendar month instead.
-func newMonths(p Period, loc *time.Location) *weeks {
+func newMonths(p when.Period, loc *time.Location) *weeks {
 	w := &weeks{}
 	y, m, _ := p.From.In(loc).Date()
 	for s := time.Date(y, m, 1, 0, 0, 0, 0, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {

@@ -14,6 +14,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 var ny, _ = time.LoadLocation("America/New_York")
@@ -88,7 +89,7 @@ func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time,
 // now is Monday 2026-11-30 09:00 in New York; the period is November.
 var (
 	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
-	period = report.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
+	period = when.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
 )
 
 func sample() *source {

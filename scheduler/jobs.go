@@ -11,6 +11,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // reminder posts a follow-up's reminder ("fu:<id>:<seq>") to its
@@ -156,7 +157,7 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 		return err
 	}
 	// Last week's numbers are the impact report's, for the week.
-	week, err := report.Gather(ctx, s.store, s.cfg.Team, "", report.Period{From: weekAgo, To: now}, now, s.cfg.Loc)
+	week, err := report.Gather(ctx, s.store, s.cfg.Team, "", when.Period{From: weekAgo, To: now}, now, s.cfg.Loc)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Store is what the scheduler needs from storage.
@@ -102,7 +103,7 @@ type Poster interface {
 type Config struct {
 	Team        string
 	Loc         *time.Location // OUTREACH_TZ: schedules are read on its wall clock
-	Quiet       QuietHours
+	Quiet       when.QuietHours
 	Lease       time.Duration
 	TeamChannel string
 	// FeedChannel, when set, gets a line for each survey sent on schedule.
@@ -166,7 +167,7 @@ type Scheduler struct {
 
 	lastClaimWarn time.Time // only the Run loop touches it
 
-	schedules map[string]schedule
+	schedules map[string]when.Schedule
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
 	mu       sync.Mutex
@@ -229,7 +230,7 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 	}
 	s := &Scheduler{
 		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
-		schedules: map[string]schedule{}, nextOcc: map[string]time.Time{},
+		schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
 		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
 	for _, j := range Jobs {
@@ -237,11 +238,11 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		if v, ok := cfg.Schedules[j.Name]; ok && v != "" {
 			spec = v
 		}
-		sch, err := parseSchedule(spec, cfg.Loc)
+		sch, err := when.ParseSchedule(spec, cfg.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", j.Env, err)
 		}
-		if !sch.on() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
+		if !sch.On() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
 			continue
 		}
 		s.schedules[j.Name] = sch
@@ -319,7 +320,7 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 			continue
 		}
 		name, sch := j.Name, s.schedules[j.Name]
-		if !sch.on() {
+		if !sch.On() {
 			continue // off
 		}
 		occ := s.nextOcc[name]
@@ -328,7 +329,7 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 			if err != nil || last.IsZero() {
 				last = now
 			}
-			occ, _ = sch.next(last)
+			occ, _ = sch.Next(last)
 		}
 		if next.IsZero() || occ.Before(next) {
 			next = occ
@@ -453,13 +454,13 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 			s.log.Warn("start schedule", "job", name, "err", err)
 			return time.Time{}
 		}
-		next, _ := sch.next(now)
+		next, _ := sch.Next(now)
 		s.nextOcc[name] = next
 		return next
 	}
-	occ, key, n := sch.latest(last, now)
+	occ, key, n := sch.Latest(last, now)
 	if n == 0 {
-		next, _ := sch.next(last)
+		next, _ := sch.Next(last)
 		s.nextOcc[name] = next
 		return next
 	}
@@ -471,7 +472,7 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 		s.log.Warn("advance schedule", "job", name, "err", err)
 		return time.Time{}
 	}
-	next, _ := sch.next(occ)
+	next, _ := sch.Next(occ)
 	s.nextOcc[name] = next
 	return next
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const team = "T0HOME"
@@ -33,7 +34,7 @@ var ny, _ = time.LoadLocation("America/New_York")
 var t0 = testclock.Now()
 
 // quietOff is OUTREACH_QUIET_HOURS=off.
-var quietOff = scheduler.QuietHours{Off: true}
+var quietOff = when.QuietHours{Off: true}
 
 // only switches off every recurring job that posts, but those named and
 // those cfg gives a schedule: what else might post in the test's window.
@@ -193,8 +194,8 @@ func (e *env) schedulerWith(cfg scheduler.Config) *scheduler.Scheduler {
 	if cfg.Loc == nil {
 		cfg.Loc = ny
 	}
-	if cfg.Quiet == (scheduler.QuietHours{}) {
-		cfg.Quiet, _ = scheduler.ParseQuietHours("18:00-08:00,sat,sun")
+	if cfg.Quiet == (when.QuietHours{}) {
+		cfg.Quiet, _ = when.ParseQuietHours("18:00-08:00,sat,sun")
 	}
 	st := store.New(e.srv.Client(), 0) // each scheduler its own client, as replicas
 	s, err := scheduler.New(cfg, st, e.poster, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))

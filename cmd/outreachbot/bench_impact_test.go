@@ -16,6 +16,7 @@ import (
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The impact rows: the report (numbers, summary with Slack's charts and
@@ -101,7 +102,7 @@ func impactAt(t *testing.T, size impactSize) *impactResult {
 		t.Fatal(err)
 	}
 	res := &impactResult{impactSize: size, seed: time.Since(start)}
-	period := impact.NewPeriod("the last 12 months", yearAgo, now, now, loc)
+	period := when.NewPeriod("the last 12 months", yearAgo, now, now, loc)
 
 	res.reportTime, res.reportPeak = measure(func() {
 		res.chartBytes = 0

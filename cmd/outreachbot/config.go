@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/commands"
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // config is every setting, read once from the environment and checked.
@@ -29,7 +29,7 @@ type config struct {
 	Admins      map[string]bool
 	TeamChannel string
 	FeedChannel string
-	Quiet       scheduler.QuietHours
+	Quiet       when.QuietHours
 	Schedules   map[string]string // job name → cron spec
 
 	Topics store.Topics // OUTREACH_NEED_TOPICS, or the built-in list
@@ -147,14 +147,14 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		}
 	}
 	qh := get("OUTREACH_QUIET_HOURS", "18:00-08:00,sat,sun")
-	if q, err := scheduler.ParseQuietHours(qh); err != nil {
+	if q, err := when.ParseQuietHours(qh); err != nil {
 		bad("OUTREACH_QUIET_HOURS", "expects HH:MM-HH:MM with optional days, e.g. 18:00-08:00,sat,sun, or off; got %q: %v", qh, err)
 	} else {
 		c.Quiet = q
 	}
 	for _, j := range scheduler.Jobs {
 		spec := get(j.Env, j.Default)
-		if err := scheduler.ParseSchedule(spec); err != nil {
+		if _, err := when.ParseSchedule(spec, time.UTC); err != nil {
 			bad(j.Env, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
 		}
 		c.Schedules[j.Name] = spec
@@ -208,7 +208,7 @@ func parseDuration(s string) (time.Duration, error) {
 	if d, err := time.ParseDuration(s); err == nil {
 		return d, nil
 	}
-	sp, used, err := commands.ParseSpan(strings.Fields(s))
+	sp, used, err := when.ParseSpan(strings.Fields(s))
 	if err != nil {
 		return 0, err
 	}

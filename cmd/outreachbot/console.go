@@ -20,6 +20,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The console's workspace and people. Ids look like Slack's so replies
@@ -93,7 +94,7 @@ func console(ctx context.Context, clock clockwork.Clock, args []string, getenv f
 	c := &consoleSession{h: p.cmds, clock: fake, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
 	// At a terminal you are trying things out, at any hour: quiet hours
 	// apply only when OUTREACH_QUIET_HOURS asks for them.
-	quiet := scheduler.QuietHours{Off: true}
+	quiet := when.QuietHours{Off: true}
 	if getenv("OUTREACH_QUIET_HOURS") != "" {
 		quiet = cfg.Quiet
 	}
@@ -177,7 +178,7 @@ func (c *consoleSession) meta(line string) bool {
 	case ":now":
 		fmt.Fprintf(c.out, "It is %s.\n", c.clock.Now().In(c.loc).Format("Mon Jan 2 2006, 15:04 MST"))
 	case ":advance":
-		sp, used, err := commands.ParseSpan(f[1:])
+		sp, used, err := when.ParseSpan(f[1:])
 		if err != nil || used == 0 || used != len(f)-1 {
 			fmt.Fprintln(c.out, "Usage: :advance 3d (or 90m, 2h, 2w)")
 			return true

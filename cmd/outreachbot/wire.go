@@ -13,6 +13,7 @@ import (
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // parts is the program wired once for every mode: config → Redis → store
@@ -42,7 +43,7 @@ func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slo
 
 // scheduler builds the scheduler of team's workspace, posting through
 // post: the bot's outbox in Slack, the terminal in the console.
-func (p *parts) scheduler(team, teamChannel, feedChannel string, quiet scheduler.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
+func (p *parts) scheduler(team, teamChannel, feedChannel string, quiet when.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
 	return scheduler.New(scheduler.Config{
 		Team: team, Loc: p.cfg.Loc, Quiet: quiet, Lease: p.cfg.Lease, TeamChannel: teamChannel, FeedChannel: feedChannel, Schedules: p.cfg.Schedules,
 		Command: p.cfg.Command, SurveyDelays: p.cfg.surveyDelays(), Admins: slices.Sorted(maps.Keys(p.cfg.Admins)),

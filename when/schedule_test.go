@@ -1,4 +1,4 @@
-package scheduler
+package when
 
 import (
 	"testing"
@@ -35,14 +35,14 @@ func TestScheduleAcrossDaylightSaving(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := parseSchedule(tc.spec, newYork)
+			s, err := ParseSchedule(tc.spec, newYork)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []string
 			keys := map[string]bool{}
 			for at := tc.from; ; {
-				occ, key := s.next(at)
+				occ, key := s.Next(at)
 				if occ.After(tc.upTo) {
 					break
 				}
@@ -66,16 +66,16 @@ func TestScheduleAcrossDaylightSaving(t *testing.T) {
 }
 
 func TestEveryIsAnchoredAtTheEpoch(t *testing.T) {
-	s, err := parseSchedule("@every 1m", newYork)
+	s, err := ParseSchedule("@every 1m", newYork)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, ka := s.next(time.Date(2026, 11, 27, 10, 0, 10, 0, time.UTC))
-	b, kb := s.next(time.Date(2026, 11, 27, 10, 0, 50, 0, time.UTC))
+	a, ka := s.Next(time.Date(2026, 11, 27, 10, 0, 10, 0, time.UTC))
+	b, kb := s.Next(time.Date(2026, 11, 27, 10, 0, 50, 0, time.UTC))
 	if !a.Equal(b) || ka != kb || !a.Equal(time.Date(2026, 11, 27, 10, 1, 0, 0, time.UTC)) {
 		t.Errorf("two replicas starting 40 s apart got %v (%s) and %v (%s); want the same minute", a, ka, b, kb)
 	}
-	occ, _, n := s.latest(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 10, 5, 30, 0, time.UTC))
+	occ, _, n := s.Latest(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 10, 5, 30, 0, time.UTC))
 	if n != 5 || !occ.Equal(time.Date(2026, 11, 27, 10, 5, 0, 0, time.UTC)) {
 		t.Errorf("latest = %v, %d; want 10:05, 5", occ, n)
 	}
@@ -83,7 +83,7 @@ func TestEveryIsAnchoredAtTheEpoch(t *testing.T) {
 
 func TestParseScheduleRejectsWhatRobfigPanicsOn(t *testing.T) {
 	for _, spec := range []string{"TZ=UTC", "TZ=0", "CRON_TZ=", "* * *", "@every 0s", "@every soon", "61 * * * *"} {
-		if err := ParseSchedule(spec); err == nil {
+		if _, err := ParseSchedule(spec, time.UTC); err == nil {
 			t.Errorf("ParseSchedule(%q) = nil; want an error", spec)
 		}
 	}

@@ -1,4 +1,4 @@
-package scheduler
+package when
 
 import (
 	"fmt"
@@ -8,22 +8,23 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// schedule is a recurring job's timing. Cron specs are read on the wall
+// Schedule is a recurring job's timing. Cron specs are read on the wall
 // clock of loc: occurrences are computed on local clock readings (treated
 // as UTC, which has no daylight saving) and only then placed in time. So a
 // 01:30 job on the autumn day whose 01:30 happens twice runs once (both
 // readings are the same occurrence, keyed by the reading), and a 02:30 job
 // on the spring day with no 02:30 runs once, at 03:30, where robfig/cron
 // alone would skip it.
-type schedule struct {
+type Schedule struct {
 	cron  cron.Schedule // parsed in UTC; nil for @every
 	every time.Duration
 	loc   *time.Location
 }
 
-// parseSchedule reads a cron spec or "@every <duration>". robfig/cron
-// panics on some malformed specs, so parsing runs under recover.
-func parseSchedule(spec string, loc *time.Location) (sch schedule, err error) {
+// ParseSchedule reads a cron spec (read on loc's wall clock), "@every
+// <duration>" or Off. robfig/cron panics on some malformed specs, so
+// parsing runs under recover.
+func ParseSchedule(spec string, loc *time.Location) (sch Schedule, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("malformed spec %q", spec)
@@ -31,40 +32,34 @@ func parseSchedule(spec string, loc *time.Location) (sch schedule, err error) {
 	}()
 	spec = strings.TrimSpace(spec)
 	if spec == Off {
-		return schedule{}, nil
+		return Schedule{}, nil
 	}
 	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
-		return schedule{}, fmt.Errorf("set the zone with OUTREACH_TZ instead of a TZ= prefix")
+		return Schedule{}, fmt.Errorf("set the zone with OUTREACH_TZ instead of a TZ= prefix")
 	}
 	if d, ok := strings.CutPrefix(spec, "@every "); ok {
 		every, err := time.ParseDuration(strings.TrimSpace(d))
 		if err != nil || every < time.Second {
-			return schedule{}, fmt.Errorf("@every needs a duration of at least 1s, like @every 1m")
+			return Schedule{}, fmt.Errorf("@every needs a duration of at least 1s, like @every 1m")
 		}
-		return schedule{every: every, loc: loc}, nil
+		return Schedule{every: every, loc: loc}, nil
 	}
 	c, err := cron.ParseStandard("CRON_TZ=UTC " + spec)
 	if err != nil {
-		return schedule{}, err
+		return Schedule{}, err
 	}
-	return schedule{cron: c, loc: loc}, nil
+	return Schedule{cron: c, loc: loc}, nil
 }
 
 // Off is the schedule of a recurring job turned off.
 const Off = "off"
 
-// on reports whether the schedule runs at all (not Off).
-func (s schedule) on() bool { return s.cron != nil || s.every > 0 }
+// On reports whether the schedule runs at all (not Off).
+func (s Schedule) On() bool { return s.cron != nil || s.every > 0 }
 
-// ParseSchedule checks a spec as the scheduler will read it.
-func ParseSchedule(spec string) error {
-	_, err := parseSchedule(spec, time.UTC)
-	return err
-}
-
-// next returns the first occurrence strictly after t, and its key: the
+// Next returns the first occurrence strictly after t, and its key: the
 // local wall-clock reading, the same on every replica.
-func (s schedule) next(t time.Time) (time.Time, string) {
+func (s Schedule) Next(t time.Time) (time.Time, string) {
 	if s.cron == nil {
 		// Anchored at the Unix epoch, not at process start, so every
 		// replica agrees on the occurrences.
@@ -82,12 +77,12 @@ func (s schedule) next(t time.Time) (time.Time, string) {
 	}
 }
 
-// latest returns the last occurrence in (after, upTo], how many there
+// Latest returns the last occurrence in (after, upTo], how many there
 // were, and its key; n is 0 when there is none.
-func (s schedule) latest(after, upTo time.Time) (occ time.Time, key string, n int) {
+func (s Schedule) Latest(after, upTo time.Time) (occ time.Time, key string, n int) {
 	t := after
 	if s.cron == nil {
-		first, _ := s.next(after)
+		first, _ := s.Next(after)
 		if first.After(upTo) {
 			return time.Time{}, "", 0
 		}
@@ -96,7 +91,7 @@ func (s schedule) latest(after, upTo time.Time) (occ time.Time, key string, n in
 		return last, last.Format("2006-01-02T15:04:05Z"), n
 	}
 	for i := 0; i < 100000; i++ {
-		o, k := s.next(t)
+		o, k := s.Next(t)
 		if o.After(upTo) {
 			break
 		}

@@ -1,4 +1,11 @@
-package commands
+// Package when reads and says time as people use it: dates and times of
+// day (ParseWhen), lengths of time (ParseSpan), the periods a report
+// covers (ParsePeriod, Period), the schedules of recurring jobs
+// (ParseSchedule) and quiet hours. It is pure: every function takes now
+// and a location, does no I/O, and imports nothing of the project, so
+// the commands, the scheduler, the reports and the configuration all read
+// time the same way.
+package when
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package commands
+package when
 
 import (
 	"testing"
@@ -35,7 +35,7 @@ func TestPeriodsAtTheTestInstant(t *testing.T) {
 				{local.Format("2006-01"), midnight(y, m), soFar},
 				{"30d", local.AddDate(0, 0, -30), soFar},
 			} {
-				p, err := parsePeriod(tc.in, now, loc)
+				p, err := ParsePeriod(tc.in, now, loc)
 				c := p.Counted(now)
 				if err != nil || !c.From.Equal(tc.from) || !c.To.Equal(tc.to) {
 					t.Errorf("at %s, %q counts %v – %v (%v); want %v – %v", local.Format(time.RFC3339), tc.in, c.From, c.To, err, tc.from, tc.to)
@@ -68,7 +68,7 @@ func TestPeriodLabels(t *testing.T) {
 		{"2026-12-01..2027-01-31", "Dec 1, 2026 – Jan 31, 2027 so far (to Dec 15, 2026)", "Dec 1 – Dec 15, 2026 so far", "2026-12-01", "2026-12-15"},
 		{"2025-12-01..2026-01-31", "Dec 1, 2025 – Jan 31, 2026", "Dec 1, 2025 – Jan 31, 2026", "2025-12-01", "2026-01-31"},
 	} {
-		p, err := parsePeriod(tc.in, now, ny)
+		p, err := ParsePeriod(tc.in, now, ny)
 		if err != nil {
 			t.Errorf("%s: %v", tc.in, err)
 			continue
