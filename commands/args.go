@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
@@ -126,13 +127,13 @@ func (h *Handler) ref(req *Request, text string) store.PartnerRef {
 
 // partner finds the partner a user named, turning failures into replies
 // with did-you-mean. text "" means the channel's linked partner.
-func (h *Handler) partner(ctx context.Context, req *Request, text string) (store.Partner, error) {
+func (h *Handler) partner(ctx context.Context, req *Request, text string) (domain.Partner, error) {
 	ref := h.ref(req, text)
 	p, err := h.store.ResolvePartner(ctx, req.Team, ref)
 	if err == nil {
 		return p, nil
 	}
-	return store.Partner{}, h.partnerErr(ctx, req, text, err)
+	return domain.Partner{}, h.partnerErr(ctx, req, text, err)
 }
 
 // partnerErr explains a failed partner lookup.
@@ -155,18 +156,18 @@ func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err
 	var cands []string
 	for _, p := range all {
 		bySlug[p.Slug] = p.Slug
-		bySlug[store.NameKey(p.Name)] = p.Slug
-		cands = append(cands, p.Slug, store.NameKey(p.Name))
+		bySlug[domain.NameKey(p.Name)] = p.Slug
+		cands = append(cands, p.Slug, domain.NameKey(p.Name))
 	}
 	var sugg []string
 	seen := map[string]bool{}
-	for _, c := range nearest(store.Fold(text), cands, 6) {
+	for _, c := range nearest(domain.Fold(text), cands, 6) {
 		if s := bySlug[c]; !seen[s] {
 			seen[s] = true
 			sugg = append(sugg, s)
 		}
 	}
-	if slug := store.Slugify(text); len(sugg) == 0 && slug != "" {
+	if slug := domain.Slugify(text); len(sugg) == 0 && slug != "" {
 		for _, c := range nearest(slug, cands, 6) {
 			if s := bySlug[c]; !seen[s] {
 				seen[s] = true

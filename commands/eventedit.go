@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
@@ -76,7 +77,7 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 		for _, p := range []struct {
 			template string
 			at       time.Time
-		}{{message.TemplateFeedback, e.End.Add(h.cfg.SurveyDelays.Feedback)}, {message.TemplateFollowUp, e.End.Add(h.cfg.SurveyDelays.FollowUp)}} {
+		}{{domain.TemplateFeedback, e.End.Add(h.cfg.SurveyDelays.Feedback)}, {domain.TemplateFollowUp, e.End.Add(h.cfg.SurveyDelays.FollowUp)}} {
 			if !has[p.template] && p.at.After(now) {
 				fmt.Fprintf(&b, "\n• %s · goes out %s", p.template, message.Time(p.at, now, req.Loc))
 				has[p.template] = true
@@ -91,9 +92,9 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 
 // ratingAverages is " · How useful was it? 4.3" for each rating question
 // with answers.
-func ratingAverages(sv store.Survey, rs []store.Response) string {
+func ratingAverages(sv domain.Survey, rs []domain.Response) string {
 	var out strings.Builder
-	for _, q := range message.Templates[sv.Template].Questions {
+	for _, q := range domain.Templates[sv.Template].Questions {
 		if !q.Rating {
 			continue
 		}
@@ -137,7 +138,7 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 		ch.Title, what = &v, append(what, "title")
 	}
 	if v, ok := a.opt("type"); ok {
-		t, err := oneOf("type", v, store.EventTypes)
+		t, err := oneOf("type", v, domain.EventTypes)
 		if err != nil {
 			return message.Reply{}, err
 		}
@@ -258,7 +259,7 @@ func (h *Handler) eventCancel(ctx context.Context, req *Request, a args) (messag
 }
 
 // eventPartnerNames names an event's partners.
-func (h *Handler) eventPartnerNames(ctx context.Context, team string, e store.Event) string {
+func (h *Handler) eventPartnerNames(ctx context.Context, team string, e domain.Event) string {
 	names := map[string]string{}
 	for _, slug := range append([]string{e.Partner}, e.With...) {
 		names[slug] = h.partnerName(ctx, team, slug)

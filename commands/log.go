@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
@@ -123,7 +124,7 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 
 func isMethod(s string) bool {
 	s = strings.ToLower(s)
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		if s == m {
 			return true
 		}
@@ -140,14 +141,14 @@ func (h *Handler) missingMethod(pos []Token) error {
 		}
 		w := strings.ToLower(t.Text)
 		if len(w) >= 3 {
-			if s := closest(w, store.Methods); s != "" && s != w {
+			if s := closest(w, domain.Methods); s != "" && s != w {
 				return userErrorf("%s isn't a contact method. Did you mean `%s`? The methods are %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
-					message.Code(t.Text), s, backticks(store.Methods), h.cfg.Command)
+					message.Code(t.Text), s, backticks(domain.Methods), h.cfg.Command)
 			}
 		}
 	}
 	return userErrorf("How did you reach them? Put a method after the partner: %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
-		backticks(store.Methods), h.cfg.Command)
+		backticks(domain.Methods), h.cfg.Command)
 }
 
 // Field names of LogInput, as the form's error map uses them.
@@ -167,7 +168,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	errs := map[string]string{}
 	method := strings.ToLower(strings.TrimSpace(in.Method))
 	if !isMethod(method) {
-		errs[FieldMethod] = fmt.Sprintf("Choose a method: %s.", strings.Join(store.Methods, ", "))
+		errs[FieldMethod] = fmt.Sprintf("Choose a method: %s.", strings.Join(domain.Methods, ", "))
 	}
 	dir := in.Direction
 	if dir == "" {
@@ -236,7 +237,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, nil, &confirmDate{when: at, partner: p}
 	}
-	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary}
+	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -374,7 +375,7 @@ func cutConfirm(w string) (string, bool) {
 // anything is stored (needsConfirm).
 type confirmDate struct {
 	when    time.Time
-	partner store.Partner
+	partner domain.Partner
 }
 
 func (c *confirmDate) Error() string { return "date to confirm" }

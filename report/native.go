@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
 )
 
@@ -87,7 +87,7 @@ func nativeContacts(d *Data) *message.Chart {
 	}
 	buckets, axis := contactBuckets(d)
 	methods := make([]string, 0, len(d.ContactsByMethod))
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		if d.ContactsByMethod[m] > 0 {
 			methods = append(methods, m)
 		}
@@ -211,7 +211,7 @@ func partnersTable(d *Data) *message.Table {
 // eventsTable is one partner's report's table: its events held in the
 // period, registered and attended; the latest 100.
 func eventsTable(d *Data) *message.Table {
-	var held []store.Event
+	var held []domain.Event
 	for _, e := range d.Events {
 		if !e.Start.After(d.Now) {
 			held = append(held, e)
@@ -249,7 +249,7 @@ func eventsTable(d *Data) *message.Table {
 	return t
 }
 
-func attendanceSaid(e store.Event) string {
+func attendanceSaid(e domain.Event) string {
 	switch {
 	case e.Attended < 0:
 		return "attendance not recorded"

@@ -12,25 +12,25 @@ import (
 	"sort"
 	"time"
 
-	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
 )
 
 // Source is what a report reads; *store.Store has it.
 type Source interface {
-	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
-	EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(store.Contact) error) error
-	EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(store.Event) error) error
-	EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(store.Survey, []store.Response) error) error
-	EachFollowUp(ctx context.Context, team, slug string, f func(store.FollowUp) error) error
-	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Contact) error) error
+	EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Event) error) error
+	EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Survey, []domain.Response) error) error
+	EachFollowUp(ctx context.Context, team, slug string, f func(domain.FollowUp) error) error
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Need) error) error
 }
 
 // Data is every number of one report.
 type Data struct {
 	Period  when.Period
-	Partner *store.Partner // nil for the whole workspace
+	Partner *domain.Partner // nil for the whole workspace
 	Now     time.Time
 	Loc     *time.Location // the zone days and weeks are counted in
 
@@ -55,7 +55,7 @@ type Data struct {
 	// the table show), so memory stays flat over any history. Upcoming
 	// are the period's events still to start.
 	Held       int
-	Events     []store.Event
+	Events     []domain.Event
 	Upcoming   int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
@@ -120,16 +120,7 @@ func (s *SurveyStats) Average() float64 {
 type TopicCount struct {
 	Topic           string
 	Count, Previous int
-	Latest          []store.Need // the latest notes, newest first (up to 3)
-}
-
-// RatedQuestion is the question whose average stands for each template
-// in the report: how useful an event was, whether it changed anything a
-// month on, and satisfaction with the partnership.
-var RatedQuestion = map[string]string{
-	message.TemplateFeedback: "q1",
-	message.TemplateFollowUp: "q2",
-	message.TemplateCheckin:  "q1",
+	Latest          []domain.Need // the latest notes, newest first (up to 3)
 }
 
 // Gather reads the numbers of period for one partner (slug) or the whole
@@ -144,7 +135,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 	}
 	d := &Data{Period: period, Now: now, Loc: loc, ByStage: map[string]int{}, ByHealth: map[string]int{},
 		ContactsByMethod: map[string]int{}, Surveys: map[string]*SurveyStats{}}
-	var scope []store.Partner
+	var scope []domain.Partner
 	for i, p := range all {
 		if slug != "" && p.Slug != slug {
 			continue
@@ -173,7 +164,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 	for _, p := range scope {
 		row := &PartnerRow{Slug: p.Slug, Name: p.Name, Archived: p.Archived, LastContact: p.LastContact}
 		rows[p.Slug] = row
-		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c store.Contact) error {
+		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c domain.Contact) error {
 			d.Contacts++
 			row.Contacts++
 			d.ContactsByMethod[c.Method]++
@@ -189,17 +180,17 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 		if err := src.EachSurvey(ctx, team, p.Slug, counted.From, counted.To, d.addSurvey); err != nil {
 			return nil, err
 		}
-		if err := src.EachFollowUp(ctx, team, p.Slug, func(f store.FollowUp) error {
+		if err := src.EachFollowUp(ctx, team, p.Slug, func(f domain.FollowUp) error {
 			if !counted.Contains(f.Due) {
-				if period.Contains(f.Due) && f.Status == store.StatusOpen {
+				if period.Contains(f.Due) && f.Status == domain.StatusOpen {
 					d.DueLater++
 				}
 				return nil
 			}
 			switch {
-			case f.Status == store.StatusCancelled:
+			case f.Status == domain.StatusCancelled:
 				d.DueCancelled++
-			case f.Status == store.StatusOpen:
+			case f.Status == domain.StatusOpen:
 				d.DueOpen++
 			case f.DoneAt.After(f.Due):
 				d.DueLate++
@@ -212,7 +203,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 		}
 	}
 	d.Weeks, d.Months = weeks.list, months.list
-	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
+	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e domain.Event) error {
 		if !counted.Contains(e.Start) {
 			d.Upcoming++
 			return nil
@@ -258,10 +249,10 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 	return d, nil
 }
 
-func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
+func (d *Data) addSurvey(sv domain.Survey, rs []domain.Response) error {
 	st := d.Surveys[sv.Template]
 	if st == nil {
-		st = &SurveyStats{Question: RatedQuestion[sv.Template]}
+		st = &SurveyStats{Question: domain.Templates[sv.Template].Rated}
 		d.Surveys[sv.Template] = st
 	}
 	st.Surveys++
@@ -285,7 +276,7 @@ func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) e
 
 // NeedSource is what Needs reads.
 type NeedSource interface {
-	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Need) error) error
 }
 
 // Needs ranks the topics of the needs heard in period — of one partner,
@@ -301,7 +292,7 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period when.P
 		return counts[t]
 	}
 	prev := period.Previous()
-	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n store.Need) error {
+	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n domain.Need) error {
 		for _, t := range n.Topics {
 			get(t).Previous++
 		}
@@ -309,12 +300,12 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period when.P
 	}); err != nil {
 		return nil, 0, err
 	}
-	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n store.Need) error {
+	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n domain.Need) error {
 		total++
 		for _, t := range n.Topics {
 			tc := get(t)
 			tc.Count++
-			tc.Latest = append([]store.Need{n}, tc.Latest...) // oldest first in, newest first out
+			tc.Latest = append([]domain.Need{n}, tc.Latest...) // oldest first in, newest first out
 			if len(tc.Latest) > 3 {
 				tc.Latest = tc.Latest[:3]
 			}

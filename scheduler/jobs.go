@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -29,7 +30,7 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 	if err != nil {
 		return err
 	}
-	if f.Status != store.StatusOpen || f.Job != j.ID {
+	if f.Status != domain.StatusOpen || f.Job != j.ID {
 		return s.finish(ctx, j, token) // closed or snoozed since it was queued
 	}
 	loc := s.zone(ctx, f.Assignee)
@@ -43,7 +44,7 @@ func (s *Scheduler) reminder(ctx context.Context, j store.Job, token, rest strin
 	}
 	now := s.clock.Now()
 	var next time.Time
-	if f.Reminders+1 < store.MaxReminders {
+	if f.Reminders+1 < domain.MaxReminders {
 		next = now.In(loc).AddDate(0, 0, 1)
 	}
 	ok, err := s.store.ReminderSent(ctx, s.cfg.Team, f.ID, j, token, now, next, posted.Channel, posted.TS)
@@ -74,7 +75,7 @@ func (s *Scheduler) nudges(ctx context.Context, j store.Job, token, occ string) 
 	}
 	now := s.clock.Now()
 	jobs := map[string]time.Time{}
-	for _, p := range store.Overdue(ps, now, "", false) {
+	for _, p := range domain.Overdue(ps, now, "", false) {
 		if p.Owner != "" {
 			jobs[store.JobID(store.JobNudge, occ, p.Owner)] = now
 		}
@@ -102,7 +103,7 @@ func (s *Scheduler) nudge(ctx context.Context, j store.Job, token, rest string) 
 		return err
 	}
 	now := s.clock.Now()
-	due := store.Overdue(ps, now, owner, false)
+	due := domain.Overdue(ps, now, owner, false)
 	msg := message.Nudge(due, now, loc)
 	if len(msg.Sections) == 0 {
 		return s.finish(ctx, j, token) // contacted in the meantime
@@ -149,12 +150,15 @@ func (s *Scheduler) digest(ctx context.Context, j store.Job, token, _ string) er
 			d.OverdueFollowUps = append(d.OverdueFollowUps, f)
 		}
 	}
-	d.QuietPartners = store.Overdue(ps, now, "", true)
+	d.QuietPartners = domain.Overdue(ps, now, "", true)
 	if d.Events, err = s.store.Events(ctx, s.cfg.Team, "", now, now.AddDate(0, 0, 7), false, 50); err != nil {
 		return err
 	}
 	if d.Undelivered, err = s.store.JobFailuresSince(ctx, s.cfg.Team, weekAgo, 20); err != nil {
 		return err
+	}
+	for i := range d.Undelivered {
+		d.Undelivered[i].What = what(d.Undelivered[i].Job)
 	}
 	// Last week's numbers are the impact report's, for the week.
 	week, err := report.Gather(ctx, s.store, s.cfg.Team, "", when.Period{From: weekAgo, To: now}, now, s.cfg.Loc)
@@ -181,7 +185,7 @@ func (s *Scheduler) sweep(ctx context.Context, j store.Job, token, _ string) err
 	}
 	jobs := map[string]time.Time{}
 	for _, f := range open {
-		if f.Job != "" && f.Reminders < store.MaxReminders {
+		if f.Job != "" && f.Reminders < domain.MaxReminders {
 			jobs[f.Job] = f.Due
 		}
 	}
@@ -268,7 +272,7 @@ func (s *Scheduler) ownerDigest(ctx context.Context, j store.Job, token, rest st
 	if err != nil {
 		return err
 	}
-	var owed []store.FollowUp
+	var owed []domain.FollowUp
 	for _, f := range open {
 		if f.Due.Before(now.AddDate(0, 0, 7)) {
 			owed = append(owed, f)
@@ -278,7 +282,7 @@ func (s *Scheduler) ownerDigest(ctx context.Context, j store.Job, token, rest st
 	if err != nil {
 		return err
 	}
-	quiet := store.Overdue(ps, now, user, true)
+	quiet := domain.Overdue(ps, now, user, true)
 	if len(owed) == 0 && len(quiet) == 0 {
 		return s.finish(ctx, j, token)
 	}
@@ -291,4 +295,29 @@ func (s *Scheduler) ownerDigest(ctx context.Context, j store.Job, token, rest st
 		return err
 	}
 	return s.finish(ctx, j, token)
+}
+
+// what names a job's post as the digest says it when Slack refused it.
+func what(job string) string {
+	kind, params := store.ParseJobID(job)
+	id := func() string { return strings.SplitN(params, ":", 2)[0] }
+	switch kind {
+	case store.JobReminder:
+		return fmt.Sprintf("The reminder of `F%s`", id())
+	case store.JobNudge:
+		return "A stay-in-touch nudge"
+	case store.JobDigest:
+		return "The digest"
+	case store.JobSurveyPost:
+		return fmt.Sprintf("Survey `S%s`", id())
+	case store.JobAttendance:
+		return fmt.Sprintf("The attendance question for `E%s`", id())
+	case store.JobReport:
+		return "The monthly report"
+	case store.JobOwnerDigest:
+		return "A weekly summary"
+	case store.JobNote:
+		return "A liaison's note"
+	}
+	return ""
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -35,8 +36,8 @@ type Store interface {
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
 	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
 	HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
-	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f store.JobFailure) (bool, error)
-	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]store.JobFailure, error)
+	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f domain.JobFailure) (bool, error)
+	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]domain.JobFailure, error)
 	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (lost []string, err error)
 	AdoptLeases(ctx context.Context, team, from, to string, jobs ...string) (int, error)
 	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
@@ -44,19 +45,19 @@ type Store interface {
 	AdvanceSchedule(ctx context.Context, team, name string, last, occ time.Time, job string) (bool, error)
 	NextDue(ctx context.Context, team string) (time.Time, error)
 
-	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
-	Contact(ctx context.Context, team, slug string, id int64) (store.Contact, error)
-	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
+	FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error)
+	Contact(ctx context.Context, team, slug string, id int64) (domain.Contact, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error)
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
-	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
-	Partner(ctx context.Context, team, slug string) (store.Partner, error)
-	MarkNudged(ctx context.Context, team string, ps []store.Partner, now time.Time) error
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
+	MarkNudged(ctx context.Context, team string, ps []domain.Partner, now time.Time) error
 
-	Event(ctx context.Context, team string, id int64) (store.Event, error)
-	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
+	Event(ctx context.Context, team string, id int64) (domain.Event, error)
+	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]domain.Event, error)
 	EventEnded(ctx context.Context, team string, id int64) error
-	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
-	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
+	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
+	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
 	// The monthly report reads a page at a time.
 	report.Source
@@ -734,7 +735,7 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	case errors.Is(err, ErrUndeliverable):
 		// A post made outside deliver (none today) that Slack refused.
 		s.metrics.failures.WithLabelValues(kind).Inc()
-		s.fail(ctx, j, token, store.JobFailure{Reason: code(err)})
+		s.fail(ctx, j, token, domain.JobFailure{Reason: code(err)})
 	default:
 		s.retryLater(ctx, kind, j, token, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
@@ -229,7 +230,7 @@ func (e *env) advance(s *scheduler.Scheduler, d time.Duration) {
 
 func (e *env) partner(name, owner string) {
 	e.t.Helper()
-	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: owner, Cadence: 30}
+	p := domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: owner, Cadence: 30}
 	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
 		e.t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func (e *env) partner(name, owner string) {
 
 func (e *env) followUp(partner, assignee string, due time.Time, text string) int64 {
 	e.t.Helper()
-	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
+	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner}, domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -298,7 +299,7 @@ func TestDoneStopsReminders(t *testing.T) {
 	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
 	id := e.followUp("county", "U0MARIA", t0.Add(time.Hour), "Send the flyer")
-	if _, err := e.st.ChangeFollowUp(context.Background(), team, id, store.ChangeDone, time.Time{}, "U0MARIA", t0); err != nil {
+	if _, err := e.st.ChangeFollowUp(context.Background(), team, id, domain.ChangeDone, time.Time{}, "U0MARIA", t0); err != nil {
 		t.Fatal(err)
 	}
 	s := e.scheduler(scheduler.Config{})
@@ -477,7 +478,7 @@ func TestNudgesOnePerOwner(t *testing.T) {
 	// their 30-day cadence; the fourth was contacted.
 	monday := nextAt(t0.AddDate(0, 0, 40), time.Monday, 10)
 	e.clock.Advance(monday.Sub(e.clock.Now()))
-	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, store.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
+	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, domain.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5"}}))
@@ -581,11 +582,11 @@ func TestStopHandsBackLeases(t *testing.T) {
 	}
 }
 
-var _ = store.MaxReminders
+var _ = domain.MaxReminders
 
 func (e *env) linkedPartner(name, owner, stage, channel string) {
 	e.t.Helper()
-	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: stage, Owner: owner, Cadence: 30, Channel: channel}
+	p := domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: stage, Owner: owner, Cadence: 30, Channel: channel}
 	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
 		e.t.Fatal(err)
 	}
@@ -598,7 +599,7 @@ func TestEventSurveysAndAttendanceQuestion(t *testing.T) {
 	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	ctx := context.Background()
 	for _, ev := range []struct{ partner, title string }{{"county", "Flu clinic"}, {"main", "Screenings"}} {
-		_, _, err := e.st.AddEvent(ctx, team, store.PartnerRef{Text: ev.partner}, store.Event{Title: ev.title, Type: "screening",
+		_, _, err := e.st.AddEvent(ctx, team, store.PartnerRef{Text: ev.partner}, domain.Event{Title: ev.title, Type: "screening",
 			Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1}, delays, "U0MARIA", t0)
 		if err != nil {
 			t.Fatal(err)
@@ -800,7 +801,7 @@ func TestMonthlyReportOnceWithCharts(t *testing.T) {
 	first := nextFirst(t0, 9)
 	month := first.AddDate(0, -1, 0)
 	for _, when := range []time.Time{month.Add(12 * time.Hour), month.AddDate(0, 0, 1).Add(12 * time.Hour), month.AddDate(0, -1, 14)} { // two that month, one the month before
-		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
+		c := domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
 		if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", when); err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -54,7 +55,7 @@ func TestScriptKeys(t *testing.T) {
 		run  func() error
 	}{
 		{"add partners", func() error {
-			for _, p := range []Partner{
+			for _, p := range []domain.Partner{
 				{Slug: "county-health", Name: "County Health", Kind: "public-health", Stage: "active", Owner: "U1", Channel: "C1"},
 				{Slug: "eastside", Name: "Eastside", Kind: "clinic", Stage: "prospect", Owner: "U2"},
 			} {
@@ -73,7 +74,7 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"upsert person", func() error {
-			_, err := s.UpsertPerson(ctx, team, "county-health", Person{Name: "Dana"}, "U1", t0)
+			_, err := s.UpsertPerson(ctx, team, "county-health", domain.Person{Name: "Dana"}, "U1", t0)
 			return err
 		}},
 		{"resolve partner", func() error {
@@ -81,13 +82,13 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"log contact with a next step", func() error {
-			_, id, _, err := s.LogContact(ctx, team, ref("county"), Contact{Method: "call", Direction: "in", When: t0},
+			_, id, _, err := s.LogContact(ctx, team, ref("county"), domain.Contact{Method: "call", Direction: "in", When: t0},
 				&NextStep{Due: t0.Add(time.Hour), Text: "send the flyer"}, "U1", t0)
 			fu1 = id
 			return err
 		}},
 		{"find, correct and delete contacts", func() error {
-			c, _, _, err := s.LogContact(ctx, team, ref("eastside"), Contact{Method: "email", Direction: "out", Who: "U2", When: t0}, nil, "U2", t0)
+			c, _, _, err := s.LogContact(ctx, team, ref("eastside"), domain.Contact{Method: "email", Direction: "out", Who: "U2", When: t0}, nil, "U2", t0)
 			if err != nil {
 				return err
 			}
@@ -101,25 +102,25 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"add follow-up", func() error {
-			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
+			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), domain.FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
 			fu2 = id
 			return err
 		}},
 		{"snooze and close follow-ups", func() error {
-			if _, err := s.ChangeFollowUp(ctx, team, fu1, ChangeSnooze, t0.Add(3*time.Hour), "U1", t0); err != nil {
+			if _, err := s.ChangeFollowUp(ctx, team, fu1, domain.ChangeSnooze, t0.Add(3*time.Hour), "U1", t0); err != nil {
 				return err
 			}
-			_, err := s.ChangeFollowUp(ctx, team, fu2, ChangeDone, time.Time{}, "U2", t0)
+			_, err := s.ChangeFollowUp(ctx, team, fu2, domain.ChangeDone, time.Time{}, "U2", t0)
 			return err
 		}},
 		{"add event", func() error {
-			e := Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			event = id
 			return err
 		}},
 		{"correct and cancel an event", func() error {
-			e := Event{Title: "Talk", Type: "seminar", Start: t0.Add(48 * time.Hour), End: t0.Add(50 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Talk", Type: "seminar", Start: t0.Add(48 * time.Hour), End: t0.Add(50 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			if err != nil {
 				return err
@@ -132,7 +133,7 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"queue a past event's follow-up survey", func() error {
-			e := Event{Title: "Fair", Type: "health-fair", Start: t0.Add(-72 * time.Hour), End: t0.Add(-70 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Fair", Type: "health-fair", Start: t0.Add(-72 * time.Hour), End: t0.Add(-70 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			if err != nil {
 				return err
@@ -181,7 +182,7 @@ func TestScriptKeys(t *testing.T) {
 				case JobEventEnd:
 					_, err = s.HoldJobs(ctx, team, "tok", now.Add(time.Hour), j.ID)
 				case JobDigest:
-					_, err = s.FailJob(ctx, team, j, "tok", now, JobFailure{Reason: "not_in_channel", To: "C1"})
+					_, err = s.FailJob(ctx, team, j, "tok", now, domain.JobFailure{Reason: "not_in_channel", To: "C1"})
 				case JobAttendance:
 					// Left under its lease, for the leases key to be seen.
 				default:
@@ -201,7 +202,7 @@ func TestScriptKeys(t *testing.T) {
 		}},
 		{"survey: create, post, respond", func() error {
 			var err error
-			sv := Survey{Template: "event-feedback", Partner: "county-health", Event: event, CreatedBy: "U1"}
+			sv := domain.Survey{Template: "event-feedback", Partner: "county-health", Event: event, CreatedBy: "U1"}
 			if survey, _, err = s.CreateSurvey(ctx, team, JobID(JobFeedbackSurvey, itoa(event)), sv, t0); err != nil {
 				return err
 			}
@@ -220,7 +221,7 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"add need", func() error {
-			_, err := s.AddNeed(ctx, team, Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
+			_, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
 			return err
 		}},
 		{"first delivery", func() error {

@@ -49,6 +49,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
@@ -202,9 +203,9 @@ func (s *schedSystem) addPartners(t *testing.T) {
 		_, rest, _ := strings.Cut(p.add, `"`)
 		name, rest, _ := strings.Cut(rest, `"`)
 		_, kind, _ := strings.Cut(rest, "kind:")
-		err := s.st.AddPartner(context.Background(), home, store.Partner{
-			Slug: store.Slugify(name), Name: name, Kind: strings.TrimSpace(kind), Stage: "active",
-			Owner: benchUser(i), Cadence: store.DefaultCadenceDays,
+		err := s.st.AddPartner(context.Background(), home, domain.Partner{
+			Slug: domain.Slugify(name), Name: name, Kind: strings.TrimSpace(kind), Stage: "active",
+			Owner: benchUser(i), Cadence: domain.DefaultCadenceDays,
 		}, benchUser(0), now)
 		if err != nil {
 			t.Fatalf("add partner %s: %v", name, err)
@@ -215,7 +216,7 @@ func (s *schedSystem) addPartners(t *testing.T) {
 // addFollowUp creates a follow-up due at due, with its reminder queued.
 func (s *schedSystem) addFollowUp(partner, assignee string, due time.Time, text string) (string, error) {
 	id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner},
-		store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
+		domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
 	return fmt.Sprintf("fu:%d:1", id), err
 }
 
@@ -660,7 +661,7 @@ func (b *bench) memory(t *testing.T) {
 	}
 	addContact := func(i int) error {
 		p := benchPartners[i%len(benchPartners)]
-		c := store.Contact{Method: store.Methods[i%4], Direction: []string{"out", "out", "in"}[i%3], Who: benchUser(i % benchUsers),
+		c := domain.Contact{Method: domain.Methods[i%4], Direction: []string{"out", "out", "in"}[i%3], Who: benchUser(i % benchUsers),
 			When: now.Add(-time.Duration(i) * time.Minute), Summary: ctText(i)}
 		_, _, _, err := sys.st.LogContact(ctx, home, store.PartnerRef{Text: p.ref}, c, nil, benchUser(i%benchUsers), now)
 		return err
@@ -683,7 +684,7 @@ func (b *bench) memory(t *testing.T) {
 	}
 	var contactLogs, contactIdx []string
 	for _, p := range benchPartners {
-		slug := store.Slugify(strings.Split(p.add, `"`)[1])
+		slug := domain.Slugify(strings.Split(p.add, `"`)[1])
 		indexKeys = append(indexKeys, prefix+"partner:"+slug+":followups")
 		contactLogs = append(contactLogs, prefix+"partner:"+slug+":contact-log")
 		contactIdx = append(contactIdx, prefix+"partner:"+slug+":contacts")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
@@ -32,7 +33,7 @@ type config struct {
 	Quiet       when.QuietHours
 	Schedules   map[string]string // job name → cron spec
 
-	Topics store.Topics // OUTREACH_NEED_TOPICS, or the built-in list
+	Topics domain.Topics // OUTREACH_NEED_TOPICS, or the built-in list
 	// Paper is the board PDF's page: OUTREACH_PAPER, or the zone's.
 	Paper impact.Paper
 
@@ -175,12 +176,12 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		}
 		*d.dst = dur
 	}
-	c.Topics = store.NewTopics(store.DefaultTopicSynonyms)
+	c.Topics = domain.NewTopics(domain.DefaultTopicSynonyms)
 	if v := get("OUTREACH_NEED_TOPICS", ""); v != "" {
 		if syn, err := parseTopics(v); err != nil {
 			bad("OUTREACH_NEED_TOPICS", "expects topic=alias,alias;topic…, e.g. vaccines=vaccine,shots;mental-health=mental;housing; %v", err)
 		} else {
-			c.Topics = store.NewTopics(syn)
+			c.Topics = domain.NewTopics(syn)
 		}
 	}
 	rate := get("OUTREACH_POST_RATE", "5")

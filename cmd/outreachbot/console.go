@@ -17,9 +17,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/scheduler"
-	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/when"
 )
 
@@ -303,7 +303,7 @@ func (c *consoleSession) press(args []string) {
 			fmt.Fprintf(c.out, "(In Slack this opens a comment form.) Type: :press %d <your comment>\n", n)
 			return
 		}
-		id, _ := store.ParseSurveyID(ch.Value)
+		id, _ := domain.ParseSurveyID(ch.Value)
 		res = c.h.SubmitComment(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), id, strings.Join(args[1:], " "))
 	default:
 		res = c.h.Press(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), ch.Action, ch.Value)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -70,7 +71,7 @@ func TestEndToEndOutsidersWaitForTheirOrganization(t *testing.T) {
 	if err := e.slack.ShareChannel(e.ctx(), "C0NEW", partnerT, "T0OTHER"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitOrg("county-health-dept", store.OrgUnnamed)
+	e.waitOrg("county-health-dept", domain.OrgUnnamed)
 	told := e.waitPost(func(p slacktest.Post) bool {
 		return p.Channel == "DU0MARIA" && strings.Contains(p.Text, "shared with 2 organizations")
 	})

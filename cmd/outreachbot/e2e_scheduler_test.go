@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -18,7 +19,7 @@ import (
 func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) int64 {
 	e.t.Helper()
 	st := store.New(e.redis.Client(), 0)
-	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
+	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

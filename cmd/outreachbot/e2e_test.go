@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
@@ -713,7 +714,7 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
 	for i := range 80 {
-		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: now.Add(-time.Duration(i) * time.Hour),
+		c := domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: now.Add(-time.Duration(i) * time.Hour),
 			Summary: fmt.Sprintf("Call %02d: %s", i, strings.Repeat("a long note about the flu clinic ", 9))}
 		if _, _, _, err := st.LogContact(context.Background(), home, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", now); err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
@@ -50,7 +51,7 @@ func TestEndToEndWeek(t *testing.T) {
 	reported := time.Date(report.Year(), report.Month()-1, 15, 12, 0, 0, 0, ny)
 	st, ctx := store.New(e.redis.Client(), 0), context.Background()
 	if _, _, _, err := st.LogContact(ctx, home, store.PartnerRef{Text: "county"},
-		store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: reported, Summary: "Planned the flu clinic"}, nil, "U0MARIA", e.clock.Now()); err != nil {
+		domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: reported, Summary: "Planned the flu clinic"}, nil, "U0MARIA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -166,7 +167,7 @@ func TestEndToEndWeek(t *testing.T) {
 		}
 	}
 	for what, want := range map[string]int{
-		store.JobReminder: store.MaxReminders, store.JobNudges: 1, store.JobOwnerDigests: 1, store.JobDigest: 1,
+		store.JobReminder: domain.MaxReminders, store.JobNudges: 1, store.JobOwnerDigests: 1, store.JobDigest: 1,
 		store.JobReport: 1, store.JobCheckins: 1, store.JobSurveyPost: 1, store.JobAttendance: 1,
 	} {
 		if seen[what] < 1 || (what != store.JobNudges && seen[what] != want) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
@@ -91,7 +92,7 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 		fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 	}
 	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
-	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
+	if err := s.st.AddPartner(context.Background(), home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
@@ -110,7 +111,7 @@ func (s *streamSystem) queueReminders(after, span time.Duration) {
 	if err := parallel(streamPosts, 8, func(i int) error {
 		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / streamPosts).UnixMilli())
 		id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: "county"},
-			store.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
+			domain.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
 		jobs[i] = fmt.Sprintf("fu:%d:1", id)
 		return err
 	}); err != nil {
@@ -183,7 +184,7 @@ func (s *streamSystem) figures(cmds []streamed, broke time.Time) streamFigures {
 	}
 	// Every confirmed write must be in the history, read from whichever
 	// node is the master now.
-	var hist []store.Contact
+	var hist []domain.Contact
 	var err error
 	waitUntil(time.Now().Add(20*time.Second), func() bool {
 		hist, err = s.st.History(context.Background(), home, "county-health-dept", 1_000_000)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -60,7 +61,7 @@ func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	}
 	st := store.New(rs.Client(), 5*time.Second)
 	ctx := context.Background()
-	if err := st.AddPartner(ctx, home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: outageUser(0)}, outageUser(0), time.Now()); err != nil {
+	if err := st.AddPartner(ctx, home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: outageUser(0)}, outageUser(0), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	env := func() []string {
@@ -84,7 +85,7 @@ func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	for i := range n {
 		d := first.Add(time.Duration(i) * outageSpread / time.Duration(n))
 		id, _, err := st.AddFollowUp(ctx, home, store.PartnerRef{Text: "county"},
-			store.FollowUp{Assignee: outageUser(i % outageUsers), Due: d, Text: fmt.Sprintf("Outage test %03d", i)}, outageUser(0), time.Now())
+			domain.FollowUp{Assignee: outageUser(i % outageUsers), Due: d, Text: fmt.Sprintf("Outage test %03d", i)}, outageUser(0), time.Now())
 		if err != nil {
 			t.Fatalf("add follow-up: %v", err)
 		}

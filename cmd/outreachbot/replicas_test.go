@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -53,7 +54,7 @@ func TestReplicasOnCluster(t *testing.T) {
 			}
 			st := store.New(rs.Client(), 5*time.Second)
 			ctx := context.Background()
-			if err := st.AddPartner(ctx, home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: replicaUser(0)}, replicaUser(0), time.Now()); err != nil {
+			if err := st.AddPartner(ctx, home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: replicaUser(0)}, replicaUser(0), time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			env := func() []string {
@@ -86,7 +87,7 @@ func TestReplicasOnCluster(t *testing.T) {
 			jobs := make([]string, n)
 			if err := parallel(n, 8, func(i int) error {
 				id, _, err := st.AddFollowUp(ctx, home, store.PartnerRef{Text: "county"},
-					store.FollowUp{Assignee: replicaUser(i % replicaUsers), Due: at, Text: fmt.Sprintf("Replica test %04d", i)}, replicaUser(0), time.Now())
+					domain.FollowUp{Assignee: replicaUser(i % replicaUsers), Due: at, Text: fmt.Sprintf("Replica test %04d", i)}, replicaUser(0), time.Now())
 				jobs[i] = fmt.Sprintf("fu:%d:1", id)
 				return err
 			}); err != nil {
