@@ -426,8 +426,17 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 				s.log.Info("took back own work still under way; it goes on", "jobs", n)
 			}
 		}
-		if !claim.NextDue.IsZero() && claim.NextDue.Before(wake) {
-			wake = claim.NextDue
+		next := claim.NextDue
+		if fresh && !next.IsZero() && !next.After(now) {
+			// A lease that ran out but is left to its holder until the
+			// grace ends: looking again before then would find it again
+			// at once, and spin.
+			s.mu.Lock()
+			next = s.reclaimAfter
+			s.mu.Unlock()
+		}
+		if !next.IsZero() && next.Before(wake) {
+			wake = next
 		}
 		if len(claim.Jobs) < limit || limit < ClaimBatch {
 			break
