@@ -113,7 +113,7 @@ type Config struct {
 	Command string
 	// SurveyDelays are how long after an event its surveys go out.
 	SurveyDelays store.EventDelays
-	Schedules    map[string]string // job name → spec; defaults from Jobs
+	Schedules    map[string]string // a recurring job's kind → spec; defaults from Jobs
 	// Poll bounds how long a replica sleeps before looking at the queue
 	// again, for work another replica queued. Default 500 ms.
 	Poll time.Duration
@@ -124,30 +124,6 @@ type Config struct {
 	// Admins (OUTREACH_ADMINS) receive, by DM, the posts meant for a
 	// channel that Slack refused or would not let the bot check.
 	Admins []string
-}
-
-// Recurring is a job run on a cron schedule.
-type Recurring struct {
-	// Name is the job's kind (store.Job*): its ids are "<kind>:<occurrence>".
-	Name, Env, Default string
-	// Background jobs run when due but do not wake NextEvent: the sweep
-	// repairs, it posts nothing, and waking the console every minute of
-	// an :advance would only slow it down.
-	Background bool
-	// NeedsTeamChannel jobs run only when OUTREACH_TEAM_CHANNEL is set.
-	NeedsTeamChannel bool
-}
-
-// Jobs is the table of recurring jobs, with their environment variables
-// and default schedules (SPEC §5).
-var Jobs = []Recurring{
-	{Name: store.JobSweep, Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
-	{Name: store.JobNudges, Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
-	{Name: store.JobDigest, Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
-	{Name: store.JobSurveySweep, Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
-	{Name: store.JobCheckins, Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
-	{Name: store.JobReport, Env: "OUTREACH_SCHEDULE_REPORT", Default: "0 9 1 * *", NeedsTeamChannel: true},
-	{Name: store.JobOwnerDigests, Env: "OUTREACH_SCHEDULE_OWNER_DIGEST", Default: "0 8 * * 1"},
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -168,6 +144,7 @@ type Scheduler struct {
 
 	lastClaimWarn time.Time // only the Run loop touches it
 
+	kinds     map[string]*Job // the rows of Jobs by kind
 	schedules map[string]when.Schedule
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
@@ -231,12 +208,17 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 	}
 	s := &Scheduler{
 		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
-		schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
+		kinds: map[string]*Job{}, schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
 		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
-	for _, j := range Jobs {
+	for i := range Jobs {
+		j := &Jobs[i]
+		s.kinds[j.Kind] = j
+		if !j.Recurring() {
+			continue
+		}
 		spec := j.Default
-		if v, ok := cfg.Schedules[j.Name]; ok && v != "" {
+		if v, ok := cfg.Schedules[j.Kind]; ok && v != "" {
 			spec = v
 		}
 		sch, err := when.ParseSchedule(spec, cfg.Loc)
@@ -246,7 +228,7 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		if !sch.On() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
 			continue
 		}
-		s.schedules[j.Name] = sch
+		s.schedules[j.Kind] = sch
 	}
 	return s, nil
 }
@@ -317,10 +299,10 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 	}
 	now := s.clock.Now()
 	for _, j := range Jobs {
-		if j.Background {
+		if j.Background || !j.Recurring() {
 			continue
 		}
-		name, sch := j.Name, s.schedules[j.Name]
+		name, sch := j.Kind, s.schedules[j.Kind]
 		if !sch.On() {
 			continue // off
 		}
@@ -686,43 +668,17 @@ func (s *Scheduler) fence(j store.Job, token string) func(context.Context) (bool
 // until it works again.
 var errUnverified = errors.New("leases not renewed for longer than a lease")
 
-// jobHandler runs one claimed job; rest is its id after "<kind>:".
-type jobHandler func(s *Scheduler, ctx context.Context, j store.Job, token, rest string) error
-
-// handlers maps each job kind (store/jobkinds.go) to what runs it. The
-// recurring jobs' kinds are their names in Jobs.
-var handlers = map[string]jobHandler{
-	store.JobReminder:       (*Scheduler).reminder,
-	store.JobNudges:         (*Scheduler).nudges,
-	store.JobNudge:          (*Scheduler).nudge,
-	store.JobDigest:         (*Scheduler).digest,
-	store.JobSweep:          (*Scheduler).sweep,
-	store.JobEventEnd:       (*Scheduler).eventEnded,
-	store.JobAttendance:     (*Scheduler).attendance,
-	store.JobFeedbackSurvey: (*Scheduler).feedbackSurvey,
-	store.JobFollowUpSurvey: (*Scheduler).followUpSurvey,
-	store.JobSurveyPost:     (*Scheduler).surveyPost,
-	store.JobCheckins:       (*Scheduler).checkins,
-	store.JobCheckin:        (*Scheduler).checkin,
-	store.JobSurveySweep:    (*Scheduler).surveySweep,
-	store.JobReport:         (*Scheduler).monthlyReport,
-	store.JobNote:           (*Scheduler).note,
-	store.JobOwnerDigests:   (*Scheduler).ownerDigests,
-	store.JobOwnerDigest:    (*Scheduler).ownerDigest,
-}
-
 // runJob dispatches a job by the kind its id starts with.
 func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	kind, rest := store.ParseJobID(j.ID)
 	s.metrics.ran.Add(1)
-	h, ok := handlers[kind]
-	if !ok {
+	var err error
+	if row, ok := s.kinds[kind]; ok {
+		err = row.run(s, ctx, j, token, rest)
+	} else {
 		s.log.Warn("unknown job; dropping it", "job", j.ID)
-		h = func(s *Scheduler, ctx context.Context, j store.Job, token, _ string) error {
-			return s.finish(ctx, j, token)
-		}
+		err = s.finish(ctx, j, token)
 	}
-	err := h(s, ctx, j, token, rest)
 	if cause := context.Cause(ctx); errors.Is(err, ErrFenced) || (err != nil && (errors.Is(cause, errLeaseLost) || errors.Is(cause, errSuperseded))) {
 		// The lease moved to another holder before the post left: that
 		// holder owns the job now.

@@ -42,8 +42,8 @@ var quietOff = when.QuietHours{Off: true}
 func only(cfg scheduler.Config, names ...string) scheduler.Config {
 	schedules := map[string]string{}
 	for _, j := range scheduler.Jobs {
-		if !j.Background && !slices.Contains(names, j.Name) {
-			schedules[j.Name] = "off"
+		if j.Recurring() && !j.Background && !slices.Contains(names, j.Kind) {
+			schedules[j.Kind] = "off"
 		}
 	}
 	maps.Copy(schedules, cfg.Schedules)
@@ -420,7 +420,7 @@ func TestMissedDigestIsCaughtUpOnce(t *testing.T) {
 	later.RunDue(context.Background())
 	later.RunDue(context.Background())
 	digests := 0
-	want := store.JobID(store.JobDigest, latest.Format("2006-01-02T15:04"))
+	want := store.JobID(scheduler.JobDigest, latest.Format("2006-01-02T15:04"))
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "digest:") {
 			digests++
@@ -819,7 +819,7 @@ func TestMonthlyReportOnceWithCharts(t *testing.T) {
 	wg.Wait()
 	var reports []scheduler.Post
 	for _, p := range e.poster.all() {
-		if k, _ := store.ParseJobID(p.Key); k == store.JobReport {
+		if k, _ := store.ParseJobID(p.Key); k == scheduler.JobReport {
 			reports = append(reports, p)
 		}
 	}
@@ -845,11 +845,11 @@ func TestMonthlyReportOff(t *testing.T) {
 			if cfg.TeamChannel == "-" {
 				cfg.TeamChannel = ""
 			}
-			s := e.schedulerWith(only(cfg, store.JobReport))
+			s := e.schedulerWith(only(cfg, scheduler.JobReport))
 			s.RunDue(context.Background())
 			e.advance(s, nextFirst(t0, 10).Sub(e.clock.Now())) // past the 1st's 09:00
 			for _, p := range e.poster.all() {
-				if k, _ := store.ParseJobID(p.Key); k == store.JobReport || strings.Contains(p.Message.Text, "Impact report") {
+				if k, _ := store.ParseJobID(p.Key); k == scheduler.JobReport || strings.Contains(p.Message.Text, "Impact report") {
 					t.Errorf("a monthly report was posted to %s", p.To)
 				}
 			}
@@ -965,7 +965,7 @@ func TestOwnerDigestMondays(t *testing.T) {
 func TestCheckinSkipsPartnersPausedSinceTheFanOut(t *testing.T) {
 	e := newEnv(t)
 	e.linkedPartner("County Health Dept", "U0MARIA", "paused", "C0COUNTY")
-	job := store.JobID(store.JobCheckin, "2027-01-01T10:00", "county-health-dept") // queued while it was active
+	job := store.JobID(scheduler.JobCheckin, "2027-01-01T10:00", "county-health-dept") // queued while it was active
 	if _, err := e.st.EnqueueJobs(context.Background(), team, map[string]time.Time{job: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}

@@ -142,7 +142,7 @@ func (s *Scheduler) checkins(ctx context.Context, j store.Job, token, occ string
 	jobs := map[string]time.Time{}
 	for _, p := range ps {
 		if p.Stage == "active" && !p.Archived && p.Channel != "" {
-			jobs[store.JobID(store.JobCheckin, occ, p.Slug)] = s.clock.Now()
+			jobs[store.JobID(JobCheckin, occ, p.Slug)] = s.clock.Now()
 		}
 	}
 	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {

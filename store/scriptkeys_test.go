@@ -145,14 +145,14 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"schedule recurring jobs", func() error {
-			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, time.Time{}, t0, ""); err != nil {
+			if _, err := s.AdvanceSchedule(ctx, team, jobDigest, time.Time{}, t0, ""); err != nil {
 				return err
 			}
 			occ := t0.Add(time.Minute)
-			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, t0, occ, JobID(JobDigest, occ.Format("2006-01-02T15:04"))); err != nil {
+			if _, err := s.AdvanceSchedule(ctx, team, jobDigest, t0, occ, JobID(jobDigest, occ.Format("2006-01-02T15:04"))); err != nil {
 				return err
 			}
-			_, err := s.EnqueueJobs(ctx, team, map[string]time.Time{JobID(JobNudge, occ.Format("2006-01-02T15:04"), "U1"): occ})
+			_, err := s.EnqueueJobs(ctx, team, map[string]time.Time{JobID(jobNudge, occ.Format("2006-01-02T15:04"), "U1"): occ})
 			return err
 		}},
 		{"claim, extend, release and finish jobs", func() error {
@@ -177,11 +177,11 @@ func TestScriptKeys(t *testing.T) {
 				switch kind {
 				case JobReminder:
 					_, err = s.ReminderSent(ctx, team, fu1, j, "tok", now, now.Add(24*time.Hour), "D1", "1.2")
-				case JobNudge:
+				case jobNudge:
 					_, err = s.ReleaseJobs(ctx, team, "tok", now.Add(time.Hour), Retry, j.ID)
 				case JobEventEnd:
 					_, err = s.HoldJobs(ctx, team, "tok", now.Add(time.Hour), j.ID)
-				case JobDigest:
+				case jobDigest:
 					_, err = s.FailJob(ctx, team, j, "tok", now, domain.JobFailure{Reason: "not_in_channel", To: "C1"})
 				case JobAttendance:
 					// Left under its lease, for the leases key to be seen.
@@ -449,3 +449,7 @@ func (h *scriptHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 		return next(ctx, cmds)
 	}
 }
+
+// Two of the scheduler's own kinds (scheduler/table.go), whose ids the
+// store only keeps.
+const jobDigest, jobNudge = "digest", "nudge"

@@ -154,11 +154,14 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		c.Quiet = q
 	}
 	for _, j := range scheduler.Jobs {
+		if !j.Recurring() {
+			continue
+		}
 		spec := get(j.Env, j.Default)
 		if _, err := when.ParseSchedule(spec, time.UTC); err != nil {
 			bad(j.Env, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
 		}
-		c.Schedules[j.Name] = spec
+		c.Schedules[j.Kind] = spec
 	}
 	for _, d := range []struct {
 		name, def string

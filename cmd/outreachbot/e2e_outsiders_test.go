@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -208,7 +209,7 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the one it queues
+		may: []string{scheduler.JobDigest}, // the one it queues
 	})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	if err := e.slack.ShareChannel(e.ctx(), "C0OUTREACH", partnerT); err != nil {
@@ -216,7 +217,7 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 	}
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	digest := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
@@ -249,12 +250,12 @@ func TestEndToEndArchivedTeamChannel(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the one it queues
+		may: []string{scheduler.JobDigest}, // the one it queues
 	})
 	e.slack.SetArchived("C0OUTREACH", true)
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	digest := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -65,7 +66,7 @@ func buttons(t *testing.T, blocks json.RawMessage) map[string]string {
 // follow-up) may come within it; the nudges (Maria's partner is not past
 // its cadence) and the digest (no team channel) post nothing.
 func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
-	e := startE2EOpts(t, e2eOptions{env: map[string]string{"OUTREACH_QUIET_HOURS": "off"}, may: []string{store.JobOwnerDigests}})
+	e := startE2EOpts(t, e2eOptions{env: map[string]string{"OUTREACH_QUIET_HOURS": "off"}, may: []string{scheduler.JobOwnerDigests}})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	due := e.clock.Now().Add(90 * time.Minute)
 	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
@@ -224,14 +225,14 @@ func TestEndToEndDigestToAChannelNotJoined(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0DIGEST", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the two it queues
+		may: []string{scheduler.JobDigest}, // the two it queues
 	})
 	e.slack.AddChannel(slacktest.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
 	st := store.New(e.redis.Client(), 0)
 	ctx := context.Background()
 	now := e.clock.Now()
-	first := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
-	crashed := store.JobID(store.JobDigest, now.Add(-time.Minute).UTC().Format("2006-01-02T15:04"))
+	first := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	crashed := store.JobID(scheduler.JobDigest, now.Add(-time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(ctx, home, map[string]time.Time{crashed: now}); err != nil {
 		t.Fatal(err)
 	}

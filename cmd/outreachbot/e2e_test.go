@@ -85,7 +85,7 @@ func startE2EWith(t *testing.T, opts slacktest.Options, env map[string]string) *
 type e2eOptions struct {
 	slack slacktest.Options
 	env   map[string]string
-	// off switches automatic jobs off (scheduler.Jobs names: store.JobNudges,
+	// off switches automatic jobs off (scheduler.Jobs names: scheduler.JobNudges,
 	// …), setting their OUTREACH_SCHEDULE_* to "off".
 	off []string
 	// may names the automatic jobs that may post while the test moves the

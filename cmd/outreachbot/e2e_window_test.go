@@ -89,26 +89,41 @@ func (e *e2e) waitAfter(n int, f func(slacktest.Post) bool) slacktest.Post {
 	return slacktest.Post{}
 }
 
-// automaticJobs are the recurring jobs that post on their own
-// (scheduler.Jobs names): a test that moves the clock says which of them
-// may post in its window (e2eOptions.may) or switches them off
+// automaticJobs are the recurring jobs that post on their own (kinds of
+// scheduler.Jobs): a test that moves the clock says which of them may
+// post in its window (e2eOptions.may) or switches them off
 // (e2eOptions.off).
-var automaticJobs = []string{store.JobNudges, store.JobDigest, store.JobOwnerDigests, store.JobReport, store.JobCheckins}
+var automaticJobs = func() []string {
+	var out []string
+	for _, j := range scheduler.Jobs {
+		if j.Recurring() && !j.Background {
+			out = append(out, j.Kind)
+		}
+	}
+	return out
+}()
 
-// postedBy is the automatic job whose run makes posts of a job kind. The
-// check-in's surveys: see automaticJob.
-var postedBy = map[string]string{
-	store.JobNudge:       store.JobNudges,
-	store.JobDigest:      store.JobDigest,
-	store.JobOwnerDigest: store.JobOwnerDigests,
-	store.JobReport:      store.JobReport,
-}
+// postedBy is the automatic job whose run makes posts of a job kind: the
+// job itself, or the one that fans out into it. The check-in's surveys:
+// see automaticJob.
+var postedBy = func() map[string]string {
+	out := map[string]string{}
+	for _, j := range scheduler.Jobs {
+		switch {
+		case j.QueuedBy != "":
+			out[j.Kind] = j.QueuedBy
+		case j.Recurring() && !j.Background:
+			out[j.Kind] = j.Kind
+		}
+	}
+	return out
+}()
 
 // scheduleEnv is the OUTREACH_SCHEDULE_* variable of a recurring job.
 func scheduleEnv(t *testing.T, name string) string {
 	t.Helper()
 	for _, j := range scheduler.Jobs {
-		if j.Name == name {
+		if j.Kind == name {
 			return j.Env
 		}
 	}
@@ -116,7 +131,7 @@ func scheduleEnv(t *testing.T, name string) string {
 	return ""
 }
 
-// automaticJob is the recurring job (scheduler.Jobs name) whose run made
+// automaticJob is the recurring job (a kind of scheduler.Jobs) whose run made
 // the post p, or "": the quarterly check-in's surveys are posted under
 // their survey's job id, and told from a survey someone asked for by
 // having no one who asked.
@@ -134,7 +149,7 @@ func automaticJob(st *store.Store, p slacktest.Post) string {
 		if err != nil || sv.Template != "partner-checkin" || sv.CreatedBy != "" {
 			return ""
 		}
-		return store.JobCheckins
+		return scheduler.JobCheckins
 	}
 	return postedBy[kind]
 }
