@@ -59,6 +59,8 @@ func TestKeyMethods(t *testing.T) {
 		{"SeenEvent", []any{"Ev1"}, "outreach:{T1}:seen-event:Ev1"},
 		{"SeenMessage", []any{"C1", "1764000000.000100"}, "outreach:{T1}:seen-message:C1:1764000000.000100"},
 		{"Notified", []any{"unnamed-org:county:U1"}, "outreach:{T1}:notified:unnamed-org:county:U1"},
+		{"SchemaVersion", nil, "outreach:{T1}:schema-version"},
+		{"Migrating", nil, "outreach:{T1}:migrating"},
 		{"Due", nil, "outreach:{T1}:due"},
 		{"Leases", nil, "outreach:{T1}:leases"},
 		{"Claims", nil, "outreach:{T1}:claims"},

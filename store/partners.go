@@ -341,8 +341,8 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 // FoldPartnerIndex brings the name indexes of partners added before names
 // were folded up to date, so that `clinica` finds "Clínica Salud" and its
 // old id `clínica-salud` still resolves. It is idempotent and cheap when
-// there is nothing to do; run it once at start. It reports how many
-// partners it changed.
+// there is nothing to do; it is the first of the migrations (migrate.go),
+// which run it once. It reports how many partners it changed.
 func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) {
 	ps, err := s.ListPartners(ctx, team)
 	if err != nil || len(ps) == 0 {

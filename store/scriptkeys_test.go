@@ -69,8 +69,16 @@ func TestScriptKeys(t *testing.T) {
 			name, channel := "County Health Dept", "C2"
 			return s.UpdatePartner(ctx, team, "county-health", PartnerChange{Name: &name, Channel: &channel}, "U1", t0)
 		}},
-		{"fold partner names", func() error {
-			_, err := s.FoldPartnerIndex(ctx, team)
+		{"migrate: fold partner names", func() error {
+			_, err := s.Migrate(ctx, team)
+			return err
+		}},
+		{"a later migration, its lock seen while it runs", func() error {
+			later := Migration{Name: "later", Run: func(*Store, context.Context, string) (int, error) {
+				checkKeys(t, rdb, "a later migration under way", hashTagged, seen)
+				return 0, nil
+			}}
+			_, err := s.migrate(ctx, team, append(slices.Clone(migrations), later))
 			return err
 		}},
 		{"upsert person", func() error {

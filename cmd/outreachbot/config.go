@@ -31,7 +31,10 @@ type config struct {
 	TeamChannel string
 	FeedChannel string
 	Quiet       when.QuietHours
-	Schedules   map[string]string // job name → cron spec
+	// embeddedRedis: with no Redis configured, an in-memory store that is
+	// gone on exit (the console).
+	embeddedRedis bool
+	Schedules     map[string]string // job name → cron spec
 
 	Topics domain.Topics // OUTREACH_NEED_TOPICS, or the built-in list
 	// Paper is the board PDF's page: OUTREACH_PAPER, or the zone's.
