@@ -407,7 +407,7 @@ func (b *Bot) onSlash(e envelope) {
 		// The trigger expires 3 s after the command: acknowledge, then open.
 		e.ack(nil)
 		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID, cmd.ResponseURL)); b.observe("views.open", err) != nil {
-			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
+			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: " + message.Code(reply.FormUsage) + "."})
 		}
 		return
 	}
@@ -600,7 +600,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	reply := b.cmds.Handle(ctx, req)
 	b.metrics.observe(reply)
 	if reply.Form != "" {
-		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
+		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: " + message.Code(reply.FormUsage) + "."}
 	}
 	b.notify(ctx, reply.Notice)
 	b.postFeed(reply)

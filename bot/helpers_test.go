@@ -74,7 +74,7 @@ func (f *fakeCommands) SubmitLog(_ context.Context, req commands.Request, in com
 }
 
 func (f *fakeCommands) SubmitForm(_ context.Context, _ commands.Request, form commands.Form) message.Reply {
-	return message.Reply{Text: "ok: " + form.Command, Outcome: message.OutcomeOK}
+	return message.Reply{Text: "ok: " + form.Name, Outcome: message.OutcomeOK}
 }
 
 func (f *fakeCommands) Home(context.Context, commands.Request) message.Reply {

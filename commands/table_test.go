@@ -100,9 +100,10 @@ func TestExamplesParse(t *testing.T) {
 }
 
 // TestHandlersReadOnlyDeclaredOptions reads the package's source: every
-// a.opt("key") a handler makes (itself or through helpers it passes its
-// args to) must name an option its table row allows, or the option could
-// never arrive.
+// a.opt("key") or a.optRaw("key") a handler makes (itself or through
+// helpers it passes its args to) must name an option its table row
+// allows, or the option could never arrive; and no code but args' own
+// methods reads the options map, which this test would not see.
 func TestHandlersReadOnlyDeclaredOptions(t *testing.T) {
 	fset := token.NewFileSet()
 	funcs := map[string]*ast.FuncDecl{}
@@ -147,7 +148,7 @@ func TestHandlersReadOnlyDeclaredOptions(t *testing.T) {
 			case *ast.Ident:
 				callee = fn.Name
 			}
-			if callee == "opt" && len(call.Args) == 1 {
+			if (callee == "opt" || callee == "optRaw") && len(call.Args) == 1 {
 				if lit, ok := call.Args[0].(*ast.BasicLit); ok {
 					k, _ := strconv.Unquote(lit.Value)
 					keys = append(keys, k)
@@ -161,6 +162,17 @@ func TestHandlersReadOnlyDeclaredOptions(t *testing.T) {
 			return true
 		})
 		return keys
+	}
+	for name, fd := range funcs {
+		if file := fset.Position(fd.Pos()).Filename; file == "table.go" {
+			continue // args and split, which fills them
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "opts" {
+				t.Errorf("%s (%s) reads the options map itself; read options with a.opt or a.optRaw", name, fset.Position(sel.Pos()))
+			}
+			return true
+		})
 	}
 	for _, c := range newTable() {
 		full := runtime.FuncForPC(reflect.ValueOf(c.run).Pointer()).Name() // …commands.(*Handler).name-fm
