@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -83,12 +84,12 @@ func TestEndToEndEventSurvey(t *testing.T) {
 		ID         string `json:"id"`
 		CallbackID string `json:"callback_id"`
 	}
-	for i := 0; i < 500 && view.ID == ""; i++ {
+	testwait.Until(t, "the comment button's form to open", func() bool {
 		for _, v := range e.slack.OpenedViews() {
 			_ = json.Unmarshal(v, &view)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return view.ID != ""
+	})
 	if view.CallbackID != "survey_comment" {
 		t.Fatalf("comment button opened %+v; want the survey_comment form", view)
 	}
@@ -111,12 +112,10 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	}
 
 	var r ackReply
-	for i := 0; i < 100; i++ { // the comment is stored right after its ack
-		if r = e.slash("U0MARIA", "C0OUTREACH", "survey results S1"); strings.Contains(r.Text, "evening") {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Until(t, "the comment in the results (it is stored right after its ack)", func() bool {
+		r = e.slash("U0MARIA", "C0OUTREACH", "survey results S1")
+		return strings.Contains(r.Text, "evening")
+	})
 	for _, want := range []string{"2 responses (1 from partner organizations)", "*3.5* average of 2 ratings", "Yes 0 · Maybe 1 · No 0", "More evening sessions, please — <@U0DANA>"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("results lack %q:\n%s", want, r.Text)
