@@ -4,8 +4,8 @@
 # imports point inward (cmd → bot → commands → report → message → domain,
 # cmd → scheduler → store → domain; when/ and domain/ are the ground and
 # import nothing of the project). commands/ does not know Slack exists:
-# only bot/ and cmd/ import slack-go (slacktest/'s tests drive the fake
-# with it); only store/ and cmd/ import go-redis; the test doubles and
+# only bot/, cmd/ and the fake Slack (slacktest/, which speaks slack-go's
+# types) import slack-go; only store/ and cmd/ import go-redis; the test doubles and
 # helpers (slacktest/, store/storetest, internal/) are for tests alone.
 #
 #   ./scripts/check-imports.sh              checks the module
