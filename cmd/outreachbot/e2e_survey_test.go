@@ -73,11 +73,17 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "*4*") {
 		t.Errorf("the answer to Maria's press reads %q; want her 4", p.Text)
 	}
+	mark = e.mark()
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
 	e.waitPost(func(p slacktest.Post) bool {
 		return p.Kind == "update" && p.TS == survey.TS && strings.Contains(string(p.Blocks), "2 responses so far")
 	})
+	// Her answer comes on its own, maybe after the update: it is in before
+	// the forged presses below look for their answers.
+	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "*5*") {
+		t.Errorf("the answer to Maria's second press reads %q; want her 5", p.Text)
+	}
 	// The comment form.
 	press("U0DANA", "C0COUNTY", "sv_comment", "")
 	var view struct {
