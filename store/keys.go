@@ -179,6 +179,14 @@ func (k keys) Schedule(kind string) string { return keyTable.Schedule.build(k.pr
 func (k keys) JobFailures() string         { return keyTable.JobFailures.build(k.prefix) }
 func (k keys) JobFailuresAt() string       { return keyTable.JobFailuresAt.build(k.prefix) }
 
+// jobs are the due-work keys that lua/jobs_lib.lua touches.
+func (k keys) jobs() []string { return []string{k.Due(), k.Leases(), k.Claims(), k.JobsDone()} }
+
+// with is keys followed by more, in a new slice.
+func with(keys []string, more ...string) []string {
+	return append(append(make([]string, 0, len(keys)+len(more)), keys...), more...)
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // KeyShape says what a stored key is, for tests that read Redis directly.

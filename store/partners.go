@@ -176,7 +176,9 @@ type PartnerRef struct {
 	Team    string
 }
 
-func (r PartnerRef) args(k keys) []any {
+// args are what lua/resolve.lua takes, and the slug expected (see
+// resolved there).
+func (r PartnerRef) args(k keys, expect string) []any {
 	liaison := "" // a team member
 	if r.Liaison {
 		liaison = r.Team
@@ -184,7 +186,51 @@ func (r PartnerRef) args(k keys) []any {
 			liaison = "?" // a liaison of no known team: no organization matches
 		}
 	}
-	return []any{k.Prefix(), Slugify(r.Text), NameKey(r.Text), r.Channel, liaison}
+	return []any{k.Prefix(), Slugify(r.Text), NameKey(r.Text), r.Channel, liaison, expect}
+}
+
+// resolving are the keys lua/resolve.lua reads.
+func (k keys) resolving() []string {
+	return []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.PartnerLex()}
+}
+
+// runResolving runs sc, a script that resolves ref (lua/resolve.lua)
+// before it writes, with keys and, for the partner it resolves, the keys
+// of partnerKeys. The first round declares those of Go's guess, ref's
+// text slugified (right when a partner is named by its id); a script
+// that resolved another partner says which, having written nothing, and
+// runs again with that one's keys. If by then the name resolves to
+// another partner still (renamed, erased, or a new one matching), the
+// error wraps ErrChanged. args builds the script's arguments after
+// ref's.
+func (s *Store) runResolving(ctx context.Context, op string, sc *redis.Script, ref PartnerRef, k keys, keys []string,
+	partnerKeys func(slug string) []string, args ...any) (reply, error) {
+	guess := ""
+	if ref.Text != "" {
+		guess = Slugify(ref.Text)
+	}
+	expect := "~" + guess
+	ks := keys
+	if guess != "" {
+		ks = with(keys, partnerKeys(guess)...)
+	}
+	for {
+		r, err := s.run(ctx, op, sc, ks, append(ref.args(k, expect), args...)...)
+		if err != nil || r.ok || r.code != "resolved" {
+			return r, err
+		}
+		if !strings.HasPrefix(expect, "~") {
+			return reply{}, fmt.Errorf("%s: %w", op, ErrChanged)
+		}
+		slug := ""
+		if len(r.rest) > 0 {
+			slug, _ = r.rest[0].(string)
+		}
+		expect, ks = slug, keys
+		if slug != "" {
+			ks = with(keys, partnerKeys(slug)...)
+		}
+	}
 }
 
 // OrgUnnamed is Partner.OrgTeams's one element when the partner's linked
@@ -212,8 +258,8 @@ func resolveErr(op, code string, rest []any) error {
 // ambiguous), ErrNoPartner or ErrDenied.
 func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef) (Partner, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "resolve partner", scriptResolvePartner,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex()}, ref.args(k)...)
+	r, err := s.runResolving(ctx, "resolve partner", scriptResolvePartner, ref, k, k.resolving(),
+		func(slug string) []string { return []string{k.Partner(slug)} })
 	if err != nil {
 		return Partner{}, err
 	}
@@ -411,9 +457,13 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error
 func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error {
 	k := keysFor(team)
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
-	ks = append(ks, k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug),
-		k.PartnerEvents(slug), k.PartnerSurveys(slug), k.PartnerNeeds(slug))
-	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix())
+	own := []string{k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug),
+		k.PartnerEvents(slug), k.PartnerSurveys(slug), k.PartnerNeeds(slug)}
+	ks = append(ks, own...)
+	ks = append(ks, k.FollowUpsOpen(), k.FollowUpsDone(), k.FollowUpTexts(), k.Events(), k.ContactPartner(),
+		k.NeedLog(), k.Needs(), k.NeedTopics())
+	ks = append(ks, k.jobs()...)
+	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix(), len(own))
 	if err != nil {
 		return err
 	}
@@ -479,11 +529,15 @@ func IsConflict(err error) (*PartnerError, bool) {
 	return nil, false
 }
 
-// createWithPartner runs a script that resolves a partner and creates a
-// record for it (a follow-up, an event), replying {'ok', id, slug,
-// partner hash…}; it returns the new id and the partner.
-func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, args []any) (int64, Partner, error) {
-	r, err := s.run(ctx, op, sc, []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
+// createWithPartner runs a script that resolves ref and creates a record
+// for the partner (a follow-up, an event), replying {'ok', id, slug,
+// partner hash…}; it returns the new id and the partner. keys follow the
+// resolver's and the audit's; partnerKeys are those of the partner's
+// keys the script touches.
+func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, ref PartnerRef, keys []string,
+	partnerKeys func(slug string) []string, args []any) (int64, Partner, error) {
+	fixed := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
+	r, err := s.runResolving(ctx, op, sc, ref, k, append(fixed, keys...), partnerKeys, args...)
 	if err != nil {
 		return 0, Partner{}, err
 	}
@@ -510,7 +564,11 @@ func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) 
 	for _, p := range ps {
 		args = append(args, p.Slug, NameKey(p.Name), Slugify(p.Name), Slugify(p.Slug))
 	}
-	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, []string{k.PartnerNames(), k.PartnerLex()}, args...)
+	ks := []string{k.PartnerNames(), k.PartnerLex()}
+	for _, p := range ps {
+		ks = append(ks, k.Partner(p.Slug))
+	}
+	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, ks, args...)
 	if err != nil {
 		return 0, err
 	}

@@ -395,6 +395,9 @@ func newScriptHook() *scriptHook {
 	h := &scriptHook{byHash: map[string]string{}, ran: map[string]bool{}}
 	for name, sc := range scripts {
 		h.byHash[sc.Hash()] = name
+		if keyCheck != nil {
+			h.byHash[keyCheck.Script(sc).Hash()] = name
+		}
 	}
 	return h
 }

@@ -34,6 +34,10 @@ var (
 	ErrDenied = errors.New("denied")
 	// ErrNoPartner: no partner was named and the channel is not linked to one.
 	ErrNoPartner = errors.New("no partner named")
+	// ErrChanged: what a write depended on changed while it was being
+	// made (the partner named was renamed or erased, say); nothing was
+	// stored, and the same command again sees the change.
+	ErrChanged = errors.New("changed while saving")
 )
 
 // PartnerError carries the partner a conflict is about, or the candidates
@@ -61,6 +65,17 @@ type Store struct {
 	rdb        redis.UniversalClient
 	timeout    time.Duration
 	roundTrips atomic.Int64
+	// checkKeys, under the store's tests, swaps each script for one that
+	// fails on a key it did not declare.
+	checkKeys func(*redis.Script) *redis.Script
+}
+
+// keyCheck is nil, unless the package's tests set it: then every store
+// runs its scripts under it (Script) and its client reports to it what
+// the scripts did (the Hook).
+var keyCheck interface {
+	redis.Hook
+	Script(*redis.Script) *redis.Script
 }
 
 // New returns a store over rdb. timeout bounds every call; 0 means
@@ -71,6 +86,10 @@ func New(rdb redis.UniversalClient, timeout time.Duration) *Store {
 	}
 	s := &Store{rdb: rdb, timeout: timeout}
 	rdb.AddHook(countHook{&s.roundTrips})
+	if keyCheck != nil {
+		s.checkKeys = keyCheck.Script
+		rdb.AddHook(keyCheck)
+	}
 	return s
 }
 
