@@ -52,6 +52,16 @@ type Deduper interface {
 	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
+// HomeBus tells every replica whose App Home to redraw: a write through
+// one replica reaches the replica that drew the writer's Home. The store
+// is one (Redis pub/sub); a Deduper that is not leaves each replica to
+// redraw the Homes it drew itself.
+type HomeBus interface {
+	HomeChanged(ctx context.Context, team, user string) error
+	// WatchHomes calls changed for each announced user until ctx ends.
+	WatchHomes(ctx context.Context, team string, changed func(user string)) error
+}
+
 // Config is the bot's part of the configuration.
 type Config struct {
 	HomeTeam    string // from auth.test at start
@@ -197,6 +207,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		loops.Go(func() { b.loop(sockCtx, c) })
 	}
 	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
+	if bus, ok := b.dedupe.(HomeBus); ok {
+		loops.Go(func() { b.watchHomes(sockCtx, bus) })
+	}
 
 	select {
 	case <-ctx.Done():

@@ -38,19 +38,52 @@ func (b *Bot) publishView(ctx context.Context, user string, r message.Reply) err
 	return err
 }
 
-// refreshHome republishes user's App Home after a write of theirs, when
-// this replica has shown it to them (a Home nobody opened is left alone:
-// views.publish for every write would cost a call per command).
+// refreshHome has user's App Home republished after a write of theirs,
+// by the replica that showed it to them, whichever took the write: the
+// write is announced to every replica (HomeBus), and each one that drew
+// that Home redraws it (a Home nobody opened is left alone: views.publish
+// for every write would cost a call per command). Without a bus, or when
+// the announcement fails, this replica redraws the Home it drew.
 func (b *Bot) refreshHome(user string, r message.Reply) {
 	if r.Feed == "" || r.Outcome != message.OutcomeOK {
 		return // not a write
 	}
-	if _, ok := b.homeSeen.Get(user); !ok {
-		return
-	}
 	b.spawn(func() {
 		ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
 		defer cancel()
-		b.publishHome(ctx, user)
+		if bus, ok := b.dedupe.(HomeBus); ok {
+			err := bus.HomeChanged(ctx, b.cfg.HomeTeam, user)
+			if err == nil {
+				return
+			}
+			b.log.Warn("could not tell the other replicas to redraw a Home", "user", user, "err", err)
+		}
+		if _, ok := b.homeSeen.Get(user); ok {
+			b.publishHome(ctx, user)
+		}
 	})
+}
+
+// watchHomes redraws the Homes this replica drew when any replica
+// announces a write of their owner's, until ctx ends.
+func (b *Bot) watchHomes(ctx context.Context, bus HomeBus) {
+	for ctx.Err() == nil {
+		err := bus.WatchHomes(ctx, b.cfg.HomeTeam, func(user string) {
+			if _, ok := b.homeSeen.Get(user); !ok {
+				return
+			}
+			b.spawn(func() {
+				pctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+				defer cancel()
+				b.publishHome(pctx, user)
+			})
+		})
+		if ctx.Err() == nil {
+			b.log.Warn("watching for Homes to redraw stopped; starting again", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-b.clock.After(time.Second):
+			}
+		}
+	}
 }

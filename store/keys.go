@@ -71,7 +71,7 @@ var keyTable = struct {
 	SeenEvent:   newKey("seen-event:{event}", "string"), // with a TTL: Events API de-duplication
 
 	SeenMessage: newKey("seen-message:{channel}:{ts}", "string"), // with a TTL: a message whose mention ran a command (an edit of it runs none)
-	Notified:    newKey("notified:{notice}", "string"),           // with a TTL: a notice to the team, sent lately
+	Notified:    newKey("notified:{notice}", "string"),           // a notice to the team, sent lately (with a TTL) or about a problem still there
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -186,6 +186,11 @@ func (k keys) jobs() []string { return []string{k.Due(), k.Leases(), k.Claims(),
 func with(keys []string, more ...string) []string {
 	return append(append(make([]string, 0, len(keys)+len(more)), keys...), more...)
 }
+
+// homeChannel is not a key but the workspace's pub/sub channel on which
+// replicas announce App Homes to redraw (store/homes.go). Pub/sub
+// channels live outside the keyspace: it holds nothing.
+func homeChannel(team string) string { return keysFor(team).Prefix() + "home-changed" }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -200,19 +200,12 @@ type reply struct {
 	rest []any
 }
 
-// Rounds a script may take to learn the keys it touches (see exec).
-const (
-	// roundsResolve: scripts that resolve a partner from what a user
-	// typed. The first round resolves it (and, when Go's guess of the
-	// slug was right, already writes); the second writes with the
-	// partner's keys declared. A partner that changed in between (renamed,
-	// erased, a new one now matching) needs a third: ErrChanged instead.
-	roundsResolve = 2
-	// roundsFollow: scripts that follow what they read to the next keys
-	// (an event to its surveys, a survey to its partner, …), a level a
-	// round.
-	roundsFollow = 5
-)
+// roundsFollow bounds the rounds a script may take to learn the keys it
+// touches (see exec): scripts follow what they read to the next keys (an
+// event to its surveys, a survey to its partner, …), a level a round. A
+// script that resolves a partner from what a user typed has its own
+// round for that (Store.runResolving).
+const roundsFollow = 5
 
 // run runs sc (see exec) and reads its {'ok', …} / {'err', …} reply.
 func (s *Store) run(ctx context.Context, op string, sc *redis.Script, keys []string, args ...any) (reply, error) {

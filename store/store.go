@@ -125,12 +125,13 @@ func (s *Store) wrap(op string, err error) error {
 }
 
 // unavailable reports whether err means Redis could not serve the call
-// (network, timeout, failover) rather than rejecting it.
+// (network, timeout, failover, a Cluster slot still moving when the
+// client's redirects ran out) rather than rejecting it.
 func unavailable(err error) bool {
 	var rerr redis.Error
 	if errors.As(err, &rerr) {
 		msg := rerr.Error()
-		for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"} {
+		for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK"} {
 			if strings.HasPrefix(msg, p) {
 				return true
 			}

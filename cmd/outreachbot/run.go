@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -18,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/bot"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 const usage = `Outreach Bot: partners, contacts and follow-ups for outreach teams, in Slack.
@@ -78,7 +82,16 @@ func newRedis(c config) (redis.UniversalClient, error) {
 	if len(c.RedisAddrs) > 0 {
 		uo := &redis.UniversalOptions{
 			Addrs: c.RedisAddrs, MasterName: c.RedisMasterName,
+			Username: c.RedisUsername, Password: string(c.RedisPassword), SentinelPassword: string(c.RedisSentinelPassword),
 			DialTimeout: dial, ReadTimeout: io, WriteTimeout: io, ContextTimeoutEnabled: true, MaxRetries: 1,
+			// While a Cluster moves a slot, a script may be sent on
+			// (ASK), asked to wait (TRYAGAIN) and sent on again (MOVED)
+			// before it runs; the store's deadline still bounds them all.
+			MaxRedirects: 8,
+		}
+		if c.RedisTLS {
+			// The server name is each node's host, as tls.Dial sets it.
+			uo.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: c.RedisCAs}
 		}
 		if c.RedisMasterName != "" {
 			return redis.NewFailoverClient(uo.Failover()), nil
@@ -102,6 +115,19 @@ func newRedis(c config) (redis.UniversalClient, error) {
 			err = errors.New("not a URL")
 		}
 		return nil, fmt.Errorf("REDIS_URL %s: %w", redactRedis(c.RedisURL), err)
+	}
+	if c.RedisUsername != "" {
+		opt.Username = c.RedisUsername
+	}
+	if c.RedisPassword != "" {
+		opt.Password = string(c.RedisPassword)
+	}
+	if c.RedisTLS && opt.TLSConfig == nil {
+		host, _, _ := net.SplitHostPort(opt.Addr)
+		opt.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+	}
+	if opt.TLSConfig != nil && c.RedisCAs != nil {
+		opt.TLSConfig.RootCAs = c.RedisCAs
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dial, io, io
 	opt.ContextTimeoutEnabled, opt.MaxRetries = true, 1
@@ -160,6 +186,11 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
 		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: dir, PostRate: cfg.PostRate, Now: clock.Now,
 	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
+	go checkRedis(ctx, p.store, auth.TeamID, slices.Sorted(maps.Keys(cfg.Admins)), log,
+		func(ctx context.Context, to string, msg message.Reply) error {
+			_, _, err := b.PostScheduledFenced(ctx, to, "redis-check", msg, clock.Now(), nil)
+			return err
+		})
 	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.FeedChannel, cfg.Quiet, slackPoster{b})
 	if err != nil {
 		log.Error("scheduler", "err", err)

@@ -26,7 +26,7 @@ if slug then
   end
   known(K.Partner(prefix, slug))
   known(K.PartnerEvents(prefix, slug))
-  known(K.Event(prefix, tonumber(redis.call('GET', K.EventSeq(prefix)) or '0') + 1))
+  known_next(function(id) return K.Event(prefix, id) end, K.EventSeq(prefix))
 end
 local u = undeclared()
 if u then return u end

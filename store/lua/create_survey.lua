@@ -30,7 +30,7 @@ if ARGV[4] ~= '' then
     if not same and known(sk) and redis.call('HGET', sk, 'template') == template then same = sid end
   end
 end
-if not same then known(K.Survey(prefix, tonumber(redis.call('GET', K.SurveySeq(prefix)) or '0') + 1)) end
+if not same then known_next(function(id) return K.Survey(prefix, id) end, K.SurveySeq(prefix)) end
 local u = undeclared()
 if u then return u end
 if same then

@@ -19,6 +19,17 @@ local function known(k)
   return false
 end
 
+-- known_next reports whether the key build(id) of a counter's next id is
+-- declared (seq: the counter's key, declared). When it is not, the keys
+-- of the few ids after it are noted too: records made by others between
+-- two rounds then need no round each.
+local function known_next(build, seq)
+  local id = tonumber(redis.call('GET', seq) or '0') + 1
+  if known(build(id)) then return true end
+  for i = 1, 7 do known(build(id + i)) end
+  return false
+end
+
 -- undeclared is the reply asking for the keys known() did not find, or
 -- nil when there were none.
 local function undeclared()

@@ -8,8 +8,7 @@
 -- depend on data: the next follow-up's hash, the partner's and the
 -- assignee's sets. Call it before undeclared(), create_followup after.
 local function plan_followup(prefix, slug, assignee)
-  local id = tonumber(redis.call('GET', K.FollowUpSeq(prefix)) or '0') + 1
-  known(K.FollowUp(prefix, id))
+  known_next(function(id) return K.FollowUp(prefix, id) end, K.FollowUpSeq(prefix))
   known(K.PartnerFollowUps(prefix, slug))
   known(K.FollowUpsOf(prefix, assignee))
 end
