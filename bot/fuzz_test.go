@@ -92,7 +92,7 @@ func (r *ackRecorder) take() []string {
 // FuzzEnvelope: whatever frame arrives, the bot does not panic, and every
 // envelope with an id is acknowledged exactly once, handled or not (an
 // envelope left unacknowledged is redelivered, or shows the person an
-// error). The seeds are frames as Slack sends them (bot/fakeslack writes
+// error). The seeds are frames as Slack sends them (slacktest/ writes
 // the same shapes), and a few it should not.
 func FuzzEnvelope(f *testing.F) {
 	// A fake clock moves past the outbox's pacing at once.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -31,7 +32,7 @@ func TestResolvedPartnerChangesBetweenRounds(t *testing.T) {
 			if err := s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{Name: &name}, "U2", t0); err != nil {
 				return err
 			}
-			return s.AddPartner(ctx, team, store.Partner{Slug: "county-clinic", Name: "County Clinic", Kind: "clinic", Stage: "prospect", Owner: "U2"}, "U2", t0)
+			return s.AddPartner(ctx, team, domain.Partner{Slug: "county-clinic", Name: "County Clinic", Kind: "clinic", Stage: "prospect", Owner: "U2"}, "U2", t0)
 		}, store.ErrChanged},
 		{"erased", func(s *store.Store) error {
 			return s.ErasePartner(ctx, team, "county-health-dept", "U2", t0)
@@ -54,7 +55,7 @@ func TestResolvedPartnerChangesBetweenRounds(t *testing.T) {
 				}
 				after = srv.Snapshot(ctx)
 			}
-			c, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: "out", When: t0, Summary: "hi"},
+			c, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, domain.Contact{Method: "call", Direction: "out", When: t0, Summary: "hi"},
 				&store.NextStep{Due: t0.Add(48 * 3600e9), Text: "call back"}, "U1", t0)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("LogContact = %v; want %v", err, tc.wantErr)

@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -23,22 +24,22 @@ import (
 // by B, within a second of A's answer, without the follow-up.
 func TestEndToEndHomeRedrawnByTheReplicaThatDrewIt(t *testing.T) {
 	clock := testclock.New()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Now: clock.Now, Scopes: manifestScopes(t)})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Now: clock.Now, Scopes: manifestScopes(t)})
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	fs.AddUser(slacktest.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddChannel(slacktest.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
 	rs := storetest.New(t)
 	st := store.New(rs.Client(), 0)
 	ctx := context.Background()
 	now := clock.Now()
-	if err := st.AddPartner(ctx, home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", now); err != nil {
+	if err := st.AddPartner(ctx, home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", now); err != nil {
 		t.Fatal(err)
 	}
 	// More than B's connections can take in a row: one of these goes to A.
 	const followUps = 3
 	for i := range followUps {
 		if _, _, err := st.AddFollowUp(ctx, home, store.PartnerRef{Text: "county-health-dept"},
-			store.FollowUp{Assignee: "U0MARIA", Due: now.Add(time.Duration(48+i) * time.Hour), Text: fmt.Sprintf("Call back about flyers %d", i+1)}, "U0MARIA", now); err != nil {
+			domain.FollowUp{Assignee: "U0MARIA", Due: now.Add(time.Duration(48+i) * time.Hour), Text: fmt.Sprintf("Call back about flyers %d", i+1)}, "U0MARIA", now); err != nil {
 			t.Fatal(err)
 		}
 	}

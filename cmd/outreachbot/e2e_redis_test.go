@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
@@ -19,15 +19,15 @@ import (
 // again.
 func TestEndToEndEvictingRedis(t *testing.T) {
 	clock := testclock.New()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Now: clock.Now, Scopes: manifestScopes(t)})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Now: clock.Now, Scopes: manifestScopes(t)})
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})
-	fs.AddUser(fakeslack.User{ID: "U0BOSS", TeamID: home, Name: "boss", TZ: "America/Chicago"})
+	fs.AddUser(slacktest.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})
+	fs.AddUser(slacktest.User{ID: "U0BOSS", TeamID: home, Name: "boss", TZ: "America/Chicago"})
 	rs := storetest.NewWith(t, storetest.Options{MaxMemoryPolicy: "allkeys-lru", AppendOnly: true})
 	env := map[string]string{"OUTREACH_ADMINS": "U0LEAD,U0BOSS"}
 
-	dms := func() []fakeslack.Post {
-		var out []fakeslack.Post
+	dms := func() []slacktest.Post {
+		var out []slacktest.Post
 		for _, p := range fs.Posts() {
 			if p.Kind == "postMessage" && strings.Contains(p.Text, "maxmemory-policy is allkeys-lru") {
 				out = append(out, p)
