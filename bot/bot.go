@@ -52,6 +52,14 @@ type Deduper interface {
 	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
+// PostLimiter keeps Slack's limits on chat.postMessage (a channel's
+// spacing, the workspace's budget) in one place for every replica: the
+// store (Redis). A Deduper that is not one leaves each replica to pace
+// itself alone.
+type PostLimiter interface {
+	ReservePost(ctx context.Context, team, channel string, now time.Time, spacing time.Duration, perSecond float64, scheduled bool) (time.Duration, error)
+}
+
 // HomeBus tells every replica whose App Home to redraw: a write through
 // one replica reaches the replica that drew the writer's Home. The store
 // is one (Redis pub/sub); a Deduper that is not leaves each replica to
@@ -169,6 +177,11 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
+	if pl, ok := dedupe.(PostLimiter); ok {
+		b.outbox.SharedLimits(func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error) {
+			return pl.ReservePost(ctx, cfg.HomeTeam, channel, now, channelSpacing, cfg.PostRate, scheduled)
+		})
+	}
 	return b
 }
 
