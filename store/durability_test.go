@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -35,5 +37,34 @@ func TestDurability(t *testing.T) {
 				t.Errorf("known, evicting, volatile, policy (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestMemory: a workspace's memory in Redis, by what its keys hold, from
+// a real redis-server; another workspace's keys are not counted.
+func TestMemory(t *testing.T) {
+	srv := storetest.New(t)
+	s := store.New(srv.Client(), 0)
+	ctx := context.Background()
+	addPartner(t, s, "County Health Dept", "")
+	if _, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county-health-dept"}, domain.Contact{Method: "call", Direction: "out", When: t0, Summary: "hi"},
+		&store.NextStep{Due: t0.Add(time.Hour), Text: "call back"}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	empty, err := s.Memory(ctx, "T0OTHER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := s.Memory(ctx, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{store.MemPartners, store.MemContacts, store.MemFollowUps, store.MemAudit, store.MemScheduler} {
+		if mem[kind] <= 0 {
+			t.Errorf("%s: %d bytes; want some", kind, mem[kind])
+		}
+		if empty[kind] != 0 {
+			t.Errorf("another workspace's %s: %d bytes; want none", kind, empty[kind])
+		}
 	}
 }

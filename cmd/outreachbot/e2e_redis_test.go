@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/slacktest"
+	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
@@ -84,5 +88,39 @@ func TestEndToEndEvictingRedis(t *testing.T) {
 		!strings.Contains(string(body), "warning: Redis's maxmemory-policy is allkeys-lru: it evicts keys") ||
 		!strings.Contains(string(body), "Fix: set maxmemory-policy noeviction") {
 		t.Errorf("/readyz = %d %q; want ready, with a warning naming allkeys-lru and the fix", resp.StatusCode, body)
+	}
+}
+
+// TestEndToEndMemoryMetric: /metrics shows how much of Redis the
+// workspace's partners, contacts, follow-ups and audit take, measured at
+// start.
+func TestEndToEndMemoryMetric(t *testing.T) {
+	clock := testclock.New()
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Now: clock.Now, Scopes: manifestScopes(t)})
+	t.Cleanup(fs.Close)
+	rs := storetest.New(t)
+	st := store.New(rs.Client(), 0)
+	if err := st.AddPartner(context.Background(), home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e := launchBot(t, fs, rs, nil, clock)
+	partners := regexp.MustCompile(`(?m)^outreach_redis_memory_bytes\{kind="partners"\} ([0-9.e+]+)$`)
+	var body []byte
+	if !waitUntil(time.Now().Add(10*time.Second), func() bool {
+		resp, err := http.Get(e.httpURL + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(resp.Body)
+		m := partners.FindSubmatch(body)
+		return m != nil && string(m[1]) != "0"
+	}) {
+		t.Fatalf("no outreach_redis_memory_bytes for the partner in /metrics:\n%s", body)
+	}
+	for _, kind := range []string{"contacts", "follow-ups", "audit"} {
+		if !strings.Contains(string(body), `outreach_redis_memory_bytes{kind="`+kind+`"}`) {
+			t.Errorf("/metrics lacks outreach_redis_memory_bytes for %s", kind)
+		}
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -122,6 +125,40 @@ func checkRedis(ctx context.Context, st *store.Store, team string, admins []stri
 			log.Warn("could not DM an admin that Redis can lose data", "admin", a, "err", err)
 		}
 		cancel()
+	}
+}
+
+// memoryEvery is how often the workspace's memory in Redis is measured
+// for /metrics: it reads every key, so not at each scrape.
+const memoryEvery = 5 * time.Minute
+
+// measureMemory keeps outreach_redis_memory_bytes{kind} (see
+// store.MemoryKinds) current for team, measured at start and every
+// memoryEvery, until ctx ends.
+func measureMemory(ctx context.Context, st *store.Store, team string, reg prometheus.Registerer, clock clockwork.Clock, log *slog.Logger) {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "outreach_redis_memory_bytes", Help: "Bytes the workspace's keys take in Redis (MEMORY USAGE), by what they hold.",
+	}, []string{"kind"})
+	if err := reg.Register(g); err != nil {
+		log.Warn("memory metric", "err", err)
+		return
+	}
+	for {
+		mem, err := st.Memory(ctx, team)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			log.Warn("could not measure the workspace's memory in Redis", "err", err)
+		}
+		for kind, n := range mem {
+			g.WithLabelValues(kind).Set(float64(n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-clock.After(memoryEvery):
+		}
 	}
 }
 

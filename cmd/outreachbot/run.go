@@ -31,6 +31,7 @@ const usage = `Outreach Bot: partners, contacts and follow-ups for outreach team
 Usage:
   outreachbot run                 serve Slack over Socket Mode (needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN, Redis)
   outreachbot console [--demo]    the same commands at a terminal; --demo loads sample partners
+  outreachbot doctor              check tokens, scopes and Redis as configured; say what is wrong and how to fix it
 
 Configuration is read from environment variables; see the README.
 `
@@ -48,6 +49,9 @@ func run(ctx context.Context, clock clockwork.Clock, args []string, getenv func(
 		return start(ctx, "run", &slackDoor{}, clock, getenv, stderr)
 	case "console":
 		return console(ctx, clock, args[1:], getenv, stdin, stdout, stderr)
+	case "doctor":
+		redis.SetLogger(quietRedisLogger{})
+		return doctor(ctx, clock, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -194,6 +198,8 @@ func (d *slackDoor) serve(ctx context.Context, p *parts) int {
 			_, _, err := b.PostScheduledFenced(ctx, to, "redis-check", msg, p.clock.Now(), nil)
 			return err
 		})
+	// Measured on real time, like the bot's pacing: an operator's figure.
+	go measureMemory(ctx, p.store, d.auth.TeamID, p.reg, clockwork.NewRealClock(), log)
 	ln, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
 		log.Error("HTTP_ADDR: cannot listen", "addr", p.cfg.HTTPAddr, "err", err)
