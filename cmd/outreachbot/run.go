@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -84,7 +85,14 @@ func openRedis(c config, embedded bool) (rdb redis.UniversalClient, close func()
 // short so that a dead Redis fails a command fast instead of missing
 // Slack's ack.
 func newRedis(c config) (redis.UniversalClient, error) {
-	const dial, io = 300 * time.Millisecond, 500 * time.Millisecond
+	const io = 500 * time.Millisecond
+	dial := 300 * time.Millisecond
+	if c.RedisTLS || strings.HasPrefix(c.RedisURL, "rediss://") {
+		// A TLS handshake is a round trip or two more than the connection:
+		// a new connection gets longer, and the store's 800 ms deadline
+		// still bounds each call (connections are pooled, so it is rare).
+		dial = 800 * time.Millisecond
+	}
 	if len(c.RedisAddrs) > 0 {
 		uo := &redis.UniversalOptions{
 			Addrs: c.RedisAddrs, MasterName: c.RedisMasterName,

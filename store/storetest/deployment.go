@@ -268,7 +268,12 @@ func (d *deployment) addrs() []string {
 // client is a client for the deployment with the store's test settings:
 // a short dial, one retry, deadlines from the context.
 func (d *deployment) client() redis.UniversalClient {
-	const dial = 300 * time.Millisecond
+	dial := 300 * time.Millisecond
+	if d.sec.tls != nil {
+		// A TLS handshake on a busy test machine takes longer than a
+		// connection alone; the store's deadline still bounds each call.
+		dial = 2 * time.Second
+	}
 	switch d.opts.Topology {
 	case Cluster:
 		// As the bot's (cmd/outreachbot/run.go): without routing policies,
