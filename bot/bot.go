@@ -65,7 +65,7 @@ type PostLimiter interface {
 // is one (Redis pub/sub); a Deduper that is not leaves each replica to
 // redraw the Homes it drew itself.
 type HomeBus interface {
-	HomeChanged(ctx context.Context, team, user string) error
+	HomeChanged(ctx context.Context, team string, users ...string) error
 	// WatchHomes calls changed for each announced user until ctx ends.
 	WatchHomes(ctx context.Context, team string, changed func(user string)) error
 }
@@ -123,6 +123,8 @@ type Bot struct {
 	outbox       *Outbox
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
+	homeMu       sync.Mutex
+	homeChanged  map[string]bool // users whose Homes to announce in the next batch (announceHomes)
 	dmChannels   sync.Map                         // user id → DM channel id
 	auth         authState
 	busy         atomic.Int64 // envelopes being handled

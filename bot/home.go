@@ -48,20 +48,58 @@ func (b *Bot) refreshHome(user string, r message.Reply) {
 	if r.Feed == "" || r.Outcome != message.OutcomeOK {
 		return // not a write
 	}
-	b.spawn(func() {
-		ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
-		defer cancel()
-		if bus, ok := b.dedupe.(HomeBus); ok {
-			err := bus.HomeChanged(ctx, b.cfg.HomeTeam, user)
-			if err == nil {
-				return
-			}
-			b.log.Warn("could not tell the other replicas to redraw a Home", "user", user, "err", err)
-		}
+	bus, ok := b.dedupe.(HomeBus)
+	if !ok {
 		if _, ok := b.homeSeen.Get(user); ok {
-			b.publishHome(ctx, user)
+			b.spawn(func() {
+				ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+				defer cancel()
+				b.publishHome(ctx, user)
+			})
 		}
-	})
+		return
+	}
+	b.homeMu.Lock()
+	first := len(b.homeChanged) == 0
+	if b.homeChanged == nil {
+		b.homeChanged = map[string]bool{}
+	}
+	b.homeChanged[user] = true
+	b.homeMu.Unlock()
+	if first {
+		b.spawn(func() { b.announceHomes(bus) })
+	}
+}
+
+// homeGather is how long writes gather before their Homes are announced
+// together: a burst of commands costs Redis one round trip, and a Home
+// is still redrawn well within a second.
+const homeGather = 50 * time.Millisecond
+
+// announceHomes announces, after homeGather, the Homes of everyone who
+// wrote meanwhile; when Redis cannot take the announcement, this replica
+// redraws those it drew itself.
+func (b *Bot) announceHomes(bus HomeBus) {
+	<-b.clock.After(homeGather)
+	b.homeMu.Lock()
+	users := make([]string, 0, len(b.homeChanged))
+	for u := range b.homeChanged {
+		users = append(users, u)
+	}
+	b.homeChanged = nil
+	b.homeMu.Unlock()
+	ctx, cancel := context.WithTimeout(b.base, 10*time.Second)
+	defer cancel()
+	err := bus.HomeChanged(ctx, b.cfg.HomeTeam, users...)
+	if err == nil {
+		return
+	}
+	b.log.Warn("could not tell the other replicas to redraw Homes", "users", len(users), "err", err)
+	for _, u := range users {
+		if _, ok := b.homeSeen.Get(u); ok {
+			b.publishHome(ctx, u)
+		}
+	}
 }
 
 // watchHomes redraws the Homes this replica drew when any replica

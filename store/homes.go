@@ -10,11 +10,17 @@ import (
 // Redis pub/sub channel of the workspace, which every replica listens
 // to, so the one that drew a person's Home redraws it.
 
-// HomeChanged announces that user's App Home may show something else now.
-func (s *Store) HomeChanged(ctx context.Context, team, user string) error {
+// HomeChanged announces that the users' App Homes may show something
+// else now, in one round trip.
+func (s *Store) HomeChanged(ctx context.Context, team string, users ...string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return s.wrap("home changed", s.rdb.Publish(ctx, homeChannel(team), user).Err())
+	pipe := s.rdb.Pipeline()
+	for _, u := range users {
+		pipe.Publish(ctx, homeChannel(team), u)
+	}
+	_, err := pipe.Exec(ctx)
+	return s.wrap("home changed", err)
 }
 
 // WatchHomes calls changed with each user whose Home a replica announced

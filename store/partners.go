@@ -44,17 +44,22 @@ func (k keys) resolving() []string {
 
 // runResolving runs sc, a script that resolves ref (lua/resolve.lua)
 // before it writes, with keys and, for the partner it resolves, the keys
-// of partnerKeys. The first round declares those of Go's guess, ref's
-// text slugified (right when a partner is named by its id); a script
-// that resolved another partner says which, having written nothing, and
-// runs again with that one's keys. If by then the name resolves to
-// another partner still (renamed, erased, or a new one matching), the
-// error wraps ErrChanged. args builds the script's arguments after
-// ref's.
+// of partnerKeys. The first round declares those of Go's guess: the
+// partner the same words (or, with none, the same channel) named last
+// time in this process, else ref's text slugified (right when a partner
+// is named by its id). A script that resolved another partner says
+// which, having written nothing, and runs again with that one's keys. If
+// by then the name resolves to another partner still (renamed, erased,
+// or a new one matching), the error wraps ErrChanged. args are the
+// script's arguments after ref's.
 func (s *Store) runResolving(ctx context.Context, op string, sc *redis.Script, ref PartnerRef, k keys, keys []string,
 	partnerKeys func(slug string) []string, args ...any) (reply, error) {
-	guess := ""
-	if ref.Text != "" {
+	named := k.Prefix() + "\x00" + ref.Text
+	if ref.Text == "" {
+		named = k.Prefix() + "\x01" + ref.Channel
+	}
+	guess, ok := s.resolved.Get(named)
+	if !ok && ref.Text != "" {
 		guess = domain.Slugify(ref.Text)
 	}
 	expect := "~" + guess
@@ -64,10 +69,18 @@ func (s *Store) runResolving(ctx context.Context, op string, sc *redis.Script, r
 	}
 	for {
 		r, err := s.run(ctx, op, sc, ks, append(ref.args(k, expect), args...)...)
-		if err != nil || r.ok || r.code != "resolved" {
+		if err != nil || r.code != "resolved" {
+			// What the script confirmed is the next guess for the same
+			// words; anything else, no guess of ours.
+			if slug := strings.TrimPrefix(expect, "~"); err == nil && r.ok && slug != "" {
+				s.resolved.Add(named, slug)
+			} else {
+				s.resolved.Remove(named)
+			}
 			return r, err
 		}
 		if !strings.HasPrefix(expect, "~") {
+			s.resolved.Remove(named)
 			return reply{}, fmt.Errorf("%s: %w", op, ErrChanged)
 		}
 		slug := ""

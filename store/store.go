@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -68,6 +69,10 @@ type Store struct {
 	// checkKeys, under the store's tests, swaps each script for one that
 	// fails on a key it did not declare.
 	checkKeys func(*redis.Script) *redis.Script
+	// resolved remembers which partner words named last (runResolving's
+	// guess): a command naming a partner by a prefix then takes one
+	// round trip, as one naming it by its id does.
+	resolved *lru.Cache[string, string]
 }
 
 // keyCheck is nil, unless the package's tests set it: then every store
@@ -84,7 +89,8 @@ func New(rdb redis.UniversalClient, timeout time.Duration) *Store {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	s := &Store{rdb: rdb, timeout: timeout}
+	resolved, _ := lru.New[string, string](4096) // fails only for a size ≤ 0
+	s := &Store{rdb: rdb, timeout: timeout, resolved: resolved}
 	rdb.AddHook(countHook{&s.roundTrips})
 	if keyCheck != nil {
 		s.checkKeys = keyCheck.Script
