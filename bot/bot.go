@@ -52,6 +52,24 @@ type Deduper interface {
 	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
+// PostLimiter keeps Slack's limits on chat.postMessage (a channel's
+// spacing, the workspace's budget) in one place for every replica: the
+// store (Redis). A Deduper that is not one leaves each replica to pace
+// itself alone.
+type PostLimiter interface {
+	ReservePost(ctx context.Context, team, channel string, now time.Time, spacing time.Duration, perSecond float64, scheduled bool) (time.Duration, error)
+}
+
+// HomeBus tells every replica whose App Home to redraw: a write through
+// one replica reaches the replica that drew the writer's Home. The store
+// is one (Redis pub/sub); a Deduper that is not leaves each replica to
+// redraw the Homes it drew itself.
+type HomeBus interface {
+	HomeChanged(ctx context.Context, team string, users ...string) error
+	// WatchHomes calls changed for each announced user until ctx ends.
+	WatchHomes(ctx context.Context, team string, changed func(user string)) error
+}
+
 // Config is the bot's part of the configuration.
 type Config struct {
 	HomeTeam    string // from auth.test at start
@@ -105,6 +123,8 @@ type Bot struct {
 	outbox       *Outbox
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
+	homeMu       sync.Mutex
+	homeChanged  map[string]bool // users whose Homes to announce in the next batch (announceHomes)
 	dmChannels   sync.Map                         // user id → DM channel id
 	auth         authState
 	busy         atomic.Int64 // envelopes being handled
@@ -159,6 +179,11 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
+	if pl, ok := dedupe.(PostLimiter); ok {
+		b.outbox.SharedLimits(func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error) {
+			return pl.ReservePost(ctx, cfg.HomeTeam, channel, now, channelSpacing, cfg.PostRate, scheduled)
+		})
+	}
 	return b
 }
 
@@ -197,6 +222,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		loops.Go(func() { b.loop(sockCtx, c) })
 	}
 	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
+	if bus, ok := b.dedupe.(HomeBus); ok {
+		loops.Go(func() { b.watchHomes(sockCtx, bus) })
+	}
 
 	select {
 	case <-ctx.Done():

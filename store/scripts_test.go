@@ -104,12 +104,12 @@ func TestSourceLibs(t *testing.T) {
 		script string
 		want   []string
 	}{
-		{"event_ended", nil},
+		{"event_ended", []string{"declare"}},
 		{"add_partner", []string{"audit"}},
 		{"claim_due", []string{"jobs_lib"}},
-		{"resolve_partner", []string{"resolve"}},
-		{"add_event", []string{"audit", "jobs_lib", "resolve"}},
-		{"log_contact", []string{"audit", "jobs_lib", "followup_lib", "resolve"}},
+		{"resolve_partner", []string{"declare", "resolve"}},
+		{"add_event", []string{"declare", "audit", "jobs_lib", "resolve"}},
+		{"log_contact", []string{"declare", "audit", "jobs_lib", "followup_lib", "resolve"}},
 	} {
 		src := source(tc.script)
 		var got []string

@@ -7,10 +7,17 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/outreachbot/outreachbot/store"
 )
 
 type pinger interface {
 	Ping(ctx context.Context) error
+	durability
+}
+
+type durability interface {
+	Durability(ctx context.Context) (store.Durability, error)
 }
 
 // slackState is the bot's side of readiness.
@@ -20,8 +27,9 @@ type slackState interface {
 }
 
 // opsHandler serves /healthz (the process is up), /readyz (Redis answers,
-// a Slack socket is connected and Slack accepts the bot's calls) and
-// /metrics.
+// a Slack socket is connected and Slack accepts the bot's calls; a Redis
+// that evicts or keeps nothing on disk is reported, and the bot stays
+// ready) and /metrics.
 func opsHandler(reg *prometheus.Registry, st pinger, sock slackState) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -43,6 +51,9 @@ func opsHandler(reg *prometheus.Registry, st pinger, sock slackState) http.Handl
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
+		for _, n := range readyNotes(ctx, st) {
+			_, _ = w.Write([]byte(n + "\n"))
+		}
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return mux
