@@ -141,6 +141,7 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
+	botCPU []cpuRun        // bench_plain_test.go
 	sched  schedResults    // bench_sched_test.go
 	impact []*impactResult // bench_impact_test.go, one a size
 }
@@ -202,6 +203,8 @@ func TestBench(t *testing.T) {
 	t.Run("ladder", b.ladder)
 	t.Run("throughput", b.throughput)
 	b.verifyStored(t)
+	// The bot's own CPU beside a plain slack-go bot's (bench_plain_test.go).
+	t.Run("bot-cpu", b.botCPU)
 	// The scheduler's rows (bench_sched_test.go), each on a system of its own.
 	t.Run("due-posted", b.duePosted)
 	t.Run("due-scan", b.dueScan)
@@ -1159,6 +1162,7 @@ func (b *bench) print(w io.Writer) {
 	tab.rule()
 	tab.row("failed or lost acks, whole run", strconv.Itoa(failures), "0", verdict(failures == 0), clipString(first, 50))
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
+	r.cpuRows(tab)
 	r.schedRows(tab)
 	r.impactRows(tab)
 	tab.print(w)
@@ -1202,6 +1206,7 @@ func (b *bench) print(w io.Writer) {
 	if r.idleReadsPerSecond > 0 {
 		fmt.Fprintf(w, "  note: Redis saw %.0f requests/s from the idle bot; they count in the round trips per `log`\n", r.idleReadsPerSecond)
 	}
+	r.cpuNotes(w)
 	r.schedNotes(w)
 	fmt.Fprintln(w, "Figures are reported, not asserted. Rerun for the run-to-run range; phases marked NOT ALONE shared the CPUs with other work.")
 	fmt.Fprintln(w, "BENCH-TABLE-END")

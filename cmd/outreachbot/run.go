@@ -171,7 +171,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 		log.Error("HTTP_ADDR: cannot listen", "addr", cfg.HTTPAddr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b, cfg.Pprof), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
