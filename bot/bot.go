@@ -154,21 +154,11 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		base:     context.Background(),
 	}
 	for i := range cfg.Connections {
-		sm := socketmode.New(api)
-		b.conns = append(b.conns, &conn{id: i, sm: sm, ack: sm.AckCtx})
+		b.conns = append(b.conns, newConn(b, i))
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
 	return b
-}
-
-// conn is one Socket Mode connection. An envelope is acknowledged on the
-// connection that brought it.
-type conn struct {
-	id        int
-	sm        *socketmode.Client
-	ack       func(ctx context.Context, envelopeID string, payload any) error // sm.AckCtx
-	connected atomic.Bool                                                     // between slack-go's connected and its next connecting
 }
 
 // Connected reports whether at least one Socket Mode connection is up:
@@ -193,8 +183,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	errc := make(chan error, len(b.conns))
 	var loops sync.WaitGroup
 	for _, c := range b.conns {
-		go func() { errc <- c.sm.RunContext(sockCtx) }()
-		loops.Go(func() { b.loop(sockCtx, c) })
+		go func() { errc <- c.run(sockCtx) }()
 	}
 	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
 
@@ -247,17 +236,6 @@ func (b *Bot) drain() {
 	}
 }
 
-func (b *Bot) loop(ctx context.Context, c *conn) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case evt := <-c.sm.Events:
-			b.dispatch(c, evt)
-		}
-	}
-}
-
 func (b *Bot) spawn(f func()) {
 	done := b.begin()
 	go func() {
@@ -284,24 +262,8 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 	}
 	e := envelope{b: b, c: c, evt: evt, received: received}
 	switch evt.Type {
-	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		if !c.connected.Swap(true) {
-			b.log.Info("socket mode connected", "connection", c.id)
-		}
-	case socketmode.EventTypeConnecting:
-		// slack-go says connecting before each attempt, and only then after
-		// it dropped a connection (a refresh, a dead socket).
-		if c.connected.Swap(false) {
-			b.log.Info("socket mode reconnecting", "connection", c.id)
-		}
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		c.connected.Store(false)
-		b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id, "event", string(evt.Type))
-	case socketmode.EventTypeInvalidAuth:
-		c.connected.Store(false)
-		b.log.Error("socket mode: Slack refused the app token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("socket mode read or write failed", "connection", c.id, "event", string(evt.Type))
+	case socketmode.EventTypeHello:
+		// The socket is up since it was dialled (socket.go).
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackBadMessage(c, evt)
 	case socketmode.EventTypeSlashCommand:
@@ -411,14 +373,17 @@ func (b *Bot) onSlash(e envelope) {
 		}
 		return
 	}
-	ack := ephemeralAck(reply)
-	if size, err := json.Marshal(ack); err == nil && len(size) >= maxAckBytes {
+	ack, err := json.Marshal(ephemeralAck(reply))
+	switch {
+	case err != nil:
+		e.ack(ephemeralAck(reply)) // fails, and says so
+	case len(ack) >= maxAckBytes:
 		// Slack drops Socket Mode acks of 20 KB or more: acknowledge empty
 		// and send the long answer through the response URL.
 		e.ack(nil)
 		b.respond(cmd.ResponseURL, reply)
-	} else {
-		e.ack(ack)
+	default:
+		e.ack(json.RawMessage(ack))
 	}
 	b.postFeed(reply)
 	b.refreshHome(cmd.UserID, reply)
