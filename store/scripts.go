@@ -203,7 +203,7 @@ type reply struct {
 func (s *Store) run(ctx context.Context, op string, sc *redis.Script, keys []string, args ...any) (reply, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	v, err := sc.Run(ctx, s.rdb, keys, args...).Result()
+	v, err := s.scripts.eval(ctx, s.rdb, sc, keys, args)
 	if err != nil {
 		return reply{}, s.wrap(op, err)
 	}

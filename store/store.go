@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,7 @@ type Store struct {
 	rdb        redis.UniversalClient
 	timeout    time.Duration
 	roundTrips atomic.Int64
+	scripts    batcher // the commands' scripts, which share round trips when they come together
 }
 
 // New returns a store over rdb. timeout bounds every call; 0 means
@@ -142,9 +144,11 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
+// fromMS reads unix milliseconds as Go and the scripts write them; "" or
+// anything else is the zero time.
 func fromMS(s string) time.Time {
-	var n int64
-	if _, err := fmt.Sscan(s, &n); err != nil || n == 0 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n == 0 {
 		return time.Time{}
 	}
 	return time.UnixMilli(n).UTC()
