@@ -18,7 +18,9 @@ package main
 //
 // With BENCH_PROFILE_DIR set, each run also saves a CPU profile of the bot
 // under saturation (pprof on the running process, 4 s), as
-// <dir>/<bot>-<round>.pprof; the profiler's own cost then counts too.
+// <dir>/<bot>-<round>.pprof, and its allocation profile before and after
+// (<bot>-<round>.allocs-before.pprof, …-after; go tool pprof -base); the
+// profiler's own cost then counts too.
 //
 //	BENCH_ROWS=bot-cpu BENCH_PROFILE_DIR=/tmp/prof ./scripts/bench.sh
 
@@ -163,12 +165,18 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	// waiting for its ack, until benchCPUCommands are sent.
 	var sent atomic.Int64
 	var mu sync.Mutex
+	profile := func(name string) string {
+		return filepath.Join(profDir, fmt.Sprintf("%s-%d%s.pprof", s.short, round+1, name))
+	}
+	if profDir != "" {
+		saveProfile(t, httpAddr, "allocs", profile(".allocs-before"))
+	}
 	profDone := make(chan struct{})
 	go func() {
 		defer close(profDone)
 		if profDir != "" {
 			time.Sleep(500 * time.Millisecond) // past the ramp
-			saveProfile(t, httpAddr, filepath.Join(profDir, fmt.Sprintf("%s-%d.pprof", s.short, round+1)))
+			saveProfile(t, httpAddr, "profile?seconds=4", profile(""))
 		}
 	}()
 	c0, m0, r0, s0, t0 := procCPU(pid), machineNow(), redisCPUOf(t, sys.rdb), cpuNow(), time.Now()
@@ -190,6 +198,9 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	c1, m1, r1, s1, t1 := procCPU(pid), machineNow(), redisCPUOf(t, sys.rdb), cpuNow(), time.Now()
 	<-profDone
 	res.rssLoad = procRSS(pid)
+	if profDir != "" {
+		saveProfile(t, httpAddr, "allocs", profile(".allocs-after"))
+	}
 	elapsed := t1.Sub(t0)
 	res.cpuPer = (c1 - c0) / benchCPUCommands
 	res.perSecond = benchCPUCommands / elapsed.Seconds()
@@ -217,9 +228,9 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	return res
 }
 
-// saveProfile fetches a 4 s CPU profile from a bot's /debug/pprof/.
-func saveProfile(t *testing.T, addr, file string) {
-	resp, err := http.Get("http://" + addr + "/debug/pprof/profile?seconds=4")
+// saveProfile fetches a profile from a bot's /debug/pprof/.
+func saveProfile(t *testing.T, addr, which, file string) {
+	resp, err := http.Get("http://" + addr + "/debug/pprof/" + which)
 	if err != nil {
 		t.Errorf("profile: %v", err)
 		return
