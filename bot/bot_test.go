@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestSlashCommandAckCarriesTheReply: a slash command is answered in its
@@ -96,7 +96,7 @@ func TestLongReplyGoesByResponseURL(t *testing.T) {
 	if len(ack.Payload) >= 20*1024 {
 		t.Fatalf("ack of %d bytes; Slack drops 20 KB and more", len(ack.Payload))
 	}
-	p := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" })
+	p := tb.waitPost(func(p slacktest.Post) bool { return p.Kind == "response_url" })
 	if p.User != "UMARIA" || p.ResponseType != "ephemeral" || !strings.Contains(string(p.Blocks), "Call 0:") || !strings.Contains(string(p.Blocks), "Call 299:") {
 		t.Errorf("response_url post to %s (%s) with %d bytes of blocks; want the whole reply, ephemeral to UMARIA", p.User, p.ResponseType, len(p.Blocks))
 	}
@@ -118,7 +118,7 @@ func TestEventsAckedAtOnceAndDeduplicated(t *testing.T) {
 		t.Fatalf("mention not acknowledged while its command ran: %v", err)
 	}
 	close(release)
-	p := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" })
+	p := tb.waitPost(func(p slacktest.Post) bool { return p.Kind == "postEphemeral" })
 	if p.Channel != "C0TEAM" || p.User != "UMARIA" || p.Text != "answered partner list" {
 		t.Errorf("mention reply %+v; want an ephemeral answer to UMARIA in C0TEAM", p)
 	}
@@ -176,20 +176,20 @@ func TestUnknownEnvelopesAcked(t *testing.T) {
 	tb := newTestBot(t, botOptions{})
 	for _, tc := range []struct {
 		name string
-		send func() (fakeslack.Ack, error)
+		send func() (slacktest.Ack, error)
 	}{
-		{"an event type slack-go does not know", func() (fakeslack.Ack, error) {
+		{"an event type slack-go does not know", func() (slacktest.Ack, error) {
 			_, a, err := tb.slack.SendEvent(tb.ctx(), map[string]any{"type": "totally_unknown_event", "user": "UMARIA"}, false)
 			return a, err
 		}},
-		{"an envelope type slack-go does not know", func() (fakeslack.Ack, error) {
+		{"an envelope type slack-go does not know", func() (slacktest.Ack, error) {
 			return tb.slack.SendRaw(tb.ctx(), map[string]any{"type": "some_future_type", "payload": map[string]any{}})
 		}},
-		{"an interaction the bot does not handle", func() (fakeslack.Ack, error) {
+		{"an interaction the bot does not handle", func() (slacktest.Ack, error) {
 			return tb.slack.SendRaw(tb.ctx(), map[string]any{"type": "interactive", "accepts_response_payload": true,
 				"payload": map[string]any{"type": "shortcut", "callback_id": "nope", "user": map[string]any{"id": "UMARIA"}}})
 		}},
-		{"a view submission of an unknown form", func() (fakeslack.Ack, error) {
+		{"a view submission of an unknown form", func() (slacktest.Ack, error) {
 			return tb.slack.SubmitView(tb.ctx(), "UMARIA", "", json.RawMessage(`{"type":"modal","callback_id":"someone_elses"}`), nil)
 		}},
 	} {
@@ -253,7 +253,7 @@ func TestEditedMentionRunsNothing(t *testing.T) {
 			t.Fatalf("edited mention not acknowledged: %v", err)
 		}
 		tb.idle()
-		p := tb.waitPost(func(p fakeslack.Post) bool { return p.User == tc.user && strings.Contains(p.Text, "edit") })
+		p := tb.waitPost(func(p slacktest.Post) bool { return p.User == tc.user && strings.Contains(p.Text, "edit") })
 		if !strings.Contains(p.Text, "changed nothing") || !strings.Contains(p.Text, tc.wantHint) ||
 			strings.Contains(p.Text, "history") != tc.wantHistory {
 			t.Errorf("%s: answer to the edit %q; want nothing-changed, the edited command %s, history hint %v", tc.user, p.Text, tc.wantHint, tc.wantHistory)
@@ -269,7 +269,7 @@ func TestEditedMentionRunsNothing(t *testing.T) {
 // is not connected exactly while none is up.
 func TestReadinessFollowsTheConnections(t *testing.T) {
 	t.Parallel()
-	tb := newTestBot(t, botOptions{slack: fakeslack.Options{PingEvery: 100 * time.Millisecond}})
+	tb := newTestBot(t, botOptions{slack: slacktest.Options{PingEvery: 100 * time.Millisecond}})
 	up := func() int {
 		n := 0
 		for _, c := range tb.b.conns {
@@ -391,7 +391,7 @@ func TestSlackRefusingTheBot(t *testing.T) {
 func TestChannelIDChangedRelinks(t *testing.T) {
 	t.Parallel()
 	tb := newTestBot(t, botOptions{})
-	tb.slack.AddChannel(fakeslack.Channel{ID: "G0COUNTY", Name: "county", IsPrivate: true})
+	tb.slack.AddChannel(slacktest.Channel{ID: "G0COUNTY", Name: "county", IsPrivate: true})
 	if _, err := tb.slack.ChangeChannelID(tb.ctx(), "G0COUNTY", "C0COUNTY"); err != nil {
 		t.Fatal(err)
 	}

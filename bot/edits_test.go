@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestEditThatAddsTheMentionRuns: a message sent without the bot's
@@ -27,7 +27,7 @@ func TestEditThatAddsTheMentionRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb.idle()
-	p := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" && p.User == "UMARIA" })
+	p := tb.waitPost(func(p slacktest.Post) bool { return p.Kind == "postEphemeral" && p.User == "UMARIA" })
 	if p.Text != `ok: log county call "Flu clinic"` {
 		t.Errorf("answer to the edit that added the mention: %q; want the command's answer", p.Text)
 	}
@@ -41,7 +41,7 @@ func TestEditThatAddsTheMentionRuns(t *testing.T) {
 	if diff := cmp.Diff([]string{`log county call "Flu clinic"`}, tb.cmds.texts()); diff != "" {
 		t.Errorf("commands run (-want +got):\n%s", diff)
 	}
-	p = tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
+	p = tb.waitPost(func(p slacktest.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
 	if !strings.Contains(p.Text, "mention me again in a new message: `log county call \"Flu clinic, 40 people\"`") {
 		t.Errorf("answer to the second edit: %q; want the edited command to send anew", p.Text)
 	}
@@ -95,7 +95,7 @@ func TestEditsRunNothingWhenUnsure(t *testing.T) {
 	if diff := cmp.Diff([]string{"partner list"}, tb.cmds.texts()); diff != "" {
 		t.Errorf("commands run (-want +got):\n%s", diff)
 	}
-	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
+	tb.waitPost(func(p slacktest.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
 }
 
 // TestEditedDMAnswered: an edited DM (message_changed) runs nothing and is
@@ -121,7 +121,7 @@ func TestEditedDMAnswered(t *testing.T) {
 			t.Fatal(err)
 		}
 		tb.idle()
-		p := tb.waitPost(func(p fakeslack.Post) bool {
+		p := tb.waitPost(func(p slacktest.Post) bool {
 			return p.Channel == "D"+tc.user && strings.Contains(p.Text, "changed nothing")
 		})
 		if !strings.Contains(p.Text, "send it to me again as a new message: `log meeting \"Planning call\"`") ||
@@ -169,5 +169,5 @@ func TestLateEditRunsNothing(t *testing.T) {
 	if got := tb.cmds.texts(); len(got) != 0 {
 		t.Errorf("commands run %q; want none", got)
 	}
-	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
+	tb.waitPost(func(p slacktest.Post) bool { return p.User == "UMARIA" && strings.Contains(p.Text, "changed nothing") })
 }

@@ -54,7 +54,7 @@ func (r *ackRecorder) take() []string {
 // envelope left unacknowledged is redelivered, or shows the person an
 // error). The frame goes the way the socket's reader sends it: decoded
 // (frames.go), then dispatched. The seeds are frames as Slack sends them
-// (bot/fakeslack writes the same shapes), and a few it should not.
+// (slacktest/ writes the same shapes), and a few it should not.
 func FuzzEnvelope(f *testing.F) {
 	// A fake clock moves past the outbox's pacing at once.
 	tb := newTestBot(f, botOptions{noRun: true, clock: testclock.New()})

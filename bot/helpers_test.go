@@ -17,14 +17,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // The bot's tests drive the real Socket Mode path: an unmodified slack-go
-// client connects to bot/fakeslack, which delivers envelopes and records
+// client connects to slacktest/, which delivers envelopes and records
 // every Web API write. The command layer behind the bot is fakeCommands,
 // so these tests need no Redis.
 
@@ -176,7 +176,7 @@ func (d *memDeduper) first(k string) bool {
 type testBot struct {
 	t     testing.TB
 	b     *Bot
-	slack *fakeslack.Server
+	slack *slacktest.Server
 	cmds  *fakeCommands
 	dedup *memDeduper
 	clock clockwork.Clock
@@ -219,7 +219,7 @@ func (tb *testBot) metric(name string, labels ...string) float64 {
 }
 
 type botOptions struct {
-	slack fakeslack.Options
+	slack slacktest.Options
 	cfg   Config
 	// clock is the bot's clock; nil means one that runs with real time
 	// from the test instant (testclock.Running). A fake clock is moved by
@@ -269,13 +269,13 @@ func newTestBot(t testing.TB, o botOptions) *testBot {
 	if o.slack.Now == nil {
 		o.slack.Now = o.clock.Now
 	}
-	fs := fakeslack.New(o.slack)
+	fs := slacktest.New(o.slack)
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "UMARIA", TeamID: homeTeam, Name: "maria", TZ: "America/New_York"})
-	fs.AddUser(fakeslack.User{ID: "ULEAD", TeamID: homeTeam, Name: "lead", TZ: "UTC"})
-	fs.AddUser(fakeslack.User{ID: "UDANA", TeamID: "T0PARTNER", Name: "dana", TZ: "UTC"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0TEAM", Name: "outreach-team"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0SHARED", Name: "county-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{homeTeam, "T0PARTNER"}})
+	fs.AddUser(slacktest.User{ID: "UMARIA", TeamID: homeTeam, Name: "maria", TZ: "America/New_York"})
+	fs.AddUser(slacktest.User{ID: "ULEAD", TeamID: homeTeam, Name: "lead", TZ: "UTC"})
+	fs.AddUser(slacktest.User{ID: "UDANA", TeamID: "T0PARTNER", Name: "dana", TZ: "UTC"})
+	fs.AddChannel(slacktest.Channel{ID: "C0TEAM", Name: "outreach-team"})
+	fs.AddChannel(slacktest.Channel{ID: "C0SHARED", Name: "county-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{homeTeam, "T0PARTNER"}})
 
 	api := slack.New(fs.BotToken(), slack.OptionAppLevelToken(fs.AppToken()), slack.OptionAPIURL(fs.APIURL()))
 	cfg := o.cfg
@@ -377,8 +377,8 @@ func (tb *testBot) idle() {
 }
 
 // posts returns the recorded writes of one kind.
-func (tb *testBot) posts(kind string) []fakeslack.Post {
-	var out []fakeslack.Post
+func (tb *testBot) posts(kind string) []slacktest.Post {
+	var out []slacktest.Post
 	for _, p := range tb.slack.Posts() {
 		if p.Kind == kind {
 			out = append(out, p)
@@ -388,7 +388,7 @@ func (tb *testBot) posts(kind string) []fakeslack.Post {
 }
 
 // waitPost waits for a recorded write matching f.
-func (tb *testBot) waitPost(f func(fakeslack.Post) bool) fakeslack.Post {
+func (tb *testBot) waitPost(f func(slacktest.Post) bool) slacktest.Post {
 	tb.t.Helper()
 	for range 1000 {
 		for _, p := range tb.slack.Posts() {
@@ -399,11 +399,11 @@ func (tb *testBot) waitPost(f func(fakeslack.Post) bool) fakeslack.Post {
 		time.Sleep(10 * time.Millisecond) // waiting for the bot's HTTP calls, not for time to pass
 	}
 	tb.t.Fatalf("no matching post; posts: %+v", tb.slack.Posts())
-	return fakeslack.Post{}
+	return slacktest.Post{}
 }
 
 // ackText decodes a slash command's acknowledgement payload.
-func ackText(t *testing.T, a fakeslack.Ack) (responseType, text string, blocks string) {
+func ackText(t *testing.T, a slacktest.Ack) (responseType, text string, blocks string) {
 	t.Helper()
 	if len(a.Payload) == 0 {
 		return "", "", ""

@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // postWithButtons posts r as the bot (a reminder) and returns where.
@@ -25,7 +25,7 @@ func (tb *testBot) postWithButtons(to string, r message.Reply) (channel, ts stri
 
 // press presses the button with action on the message channel/ts,
 // finding its block and value in the message as posted.
-func (tb *testBot) press(user, channel, ts, action string) fakeslack.Ack {
+func (tb *testBot) press(user, channel, ts, action string) slacktest.Ack {
 	tb.t.Helper()
 	var blocks json.RawMessage
 	for _, p := range tb.slack.Posts() {
@@ -55,7 +55,7 @@ func (tb *testBot) press(user, channel, ts, action string) fakeslack.Ack {
 		}
 	}
 	tb.t.Fatalf("no %s button in %s", action, blocks)
-	return fakeslack.Ack{}
+	return slacktest.Ack{}
 }
 
 var reminder = message.Reply{Text: "⏰ Send the flyer", Choices: []message.Choice{
@@ -194,7 +194,7 @@ func TestLogFormSubmission(t *testing.T) {
 	if diff := cmp.Diff(want, tb.cmds.logs[len(tb.cmds.logs)-1]); diff != "" {
 		t.Errorf("form read as (-want +got):\n%s", diff)
 	}
-	p := tb.waitPost(func(p fakeslack.Post) bool { return strings.Contains(p.Text, "Logged call") })
+	p := tb.waitPost(func(p slacktest.Post) bool { return strings.Contains(p.Text, "Logged call") })
 	if p.User != "UMARIA" || p.Channel != "C0TEAM" {
 		t.Errorf("confirmation %+v; want it shown to UMARIA where the form was opened", p)
 	}
@@ -245,7 +245,7 @@ func TestCommentForm(t *testing.T) {
 	if upd := tb.posts("update"); len(upd) != 1 || upd[0].TS != ts || upd[0].Text != "How useful was the workshop? (1 response)" {
 		t.Errorf("updates %+v; want the prompt updated in place", upd)
 	}
-	tb.waitPost(func(p fakeslack.Post) bool { return p.User == "UDANA" && p.Text == "Thanks, your comment is saved." })
+	tb.waitPost(func(p slacktest.Post) bool { return p.User == "UDANA" && p.Text == "Thanks, your comment is saved." })
 }
 
 // TestConfirmationsReachThePersonWhereTheBotIsNot: in a public channel
@@ -256,7 +256,7 @@ func TestCommentForm(t *testing.T) {
 func TestConfirmationsReachThePersonWhereTheBotIsNot(t *testing.T) {
 	t.Parallel()
 	tb := newTestBot(t, botOptions{})
-	tb.slack.AddChannel(fakeslack.Channel{ID: "C0PUBLIC", Name: "community", NotJoined: true})
+	tb.slack.AddChannel(slacktest.Channel{ID: "C0PUBLIC", Name: "community", NotJoined: true})
 	tb.cmds.handle = func(commands.Request) message.Reply { return message.Reply{Form: message.FormLog} }
 	thanks := func(text string) func(commands.Request, int64, string) commands.Pressed {
 		return func(commands.Request, int64, string) commands.Pressed {
@@ -264,7 +264,7 @@ func TestConfirmationsReachThePersonWhereTheBotIsNot(t *testing.T) {
 		}
 	}
 	tb.cmds.onComment = thanks("Thanks, your comment is saved.")
-	confirmed := func(text string) fakeslack.Post {
+	confirmed := func(text string) slacktest.Post {
 		t.Helper()
 		tb.idle()
 		for _, p := range tb.slack.Posts() {
@@ -273,7 +273,7 @@ func TestConfirmationsReachThePersonWhereTheBotIsNot(t *testing.T) {
 			}
 		}
 		t.Fatalf("no confirmation %q; posts %+v", text, tb.slack.Posts())
-		return fakeslack.Post{}
+		return slacktest.Post{}
 	}
 
 	// The log form, from the slash command.
@@ -346,7 +346,7 @@ func TestPressOnEphemeralReplacesIt(t *testing.T) {
 	if _, _, err := tb.slack.Mention(tb.ctx(), "UMARIA", "C0TEAM", `<@UBOT> log county call "Old" when:2019-03-04`); err != nil {
 		t.Fatal(err)
 	}
-	q := tb.waitPost(func(p fakeslack.Post) bool { return p.Kind == "postEphemeral" })
+	q := tb.waitPost(func(p slacktest.Post) bool { return p.Kind == "postEphemeral" })
 	tb.press("UMARIA", q.Channel, q.TS, commands.ActionConfirm)
 	tb.idle()
 	if diff := cmp.Diff([]string{`confirm log county call "Old" when:2019-03-04 confirm`}, tb.cmds.pressed); diff != "" {
@@ -359,7 +359,7 @@ func TestPressOnEphemeralReplacesIt(t *testing.T) {
 	if len(r) != 1 || !r[0].ReplaceOriginal || r[0].TS != q.TS || r[0].User != "UMARIA" || r[0].Text != "Logged call (Mon Mar 4 2019)" {
 		t.Errorf("response_url posts %+v; want the question replaced by the outcome", r)
 	}
-	feed := tb.waitPost(func(p fakeslack.Post) bool { return p.Channel == "C0FEED" })
+	feed := tb.waitPost(func(p slacktest.Post) bool { return p.Channel == "C0FEED" })
 	if feed.Text != "<@UMARIA> logged a call" {
 		t.Errorf("feed post %+v", feed)
 	}

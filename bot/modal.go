@@ -6,7 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/commands"
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/domain"
 )
 
 // callbackLog identifies the log-a-contact modal's submissions.
@@ -47,7 +47,7 @@ func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
 	partnerIn.InitialValue = partner
 	partnerIn.MaxLength = 80
 	var methods []*slack.OptionBlockObject
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		methods = append(methods, slack.NewOptionBlockObject(m, plain(m), nil))
 	}
 	method := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("how"), actionValue, methods...)
@@ -135,7 +135,7 @@ func commentModal(survey, channel, responseURL string) slack.ModalViewRequest {
 // commentInput reads a submitted comment form.
 func commentInput(v slack.View) (survey int64, meta commentMeta, text string) {
 	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
-	survey, _ = store.ParseSurveyID(meta.Survey)
+	survey, _ = domain.ParseSurveyID(meta.Survey)
 	a, _ := stateValue(v, blockComment)
 	return survey, meta, a.Value
 }
@@ -182,8 +182,8 @@ func optional(b *slack.InputBlock) *slack.InputBlock {
 func partnerModal() slack.ModalViewRequest {
 	name := slack.NewPlainTextInputBlockElement(plain("County Health Dept"), actionValue)
 	name.MaxLength = 80
-	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("kind"), actionValue, options(store.Kinds)...)
-	stage := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("stage"), actionValue, options(store.Stages)...)
+	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("kind"), actionValue, options(domain.Kinds)...)
+	stage := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("stage"), actionValue, options(domain.Stages)...)
 	channel := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, plain("its shared channel"), actionValue)
 	cadence := slack.NewPlainTextInputBlockElement(plain("30d, 2w, 3mo"), actionValue)
 	cadence.MaxLength = 10

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestOutboxPostsAJobOncePerPlace: the outbox holds one post per job and
@@ -20,7 +20,7 @@ import (
 // job's copy to another place (an admin's DM) is its own post.
 func TestOutboxPostsAJobOncePerPlace(t *testing.T) {
 	t.Parallel()
-	tb := newOutboxBot(t, fakeslack.Options{})
+	tb := newOutboxBot(t, slacktest.Options{})
 	t0 := tb.clock.Now()
 	msg := message.Reply{Text: "Monthly report", Files: []message.File{chart("contacts.png")}}
 	tb.stopTime.Lock()
@@ -78,7 +78,7 @@ func TestOutboxPostsAJobOncePerPlace(t *testing.T) {
 // away) makes the post wait and ask again, without using up its tries.
 func TestOutboxFencesScheduledPosts(t *testing.T) {
 	t.Parallel()
-	tb := newOutboxBot(t, fakeslack.Options{})
+	tb := newOutboxBot(t, slacktest.Options{})
 	t0 := tb.clock.Now()
 	moved := func(context.Context) (bool, error) { return false, nil }
 	var asked atomic.Int32
@@ -115,7 +115,7 @@ func TestOutboxFencesScheduledPosts(t *testing.T) {
 	}
 }
 
-func postKey(p fakeslack.Post) string {
+func postKey(p slacktest.Post) string {
 	s := string(p.Metadata)
 	i := strings.Index(s, `"job":"`)
 	if i < 0 {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // The outbox tests run the bot on a fake clock that moves whenever the
@@ -19,7 +19,7 @@ import (
 // the fake Slack stamps posts with the same clock, so a test can check
 // how long the outbox waited.
 
-func newOutboxBot(t *testing.T, opts fakeslack.Options) *testBot {
+func newOutboxBot(t *testing.T, opts slacktest.Options) *testBot {
 	return newTestBot(t, botOptions{slack: opts, clock: testclock.New(), noRun: true})
 }
 
@@ -74,7 +74,7 @@ func (tb *testBot) postAll(ps []scheduled) []result {
 // channelSpacing apart in one channel, each once.
 func TestOutboxKeepsDueOrderPerChannel(t *testing.T) {
 	t.Parallel()
-	tb := newOutboxBot(t, fakeslack.Options{})
+	tb := newOutboxBot(t, slacktest.Options{})
 	t0 := tb.clock.Now()
 	var ps []scheduled
 	for _, i := range []int{3, 0, 4, 2, 1} { // queued out of due order
@@ -87,7 +87,7 @@ func TestOutboxKeepsDueOrderPerChannel(t *testing.T) {
 			t.Fatalf("post: %+v", r)
 		}
 	}
-	byChannel := map[string][]fakeslack.Post{}
+	byChannel := map[string][]slacktest.Post{}
 	for _, p := range tb.posts("postMessage") {
 		byChannel[p.Target] = append(byChannel[p.Target], p)
 	}
@@ -117,18 +117,18 @@ func TestOutboxRetriesWhatCanSucceed(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name      string
-		setup     func(*fakeslack.Server)
+		setup     func(*slacktest.Server)
 		wantCalls int
 		minWait   time.Duration // fake time before the first post landed
 		wantErr   string        // Slack's error for the first post; "" when delivered
 	}{
-		{"429 with Retry-After", func(fs *fakeslack.Server) { fs.RateLimitNext("chat.postMessage", 2, 3) }, 4, 6 * time.Second, ""},
-		{"transient error", func(fs *fakeslack.Server) { fs.FailNext("chat.postMessage", 2, "service_unavailable") }, 4, 3 * time.Second, ""},
-		{"permanent error", func(fs *fakeslack.Server) { fs.FailNext("chat.postMessage", 1, "channel_not_found") }, 2, 0, "channel_not_found"},
-		{"may have half-succeeded", func(fs *fakeslack.Server) { fs.FailNext("chat.postMessage", 1, "internal_error") }, 2, 0, "internal_error"},
+		{"429 with Retry-After", func(fs *slacktest.Server) { fs.RateLimitNext("chat.postMessage", 2, 3) }, 4, 6 * time.Second, ""},
+		{"transient error", func(fs *slacktest.Server) { fs.FailNext("chat.postMessage", 2, "service_unavailable") }, 4, 3 * time.Second, ""},
+		{"permanent error", func(fs *slacktest.Server) { fs.FailNext("chat.postMessage", 1, "channel_not_found") }, 2, 0, "channel_not_found"},
+		{"may have half-succeeded", func(fs *slacktest.Server) { fs.FailNext("chat.postMessage", 1, "internal_error") }, 2, 0, "internal_error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := newOutboxBot(t, fakeslack.Options{})
+			tb := newOutboxBot(t, slacktest.Options{})
 			tc.setup(tb.slack)
 			t0 := tb.clock.Now()
 			rs := tb.postAll([]scheduled{{to: "C0TEAM", key: "first", order: t0}, {to: "C0TEAM", key: "second", order: t0.Add(time.Millisecond)}})
@@ -167,7 +167,7 @@ func TestOutboxRetriesWhatCanSucceed(t *testing.T) {
 // transient errors all arrive, each once, in due order per channel.
 func TestOutboxDropsNothing(t *testing.T) {
 	t.Parallel()
-	tb := newOutboxBot(t, fakeslack.Options{})
+	tb := newOutboxBot(t, slacktest.Options{})
 	tb.slack.RateLimitNext("chat.postMessage", 3, 1)
 	t0 := tb.clock.Now()
 	var ps []scheduled
@@ -291,7 +291,7 @@ func TestWorkspaceBudget(t *testing.T) {
 		{"within the workspace's limit", 2.5, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := newTestBot(t, botOptions{slack: fakeslack.Options{WorkspaceRate: 3}, cfg: Config{PostRate: tc.budget}, noRun: true})
+			tb := newTestBot(t, botOptions{slack: slacktest.Options{WorkspaceRate: 3}, cfg: Config{PostRate: tc.budget}, noRun: true})
 			var wg sync.WaitGroup
 			for i := range 8 {
 				wg.Go(func() {

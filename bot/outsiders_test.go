@@ -10,9 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestChannelSharedLooksAgain: channel_shared, and someone from another
@@ -24,7 +24,7 @@ import (
 func TestChannelSharedLooksAgain(t *testing.T) {
 	t.Parallel()
 	tb := newTestBot(t, botOptions{})
-	tb.slack.AddUser(fakeslack.User{ID: "UGUEST", TeamID: homeTeam, Name: "guest", IsRestricted: true})
+	tb.slack.AddUser(slacktest.User{ID: "UGUEST", TeamID: homeTeam, Name: "guest", IsRestricted: true})
 	tb.cmds.onShared = func(channel string) *message.Notice {
 		return &message.Notice{To: "UMARIA", Text: "shared with several", Once: "shared-several:county"}
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestWorkspaceRateLimitPausesEveryPostQueue: chat.postMessage is limited
@@ -23,7 +23,7 @@ func TestWorkspaceRateLimitPausesEveryPostQueue(t *testing.T) {
 		{"429s in two channels", 2, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := newOutboxBot(t, fakeslack.Options{})
+			tb := newOutboxBot(t, slacktest.Options{})
 			tb.slack.RateLimitNext("chat.postMessage", tc.limited, 5)
 			t0 := tb.clock.Now()
 			var ps []scheduled

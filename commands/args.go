@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Limits on what users type, so a reply or a record never outgrows Slack.
@@ -82,7 +84,7 @@ func cadenceArg(raw string) (int, error) {
 		return n, nil
 	}
 	words := strings.Fields(raw)
-	sp, used, err := ParseSpan(words)
+	sp, used, err := when.ParseSpan(words)
 	if err != nil || used != len(words) {
 		return 0, bad
 	}
@@ -125,13 +127,13 @@ func (h *Handler) ref(req *Request, text string) store.PartnerRef {
 
 // partner finds the partner a user named, turning failures into replies
 // with did-you-mean. text "" means the channel's linked partner.
-func (h *Handler) partner(ctx context.Context, req *Request, text string) (store.Partner, error) {
+func (h *Handler) partner(ctx context.Context, req *Request, text string) (domain.Partner, error) {
 	ref := h.ref(req, text)
 	p, err := h.store.ResolvePartner(ctx, req.Team, ref)
 	if err == nil {
 		return p, nil
 	}
-	return store.Partner{}, h.partnerErr(ctx, req, text, err)
+	return domain.Partner{}, h.partnerErr(ctx, req, text, err)
 }
 
 // partnerErr explains a failed partner lookup.
@@ -154,18 +156,18 @@ func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err
 	var cands []string
 	for _, p := range all {
 		bySlug[p.Slug] = p.Slug
-		bySlug[store.NameKey(p.Name)] = p.Slug
-		cands = append(cands, p.Slug, store.NameKey(p.Name))
+		bySlug[domain.NameKey(p.Name)] = p.Slug
+		cands = append(cands, p.Slug, domain.NameKey(p.Name))
 	}
 	var sugg []string
 	seen := map[string]bool{}
-	for _, c := range nearest(store.Fold(text), cands, 6) {
+	for _, c := range nearest(domain.Fold(text), cands, 6) {
 		if s := bySlug[c]; !seen[s] {
 			seen[s] = true
 			sugg = append(sugg, s)
 		}
 	}
-	if slug := store.Slugify(text); len(sugg) == 0 && slug != "" {
+	if slug := domain.Slugify(text); len(sugg) == 0 && slug != "" {
 		for _, c := range nearest(slug, cands, 6) {
 			if s := bySlug[c]; !seen[s] {
 				seen[s] = true
@@ -203,15 +205,15 @@ func splitDate(a args, key string, now time.Time, loc *time.Location) error {
 	}
 	v, _ := a.opt(key)
 	own := strings.Fields(v)
-	if _, _, err := ParseWhen(own, now, loc); err != nil && !errors.Is(err, ErrNoDate) {
+	if _, _, err := when.ParseWhen(own, now, loc); err != nil && !errors.Is(err, when.ErrNoDate) {
 		return nil
 	}
 	words := append(append([]string(nil), own...), strings.Fields(Unlink(next.Text))...)
 	joined := strings.Join(words, " ")
 	quote := fmt.Sprintf("A date with a space goes in quotes: `%s:\"%s\"`.", key, message.Esc(strings.ReplaceAll(joined, "`", "'")))
-	_, n, err := ParseWhen(words, now, loc)
+	_, n, err := when.ParseWhen(words, now, loc)
 	switch {
-	case err != nil && !errors.Is(err, ErrNoDate):
+	case err != nil && !errors.Is(err, when.ErrNoDate):
 		return userErrorf("%s. %s", strings.TrimSuffix(dateMessage(joined, err), "."), quote)
 	case err == nil && n > len(own):
 		return userErrorf("I read `%s:%s` as the date and %s as text. %s", key, message.Esc(v), message.Code(next.Text), quote)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -91,12 +92,12 @@ func (h *Handler) pressConfirm(ctx context.Context, req Request, value string) P
 }
 
 func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value string) Pressed {
-	id, ok := store.ParseFollowUpID(value)
+	id, ok := domain.ParseFollowUpID(value)
 	if !ok {
 		return Pressed{Ephemeral: &message.Reply{Text: "That button doesn't name a follow-up I know. Type `followups` to see yours, and `done F12` to close one.", Outcome: message.OutcomeUserError, Command: "button"}}
 	}
 	now := h.now()
-	change, until, verb := store.ChangeDone, time.Time{}, ""
+	change, until, verb := domain.ChangeDone, time.Time{}, ""
 	if action == message.ActionSnoozeDay || action == message.ActionSnoozeWeek {
 		// Like a typed `snooze F12 1d`: from the due time while it is ahead.
 		cur, err := h.store.FollowUp(ctx, req.Team, id)
@@ -105,7 +106,7 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 			return Pressed{Ephemeral: &r}
 		}
 		days := map[string]int{message.ActionSnoozeDay: 1, message.ActionSnoozeWeek: 7}[action]
-		change, until = store.ChangeSnooze, SnoozeBase(cur, now).In(req.Loc).AddDate(0, 0, days)
+		change, until = domain.ChangeSnooze, SnoozeBase(cur, now).In(req.Loc).AddDate(0, 0, days)
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, until, req.User, now)
 	if err != nil {
@@ -120,7 +121,7 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 		r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
 		return Pressed{Ephemeral: &r}
 	}
-	if change == store.ChangeSnooze {
+	if change == domain.ChangeSnooze {
 		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {
 		verb = message.FollowUpStatus(f, now, req.Loc)
@@ -178,5 +179,5 @@ func (h *Handler) NudgeFor(ctx context.Context, team, owner string, now time.Tim
 	if err != nil {
 		return message.Reply{}, err
 	}
-	return message.Nudge(store.Overdue(all, now, owner, withQuiet), now, loc), nil
+	return message.Nudge(domain.Overdue(all, now, owner, withQuiet), now, loc), nil
 }

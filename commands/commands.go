@@ -15,6 +15,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -62,36 +63,36 @@ type Request struct {
 
 // Store is what the commands need from storage.
 type Store interface {
-	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (store.Partner, error)
-	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
-	Partner(ctx context.Context, team, slug string) (store.Partner, error)
-	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
+	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (domain.Partner, error)
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
+	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
 	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
-	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
-	People(ctx context.Context, team, slug string) ([]store.Person, error)
+	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
+	People(ctx context.Context, team, slug string) ([]domain.Person, error)
 	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
-	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, next *store.NextStep, actor string, now time.Time) (store.Contact, int64, store.Partner, error)
-	History(ctx context.Context, team, slug string, limit int) ([]store.Contact, error)
-	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f store.FollowUp, actor string, now time.Time) (int64, store.Partner, error)
-	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (store.FollowUp, error)
-	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
-	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
-	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]store.FollowUp, error)
-	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e store.Event, delays store.EventDelays, actor string, now time.Time) (int64, store.Partner, error)
-	Event(ctx context.Context, team string, id int64) (store.Event, error)
-	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
+	History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error)
+	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error)
+	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error)
+	FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error)
+	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]domain.FollowUp, error)
+	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e domain.Event, delays store.EventDelays, actor string, now time.Time) (int64, domain.Partner, error)
+	Event(ctx context.Context, team string, id int64) (domain.Event, error)
+	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]domain.Event, error)
 	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
 	CancelEvent(ctx context.Context, team string, id int64, actor string, now time.Time) ([]string, error)
-	EditEvent(ctx context.Context, team string, id int64, change store.EventChange, delays store.EventDelays, actor string, now time.Time) (store.Event, error)
-	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
-	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
+	EditEvent(ctx context.Context, team string, id int64, change store.EventChange, delays store.EventDelays, actor string, now time.Time) (domain.Event, error)
+	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
+	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
 	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)
-	Responses(ctx context.Context, team string, survey int64) ([]store.Response, error)
+	Responses(ctx context.Context, team string, survey int64) ([]domain.Response, error)
 	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
 	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
 	RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error)
 	// JobFailures says which scheduled posts Slack refused, by job id.
-	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]store.JobFailure, error)
+	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]domain.JobFailure, error)
 	needStore
 	contactStore
 	orgStore
@@ -107,7 +108,7 @@ type Config struct {
 	// SurveyDelays are how long after an event its surveys go out.
 	SurveyDelays store.EventDelays
 	// Topics normalises need topics (OUTREACH_NEED_TOPICS).
-	Topics store.Topics
+	Topics domain.Topics
 	// Directory looks up channels' and people's Slack teams; nil where
 	// there is nobody to ask (liaisons' organizations are then unknown).
 	Directory Directory
@@ -132,7 +133,7 @@ func New(st Store, clock clockwork.Clock, cfg Config, log *slog.Logger) *Handler
 		cfg.Command = "/outreach"
 	}
 	if cfg.Topics.Known() == nil {
-		cfg.Topics = store.NewTopics(store.DefaultTopicSynonyms)
+		cfg.Topics = domain.NewTopics(domain.DefaultTopicSynonyms)
 	}
 	return &Handler{store: st, clock: clock, cfg: cfg, log: log, table: newTable()}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/golden"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/message"
@@ -538,7 +539,7 @@ func TestFollowupsShowRefusedReminders(t *testing.T) {
 	}
 	for _, j := range c.Jobs {
 		if j.ID == store.JobID(store.JobReminder, "1", "1") {
-			if ok, err := st.FailJob(ctx, team, j, "tok", due, store.JobFailure{Reason: "user_not_found", To: "U0MARIA"}); !ok || err != nil {
+			if ok, err := st.FailJob(ctx, team, j, "tok", due, domain.JobFailure{Reason: "user_not_found", To: "U0MARIA"}); !ok || err != nil {
 				t.Fatalf("FailJob = %v, %v", ok, err)
 			}
 		}

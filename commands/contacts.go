@@ -7,28 +7,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // contactStore is what correcting contacts needs.
 type contactStore interface {
-	FindContact(ctx context.Context, team string, id int64, user string) (store.Contact, error)
-	EditContact(ctx context.Context, team string, id int64, change store.ContactChange, actor string, now time.Time) (store.Contact, error)
-	DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (store.Contact, error)
+	FindContact(ctx context.Context, team string, id int64, user string) (domain.Contact, error)
+	EditContact(ctx context.Context, team string, id int64, change store.ContactChange, actor string, now time.Time) (domain.Contact, error)
+	DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (domain.Contact, error)
 }
 
 // loadContact finds the contact the first word names: `C12`, or `last`,
 // the person's own latest.
-func (h *Handler) loadContact(ctx context.Context, req *Request, name string, toks []Token) (store.Contact, error) {
+func (h *Handler) loadContact(ctx context.Context, req *Request, name string, toks []Token) (domain.Contact, error) {
 	if len(toks) == 0 {
-		return store.Contact{}, userErrorf("Which contact? Give its id from `%s history <partner>`, e.g. `%s %s C12`, or `last` for the latest you logged.", h.cfg.Command, h.cfg.Command, name)
+		return domain.Contact{}, userErrorf("Which contact? Give its id from `%s history <partner>`, e.g. `%s %s C12`, or `last` for the latest you logged.", h.cfg.Command, h.cfg.Command, name)
 	}
 	id, user := int64(0), req.User
 	if !strings.EqualFold(toks[0].Text, "last") || toks[0].Quoted {
 		var ok bool
-		if id, ok = store.ParseContactID(toks[0].Text); !ok {
-			return store.Contact{}, userErrorf("%s isn't a contact id; they look like `C12` (see `%s history <partner>`), or type `last` for the latest you logged.", message.Code(toks[0].Text), h.cfg.Command)
+		if id, ok = domain.ParseContactID(toks[0].Text); !ok {
+			return domain.Contact{}, userErrorf("%s isn't a contact id; they look like `C12` (see `%s history <partner>`), or type `last` for the latest you logged.", message.Code(toks[0].Text), h.cfg.Command)
 		}
 		user = ""
 	}
@@ -69,10 +70,10 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 		m := strings.ToLower(strings.TrimSpace(v))
 		if !isMethod(m) {
 			msg := fmt.Sprintf("%s isn't a contact method.", message.Code(v))
-			if s := closest(m, store.Methods); s != "" {
+			if s := closest(m, domain.Methods); s != "" {
 				msg += fmt.Sprintf(" Did you mean `%s`?", s)
 			}
-			return message.Reply{}, userErrorf("%s The methods are %s.", msg, backticks(store.Methods))
+			return message.Reply{}, userErrorf("%s The methods are %s.", msg, backticks(domain.Methods))
 		}
 		ch.Method, what = m, append(what, "method")
 	}

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 var eventEditFields = []string{"title", "type", "where", "audience", "resources", "registered", "start", "until"}
@@ -75,7 +77,7 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 		for _, p := range []struct {
 			template string
 			at       time.Time
-		}{{message.TemplateFeedback, e.End.Add(h.cfg.SurveyDelays.Feedback)}, {message.TemplateFollowUp, e.End.Add(h.cfg.SurveyDelays.FollowUp)}} {
+		}{{domain.TemplateFeedback, e.End.Add(h.cfg.SurveyDelays.Feedback)}, {domain.TemplateFollowUp, e.End.Add(h.cfg.SurveyDelays.FollowUp)}} {
 			if !has[p.template] && p.at.After(now) {
 				fmt.Fprintf(&b, "\n• %s · goes out %s", p.template, message.Time(p.at, now, req.Loc))
 				has[p.template] = true
@@ -90,9 +92,9 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 
 // ratingAverages is " · How useful was it? 4.3" for each rating question
 // with answers.
-func ratingAverages(sv store.Survey, rs []store.Response) string {
+func ratingAverages(sv domain.Survey, rs []domain.Response) string {
 	var out strings.Builder
-	for _, q := range message.Templates[sv.Template].Questions {
+	for _, q := range domain.Templates[sv.Template].Questions {
 		if !q.Rating {
 			continue
 		}
@@ -136,7 +138,7 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 		ch.Title, what = &v, append(what, "title")
 	}
 	if v, ok := a.opt("type"); ok {
-		t, err := oneOf("type", v, store.EventTypes)
+		t, err := oneOf("type", v, domain.EventTypes)
 		if err != nil {
 			return message.Reply{}, err
 		}
@@ -176,9 +178,9 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 			return message.Reply{}, err
 		}
 		words := strings.Fields(v)
-		t, n, err := ParseWhen(words, now, req.Loc)
+		t, n, err := when.ParseWhen(words, now, req.Loc)
 		if err != nil || n != len(words) {
-			if err != nil && !errors.Is(err, ErrNoDate) {
+			if err != nil && !errors.Is(err, when.ErrNoDate) {
 				return message.Reply{}, userErrorf("%s", dateMessage(v, err))
 			}
 			return message.Reply{}, userErrorf("`start:` is when it starts: `start:\"dec 3 10am\"` or `start:2026-12-03T10:00` (I got %s).", message.Code(v))
@@ -257,7 +259,7 @@ func (h *Handler) eventCancel(ctx context.Context, req *Request, a args) (messag
 }
 
 // eventPartnerNames names an event's partners.
-func (h *Handler) eventPartnerNames(ctx context.Context, team string, e store.Event) string {
+func (h *Handler) eventPartnerNames(ctx context.Context, team string, e domain.Event) string {
 	names := map[string]string{}
 	for _, slug := range append([]string{e.Partner}, e.With...) {
 		names[slug] = h.partnerName(ctx, team, slug)

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const (
@@ -39,21 +41,21 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	now := h.now()
 	words := strings.Fields(Unlink(joinText(a.pos[ti+1:])))
-	start, used, err := ParseWhen(words, now, req.Loc)
+	start, used, err := when.ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {
-		if err != nil && !errors.Is(err, ErrNoDate) {
+		if err != nil && !errors.Is(err, when.ErrNoDate) {
 			return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 		}
 		return message.Reply{}, userErrorf("I can't read %s as when it starts. Try `dec 3 10am`, `friday 2pm` or `2026-12-03 14:30`.", message.Code(strings.Join(words, " ")))
 	}
-	e := store.Event{Title: title, Type: "other", Start: start, End: start.Add(defaultEvent), Registered: -1}
+	e := domain.Event{Title: title, Type: "other", Start: start, End: start.Add(defaultEvent), Registered: -1}
 	if v, ok := a.opt("until"); ok {
 		if e.End, err = untilArg(v, start, now, req.Loc); err != nil {
 			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("type"); ok {
-		if e.Type, err = oneOf("type", v, store.EventTypes); err != nil {
+		if e.Type, err = oneOf("type", v, domain.EventTypes); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -133,9 +135,9 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 	words := strings.Fields(v)
 	bad := userErrorf("`until:` is when it ends: `until:2pm`, `until:\"dec 3 4pm\"` or `until:90m` (I got %s).", message.Code(v))
 	var end time.Time
-	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+	if sp, n, err := when.ParseSpan(words); err == nil && n == len(words) {
 		end = sp.AddTo(start)
-	} else if t, n, err := ParseWhen(words, start, loc); err == nil && n == len(words) {
+	} else if t, n, err := when.ParseWhen(words, start, loc); err == nil && n == len(words) {
 		end = t // read from the start: a bare "2pm" is 2pm that day
 	} else {
 		return time.Time{}, bad
@@ -196,12 +198,12 @@ func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.
 		title = "Past events"
 	}
 	now := h.now()
-	var es []store.Event
+	var es []domain.Event
 	if past {
 		es, err = h.store.Events(ctx, req.Team, slug, now.AddDate(-5, 0, 0), now, true, 30)
 	} else {
 		es, err = h.store.Events(ctx, req.Team, slug, now.Add(-24*time.Hour), now.AddDate(2, 0, 0), false, 30)
-		es = filterEvents(es, func(e store.Event) bool { return e.End.After(now) })
+		es = filterEvents(es, func(e domain.Event) bool { return e.End.After(now) })
 	}
 	if err != nil {
 		return message.Reply{}, err
@@ -224,8 +226,8 @@ func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.
 	return message.Reply{Text: b.String()}, nil
 }
 
-func filterEvents(es []store.Event, keep func(store.Event) bool) []store.Event {
-	var out []store.Event
+func filterEvents(es []domain.Event, keep func(domain.Event) bool) []domain.Event {
+	var out []domain.Event
 	for _, e := range es {
 		if keep(e) {
 			out = append(out, e)
@@ -239,7 +241,7 @@ func (h *Handler) eventID(name string, toks []Token) (int64, error) {
 	if len(toks) == 0 {
 		return 0, userErrorf("Which event? Give its id: `%s %s E7`. `%s event list` shows them.", h.cfg.Command, name, h.cfg.Command)
 	}
-	id, ok := store.ParseEventID(toks[0].Text)
+	id, ok := domain.ParseEventID(toks[0].Text)
 	if !ok {
 		return 0, userErrorf("%s isn't an event id; they look like `E7`. `%s event list` shows them.", message.Code(toks[0].Text), h.cfg.Command)
 	}
@@ -247,7 +249,7 @@ func (h *Handler) eventID(name string, toks []Token) (int64, error) {
 }
 
 // loadEvent loads an event, explaining a missing one.
-func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (store.Event, error) {
+func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (domain.Event, error) {
 	e, err := h.store.Event(ctx, req.Team, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return e, userErrorf("I can't find `E%d`. `%s event list` shows the upcoming events, `%s event list past` the others.", id, h.cfg.Command, h.cfg.Command)
@@ -257,7 +259,7 @@ func (h *Handler) loadEvent(ctx context.Context, req *Request, id int64) (store.
 
 // liveEvent is loadEvent for commands that act on an event, which a
 // cancelled one refuses.
-func (h *Handler) liveEvent(ctx context.Context, req *Request, id int64) (store.Event, error) {
+func (h *Handler) liveEvent(ctx context.Context, req *Request, id int64) (domain.Event, error) {
 	e, err := h.loadEvent(ctx, req, id)
 	if err == nil && !e.Cancelled.IsZero() {
 		return e, userErrorf("`E%d` *%s* was cancelled (by %s, %s). `%s event show E%d` shows what it was.", id, message.Esc(e.Title), message.Mention(e.CancelledBy), message.Time(e.Cancelled, h.now(), req.Loc), h.cfg.Command, id)

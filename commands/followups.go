@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const maxFollowUpText = 500
@@ -33,11 +35,11 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 			// A quoted date ("next tuesday 10am") is one token: all of it
 			// must read as a date.
 			words := strings.Fields(pos[i].Text)
-			t, n, err := ParseDue(words, now, req.Loc)
+			t, n, err := when.ParseDue(words, now, req.Loc)
 			switch {
 			case err == nil && n == len(words) && n > 0:
 				at, used, due = i, 1, t
-			case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+			case err != nil && !errors.Is(err, when.ErrNoDate) && dateErr == nil:
 				// Quoted or not, a date that cannot be is explained.
 				dateErr, dateText = err, pos[i].Text
 			}
@@ -47,11 +49,11 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		if len(words) == 0 {
 			continue
 		}
-		t, n, err := ParseDue(words, now, req.Loc)
+		t, n, err := when.ParseDue(words, now, req.Loc)
 		switch {
 		case err == nil && n > 0:
 			at, used, due = i, n, t
-		case err != nil && !errors.Is(err, ErrNoDate) && dateErr == nil:
+		case err != nil && !errors.Is(err, when.ErrNoDate) && dateErr == nil:
 			dateErr, dateText = err, strings.Join(words, " ")
 		}
 	}
@@ -78,7 +80,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		}
 	}
 	ref := h.ref(req, Unlink(joinText(pos[:at])))
-	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, store.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
+	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, domain.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
 			return message.Reply{}, &userError{msg: m}
@@ -122,7 +124,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 		if err != nil {
 			return message.Reply{}, err
 		}
-		var shared []store.FollowUp
+		var shared []domain.FollowUp
 		for _, f := range fs {
 			if f.Shared {
 				shared = append(shared, f)
@@ -134,7 +136,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, nil, now, req.Loc)}, nil
 	}
 	scope := strings.ToLower(joinText(a.pos))
-	var fs []store.FollowUp
+	var fs []domain.FollowUp
 	title := "Your open follow-ups"
 	switch {
 	case scope == "" || scope == "mine":
@@ -145,7 +147,7 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 	case scope == "overdue":
 		title = "Overdue follow-ups"
 		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
-		fs = filterFollowUps(fs, func(f store.FollowUp) bool { return f.Due.Before(now) })
+		fs = filterFollowUps(fs, func(f domain.FollowUp) bool { return f.Due.Before(now) })
 	default:
 		if len(a.pos) == 1 && !a.pos[0].Quoted {
 			if id, ok := h.userRef(ctx, req, a.pos[0].Text); ok && (strings.HasPrefix(a.pos[0].Text, "<") || strings.HasPrefix(a.pos[0].Text, "@")) {
@@ -181,8 +183,8 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 	return message.Reply{Text: h.followUpList(title, fs, names, failed, now, req.Loc)}, nil
 }
 
-func filterFollowUps(fs []store.FollowUp, keep func(store.FollowUp) bool) []store.FollowUp {
-	var out []store.FollowUp
+func filterFollowUps(fs []domain.FollowUp, keep func(domain.FollowUp) bool) []domain.FollowUp {
+	var out []domain.FollowUp
 	for _, f := range fs {
 		if keep(f) {
 			out = append(out, f)
@@ -204,7 +206,7 @@ func (h *Handler) partnerNames(ctx context.Context, team string) (map[string]str
 }
 
 // followUpList lists fs; failed are the reminders Slack refused, by job.
-func (h *Handler) followUpList(title string, fs []store.FollowUp, names map[string]string, failed map[string]store.JobFailure, now time.Time, loc *time.Location) string {
+func (h *Handler) followUpList(title string, fs []domain.FollowUp, names map[string]string, failed map[string]domain.JobFailure, now time.Time, loc *time.Location) string {
 	if len(fs) == 0 {
 		return title + ": none. Add one with `" + h.cfg.Command + " followup <partner> <when> <what>`."
 	}
@@ -225,7 +227,7 @@ func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) 
 	if len(toks) == 0 {
 		return 0, nil, userErrorf("Which follow-up? Give its id: `%s %s F12`. `%s followups` lists yours.", h.cfg.Command, name, h.cfg.Command)
 	}
-	id, ok := store.ParseFollowUpID(toks[0].Text)
+	id, ok := domain.ParseFollowUpID(toks[0].Text)
 	if !ok {
 		return 0, nil, userErrorf("%s isn't a follow-up id; they look like `F12`. `%s followups` lists yours.", message.Code(toks[0].Text), h.cfg.Command)
 	}
@@ -233,11 +235,11 @@ func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) 
 }
 
 func (h *Handler) doneCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
-	return h.closeFollowUp(ctx, req, a.pos, "done", store.ChangeDone)
+	return h.closeFollowUp(ctx, req, a.pos, "done", domain.ChangeDone)
 }
 
 func (h *Handler) cancelCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
-	return h.closeFollowUp(ctx, req, a.pos, "cancel", store.ChangeCancel)
+	return h.closeFollowUp(ctx, req, a.pos, "cancel", domain.ChangeCancel)
 }
 
 func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token, name, change string) (message.Reply, error) {
@@ -252,7 +254,7 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, h.now(), req.Loc)
 	}
-	verb := map[string]string{store.ChangeDone: ":white_check_mark: Done", store.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
+	verb := map[string]string{domain.ChangeDone: ":white_check_mark: Done", domain.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
 	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200))),
 		Feed: message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))}, nil
 }
@@ -278,7 +280,7 @@ func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
-	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeSnooze, until, req.User, now)
+	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, domain.ChangeSnooze, until, req.User, now)
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
 	}
@@ -287,7 +289,7 @@ func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (mess
 		by = " by " + span
 	}
 	return message.Reply{Text: fmt.Sprintf(":zzz: Snoozed `F%d`%s until %s (it was due %s): %s", moved.ID, by, message.Time(moved.Due, now, req.Loc), message.Time(f.Due, now, req.Loc), message.Esc(message.Clip(moved.Text, 200))),
-		Feed: message.FollowUpFeed(req.User, moved, store.ChangeSnooze, h.partnerName(ctx, req.Team, moved.Partner))}, nil
+		Feed: message.FollowUpFeed(req.User, moved, domain.ChangeSnooze, h.partnerName(ctx, req.Team, moved.Partner))}, nil
 }
 
 // rescheduleCommand sets a follow-up's due time to any time ahead:
@@ -303,31 +305,31 @@ func (h *Handler) rescheduleCommand(ctx context.Context, req *Request, a args) (
 		return message.Reply{}, err
 	}
 	words := strings.Fields(Unlink(joinText(rest)))
-	t, n, err := ParseDue(words, now, req.Loc)
+	t, n, err := when.ParseDue(words, now, req.Loc)
 	switch {
-	case len(words) == 0 || errors.Is(err, ErrNoDate) || (err == nil && n != len(words)):
+	case len(words) == 0 || errors.Is(err, when.ErrNoDate) || (err == nil && n != len(words)):
 		return message.Reply{}, userErrorf("To when? `%s reschedule F%d monday 10am`, `… dec 3` or `… in 2 days`.", h.cfg.Command, id)
 	case err != nil:
 		return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 	case !t.After(now):
 		return message.Reply{}, userErrorf("%s is in the past; reschedule to a time ahead, e.g. `%s reschedule F%d tomorrow 10am`.", message.Code(message.Time(t, now, req.Loc)), h.cfg.Command, id)
 	}
-	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, store.ChangeReschedule, t, req.User, now)
+	moved, err := h.store.ChangeFollowUp(ctx, req.Team, id, domain.ChangeReschedule, t, req.User, now)
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
 	}
 	return message.Reply{Text: fmt.Sprintf(":calendar: Rescheduled `F%d` to %s (it was due %s): %s", moved.ID, message.Time(moved.Due, now, req.Loc), message.Time(f.Due, now, req.Loc), message.Esc(message.Clip(moved.Text, 200))),
-		Feed: message.FollowUpFeed(req.User, moved, store.ChangeReschedule, h.partnerName(ctx, req.Team, moved.Partner))}, nil
+		Feed: message.FollowUpFeed(req.User, moved, domain.ChangeReschedule, h.partnerName(ctx, req.Team, moved.Partner))}, nil
 }
 
 // openFollowUp loads a follow-up that is still open, explaining one that
 // is missing or closed.
-func (h *Handler) openFollowUp(ctx context.Context, req *Request, id int64) (store.FollowUp, error) {
+func (h *Handler) openFollowUp(ctx context.Context, req *Request, id int64) (domain.FollowUp, error) {
 	f, err := h.store.FollowUp(ctx, req.Team, id)
 	if err != nil {
 		return f, h.followUpErr(id, err, h.now(), req.Loc)
 	}
-	if f.Status != store.StatusOpen {
+	if f.Status != domain.StatusOpen {
 		return f, h.followUpErr(id, &store.FollowUpError{Err: store.ErrNotOpen, FollowUp: f}, h.now(), req.Loc)
 	}
 	return f, nil
@@ -336,7 +338,7 @@ func (h *Handler) openFollowUp(ctx context.Context, req *Request, id int64) (sto
 // SnoozeBase is what a snooze by a length of time counts from: the due
 // time while it is still ahead, else now. Typed snoozes and the reminder's
 // Snooze buttons share it.
-func SnoozeBase(f store.FollowUp, now time.Time) time.Time {
+func SnoozeBase(f domain.FollowUp, now time.Time) time.Time {
 	if f.Due.After(now) {
 		return f.Due
 	}
@@ -345,18 +347,18 @@ func SnoozeBase(f store.FollowUp, now time.Time) time.Time {
 
 // snoozeUntil reads "tomorrow", "friday 10am" or a length like "2d" (then
 // also returned as typed, for the reply).
-func (h *Handler) snoozeUntil(toks []Token, f store.FollowUp, now time.Time, loc *time.Location) (time.Time, string, error) {
+func (h *Handler) snoozeUntil(toks []Token, f domain.FollowUp, now time.Time, loc *time.Location) (time.Time, string, error) {
 	words := strings.Fields(Unlink(joinText(toks)))
 	bad := userErrorf("Until when? `%s snooze F%d tomorrow`, `… friday 10am` or `… 3d` (3 days later).", h.cfg.Command, f.ID)
 	if len(words) == 0 {
 		return time.Time{}, "", bad
 	}
-	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
+	if sp, n, err := when.ParseSpan(words); err == nil && n == len(words) {
 		return sp.AddTo(SnoozeBase(f, now).In(loc)), strings.Join(words, " "), nil
 	}
-	t, n, err := ParseDue(words, now, loc)
+	t, n, err := when.ParseDue(words, now, loc)
 	switch {
-	case err != nil && !errors.Is(err, ErrNoDate):
+	case err != nil && !errors.Is(err, when.ErrNoDate):
 		return time.Time{}, "", userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 	case err != nil || n != len(words):
 		return time.Time{}, "", bad
@@ -369,7 +371,7 @@ func (h *Handler) snoozeUntil(toks []Token, f store.FollowUp, now time.Time, loc
 }
 
 // notLater refuses a snooze that would not move the follow-up later.
-func (h *Handler) notLater(f store.FollowUp, to, now time.Time, loc *time.Location) error {
+func (h *Handler) notLater(f domain.FollowUp, to, now time.Time, loc *time.Location) error {
 	return userErrorf("`F%d` is due %s, and snoozing only moves it later. To move it to %s, type `%s reschedule F%d %s`.",
 		f.ID, message.Time(f.Due, now, loc), message.Time(to, now, loc), h.cfg.Command, f.ID, to.In(loc).Format("2006-01-02 15:04"))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -23,7 +24,7 @@ const defaultFollowUpDelay = 30 * 24 * time.Hour
 // followUpSurveyDue is when a past event's follow-up survey goes out:
 // the delay after the event's end, or now when that has passed (a month
 // and more on, "did it change anything?" is still the question).
-func (h *Handler) followUpSurveyDue(e store.Event, now time.Time) time.Time {
+func (h *Handler) followUpSurveyDue(e domain.Event, now time.Time) time.Time {
 	delay := h.cfg.SurveyDelays.FollowUp
 	if delay <= 0 {
 		delay = defaultFollowUpDelay
@@ -38,12 +39,12 @@ func (h *Handler) followUpSurveyDue(e store.Event, now time.Time) time.Time {
 // follow-up survey was never queued (it was recorded after the fact), a
 // button that schedules it. A store failure leaves r as it is: the offer
 // is a courtesy, the command's own work is done.
-func (h *Handler) offerFollowUpSurvey(ctx context.Context, req *Request, e store.Event, r *message.Reply) {
+func (h *Handler) offerFollowUpSurvey(ctx context.Context, req *Request, e domain.Event, r *message.Reply) {
 	now := h.now()
 	if e.End.After(now) || !e.Cancelled.IsZero() {
 		return
 	}
-	st, err := h.store.FollowUpSurvey(ctx, req.Team, e.ID, message.TemplateFollowUp)
+	st, err := h.store.FollowUpSurvey(ctx, req.Team, e.ID, domain.TemplateFollowUp)
 	if err != nil {
 		h.log.Warn("follow-up survey state", "event", e.ID, "err", err)
 		return
@@ -68,7 +69,7 @@ func (h *Handler) pressFollowUpSurvey(ctx context.Context, req Request, value st
 	reply := func(text string, o message.Outcome) Pressed {
 		return Pressed{Ephemeral: &message.Reply{Text: text, Outcome: o, Command: "event survey"}}
 	}
-	id, ok := store.ParseEventID(value)
+	id, ok := domain.ParseEventID(value)
 	if !ok {
 		return reply(fmt.Sprintf("That button doesn't name an event I know. `%s event list past` shows them.", h.cfg.Command), message.OutcomeUserError)
 	}
@@ -82,7 +83,7 @@ func (h *Handler) pressFollowUpSurvey(ctx context.Context, req Request, value st
 		return reply(fmt.Sprintf("`E%d` *%s* isn't over yet; its follow-up survey goes out by itself a month after it.", id, message.Esc(e.Title)), message.OutcomeUserError)
 	}
 	due := h.followUpSurveyDue(e, now)
-	queued, err := h.store.QueueFollowUpSurvey(ctx, req.Team, id, message.TemplateFollowUp, due, req.User, now)
+	queued, err := h.store.QueueFollowUpSurvey(ctx, req.Team, id, domain.TemplateFollowUp, due, req.User, now)
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrCancelled) {
 		return reply(fmt.Sprintf("`E%d` was cancelled or erased just now, so no survey is scheduled.", id), message.OutcomeUserError)
 	}

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // Limits of the App Home, so that it stays within Block Kit's 100 blocks
@@ -98,7 +98,7 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 		r.Sections = append(r.Sections, message.Section{Chart: month})
 	}
 
-	var mine []store.Partner
+	var mine []domain.Partner
 	for _, p := range all {
 		if p.Owner == req.User && !p.Archived {
 			mine = append(mine, p)
@@ -130,8 +130,8 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 	}
 	add(b.String())
 
-	var needs []store.Need
-	if err := h.store.EachNeed(ctx, req.Team, "", now.AddDate(0, 0, -60), now.Add(time.Millisecond), func(n store.Need) error {
+	var needs []domain.Need
+	if err := h.store.EachNeed(ctx, req.Team, "", now.AddDate(0, 0, -60), now.Add(time.Millisecond), func(n domain.Need) error {
 		needs = append(needs, n)
 		if len(needs) > homeNeeds {
 			needs = needs[1:]
@@ -212,10 +212,10 @@ func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (mess
 // time), partner, what, whether overdue, and Done and Snooze buttons;
 // the text of "what" shortened so that a hundred rows stay within
 // Slack's characters for a table. Its Text is the same as lines.
-func followUpTable(fs []store.FollowUp, names map[string]string, now time.Time, loc *time.Location) *message.Table {
+func followUpTable(fs []domain.FollowUp, names map[string]string, now time.Time, loc *time.Location) *message.Table {
 	t := &message.Table{Caption: "Your follow-ups, soonest due first", PageSize: 10,
 		Columns: []string{"Due", "Partner", "What", "Status", "Done", "Snooze"}}
-	status := func(f store.FollowUp) string {
+	status := func(f domain.FollowUp) string {
 		if f.Due.Before(now) {
 			return "overdue"
 		}

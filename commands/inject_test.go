@@ -14,10 +14,12 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // broadcasts are what people type to reach a crowd, as Slack hands them
@@ -388,15 +390,15 @@ func (in *injection) views(after string, charts bool) {
 		in.do(where("event show"), admin, fmt.Sprintf("event show E%d", e.ID))
 		in.do(where("survey results"), admin, fmt.Sprintf("survey results E%d", e.ID))
 		in.reply(where("an attendance question"), admin, message.AttendanceQuestion(e, message.EventPartners(e, names), "/outreach", now, ny(in)))
-		for _, tmpl := range []string{message.TemplateFeedback, message.TemplateFollowUp} {
-			sv := store.Survey{ID: 1, Template: tmpl, Partner: e.Partner, Event: e.ID, Channel: "C0COUNTY"}
+		for _, tmpl := range []string{domain.TemplateFeedback, domain.TemplateFollowUp} {
+			sv := domain.Survey{ID: 1, Template: tmpl, Partner: e.Partner, Event: e.ID, Channel: "C0COUNTY"}
 			subj := message.SurveySubject{Partner: names[e.Partner], Event: e.Title}
 			in.reply(where("a survey prompt"), admin, message.SurveyPrompt(sv, subj, 0))
 			in.text(where("a survey's feed line"), message.SurveySentFeed(sv, subj))
 		}
 	}
 	for _, p := range ps {
-		sv, _ := message.SurveyFor(p, message.TemplateCheckin, 0, "U0LEAD")
+		sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, "U0LEAD")
 		sv.ID = 1
 		in.reply(where("a check-in survey"), admin, message.SurveyPrompt(sv, message.SurveySubject{Partner: p.Name}, 0))
 		cs, err := in.h.store.History(ctx, in.team, p.Slug, 100)
@@ -412,7 +414,7 @@ func (in *injection) views(after string, charts bool) {
 func ny(in *injection) *time.Location { return in.h.cfg.Loc }
 
 // reportGather is the text of the report the report command delivers.
-func reportGather(ctx context.Context, h *Handler, team, slug string, period report.Period) (message.Reply, error) {
+func reportGather(ctx context.Context, h *Handler, team, slug string, period when.Period) (message.Reply, error) {
 	d, err := report.Gather(ctx, h.store, team, slug, period, h.now(), h.cfg.Loc)
 	if err != nil {
 		return message.Reply{}, err

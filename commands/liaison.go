@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -89,7 +90,7 @@ func (h *Handler) liaisonDM(ctx context.Context, req Request) (Request, *message
 	if err != nil {
 		return req, nil, err
 	}
-	var mine []store.Partner
+	var mine []domain.Partner
 	for _, p := range all {
 		if !p.Archived && p.Channel != "" && p.HasOrg(req.UserTeam) {
 			mine = append(mine, p)

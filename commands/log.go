@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // maxFuture is how far ahead a typed contact time may be (clock skew,
@@ -122,7 +124,7 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 
 func isMethod(s string) bool {
 	s = strings.ToLower(s)
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		if s == m {
 			return true
 		}
@@ -139,14 +141,14 @@ func (h *Handler) missingMethod(pos []Token) error {
 		}
 		w := strings.ToLower(t.Text)
 		if len(w) >= 3 {
-			if s := closest(w, store.Methods); s != "" && s != w {
+			if s := closest(w, domain.Methods); s != "" && s != w {
 				return userErrorf("%s isn't a contact method. Did you mean `%s`? The methods are %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
-					message.Code(t.Text), s, backticks(store.Methods), h.cfg.Command)
+					message.Code(t.Text), s, backticks(domain.Methods), h.cfg.Command)
 			}
 		}
 	}
 	return userErrorf("How did you reach them? Put a method after the partner: %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
-		backticks(store.Methods), h.cfg.Command)
+		backticks(domain.Methods), h.cfg.Command)
 }
 
 // Field names of LogInput, as the form's error map uses them.
@@ -166,7 +168,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	errs := map[string]string{}
 	method := strings.ToLower(strings.TrimSpace(in.Method))
 	if !isMethod(method) {
-		errs[FieldMethod] = fmt.Sprintf("Choose a method: %s.", strings.Join(store.Methods, ", "))
+		errs[FieldMethod] = fmt.Sprintf("Choose a method: %s.", strings.Join(domain.Methods, ", "))
 	}
 	dir := in.Direction
 	if dir == "" {
@@ -179,7 +181,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	case n > maxSummary:
 		errs[FieldSummary] = fmt.Sprintf("That summary is %d characters long; keep it under %d (put long notes in a document and link it).", n, maxSummary)
 	}
-	when, confirmed := now, in.Confirmed
+	at, confirmed := now, in.Confirmed
 	w, typedConfirm := cutConfirm(in.When)
 	confirmed = confirmed || typedConfirm
 	if w != "" {
@@ -190,15 +192,15 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		case needsConfirm(t, now, req.Loc) && !confirmed && req.Door == DoorForm:
 			errs[FieldWhen] = fmt.Sprintf("%s is more than a year back. If that is right, add confirm: %s confirm", message.Date(t, now, req.Loc), message.Esc(w))
 		default:
-			when = t
+			at = t
 		}
 	}
 	var next *store.NextStep
 	if w := strings.TrimSpace(in.Next); w != "" {
 		words := strings.Fields(w)
-		t, used, err := ParseDue(words, now, req.Loc)
+		t, used, err := when.ParseDue(words, now, req.Loc)
 		switch {
-		case err != nil && !errors.Is(err, ErrNoDate):
+		case err != nil && !errors.Is(err, when.ErrNoDate):
 			errs[FieldNext] = dateMessage(w, err)
 		case err != nil || used == 0:
 			errs[FieldNext] = "`next:` starts with when, then what: `next:\"friday Send the flyer\"`."
@@ -222,7 +224,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, errs, nil
 	}
-	if needsConfirm(when, now, req.Loc) && !confirmed {
+	if needsConfirm(at, now, req.Loc) && !confirmed {
 		// Nothing is stored until the date is confirmed; the partner is
 		// looked up so that the question names it (and a wrong partner
 		// is said now, not after the confirmation).
@@ -233,9 +235,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 			}
 			return message.Reply{}, nil, err
 		}
-		return message.Reply{}, nil, &confirmDate{when: when, partner: p}
+		return message.Reply{}, nil, &confirmDate{when: at, partner: p}
 	}
-	ct := store.Contact{Method: method, Direction: dir, Who: req.User, When: when, Summary: summary}
+	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -286,7 +288,7 @@ func firstFieldError(errs map[string]string) string {
 
 // dateMessage explains a date that could not be read.
 func dateMessage(typed string, err error) string {
-	var de *DateError
+	var de *when.DateError
 	if errors.As(err, &de) {
 		return fmt.Sprintf("%s: %s", message.Code(typed), de.Message)
 	}
@@ -331,7 +333,7 @@ func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Re
 // nothing was typed that moves it.
 func (h *Handler) contactWhen(w string, now time.Time, loc *time.Location) (t time.Time, msg string) {
 	words := strings.Fields(w)
-	t, used, err := ParsePast(words, now, loc)
+	t, used, err := when.ParsePast(words, now, loc)
 	switch {
 	case err != nil:
 		return now, dateMessage(w, err)
@@ -373,7 +375,7 @@ func cutConfirm(w string) (string, bool) {
 // anything is stored (needsConfirm).
 type confirmDate struct {
 	when    time.Time
-	partner store.Partner
+	partner domain.Partner
 }
 
 func (c *confirmDate) Error() string { return "date to confirm" }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
@@ -23,7 +24,7 @@ const (
 
 // needStore is what the needs commands add to Store.
 type needStore interface {
-	AddNeed(ctx context.Context, team string, n store.Need, actor string, now time.Time) (int64, error)
+	AddNeed(ctx context.Context, team string, n domain.Need, actor string, now time.Time) (int64, error)
 	NeedTopics(ctx context.Context, team string) (map[string]int, error)
 }
 
@@ -54,9 +55,9 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	need := store.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now()}
+	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now()}
 	if v, ok := a.opt("event"); ok {
-		id, ok := store.ParseEventID(v)
+		id, ok := domain.ParseEventID(v)
 		if !ok {
 			return message.Reply{}, userErrorf("%s isn't an event id; they look like `E7`.", message.Code(v))
 		}
@@ -67,7 +68,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 		need.Event, need.Partner = e.ID, e.Partner
 	}
 	partnerText, named := a.opt("partner")
-	var p store.Partner
+	var p domain.Partner
 	switch {
 	case named || req.Role == RoleLiaison:
 		if p, err = h.partner(ctx, req, partnerText); err != nil {
@@ -87,7 +88,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 		need.Partner = p.Slug
 	}
 	if need.Partner != "" && p.Slug == "" {
-		p = store.Partner{Slug: need.Partner, Name: h.partnerName(ctx, req.Team, need.Partner)}
+		p = domain.Partner{Slug: need.Partner, Name: h.partnerName(ctx, req.Team, need.Partner)}
 	}
 	id, err := h.store.AddNeed(ctx, req.Team, need, req.User, h.now())
 	if err != nil {
@@ -200,24 +201,6 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 		fmt.Fprintf(&b, "Heard before, not this time: %s\n", strings.Join(gone, " · "))
 	}
 	return message.Reply{Text: b.String()}, nil
-}
-
-// periodArg takes the period from `period:` or the first word when it
-// reads as one; rest is what remains (a partner). def is the period when
-// none is given.
-func (h *Handler) periodArg(req *Request, a args, def string) (report.Period, []Token, error) {
-	now := h.now()
-	if v, ok := a.opt("period"); ok {
-		p, err := parsePeriod(v, now, req.Loc)
-		return p, a.pos, err
-	}
-	if len(a.pos) > 0 && !a.pos[0].Quoted {
-		if p, err := parsePeriod(a.pos[0].Text, now, req.Loc); err == nil {
-			return p, a.pos[1:], nil
-		}
-	}
-	p, err := parsePeriod(def, now, req.Loc)
-	return p, a.pos, err
 }
 
 // typed is a command as this person types it at their door: with the

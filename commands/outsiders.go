@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -41,7 +42,7 @@ func outsideOrgs(teams []string, home string) (orgs []string, count int) {
 		}
 	}
 	if len(out) > 1 {
-		return []string{store.OrgUnnamed}, len(out)
+		return []string{domain.OrgUnnamed}, len(out)
 	}
 	return out, len(out)
 }
@@ -114,7 +115,7 @@ func (h *Handler) ChannelShared(ctx context.Context, team, channel string) (stri
 
 // orgState says, after a partner's channel in `partner show`, when nobody
 // from outside may act for the partner yet, and what to do about it.
-func (h *Handler) orgState(p store.Partner) string {
+func (h *Handler) orgState(p domain.Partner) string {
 	switch {
 	case p.OrgUnnamed():
 		return fmt.Sprintf(" · shared with several organizations: no one from outside acts for it until you name its own with `%s partner set %s org:@<someone from it>`", h.cfg.Command, p.Slug)

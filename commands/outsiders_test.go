@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -192,7 +193,7 @@ func TestChannelSharedFindsTheOrganization(t *testing.T) {
 	}
 	dir.set("C0COAL", team, partnerTeam, "T0OTHER")
 	slug, n := shared("C0COAL")
-	if !cmp.Equal(orgOf(slug), []string{store.OrgUnnamed}) || n == nil || n.To != "U0MARIA" ||
+	if !cmp.Equal(orgOf(slug), []string{domain.OrgUnnamed}) || n == nil || n.To != "U0MARIA" ||
 		!strings.Contains(n.Text, "shared with 2 organizations") || !strings.Contains(n.Text, "partner set coalition org:") {
 		t.Errorf("shared with two at once: organization %q, notice %+v; want unnamed and the owner told", orgOf(slug), n)
 	}

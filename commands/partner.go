@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -22,18 +23,18 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 	if n := len([]rune(name)); n > maxName {
 		return message.Reply{}, userErrorf("That name is %d characters long; keep it under %d.", n, maxName)
 	}
-	slug := store.Slugify(name)
+	slug := domain.Slugify(name)
 	if slug == "" {
 		return message.Reply{}, userErrorf("%s has no letters or digits to make an id from. Give the partner a name with letters in it.", message.Code(name))
 	}
-	p := store.Partner{Slug: slug, Name: name, Kind: "other", Stage: "prospect", Owner: req.User, Cadence: store.DefaultCadenceDays}
+	p := domain.Partner{Slug: slug, Name: name, Kind: "other", Stage: "prospect", Owner: req.User, Cadence: domain.DefaultCadenceDays}
 	if v, ok := a.opt("kind"); ok {
-		if p.Kind, err = oneOf("kind", v, store.Kinds); err != nil {
+		if p.Kind, err = oneOf("kind", v, domain.Kinds); err != nil {
 			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("stage"); ok {
-		if p.Stage, err = oneOf("stage", v, store.Stages); err != nil {
+		if p.Stage, err = oneOf("stage", v, domain.Stages); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -90,12 +91,12 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 		}
 	}
 	if v, ok := a.opt("stage"); ok {
-		if stage, err = oneOf("stage", v, store.Stages); err != nil {
+		if stage, err = oneOf("stage", v, domain.Stages); err != nil {
 			return message.Reply{}, err
 		}
 	}
 	if v, ok := a.opt("kind"); ok {
-		if kind, err = oneOf("kind", v, store.Kinds); err != nil {
+		if kind, err = oneOf("kind", v, domain.Kinds); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -109,12 +110,12 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, err
 	}
 	now := h.now()
-	var shown []store.Partner
+	var shown []domain.Partner
 	for _, p := range all {
 		if p.Archived != archived || (stage != "" && p.Stage != stage) || (kind != "" && p.Kind != kind) || (owner != "" && p.Owner != owner) {
 			continue
 		}
-		if overdue && p.Health(now).State != store.HealthOverdue {
+		if overdue && p.Health(now).State != domain.HealthOverdue {
 			continue
 		}
 		shown = append(shown, p)
@@ -158,7 +159,7 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	upcoming = filterEvents(upcoming, func(e store.Event) bool { return e.End.After(h.now()) })
+	upcoming = filterEvents(upcoming, func(e domain.Event) bool { return e.End.After(h.now()) })
 	if len(upcoming) > 3 {
 		upcoming = upcoming[:3]
 	}
@@ -175,9 +176,9 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 		b.WriteString(" · " + c)
 	}
 	switch hl.State {
-	case store.HealthOverdue:
+	case domain.HealthOverdue:
 		fmt.Fprintf(&b, " · contact was due %s", message.Date(hl.DueAt, h.now(), req.Loc))
-	case store.HealthOnTrack, store.HealthDue:
+	case domain.HealthOnTrack, domain.HealthDue:
 		fmt.Fprintf(&b, " · next contact due %s", message.Date(hl.DueAt, h.now(), req.Loc))
 	}
 	b.WriteByte('\n')
@@ -249,13 +250,13 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 			}
 			ch.Name = &name
 		case "kind":
-			k, err := oneOf("kind", v, store.Kinds)
+			k, err := oneOf("kind", v, domain.Kinds)
 			if err != nil {
 				return message.Reply{}, err
 			}
 			ch.Kind = &k
 		case "stage":
-			s, err := oneOf("stage", v, store.Stages)
+			s, err := oneOf("stage", v, domain.Stages)
 			if err != nil {
 				return message.Reply{}, err
 			}
@@ -340,7 +341,7 @@ func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (mess
 	if len([]rune(name)) > maxName {
 		return message.Reply{}, userErrorf("That name is too long; keep it under %d characters.", maxName)
 	}
-	person := store.Person{Name: name}
+	person := domain.Person{Name: name}
 	for key, dst := range map[string]*string{"role": &person.Role, "email": &person.Email, "phone": &person.Phone} {
 		if v, ok := a.opt(key); ok {
 			if *dst, err = textField(key, v, 200); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -17,7 +18,7 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 	eph := func(msg string, o message.Outcome) Pressed {
 		return Pressed{Ephemeral: &message.Reply{Text: msg, Outcome: o, Command: "survey answer"}}
 	}
-	id, ok := store.ParseSurveyID(value)
+	id, ok := domain.ParseSurveyID(value)
 	parts := strings.Split(strings.TrimPrefix(action, message.ActionSurveyPrefix), ":")
 	if !ok || len(parts) != 2 {
 		return eph("That button doesn't belong to a survey I know. Answer with the buttons on the survey itself.", message.OutcomeUserError)
@@ -30,23 +31,23 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 		r := h.fail(req, "survey answer", err)
 		return Pressed{Ephemeral: &r}
 	}
-	var q *message.Question
-	for i := range message.Templates[sv.Template].Questions {
-		if message.Templates[sv.Template].Questions[i].ID == parts[0] {
-			q = &message.Templates[sv.Template].Questions[i]
+	var q *domain.Question
+	for i := range domain.Templates[sv.Template].Questions {
+		if domain.Templates[sv.Template].Questions[i].ID == parts[0] {
+			q = &domain.Templates[sv.Template].Questions[i]
 		}
 	}
 	n, err := strconv.Atoi(parts[1])
 	if q == nil || err != nil || (q.Rating && (n < 1 || n > 5)) || (!q.Rating && (n < 0 || n >= len(q.Choices))) {
 		return eph("That answer isn't one this survey offers. Press one of the buttons on the survey itself.", message.OutcomeUserError)
 	}
-	return h.respond(ctx, req, sv, q.ID, parts[1], message.Templates[sv.Template].Score, "survey answer",
+	return h.respond(ctx, req, sv, q.ID, parts[1], domain.Templates[sv.Template].Score, "survey answer",
 		fmt.Sprintf("Thanks! Your answer to “%s”: *%s*. Press another to change it.", q.Text, message.Esc(q.AnswerText(parts[1]))))
 }
 
 // respond stores one answer to sv and returns the prompt, updated with
 // the count, and thanks for the person who answered.
-func (h *Handler) respond(ctx context.Context, req Request, sv store.Survey, question, answer, score, command, thanks string) Pressed {
+func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, question, answer, score, command, thanks string) Pressed {
 	count, err := h.store.Respond(ctx, req.Team, sv.ID, req.User, req.UserTeam, req.Channel, question, answer, score, h.now())
 	if err != nil {
 		r := message.Reply{Text: "That survey isn't one from this channel, so I can't take your answer here. Answer it with the buttons where it was posted.", Outcome: message.OutcomeDenied, Command: command}
@@ -63,7 +64,7 @@ func (h *Handler) respond(ctx context.Context, req Request, sv store.Survey, que
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.
-func (h *Handler) surveyPrompt(ctx context.Context, team string, sv store.Survey, responses int) message.Reply {
+func (h *Handler) surveyPrompt(ctx context.Context, team string, sv domain.Survey, responses int) message.Reply {
 	subj := message.SurveySubject{Partner: h.partnerName(ctx, team, sv.Partner)}
 	if sv.Event > 0 {
 		if e, err := h.store.Event(ctx, team, sv.Event); err == nil {
@@ -116,7 +117,8 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	sv, where := message.SurveyFor(p, message.TemplateFeedback, e.ID, req.User)
+	sv := domain.SurveyFor(p, domain.TemplateFeedback, e.ID, req.User)
+	where := message.SurveyWhere(sv)
 	sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
 	if err != nil {
 		return message.Reply{}, err
@@ -145,7 +147,8 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 	if p.Stage == "paused" || p.Stage == "ended" {
 		return message.Reply{}, userErrorf("*%s* is %s, so it gets no check-in. If the partnership is back on, say so first: `%s partner set %s stage:active`.", message.Esc(p.Name), p.Stage, h.cfg.Command, p.Slug)
 	}
-	sv, where := message.SurveyFor(p, "partner-checkin", 0, req.User)
+	sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, req.User)
+	where := message.SurveyWhere(sv)
 	sid, _, err := h.store.CreateSurvey(ctx, req.Team, "", sv, h.now())
 	if err != nil {
 		return message.Reply{}, err
@@ -159,7 +162,7 @@ func (h *Handler) surveyComment(ctx context.Context, req *Request, a args) (mess
 	if len(a.pos) < 2 {
 		return message.Reply{}, userErrorf("`%s survey comment S12 \"what you think\"`.", h.cfg.Command)
 	}
-	id, ok := store.ParseSurveyID(a.pos[0].Text)
+	id, ok := domain.ParseSurveyID(a.pos[0].Text)
 	if !ok {
 		return message.Reply{}, userErrorf("%s isn't a survey id; they look like `S12`.", message.Code(a.pos[0].Text))
 	}
@@ -182,9 +185,9 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (mess
 	}
 	var ids []int64
 	arg := a.pos[0].Text
-	if id, ok := store.ParseSurveyID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "S") {
+	if id, ok := domain.ParseSurveyID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "S") {
 		ids = []int64{id}
-	} else if id, ok := store.ParseEventID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "E") {
+	} else if id, ok := domain.ParseEventID(arg); ok && strings.HasPrefix(strings.ToUpper(arg), "E") {
 		if _, err := h.loadEvent(ctx, req, id); err != nil {
 			return message.Reply{}, err
 		}
@@ -230,8 +233,8 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (mess
 
 // results is one survey's summary: count, average per rating, choice
 // counts, comments.
-func (h *Handler) results(ctx context.Context, req *Request, sv store.Survey, rs []store.Response) string {
-	t := message.Templates[sv.Template]
+func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, rs []domain.Response) string {
+	t := domain.Templates[sv.Template]
 	about := h.partnerName(ctx, req.Team, sv.Partner)
 	if sv.Event > 0 {
 		if e, err := h.store.Event(ctx, req.Team, sv.Event); err == nil {
@@ -277,7 +280,7 @@ func (h *Handler) results(ctx context.Context, req *Request, sv store.Survey, rs
 		}
 		fmt.Fprintf(&b, "%d. %s %s\n", i+1, q.Text, strings.Join(counts, " · "))
 	}
-	var comments []store.Response
+	var comments []domain.Response
 	for _, r := range rs {
 		if r.Comment != "" {
 			comments = append(comments, r)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/domain"
 )
 
 // One-line renderings of the domain's records, shared by typed lists and
@@ -13,12 +13,12 @@ import (
 // in the digest.
 
 // HealthMark is a partner's health as a short, scannable label.
-func HealthMark(hl store.Health) string {
+func HealthMark(hl domain.Health) string {
 	s := map[string]string{
-		store.HealthOnTrack:    ":large_green_circle: on track",
-		store.HealthDue:        ":large_yellow_circle: due",
-		store.HealthOverdue:    ":red_circle: overdue",
-		store.HealthNotTracked: ":white_circle: not tracked",
+		domain.HealthOnTrack:    ":large_green_circle: on track",
+		domain.HealthDue:        ":large_yellow_circle: due",
+		domain.HealthOverdue:    ":red_circle: overdue",
+		domain.HealthNotTracked: ":white_circle: not tracked",
 	}[hl.State]
 	if hl.OneWay {
 		s += " · :left_right_arrow: one-way, try another channel"
@@ -27,7 +27,7 @@ func HealthMark(hl store.Health) string {
 }
 
 // PartnerLine is one partner in a list: stage, owner, last contact, health.
-func PartnerLine(p store.Partner, now time.Time, loc *time.Location) string {
+func PartnerLine(p domain.Partner, now time.Time, loc *time.Location) string {
 	line := fmt.Sprintf("• *%s* `%s` · %s · %s · last contact %s · %s",
 		Esc(p.Name), p.Slug, p.Stage, Mention(p.Owner), Ago(now, p.LastContact, loc), HealthMark(p.Health(now)))
 	if c := CheckinLine(p, now, loc); c != "" {
@@ -37,7 +37,7 @@ func PartnerLine(p store.Partner, now time.Time, loc *time.Location) string {
 }
 
 // CheckinLine is a partner's latest check-in score, "" when there is none.
-func CheckinLine(p store.Partner, now time.Time, loc *time.Location) string {
+func CheckinLine(p domain.Partner, now time.Time, loc *time.Location) string {
 	if p.CheckinCount == 0 {
 		return ""
 	}
@@ -46,7 +46,7 @@ func CheckinLine(p store.Partner, now time.Time, loc *time.Location) string {
 
 // ContactLine is one contact in a list, with the id that names it in
 // `contact edit` and `contact delete`.
-func ContactLine(c store.Contact, now time.Time, loc *time.Location) string {
+func ContactLine(c domain.Contact, now time.Time, loc *time.Location) string {
 	return fmt.Sprintf("• `C%d` %s · %s %s · %s — %s", c.ID, Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
 }
 
@@ -59,9 +59,9 @@ func Arrow(direction string) string {
 }
 
 // FollowUpLine is one follow-up in a list.
-func FollowUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time.Location) string {
+func FollowUpLine(f domain.FollowUp, partnerName string, now time.Time, loc *time.Location) string {
 	late := ""
-	if f.Status == store.StatusOpen && f.Due.Before(now) {
+	if f.Status == domain.StatusOpen && f.Due.Before(now) {
 		late = " · :red_circle: overdue"
 	}
 	if partnerName == "" {
@@ -71,18 +71,18 @@ func FollowUpLine(f store.FollowUp, partnerName string, now time.Time, loc *time
 }
 
 // FollowUpStatus says who closed a follow-up and when; "" while open.
-func FollowUpStatus(f store.FollowUp, now time.Time, loc *time.Location) string {
+func FollowUpStatus(f domain.FollowUp, now time.Time, loc *time.Location) string {
 	switch f.Status {
-	case store.StatusDone:
+	case domain.StatusDone:
 		return fmt.Sprintf(":white_check_mark: Done by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, now, loc))
-	case store.StatusCancelled:
+	case domain.StatusCancelled:
 		return fmt.Sprintf(":heavy_multiplication_x: Cancelled by %s, %s", Mention(f.DoneBy), Time(f.DoneAt, now, loc))
 	}
 	return ""
 }
 
 // EventWhen is "Thu Dec 3, 10:00–14:00", or a span across days.
-func EventWhen(e store.Event, now time.Time, loc *time.Location) string {
+func EventWhen(e domain.Event, now time.Time, loc *time.Location) string {
 	s, en := e.Start.In(loc), e.End.In(loc)
 	if s.Year() == en.Year() && s.YearDay() == en.YearDay() {
 		return fmt.Sprintf("%s–%s", Time(e.Start, now, loc), en.Format("15:04"))
@@ -92,7 +92,7 @@ func EventWhen(e store.Event, now time.Time, loc *time.Location) string {
 
 // EventPartners names an event's partners from names (slug → name): "A",
 // "A and B", "A, B and C".
-func EventPartners(e store.Event, names map[string]string) string {
+func EventPartners(e domain.Event, names map[string]string) string {
 	var ns []string
 	for _, slug := range append([]string{e.Partner}, e.With...) {
 		if n := names[slug]; n != "" {
@@ -109,7 +109,7 @@ func EventPartners(e store.Event, names map[string]string) string {
 
 // EventLine is one event in a list; partnerName names its partners
 // (EventPartners).
-func EventLine(e store.Event, partnerName string, now time.Time, loc *time.Location) string {
+func EventLine(e domain.Event, partnerName string, now time.Time, loc *time.Location) string {
 	line := fmt.Sprintf("• `E%d` %s · *%s* with %s · %s", e.ID, EventWhen(e, now, loc), Esc(e.Title), Esc(partnerName), e.Type)
 	if e.Where != "" {
 		line += " · " + Esc(e.Where)
@@ -141,8 +141,8 @@ func ContactKind(method string) string {
 }
 
 // FollowUpFeed is the activity feed's line for a change to a follow-up
-// (store.ChangeDone, ChangeCancel, ChangeSnooze or ChangeReschedule), by who.
-func FollowUpFeed(who string, f store.FollowUp, change, partnerName string) string {
-	verb := map[string]string{store.ChangeDone: "closed", store.ChangeCancel: "cancelled", store.ChangeSnooze: "snoozed", store.ChangeReschedule: "rescheduled"}[change]
+// (domain.ChangeDone, ChangeCancel, ChangeSnooze or ChangeReschedule), by who.
+func FollowUpFeed(who string, f domain.FollowUp, change, partnerName string) string {
+	verb := map[string]string{domain.ChangeDone: "closed", domain.ChangeCancel: "cancelled", domain.ChangeSnooze: "snoozed", domain.ChangeReschedule: "rescheduled"}[change]
 	return fmt.Sprintf("%s %s follow-up `F%d` with *%s*", Mention(who), verb, f.ID, Esc(partnerName))
 }

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/golden"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // Every scheduled post is reviewed as text, buttons included, in
@@ -37,31 +37,31 @@ func render(r message.Reply) string {
 	return b.String()
 }
 
-func partner(slug, name string, lastContact time.Time, outSinceIn int) store.Partner {
-	return store.Partner{Slug: slug, Name: name, Stage: "active", Owner: "U0MARIA", Cadence: 30,
+func partner(slug, name string, lastContact time.Time, outSinceIn int) domain.Partner {
+	return domain.Partner{Slug: slug, Name: name, Stage: "active", Owner: "U0MARIA", Cadence: 30,
 		Created: now.AddDate(-1, 0, 0), LastContact: lastContact, OutSinceIn: outSinceIn}
 }
 
 func TestScheduledMessagesGolden(t *testing.T) {
-	fu := store.FollowUp{ID: 12, Partner: "county-health-dept", Assignee: "U0MARIA", Due: now.Add(-time.Hour),
-		Text: "Send the <!channel> flyer & sign-up sheet", Status: store.StatusOpen}
+	fu := domain.FollowUp{ID: 12, Partner: "county-health-dept", Assignee: "U0MARIA", Due: now.Add(-time.Hour),
+		Text: "Send the <!channel> flyer & sign-up sheet", Status: domain.StatusOpen}
 	second := fu
 	second.Reminders = 1
 	done := fu
-	done.Status, done.DoneBy, done.DoneAt = store.StatusDone, "U0DEVON", now
+	done.Status, done.DoneBy, done.DoneAt = domain.StatusDone, "U0DEVON", now
 
 	county := partner("county-health-dept", "County Health Dept", now.AddDate(0, 0, -45), 0)
 	pharmacy := partner("main-street-pharmacy", "Main Street Pharmacy", now.AddDate(0, 0, -40), 3)
 	quiet := partner("eastside", "Eastside <Clinic>", now.AddDate(0, 0, -60), 0)
 	quiet.NudgeQuietUntil = now.AddDate(0, 0, 3)
 
-	event := store.Event{ID: 7, Partner: "county-health-dept", Title: "Flu shot clinic", Type: "screening",
+	event := domain.Event{ID: 7, Partner: "county-health-dept", Title: "Flu shot clinic", Type: "screening",
 		Start: now.Add(48 * time.Hour), End: now.Add(52 * time.Hour), Where: "Main branch", Registered: 40, Attended: -1, Organizer: "U0MARIA"}
 	overdueFU := fu
-	overdueFU.Reminders = store.MaxReminders
+	overdueFU.Reminders = domain.MaxReminders
 
-	feedback := store.Survey{ID: 4, Template: message.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY"}
-	checkin, _ := message.SurveyFor(store.Partner{Slug: "eastside", Name: "Eastside Clinic"}, message.TemplateCheckin, 0, "U0MARIA")
+	feedback := domain.Survey{ID: 4, Template: domain.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY"}
+	checkin := domain.SurveyFor(domain.Partner{Slug: "eastside", Name: "Eastside Clinic"}, domain.TemplateCheckin, 0, "U0MARIA")
 	checkin.ID = 5
 
 	for _, tc := range []struct {
@@ -71,21 +71,21 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"reminder-first", message.Reminder(fu, "County Health Dept", now, ny, "")},
 		{"reminder-second", message.Reminder(second, "County Health Dept", now, ny, "")},
 		{"reminder-done", message.Reminder(done, "County Health Dept", now, ny, message.FollowUpStatus(done, now, ny))},
-		{"nudge-one", message.Nudge([]store.Partner{county}, now, ny)},
-		{"nudge-several", message.Nudge([]store.Partner{county, pharmacy, quiet}, now, ny)},
+		{"nudge-one", message.Nudge([]domain.Partner{county}, now, ny)},
+		{"nudge-several", message.Nudge([]domain.Partner{county, pharmacy, quiet}, now, ny)},
 		{"nudge-none", message.Nudge(nil, now, ny)},
 		{"digest", message.DigestPost(message.Digest{
-			Now: now, OverdueFollowUps: []store.FollowUp{overdueFU}, QuietPartners: []store.Partner{county, pharmacy},
-			PartnerNames: map[string]string{"county-health-dept": "County Health Dept"}, Events: []store.Event{event},
+			Now: now, OverdueFollowUps: []domain.FollowUp{overdueFU}, QuietPartners: []domain.Partner{county, pharmacy},
+			PartnerNames: map[string]string{"county-health-dept": "County Health Dept"}, Events: []domain.Event{event},
 			ContactsByMethod: map[string]int{"call": 3, "email": 5, "visit": 1}, ContactsIn: 4, ContactsOut: 5,
 			FollowUpsDone: 2, PartnersAdded: 1, EventsHeld: 2, Attended: 57, SurveysSent: 1, SurveyResponses: 12, NeedsHeard: 3,
 		}, ny)},
 		{"digest-quiet-week", message.DigestPost(message.Digest{Now: now, PartnerNames: map[string]string{}}, ny)},
-		{"digest-not-delivered", message.DigestPost(message.Digest{Now: now, PartnerNames: map[string]string{}, Undelivered: []store.JobFailure{
-			{Job: "fu:12:1", Reason: "user_not_found", To: "U0GONE", At: now.AddDate(0, 0, -3)},
-			{Job: "digest:2026-11-23T14:00", Reason: "cannot_check:not_in_channel", To: "C0DIGEST", At: now.AddDate(0, 0, -7)},
-			{Job: "svpost:4", Reason: "is_archived", To: "C0COUNTY", At: now.AddDate(0, 0, -1)},
-			{Job: "nudge:2026-11-27T14:00:U0MARIA", Reason: "gave_up:internal_error", To: "U0MARIA", At: now.AddDate(0, 0, -2)},
+		{"digest-not-delivered", message.DigestPost(message.Digest{Now: now, PartnerNames: map[string]string{}, Undelivered: []domain.JobFailure{
+			{Job: "fu:12:1", What: "The reminder of `F12`", Reason: "user_not_found", To: "U0GONE", At: now.AddDate(0, 0, -3)},
+			{Job: "digest:2026-11-23T14:00", What: "The digest", Reason: "cannot_check:not_in_channel", To: "C0DIGEST", At: now.AddDate(0, 0, -7)},
+			{Job: "svpost:4", What: "Survey `S4`", Reason: "is_archived", To: "C0COUNTY", At: now.AddDate(0, 0, -1)},
+			{Job: "nudge:2026-11-27T14:00:U0MARIA", What: "A stay-in-touch nudge", Reason: "gave_up:internal_error", To: "U0MARIA", At: now.AddDate(0, 0, -2)},
 		}}, ny)},
 		{"not-posted-refused", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", false), message.Reply{Text: ":bar_chart: *Outreach digest*"})},
 		{"not-posted-cannot-check", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", true),
@@ -93,9 +93,9 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
 		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
 		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", now, ny)},
-		{"owner-digest", message.OwnerDigest([]store.FollowUp{overdueFU}, []store.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
+		{"owner-digest", message.OwnerDigest([]domain.FollowUp{overdueFU}, []domain.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
 		{"owner-digest-free-week", message.OwnerDigest(nil, nil, nil, now, ny)},
-		{"liaison-note", message.LiaisonNote(store.Contact{Method: "meeting", Direction: "in", Who: "U0DANA", When: now.Add(-time.Hour),
+		{"liaison-note", message.LiaisonNote(domain.Contact{Method: "meeting", Direction: "in", Who: "U0DANA", When: now.Add(-time.Hour),
 			Summary: "Can we move the <!here> workshop?"}, county, now, ny)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,13 +108,13 @@ func TestScheduledMessagesGolden(t *testing.T) {
 // link in any scheduled post; a person picked by id stays their mention.
 func TestTypedTextIsInert(t *testing.T) {
 	typed := "<!channel> <@U0BOSS> <https://evil.example|click> & more"
-	fu := store.FollowUp{ID: 1, Partner: "p", Assignee: "U0MARIA", Due: now, Text: typed, Status: store.StatusOpen}
+	fu := domain.FollowUp{ID: 1, Partner: "p", Assignee: "U0MARIA", Due: now, Text: typed, Status: domain.StatusOpen}
 	p := partner("p", typed, now.AddDate(0, 0, -45), 0)
-	e := store.Event{ID: 1, Partner: "p", Title: typed, Start: now, End: now.Add(time.Hour), Where: typed, Registered: -1, Attended: -1}
+	e := domain.Event{ID: 1, Partner: "p", Title: typed, Start: now, End: now.Add(time.Hour), Where: typed, Registered: -1, Attended: -1}
 	for name, r := range map[string]message.Reply{
 		"reminder":   message.Reminder(fu, typed, now, ny, ""),
-		"nudge":      message.Nudge([]store.Partner{p}, now, ny),
-		"digest":     message.DigestPost(message.Digest{Now: now, QuietPartners: []store.Partner{p}, Events: []store.Event{e}, PartnerNames: map[string]string{"p": typed}}, ny),
+		"nudge":      message.Nudge([]domain.Partner{p}, now, ny),
+		"digest":     message.DigestPost(message.Digest{Now: now, QuietPartners: []domain.Partner{p}, Events: []domain.Event{e}, PartnerNames: map[string]string{"p": typed}}, ny),
 		"attendance": message.AttendanceQuestion(e, typed, "/outreach", now, ny),
 	} {
 		text := render(r)

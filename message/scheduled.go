@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/domain"
 )
 
 // Messages the scheduler posts, and the button presses that rewrite them.
@@ -13,11 +13,11 @@ import (
 // Reminder is the DM reminding the assignee of a follow-up. status, when
 // not "", says what happened to it (after a button press) and replaces
 // the buttons.
-func Reminder(f store.FollowUp, partnerName string, now time.Time, loc *time.Location, status string) Reply {
+func Reminder(f domain.FollowUp, partnerName string, now time.Time, loc *time.Location, status string) Reply {
 	var b strings.Builder
 	fmt.Fprintf(&b, ":bell: *Follow-up `F%d`* with *%s*: %s\nDue %s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 500)), Time(f.Due, now, loc))
 	if f.Reminders > 0 && status == "" {
-		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, store.MaxReminders)
+		fmt.Fprintf(&b, " · reminder %d of %d", f.Reminders+1, domain.MaxReminders)
 	}
 	if status != "" {
 		b.WriteString("\n" + status)
@@ -33,9 +33,9 @@ func Reminder(f store.FollowUp, partnerName string, now time.Time, loc *time.Loc
 }
 
 // Nudge is the DM to a partner's owner listing their partners past their
-// stay-in-touch cadence (store.Overdue). Partners whose nudges are
+// stay-in-touch cadence (domain.Overdue). Partners whose nudges are
 // snoozed are shown as such, without buttons.
-func Nudge(partners []store.Partner, now time.Time, loc *time.Location) Reply {
+func Nudge(partners []domain.Partner, now time.Time, loc *time.Location) Reply {
 	var r Reply
 	switch len(partners) {
 	case 0:
@@ -73,10 +73,10 @@ func Nudge(partners []store.Partner, now time.Time, loc *time.Location) Reply {
 // Digest is what the weekly team digest reports.
 type Digest struct {
 	Now              time.Time
-	OverdueFollowUps []store.FollowUp
-	QuietPartners    []store.Partner
+	OverdueFollowUps []domain.FollowUp
+	QuietPartners    []domain.Partner
 	PartnerNames     map[string]string
-	Events           []store.Event // in the coming week
+	Events           []domain.Event // in the coming week
 	// Last week's numbers.
 	ContactsByMethod map[string]int
 	ContactsIn       int
@@ -89,7 +89,7 @@ type Digest struct {
 	SurveyResponses  int // to the surveys sent last week
 	NeedsHeard       int
 	// Undelivered are last week's scheduled posts Slack refused.
-	Undelivered []store.JobFailure
+	Undelivered []domain.JobFailure
 }
 
 // DigestPost is the weekly post to the team channel.
@@ -104,7 +104,7 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 	WriteLines(&b, len(d.OverdueFollowUps), 15, ": `followups overdue`", func(i int) string {
 		f := d.OverdueFollowUps[i]
 		line := FollowUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
-		if f.Reminders >= store.MaxReminders {
+		if f.Reminders >= domain.MaxReminders {
 			line += fmt.Sprintf(" · reminded %d times", f.Reminders)
 		}
 		return line
@@ -145,14 +145,14 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 
 // AttendanceQuestion is the DM asking an event's organizer how many came.
 // command is the slash command's name, for the reply it asks for.
-func AttendanceQuestion(e store.Event, partnerName, command string, now time.Time, loc *time.Location) Reply {
+func AttendanceQuestion(e domain.Event, partnerName, command string, now time.Time, loc *time.Location) Reply {
 	return Reply{Text: fmt.Sprintf(":calendar: *%s* with *%s* (`E%d`, %s) is over. How many came? Reply with `%s event attended E%d <count>`; it goes into the impact numbers.",
 		Esc(e.Title), Esc(partnerName), e.ID, EventWhen(e, now, loc), command, e.ID)}
 }
 
 // LiaisonNote is the DM telling a partner's owner that the partner's
 // liaison left a note, with a button to log the reply.
-func LiaisonNote(c store.Contact, partner store.Partner, now time.Time, loc *time.Location) Reply {
+func LiaisonNote(c domain.Contact, partner domain.Partner, now time.Time, loc *time.Location) Reply {
 	return Reply{
 		Text: fmt.Sprintf(":speech_balloon: *%s* left a note for the team: %s — %s, %s\n> %s",
 			Esc(partner.Name), ContactKind(c.Method), Mention(c.Who), Time(c.When, now, loc), Esc(Clip(c.Summary, 1500))),
@@ -162,7 +162,7 @@ func LiaisonNote(c store.Contact, partner store.Partner, now time.Time, loc *tim
 
 // OwnerDigest is a person's Monday DM: the follow-ups they owe this week
 // (the overdue first) and their partners past cadence.
-func OwnerDigest(owed []store.FollowUp, quiet []store.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
+func OwnerDigest(owed []domain.FollowUp, quiet []domain.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
 	var b strings.Builder
 	fmt.Fprintf(&b, ":spiral_calendar_pad: *Your week* — %s\n", now.In(loc).Format("Monday, January 2"))
 	fmt.Fprintf(&b, "\n*Follow-ups due by %s* (%d)\n", Date(now.AddDate(0, 0, 7), now, loc), len(owed))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/domain"
 )
 
 // What people read about scheduled posts Slack would not take: in the
@@ -79,32 +79,15 @@ func Forwarded(note, msg Reply) Reply {
 }
 
 // UndeliveredNote marks a follow-up whose reminder Slack refused.
-func UndeliveredNote(f store.JobFailure) string {
+func UndeliveredNote(f domain.JobFailure) string {
 	return " · :warning: reminder not delivered: " + UndeliveredReason(f.Reason)
 }
 
 // UndeliveredLine is one refused post in the digest.
-func UndeliveredLine(f store.JobFailure, now time.Time, loc *time.Location) string {
-	what := "A scheduled post"
-	kind, params := store.ParseJobID(f.Job)
-	id := func() string { return strings.SplitN(params, ":", 2)[0] }
-	switch kind {
-	case store.JobReminder:
-		what = fmt.Sprintf("The reminder of `F%s`", id())
-	case store.JobNudge:
-		what = "A stay-in-touch nudge"
-	case store.JobDigest:
-		what = "The digest"
-	case store.JobSurveyPost:
-		what = fmt.Sprintf("Survey `S%s`", id())
-	case store.JobAttendance:
-		what = fmt.Sprintf("The attendance question for `E%s`", id())
-	case store.JobReport:
-		what = "The monthly report"
-	case store.JobOwnerDigest:
-		what = "A weekly summary"
-	case store.JobNote:
-		what = "A liaison's note"
+func UndeliveredLine(f domain.JobFailure, now time.Time, loc *time.Location) string {
+	what := f.What
+	if what == "" {
+		what = "A scheduled post"
 	}
 	to := ""
 	switch {

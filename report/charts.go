@@ -17,8 +17,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // Chart is one chart's numbers as it is drawn: the slide's PNG, the
@@ -197,7 +197,7 @@ func contactsChart(d *Data) (Chart, bool) {
 	c := Chart{File: "contacts-per-week", What: "Contacts per week by method", Scope: d.scope(), Period: d.Period.Label,
 		XLabel: "Week starting", YLabel: "Contacts", Stacked: true}
 	c.Categories = weekLabels(d.Weeks)
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		if d.ContactsByMethod[m] == 0 {
 			continue
 		}
@@ -225,7 +225,7 @@ func weekLabels(ws []Week) []string {
 }
 
 func attendanceChart(d *Data) (Chart, bool) {
-	var held []store.Event
+	var held []domain.Event
 	for _, e := range d.Events {
 		if !e.Start.After(d.Now) {
 			held = append(held, e)
@@ -234,7 +234,7 @@ func attendanceChart(d *Data) (Chart, bool) {
 	if len(held) == 0 {
 		return Chart{}, false
 	}
-	slices.SortStableFunc(held, func(a, b store.Event) int {
+	slices.SortStableFunc(held, func(a, b domain.Event) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
 			return c
 		}
@@ -256,7 +256,7 @@ func attendanceChart(d *Data) (Chart, bool) {
 
 // eventLabel is an event as a chart names it: "Nov 5 · Flu shot clinic",
 // the date with its year when that is not now's.
-func eventLabel(e store.Event, loc *time.Location, now time.Time) string {
+func eventLabel(e domain.Event, loc *time.Location, now time.Time) string {
 	date := e.Start.In(loc).Format("Jan 2")
 	if e.Start.In(loc).Year() != now.In(loc).Year() {
 		date = e.Start.In(loc).Format("Jan 2, 2006")

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // ExportKinds are what `export` can write, one row per record.
@@ -19,7 +21,7 @@ var ExportKinds = []string{"partners", "contacts", "followups", "events", "needs
 // ExportSource is what an export reads; *store.Store has it.
 type ExportSource interface {
 	Source
-	People(ctx context.Context, team, slug string) ([]store.Person, error)
+	People(ctx context.Context, team, slug string) ([]domain.Person, error)
 }
 
 // Names says what Slack calls an id, for people reading an export: a
@@ -33,7 +35,7 @@ type Names interface {
 
 // AllTime is the period of an export given none. It starts long before
 // 1970: a contact may be dated any year back.
-var AllTime = Period{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time", Short: "all time"}
+var AllTime = when.Period{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Label: "all time", Short: "all time"}
 
 // bom starts every export: spreadsheets (Excel above all) read a CSV
 // without it in the machine's legacy code page, and "Clínica Salud"
@@ -56,7 +58,7 @@ const LocalTime = "2006-01-02 15:04"
 // period. Events and follow-ups of the period still to come are included
 // and marked scheduled. The file reads the store when written, so write
 // it while ctx lives.
-func Export(ctx context.Context, src ExportSource, names Names, team, kind, slug string, period Period, now time.Time, loc *time.Location) message.File {
+func Export(ctx context.Context, src ExportSource, names Names, team, kind, slug string, period when.Period, now time.Time, loc *time.Location) message.File {
 	scope := "all-partners"
 	if slug != "" {
 		scope = Slug(slug)
@@ -81,7 +83,7 @@ type exporter struct {
 	names  Names
 	team   string
 	slug   string
-	period Period
+	period when.Period
 	now    time.Time // health is as of now
 	loc    *time.Location
 	w      *csv.Writer
@@ -146,14 +148,14 @@ func (x *exporter) teamName(ctx context.Context, id string) string {
 	return x.name(ctx, "team", id)
 }
 
-func (x *exporter) partners(ctx context.Context) ([]store.Partner, error) {
+func (x *exporter) partners(ctx context.Context) ([]domain.Partner, error) {
 	all, err := x.src.ListPartners(ctx, x.team)
 	if err != nil || x.slug == "" {
 		return all, err
 	}
 	for _, p := range all {
 		if p.Slug == x.slug {
-			return []store.Partner{p}, nil
+			return []domain.Partner{p}, nil
 		}
 	}
 	return nil, fmt.Errorf("export: partner %q: %w", x.slug, store.ErrNotFound)
@@ -172,7 +174,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 	x.orgs = map[string]string{}
 	for _, p := range all {
 		for _, t := range p.OrgTeams {
-			if t != store.OrgUnnamed {
+			if t != domain.OrgUnnamed {
 				x.orgs[t] = p.Name
 			}
 		}
@@ -216,7 +218,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 			return err
 		}
 		for _, p := range ps {
-			if err := x.src.EachContact(ctx, x.team, p.Slug, from, to, func(c store.Contact) error {
+			if err := x.src.EachContact(ctx, x.team, p.Slug, from, to, func(c domain.Contact) error {
 				return x.row("C"+itoa(c.ID), p.Slug, p.Name, x.time(c.When), x.local(c.When), c.Method, c.Direction, c.Who, x.person(ctx, c.Who), c.Summary, c.Outcome, x.time(c.Created))
 			}); err != nil {
 				return err
@@ -228,7 +230,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 			return err
 		}
 		for _, p := range ps {
-			if err := x.src.EachFollowUp(ctx, x.team, p.Slug, func(f store.FollowUp) error {
+			if err := x.src.EachFollowUp(ctx, x.team, p.Slug, func(f domain.FollowUp) error {
 				if !x.period.Contains(f.Due) {
 					return nil
 				}
@@ -244,7 +246,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 			"registered", "attended", "organizer", "organizer_name", "created"); err != nil {
 			return err
 		}
-		if err := x.src.EachEvent(ctx, x.team, x.slug, from, to, func(e store.Event) error {
+		if err := x.src.EachEvent(ctx, x.team, x.slug, from, to, func(e domain.Event) error {
 			var with []string // the other partners it was run with, by name
 			for _, w := range e.With {
 				with = append(with, names[w])
@@ -258,7 +260,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 		if err := x.row("id", "topics", "note", "partner", "partner_name", "event", "who", "who_name", "who_team", "who_team_name", "heard", "heard_local"); err != nil {
 			return err
 		}
-		if err := x.src.EachNeed(ctx, x.team, x.slug, from, to, func(n store.Need) error {
+		if err := x.src.EachNeed(ctx, x.team, x.slug, from, to, func(n domain.Need) error {
 			ev := ""
 			if n.Event > 0 {
 				ev = "E" + itoa(n.Event)
@@ -274,7 +276,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 			return err
 		}
 		for _, p := range ps {
-			if err := x.src.EachSurvey(ctx, x.team, p.Slug, from, to, func(sv store.Survey, rs []store.Response) error {
+			if err := x.src.EachSurvey(ctx, x.team, p.Slug, from, to, func(sv domain.Survey, rs []domain.Response) error {
 				ev := ""
 				if sv.Event > 0 {
 					ev = "E" + itoa(sv.Event)
@@ -283,7 +285,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 				if len(rs) == 0 {
 					return x.row(append(head, make([]string, 11)...)...)
 				}
-				t := message.Templates[sv.Template]
+				t := domain.Templates[sv.Template]
 				for _, r := range rs {
 					at := time.UnixMilli(r.At)
 					cells := append(append([]string(nil), head...), r.User, x.person(ctx, r.User), r.Team, x.teamName(ctx, r.Team), x.time(at), x.local(at))
@@ -314,7 +316,7 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 	return nil
 }
 
-func partnerNames(ps []store.Partner) map[string]string {
+func partnerNames(ps []domain.Partner) map[string]string {
 	m := make(map[string]string, len(ps))
 	for _, p := range ps {
 		m[p.Slug] = p.Name
@@ -324,7 +326,7 @@ func partnerNames(ps []store.Partner) map[string]string {
 
 // personCell is a person at a partner as one readable cell:
 // "Dana Lee (Health educator, dana@county.gov, 555-0100)".
-func personCell(p store.Person) string {
+func personCell(p domain.Person) string {
 	var extra []string
 	for _, s := range []string{p.Role, p.Email, p.Phone} {
 		if s != "" {

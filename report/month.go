@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // Month is the team's month so far as a small chart for the App Home:
@@ -26,20 +26,20 @@ func Month(ctx context.Context, src Source, team string, now time.Time, loc *tim
 		return nil, err
 	}
 	for _, p := range ps {
-		if err := src.EachContact(ctx, team, p.Slug, start, end, func(c store.Contact) error {
+		if err := src.EachContact(ctx, team, p.Slug, start, end, func(c domain.Contact) error {
 			contacts[week(c.When)]++
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	if err := src.EachEvent(ctx, team, "", start, end, func(e store.Event) error {
+	if err := src.EachEvent(ctx, team, "", start, end, func(e domain.Event) error {
 		events[week(e.Start)]++
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	if err := src.EachNeed(ctx, team, "", start, end, func(n store.Need) error {
+	if err := src.EachNeed(ctx, team, "", start, end, func(n domain.Need) error {
 		needs[week(n.At)]++
 		return nil
 	}); err != nil {

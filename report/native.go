@@ -8,8 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The report's charts and table as Slack draws them in the message
@@ -86,7 +87,7 @@ func nativeContacts(d *Data) *message.Chart {
 	}
 	buckets, axis := contactBuckets(d)
 	methods := make([]string, 0, len(d.ContactsByMethod))
-	for _, m := range store.Methods {
+	for _, m := range domain.Methods {
 		if d.ContactsByMethod[m] > 0 {
 			methods = append(methods, m)
 		}
@@ -210,7 +211,7 @@ func partnersTable(d *Data) *message.Table {
 // eventsTable is one partner's report's table: its events held in the
 // period, registered and attended; the latest 100.
 func eventsTable(d *Data) *message.Table {
-	var held []store.Event
+	var held []domain.Event
 	for _, e := range d.Events {
 		if !e.Start.After(d.Now) {
 			held = append(held, e)
@@ -248,7 +249,7 @@ func eventsTable(d *Data) *message.Table {
 	return t
 }
 
-func attendanceSaid(e store.Event) string {
+func attendanceSaid(e domain.Event) string {
 	switch {
 	case e.Attended < 0:
 		return "attendance not recorded"
@@ -260,22 +261,22 @@ func attendanceSaid(e store.Event) string {
 
 // PDFValue is what the report's PDF button carries: the partner and the
 // period, to be checked again when pressed.
-func PDFValue(slug string, p Period) string {
+func PDFValue(slug string, p when.Period) string {
 	return fmt.Sprintf("%s|%d|%d|%s", slug, p.From.UnixMilli(), p.To.UnixMilli(), p.Name)
 }
 
 // ParsePDFValue reads a PDF button's value back: the partner's slug and
 // the period, named again as of now in loc. ok is false for a value no
 // report made.
-func ParsePDFValue(v string, now time.Time, loc *time.Location) (slug string, p Period, ok bool) {
+func ParsePDFValue(v string, now time.Time, loc *time.Location) (slug string, p when.Period, ok bool) {
 	parts := strings.SplitN(v, "|", 4)
 	if len(parts) != 4 {
-		return "", Period{}, false
+		return "", when.Period{}, false
 	}
 	from, err1 := strconv.ParseInt(parts[1], 10, 64)
 	to, err2 := strconv.ParseInt(parts[2], 10, 64)
 	if err1 != nil || err2 != nil || to <= from || to-from > 50*366*24*3600*1000 || utf8.RuneCountInString(parts[3]) > 40 {
-		return "", Period{}, false
+		return "", when.Period{}, false
 	}
-	return parts[0], NewPeriod(parts[3], time.UnixMilli(from).In(loc), time.UnixMilli(to).In(loc), now, loc), true
+	return parts[0], when.NewPeriod(parts[3], time.UnixMilli(from).In(loc), time.UnixMilli(to).In(loc), now, loc), true
 }

@@ -14,8 +14,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgpdf"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // Paper is a page size for the board's PDF.
@@ -144,7 +144,7 @@ type tile struct{ figure, caption string }
 func summaryTiles(d *Data) []tile {
 	var ts []tile
 	if d.Partner == nil {
-		ts = append(ts, tile{fmt.Sprint(d.Partners), fmt.Sprintf("partners, %d active · %d on track, %d overdue", d.ByStage["active"], d.ByHealth[store.HealthOnTrack], d.ByHealth[store.HealthOverdue])})
+		ts = append(ts, tile{fmt.Sprint(d.Partners), fmt.Sprintf("partners, %d active · %d on track, %d overdue", d.ByStage["active"], d.ByHealth[domain.HealthOnTrack], d.ByHealth[domain.HealthOverdue])})
 	} else {
 		ts = append(ts, tile{d.Partner.Stage, "stage of the partnership · " + d.Partner.Health(d.Now).State})
 	}
@@ -156,7 +156,7 @@ func summaryTiles(d *Data) []tile {
 	ts = append(ts, tile{percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
 	// The board's question first: a month on, did it change anything?
 	// Until that has answers, how useful the events were.
-	switch fu, fb := d.Surveys[message.TemplateFollowUp], d.Surveys[message.TemplateFeedback]; {
+	switch fu, fb := d.Surveys[domain.TemplateFollowUp], d.Surveys[domain.TemplateFeedback]; {
 	case fu != nil && fu.Ratings > 0:
 		ts = append(ts, tile{fmt.Sprintf("%.1f/5", fu.Average()), fmt.Sprintf("a month on, did it change anything? (%s)", message.Plural(fu.Ratings, "answer"))})
 	case fb != nil && fb.Ratings > 0:

@@ -12,24 +12,25 @@ import (
 	"sort"
 	"time"
 
-	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Source is what a report reads; *store.Store has it.
 type Source interface {
-	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
-	EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(store.Contact) error) error
-	EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(store.Event) error) error
-	EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(store.Survey, []store.Response) error) error
-	EachFollowUp(ctx context.Context, team, slug string, f func(store.FollowUp) error) error
-	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Contact) error) error
+	EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Event) error) error
+	EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Survey, []domain.Response) error) error
+	EachFollowUp(ctx context.Context, team, slug string, f func(domain.FollowUp) error) error
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Need) error) error
 }
 
 // Data is every number of one report.
 type Data struct {
-	Period  Period
-	Partner *store.Partner // nil for the whole workspace
+	Period  when.Period
+	Partner *domain.Partner // nil for the whole workspace
 	Now     time.Time
 	Loc     *time.Location // the zone days and weeks are counted in
 
@@ -54,7 +55,7 @@ type Data struct {
 	// the table show), so memory stays flat over any history. Upcoming
 	// are the period's events still to start.
 	Held       int
-	Events     []store.Event
+	Events     []domain.Event
 	Upcoming   int
 	Registered int // summed over events whose registration is known
 	Attended   int // summed over events whose attendance is recorded
@@ -82,7 +83,7 @@ const EventsKept = 100
 
 // Counted is the part of the period the numbers cover: up to now when
 // the period runs past it.
-func (d *Data) Counted() Period { return d.Period.Counted(d.Now) }
+func (d *Data) Counted() when.Period { return d.Period.Counted(d.Now) }
 
 // PartnerRow is one partner's contacts, events and people reached in
 // the period, and its last contact ever.
@@ -119,16 +120,7 @@ func (s *SurveyStats) Average() float64 {
 type TopicCount struct {
 	Topic           string
 	Count, Previous int
-	Latest          []store.Need // the latest notes, newest first (up to 3)
-}
-
-// RatedQuestion is the question whose average stands for each template
-// in the report: how useful an event was, whether it changed anything a
-// month on, and satisfaction with the partnership.
-var RatedQuestion = map[string]string{
-	message.TemplateFeedback: "q1",
-	message.TemplateFollowUp: "q2",
-	message.TemplateCheckin:  "q1",
+	Latest          []domain.Need // the latest notes, newest first (up to 3)
 }
 
 // Gather reads the numbers of period for one partner (slug) or the whole
@@ -136,14 +128,14 @@ var RatedQuestion = map[string]string{
 // has happened by now counts: contacts, needs and surveys up to now,
 // events that have started, follow-ups that have fallen due. What the
 // period still holds is counted apart (Upcoming, DueLater).
-func Gather(ctx context.Context, src Source, team, slug string, period Period, now time.Time, loc *time.Location) (*Data, error) {
+func Gather(ctx context.Context, src Source, team, slug string, period when.Period, now time.Time, loc *time.Location) (*Data, error) {
 	all, err := src.ListPartners(ctx, team)
 	if err != nil {
 		return nil, err
 	}
 	d := &Data{Period: period, Now: now, Loc: loc, ByStage: map[string]int{}, ByHealth: map[string]int{},
 		ContactsByMethod: map[string]int{}, Surveys: map[string]*SurveyStats{}}
-	var scope []store.Partner
+	var scope []domain.Partner
 	for i, p := range all {
 		if slug != "" && p.Slug != slug {
 			continue
@@ -172,7 +164,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	for _, p := range scope {
 		row := &PartnerRow{Slug: p.Slug, Name: p.Name, Archived: p.Archived, LastContact: p.LastContact}
 		rows[p.Slug] = row
-		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c store.Contact) error {
+		if err := src.EachContact(ctx, team, p.Slug, counted.From, counted.To, func(c domain.Contact) error {
 			d.Contacts++
 			row.Contacts++
 			d.ContactsByMethod[c.Method]++
@@ -188,17 +180,17 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 		if err := src.EachSurvey(ctx, team, p.Slug, counted.From, counted.To, d.addSurvey); err != nil {
 			return nil, err
 		}
-		if err := src.EachFollowUp(ctx, team, p.Slug, func(f store.FollowUp) error {
+		if err := src.EachFollowUp(ctx, team, p.Slug, func(f domain.FollowUp) error {
 			if !counted.Contains(f.Due) {
-				if period.Contains(f.Due) && f.Status == store.StatusOpen {
+				if period.Contains(f.Due) && f.Status == domain.StatusOpen {
 					d.DueLater++
 				}
 				return nil
 			}
 			switch {
-			case f.Status == store.StatusCancelled:
+			case f.Status == domain.StatusCancelled:
 				d.DueCancelled++
-			case f.Status == store.StatusOpen:
+			case f.Status == domain.StatusOpen:
 				d.DueOpen++
 			case f.DoneAt.After(f.Due):
 				d.DueLate++
@@ -211,7 +203,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 		}
 	}
 	d.Weeks, d.Months = weeks.list, months.list
-	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e store.Event) error {
+	if err := src.EachEvent(ctx, team, slug, period.From, period.To, func(e domain.Event) error {
 		if !counted.Contains(e.Start) {
 			d.Upcoming++
 			return nil
@@ -257,10 +249,10 @@ func Gather(ctx context.Context, src Source, team, slug string, period Period, n
 	return d, nil
 }
 
-func (d *Data) addSurvey(sv store.Survey, rs []store.Response) error {
+func (d *Data) addSurvey(sv domain.Survey, rs []domain.Response) error {
 	st := d.Surveys[sv.Template]
 	if st == nil {
-		st = &SurveyStats{Question: RatedQuestion[sv.Template]}
+		st = &SurveyStats{Question: domain.Templates[sv.Template].Rated}
 		d.Surveys[sv.Template] = st
 	}
 	st.Surveys++
@@ -284,13 +276,13 @@ func (d *Data) gatherNeeds(ctx context.Context, src Source, team, slug string) e
 
 // NeedSource is what Needs reads.
 type NeedSource interface {
-	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(store.Need) error) error
+	EachNeed(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Need) error) error
 }
 
 // Needs ranks the topics of the needs heard in period — of one partner,
 // or of all when slug is "" — with the period before's counts, and
 // returns how many needs were heard in period.
-func Needs(ctx context.Context, src NeedSource, team, slug string, period Period) ([]TopicCount, int, error) {
+func Needs(ctx context.Context, src NeedSource, team, slug string, period when.Period) ([]TopicCount, int, error) {
 	total := 0
 	counts := map[string]*TopicCount{}
 	get := func(t string) *TopicCount {
@@ -300,7 +292,7 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period Period
 		return counts[t]
 	}
 	prev := period.Previous()
-	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n store.Need) error {
+	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n domain.Need) error {
 		for _, t := range n.Topics {
 			get(t).Previous++
 		}
@@ -308,12 +300,12 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period Period
 	}); err != nil {
 		return nil, 0, err
 	}
-	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n store.Need) error {
+	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n domain.Need) error {
 		total++
 		for _, t := range n.Topics {
 			tc := get(t)
 			tc.Count++
-			tc.Latest = append([]store.Need{n}, tc.Latest...) // oldest first in, newest first out
+			tc.Latest = append([]domain.Need{n}, tc.Latest...) // oldest first in, newest first out
 			if len(tc.Latest) > 3 {
 				tc.Latest = tc.Latest[:3]
 			}
@@ -365,7 +357,7 @@ type weeks struct {
 	list []Week // by start, each bucket running to the next one's start
 }
 
-func newWeeks(p Period, loc *time.Location) *weeks {
+func newWeeks(p when.Period, loc *time.Location) *weeks {
 	w := &weeks{}
 	for s := weekStart(p.From, loc); s.Before(p.To); s = s.AddDate(0, 0, 7) {
 		w.list = append(w.list, Week{Start: s, ByMethod: map[string]int{}})
@@ -374,7 +366,7 @@ func newWeeks(p Period, loc *time.Location) *weeks {
 }
 
 // newMonths buckets contacts by calendar month instead.
-func newMonths(p Period, loc *time.Location) *weeks {
+func newMonths(p when.Period, loc *time.Location) *weeks {
 	w := &weeks{}
 	y, m, _ := p.From.In(loc).Date()
 	for s := time.Date(y, m, 1, 0, 0, 0, 0, loc); s.Before(p.To); s = s.AddDate(0, 1, 0) {

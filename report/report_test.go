@@ -10,31 +10,32 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/golden"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 var ny, _ = time.LoadLocation("America/New_York")
 
 // source is an in-memory report.Source.
 type source struct {
-	partners  []store.Partner
-	contacts  []store.Contact
-	events    []store.Event
-	surveys   []store.Survey
-	responses map[int64][]store.Response
-	followUps []store.FollowUp
-	needs     []store.Need
+	partners  []domain.Partner
+	contacts  []domain.Contact
+	events    []domain.Event
+	surveys   []domain.Survey
+	responses map[int64][]domain.Response
+	followUps []domain.FollowUp
+	needs     []domain.Need
 }
 
 func in(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
 
-func (s *source) ListPartners(context.Context, string) ([]store.Partner, error) {
+func (s *source) ListPartners(context.Context, string) ([]domain.Partner, error) {
 	return s.partners, nil
 }
-func (s *source) EachContact(_ context.Context, _, slug string, from, to time.Time, f func(store.Contact) error) error {
+func (s *source) EachContact(_ context.Context, _, slug string, from, to time.Time, f func(domain.Contact) error) error {
 	for _, c := range s.contacts {
 		if c.Partner == slug && in(c.When, from, to) {
 			if err := f(c); err != nil {
@@ -44,7 +45,7 @@ func (s *source) EachContact(_ context.Context, _, slug string, from, to time.Ti
 	}
 	return nil
 }
-func (s *source) EachEvent(_ context.Context, _, slug string, from, to time.Time, f func(store.Event) error) error {
+func (s *source) EachEvent(_ context.Context, _, slug string, from, to time.Time, f func(domain.Event) error) error {
 	for _, e := range s.events {
 		if (slug == "" || e.Partner == slug) && in(e.Start, from, to) {
 			if err := f(e); err != nil {
@@ -54,7 +55,7 @@ func (s *source) EachEvent(_ context.Context, _, slug string, from, to time.Time
 	}
 	return nil
 }
-func (s *source) EachSurvey(_ context.Context, _, slug string, from, to time.Time, f func(store.Survey, []store.Response) error) error {
+func (s *source) EachSurvey(_ context.Context, _, slug string, from, to time.Time, f func(domain.Survey, []domain.Response) error) error {
 	for _, sv := range s.surveys {
 		if sv.Partner == slug && in(sv.Created, from, to) {
 			if err := f(sv, s.responses[sv.ID]); err != nil {
@@ -64,7 +65,7 @@ func (s *source) EachSurvey(_ context.Context, _, slug string, from, to time.Tim
 	}
 	return nil
 }
-func (s *source) EachFollowUp(_ context.Context, _, slug string, f func(store.FollowUp) error) error {
+func (s *source) EachFollowUp(_ context.Context, _, slug string, f func(domain.FollowUp) error) error {
 	for _, fu := range s.followUps {
 		if fu.Partner == slug {
 			if err := f(fu); err != nil {
@@ -74,7 +75,7 @@ func (s *source) EachFollowUp(_ context.Context, _, slug string, f func(store.Fo
 	}
 	return nil
 }
-func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time, f func(store.Need) error) error {
+func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time, f func(domain.Need) error) error {
 	for _, n := range s.needs {
 		if (slug == "" || n.Partner == slug) && in(n.At, from, to) {
 			if err := f(n); err != nil {
@@ -88,44 +89,44 @@ func (s *source) EachNeed(_ context.Context, _, slug string, from, to time.Time,
 // now is Monday 2026-11-30 09:00 in New York; the period is November.
 var (
 	now    = time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
-	period = report.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
+	period = when.NewPeriod("November 2026", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 1, 0, 0, 0, 0, ny), now, ny)
 )
 
 func sample() *source {
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, ny) }
 	s := &source{
-		partners: []store.Partner{
+		partners: []domain.Partner{
 			{Slug: "county", Name: "County Health Dept", Stage: "active", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(20, 9)},
 			{Slug: "clinic", Name: "Eastside Clinic", Stage: "engaged", Cadence: 30, Created: day(1, 9).AddDate(-1, 0, 0), LastContact: day(1, 9).AddDate(0, -2, 0), OutSinceIn: 3},
 			{Slug: "old", Name: "Old Partner", Stage: "ended", Archived: true},
 		},
-		responses: map[int64][]store.Response{},
+		responses: map[int64][]domain.Response{},
 	}
 	for i, c := range []struct {
 		p, m, dir string
 		d         int
 	}{{"county", "call", "out", 2}, {"county", "email", "in", 3}, {"county", "email", "out", 10}, {"clinic", "visit", "out", 11},
 		{"clinic", "call", "out", 24}, {"county", "meeting", "in", 25}, {"old", "letter", "out", 4}} {
-		s.contacts = append(s.contacts, store.Contact{ID: int64(i + 1), Partner: c.p, Method: c.m, Direction: c.dir, When: day(c.d, 10)})
+		s.contacts = append(s.contacts, domain.Contact{ID: int64(i + 1), Partner: c.p, Method: c.m, Direction: c.dir, When: day(c.d, 10)})
 	}
-	s.contacts = append(s.contacts, store.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // October
-	s.events = []store.Event{
+	s.contacts = append(s.contacts, domain.Contact{ID: 99, Partner: "county", Method: "call", Direction: "out", When: day(1, 9).AddDate(0, 0, -3)}) // October
+	s.events = []domain.Event{
 		{ID: 1, Partner: "county", Title: "Flu shot clinic", Start: day(5, 10), End: day(5, 14), Registered: 40, Attended: 35},
 		{ID: 2, Partner: "clinic", Title: "Diabetes cooking class", Start: day(12, 18), End: day(12, 20), Registered: -1, Attended: 12},
 		{ID: 3, Partner: "county", Title: "Health fair", Start: day(21, 10), End: day(21, 15), Registered: 100, Attended: -1},
 	}
-	s.surveys = []store.Survey{{ID: 1, Template: message.TemplateFeedback, Partner: "county", Event: 1, Created: day(5, 16)},
-		{ID: 2, Template: message.TemplateCheckin, Partner: "clinic", Created: day(15, 10)}}
-	s.responses[1] = []store.Response{{User: "U1", Answers: map[string]string{"q1": "5"}}, {User: "U2", Answers: map[string]string{"q1": "4"}}, {User: "U3", Comment: "more please"}}
-	s.responses[2] = []store.Response{{User: "U4", Answers: map[string]string{"q1": "3"}}}
-	s.followUps = []store.FollowUp{
-		{ID: 1, Partner: "county", Due: day(6, 9), Status: store.StatusDone, DoneAt: day(5, 9)},
-		{ID: 2, Partner: "county", Due: day(7, 9), Status: store.StatusDone, DoneAt: day(9, 9)},
-		{ID: 3, Partner: "clinic", Due: day(20, 9), Status: store.StatusOpen},
-		{ID: 4, Partner: "clinic", Due: day(21, 9), Status: store.StatusCancelled},
-		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: store.StatusOpen}, // December
+	s.surveys = []domain.Survey{{ID: 1, Template: domain.TemplateFeedback, Partner: "county", Event: 1, Created: day(5, 16)},
+		{ID: 2, Template: domain.TemplateCheckin, Partner: "clinic", Created: day(15, 10)}}
+	s.responses[1] = []domain.Response{{User: "U1", Answers: map[string]string{"q1": "5"}}, {User: "U2", Answers: map[string]string{"q1": "4"}}, {User: "U3", Comment: "more please"}}
+	s.responses[2] = []domain.Response{{User: "U4", Answers: map[string]string{"q1": "3"}}}
+	s.followUps = []domain.FollowUp{
+		{ID: 1, Partner: "county", Due: day(6, 9), Status: domain.StatusDone, DoneAt: day(5, 9)},
+		{ID: 2, Partner: "county", Due: day(7, 9), Status: domain.StatusDone, DoneAt: day(9, 9)},
+		{ID: 3, Partner: "clinic", Due: day(20, 9), Status: domain.StatusOpen},
+		{ID: 4, Partner: "clinic", Due: day(21, 9), Status: domain.StatusCancelled},
+		{ID: 5, Partner: "clinic", Due: day(1, 9).AddDate(0, 1, 5), Status: domain.StatusOpen}, // December
 	}
-	s.needs = []store.Need{
+	s.needs = []domain.Need{
 		{ID: 1, Topics: []string{"transportation"}, Note: "no bus to the clinic", Partner: "county", At: day(1, 9).AddDate(0, 0, -5)},
 		{ID: 2, Topics: []string{"diabetes", "nutrition"}, Note: "cooking classes", Partner: "clinic", At: day(12, 20)},
 		{ID: 3, Topics: []string{"diabetes"}, Note: "glucose meters", Partner: "county", At: day(13, 9)},
@@ -154,8 +155,8 @@ func TestGatherCountsThePeriod(t *testing.T) {
 		{"attended of registered", d.AttendedWithRegistration, 35},
 		{"registered where attendance known", d.AttendedOf, 40},
 		{"events over without attendance", d.NoAttendance, 1},
-		{"feedback responses", d.Surveys[message.TemplateFeedback].Responses, 3},
-		{"feedback ratings", d.Surveys[message.TemplateFeedback].Ratings, 2},
+		{"feedback responses", d.Surveys[domain.TemplateFeedback].Responses, 3},
+		{"feedback ratings", d.Surveys[domain.TemplateFeedback].Ratings, 2},
 		{"follow-ups due on time", d.DueOnTime, 1},
 		{"late", d.DueLate, 1},
 		{"open", d.DueOpen, 1},
@@ -167,7 +168,7 @@ func TestGatherCountsThePeriod(t *testing.T) {
 			t.Errorf("%s = %d; want %d", c.name, c.got, c.want)
 		}
 	}
-	if got := d.Surveys[message.TemplateFeedback].Average(); got != 4.5 {
+	if got := d.Surveys[domain.TemplateFeedback].Average(); got != 4.5 {
 		t.Errorf("feedback average = %v; want 4.5", got)
 	}
 	var trends []string
@@ -293,8 +294,8 @@ func TestChartsArePNGsForASlide(t *testing.T) {
 func TestChartDataGolden(t *testing.T) {
 	src := sample()
 	src.events = append(src.events,
-		store.Event{ID: 4, Partner: "county", Title: "Winter health fair", Start: now.Add(6 * time.Hour), End: now.Add(9 * time.Hour), Registered: 60, Attended: -1}, // later today
-		store.Event{ID: 5, Partner: "clinic", Title: "Blood pressure screening at the Eastside branch library, second floor reading room", Start: time.Date(2026, 11, 2, 10, 0, 0, 0, ny), End: time.Date(2026, 11, 2, 12, 0, 0, 0, ny), Registered: -1, Attended: -1})
+		domain.Event{ID: 4, Partner: "county", Title: "Winter health fair", Start: now.Add(6 * time.Hour), End: now.Add(9 * time.Hour), Registered: 60, Attended: -1}, // later today
+		domain.Event{ID: 5, Partner: "clinic", Title: "Blood pressure screening at the Eastside branch library, second floor reading room", Start: time.Date(2026, 11, 2, 10, 0, 0, 0, ny), End: time.Date(2026, 11, 2, 12, 0, 0, 0, ny), Registered: -1, Attended: -1})
 	for _, slug := range []string{"", "county"} {
 		d, err := report.Gather(context.Background(), src, "T", slug, period, now, ny)
 		if err != nil {
@@ -352,7 +353,7 @@ func TestManyEventsKeepTheLatest(t *testing.T) {
 	src.events = nil
 	for i := range 250 {
 		start := period.From.Add(time.Duration(i) * 2 * time.Hour)
-		src.events = append(src.events, store.Event{ID: int64(i + 1), Partner: "county", Title: fmt.Sprintf("Workshop %03d", i), Start: start, End: start.Add(time.Hour), Registered: 20, Attended: 10})
+		src.events = append(src.events, domain.Event{ID: int64(i + 1), Partner: "county", Title: fmt.Sprintf("Workshop %03d", i), Start: start, End: start.Add(time.Hour), Registered: 20, Attended: 10})
 	}
 	d, err := report.Gather(context.Background(), src, "T", "county", period, now, ny)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
-	"github.com/outreachbot/outreachbot/store"
 )
 
 // stageOrder is how stages read in the summary: the pipeline, then the
@@ -77,7 +77,7 @@ func partnersLine(d *Data) string {
 		}
 	}
 	var health []string
-	for _, h := range []string{store.HealthOnTrack, store.HealthDue, store.HealthOverdue, store.HealthNotTracked} {
+	for _, h := range []string{domain.HealthOnTrack, domain.HealthDue, domain.HealthOverdue, domain.HealthNotTracked} {
 		if n := d.ByHealth[h]; n > 0 {
 			health = append(health, fmt.Sprintf("%d %s", n, h))
 		}
@@ -137,9 +137,9 @@ func (d *Data) byEnd() string {
 
 // surveyTitles name each template's average as the report reads it.
 var surveyTitles = []struct{ template, title string }{
-	{message.TemplateFeedback, "Event feedback (how useful)"},
-	{message.TemplateFollowUp, "30-day follow-up (did it change anything)"},
-	{message.TemplateCheckin, "Partner check-in (satisfaction)"},
+	{domain.TemplateFeedback, "Event feedback (how useful)"},
+	{domain.TemplateFollowUp, "30-day follow-up (did it change anything)"},
+	{domain.TemplateCheckin, "Partner check-in (satisfaction)"},
 }
 
 func surveysLine(d *Data) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -168,7 +169,7 @@ func (s *Scheduler) retryLater(ctx context.Context, kind string, j store.Job, to
 	s.metrics.failures.WithLabelValues(kind).Inc()
 	if j.Tries >= MaxTries {
 		s.log.Error("job failed every try; giving up", "job", j.ID, "tries", j.Tries, "err", err)
-		s.fail(ctx, j, token, store.JobFailure{Reason: "gave_up:" + code(err)})
+		s.fail(ctx, j, token, domain.JobFailure{Reason: "gave_up:" + code(err)})
 		return
 	}
 	wait := backoff(j.Tries)
@@ -180,7 +181,7 @@ func (s *Scheduler) retryLater(ctx context.Context, kind string, j store.Job, to
 }
 
 // fail ends j, recording why.
-func (s *Scheduler) fail(ctx context.Context, j store.Job, token string, f store.JobFailure) {
+func (s *Scheduler) fail(ctx context.Context, j store.Job, token string, f domain.JobFailure) {
 	kind, _ := store.ParseJobID(j.ID)
 	label, _, _ := strings.Cut(f.Reason, ":") // Slack's code, gave_up or cannot_check
 	if strings.Trim(label, "abcdefghijklmnopqrstuvwxyz_") != "" {
@@ -207,7 +208,7 @@ func (s *Scheduler) undeliverable(ctx context.Context, kind string, j store.Job,
 			return ferr
 		}
 	}
-	s.fail(ctx, j, token, store.JobFailure{Reason: reason, To: p.To})
+	s.fail(ctx, j, token, domain.JobFailure{Reason: reason, To: p.To})
 	return errHandedBack
 }
 
@@ -221,7 +222,7 @@ func (s *Scheduler) cannotCheck(ctx context.Context, kind string, j store.Job, t
 	if ferr := s.forward(ctx, j, token, p, message.NotPosted(p.To, reason, true)); ferr != nil {
 		return ferr
 	}
-	s.fail(ctx, j, token, store.JobFailure{Reason: "cannot_check:" + reason, To: p.To})
+	s.fail(ctx, j, token, domain.JobFailure{Reason: "cannot_check:" + reason, To: p.To})
 	return errHandedBack
 }
 

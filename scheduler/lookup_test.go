@@ -149,13 +149,13 @@ func TestAdminCopyRetriedNotDropped(t *testing.T) {
 		return nil
 	}}
 	s, err := scheduler.New(scheduler.Config{Team: team, Loc: ny, TeamChannel: "C0ARCHIVED", Admins: []string{"U0LEAD", "U0MARIA"},
-		Schedules: map[string]string{"digest": "0 9 * * 1", "report": "0 9 1 1 *"}},
+		Schedules: map[string]string{"digest": "0 9 * * 1", "report": "off"}},
 		store.New(e.srv.Client(), 0), sp, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.advance(s, 6*24*time.Hour) // to Monday 09:00, and an hour of retries
-	e.advance(s, time.Hour)
+	e.advance(s, nextAt(t0, time.Monday, 9).Sub(e.clock.Now())) // to Monday 09:00
+	e.advance(s, time.Hour)                                     // and an hour of retries
 	copies := map[string]int{}
 	var job string
 	for _, p := range e.poster.all() {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // monthlyReport posts the previous calendar month's impact report, with
@@ -20,7 +21,7 @@ func (s *Scheduler) monthlyReport(ctx context.Context, j store.Job, token, _ str
 	this := time.Date(y, m, 1, 0, 0, 0, 0, s.cfg.Loc)
 	prev := this.AddDate(0, -1, 0)
 	now := s.clock.Now()
-	period := report.NewPeriod(prev.Format("January 2006"), prev, this, now, s.cfg.Loc)
+	period := when.NewPeriod(prev.Format("January 2006"), prev, this, now, s.cfg.Loc)
 	d, err := report.Gather(ctx, s.store, s.cfg.Team, "", period, now, s.cfg.Loc)
 	if err != nil {
 		return fmt.Errorf("monthly report: %w", err)

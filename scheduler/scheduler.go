@@ -21,9 +21,11 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // Store is what the scheduler needs from storage.
@@ -34,8 +36,8 @@ type Store interface {
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
 	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
 	HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
-	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f store.JobFailure) (bool, error)
-	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]store.JobFailure, error)
+	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f domain.JobFailure) (bool, error)
+	JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]domain.JobFailure, error)
 	ExtendLeases(ctx context.Context, team, token string, until time.Time, jobs ...string) (lost []string, err error)
 	AdoptLeases(ctx context.Context, team, from, to string, jobs ...string) (int, error)
 	EnqueueJobs(ctx context.Context, team string, jobs map[string]time.Time) (int, error)
@@ -43,19 +45,19 @@ type Store interface {
 	AdvanceSchedule(ctx context.Context, team, name string, last, occ time.Time, job string) (bool, error)
 	NextDue(ctx context.Context, team string) (time.Time, error)
 
-	FollowUp(ctx context.Context, team string, id int64) (store.FollowUp, error)
-	Contact(ctx context.Context, team, slug string, id int64) (store.Contact, error)
-	OpenFollowUps(ctx context.Context, team, user string) ([]store.FollowUp, error)
+	FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error)
+	Contact(ctx context.Context, team, slug string, id int64) (domain.Contact, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error)
 	FollowUpsDoneSince(ctx context.Context, team string, t time.Time) (int64, error)
-	ListPartners(ctx context.Context, team string) ([]store.Partner, error)
-	Partner(ctx context.Context, team, slug string) (store.Partner, error)
-	MarkNudged(ctx context.Context, team string, ps []store.Partner, now time.Time) error
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
+	MarkNudged(ctx context.Context, team string, ps []domain.Partner, now time.Time) error
 
-	Event(ctx context.Context, team string, id int64) (store.Event, error)
-	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]store.Event, error)
+	Event(ctx context.Context, team string, id int64) (domain.Event, error)
+	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]domain.Event, error)
 	EventEnded(ctx context.Context, team string, id int64) error
-	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
-	Survey(ctx context.Context, team string, id int64) (store.Survey, error)
+	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
+	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
 	// The monthly report reads a page at a time.
 	report.Source
@@ -102,7 +104,7 @@ type Poster interface {
 type Config struct {
 	Team        string
 	Loc         *time.Location // OUTREACH_TZ: schedules are read on its wall clock
-	Quiet       QuietHours
+	Quiet       when.QuietHours
 	Lease       time.Duration
 	TeamChannel string
 	// FeedChannel, when set, gets a line for each survey sent on schedule.
@@ -111,7 +113,7 @@ type Config struct {
 	Command string
 	// SurveyDelays are how long after an event its surveys go out.
 	SurveyDelays store.EventDelays
-	Schedules    map[string]string // job name → spec; defaults from Jobs
+	Schedules    map[string]string // a recurring job's kind → spec; defaults from Jobs
 	// Poll bounds how long a replica sleeps before looking at the queue
 	// again, for work another replica queued. Default 500 ms.
 	Poll time.Duration
@@ -122,30 +124,6 @@ type Config struct {
 	// Admins (OUTREACH_ADMINS) receive, by DM, the posts meant for a
 	// channel that Slack refused or would not let the bot check.
 	Admins []string
-}
-
-// Recurring is a job run on a cron schedule.
-type Recurring struct {
-	// Name is the job's kind (store.Job*): its ids are "<kind>:<occurrence>".
-	Name, Env, Default string
-	// Background jobs run when due but do not wake NextEvent: the sweep
-	// repairs, it posts nothing, and waking the console every minute of
-	// an :advance would only slow it down.
-	Background bool
-	// NeedsTeamChannel jobs run only when OUTREACH_TEAM_CHANNEL is set.
-	NeedsTeamChannel bool
-}
-
-// Jobs is the table of recurring jobs, with their environment variables
-// and default schedules (SPEC §5).
-var Jobs = []Recurring{
-	{Name: store.JobSweep, Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true},
-	{Name: store.JobNudges, Env: "OUTREACH_SCHEDULE_NUDGES", Default: "0 9 * * 1-5"},
-	{Name: store.JobDigest, Env: "OUTREACH_SCHEDULE_DIGEST", Default: "0 9 * * 1"},
-	{Name: store.JobSurveySweep, Env: "OUTREACH_SCHEDULE_SURVEYS", Default: "*/10 * * * *", Background: true},
-	{Name: store.JobCheckins, Env: "OUTREACH_SCHEDULE_CHECKIN", Default: "0 10 1 1,4,7,10 *"},
-	{Name: store.JobReport, Env: "OUTREACH_SCHEDULE_REPORT", Default: "0 9 1 * *", NeedsTeamChannel: true},
-	{Name: store.JobOwnerDigests, Env: "OUTREACH_SCHEDULE_OWNER_DIGEST", Default: "0 8 * * 1"},
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -166,7 +144,8 @@ type Scheduler struct {
 
 	lastClaimWarn time.Time // only the Run loop touches it
 
-	schedules map[string]schedule
+	kinds     map[string]*Job // the rows of Jobs by kind
+	schedules map[string]when.Schedule
 	nextOcc   map[string]time.Time // per recurring job: no need to ask Redis before then
 
 	mu       sync.Mutex
@@ -229,22 +208,27 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 	}
 	s := &Scheduler{
 		cfg: cfg, store: st, post: post, clock: clock, log: log, metrics: newMetrics(reg),
-		schedules: map[string]schedule{}, nextOcc: map[string]time.Time{},
+		kinds: map[string]*Job{}, schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
 		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
-	for _, j := range Jobs {
+	for i := range Jobs {
+		j := &Jobs[i]
+		s.kinds[j.Kind] = j
+		if !j.Recurring() {
+			continue
+		}
 		spec := j.Default
-		if v, ok := cfg.Schedules[j.Name]; ok && v != "" {
+		if v, ok := cfg.Schedules[j.Kind]; ok && v != "" {
 			spec = v
 		}
-		sch, err := parseSchedule(spec, cfg.Loc)
+		sch, err := when.ParseSchedule(spec, cfg.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", j.Env, err)
 		}
-		if !sch.on() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
+		if !sch.On() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
 			continue
 		}
-		s.schedules[j.Name] = sch
+		s.schedules[j.Kind] = sch
 	}
 	return s, nil
 }
@@ -315,11 +299,11 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 	}
 	now := s.clock.Now()
 	for _, j := range Jobs {
-		if j.Background {
+		if j.Background || !j.Recurring() {
 			continue
 		}
-		name, sch := j.Name, s.schedules[j.Name]
-		if !sch.on() {
+		name, sch := j.Kind, s.schedules[j.Kind]
+		if !sch.On() {
 			continue // off
 		}
 		occ := s.nextOcc[name]
@@ -328,7 +312,7 @@ func (s *Scheduler) NextEvent(ctx context.Context) time.Time {
 			if err != nil || last.IsZero() {
 				last = now
 			}
-			occ, _ = sch.next(last)
+			occ, _ = sch.Next(last)
 		}
 		if next.IsZero() || occ.Before(next) {
 			next = occ
@@ -424,8 +408,17 @@ func (s *Scheduler) step(ctx, work context.Context, wait bool) time.Time {
 				s.log.Info("took back own work still under way; it goes on", "jobs", n)
 			}
 		}
-		if !claim.NextDue.IsZero() && claim.NextDue.Before(wake) {
-			wake = claim.NextDue
+		next := claim.NextDue
+		if fresh && !next.IsZero() && !next.After(now) {
+			// A lease that ran out but is left to its holder until the
+			// grace ends: looking again before then would find it again
+			// at once, and spin.
+			s.mu.Lock()
+			next = s.reclaimAfter
+			s.mu.Unlock()
+		}
+		if !next.IsZero() && next.Before(wake) {
+			wake = next
 		}
 		if len(claim.Jobs) < limit || limit < ClaimBatch {
 			break
@@ -453,13 +446,13 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 			s.log.Warn("start schedule", "job", name, "err", err)
 			return time.Time{}
 		}
-		next, _ := sch.next(now)
+		next, _ := sch.Next(now)
 		s.nextOcc[name] = next
 		return next
 	}
-	occ, key, n := sch.latest(last, now)
+	occ, key, n := sch.Latest(last, now)
 	if n == 0 {
-		next, _ := sch.next(last)
+		next, _ := sch.Next(last)
 		s.nextOcc[name] = next
 		return next
 	}
@@ -471,7 +464,7 @@ func (s *Scheduler) advance(ctx context.Context, name string, now time.Time) tim
 		s.log.Warn("advance schedule", "job", name, "err", err)
 		return time.Time{}
 	}
-	next, _ := sch.next(occ)
+	next, _ := sch.Next(occ)
 	s.nextOcc[name] = next
 	return next
 }
@@ -675,43 +668,17 @@ func (s *Scheduler) fence(j store.Job, token string) func(context.Context) (bool
 // until it works again.
 var errUnverified = errors.New("leases not renewed for longer than a lease")
 
-// jobHandler runs one claimed job; rest is its id after "<kind>:".
-type jobHandler func(s *Scheduler, ctx context.Context, j store.Job, token, rest string) error
-
-// handlers maps each job kind (store/jobkinds.go) to what runs it. The
-// recurring jobs' kinds are their names in Jobs.
-var handlers = map[string]jobHandler{
-	store.JobReminder:       (*Scheduler).reminder,
-	store.JobNudges:         (*Scheduler).nudges,
-	store.JobNudge:          (*Scheduler).nudge,
-	store.JobDigest:         (*Scheduler).digest,
-	store.JobSweep:          (*Scheduler).sweep,
-	store.JobEventEnd:       (*Scheduler).eventEnded,
-	store.JobAttendance:     (*Scheduler).attendance,
-	store.JobFeedbackSurvey: (*Scheduler).feedbackSurvey,
-	store.JobFollowUpSurvey: (*Scheduler).followUpSurvey,
-	store.JobSurveyPost:     (*Scheduler).surveyPost,
-	store.JobCheckins:       (*Scheduler).checkins,
-	store.JobCheckin:        (*Scheduler).checkin,
-	store.JobSurveySweep:    (*Scheduler).surveySweep,
-	store.JobReport:         (*Scheduler).monthlyReport,
-	store.JobNote:           (*Scheduler).note,
-	store.JobOwnerDigests:   (*Scheduler).ownerDigests,
-	store.JobOwnerDigest:    (*Scheduler).ownerDigest,
-}
-
 // runJob dispatches a job by the kind its id starts with.
 func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	kind, rest := store.ParseJobID(j.ID)
 	s.metrics.ran.Add(1)
-	h, ok := handlers[kind]
-	if !ok {
+	var err error
+	if row, ok := s.kinds[kind]; ok {
+		err = row.run(s, ctx, j, token, rest)
+	} else {
 		s.log.Warn("unknown job; dropping it", "job", j.ID)
-		h = func(s *Scheduler, ctx context.Context, j store.Job, token, _ string) error {
-			return s.finish(ctx, j, token)
-		}
+		err = s.finish(ctx, j, token)
 	}
-	err := h(s, ctx, j, token, rest)
 	if cause := context.Cause(ctx); errors.Is(err, ErrFenced) || (err != nil && (errors.Is(cause, errLeaseLost) || errors.Is(cause, errSuperseded))) {
 		// The lease moved to another holder before the post left: that
 		// holder owns the job now.
@@ -733,7 +700,7 @@ func (s *Scheduler) runJob(ctx context.Context, j store.Job, token string) {
 	case errors.Is(err, ErrUndeliverable):
 		// A post made outside deliver (none today) that Slack refused.
 		s.metrics.failures.WithLabelValues(kind).Inc()
-		s.fail(ctx, j, token, store.JobFailure{Reason: code(err)})
+		s.fail(ctx, j, token, domain.JobFailure{Reason: code(err)})
 	default:
 		s.retryLater(ctx, kind, j, token, err)
 	}

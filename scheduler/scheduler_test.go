@@ -15,10 +15,12 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const team = "T0HOME"
@@ -33,15 +35,15 @@ var ny, _ = time.LoadLocation("America/New_York")
 var t0 = testclock.Now()
 
 // quietOff is OUTREACH_QUIET_HOURS=off.
-var quietOff = scheduler.QuietHours{Off: true}
+var quietOff = when.QuietHours{Off: true}
 
 // only switches off every recurring job that posts, but those named and
 // those cfg gives a schedule: what else might post in the test's window.
 func only(cfg scheduler.Config, names ...string) scheduler.Config {
 	schedules := map[string]string{}
 	for _, j := range scheduler.Jobs {
-		if !j.Background && !slices.Contains(names, j.Name) {
-			schedules[j.Name] = "off"
+		if j.Recurring() && !j.Background && !slices.Contains(names, j.Kind) {
+			schedules[j.Kind] = "off"
 		}
 	}
 	maps.Copy(schedules, cfg.Schedules)
@@ -193,8 +195,8 @@ func (e *env) schedulerWith(cfg scheduler.Config) *scheduler.Scheduler {
 	if cfg.Loc == nil {
 		cfg.Loc = ny
 	}
-	if cfg.Quiet == (scheduler.QuietHours{}) {
-		cfg.Quiet, _ = scheduler.ParseQuietHours("18:00-08:00,sat,sun")
+	if cfg.Quiet == (when.QuietHours{}) {
+		cfg.Quiet, _ = when.ParseQuietHours("18:00-08:00,sat,sun")
 	}
 	st := store.New(e.srv.Client(), 0) // each scheduler its own client, as replicas
 	s, err := scheduler.New(cfg, st, e.poster, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -228,7 +230,7 @@ func (e *env) advance(s *scheduler.Scheduler, d time.Duration) {
 
 func (e *env) partner(name, owner string) {
 	e.t.Helper()
-	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: owner, Cadence: 30}
+	p := domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: owner, Cadence: 30}
 	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
 		e.t.Fatal(err)
 	}
@@ -236,7 +238,7 @@ func (e *env) partner(name, owner string) {
 
 func (e *env) followUp(partner, assignee string, due time.Time, text string) int64 {
 	e.t.Helper()
-	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
+	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner}, domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -297,7 +299,7 @@ func TestDoneStopsReminders(t *testing.T) {
 	e := newEnv(t)
 	e.partner("County Health Dept", "U0MARIA")
 	id := e.followUp("county", "U0MARIA", t0.Add(time.Hour), "Send the flyer")
-	if _, err := e.st.ChangeFollowUp(context.Background(), team, id, store.ChangeDone, time.Time{}, "U0MARIA", t0); err != nil {
+	if _, err := e.st.ChangeFollowUp(context.Background(), team, id, domain.ChangeDone, time.Time{}, "U0MARIA", t0); err != nil {
 		t.Fatal(err)
 	}
 	s := e.scheduler(scheduler.Config{})
@@ -418,7 +420,7 @@ func TestMissedDigestIsCaughtUpOnce(t *testing.T) {
 	later.RunDue(context.Background())
 	later.RunDue(context.Background())
 	digests := 0
-	want := store.JobID(store.JobDigest, latest.Format("2006-01-02T15:04"))
+	want := store.JobID(scheduler.JobDigest, latest.Format("2006-01-02T15:04"))
 	for _, p := range e.poster.all() {
 		if strings.HasPrefix(p.Key, "digest:") {
 			digests++
@@ -476,7 +478,7 @@ func TestNudgesOnePerOwner(t *testing.T) {
 	// their 30-day cadence; the fourth was contacted.
 	monday := nextAt(t0.AddDate(0, 0, 40), time.Monday, 10)
 	e.clock.Advance(monday.Sub(e.clock.Now()))
-	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, store.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
+	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "fresh"}, domain.Contact{Method: "call", Direction: "out", When: e.clock.Now()}, nil, "U0PRIYA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5"}}))
@@ -580,11 +582,11 @@ func TestStopHandsBackLeases(t *testing.T) {
 	}
 }
 
-var _ = store.MaxReminders
+var _ = domain.MaxReminders
 
 func (e *env) linkedPartner(name, owner, stage, channel string) {
 	e.t.Helper()
-	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: stage, Owner: owner, Cadence: 30, Channel: channel}
+	p := domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: stage, Owner: owner, Cadence: 30, Channel: channel}
 	if err := e.st.AddPartner(context.Background(), team, p, owner, e.clock.Now()); err != nil {
 		e.t.Fatal(err)
 	}
@@ -597,7 +599,7 @@ func TestEventSurveysAndAttendanceQuestion(t *testing.T) {
 	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	ctx := context.Background()
 	for _, ev := range []struct{ partner, title string }{{"county", "Flu clinic"}, {"main", "Screenings"}} {
-		_, _, err := e.st.AddEvent(ctx, team, store.PartnerRef{Text: ev.partner}, store.Event{Title: ev.title, Type: "screening",
+		_, _, err := e.st.AddEvent(ctx, team, store.PartnerRef{Text: ev.partner}, domain.Event{Title: ev.title, Type: "screening",
 			Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1}, delays, "U0MARIA", t0)
 		if err != nil {
 			t.Fatal(err)
@@ -799,7 +801,7 @@ func TestMonthlyReportOnceWithCharts(t *testing.T) {
 	first := nextFirst(t0, 9)
 	month := first.AddDate(0, -1, 0)
 	for _, when := range []time.Time{month.Add(12 * time.Hour), month.AddDate(0, 0, 1).Add(12 * time.Hour), month.AddDate(0, -1, 14)} { // two that month, one the month before
-		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
+		c := domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: when, Summary: "hi"}
 		if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", when); err != nil {
 			t.Fatal(err)
 		}
@@ -817,7 +819,7 @@ func TestMonthlyReportOnceWithCharts(t *testing.T) {
 	wg.Wait()
 	var reports []scheduler.Post
 	for _, p := range e.poster.all() {
-		if k, _ := store.ParseJobID(p.Key); k == store.JobReport {
+		if k, _ := store.ParseJobID(p.Key); k == scheduler.JobReport {
 			reports = append(reports, p)
 		}
 	}
@@ -843,11 +845,11 @@ func TestMonthlyReportOff(t *testing.T) {
 			if cfg.TeamChannel == "-" {
 				cfg.TeamChannel = ""
 			}
-			s := e.schedulerWith(only(cfg, store.JobReport))
+			s := e.schedulerWith(only(cfg, scheduler.JobReport))
 			s.RunDue(context.Background())
 			e.advance(s, nextFirst(t0, 10).Sub(e.clock.Now())) // past the 1st's 09:00
 			for _, p := range e.poster.all() {
-				if k, _ := store.ParseJobID(p.Key); k == store.JobReport || strings.Contains(p.Message.Text, "Impact report") {
+				if k, _ := store.ParseJobID(p.Key); k == scheduler.JobReport || strings.Contains(p.Message.Text, "Impact report") {
 					t.Errorf("a monthly report was posted to %s", p.To)
 				}
 			}
@@ -963,7 +965,7 @@ func TestOwnerDigestMondays(t *testing.T) {
 func TestCheckinSkipsPartnersPausedSinceTheFanOut(t *testing.T) {
 	e := newEnv(t)
 	e.linkedPartner("County Health Dept", "U0MARIA", "paused", "C0COUNTY")
-	job := store.JobID(store.JobCheckin, "2027-01-01T10:00", "county-health-dept") // queued while it was active
+	job := store.JobID(scheduler.JobCheckin, "2027-01-01T10:00", "county-health-dept") // queued while it was active
 	if _, err := e.st.EnqueueJobs(context.Background(), team, map[string]time.Time{job: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}

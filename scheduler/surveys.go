@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -68,7 +69,7 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 			return err
 		}
 		if ok {
-			sv, _ := message.SurveyFor(p, template, e.ID, e.Organizer)
+			sv := domain.SurveyFor(p, template, e.ID, e.Organizer)
 			// Keyed by this job: a retry finds the survey it made.
 			if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
 				return err
@@ -78,10 +79,10 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 	return s.finish(ctx, j, token)
 }
 
-func (s *Scheduler) partner(ctx context.Context, slug string) (store.Partner, bool, error) {
+func (s *Scheduler) partner(ctx context.Context, slug string) (domain.Partner, bool, error) {
 	p, err := s.store.Partner(ctx, s.cfg.Team, slug)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Partner{}, false, nil
+		return domain.Partner{}, false, nil
 	}
 	return p, err == nil, err
 }
@@ -141,7 +142,7 @@ func (s *Scheduler) checkins(ctx context.Context, j store.Job, token, occ string
 	jobs := map[string]time.Time{}
 	for _, p := range ps {
 		if p.Stage == "active" && !p.Archived && p.Channel != "" {
-			jobs[store.JobID(store.JobCheckin, occ, p.Slug)] = s.clock.Now()
+			jobs[store.JobID(JobCheckin, occ, p.Slug)] = s.clock.Now()
 		}
 	}
 	if _, err := s.store.EnqueueJobs(ctx, s.cfg.Team, jobs); err != nil {
@@ -160,7 +161,7 @@ func (s *Scheduler) checkin(ctx context.Context, j store.Job, token, rest string
 	}
 	// Paused or ended since the fan-out: no check-in.
 	if ok && p.Channel != "" && p.Stage == "active" && !p.Archived {
-		sv, _ := message.SurveyFor(p, "partner-checkin", 0, "")
+		sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, "")
 		if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
 			return err
 		}

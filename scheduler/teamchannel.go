@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -47,6 +48,6 @@ func (s *Scheduler) notInTeamChannel(ctx context.Context, kind string, j store.J
 	if err := s.forward(ctx, j, token, p, message.NotInTeamChannel(p.To, reason)); err != nil {
 		return err
 	}
-	s.fail(ctx, j, token, store.JobFailure{Reason: reason, To: p.To})
+	s.fail(ctx, j, token, domain.JobFailure{Reason: reason, To: p.To})
 	return errHandedBack
 }

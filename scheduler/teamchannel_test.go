@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -43,7 +44,7 @@ func TestTeamPostsKeptFromASharedChannel(t *testing.T) {
 	e.partner("County Health Dept", "U0MARIA")
 	// A contact in the month the report looks back on, so it has charts.
 	r := digestAt.AddDate(0, 0, 1)
-	c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: time.Date(r.Year(), r.Month(), 0, 10, 0, 0, 0, ny), Summary: "hi"}
+	c := domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: time.Date(r.Year(), r.Month(), 0, 10, 0, 0, 0, ny), Summary: "hi"}
 	if _, _, _, err := e.st.LogContact(context.Background(), team, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", t0); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh
-pkgs=(./cmd/outreachbot/ ./scheduler/ ./commands/ ./report/ ./bot/...)
+pkgs=(./cmd/outreachbot/ ./scheduler/ ./commands/ ./report/ ./when/ ./bot/...)
 instants=(
   2026-12-07T05:30:00Z      # 00:30 in New York: "3 hours ago" is yesterday
   2026-12-07T12:30:00Z      # Monday 07:30 in New York: the week's first jobs come within the hour

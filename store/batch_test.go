@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -98,12 +99,12 @@ func TestScriptCallsShareRoundTrips(t *testing.T) {
 			ctx := context.Background()
 			now := testclock.Now()
 			for _, name := range []string{"County Health Dept", "Eastside Clinic"} {
-				if err := s.AddPartner(ctx, "T0HOME", Partner{Slug: Slugify(name), Name: name, Stage: "active", Owner: "U1"}, "U1", now); err != nil {
+				if err := s.AddPartner(ctx, "T0HOME", domain.Partner{Slug: domain.Slugify(name), Name: name, Stage: "active", Owner: "U1"}, "U1", now); err != nil {
 					t.Fatal(err)
 				}
 			}
 			log := func(ctx context.Context, partner string) (int64, error) {
-				c, _, _, err := s.LogContact(ctx, "T0HOME", PartnerRef{Text: partner}, Contact{Method: "call", Direction: "out", When: now, Summary: "s"}, nil, "U1", now)
+				c, _, _, err := s.LogContact(ctx, "T0HOME", PartnerRef{Text: partner}, domain.Contact{Method: "call", Direction: "out", When: now, Summary: "s"}, nil, "U1", now)
 				return c.ID, err
 			}
 			if _, err := log(ctx, "county"); err != nil { // the script is loaded
@@ -193,11 +194,11 @@ func TestScriptCallsWhenRedisIsGone(t *testing.T) {
 	s := New(rdb, 500*time.Millisecond)
 	ctx := context.Background()
 	now := testclock.Now()
-	if err := s.AddPartner(ctx, "T0HOME", Partner{Slug: "county", Name: "County", Stage: "active", Owner: "U1"}, "U1", now); err != nil {
+	if err := s.AddPartner(ctx, "T0HOME", domain.Partner{Slug: "county", Name: "County", Stage: "active", Owner: "U1"}, "U1", now); err != nil {
 		t.Fatal(err)
 	}
 	log := func() error {
-		_, _, _, err := s.LogContact(ctx, "T0HOME", PartnerRef{Text: "county"}, Contact{Method: "call", Direction: "out", When: now, Summary: "s"}, nil, "U1", now)
+		_, _, _, err := s.LogContact(ctx, "T0HOME", PartnerRef{Text: "county"}, domain.Contact{Method: "call", Direction: "out", When: now, Summary: "s"}, nil, "U1", now)
 		return err
 	}
 	hook.armed.Store(true)

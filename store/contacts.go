@@ -9,24 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
 )
-
-// Methods are the ways a contact can happen (SPEC §2).
-var Methods = []string{"call", "email", "letter", "meeting", "visit", "message", "other"}
-
-// Contact is one logged touchpoint with a partner.
-type Contact struct {
-	ID        int64     `json:"-"`
-	Partner   string    `json:"-"`
-	Method    string    `json:"method"`
-	Direction string    `json:"dir"` // "out" (we reached them) or "in"
-	Who       string    `json:"who"`
-	When      time.Time `json:"when"`
-	Summary   string    `json:"summary"`
-	Outcome   string    `json:"outcome,omitempty"`
-	Created   time.Time `json:"created"`
-}
 
 // NextStep is a follow-up created with a contact (`log … next:`).
 type NextStep struct {
@@ -39,7 +24,7 @@ type NextStep struct {
 // the stored contact (with its id), the follow-up id (0 for none) and the
 // partner as it is after the write. Resolution errors are those of
 // ResolvePartner.
-func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c Contact, next *NextStep, actor string, now time.Time) (Contact, int64, Partner, error) {
+func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c domain.Contact, next *NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error) {
 	k := keysFor(team)
 	c.Created = now
 	if c.Who == "" {
@@ -47,7 +32,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c C
 	}
 	js, err := json.Marshal(c)
 	if err != nil {
-		return Contact{}, 0, Partner{}, fmt.Errorf("log contact: %w", err)
+		return domain.Contact{}, 0, domain.Partner{}, fmt.Errorf("log contact: %w", err)
 	}
 	nextDue, nextText := "", ""
 	if next != nil {
@@ -57,10 +42,10 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c C
 	r, err := s.run(ctx, "log contact", scriptLogContact,
 		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit()}, args...)
 	if err != nil {
-		return Contact{}, 0, Partner{}, err
+		return domain.Contact{}, 0, domain.Partner{}, err
 	}
 	if !r.ok {
-		return Contact{}, 0, Partner{}, resolveErr("log contact", r.code, r.rest)
+		return domain.Contact{}, 0, domain.Partner{}, resolveErr("log contact", r.code, r.rest)
 	}
 	c.ID, _ = r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
@@ -71,7 +56,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c C
 
 // History returns up to limit contacts with the partner, newest first by
 // when they happened (so backdated contacts fall into place).
-func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Contact, error) {
+func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -82,8 +67,8 @@ func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Co
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	out := make([]Contact, 0, len(ids))
-	err = s.contacts(ctx, k, slug, ids, func(c Contact) error {
+	out := make([]domain.Contact, 0, len(ids))
+	err = s.contacts(ctx, k, slug, ids, func(c domain.Contact) error {
 		out = append(out, c)
 		return nil
 	})
@@ -92,7 +77,7 @@ func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]Co
 
 // contacts reads the partner's contacts ids in one round trip and hands
 // each to f, in the order of ids; ids deleted since are left out.
-func (s *Store) contacts(ctx context.Context, k keys, slug string, ids []string, f func(Contact) error) error {
+func (s *Store) contacts(ctx context.Context, k keys, slug string, ids []string, f func(domain.Contact) error) error {
 	vals, err := s.rdb.HMGet(ctx, k.ContactLog(slug), ids...).Result()
 	if err != nil {
 		return s.wrap("contacts", err)
@@ -102,7 +87,7 @@ func (s *Store) contacts(ctx context.Context, k keys, slug string, ids []string,
 		if !ok {
 			continue
 		}
-		var c Contact
+		var c domain.Contact
 		if err := json.Unmarshal([]byte(str), &c); err != nil {
 			return fmt.Errorf("decode contact %s: %w", ids[i], err)
 		}
@@ -117,19 +102,19 @@ func (s *Store) contacts(ctx context.Context, k keys, slug string, ids []string,
 
 // Contact loads one contact with the partner; ErrNotFound when there is
 // none (deleted, or erased with its partner).
-func (s *Store) Contact(ctx context.Context, team, slug string, id int64) (Contact, error) {
+func (s *Store) Contact(ctx context.Context, team, slug string, id int64) (domain.Contact, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	js, err := s.rdb.HGet(ctx, keysFor(team).ContactLog(slug), strconv.FormatInt(id, 10)).Result()
 	if errors.Is(err, redis.Nil) {
-		return Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
+		return domain.Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Contact{}, s.wrap("contact", err)
+		return domain.Contact{}, s.wrap("contact", err)
 	}
-	var c Contact
+	var c domain.Contact
 	if err := json.Unmarshal([]byte(js), &c); err != nil {
-		return Contact{}, fmt.Errorf("contact C%d: decode: %w", id, err)
+		return domain.Contact{}, fmt.Errorf("contact C%d: decode: %w", id, err)
 	}
 	c.ID, c.Partner = id, slug
 	return c, nil
@@ -160,7 +145,7 @@ func (s *Store) FirstDelivery(ctx context.Context, team, eventID string, ttl tim
 // FindContact loads the contact with this id, whatever its partner, or
 // with id 0 the latest contact user logged (`contact edit last`).
 // ErrNotFound when there is none.
-func (s *Store) FindContact(ctx context.Context, team string, id int64, user string) (Contact, error) {
+func (s *Store) FindContact(ctx context.Context, team string, id int64, user string) (domain.Contact, error) {
 	k := keysFor(team)
 	ref := ""
 	if id > 0 {
@@ -168,22 +153,22 @@ func (s *Store) FindContact(ctx context.Context, team string, id int64, user str
 	}
 	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner()}, k.Prefix(), ref, user)
 	if err != nil {
-		return Contact{}, err
+		return domain.Contact{}, err
 	}
 	if !r.ok {
-		return Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
+		return domain.Contact{}, fmt.Errorf("contact C%d: %w", id, ErrNotFound)
 	}
 	return contactFromReply("contact", r.rest)
 }
 
-func contactFromReply(op string, rest []any) (Contact, error) {
+func contactFromReply(op string, rest []any) (domain.Contact, error) {
 	ss := strs(rest)
 	if len(ss) < 3 {
-		return Contact{}, fmt.Errorf("%s: short script reply", op)
+		return domain.Contact{}, fmt.Errorf("%s: short script reply", op)
 	}
-	var c Contact
+	var c domain.Contact
 	if err := json.Unmarshal([]byte(ss[2]), &c); err != nil {
-		return Contact{}, fmt.Errorf("%s: decode contact %s: %w", op, ss[0], err)
+		return domain.Contact{}, fmt.Errorf("%s: decode contact %s: %w", op, ss[0], err)
 	}
 	c.ID, _ = strconv.ParseInt(ss[0], 10, 64)
 	c.Partner = ss[1]
@@ -200,12 +185,12 @@ type ContactChange struct {
 // EditContact applies change to contact id and recomputes its partner's
 // last contact and one-way figures, in one script. It returns the contact
 // after the change; ErrNotFound when there is none.
-func (s *Store) EditContact(ctx context.Context, team string, id int64, change ContactChange, actor string, now time.Time) (Contact, error) {
+func (s *Store) EditContact(ctx context.Context, team string, id int64, change ContactChange, actor string, now time.Time) (domain.Contact, error) {
 	when, whenJSON := "", ""
 	if !change.When.IsZero() {
 		b, err := json.Marshal(change.When)
 		if err != nil {
-			return Contact{}, fmt.Errorf("edit contact: %w", err)
+			return domain.Contact{}, fmt.Errorf("edit contact: %w", err)
 		}
 		when, whenJSON = strconv.FormatInt(ms(change.When), 10), strings.Trim(string(b), `"`)
 	}
@@ -215,23 +200,20 @@ func (s *Store) EditContact(ctx context.Context, team string, id int64, change C
 // DeleteContact removes contact id and recomputes its partner's figures,
 // in one script. It returns the contact as it was; ErrNotFound when there
 // is none.
-func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (Contact, error) {
+func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (domain.Contact, error) {
 	return s.changeContact(ctx, team, id, "delete", actor, now, "", "", "", "")
 }
 
-func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, args ...any) (Contact, error) {
+func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, args ...any) (domain.Contact, error) {
 	k := keysFor(team)
 	r, err := s.run(ctx, op+" contact", scriptChangeContact, []string{k.ContactPartner(), k.Audit()},
 		append([]any{k.Prefix(), id, op, actor, ms(now), auditMaxLen}, args...)...)
 	if err != nil {
-		return Contact{}, err
+		return domain.Contact{}, err
 	}
 	if !r.ok {
-		return Contact{}, fmt.Errorf("%s contact C%d: %w", op, id, ErrNotFound)
+		return domain.Contact{}, fmt.Errorf("%s contact C%d: %w", op, id, ErrNotFound)
 	}
 	c, err := contactFromReply(op+" contact", append([]any{strconv.FormatInt(id, 10)}, r.rest...))
 	return c, err
 }
-
-// ParseContactID reads "C12" (or "c12", "12") as 12.
-func ParseContactID(s string) (int64, bool) { return parseShortID(s, "C") }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -25,7 +26,7 @@ func TestContactCorrectionsKeepFigures(t *testing.T) {
 	}{
 		{"C1", "out", "U1", 10}, {"C2", "in", "U1", 8}, {"C3", "out", "U2", 5}, {"C4", "out", "U1", 4}, {"C5", "out", "U1", 3},
 	} {
-		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.name}, nil, c.who, t0)
+		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, domain.Contact{Method: "call", Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.name}, nil, c.who, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +60,7 @@ func TestContactCorrectionsKeepFigures(t *testing.T) {
 	}
 	check("the only inbound deleted", day(4), time.Time{}, 3, true)
 
-	e := store.Event{Title: "Fair", Type: "health-fair", Start: day(2), End: day(2).Add(2 * time.Hour), Registered: -1}
+	e := domain.Event{Title: "Fair", Type: "health-fair", Start: day(2), End: day(2).Add(2 * time.Hour), Registered: -1}
 	if _, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestLatestContactOfAUser(t *testing.T) {
 	addPartner(t, s, "Eastside Clinic", "")
 	ctx := context.Background()
 	log := func(partner, who, summary string, at time.Time) int64 {
-		c, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: partner}, store.Contact{Method: "call", Direction: "out", Who: who, When: at, Summary: summary}, nil, who, at)
+		c, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: partner}, domain.Contact{Method: "call", Direction: "out", Who: who, When: at, Summary: summary}, nil, who, at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +138,7 @@ func TestContactsBefore1970(t *testing.T) {
 		year int
 		dir  string
 	}{{1969, "out"}, {1965, "in"}, {1960, "out"}, {1968, "out"}} {
-		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "letter", Direction: c.dir, Who: "U1", When: at(c.year), Summary: "x"}, nil, "U1", t0)
+		got, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, domain.Contact{Method: "letter", Direction: c.dir, Who: "U1", When: at(c.year), Summary: "x"}, nil, "U1", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,33 +163,4 @@ func TestContactsBefore1970(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("the latest moved back", at(1968), time.Time{}, 3)
-}
-
-// TestHealthClock: the stay-in-touch clock runs from the last contact,
-// also one dated before the partner was added; from when it was added only
-// while it was never contacted.
-func TestHealthClock(t *testing.T) {
-	added := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		name string
-		last time.Time
-		now  time.Time
-		want string
-	}{
-		{"never contacted, added today", time.Time{}, added, store.HealthOnTrack},
-		{"never contacted, 25 days on", time.Time{}, added.AddDate(0, 0, 25), store.HealthDue},
-		{"never contacted, 30 days on", time.Time{}, added.AddDate(0, 0, 30), store.HealthOverdue},
-		{"last contact 3 months before it was added", added.AddDate(0, -3, 0), added.Add(time.Minute), store.HealthOverdue},
-		{"last contact 20 days before it was added", added.AddDate(0, 0, -20), added.Add(time.Minute), store.HealthOnTrack},
-		{"last contact 20 days before, 5 days on", added.AddDate(0, 0, -20), added.AddDate(0, 0, 5), store.HealthDue},
-		{"last contact after it was added", added.AddDate(0, 0, 10), added.AddDate(0, 0, 30), store.HealthOnTrack},
-		{"last contact after, 30 days on from it", added.AddDate(0, 0, 10), added.AddDate(0, 0, 40), store.HealthOverdue},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := store.Partner{Created: added, LastContact: tc.last, Cadence: 30, Stage: "active"}
-			if got := p.Health(tc.now).State; got != tc.want {
-				t.Errorf("health = %s; want %s", got, tc.want)
-			}
-		})
-	}
 }

@@ -8,34 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
 )
-
-// EventTypes are the kinds of events (SPEC §2).
-var EventTypes = []string{"workshop", "seminar", "health-fair", "screening", "class", "display", "other"}
-
-// Event is something run with a partner, E<n>.
-type Event struct {
-	ID      int64
-	Partner string // the partner it was added for: its surveys go to that channel
-	// With are the other partners it was run with (SPEC §2's partner(s)):
-	// it is in each one's events, reports and exports too.
-	With       []string
-	Title      string
-	Type       string
-	Start, End time.Time
-	Where      string
-	Audience   string
-	Resources  []string
-	Registered int // -1 when unknown
-	Attended   int // -1 when not recorded yet
-	Organizer  string
-	Created    time.Time
-	// Cancelled is when it was cancelled (zero while it stands), and by
-	// whom; a cancelled event is out of the lists and reports.
-	Cancelled   time.Time
-	CancelledBy string
-}
 
 // ErrCancelled: the event was cancelled, so it cannot change.
 var ErrCancelled = errors.New("event is cancelled")
@@ -68,7 +43,7 @@ type EventChange struct {
 // EditEvent applies change to event id in one script, moving its queued
 // jobs with a new start or end. It returns the event after the change;
 // errors wrap ErrNotFound or ErrCancelled.
-func (s *Store) EditEvent(ctx context.Context, team string, id int64, change EventChange, delays EventDelays, actor string, now time.Time) (Event, error) {
+func (s *Store) EditEvent(ctx context.Context, team string, id int64, change EventChange, delays EventDelays, actor string, now time.Time) (domain.Event, error) {
 	k := keysFor(team)
 	start, end := "", ""
 	if change.Start != nil {
@@ -94,10 +69,10 @@ func (s *Store) EditEvent(ctx context.Context, team string, id int64, change Eve
 	}
 	r, err := s.run(ctx, "edit event", scriptEditEvent, []string{k.Event(id), k.Events(), k.Audit()}, args...)
 	if err != nil {
-		return Event{}, err
+		return domain.Event{}, err
 	}
 	if !r.ok {
-		return Event{}, eventErr("edit event", id, r.code)
+		return domain.Event{}, eventErr("edit event", id, r.code)
 	}
 	return eventFromHash(id, hashFromFlat(r.rest)), nil
 }
@@ -120,7 +95,7 @@ type EventDelays struct{ Feedback, FollowUp time.Duration }
 // partners, the organizer is asked for
 // attendance, and the feedback and follow-up surveys go out after the
 // delays. Returns the event id and the partner.
-func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e Event, delays EventDelays, actor string, now time.Time) (int64, Partner, error) {
+func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e domain.Event, delays EventDelays, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
 	args := append(ref.args(k), ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(),
 		"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
@@ -129,17 +104,17 @@ func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e Eve
 }
 
 // Event loads one event; ErrNotFound when there is none.
-func (s *Store) Event(ctx context.Context, team string, id int64) (Event, error) {
+func (s *Store) Event(ctx context.Context, team string, id int64) (domain.Event, error) {
 	m, err := s.record(ctx, "event", keysFor(team).Event(id), fmt.Sprintf("event E%d", id))
 	if err != nil {
-		return Event{}, err
+		return domain.Event{}, err
 	}
 	return eventFromHash(id, m), nil
 }
 
 // Events lists events of one partner (or all when slug is ""), starting
 // in [from, to), soonest first; reverse lists latest first.
-func (s *Store) Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]Event, error) {
+func (s *Store) Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]domain.Event, error) {
 	k := keysFor(team)
 	key := k.Events()
 	if slug != "" {
@@ -168,7 +143,7 @@ func (s *Store) Events(ctx context.Context, team, slug string, from, to time.Tim
 	if err != nil {
 		return nil, err
 	}
-	var out []Event
+	var out []domain.Event
 	for i, m := range hs {
 		if len(m) > 0 {
 			out = append(out, eventFromHash(nums[i], m))
@@ -200,7 +175,7 @@ func (s *Store) EventEnded(ctx context.Context, team string, id int64) error {
 	return s.wrap("event ended", scriptEventEnded.Run(ctx, s.rdb, []string{k.Event(id)}, k.Prefix()).Err())
 }
 
-func eventFromHash(id int64, m map[string]string) Event {
+func eventFromHash(id int64, m map[string]string) domain.Event {
 	atoi := func(s string, def int) int {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -215,24 +190,12 @@ func eventFromHash(id int64, m map[string]string) Event {
 	if m["with"] != "" {
 		with = strings.Split(m["with"], ",")
 	}
-	return Event{
+	return domain.Event{
 		ID: id, Partner: m["partner"], With: with, Title: m["title"], Type: m["type"], Start: fromMS(m["start"]), End: fromMS(m["end"]),
 		Where: m["where"], Audience: m["audience"], Resources: res, Registered: atoi(m["registered"], -1),
 		Attended: atoi(m["attended"], -1), Organizer: m["organizer"], Created: fromMS(m["created"]),
 		Cancelled: fromMS(m["cancelled_at"]), CancelledBy: m["cancelled_by"],
 	}
-}
-
-// ParseEventID reads "E7" (or "e7", "7") as 7.
-func ParseEventID(s string) (int64, bool) { return parseShortID(s, "E") }
-
-func parseShortID(s, prefix string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) > 0 && strings.EqualFold(s[:1], prefix) {
-		s = s[1:]
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
 }
 
 // FollowUpSurveyState is where an event's 30-day follow-up survey is.

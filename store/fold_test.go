@@ -6,6 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -30,7 +31,7 @@ func TestNamesMatchWithoutCaseOrAccents(t *testing.T) {
 	if got, err := s.ResolvePartner(ctx, team, store.PartnerRef{Text: "clínica salud e"}); err != nil || got.Slug != "clinica-salud-este" {
 		t.Errorf("a prefix of the longer name = %q, %v", got.Slug, err)
 	}
-	dup := store.Partner{Slug: store.Slugify("CLINICA SALUD"), Name: "CLINICA SALUD", Kind: "clinic", Stage: "prospect", Owner: "U1"}
+	dup := domain.Partner{Slug: domain.Slugify("CLINICA SALUD"), Name: "CLINICA SALUD", Kind: "clinic", Stage: "prospect", Owner: "U1"}
 	if err := s.AddPartner(ctx, team, dup, "U1", t0); err == nil {
 		t.Errorf("a name differing only in accents and case was added twice")
 	}

@@ -7,41 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
 )
-
-// Follow-up statuses.
-const (
-	StatusOpen      = "open"
-	StatusDone      = "done"
-	StatusCancelled = "cancelled"
-)
-
-// MaxReminders is how many times a follow-up is reminded (at its due
-// time, then daily) before it is left to the team digest.
-const MaxReminders = 3
-
-// FollowUp is a promised next step F<n>.
-type FollowUp struct {
-	ID        int64
-	Partner   string // slug
-	Assignee  string
-	Due       time.Time
-	Text      string
-	Status    string
-	Shared    bool // visible to the partner's liaisons in its linked channel
-	Snoozes   int
-	Reminders int // reminders posted since it was created or last snoozed
-	Job       string
-	CreatedBy string
-	Created   time.Time
-	DoneBy    string
-	DoneAt    time.Time
-
-	RemindedAt time.Time
-	MsgChannel string // where the last reminder was posted
-	MsgTS      string
-}
 
 // ErrNotOpen: the follow-up is done or cancelled already.
 var ErrNotOpen = errors.New("follow-up is not open")
@@ -52,7 +20,7 @@ var ErrNotLater = errors.New("snooze would not move the follow-up later")
 // FollowUpError carries the follow-up a failed change was about.
 type FollowUpError struct {
 	Err      error
-	FollowUp FollowUp
+	FollowUp domain.FollowUp
 }
 
 func (e *FollowUpError) Error() string { return fmt.Sprintf("F%d: %v", e.FollowUp.ID, e.Err) }
@@ -60,20 +28,11 @@ func (e *FollowUpError) Unwrap() error { return e.Err }
 
 // AddFollowUp resolves ref and creates an open follow-up due at due, with
 // its first reminder queued. It returns the follow-up's id and the partner.
-func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f FollowUp, actor string, now time.Time) (int64, Partner, error) {
+func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
 	args := append(ref.args(k), f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared))
 	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, args)
 }
-
-// Follow-up changes.
-const (
-	ChangeDone   = "done"
-	ChangeCancel = "cancel"
-	ChangeSnooze = "snooze"
-	// ChangeReschedule sets the due time to newDue, earlier or later.
-	ChangeReschedule = "reschedule"
-)
 
 // ChangeFollowUp closes or moves an open follow-up; newDue is for
 // ChangeSnooze, which only moves it later, and ChangeReschedule. Either
@@ -81,36 +40,36 @@ const (
 // after the change. Errors wrap ErrNotFound, or are a *FollowUpError
 // wrapping ErrNotOpen (carrying who closed it) or ErrNotLater (carrying
 // the due time a snooze must pass).
-func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (FollowUp, error) {
+func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error) {
 	k := keysFor(team)
 	r, err := s.run(ctx, "change follow-up", scriptChangeFollowUp,
 		[]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit()},
 		k.Prefix(), id, change, actor, ms(now), ms(newDue), auditMaxLen)
 	if err != nil {
-		return FollowUp{}, err
+		return domain.FollowUp{}, err
 	}
 	if r.ok {
 		return followUpFromHash(id, hashFromFlat(r.rest)), nil
 	}
 	switch r.code {
 	case "not_found":
-		return FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, ErrNotFound)
+		return domain.FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, ErrNotFound)
 	case "not_open":
-		return FollowUp{}, &FollowUpError{Err: ErrNotOpen, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
+		return domain.FollowUp{}, &FollowUpError{Err: ErrNotOpen, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
 	case "not_later":
-		return FollowUp{}, &FollowUpError{Err: ErrNotLater, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
+		return domain.FollowUp{}, &FollowUpError{Err: ErrNotLater, FollowUp: followUpFromHash(id, hashFromFlat(r.rest))}
 	}
-	return FollowUp{}, fmt.Errorf("change follow-up: unexpected script error %q", r.code)
+	return domain.FollowUp{}, fmt.Errorf("change follow-up: unexpected script error %q", r.code)
 }
 
 // FollowUp loads one follow-up; ErrNotFound when there is none.
-func (s *Store) FollowUp(ctx context.Context, team string, id int64) (FollowUp, error) {
+func (s *Store) FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error) {
 	fs, err := s.followUps(ctx, keysFor(team), []string{strconv.FormatInt(id, 10)})
 	if err != nil {
-		return FollowUp{}, err
+		return domain.FollowUp{}, err
 	}
 	if len(fs) == 0 {
-		return FollowUp{}, fmt.Errorf("follow-up F%d: %w", id, ErrNotFound)
+		return domain.FollowUp{}, fmt.Errorf("follow-up F%d: %w", id, ErrNotFound)
 	}
 	return fs[0], nil
 }
@@ -120,7 +79,7 @@ const maxListed = 500
 
 // OpenFollowUps lists open follow-ups, soonest first: all of them, or one
 // assignee's when user is not "".
-func (s *Store) OpenFollowUps(ctx context.Context, team, user string) ([]FollowUp, error) {
+func (s *Store) OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error) {
 	k := keysFor(team)
 	key := k.FollowUpsOpen()
 	if user != "" {
@@ -136,7 +95,7 @@ func (s *Store) OpenFollowUps(ctx context.Context, team, user string) ([]FollowU
 }
 
 // PartnerFollowUps lists a partner's follow-ups, open ones soonest first.
-func (s *Store) PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]FollowUp, error) {
+func (s *Store) PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]domain.FollowUp, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -150,11 +109,11 @@ func (s *Store) PartnerFollowUps(ctx context.Context, team, slug string, openOnl
 	}
 	out := all[:0]
 	for _, f := range all {
-		if !openOnly || f.Status == StatusOpen {
+		if !openOnly || f.Status == domain.StatusOpen {
 			out = append(out, f)
 		}
 	}
-	sortBy(out, func(f FollowUp) int64 { return f.Due.UnixMilli() })
+	sortBy(out, func(f domain.FollowUp) int64 { return f.Due.UnixMilli() })
 	return out, nil
 }
 
@@ -166,7 +125,7 @@ func (s *Store) FollowUpsDoneSince(ctx context.Context, team string, t time.Time
 	return n, s.wrap("follow-ups done", err)
 }
 
-func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp, error) {
+func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]domain.FollowUp, error) {
 	if len(ids) > maxListed {
 		ids = ids[:maxListed]
 	}
@@ -177,7 +136,7 @@ func (s *Store) followUps(ctx context.Context, k keys, ids []string) ([]FollowUp
 
 // loadFollowUps reads the follow-ups ids in one round trip; ids that no
 // longer exist are left out.
-func (s *Store) loadFollowUps(ctx context.Context, k keys, ids []string) ([]FollowUp, error) {
+func (s *Store) loadFollowUps(ctx context.Context, k keys, ids []string) ([]domain.FollowUp, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -188,7 +147,7 @@ func (s *Store) loadFollowUps(ctx context.Context, k keys, ids []string) ([]Foll
 		return nil, err
 	}
 	textOf := texts.Val()
-	out := make([]FollowUp, 0, len(ids))
+	out := make([]domain.FollowUp, 0, len(ids))
 	for i, m := range hs {
 		if len(m) == 0 {
 			continue
@@ -201,15 +160,12 @@ func (s *Store) loadFollowUps(ctx context.Context, k keys, ids []string) ([]Foll
 	return out, nil
 }
 
-func followUpFromHash(id int64, m map[string]string) FollowUp {
+func followUpFromHash(id int64, m map[string]string) domain.FollowUp {
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	return FollowUp{
+	return domain.FollowUp{
 		ID: id, Partner: m["partner"], Assignee: m["assignee"], Due: fromMS(m["due"]), Text: m["text"],
 		Status: m["status"], Shared: m["shared"] == "1", Snoozes: atoi(m["snoozes"]), Reminders: atoi(m["reminders"]),
 		Job: m["job"], CreatedBy: m["created_by"], Created: fromMS(m["created"]), DoneBy: m["done_by"],
 		DoneAt: fromMS(m["done_at"]), RemindedAt: fromMS(m["reminded_at"]), MsgChannel: m["msg_channel"], MsgTS: m["msg_ts"],
 	}
 }
-
-// ParseFollowUpID reads "F12" (or "f12", "12") as 12.
-func ParseFollowUpID(s string) (int64, bool) { return parseShortID(s, "F") }

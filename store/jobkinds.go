@@ -3,16 +3,15 @@ package store
 import "strings"
 
 // A job id is its kind, then its parameters, joined by ':' ("fu:12:1",
-// "digest:2026-11-30T09:00"). The kinds are defined here once: the store
-// and the scheduler use these constants, and the Lua scripts build ids
-// with the J functions that scripts.go generates from jobShapes.
+// "digest:2026-11-30T09:00"). The scheduler's table of jobs
+// (scheduler/table.go) has every kind; the kinds defined here are those
+// whose ids the store builds itself: the Lua scripts build them with the
+// J functions that scripts.go generates from jobShapes.
 const (
 	// JobReminder: a follow-up's reminder, fu:<follow-up id>:<seq>; seq
 	// grows with each snooze or repeat, so every reminder post has its
 	// own id.
 	JobReminder = "fu"
-	// JobNudge: one owner's nudge, nudge:<occurrence>:<owner>.
-	JobNudge = "nudge"
 	// JobEventEnd: an event's end counts as contact, evend:<event id>.
 	JobEventEnd = "evend"
 	// JobAttendance: ask an event's organizer for attendance, evatt:<event id>.
@@ -26,52 +25,21 @@ const (
 	// JobNote: tell a partner's owner about a note its liaison left,
 	// note:<slug>:<contact id>.
 	JobNote = "note"
-	// JobCheckin: one partner's quarterly check-in survey,
-	// checkin-partner:<occurrence>:<slug>.
-	JobCheckin = "checkin-partner"
-
-	// Recurring jobs (scheduler.Jobs), <kind>:<occurrence>; the kind also
-	// names the job's schedule and its environment variable.
-
-	// JobSweep requeues follow-up reminders that went missing.
-	JobSweep = "followups"
-	// JobNudges fans out into one JobNudge per owner.
-	JobNudges = "nudges"
-	// JobDigest posts the weekly team digest.
-	JobDigest = "digest"
-	// JobSurveySweep requeues event jobs that went missing.
-	JobSurveySweep = "surveys"
-	// JobCheckins fans out into one JobCheckin per active partner.
-	JobCheckins = "checkin"
-	// JobReport posts last month's impact report to the team channel.
-	JobReport = "report"
-	// JobOwnerDigests fans out into one JobOwnerDigest per team member
-	// with follow-ups or partners to mind.
-	JobOwnerDigests = "owner-digests"
-	// JobOwnerDigest: one person's Monday DM of what they owe this week,
-	// owner-digest:<occurrence>:<user>.
-	JobOwnerDigest = "owner-digest"
 )
 
 // jobShapes is the table of job ids: name is the Lua function of J.
 var jobShapes = []*shape{
 	jobShape("Reminder", JobReminder+":{id}:{seq}"),
-	jobShape("Nudge", JobNudge+":{occurrence}:{user}"),
 	jobShape("EventEnd", JobEventEnd+":{id}"),
 	jobShape("Attendance", JobAttendance+":{id}"),
 	jobShape("FeedbackSurvey", JobFeedbackSurvey+":{id}"),
 	jobShape("FollowUpSurvey", JobFollowUpSurvey+":{id}"),
 	jobShape("SurveyPost", JobSurveyPost+":{id}"),
-	jobShape("Checkin", JobCheckin+":{occurrence}:{slug}"),
 	jobShape("Note", JobNote+":{slug}:{id}"),
-	jobShape("Sweep", JobSweep+":{occurrence}"),
-	jobShape("Nudges", JobNudges+":{occurrence}"),
-	jobShape("Digest", JobDigest+":{occurrence}"),
-	jobShape("SurveySweep", JobSurveySweep+":{occurrence}"),
-	jobShape("Checkins", JobCheckins+":{occurrence}"),
-	jobShape("Report", JobReport+":{occurrence}"),
-	jobShape("OwnerDigests", JobOwnerDigests+":{occurrence}"),
-	jobShape("OwnerDigest", JobOwnerDigest+":{occurrence}:{user}"),
+	// The scheduler's own: a recurring job's occurrence, and the per
+	// person or per partner jobs one fans out into.
+	jobShape("Recurring", "{kind}:{occurrence}"),
+	jobShape("FannedOut", "{kind}:{occurrence}:{slug}"),
 }
 
 func jobShape(name, tmpl string) *shape {
@@ -92,11 +60,14 @@ func ParseJobID(id string) (kind, rest string) {
 	return kind, rest
 }
 
-// JobKinds lists every kind, for tests that check each has a handler.
+// JobKinds lists the kinds defined here, for tests that check each has a
+// row in the scheduler's table.
 func JobKinds() []string {
-	out := make([]string, len(jobShapes))
-	for i, s := range jobShapes {
-		out[i] = strings.TrimSuffix(s.lits[0], ":")
+	var out []string
+	for _, s := range jobShapes {
+		if s.lits[0] != "" {
+			out = append(out, strings.TrimSuffix(s.lits[0], ":"))
+		}
 	}
 	return out
 }

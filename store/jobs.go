@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -308,17 +309,9 @@ func (s *Store) NextDue(ctx context.Context, team string) (time.Time, error) {
 	return time.UnixMilli(int64(zs[0].Score)).UTC(), nil
 }
 
-// JobFailure is why Slack refused a job's post for good.
-type JobFailure struct {
-	Job    string    `json:"-"`
-	Reason string    `json:"error"`        // Slack's error, e.g. channel_not_found
-	To     string    `json:"to,omitempty"` // where the post was going
-	At     time.Time `json:"-"`
-}
-
 // FailJob ends a claimed job Slack refused for good and records why
 // (JobFailures, kept 30 days). It reports false when the lease was lost.
-func (s *Store) FailJob(ctx context.Context, team string, job Job, token string, now time.Time, f JobFailure) (bool, error) {
+func (s *Store) FailJob(ctx context.Context, team string, job Job, token string, now time.Time, f domain.JobFailure) (bool, error) {
 	k := keysFor(team)
 	js, err := json.Marshal(f)
 	if err != nil {
@@ -335,8 +328,8 @@ func (s *Store) FailJob(ctx context.Context, team string, job Job, token string,
 
 // JobFailures returns the recorded failures of jobs, by job id; jobs that
 // did not fail are absent.
-func (s *Store) JobFailures(ctx context.Context, team string, jobs ...string) (map[string]JobFailure, error) {
-	out := map[string]JobFailure{}
+func (s *Store) JobFailures(ctx context.Context, team string, jobs ...string) (map[string]domain.JobFailure, error) {
+	out := map[string]domain.JobFailure{}
 	if len(jobs) == 0 {
 		return out, nil
 	}
@@ -357,7 +350,7 @@ func (s *Store) JobFailures(ctx context.Context, team string, jobs ...string) (m
 		if !ok {
 			continue
 		}
-		f := JobFailure{Job: jobs[i], At: time.UnixMilli(int64(ats[i].Val())).UTC()}
+		f := domain.JobFailure{Job: jobs[i], At: time.UnixMilli(int64(ats[i].Val())).UTC()}
 		if json.Unmarshal([]byte(js), &f) == nil {
 			out[jobs[i]] = f
 		}
@@ -367,7 +360,7 @@ func (s *Store) JobFailures(ctx context.Context, team string, jobs ...string) (m
 
 // JobFailuresSince returns the jobs that failed at or after since, oldest
 // first, at most limit.
-func (s *Store) JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]JobFailure, error) {
+func (s *Store) JobFailuresSince(ctx context.Context, team string, since time.Time, limit int) ([]domain.JobFailure, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -380,7 +373,7 @@ func (s *Store) JobFailuresSince(ctx context.Context, team string, since time.Ti
 	if err != nil {
 		return nil, err
 	}
-	out := make([]JobFailure, 0, len(ids))
+	out := make([]domain.JobFailure, 0, len(ids))
 	for _, id := range ids {
 		if f, ok := byJob[id]; ok {
 			out = append(out, f)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -161,7 +162,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 	s, _ := newStore(t)
 	addPartner(t, s, "County Health Dept", "")
 	ctx := context.Background()
-	id, p, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, store.FollowUp{Assignee: "U2", Due: t0.Add(time.Hour), Text: "Send the flyer"}, "U1", t0)
+	id, p, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, domain.FollowUp{Assignee: "U2", Due: t0.Add(time.Hour), Text: "Send the flyer"}, "U1", t0)
 	if err != nil || p.Slug != "county-health-dept" {
 		t.Fatalf("AddFollowUp = %d, %q, %v", id, p.Slug, err)
 	}
@@ -172,17 +173,17 @@ func TestFollowUpLifecycle(t *testing.T) {
 	if at, ok, _ := s.JobQueued(ctx, team, mine[0].Job); !ok || !at.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("reminder queued at %v (%v); want the due time", at, ok)
 	}
-	f, err := s.ChangeFollowUp(ctx, team, id, store.ChangeSnooze, t0.Add(25*time.Hour), "U2", t0)
+	f, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeSnooze, t0.Add(25*time.Hour), "U2", t0)
 	if err != nil || f.Snoozes != 1 || f.Job != fmt.Sprintf("fu:%d:2", id) {
 		t.Fatalf("snooze = %+v, %v", f, err)
 	}
 	if _, ok, _ := s.JobQueued(ctx, team, fmt.Sprintf("fu:%d:1", id)); ok {
 		t.Errorf("the old reminder is still queued after a snooze")
 	}
-	if _, err := s.ChangeFollowUp(ctx, team, id, store.ChangeDone, time.Time{}, "U3", t0); err != nil {
+	if _, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeDone, time.Time{}, "U3", t0); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.ChangeFollowUp(ctx, team, id, store.ChangeDone, time.Time{}, "U2", t0)
+	_, err = s.ChangeFollowUp(ctx, team, id, domain.ChangeDone, time.Time{}, "U2", t0)
 	var fe *store.FollowUpError
 	if !errors.As(err, &fe) || !errors.Is(err, store.ErrNotOpen) || fe.FollowUp.DoneBy != "U3" {
 		t.Errorf("second done = %v; want ErrNotOpen saying U3 did it", err)
@@ -190,7 +191,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 	if due, _, _ := s.QueuedJobs(ctx, team); due != 0 {
 		t.Errorf("%d jobs queued after done; want 0", due)
 	}
-	if _, err := s.ChangeFollowUp(ctx, team, 999, store.ChangeDone, time.Time{}, "U2", t0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.ChangeFollowUp(ctx, team, 999, domain.ChangeDone, time.Time{}, "U2", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown follow-up: %v; want ErrNotFound", err)
 	}
 	if n, _ := s.FollowUpsDoneSince(ctx, team, t0.Add(-time.Hour)); n != 1 {
@@ -227,13 +228,13 @@ func TestSnoozeOnlyMovesLater(t *testing.T) {
 	addPartner(t, s, "County Health Dept", "")
 	ctx := context.Background()
 	due := t0.Add(48 * time.Hour)
-	id, _, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, store.FollowUp{Assignee: "U2", Due: due, Text: "Send the flyer"}, "U1", t0)
+	id, _, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, domain.FollowUp{Assignee: "U2", Due: due, Text: "Send the flyer"}, "U1", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, earlier := range []time.Time{due.Add(-24 * time.Hour), due} {
 		before := srv.Snapshot(ctx)
-		_, err := s.ChangeFollowUp(ctx, team, id, store.ChangeSnooze, earlier, "U2", t0)
+		_, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeSnooze, earlier, "U2", t0)
 		var fe *store.FollowUpError
 		if !errors.As(err, &fe) || !errors.Is(err, store.ErrNotLater) || !fe.FollowUp.Due.Equal(due) {
 			t.Errorf("snooze to %v = %v; want ErrNotLater carrying the due time %v", earlier, err, due)
@@ -242,7 +243,7 @@ func TestSnoozeOnlyMovesLater(t *testing.T) {
 			t.Errorf("a refused snooze changed Redis:\n%s", diff)
 		}
 	}
-	f, err := s.ChangeFollowUp(ctx, team, id, store.ChangeReschedule, t0.Add(time.Hour), "U2", t0)
+	f, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeReschedule, t0.Add(time.Hour), "U2", t0)
 	if err != nil || !f.Due.Equal(t0.Add(time.Hour)) || f.Snoozes != 0 || f.Job != fmt.Sprintf("fu:%d:2", id) {
 		t.Fatalf("reschedule earlier = %+v, %v; want due in an hour, no snooze counted, job fu:%d:2", f, err, id)
 	}
@@ -300,10 +301,10 @@ func TestFailJobRecordsWhy(t *testing.T) {
 	ctx := context.Background()
 	s.EnqueueJobs(ctx, team, map[string]time.Time{"fu:1:1": t0, "fu:2:1": t0})
 	c, _ := s.ClaimDue(ctx, team, t0, t0.Add(time.Minute), 10, "tok")
-	if ok, err := s.FailJob(ctx, team, c.Jobs[0], "other", t0, store.JobFailure{Reason: "user_not_found"}); ok || err != nil {
+	if ok, err := s.FailJob(ctx, team, c.Jobs[0], "other", t0, domain.JobFailure{Reason: "user_not_found"}); ok || err != nil {
 		t.Fatalf("FailJob without the lease = %v, %v; want refused", ok, err)
 	}
-	failed := store.JobFailure{Reason: "user_not_found", To: "U0GONE"}
+	failed := domain.JobFailure{Reason: "user_not_found", To: "U0GONE"}
 	for i, j := range c.Jobs {
 		if j.ID == "fu:1:1" {
 			if ok, err := s.FailJob(ctx, team, c.Jobs[i], "tok", t0.Add(time.Second), failed); !ok || err != nil {
@@ -318,7 +319,7 @@ func TestFailJobRecordsWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]store.JobFailure{"fu:1:1": {Job: "fu:1:1", Reason: "user_not_found", To: "U0GONE", At: t0.Add(time.Second).UTC()}}
+	want := map[string]domain.JobFailure{"fu:1:1": {Job: "fu:1:1", Reason: "user_not_found", To: "U0GONE", At: t0.Add(time.Second).UTC()}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("JobFailures (-want +got):\n%s", diff)
 	}

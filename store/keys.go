@@ -26,7 +26,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
-	SeenMessage, Notified                                                                               *shape
+	SeenMessage, Notified, SchemaVersion, Migrating                                                     *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -72,6 +72,9 @@ var keyTable = struct {
 
 	SeenMessage: newKey("seen-message:{channel}:{ts}", "string"), // with a TTL: a message whose mention ran a command (an edit of it runs none)
 	Notified:    newKey("notified:{notice}", "string"),           // with a TTL: a notice to the team, sent lately
+
+	SchemaVersion: newKey("schema-version", "string"), // how many of the migrations (migrate.go) the workspace's data has had
+	Migrating:     newKey("migrating", "string"),      // with a TTL: the token of the process running the migrations
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -170,6 +173,8 @@ func (k keys) SeenMessage(channel, ts string) string {
 	return keyTable.SeenMessage.build(k.prefix, channel, ts)
 }
 func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
+func (k keys) SchemaVersion() string         { return keyTable.SchemaVersion.build(k.prefix) }
+func (k keys) Migrating() string             { return keyTable.Migrating.build(k.prefix) }
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }

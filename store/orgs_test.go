@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -36,9 +37,9 @@ func TestLiaisonNeedsAKnownOrganization(t *testing.T) {
 	}{
 		{"unknown organization", nil, liaison("T0PARTNER"), store.ErrDenied},
 		{"unknown organization, unknown team", nil, liaison(""), store.ErrDenied},
-		{"unnamed organization", []string{store.OrgUnnamed}, liaison("T0PARTNER"), store.ErrDenied},
-		{"unnamed organization, unknown team", []string{store.OrgUnnamed}, liaison(""), store.ErrDenied},
-		{"unnamed organization, team spelt like it", []string{store.OrgUnnamed}, liaison(store.OrgUnnamed), store.ErrDenied},
+		{"unnamed organization", []string{domain.OrgUnnamed}, liaison("T0PARTNER"), store.ErrDenied},
+		{"unnamed organization, unknown team", []string{domain.OrgUnnamed}, liaison(""), store.ErrDenied},
+		{"unnamed organization, team spelt like it", []string{domain.OrgUnnamed}, liaison(domain.OrgUnnamed), store.ErrDenied},
 		{"known organization, theirs", []string{"T0PARTNER"}, liaison("T0PARTNER"), nil},
 		{"known organization of two teams, theirs", []string{"T0PARTNER", "T0PARTNER2"}, liaison("T0PARTNER2"), nil},
 		{"known organization, another's", []string{"T0PARTNER"}, liaison("T0OTHER"), store.ErrDenied},
@@ -90,8 +91,8 @@ func TestLearnOrg(t *testing.T) {
 		{"nothing found records nothing", "C0COUNTY", nil, result{"county-health-dept", nil}},
 		{"the organization found", "C0COUNTY", []string{"T0PARTNER"}, result{"county-health-dept", []string{"T0PARTNER"}}},
 		{"a second look does not replace it", "C0COUNTY", []string{"T0OTHER"}, result{"county-health-dept", []string{"T0PARTNER"}}},
-		{"several organizations: unnamed", "C0COALITION", []string{store.OrgUnnamed}, result{"coalition", []string{store.OrgUnnamed}}},
-		{"unnamed stays until named", "C0COALITION", []string{"T0OTHER"}, result{"coalition", []string{store.OrgUnnamed}}},
+		{"several organizations: unnamed", "C0COALITION", []string{domain.OrgUnnamed}, result{"coalition", []string{domain.OrgUnnamed}}},
+		{"unnamed stays until named", "C0COALITION", []string{"T0OTHER"}, result{"coalition", []string{domain.OrgUnnamed}}},
 		{"a channel linked to no partner", "C0RANDOM", []string{"T0PARTNER"}, result{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

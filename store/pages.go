@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -47,7 +48,7 @@ func (s *Store) eachPage(ctx context.Context, op, key string, from, to time.Time
 
 // EachContact calls f for each contact with the partner that happened in
 // [from, to), oldest first.
-func (s *Store) EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(Contact) error) error {
+func (s *Store) EachContact(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Contact) error) error {
 	k := keysFor(team)
 	return s.eachPage(ctx, "contacts", k.Contacts(slug), from, to, func(ctx context.Context, ids []string) error {
 		return s.contacts(ctx, k, slug, ids, f)
@@ -56,7 +57,7 @@ func (s *Store) EachContact(ctx context.Context, team, slug string, from, to tim
 
 // EachEvent calls f for each event of the partner (or of all partners
 // when slug is "") starting in [from, to), soonest first.
-func (s *Store) EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(Event) error) error {
+func (s *Store) EachEvent(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Event) error) error {
 	k := keysFor(team)
 	key := k.Events()
 	if slug != "" {
@@ -82,7 +83,7 @@ func (s *Store) EachEvent(ctx context.Context, team, slug string, from, to time.
 
 // EachSurvey calls f for each of the partner's surveys created in
 // [from, to), oldest first, with its responses.
-func (s *Store) EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(Survey, []Response) error) error {
+func (s *Store) EachSurvey(ctx context.Context, team, slug string, from, to time.Time, f func(domain.Survey, []domain.Response) error) error {
 	k := keysFor(team)
 	return s.eachPage(ctx, "surveys", k.PartnerSurveys(slug), from, to, func(ctx context.Context, ids []string) error {
 		nums, keys := numberedKeys(ids, k.Survey)
@@ -113,7 +114,7 @@ func (s *Store) EachSurvey(ctx context.Context, team, slug string, from, to time
 
 // EachFollowUp calls f for every follow-up of the partner, whatever its
 // status, in no particular order.
-func (s *Store) EachFollowUp(ctx context.Context, team, slug string, f func(FollowUp) error) error {
+func (s *Store) EachFollowUp(ctx context.Context, team, slug string, f func(domain.FollowUp) error) error {
 	k := keysFor(team)
 	var cursor uint64
 	for {

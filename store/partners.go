@@ -5,165 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/redis/go-redis/v9"
-	"golang.org/x/text/cases"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
-
-// Kinds and Stages are the values SPEC §2 allows, in display order.
-var (
-	Kinds  = []string{"clinic", "hospital", "public-health", "nonprofit", "school", "pharmacy", "faith", "other"}
-	Stages = []string{"prospect", "researching", "contacted", "engaged", "active", "paused", "ended"}
-)
-
-// DefaultCadenceDays is the stay-in-touch cadence of a new partner.
-const DefaultCadenceDays = 30
-
-// Partner is an organization the team works with.
-type Partner struct {
-	Slug     string
-	Name     string
-	Kind     string
-	Stage    string
-	Owner    string // Slack user id
-	Channel  string // linked channel id, often a Slack Connect channel
-	Cadence  int    // stay-in-touch cadence in days
-	Services string
-	Audience string
-	Programs string
-	Goals    string
-	Archived bool
-
-	Created     time.Time
-	Updated     time.Time
-	LastContact time.Time // zero when never contacted
-	LastInbound time.Time
-	// OutSinceIn counts outbound contacts after the latest inbound one; three
-	// or more make the partner one-way.
-	OutSinceIn int
-	// NudgeQuietUntil: no stay-in-touch nudge about this partner before
-	// then (a nudge's Snooze or Done button).
-	NudgeQuietUntil time.Time
-	// CheckinScore is the average satisfaction (1–5) of the latest
-	// partnership check-in, CheckinCount its responses; 0 when none.
-	CheckinScore float64
-	CheckinCount int
-	CheckinAt    time.Time
-	// NudgedAt is when the owner was last nudged about the partner, and
-	// NudgeMark what the partner looked like then (NudgeMarkAt): a nudge
-	// comes at most weekly unless the mark changes.
-	NudgedAt  time.Time
-	NudgeMark string
-	// OrgTeams are the Slack teams of the partner's own organization,
-	// found in its linked shared channel (or named with `org:`): its
-	// liaisons are the people of those teams. Empty while unknown (an
-	// internal channel, or none; LearnOrg fills it in when the channel is
-	// shared), and OrgUnnamed while the channel holds several: either way
-	// no liaison acts for the partner.
-	OrgTeams []string
-}
-
-// HasOrg reports whether a liaison of Slack team userTeam belongs to the
-// partner's organization. An unknown or unnamed organization has nobody.
-func (p Partner) HasOrg(userTeam string) bool {
-	if userTeam == "" || userTeam == OrgUnnamed || p.OrgUnknown() || p.OrgUnnamed() {
-		return false
-	}
-	return slices.Contains(p.OrgTeams, userTeam)
-}
-
-// OrgUnknown reports whether nobody has found the partner's organization
-// yet (its channel was internal when linked, or it has none).
-func (p Partner) OrgUnknown() bool { return len(p.OrgTeams) == 0 }
-
-// OrgUnnamed reports whether the partner's channel is shared with several
-// organizations and nobody has said which is the partner's.
-func (p Partner) OrgUnnamed() bool { return slices.Equal(p.OrgTeams, []string{OrgUnnamed}) }
-
-// Person is someone at a partner organization.
-type Person struct {
-	Name  string `json:"name"`
-	Role  string `json:"role,omitempty"`
-	Email string `json:"email,omitempty"`
-	Phone string `json:"phone,omitempty"`
-}
-
-// Slugify makes a partner's id from its name: "County Health Dept" →
-// "county-health-dept", "Clínica Salud" → "clinica-salud". Letters of any
-// script are kept, folded as Fold does. (Partners added before folding
-// keep their accented ids, which still resolve: see FoldPartnerIndex.)
-func Slugify(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range Fold(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
-		}
-		if r == '\'' || r == '’' {
-			continue // "St. Mary's" → "st-marys"
-		}
-		dash = true
-	}
-	s := b.String()
-	const max = 48
-	if len(s) > max {
-		s = strings.TrimRight(truncateUTF8(s, max), "-")
-	}
-	return s
-}
-
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8Start(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-// NameKey is how names are compared: folded (Fold), spaces collapsed.
-func NameKey(name string) string { return strings.Join(strings.Fields(Fold(name)), " ") }
-
-// Fold is how partner names and ids are matched: case-folded and without
-// accents ("Clínica" → "clinica", "Straße" → "strasse"), letters of other
-// scripts kept. Go computes it, for the lookups in Lua as well, which
-// read only the folded forms stored in the indexes.
-func Fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	// Transformers keep state, so each call makes its own.
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), cases.Fold(), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		return strings.ToLower(s)
-	}
-	return out
-}
 
 // PartnerRef names a partner as a user typed it, where they typed it.
 type PartnerRef struct {
@@ -184,13 +32,8 @@ func (r PartnerRef) args(k keys) []any {
 			liaison = "?" // a liaison of no known team: no organization matches
 		}
 	}
-	return []any{k.Prefix(), Slugify(r.Text), NameKey(r.Text), r.Channel, liaison}
+	return []any{k.Prefix(), domain.Slugify(r.Text), domain.NameKey(r.Text), r.Channel, liaison}
 }
-
-// OrgUnnamed is Partner.OrgTeams's one element when the partner's linked
-// channel is shared with several organizations and nobody said which is
-// the partner's: no liaison may act for it until someone does.
-const OrgUnnamed = "?"
 
 // resolveErr turns a resolver error code into an error for callers.
 func resolveErr(op, code string, rest []any) error {
@@ -210,25 +53,25 @@ func resolveErr(op, code string, rest []any) error {
 // ResolvePartner finds the partner ref names. It returns an error wrapping
 // ErrNotFound (a *PartnerError with candidates when a prefix is
 // ambiguous), ErrNoPartner or ErrDenied.
-func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef) (Partner, error) {
+func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef) (domain.Partner, error) {
 	k := keysFor(team)
 	r, err := s.run(ctx, "resolve partner", scriptResolvePartner,
 		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex()}, ref.args(k)...)
 	if err != nil {
-		return Partner{}, err
+		return domain.Partner{}, err
 	}
 	if !r.ok {
-		return Partner{}, resolveErr("resolve partner", r.code, r.rest)
+		return domain.Partner{}, resolveErr("resolve partner", r.code, r.rest)
 	}
 	slug, _ := r.rest[0].(string)
 	return partnerFromFlat(slug, r.rest[1:]), nil
 }
 
 // Partner loads the partner with this slug; ErrNotFound when there is none.
-func (s *Store) Partner(ctx context.Context, team, slug string) (Partner, error) {
+func (s *Store) Partner(ctx context.Context, team, slug string) (domain.Partner, error) {
 	m, err := s.record(ctx, "partner", keysFor(team).Partner(slug), "partner "+slug)
 	if err != nil {
-		return Partner{}, err
+		return domain.Partner{}, err
 	}
 	return partnerFromHash(slug, m), nil
 }
@@ -236,10 +79,10 @@ func (s *Store) Partner(ctx context.Context, team, slug string) (Partner, error)
 // AddPartner registers p, whose Slug must be set (see Slugify). It returns
 // a *PartnerError wrapping ErrExists or ErrChannelTaken when the slug, name
 // or channel is already used.
-func (s *Store) AddPartner(ctx context.Context, team string, p Partner, actor string, now time.Time) error {
+func (s *Store) AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error {
 	k := keysFor(team)
 	p.Created, p.Updated = now, now
-	args := []any{p.Slug, NameKey(p.Name), p.Channel, ms(now), actor, auditMaxLen, Slugify(p.Name)}
+	args := []any{p.Slug, domain.NameKey(p.Name), p.Channel, ms(now), actor, auditMaxLen, domain.Slugify(p.Name)}
 	args = append(args, partnerFields(p)...)
 	r, err := s.run(ctx, "add partner", scriptAddPartner,
 		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Partner(p.Slug), k.Audit(), k.PartnerLex()}, args...)
@@ -290,7 +133,7 @@ func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change Par
 		}
 	}
 	if change.Name != nil {
-		nameKey, nameSlug = NameKey(*change.Name), Slugify(*change.Name)
+		nameKey, nameSlug = domain.NameKey(*change.Name), domain.Slugify(*change.Name)
 		fields = append(fields, "name_key", nameKey, "name_slug", nameSlug)
 	}
 	if change.Channel != nil {
@@ -334,14 +177,14 @@ func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change Par
 
 // UpsertPerson adds or replaces (by name, case-insensitively) a person at
 // the partner. It reports whether the person is new.
-func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p Person, actor string, now time.Time) (added bool, err error) {
+func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (added bool, err error) {
 	k := keysFor(team)
 	js, err := json.Marshal(p)
 	if err != nil {
 		return false, fmt.Errorf("upsert person: %w", err)
 	}
 	r, err := s.run(ctx, "upsert person", scriptUpsertPerson,
-		[]string{k.Partner(slug), k.People(slug), k.Audit()}, slug, NameKey(p.Name), string(js), ms(now), actor, auditMaxLen)
+		[]string{k.Partner(slug), k.People(slug), k.Audit()}, slug, domain.NameKey(p.Name), string(js), ms(now), actor, auditMaxLen)
 	if err != nil {
 		return false, err
 	}
@@ -353,22 +196,22 @@ func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p Person, a
 }
 
 // People lists the people at a partner, by name.
-func (s *Store) People(ctx context.Context, team, slug string) ([]Person, error) {
+func (s *Store) People(ctx context.Context, team, slug string) ([]domain.Person, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	m, err := s.rdb.HGetAll(ctx, keysFor(team).People(slug)).Result()
 	if err != nil {
 		return nil, s.wrap("people", err)
 	}
-	out := make([]Person, 0, len(m))
+	out := make([]domain.Person, 0, len(m))
 	for _, v := range m {
-		var p Person
+		var p domain.Person
 		if err := json.Unmarshal([]byte(v), &p); err != nil {
 			return nil, fmt.Errorf("people: decode: %w", err)
 		}
 		out = append(out, p)
 	}
-	sortBy(out, func(p Person) string { return NameKey(p.Name) })
+	sortBy(out, func(p domain.Person) string { return domain.NameKey(p.Name) })
 	return out, nil
 }
 
@@ -378,7 +221,7 @@ const maxPartners = 5000
 
 // ListPartners returns every partner, archived ones too, ordered by slug.
 // Two round trips: the slugs, then one pipeline of hashes.
-func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error) {
+func (s *Store) ListPartners(ctx context.Context, team string) ([]domain.Partner, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -397,7 +240,7 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]Partner, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Partner, 0, len(slugs))
+	out := make([]domain.Partner, 0, len(slugs))
 	for i, m := range hs {
 		if len(m) > 0 {
 			out = append(out, partnerFromHash(slugs[i], m))
@@ -420,13 +263,13 @@ func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now 
 	return conflictErr("erase partner", r)
 }
 
-func partnerFields(p Partner) []any {
+func partnerFields(p domain.Partner) []any {
 	cad := p.Cadence
 	if cad <= 0 {
-		cad = DefaultCadenceDays
+		cad = domain.DefaultCadenceDays
 	}
 	return []any{
-		"name", p.Name, "name_key", NameKey(p.Name), "name_slug", Slugify(p.Name), "kind", p.Kind, "stage", p.Stage,
+		"name", p.Name, "name_key", domain.NameKey(p.Name), "name_slug", domain.Slugify(p.Name), "kind", p.Kind, "stage", p.Stage,
 		"owner", p.Owner, "channel", p.Channel, "cadence_days", cad,
 		"services", p.Services, "audience", p.Audience, "programs", p.Programs, "goals", p.Goals,
 		"archived", boolField(p.Archived), "created", ms(p.Created), "updated", ms(p.Updated),
@@ -434,32 +277,32 @@ func partnerFields(p Partner) []any {
 	}
 }
 
-func partnerFromHash(slug string, m map[string]string) Partner {
-	p := Partner{Slug: slug}
+func partnerFromHash(slug string, m map[string]string) domain.Partner {
+	p := domain.Partner{Slug: slug}
 	for f, v := range m {
-		p.set(f, v)
+		setPartnerField(&p, f, v)
 	}
-	return p.defaults()
+	return partnerDefaults(p)
 }
 
 // partnerFromFlat is partnerFromHash of HGETALL's flat field/value list,
 // as a script returns it.
-func partnerFromFlat(slug string, vs []any) Partner {
-	p := Partner{Slug: slug}
+func partnerFromFlat(slug string, vs []any) domain.Partner {
+	p := domain.Partner{Slug: slug}
 	for i := 0; i+1 < len(vs); i += 2 {
 		f, _ := vs[i].(string)
 		switch v := vs[i+1].(type) {
 		case string:
-			p.set(f, v)
+			setPartnerField(&p, f, v)
 		case int64:
-			p.set(f, strconv.FormatInt(v, 10))
+			setPartnerField(&p, f, strconv.FormatInt(v, 10))
 		}
 	}
-	return p.defaults()
+	return partnerDefaults(p)
 }
 
-// set reads one field of the partner's hash.
-func (p *Partner) set(field, v string) {
+// setPartnerField reads one field of the partner's hash.
+func setPartnerField(p *domain.Partner, field, v string) {
 	switch field {
 	case "name":
 		p.Name = v
@@ -510,9 +353,9 @@ func (p *Partner) set(field, v string) {
 	}
 }
 
-func (p Partner) defaults() Partner {
+func partnerDefaults(p domain.Partner) domain.Partner {
 	if p.Cadence <= 0 {
-		p.Cadence = DefaultCadenceDays
+		p.Cadence = domain.DefaultCadenceDays
 	}
 	return p
 }
@@ -544,13 +387,13 @@ func IsConflict(err error) (*PartnerError, bool) {
 // createWithPartner runs a script that resolves a partner and creates a
 // record for it (a follow-up, an event), replying {'ok', id, slug,
 // partner hash…}; it returns the new id and the partner.
-func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, args []any) (int64, Partner, error) {
+func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, args []any) (int64, domain.Partner, error) {
 	r, err := s.run(ctx, op, sc, []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, args...)
 	if err != nil {
-		return 0, Partner{}, err
+		return 0, domain.Partner{}, err
 	}
 	if !r.ok {
-		return 0, Partner{}, resolveErr(op, r.code, r.rest)
+		return 0, domain.Partner{}, resolveErr(op, r.code, r.rest)
 	}
 	id, _ := r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
@@ -560,8 +403,8 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 // FoldPartnerIndex brings the name indexes of partners added before names
 // were folded up to date, so that `clinica` finds "Clínica Salud" and its
 // old id `clínica-salud` still resolves. It is idempotent and cheap when
-// there is nothing to do; run it once at start. It reports how many
-// partners it changed.
+// there is nothing to do; it is the first of the migrations (migrate.go),
+// which run it once. It reports how many partners it changed.
 func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) {
 	ps, err := s.ListPartners(ctx, team)
 	if err != nil || len(ps) == 0 {
@@ -570,7 +413,7 @@ func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) 
 	k := keysFor(team)
 	args := []any{k.Prefix()}
 	for _, p := range ps {
-		args = append(args, p.Slug, NameKey(p.Name), Slugify(p.Name), Slugify(p.Slug))
+		args = append(args, p.Slug, domain.NameKey(p.Name), domain.Slugify(p.Name), domain.Slugify(p.Slug))
 	}
 	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, []string{k.PartnerNames(), k.PartnerLex()}, args...)
 	if err != nil {

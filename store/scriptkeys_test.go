@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -54,7 +55,7 @@ func TestScriptKeys(t *testing.T) {
 		run  func() error
 	}{
 		{"add partners", func() error {
-			for _, p := range []Partner{
+			for _, p := range []domain.Partner{
 				{Slug: "county-health", Name: "County Health", Kind: "public-health", Stage: "active", Owner: "U1", Channel: "C1"},
 				{Slug: "eastside", Name: "Eastside", Kind: "clinic", Stage: "prospect", Owner: "U2"},
 			} {
@@ -68,12 +69,20 @@ func TestScriptKeys(t *testing.T) {
 			name, channel := "County Health Dept", "C2"
 			return s.UpdatePartner(ctx, team, "county-health", PartnerChange{Name: &name, Channel: &channel}, "U1", t0)
 		}},
-		{"fold partner names", func() error {
-			_, err := s.FoldPartnerIndex(ctx, team)
+		{"migrate: fold partner names", func() error {
+			_, err := s.Migrate(ctx, team)
+			return err
+		}},
+		{"a later migration, its lock seen while it runs", func() error {
+			later := Migration{Name: "later", Run: func(*Store, context.Context, string) (int, error) {
+				checkKeys(t, rdb, "a later migration under way", hashTagged, seen)
+				return 0, nil
+			}}
+			_, err := s.migrate(ctx, team, append(slices.Clone(migrations), later))
 			return err
 		}},
 		{"upsert person", func() error {
-			_, err := s.UpsertPerson(ctx, team, "county-health", Person{Name: "Dana"}, "U1", t0)
+			_, err := s.UpsertPerson(ctx, team, "county-health", domain.Person{Name: "Dana"}, "U1", t0)
 			return err
 		}},
 		{"resolve partner", func() error {
@@ -81,13 +90,13 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"log contact with a next step", func() error {
-			_, id, _, err := s.LogContact(ctx, team, ref("county"), Contact{Method: "call", Direction: "in", When: t0},
+			_, id, _, err := s.LogContact(ctx, team, ref("county"), domain.Contact{Method: "call", Direction: "in", When: t0},
 				&NextStep{Due: t0.Add(time.Hour), Text: "send the flyer"}, "U1", t0)
 			fu1 = id
 			return err
 		}},
 		{"find, correct and delete contacts", func() error {
-			c, _, _, err := s.LogContact(ctx, team, ref("eastside"), Contact{Method: "email", Direction: "out", Who: "U2", When: t0}, nil, "U2", t0)
+			c, _, _, err := s.LogContact(ctx, team, ref("eastside"), domain.Contact{Method: "email", Direction: "out", Who: "U2", When: t0}, nil, "U2", t0)
 			if err != nil {
 				return err
 			}
@@ -101,25 +110,25 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"add follow-up", func() error {
-			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
+			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), domain.FollowUp{Assignee: "U2", Due: t0.Add(2 * time.Hour), Text: "call"}, "U1", t0)
 			fu2 = id
 			return err
 		}},
 		{"snooze and close follow-ups", func() error {
-			if _, err := s.ChangeFollowUp(ctx, team, fu1, ChangeSnooze, t0.Add(3*time.Hour), "U1", t0); err != nil {
+			if _, err := s.ChangeFollowUp(ctx, team, fu1, domain.ChangeSnooze, t0.Add(3*time.Hour), "U1", t0); err != nil {
 				return err
 			}
-			_, err := s.ChangeFollowUp(ctx, team, fu2, ChangeDone, time.Time{}, "U2", t0)
+			_, err := s.ChangeFollowUp(ctx, team, fu2, domain.ChangeDone, time.Time{}, "U2", t0)
 			return err
 		}},
 		{"add event", func() error {
-			e := Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			event = id
 			return err
 		}},
 		{"correct and cancel an event", func() error {
-			e := Event{Title: "Talk", Type: "seminar", Start: t0.Add(48 * time.Hour), End: t0.Add(50 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Talk", Type: "seminar", Start: t0.Add(48 * time.Hour), End: t0.Add(50 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			if err != nil {
 				return err
@@ -132,7 +141,7 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"queue a past event's follow-up survey", func() error {
-			e := Event{Title: "Fair", Type: "health-fair", Start: t0.Add(-72 * time.Hour), End: t0.Add(-70 * time.Hour), Registered: -1, Organizer: "U1"}
+			e := domain.Event{Title: "Fair", Type: "health-fair", Start: t0.Add(-72 * time.Hour), End: t0.Add(-70 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)
 			if err != nil {
 				return err
@@ -144,14 +153,14 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"schedule recurring jobs", func() error {
-			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, time.Time{}, t0, ""); err != nil {
+			if _, err := s.AdvanceSchedule(ctx, team, jobDigest, time.Time{}, t0, ""); err != nil {
 				return err
 			}
 			occ := t0.Add(time.Minute)
-			if _, err := s.AdvanceSchedule(ctx, team, JobDigest, t0, occ, JobID(JobDigest, occ.Format("2006-01-02T15:04"))); err != nil {
+			if _, err := s.AdvanceSchedule(ctx, team, jobDigest, t0, occ, JobID(jobDigest, occ.Format("2006-01-02T15:04"))); err != nil {
 				return err
 			}
-			_, err := s.EnqueueJobs(ctx, team, map[string]time.Time{JobID(JobNudge, occ.Format("2006-01-02T15:04"), "U1"): occ})
+			_, err := s.EnqueueJobs(ctx, team, map[string]time.Time{JobID(jobNudge, occ.Format("2006-01-02T15:04"), "U1"): occ})
 			return err
 		}},
 		{"claim, extend, release and finish jobs", func() error {
@@ -176,12 +185,12 @@ func TestScriptKeys(t *testing.T) {
 				switch kind {
 				case JobReminder:
 					_, err = s.ReminderSent(ctx, team, fu1, j, "tok", now, now.Add(24*time.Hour), "D1", "1.2")
-				case JobNudge:
+				case jobNudge:
 					_, err = s.ReleaseJobs(ctx, team, "tok", now.Add(time.Hour), Retry, j.ID)
 				case JobEventEnd:
 					_, err = s.HoldJobs(ctx, team, "tok", now.Add(time.Hour), j.ID)
-				case JobDigest:
-					_, err = s.FailJob(ctx, team, j, "tok", now, JobFailure{Reason: "not_in_channel", To: "C1"})
+				case jobDigest:
+					_, err = s.FailJob(ctx, team, j, "tok", now, domain.JobFailure{Reason: "not_in_channel", To: "C1"})
 				case JobAttendance:
 					// Left under its lease, for the leases key to be seen.
 				default:
@@ -201,7 +210,7 @@ func TestScriptKeys(t *testing.T) {
 		}},
 		{"survey: create, post, respond", func() error {
 			var err error
-			sv := Survey{Template: "event-feedback", Partner: "county-health", Event: event, CreatedBy: "U1"}
+			sv := domain.Survey{Template: "event-feedback", Partner: "county-health", Event: event, CreatedBy: "U1"}
 			if survey, _, err = s.CreateSurvey(ctx, team, JobID(JobFeedbackSurvey, itoa(event)), sv, t0); err != nil {
 				return err
 			}
@@ -220,7 +229,7 @@ func TestScriptKeys(t *testing.T) {
 			return err
 		}},
 		{"add need", func() error {
-			_, err := s.AddNeed(ctx, team, Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
+			_, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
 			return err
 		}},
 		{"first delivery", func() error {
@@ -448,3 +457,7 @@ func (h *scriptHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 		return next(ctx, cmds)
 	}
 }
+
+// Two of the scheduler's own kinds (scheduler/table.go), whose ids the
+// store only keeps.
+const jobDigest, jobNudge = "digest", "nudge"

@@ -76,7 +76,9 @@ func namesBuilt(src string) []string {
 		}
 	}
 	for _, s := range jobShapes {
-		pieces = append(pieces, s.lits[0]) // the kind and its ':'
+		if s.lits[0] != "" {
+			pieces = append(pieces, s.lits[0]) // the kind and its ':'
+		}
 	}
 	pieces = append(pieces, "outreach:")
 	for _, m := range joinedLit.FindAllStringSubmatch(luaCode(src), -1) {

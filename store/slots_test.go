@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -73,26 +74,26 @@ func workspaceDay(t *testing.T, ctx context.Context, s *store.Store, team string
 	}
 	now := t0
 	for _, name := range []string{"County Health Dept", "Eastside Clinic"} {
-		must("add partner", s.AddPartner(ctx, team, store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: "U1"}, "U1", now))
+		must("add partner", s.AddPartner(ctx, team, domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: "active", Owner: "U1"}, "U1", now))
 	}
 	ref := store.PartnerRef{Text: "county"}
-	_, err := s.UpsertPerson(ctx, team, "county-health-dept", store.Person{Name: "Dana", Role: "director"}, "U1", now)
+	_, err := s.UpsertPerson(ctx, team, "county-health-dept", domain.Person{Name: "Dana", Role: "director"}, "U1", now)
 	must("upsert person", err)
 	name := "Metro Health"
 	must("update partner", s.UpdatePartner(ctx, team, "county-health-dept", store.PartnerChange{Name: &name}, "U1", now))
-	_, _, _, err = s.LogContact(ctx, team, ref, store.Contact{Method: "call", Direction: "out", Who: "U1", When: now, Summary: "flu clinic"},
+	_, _, _, err = s.LogContact(ctx, team, ref, domain.Contact{Method: "call", Direction: "out", Who: "U1", When: now, Summary: "flu clinic"},
 		&store.NextStep{Due: now.Add(time.Minute), Text: "send the flyer"}, "U1", now)
 	must("log contact", err)
-	fu, _, err := s.AddFollowUp(ctx, team, ref, store.FollowUp{Assignee: "U1", Due: now.Add(2 * time.Minute), Text: "call back"}, "U1", now)
+	fu, _, err := s.AddFollowUp(ctx, team, ref, domain.FollowUp{Assignee: "U1", Due: now.Add(2 * time.Minute), Text: "call back"}, "U1", now)
 	must("add follow-up", err)
-	_, err = s.ChangeFollowUp(ctx, team, fu, store.ChangeSnooze, now.Add(time.Hour), "U1", now)
+	_, err = s.ChangeFollowUp(ctx, team, fu, domain.ChangeSnooze, now.Add(time.Hour), "U1", now)
 	must("snooze", err)
-	ev, _, err := s.AddEvent(ctx, team, ref, store.Event{Title: "Flu fair", Type: "health-fair", Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour), Registered: -1},
+	ev, _, err := s.AddEvent(ctx, team, ref, domain.Event{Title: "Flu fair", Type: "health-fair", Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour), Registered: -1},
 		store.EventDelays{Feedback: time.Hour, FollowUp: 30 * 24 * time.Hour}, "U1", now)
 	must("add event", err)
 	must("set attended", s.SetAttended(ctx, team, ev, 40, "U1", now))
 	must("event ended", s.EventEnded(ctx, team, ev))
-	sv, _, err := s.CreateSurvey(ctx, team, fmt.Sprintf("ev:%d:feedback", ev), store.Survey{Template: "event-feedback", Partner: "county-health-dept", Event: ev, Channel: "C1"}, now)
+	sv, _, err := s.CreateSurvey(ctx, team, fmt.Sprintf("ev:%d:feedback", ev), domain.Survey{Template: "event-feedback", Partner: "county-health-dept", Event: ev, Channel: "C1"}, now)
 	must("create survey", err)
 	must("survey posted", s.SurveyPosted(ctx, team, sv, "C1", "1.000001"))
 	_, err = s.Respond(ctx, team, sv, "U9", "T9", "C1", "useful", "5", "useful", now)
@@ -134,8 +135,8 @@ func workspaceDay(t *testing.T, ctx context.Context, s *store.Store, team string
 	must("list", err)
 	_, err = s.OpenFollowUps(ctx, team, "U1")
 	must("open follow-ups", err)
-	must("each contact", s.EachContact(ctx, team, "county-health-dept", now.Add(-time.Hour), later, func(store.Contact) error { return nil }))
-	must("each need", s.EachNeed(ctx, team, "", now.Add(-time.Hour), later, func(store.Need) error { return nil }))
+	must("each contact", s.EachContact(ctx, team, "county-health-dept", now.Add(-time.Hour), later, func(domain.Contact) error { return nil }))
+	must("each need", s.EachNeed(ctx, team, "", now.Add(-time.Hour), later, func(domain.Need) error { return nil }))
 	_, _, err = s.QueuedJobs(ctx, team)
 	must("queued", err)
 	_, err = s.Responses(ctx, team, sv)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -23,29 +24,13 @@ func newStore(t *testing.T) (*store.Store, *storetest.Server) {
 	return store.New(srv.Client(), 0), srv
 }
 
-func addPartner(t *testing.T, s *store.Store, name, channel string) store.Partner {
+func addPartner(t *testing.T, s *store.Store, name, channel string) domain.Partner {
 	t.Helper()
-	p := store.Partner{Slug: store.Slugify(name), Name: name, Kind: "clinic", Stage: "prospect", Owner: "U1", Channel: channel}
+	p := domain.Partner{Slug: domain.Slugify(name), Name: name, Kind: "clinic", Stage: "prospect", Owner: "U1", Channel: channel}
 	if err := s.AddPartner(context.Background(), team, p, "U1", t0); err != nil {
 		t.Fatalf("AddPartner(%q) = %v", name, err)
 	}
 	return p
-}
-
-func TestSlugify(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"County Health Dept", "county-health-dept"},
-		{"  St. Mary's Clinic!! ", "st-marys-clinic"},
-		{"Clínica Ñandú", "clinica-nandu"},
-		{"Straße 1", "strasse-1"},
-		{"Поликлиника №5", "поликлиника-5"},
-		{"<!channel>", "channel"},
-		{"---", ""},
-	} {
-		if got := store.Slugify(tc.in); got != tc.want {
-			t.Errorf("Slugify(%q) = %q; want %q", tc.in, got, tc.want)
-		}
-	}
 }
 
 func TestResolvePartner(t *testing.T) {
@@ -102,12 +87,12 @@ func TestAddPartnerConflicts(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name     string
-		p        store.Partner
+		p        domain.Partner
 		wantErr  error
 		wantSlug string
 	}{
-		{"same slug", store.Partner{Slug: "county-health-dept", Name: "County Health Dept."}, store.ErrExists, "county-health-dept"},
-		{"same channel", store.Partner{Slug: "other", Name: "Other", Channel: "C1"}, store.ErrChannelTaken, "county-health-dept"},
+		{"same slug", domain.Partner{Slug: "county-health-dept", Name: "County Health Dept."}, store.ErrExists, "county-health-dept"},
+		{"same channel", domain.Partner{Slug: "other", Name: "Other", Channel: "C1"}, store.ErrChannelTaken, "county-health-dept"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := s.AddPartner(ctx, team, tc.p, "U1", t0)
@@ -128,9 +113,9 @@ func TestLogContactHistoryAndHealth(t *testing.T) {
 	addPartner(t, s, "County Health Dept", "")
 	ctx := context.Background()
 	ref := store.PartnerRef{Text: "county"}
-	log := func(dir string, when time.Time, summary string) store.Partner {
+	log := func(dir string, when time.Time, summary string) domain.Partner {
 		t.Helper()
-		_, _, p, err := s.LogContact(ctx, team, ref, store.Contact{Method: "call", Direction: dir, Who: "U1", When: when, Summary: summary}, nil, "U1", t0)
+		_, _, p, err := s.LogContact(ctx, team, ref, domain.Contact{Method: "call", Direction: dir, Who: "U1", When: when, Summary: summary}, nil, "U1", t0)
 		if err != nil {
 			t.Fatalf("LogContact: %v", err)
 		}
@@ -170,29 +155,6 @@ func TestLogContactHistoryAndHealth(t *testing.T) {
 	}
 }
 
-func TestHealth(t *testing.T) {
-	created := t0
-	for _, tc := range []struct {
-		name string
-		last time.Time
-		now  time.Time
-		want string
-	}{
-		{"never contacted, new", time.Time{}, t0.AddDate(0, 0, 1), store.HealthOnTrack},
-		{"contacted 23 days ago", t0, t0.AddDate(0, 0, 23), store.HealthOnTrack},
-		{"contacted 25 days ago", t0, t0.AddDate(0, 0, 25), store.HealthDue},
-		{"contacted 30 days ago", t0, t0.AddDate(0, 0, 30), store.HealthOverdue},
-		{"never contacted, 40 days", time.Time{}, t0.AddDate(0, 0, 40), store.HealthOverdue},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := store.Partner{Created: created, LastContact: tc.last, Cadence: 30}
-			if got := p.Health(tc.now).State; got != tc.want {
-				t.Errorf("Health = %q; want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestUpdateRenameAndChannel(t *testing.T) {
 	s, _ := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
@@ -227,13 +189,13 @@ func TestErasePartner(t *testing.T) {
 	s, srv := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
-	if _, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, store.Contact{Method: "call", Direction: "out", When: t0}, &store.NextStep{Due: t0.Add(time.Hour), Text: "call back"}, "U1", t0); err != nil {
+	if _, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, domain.Contact{Method: "call", Direction: "out", When: t0}, &store.NextStep{Due: t0.Add(time.Hour), Text: "call back"}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpsertPerson(ctx, team, "county-health-dept", store.Person{Name: "Dana"}, "U1", t0); err != nil {
+	if _, err := s.UpsertPerson(ctx, team, "county-health-dept", domain.Person{Name: "Dana"}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddNeed(ctx, team, store.Need{Topics: []string{"diabetes"}, Note: "cooking classes", Partner: "county-health-dept", At: t0}, "U1", t0); err != nil {
+	if _, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"diabetes"}, Note: "cooking classes", Partner: "county-health-dept", At: t0}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {

@@ -7,29 +7,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/outreachbot/outreachbot/domain"
 )
-
-// Survey is a survey sent from a template, S<n>.
-type Survey struct {
-	ID        int64
-	Template  string
-	Partner   string
-	Event     int64  // 0 when about the partnership
-	Channel   string // where it is (or will be) posted; answers count only from there
-	Note      string // said above the prompt (e.g. why it went to a DM)
-	PostedTS  string
-	Created   time.Time
-	CreatedBy string
-}
-
-// Response is one person's answers to a survey.
-type Response struct {
-	User    string            `json:"-"`
-	Team    string            `json:"team"`
-	Answers map[string]string `json:"answers,omitempty"`
-	Comment string            `json:"comment,omitempty"`
-	At      int64             `json:"at"`
-}
 
 // ErrWrongChannel: an answer came from a channel the survey was not
 // posted in (a forged or misrouted button).
@@ -41,7 +21,7 @@ var ErrWrongChannel = errors.New("survey is not in that channel")
 // one survey of each template: when it has one, that one is returned (and
 // created is false). It returns 0 when the partner or event no longer
 // exists.
-func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv Survey, now time.Time) (int64, bool, error) {
+func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error) {
 	k := keysFor(team)
 	ev := ""
 	if sv.Event > 0 {
@@ -59,17 +39,17 @@ func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv Survey
 }
 
 // Survey loads one survey; ErrNotFound when there is none.
-func (s *Store) Survey(ctx context.Context, team string, id int64) (Survey, error) {
+func (s *Store) Survey(ctx context.Context, team string, id int64) (domain.Survey, error) {
 	m, err := s.record(ctx, "survey", keysFor(team).Survey(id), fmt.Sprintf("survey S%d", id))
 	if err != nil {
-		return Survey{}, err
+		return domain.Survey{}, err
 	}
 	return surveyFromHash(id, m), nil
 }
 
-func surveyFromHash(id int64, m map[string]string) Survey {
+func surveyFromHash(id int64, m map[string]string) domain.Survey {
 	ev, _ := strconv.ParseInt(m["event"], 10, 64)
-	return Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
+	return domain.Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
 		PostedTS: m["posted_ts"], Created: fromMS(m["created"]), CreatedBy: m["created_by"]}
 }
 
@@ -106,7 +86,7 @@ func (s *Store) Respond(ctx context.Context, team string, survey int64, user, us
 }
 
 // Responses returns a survey's responses.
-func (s *Store) Responses(ctx context.Context, team string, survey int64) ([]Response, error) {
+func (s *Store) Responses(ctx context.Context, team string, survey int64) ([]domain.Response, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	m, err := s.rdb.HGetAll(ctx, keysFor(team).SurveyResponses(survey)).Result()
@@ -122,17 +102,17 @@ func (s *Store) Responses(ctx context.Context, team string, survey int64) ([]Res
 
 // decodeResponses reads a survey's responses hash (user → JSON), oldest
 // answer first.
-func decodeResponses(m map[string]string) ([]Response, error) {
-	out := make([]Response, 0, len(m))
+func decodeResponses(m map[string]string) ([]domain.Response, error) {
+	out := make([]domain.Response, 0, len(m))
 	for user, v := range m {
-		var r Response
+		var r domain.Response
 		if err := json.Unmarshal([]byte(v), &r); err != nil {
 			return nil, fmt.Errorf("decode response of %s: %w", user, err)
 		}
 		r.User = user
 		out = append(out, r)
 	}
-	sortBy(out, func(r Response) int64 { return r.At })
+	sortBy(out, func(r domain.Response) int64 { return r.At })
 	return out, nil
 }
 
@@ -172,6 +152,3 @@ func (s *Store) idList(ctx context.Context, op, key string, limit int) ([]int64,
 	}
 	return out, nil
 }
-
-// ParseSurveyID reads "S12" (or "s12", "12") as 12.
-func ParseSurveyID(s string) (int64, bool) { return parseShortID(s, "S") }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -15,7 +16,7 @@ func TestEventCountsAsContactAndQueuesItsJobs(t *testing.T) {
 	ctx := context.Background()
 	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	// A past event, recorded after the fact: contact at once, no jobs.
-	past := store.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * time.Hour), End: t0.Add(-3 * time.Hour), Registered: 40}
+	past := domain.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * time.Hour), End: t0.Add(-3 * time.Hour), Registered: 40}
 	id, p, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
 	if err != nil || id != 1 {
 		t.Fatalf("AddEvent = %d, %v", id, err)
@@ -27,7 +28,7 @@ func TestEventCountsAsContactAndQueuesItsJobs(t *testing.T) {
 		t.Errorf("a past event queued %d jobs; want 0", due)
 	}
 	// A coming event: its end, attendance, and two surveys are queued.
-	next := store.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1}
+	next := domain.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1}
 	id2, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, next, delays, "U1", t0)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +54,7 @@ func TestSurveyResponsesReplaceAndStayInTheirChannel(t *testing.T) {
 	s, _ := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
-	sv := store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}
+	sv := domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}
 	id, created, err := s.CreateSurvey(ctx, team, "checkin-partner:2027-01-01T10:00:county-health-dept", sv, t0)
 	if err != nil || !created {
 		t.Fatalf("CreateSurvey = %d, %v, %v", id, created, err)
@@ -105,7 +106,7 @@ func TestCommentFirstReadsBack(t *testing.T) {
 	s, _ := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
-	id, _, err := s.CreateSurvey(ctx, team, "", store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}, t0)
+	id, _, err := s.CreateSurvey(ctx, team, "", domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,12 +132,12 @@ func TestOneSurveyPerTemplatePerEvent(t *testing.T) {
 	s, _ := newStore(t)
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
-	e := store.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(-2 * time.Hour), End: t0.Add(-time.Hour), Registered: -1}
+	e := domain.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(-2 * time.Hour), End: t0.Add(-time.Hour), Registered: -1}
 	ev, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sv := store.Survey{Template: "event-feedback", Partner: "county-health-dept", Event: ev, Channel: "C1"}
+	sv := domain.Survey{Template: "event-feedback", Partner: "county-health-dept", Event: ev, Channel: "C1"}
 	first, created, err := s.CreateSurvey(ctx, team, "", sv, t0)
 	if err != nil || !created {
 		t.Fatalf("first survey = %d, %v, %v", first, created, err)
@@ -166,7 +167,7 @@ func TestEventWithSeveralPartners(t *testing.T) {
 	addPartner(t, s, "Eastside Clinic", "")
 	addPartner(t, s, "Main Street Pharmacy", "")
 	ctx := context.Background()
-	e := store.Event{Title: "Health fair", Type: "health-fair", Start: t0.Add(-3 * time.Hour), End: t0.Add(-time.Hour), Registered: -1,
+	e := domain.Event{Title: "Health fair", Type: "health-fair", Start: t0.Add(-3 * time.Hour), End: t0.Add(-time.Hour), Registered: -1,
 		With: []string{"eastside-clinic", "main-street-pharmacy", "county-health-dept"}}
 	id, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, e, store.EventDelays{}, "U1", t0)
 	if err != nil {
@@ -207,7 +208,7 @@ func TestRelinkChannel(t *testing.T) {
 	addPartner(t, s, "Eastside Clinic", "C0EAST")
 	ctx := context.Background()
 	id, _, err := s.CreateSurvey(ctx, team, "checkin-partner:x:county-health-dept",
-		store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "G0OLD"}, t0)
+		domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "G0OLD"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestQueueFollowUpSurveyOnce(t *testing.T) {
 	addPartner(t, s, "County Health Dept", "C1")
 	ctx := context.Background()
 	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
-	past := store.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * 24 * time.Hour), End: t0.Add(-5*24*time.Hour + 2*time.Hour), Registered: -1}
+	past := domain.Event{Title: "Flu clinic", Type: "screening", Start: t0.Add(-5 * 24 * time.Hour), End: t0.Add(-5*24*time.Hour + 2*time.Hour), Registered: -1}
 	id, _, err := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +269,7 @@ func TestQueueFollowUpSurveyOnce(t *testing.T) {
 
 	// An event whose follow-up survey was sent by some other way.
 	id2, _, _ := s.AddEvent(ctx, team, store.PartnerRef{Text: "county"}, past, delays, "U1", t0)
-	if _, _, err := s.CreateSurvey(ctx, team, "", store.Survey{Template: "event-followup", Partner: "county-health-dept", Event: id2, Channel: "C1"}, t0); err != nil {
+	if _, _, err := s.CreateSurvey(ctx, team, "", domain.Survey{Template: "event-followup", Partner: "county-health-dept", Event: id2, Channel: "C1"}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if queued, err := s.QueueFollowUpSurvey(ctx, team, id2, "event-followup", due, "U1", t0); err != nil || queued {

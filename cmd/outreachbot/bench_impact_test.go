@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The impact rows: the report (numbers, summary with Slack's charts and
@@ -64,7 +66,7 @@ func impactAt(t *testing.T, size impactSize) *impactResult {
 	start := time.Now()
 	slugs := make([]string, impactPartners)
 	for i := range slugs {
-		p := store.Partner{Slug: fmt.Sprintf("partner-%02d", i), Name: fmt.Sprintf("Partner %02d", i), Kind: "clinic", Stage: store.Stages[i%len(store.Stages)], Cadence: 30}
+		p := domain.Partner{Slug: fmt.Sprintf("partner-%02d", i), Name: fmt.Sprintf("Partner %02d", i), Kind: "clinic", Stage: domain.Stages[i%len(domain.Stages)], Cadence: 30}
 		if err := st.AddPartner(ctx, home, p, "U0BENCH", yearAgo); err != nil {
 			t.Fatal(err)
 		}
@@ -73,9 +75,9 @@ func impactAt(t *testing.T, size impactSize) *impactResult {
 	at := func(i, n int) time.Time {
 		return yearAgo.Add(time.Duration(int64(i) * int64(now.Sub(yearAgo)) / int64(n)))
 	}
-	methods := store.Methods
+	methods := domain.Methods
 	if err := parallel(size.contacts, 16, func(i int) error {
-		c := store.Contact{Method: methods[i%len(methods)], Direction: []string{"out", "out", "in"}[i%3], Who: "U0BENCH", When: at(i, size.contacts),
+		c := domain.Contact{Method: methods[i%len(methods)], Direction: []string{"out", "out", "in"}[i%3], Who: "U0BENCH", When: at(i, size.contacts),
 			Summary: fmt.Sprintf("Contact %07d about the health fair and the flu clinic schedule", i)}
 		_, _, _, err := st.LogContact(ctx, home, store.PartnerRef{Text: slugs[i%impactPartners]}, c, nil, "U0BENCH", c.When)
 		return err
@@ -84,7 +86,7 @@ func impactAt(t *testing.T, size impactSize) *impactResult {
 	}
 	if err := parallel(size.events, 16, func(i int) error {
 		s := at(i, size.events)
-		id, _, err := st.AddEvent(ctx, home, store.PartnerRef{Text: slugs[i%impactPartners]}, store.Event{Title: fmt.Sprintf("Workshop %06d", i), Type: "workshop",
+		id, _, err := st.AddEvent(ctx, home, store.PartnerRef{Text: slugs[i%impactPartners]}, domain.Event{Title: fmt.Sprintf("Workshop %06d", i), Type: "workshop",
 			Start: s, End: s.Add(time.Hour), Registered: 20 + i%30, Resources: []string{"room", "books"}}, store.EventDelays{Feedback: time.Hour, FollowUp: 720 * time.Hour}, "U0BENCH", now)
 		if err != nil {
 			return err
@@ -95,13 +97,13 @@ func impactAt(t *testing.T, size impactSize) *impactResult {
 	}
 	topics := []string{"diabetes", "mental-health", "transportation", "nutrition", "vaccines", "housing", "dental", "insurance"}
 	if err := parallel(size.needs, 16, func(i int) error {
-		_, err := st.AddNeed(ctx, home, store.Need{Topics: []string{topics[i%len(topics)]}, Note: "heard at the branch", Partner: slugs[i%impactPartners], Who: "U0BENCH", At: at(i, size.needs)}, "U0BENCH", now)
+		_, err := st.AddNeed(ctx, home, domain.Need{Topics: []string{topics[i%len(topics)]}, Note: "heard at the branch", Partner: slugs[i%impactPartners], Who: "U0BENCH", At: at(i, size.needs)}, "U0BENCH", now)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	res := &impactResult{impactSize: size, seed: time.Since(start)}
-	period := impact.NewPeriod("the last 12 months", yearAgo, now, now, loc)
+	period := when.NewPeriod("the last 12 months", yearAgo, now, now, loc)
 
 	res.reportTime, res.reportPeak = measure(func() {
 		res.chartBytes = 0

@@ -40,7 +40,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 const (
@@ -96,8 +96,8 @@ func (b *bench) botCPU(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-tags", "bench", "-o", plain, "./plainbot").CombinedOutput(); err != nil {
 		t.Fatalf("go build plainbot: %v\n%s", err, out)
 	}
-	sys := newSchedSystem(t, fakeslack.Options{}, benchUsers)
-	sys.slack.AddChannel(fakeslack.Channel{ID: benchChannel, Name: "outreach-team"})
+	sys := newSchedSystem(t, slacktest.Options{}, benchUsers)
+	sys.slack.AddChannel(slacktest.Channel{ID: benchChannel, Name: "outreach-team"})
 	sys.addPartners(t)
 	base := []string{
 		"SLACK_APP_TOKEN=" + sys.slack.AppToken(), "SLACK_BOT_TOKEN=" + sys.slack.BotToken(), "SLACK_API_URL=" + sys.slack.APIURL(),
@@ -136,7 +136,7 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	time.Sleep(benchCPUIdle) // idle, as after a start
 	res.rssIdle = procRSS(pid)
 
-	check := func(a fakeslack.Ack, err error) string {
+	check := func(a slacktest.Ack, err error) string {
 		switch {
 		case err != nil:
 			return err.Error()
@@ -210,7 +210,7 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	// Paced at benchRate: the ack latency, and what a command costs when
 	// the bot is not saturated.
 	waitRewrite(t, sys.rdb, true)
-	send := func() (<-chan fakeslack.AckResult, error) {
+	send := func() (<-chan slacktest.AckResult, error) {
 		user, text := b.next()
 		return sys.slack.SlashCommandAsync(user, benchChannel, "/outreach", text)
 	}

@@ -49,8 +49,9 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -175,19 +176,19 @@ type crashResult struct {
 // schedSystem is one row's fake Slack and redis-server, with a store over
 // the latter for queuing follow-ups straight in Redis.
 type schedSystem struct {
-	slack *fakeslack.Server
+	slack *slacktest.Server
 	redis *storetest.Server
 	rdb   redis.UniversalClient
 	st    *store.Store
 }
 
-func newSchedSystem(t *testing.T, opts fakeslack.Options, users int) *schedSystem {
+func newSchedSystem(t *testing.T, opts slacktest.Options, users int) *schedSystem {
 	t.Helper()
 	opts.HomeTeam, opts.Logf = home, t.Logf
-	fs := fakeslack.New(opts)
+	fs := slacktest.New(opts)
 	t.Cleanup(fs.Close)
 	for i := range users {
-		fs.AddUser(fakeslack.User{ID: benchUser(i), TeamID: home, Name: fmt.Sprintf("bench%02d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: benchUser(i), TeamID: home, Name: fmt.Sprintf("bench%02d", i), TZ: "America/New_York"})
 	}
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
 	rdb := rs.Client()
@@ -202,9 +203,9 @@ func (s *schedSystem) addPartners(t *testing.T) {
 		_, rest, _ := strings.Cut(p.add, `"`)
 		name, rest, _ := strings.Cut(rest, `"`)
 		_, kind, _ := strings.Cut(rest, "kind:")
-		err := s.st.AddPartner(context.Background(), home, store.Partner{
-			Slug: store.Slugify(name), Name: name, Kind: strings.TrimSpace(kind), Stage: "active",
-			Owner: benchUser(i), Cadence: store.DefaultCadenceDays,
+		err := s.st.AddPartner(context.Background(), home, domain.Partner{
+			Slug: domain.Slugify(name), Name: name, Kind: strings.TrimSpace(kind), Stage: "active",
+			Owner: benchUser(i), Cadence: domain.DefaultCadenceDays,
 		}, benchUser(0), now)
 		if err != nil {
 			t.Fatalf("add partner %s: %v", name, err)
@@ -215,7 +216,7 @@ func (s *schedSystem) addPartners(t *testing.T) {
 // addFollowUp creates a follow-up due at due, with its reminder queued.
 func (s *schedSystem) addFollowUp(partner, assignee string, due time.Time, text string) (string, error) {
 	id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner},
-		store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
+		domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, time.Now())
 	return fmt.Sprintf("fu:%d:1", id), err
 }
 
@@ -238,8 +239,8 @@ const benchPostRate = "100"
 
 // reminders returns the reminder posts (chat.postMessage carrying a job
 // id "fu:…" as metadata) by job id, in the order the fake recorded them.
-func (s *schedSystem) reminders() map[string][]fakeslack.Post {
-	out := map[string][]fakeslack.Post{}
+func (s *schedSystem) reminders() map[string][]slacktest.Post {
+	out := map[string][]slacktest.Post{}
 	for _, p := range s.slack.Posts() {
 		if job := postJob(p); p.Kind == "postMessage" && strings.HasPrefix(job, "fu:") {
 			out[job] = append(out[job], p)
@@ -251,7 +252,7 @@ func (s *schedSystem) reminders() map[string][]fakeslack.Post {
 // waitReminders waits until every job of due was posted, or until
 // deadline, then a further grace period in which a duplicate would show
 // up, and returns the reminder posts.
-func (s *schedSystem) waitReminders(due map[string]time.Time, deadline time.Time, grace time.Duration) map[string][]fakeslack.Post {
+func (s *schedSystem) waitReminders(due map[string]time.Time, deadline time.Time, grace time.Duration) map[string][]slacktest.Post {
 	for time.Now().Before(deadline) {
 		got := s.reminders()
 		all := true
@@ -272,7 +273,7 @@ func (s *schedSystem) waitReminders(due map[string]time.Time, deadline time.Time
 
 // dueOrder checks each DM's reminders came in due order: it returns the
 // DMs, those in order, and the posts that came after a later-due one.
-func dueOrder(due map[string]time.Time, posts []fakeslack.Post) (channels, inOrder, outOfOrder int) {
+func dueOrder(due map[string]time.Time, posts []slacktest.Post) (channels, inOrder, outOfOrder int) {
 	last := map[string]time.Time{}
 	bad := map[string]bool{}
 	for _, p := range posts {
@@ -299,7 +300,7 @@ func dueOrder(due map[string]time.Time, posts []fakeslack.Post) (channels, inOrd
 // MONITOR stamps the moment each reminder job reads its follow-up, which
 // splits the latency into the scheduler's part and the post's part.
 func (b *bench) duePosted(t *testing.T) {
-	sys := newSchedSystem(t, fakeslack.Options{}, benchUsers)
+	sys := newSchedSystem(t, slacktest.Options{}, benchUsers)
 	sys.addPartners(t)
 	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -646,7 +647,7 @@ var (
 // reminder job, the indexes it is in, its audit entry) and per contact,
 // created through the store as the bot creates them.
 func (b *bench) memory(t *testing.T) {
-	sys := newSchedSystem(t, fakeslack.Options{}, benchUsers)
+	sys := newSchedSystem(t, slacktest.Options{}, benchUsers)
 	sys.addPartners(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -660,7 +661,7 @@ func (b *bench) memory(t *testing.T) {
 	}
 	addContact := func(i int) error {
 		p := benchPartners[i%len(benchPartners)]
-		c := store.Contact{Method: store.Methods[i%4], Direction: []string{"out", "out", "in"}[i%3], Who: benchUser(i % benchUsers),
+		c := domain.Contact{Method: domain.Methods[i%4], Direction: []string{"out", "out", "in"}[i%3], Who: benchUser(i % benchUsers),
 			When: now.Add(-time.Duration(i) * time.Minute), Summary: ctText(i)}
 		_, _, _, err := sys.st.LogContact(ctx, home, store.PartnerRef{Text: p.ref}, c, nil, benchUser(i%benchUsers), now)
 		return err
@@ -683,7 +684,7 @@ func (b *bench) memory(t *testing.T) {
 	}
 	var contactLogs, contactIdx []string
 	for _, p := range benchPartners {
-		slug := store.Slugify(strings.Split(p.add, `"`)[1])
+		slug := domain.Slugify(strings.Split(p.add, `"`)[1])
 		indexKeys = append(indexKeys, prefix+"partner:"+slug+":followups")
 		contactLogs = append(contactLogs, prefix+"partner:"+slug+":contact-log")
 		contactIdx = append(contactIdx, prefix+"partner:"+slug+":contacts")
@@ -820,7 +821,7 @@ func (sys *schedSystem) queueFanOut(t *testing.T, label string) (time.Time, map[
 // all must arrive, once each, in due order per DM, in about the 20 s the
 // rate limit itself needs.
 func (b *bench) fanOut(t *testing.T) {
-	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: 1}, fanOutUsers)
+	sys := newSchedSystem(t, slacktest.Options{ChannelRate: 1}, fanOutUsers)
 	sys.addPartners(t)
 	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	n := fanOutUsers * fanOutPer
@@ -885,7 +886,7 @@ func (b *bench) fanOutBudget(t *testing.T) {
 }
 
 func (b *bench) fanOutBudgetOnce(t *testing.T, postRate string) budgetResult {
-	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: 1, WorkspaceRate: budgetWorkspaceRate}, fanOutUsers)
+	sys := newSchedSystem(t, slacktest.Options{ChannelRate: 1, WorkspaceRate: budgetWorkspaceRate}, fanOutUsers)
 	sys.addPartners(t)
 	sys.startBot(t, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_POST_RATE": postRate})
 	n := fanOutUsers * fanOutPer
@@ -898,7 +899,7 @@ func (b *bench) fanOutBudgetOnce(t *testing.T, postRate string) budgetResult {
 	pressed := map[string]bool{}
 	for i := 0; i < budgetPresses; i++ {
 		time.Sleep(2 * time.Second) // spacing the presses over the fan-out, not waiting for it
-		var target fakeslack.Post
+		var target slacktest.Post
 		for _, p := range sys.slack.Posts() {
 			if p.Kind == "postMessage" && strings.HasPrefix(postJob(p), "fu:") && !pressed[p.TS] {
 				target = p
@@ -1012,7 +1013,7 @@ func buildReplicaBinary(t *testing.T) (string, error) {
 // the run stopped early.
 func (b *bench) crashOnce(t *testing.T, bin string, v crashVariant, res *crashResult) {
 	res.lease = crashLease
-	sys := newSchedSystem(t, fakeslack.Options{ChannelRate: v.rate}, v.users)
+	sys := newSchedSystem(t, slacktest.Options{ChannelRate: v.rate}, v.users)
 	sys.addPartners(t)
 	proxy := newStallProxy(t, strings.TrimSuffix(sys.slack.APIURL(), "/api/"), v.stall, v.delivered)
 	env := func(apiURL string) []string {

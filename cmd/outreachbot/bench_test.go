@@ -7,7 +7,7 @@ package main
 //	go test -tags bench -run '^TestBench' -count=1 -v ./cmd/outreachbot/
 //
 // It drives `outreachbot run` itself, as the end-to-end tests do: the fake
-// Slack (bot/fakeslack) delivers slash commands over the Socket Mode
+// Slack (slacktest/) delivers slash commands over the Socket Mode
 // WebSocket, the bot stores each contact in a real redis-server that keeps
 // an append-only file (appendfsync everysec), and the fake times every ack.
 // Each figure is printed beside the raw Redis round trip measured on the
@@ -47,7 +47,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
 
@@ -222,12 +222,12 @@ func TestBench(t *testing.T) {
 // and waits until the bot's socket is connected.
 func startBench(t *testing.T) *bench {
 	t.Helper()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Logf: t.Logf})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Logf: t.Logf})
 	t.Cleanup(fs.Close)
 	for i := range benchUsers {
-		fs.AddUser(fakeslack.User{ID: benchUser(i), TeamID: home, Name: fmt.Sprintf("bench%02d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: benchUser(i), TeamID: home, Name: fmt.Sprintf("bench%02d", i), TZ: "America/New_York"})
 	}
-	fs.AddChannel(fakeslack.Channel{ID: benchChannel, Name: "outreach-team"})
+	fs.AddChannel(slacktest.Channel{ID: benchChannel, Name: "outreach-team"})
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
 	e := launchBot(t, fs, rs, nil, clockwork.NewRealClock())
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), PoolSize: 2 * benchRawWriter})
@@ -253,7 +253,7 @@ func (b *bench) next() (user, text string) {
 }
 
 // checkAck classifies one ack: "" for a contact logged, else what went wrong.
-func (b *bench) checkAck(a fakeslack.Ack, err error) string {
+func (b *bench) checkAck(a slacktest.Ack, err error) string {
 	switch {
 	case err != nil:
 		return err.Error()
@@ -422,18 +422,18 @@ func (b *bench) paced(dur time.Duration) (lat, lag []time.Duration, failures int
 }
 
 // sendLog delivers the next `log` command without waiting for its ack.
-func (b *bench) sendLog() (<-chan fakeslack.AckResult, error) {
+func (b *bench) sendLog() (<-chan slacktest.AckResult, error) {
 	user, text := b.next()
 	return b.slack.SlashCommandAsync(user, benchChannel, "/outreach", text)
 }
 
 // pacedWith sends at benchRate for dur on a computed schedule (open loop:
 // a slow ack does not delay the next envelope) and checks every ack.
-func (b *bench) pacedWith(dur time.Duration, send func() (<-chan fakeslack.AckResult, error),
-	check func(fakeslack.Ack, error) string) (lat, lag []time.Duration, failures int, first string) {
+func (b *bench) pacedWith(dur time.Duration, send func() (<-chan slacktest.AckResult, error),
+	check func(slacktest.Ack, error) string) (lat, lag []time.Duration, failures int, first string) {
 	n := int(dur.Seconds() * benchRate)
 	interval := time.Second / benchRate
-	chans := make([]<-chan fakeslack.AckResult, n)
+	chans := make([]<-chan slacktest.AckResult, n)
 	lag = make([]time.Duration, n)
 	fail := func(why string) {
 		if failures == 0 {
@@ -485,16 +485,16 @@ func (b *bench) ladder(t *testing.T) {
 	conn := b.rdb.Conn()
 	defer conn.Close()
 	value := strings.Repeat("x", 200)
-	redisRung := func(call func() error) func() (<-chan fakeslack.AckResult, error) {
-		return func() (<-chan fakeslack.AckResult, error) {
-			ch := make(chan fakeslack.AckResult, 1)
+	redisRung := func(call func() error) func() (<-chan slacktest.AckResult, error) {
+		return func() (<-chan slacktest.AckResult, error) {
+			ch := make(chan slacktest.AckResult, 1)
 			start := time.Now()
 			err := call()
-			ch <- fakeslack.AckResult{Ack: fakeslack.Ack{Latency: time.Since(start)}, Err: err}
+			ch <- slacktest.AckResult{Ack: slacktest.Ack{Latency: time.Since(start)}, Err: err}
 			return ch, nil
 		}
 	}
-	errOnly := func(_ fakeslack.Ack, err error) string {
+	errOnly := func(_ slacktest.Ack, err error) string {
 		if err != nil {
 			return err.Error()
 		}
@@ -502,8 +502,8 @@ func (b *bench) ladder(t *testing.T) {
 	}
 	rungs := []struct {
 		name  string
-		send  func() (<-chan fakeslack.AckResult, error)
-		check func(fakeslack.Ack, error) string
+		send  func() (<-chan slacktest.AckResult, error)
+		check func(slacktest.Ack, error) string
 	}{
 		{"Redis alone: PING", redisRung(func() error { return conn.Ping(ctx).Err() }), errOnly},
 		{"Redis alone: HSET of 200 B", redisRung(func() error { return conn.HSet(ctx, "bench:raw:hset", "f", value).Err() }), errOnly},
@@ -511,8 +511,8 @@ func (b *bench) ladder(t *testing.T) {
 			b.replayed.Add(1) // each replay logs one more contact
 			return conn.Do(ctx, evalsha...).Err()
 		}), errOnly},
-		{"bot: events_api envelope, acked before any work", func() (<-chan fakeslack.AckResult, error) {
-			ch := make(chan fakeslack.AckResult, 1)
+		{"bot: events_api envelope, acked before any work", func() (<-chan slacktest.AckResult, error) {
+			ch := make(chan slacktest.AckResult, 1)
 			user := benchUser(int(b.seq.Add(1)) % benchUsers)
 			// A Home tab event for the messages tab: the bot acks it in
 			// its event loop, then ignores it.
@@ -520,14 +520,14 @@ func (b *bench) ladder(t *testing.T) {
 				"event_ts": strconv.FormatFloat(float64(time.Now().UnixMicro())/1e6, 'f', 6, 64)}
 			go func() {
 				_, a, err := b.slack.SendEvent(ctx, ev, false)
-				ch <- fakeslack.AckResult{Ack: a, Err: err}
+				ch <- slacktest.AckResult{Ack: a, Err: err}
 			}()
 			return ch, nil
 		}, errOnly},
-		{"bot: slash command answered without Redis", func() (<-chan fakeslack.AckResult, error) {
+		{"bot: slash command answered without Redis", func() (<-chan slacktest.AckResult, error) {
 			user := benchUser(int(b.seq.Add(1)) % benchUsers)
 			return b.slack.SlashCommandAsync(user, benchChannel, "/outreach", `log county "Benchmark contact without a method"`)
-		}, func(a fakeslack.Ack, err error) string {
+		}, func(a slacktest.Ack, err error) string {
 			switch {
 			case err != nil:
 				return err.Error()

@@ -10,10 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/domain"
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // config is every setting, read once from the environment and checked.
@@ -29,10 +30,13 @@ type config struct {
 	Admins      map[string]bool
 	TeamChannel string
 	FeedChannel string
-	Quiet       scheduler.QuietHours
-	Schedules   map[string]string // job name → cron spec
+	Quiet       when.QuietHours
+	// embeddedRedis: with no Redis configured, an in-memory store that is
+	// gone on exit (the console).
+	embeddedRedis bool
+	Schedules     map[string]string // job name → cron spec
 
-	Topics store.Topics // OUTREACH_NEED_TOPICS, or the built-in list
+	Topics domain.Topics // OUTREACH_NEED_TOPICS, or the built-in list
 	// Paper is the board PDF's page: OUTREACH_PAPER, or the zone's.
 	Paper impact.Paper
 
@@ -149,17 +153,20 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		}
 	}
 	qh := get("OUTREACH_QUIET_HOURS", "18:00-08:00,sat,sun")
-	if q, err := scheduler.ParseQuietHours(qh); err != nil {
+	if q, err := when.ParseQuietHours(qh); err != nil {
 		bad("OUTREACH_QUIET_HOURS", "expects HH:MM-HH:MM with optional days, e.g. 18:00-08:00,sat,sun, or off; got %q: %v", qh, err)
 	} else {
 		c.Quiet = q
 	}
 	for _, j := range scheduler.Jobs {
+		if !j.Recurring() {
+			continue
+		}
 		spec := get(j.Env, j.Default)
-		if err := scheduler.ParseSchedule(spec); err != nil {
+		if _, err := when.ParseSchedule(spec, time.UTC); err != nil {
 			bad(j.Env, "expects a cron spec (minute hour day month weekday) or @every <duration>, got %q: %v", spec, err)
 		}
-		c.Schedules[j.Name] = spec
+		c.Schedules[j.Kind] = spec
 	}
 	for _, d := range []struct {
 		name, def string
@@ -177,12 +184,12 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		}
 		*d.dst = dur
 	}
-	c.Topics = store.NewTopics(store.DefaultTopicSynonyms)
+	c.Topics = domain.NewTopics(domain.DefaultTopicSynonyms)
 	if v := get("OUTREACH_NEED_TOPICS", ""); v != "" {
 		if syn, err := parseTopics(v); err != nil {
 			bad("OUTREACH_NEED_TOPICS", "expects topic=alias,alias;topic…, e.g. vaccines=vaccine,shots;mental-health=mental;housing; %v", err)
 		} else {
-			c.Topics = store.NewTopics(syn)
+			c.Topics = domain.NewTopics(syn)
 		}
 	}
 	rate := get("OUTREACH_POST_RATE", "5")
@@ -217,7 +224,7 @@ func parseDuration(s string) (time.Duration, error) {
 	if d, err := time.ParseDuration(s); err == nil {
 		return d, nil
 	}
-	sp, used, err := commands.ParseSpan(strings.Fields(s))
+	sp, used, err := when.ParseSpan(strings.Fields(s))
 	if err != nil {
 		return 0, err
 	}

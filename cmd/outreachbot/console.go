@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/scheduler"
-	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // The console's workspace and people. Ids look like Slack's so replies
@@ -52,66 +52,82 @@ Console commands:
 
 // console runs the command language at a terminal or over a pipe.
 func console(ctx context.Context, clock clockwork.Clock, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	demo := false
+	d := &consoleDoor{getenv: getenv, stdin: stdin, stdout: stdout}
 	for _, a := range args {
 		switch a {
 		case "--demo", "-demo":
-			demo = true
+			d.demo = true
 		default:
 			fmt.Fprintf(stderr, "console: unknown flag %q (only --demo)\n", a)
 			return 2
 		}
 	}
-	cfg, err := loadConfig(getenv, "console")
-	if err != nil {
-		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
-		return 2
-	}
-	log := newLogger(stderr, slog.LevelWarn)
-	redis.SetLogger(quietRedisLogger{})
+	return start(ctx, "console", d, clock, getenv, stderr)
+}
 
-	rdb, closeRedis, err := openRedis(cfg, true)
-	if err != nil {
-		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
-		return 1
-	}
-	defer closeRedis()
+// consoleDoor is the terminal: one workspace of made-up people, a clock
+// that moves when told, scheduled posts printed as they fall due.
+type consoleDoor struct {
+	getenv  func(string) string
+	stdin   io.Reader
+	stdout  io.Writer
+	demo    bool
+	clock   *clockwork.FakeClock
+	session *consoleSession
+}
 
-	// The console's clock starts at the real time and then moves only when
-	// told (:advance), so reminders can be seen firing.
-	fake := clockwork.NewFakeClockAt(clock.Now())
-	p := wire(cfg, rdb, fake, log, consoleDirectory{})
-	if demo {
-		if err := loadDemo(ctx, p.store, consoleTeam, fake.Now(), cfg.Loc); err != nil {
-			fmt.Fprintf(stderr, "outreachbot: demo data: %v\n", err)
+// prepare: the console's clock starts at the real time and then moves
+// only when told (:advance), so reminders can be seen firing. Without a
+// Redis configured the store is in memory; the team channel is the
+// cast's, and at a terminal you are trying things out, at any hour: quiet
+// hours apply only when OUTREACH_QUIET_HOURS asks for them.
+func (d *consoleDoor) prepare(cfg *config, clock clockwork.Clock) clockwork.Clock {
+	cfg.LogLevel = slog.LevelWarn
+	cfg.embeddedRedis = true
+	cfg.TeamChannel, cfg.FeedChannel = "C0OUTREACH", ""
+	if d.getenv("OUTREACH_QUIET_HOURS") == "" {
+		cfg.Quiet = when.QuietHours{Off: true}
+	}
+	d.clock = clockwork.NewFakeClockAt(clock.Now())
+	return d.clock
+}
+
+func (d *consoleDoor) connect(context.Context, *parts) (string, commands.Directory, error) {
+	return consoleTeam, consoleDirectory{}, nil
+}
+
+func (d *consoleDoor) open(_ context.Context, p *parts) (scheduler.Poster, error) {
+	d.session = &consoleSession{h: p.cmds, clock: d.clock, out: d.stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: p.cfg.Loc}
+	return consolePoster{d.session}, nil
+}
+
+func (d *consoleDoor) report(p *parts, e *startError) int {
+	fmt.Fprintf(p.stderr, "outreachbot: %v\n", e.err)
+	if e.what == "redis" {
+		return 1 // the store cannot be reached, as when it fails later
+	}
+	return e.code
+}
+
+// serve reads lines until the input ends or :quit.
+func (d *consoleDoor) serve(ctx context.Context, p *parts) int {
+	if d.demo {
+		if err := loadDemo(ctx, p.store, consoleTeam, d.clock.Now(), p.cfg.Loc); err != nil {
+			fmt.Fprintf(p.stderr, "outreachbot: demo data: %v\n", err)
 			return 1
 		}
 	}
-	if _, err := p.store.FoldPartnerIndex(ctx, consoleTeam); err != nil {
-		fmt.Fprintf(stderr, "outreachbot: folding partner names: %v\n", err)
-	}
-	c := &consoleSession{h: p.cmds, clock: fake, out: stdout, user: consoleUser, role: commands.RoleAdmin, channel: "D0YOU", loc: cfg.Loc}
-	// At a terminal you are trying things out, at any hour: quiet hours
-	// apply only when OUTREACH_QUIET_HOURS asks for them.
-	quiet := scheduler.QuietHours{Off: true}
-	if getenv("OUTREACH_QUIET_HOURS") != "" {
-		quiet = cfg.Quiet
-	}
-	sched, err := p.scheduler(consoleTeam, "C0OUTREACH", "", quiet, consolePoster{c})
-	if err != nil {
-		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
-		return 2
-	}
-	c.sched = sched
-	sched.RunDue(ctx) // starts the schedules at the console's now
-	interactive := isTerminal(stdin)
+	c, stdout := d.session, d.stdout
+	c.sched = p.sched
+	c.sched.RunDue(ctx) // starts the schedules at the console's now
+	interactive := isTerminal(d.stdin)
 	if interactive {
 		fmt.Fprintf(stdout, "Outreach Bot console. Type help for commands, :help for console commands.\n")
-		if demo {
+		if d.demo {
 			fmt.Fprintf(stdout, "Demo data loaded: try partner list, or history county.\n")
 		}
 	}
-	sc := bufio.NewScanner(stdin)
+	sc := bufio.NewScanner(d.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
 		if interactive {
@@ -177,7 +193,7 @@ func (c *consoleSession) meta(line string) bool {
 	case ":now":
 		fmt.Fprintf(c.out, "It is %s.\n", c.clock.Now().In(c.loc).Format("Mon Jan 2 2006, 15:04 MST"))
 	case ":advance":
-		sp, used, err := commands.ParseSpan(f[1:])
+		sp, used, err := when.ParseSpan(f[1:])
 		if err != nil || used == 0 || used != len(f)-1 {
 			fmt.Fprintln(c.out, "Usage: :advance 3d (or 90m, 2h, 2w)")
 			return true
@@ -302,7 +318,7 @@ func (c *consoleSession) press(args []string) {
 			fmt.Fprintf(c.out, "(In Slack this opens a comment form.) Type: :press %d <your comment>\n", n)
 			return
 		}
-		id, _ := store.ParseSurveyID(ch.Value)
+		id, _ := domain.ParseSurveyID(ch.Value)
 		res = c.h.SubmitComment(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), id, strings.Join(args[1:], " "))
 	default:
 		res = c.h.Press(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), ch.Action, ch.Value)

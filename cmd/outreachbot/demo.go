@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // demoStore is what the demo loader writes through.
 type demoStore interface {
-	AddPartner(ctx context.Context, team string, p store.Partner, actor string, now time.Time) error
-	UpsertPerson(ctx context.Context, team, slug string, p store.Person, actor string, now time.Time) (bool, error)
-	LogContact(ctx context.Context, team string, ref store.PartnerRef, c store.Contact, next *store.NextStep, actor string, now time.Time) (store.Contact, int64, store.Partner, error)
-	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f store.FollowUp, actor string, now time.Time) (int64, store.Partner, error)
-	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e store.Event, delays store.EventDelays, actor string, now time.Time) (int64, store.Partner, error)
+	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
+	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
+	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error)
+	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e domain.Event, delays store.EventDelays, actor string, now time.Time) (int64, domain.Partner, error)
 	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
-	CreateSurvey(ctx context.Context, team, origin string, sv store.Survey, now time.Time) (int64, bool, error)
+	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
 	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)
 }
@@ -35,34 +36,34 @@ func loadDemo(ctx context.Context, st demoHistoryStore, team string, now time.Ti
 		return now.Add(-time.Duration(n) * 24 * time.Hour).Truncate(time.Hour).Add(-2 * time.Hour)
 	}
 	partners := []struct {
-		p       store.Partner
+		p       domain.Partner
 		created int
-		people  []store.Person
+		people  []domain.Person
 	}{
-		{store.Partner{Name: "County Health Dept", Kind: "public-health", Stage: "active", Owner: "U0MARIA", Channel: "C0COUNTY", Cadence: 30,
+		{domain.Partner{Name: "County Health Dept", Kind: "public-health", Stage: "active", Owner: "U0MARIA", Channel: "C0COUNTY", Cadence: 30,
 			Services: "Immunizations, WIC, chronic disease programs", Audience: "Uninsured adults, seniors", Programs: "Flu clinics, Diabetes Prevention Program",
 			Goals: "Health literacy workshops at every branch", OrgTeams: []string{"T0COUNTYHEALTH"}}, 380,
-			[]store.Person{{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.example", Phone: "555-0101"}, {Name: "Luis Ortega", Role: "Community outreach manager"}}},
-		{store.Partner{Name: "Eastside Community Clinic", Kind: "clinic", Stage: "engaged", Owner: "U0YOU", Channel: "C0CLINIC", Cadence: 21,
+			[]domain.Person{{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.example", Phone: "555-0101"}, {Name: "Luis Ortega", Role: "Community outreach manager"}}},
+		{domain.Partner{Name: "Eastside Community Clinic", Kind: "clinic", Stage: "engaged", Owner: "U0YOU", Channel: "C0CLINIC", Cadence: 21,
 			Services: "Primary care, sliding-scale fees", Audience: "Spanish-speaking families", OrgTeams: []string{"T0EASTSIDE"}}, 365,
-			[]store.Person{{Name: "Dr. Amara Okafor", Role: "Medical director"}}},
-		{store.Partner{Name: "St. Mary's Hospital", Kind: "hospital", Stage: "contacted", Owner: "U0DEVON", Cadence: 14,
+			[]domain.Person{{Name: "Dr. Amara Okafor", Role: "Medical director"}}},
+		{domain.Partner{Name: "St. Mary's Hospital", Kind: "hospital", Stage: "contacted", Owner: "U0DEVON", Cadence: 14,
 			Programs: "Community benefit grants"}, 60,
-			[]store.Person{{Name: "Grace Kim", Role: "Community benefit coordinator", Email: "gkim@stmarys.example"}}},
-		{store.Partner{Name: "Healthy Futures Coalition", Kind: "nonprofit", Stage: "researching", Owner: "U0PRIYA", Cadence: 30,
+			[]domain.Person{{Name: "Grace Kim", Role: "Community benefit coordinator", Email: "gkim@stmarys.example"}}},
+		{domain.Partner{Name: "Healthy Futures Coalition", Kind: "nonprofit", Stage: "researching", Owner: "U0PRIYA", Cadence: 30,
 			Goals: "Joint mental-health first aid training"}, 20, nil},
-		{store.Partner{Name: "Lincoln Elementary School", Kind: "school", Stage: "prospect", Owner: "U0YOU", Cadence: 45,
+		{domain.Partner{Name: "Lincoln Elementary School", Kind: "school", Stage: "prospect", Owner: "U0YOU", Cadence: 45,
 			Audience: "Parents of K-5 students"}, 5, nil},
-		{store.Partner{Name: "Main Street Pharmacy", Kind: "pharmacy", Stage: "active", Owner: "U0MARIA", Cadence: 30,
+		{domain.Partner{Name: "Main Street Pharmacy", Kind: "pharmacy", Stage: "active", Owner: "U0MARIA", Cadence: 30,
 			Services: "Vaccines, medication reviews"}, 350,
-			[]store.Person{{Name: "Sam Patel", Role: "Pharmacist", Phone: "555-0144"}}},
-		{store.Partner{Name: "Grace Community Church", Kind: "faith", Stage: "paused", Owner: "U0DEVON", Cadence: 60,
+			[]domain.Person{{Name: "Sam Patel", Role: "Pharmacist", Phone: "555-0144"}}},
+		{domain.Partner{Name: "Grace Community Church", Kind: "faith", Stage: "paused", Owner: "U0DEVON", Cadence: 60,
 			Audience: "Seniors, newcomers"}, 300, nil},
-		{store.Partner{Name: "Riverside Senior Center", Kind: "nonprofit", Stage: "ended", Owner: "U0PRIYA", Cadence: 90}, 400, nil},
+		{domain.Partner{Name: "Riverside Senior Center", Kind: "nonprofit", Stage: "ended", Owner: "U0PRIYA", Cadence: 90}, 400, nil},
 	}
 	for _, d := range partners {
 		p := d.p
-		p.Slug = store.Slugify(p.Name)
+		p.Slug = domain.Slugify(p.Name)
 		if err := st.AddPartner(ctx, team, p, p.Owner, day(d.created)); err != nil {
 			return fmt.Errorf("partner %s: %w", p.Name, err)
 		}
@@ -98,7 +99,7 @@ func loadDemo(ctx context.Context, st demoHistoryStore, team string, now time.Ti
 		{"lincoln-elementary-school", "other", "out", "U0YOU", 2, "Researched the PTA calendar for a family health night"},
 	}
 	for _, c := range contacts {
-		ct := store.Contact{Method: c.method, Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.summary}
+		ct := domain.Contact{Method: c.method, Direction: c.dir, Who: c.who, When: day(c.daysAgo), Summary: c.summary}
 		if _, _, _, err := st.LogContact(ctx, team, store.PartnerRef{Text: c.partner}, ct, nil, c.who, day(c.daysAgo)); err != nil {
 			return fmt.Errorf("contact with %s: %w", c.partner, err)
 		}
@@ -114,7 +115,7 @@ func loadDemo(ctx context.Context, st demoHistoryStore, team string, now time.Ti
 	}
 	for _, f := range followUps {
 		due := now.Add(time.Duration(f.inDays) * 24 * time.Hour).Truncate(time.Hour)
-		if _, _, err := st.AddFollowUp(ctx, team, store.PartnerRef{Text: f.partner}, store.FollowUp{Assignee: f.who, Due: due, Text: f.text}, f.who, now); err != nil {
+		if _, _, err := st.AddFollowUp(ctx, team, store.PartnerRef{Text: f.partner}, domain.FollowUp{Assignee: f.who, Due: due, Text: f.text}, f.who, now); err != nil {
 			return fmt.Errorf("follow-up with %s: %w", f.partner, err)
 		}
 	}
@@ -141,12 +142,12 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
 	events := []struct {
 		partner  string
-		e        store.Event
+		e        domain.Event
 		daysAgo  int
 		attended int
 		survey   []demoAnswer
 	}{
-		{"county-health-dept", store.Event{Title: "Flu shot clinic", Type: "screening", Where: "Main branch, community room",
+		{"county-health-dept", domain.Event{Title: "Flu shot clinic", Type: "screening", Where: "Main branch, community room",
 			Audience: "Seniors, uninsured adults", Resources: []string{"room", "display", "pamphlets"}, Registered: 60}, 40, 52,
 			[]demoAnswer{
 				{"U0P1", "T0CONSOLE", map[string]string{"q1": "5", "q2": "0"}, "So easy to get the shot right here."},
@@ -156,7 +157,7 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 				{"U0DANA", "T0COUNTYHEALTH", map[string]string{"q1": "5", "q2": "0"}, "Great turnout; we'd do it again in spring."},
 				{"U0LUIS", "T0COUNTYHEALTH", map[string]string{"q1": "4", "q2": "1"}, ""},
 			}},
-		{"eastside-community-clinic", store.Event{Title: "Diabetes-friendly cooking class", Type: "class", Where: "Eastside branch kitchen",
+		{"eastside-community-clinic", domain.Event{Title: "Diabetes-friendly cooking class", Type: "class", Where: "Eastside branch kitchen",
 			Audience: "Spanish-speaking families", Resources: []string{"room", "books", "databases"}, Registered: 20}, 20, 14,
 			[]demoAnswer{
 				{"U0P5", "T0CONSOLE", map[string]string{"q1": "5", "q2": "0"}, "¡Muy útil! More recipes please."},
@@ -164,7 +165,7 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 				{"U0P7", "T0CONSOLE", map[string]string{"q1": "4", "q2": "0"}, ""},
 				{"U0OKAFOR", "T0EASTSIDE", map[string]string{"q1": "4", "q2": "0"}, "Our patients are asking for a second session."},
 			}},
-		{"main-street-pharmacy", store.Event{Title: "Blood pressure screenings at the health fair", Type: "health-fair", Where: "Library plaza",
+		{"main-street-pharmacy", domain.Event{Title: "Blood pressure screenings at the health fair", Type: "health-fair", Where: "Library plaza",
 			Resources: []string{"display", "laptops"}, Registered: -1}, 45, 85, nil},
 	}
 	for _, d := range events {
@@ -182,7 +183,7 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 		if d.survey == nil {
 			continue
 		}
-		if err := demoSurvey(ctx, st, team, store.Survey{Template: "event-feedback", Partner: p.Slug, Event: id, Channel: p.Channel, CreatedBy: "U0MARIA"}, d.survey, e.End.Add(2*time.Hour), ""); err != nil {
+		if err := demoSurvey(ctx, st, team, domain.Survey{Template: "event-feedback", Partner: p.Slug, Event: id, Channel: p.Channel, CreatedBy: "U0MARIA"}, d.survey, e.End.Add(2*time.Hour), ""); err != nil {
 			return err
 		}
 	}
@@ -190,17 +191,17 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 		{"U0DANA", "T0COUNTYHEALTH", map[string]string{"q1": "5", "q2": "0"}, "Loved the workshops; more in Spanish would help."},
 		{"U0LUIS", "T0COUNTYHEALTH", map[string]string{"q1": "4", "q2": "1"}, ""},
 	}
-	if err := demoSurvey(ctx, st, team, store.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C0COUNTY", CreatedBy: "U0MARIA"}, checkin, at(-55, 10), "q1"); err != nil {
+	if err := demoSurvey(ctx, st, team, domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C0COUNTY", CreatedBy: "U0MARIA"}, checkin, at(-55, 10), "q1"); err != nil {
 		return err
 	}
 	upcoming := []struct {
 		partner string
-		e       store.Event
+		e       domain.Event
 		inDays  int
 	}{
-		{"county-health-dept", store.Event{Title: "Reading prescription labels: a health literacy workshop", Type: "workshop", Where: "Main branch",
+		{"county-health-dept", domain.Event{Title: "Reading prescription labels: a health literacy workshop", Type: "workshop", Where: "Main branch",
 			Audience: "Adults, ESL learners", Resources: []string{"room", "laptops", "databases"}, Registered: 18}, 6},
-		{"lincoln-elementary-school", store.Event{Title: "Family health night", Type: "display", Where: "Lincoln Elementary gym",
+		{"lincoln-elementary-school", domain.Event{Title: "Family health night", Type: "display", Where: "Lincoln Elementary gym",
 			Audience: "Parents of K-5 students", Resources: []string{"display", "books"}, Registered: -1}, 21},
 	}
 	for _, u := range upcoming {
@@ -215,7 +216,7 @@ func loadDemoEvents(ctx context.Context, st demoStore, team string, now time.Tim
 }
 
 // demoSurvey creates a survey as if it had been posted and answered.
-func demoSurvey(ctx context.Context, st demoStore, team string, sv store.Survey, answers []demoAnswer, at time.Time, score string) error {
+func demoSurvey(ctx context.Context, st demoStore, team string, sv domain.Survey, answers []demoAnswer, at time.Time, score string) error {
 	id, _, err := st.CreateSurvey(ctx, team, "", sv, at)
 	if err != nil {
 		return fmt.Errorf("survey: %w", err)

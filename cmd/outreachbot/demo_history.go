@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // demoHistoryStore is what the year of history adds to demoStore.
 type demoHistoryStore interface {
 	demoStore
-	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (store.FollowUp, error)
-	AddNeed(ctx context.Context, team string, n store.Need, actor string, now time.Time) (int64, error)
+	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error)
+	AddNeed(ctx context.Context, team string, n domain.Need, actor string, now time.Time) (int64, error)
 }
 
 // loadDemoHistory adds a year of routine work before the demo's recent
@@ -48,7 +49,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 			}
 			m := methods[(i+n)%len(methods)]
 			summary := fmt.Sprintf("%s about the %s", map[string]string{"in": "They got in touch", "out": "Followed up"}[dir], r.topics[i%len(r.topics)])
-			c := store.Contact{Method: m, Direction: dir, Who: r.who, When: at(d, r.hour), Summary: summary}
+			c := domain.Contact{Method: m, Direction: dir, Who: r.who, When: at(d, r.hour), Summary: summary}
 			if _, _, _, err := st.LogContact(ctx, team, store.PartnerRef{Text: r.partner}, c, nil, r.who, c.When); err != nil {
 				return fmt.Errorf("history contact: %w", err)
 			}
@@ -70,7 +71,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 		t := titles[i%len(titles)]
 		start := at(340-i*30, 18)
 		reg := 20 + (i*7)%25
-		e := store.Event{Title: t.title, Type: t.typ, Where: t.where, Start: start, End: start.Add(90 * time.Minute), Registered: reg,
+		e := domain.Event{Title: t.title, Type: t.typ, Where: t.where, Start: start, End: start.Add(90 * time.Minute), Registered: reg,
 			Resources: []string{"room", []string{"books", "laptops", "databases", "display"}[i%4]}}
 		id, p, err := st.AddEvent(ctx, team, store.PartnerRef{Text: t.partner}, e, delays, "U0MARIA", now)
 		if err != nil {
@@ -88,7 +89,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 				answers = append(answers, demoAnswer{fmt.Sprintf("U0P%d", j+1), "T0CONSOLE",
 					map[string]string{"q1": fmt.Sprint(3 + (i+j)%3), "q2": fmt.Sprint((i + j) % 2)}, ""})
 			}
-			if err := demoSurvey(ctx, st, team, store.Survey{Template: "event-feedback", Partner: p.Slug, Event: id, Channel: p.Channel, CreatedBy: "U0MARIA"},
+			if err := demoSurvey(ctx, st, team, domain.Survey{Template: "event-feedback", Partner: p.Slug, Event: id, Channel: p.Channel, CreatedBy: "U0MARIA"},
 				answers, e.End.Add(2*time.Hour), ""); err != nil {
 				return err
 			}
@@ -100,7 +101,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 		r := routine[i%len(routine)]
 		due := at(330-i*12, 9)
 		id, _, err := st.AddFollowUp(ctx, team, store.PartnerRef{Text: r.partner},
-			store.FollowUp{Assignee: r.who, Due: due, Text: fmt.Sprintf("Send the %s", r.topics[i%len(r.topics)])}, r.who, due.AddDate(0, 0, -7))
+			domain.FollowUp{Assignee: r.who, Due: due, Text: fmt.Sprintf("Send the %s", r.topics[i%len(r.topics)])}, r.who, due.AddDate(0, 0, -7))
 		if err != nil {
 			return fmt.Errorf("history follow-up: %w", err)
 		}
@@ -108,7 +109,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 		if i%4 == 3 {
 			done = due.Add(3 * 24 * time.Hour) // late
 		}
-		if _, err := st.ChangeFollowUp(ctx, team, id, store.ChangeDone, time.Time{}, r.who, done); err != nil {
+		if _, err := st.ChangeFollowUp(ctx, team, id, domain.ChangeDone, time.Time{}, r.who, done); err != nil {
 			return fmt.Errorf("history follow-up: %w", err)
 		}
 	}
@@ -147,7 +148,7 @@ func loadDemoHistory(ctx context.Context, st demoHistoryStore, team string, now 
 		if nd.liaison != "" {
 			team2 = nd.lTeam2
 		}
-		n := store.Need{Topics: nd.topics, Note: nd.note, Partner: nd.partner, Who: who, Team: team2, At: at(nd.daysAgo, 13)}
+		n := domain.Need{Topics: nd.topics, Note: nd.note, Partner: nd.partner, Who: who, Team: team2, At: at(nd.daysAgo, 13)}
 		if _, err := st.AddNeed(ctx, team, n, who, n.At); err != nil {
 			return fmt.Errorf("history need: %w", err)
 		}

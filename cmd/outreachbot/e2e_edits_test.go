@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestEndToEndEdits: a command typed in a channel without @Outreach runs
@@ -37,7 +37,7 @@ func TestEndToEndEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitPost(func(p fakeslack.Post) bool {
+	e.waitPost(func(p slacktest.Post) bool {
 		return p.Channel == "DU0MARIA" && strings.Contains(p.Text, "Logged email")
 	})
 	dmTS, ok := e.slack.MessageTS(id)

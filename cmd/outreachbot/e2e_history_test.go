@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestEndToEndBackdatedHistory: a partner added a minute ago gets
@@ -54,7 +54,7 @@ func TestEndToEndBackdatedHistory(t *testing.T) {
 	if _, _, err := e.slack.Mention(e.ctx(), "U0MARIA", "C0OUTREACH", `<@UBOT> log county visit "Signed the first agreement" when:"400 days ago"`); err != nil {
 		t.Fatal(err)
 	}
-	q := e.waitPost(func(p fakeslack.Post) bool {
+	q := e.waitPost(func(p slacktest.Post) bool {
 		return p.Kind == "postEphemeral" && strings.Contains(p.Text, "more than a year back")
 	})
 	if r := e.slash("U0MARIA", "C0OUTREACH", "history county"); strings.Contains(r.Text, "first agreement") {
@@ -64,7 +64,7 @@ func TestEndToEndBackdatedHistory(t *testing.T) {
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", q.Channel, q.TS, "confirm", blockID, value); err != nil {
 		t.Fatal(err)
 	}
-	done := e.waitPost(func(p fakeslack.Post) bool { return p.Kind == "response_url" && p.ReplaceOriginal })
+	done := e.waitPost(func(p slacktest.Post) bool { return p.Kind == "response_url" && p.ReplaceOriginal })
 	farBack := local.AddDate(0, 0, -400)
 	if !strings.Contains(done.Text, "Logged visit → *County Health Department*") || !strings.Contains(done.Text, message.Date(farBack, now, ny)) {
 		t.Errorf("the question after Log it: %q", done.Text)

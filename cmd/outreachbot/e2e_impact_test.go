@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // waitUploads waits until the fake has at least n uploads.
-func (e *e2e) waitUploads(n int) []fakeslack.Upload {
+func (e *e2e) waitUploads(n int) []slacktest.Upload {
 	e.t.Helper()
 	for i := 0; i < 1000; i++ {
 		if us := e.slack.Uploads(); len(us) >= n {
@@ -117,7 +117,7 @@ func TestEndToEndReport(t *testing.T) {
 	}
 	// `report … pdf` uploads one page for the board beside the charts.
 	e.slash("U0MARIA", "C0OUTREACH", "report county period:"+year+" pdf")
-	var pdf fakeslack.Upload
+	var pdf slacktest.Upload
 	for n := len(ups) + 1; pdf.Filename == ""; n++ {
 		for _, u := range e.waitUploads(n) {
 			if strings.HasSuffix(u.Filename, ".pdf") {
@@ -341,7 +341,7 @@ func (e *e2e) waitView(user string, n int) json.RawMessage {
 // channel is refused.
 func TestEndToEndLiaisonDMNoteReachesOwner(t *testing.T) {
 	e := startE2E(t, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0EAST", Name: "eastside-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, "T0EASTSIDE"}})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0EAST", Name: "eastside-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, "T0EASTSIDE"}})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" owner:<@U0MARIA|maria> channel:<#C0COUNTY|county-health-shared>`)
 	e.slash("U0LEAD", "C0OUTREACH", `partner add "Eastside Clinic" owner:<@U0LEAD|lead> channel:<#C0EAST|eastside-shared>`)
 	if _, _, err := e.slack.DirectMessage(e.ctx(), "U0DANA", `log meeting "Can we move the January workshop to the 14th?"`); err != nil {

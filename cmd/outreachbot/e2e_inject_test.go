@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // specialMention is a broadcast Slack acts on wherever it reads mrkdwn:
@@ -76,7 +76,7 @@ func liveBroadcasts(text string, blocks json.RawMessage) []string {
 // broadcast, and the typed text is there, escaped.
 func TestEndToEndNoBroadcastReachesSlack(t *testing.T) {
 	e := startE2E(t, map[string]string{"OUTREACH_FEED_CHANNEL": "C0FEED", "OUTREACH_QUIET_HOURS": "off"})
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0FEED", Name: "outreach-feed"})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0FEED", Name: "outreach-feed"})
 	var acks []ackReply
 	slash := func(text string) {
 		acks = append(acks, e.slash("U0MARIA", "C0OUTREACH", text))
@@ -112,7 +112,7 @@ func TestEndToEndNoBroadcastReachesSlack(t *testing.T) {
 	if _, err := e.slack.AppHomeOpened(e.ctx(), "U0MARIA"); err != nil {
 		t.Fatal(err)
 	}
-	feedPosts := func(p fakeslack.Post) bool { return p.Channel == "C0FEED" }
+	feedPosts := func(p slacktest.Post) bool { return p.Channel == "C0FEED" }
 	for i := 0; e.count(feedPosts) < writes; i++ {
 		if i == 3000 {
 			var got []string
@@ -128,10 +128,10 @@ func TestEndToEndNoBroadcastReachesSlack(t *testing.T) {
 	// Reminders and the liaison's notes to the owner come from the
 	// scheduler.
 	e.tick(3 * time.Hour)
-	e.waitPost(func(p fakeslack.Post) bool {
+	e.waitPost(func(p slacktest.Post) bool {
 		return strings.Contains(p.Text, "Follow-up") && strings.Contains(p.Text, "Call &lt;!channel&gt;")
 	})
-	e.waitPost(func(p fakeslack.Post) bool {
+	e.waitPost(func(p slacktest.Post) bool {
 		return strings.Contains(p.Text, "left a note") && strings.Contains(p.Text, "Note &lt;!channel&gt;")
 	})
 

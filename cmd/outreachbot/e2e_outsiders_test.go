@@ -8,17 +8,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
 // answerTo waits for the bot's answer to user after the first `after`
 // posts: an ephemeral message in a channel, or a post in their DM.
-func (e *e2e) answerTo(user string, after int) fakeslack.Post {
+func (e *e2e) answerTo(user string, after int) slacktest.Post {
 	e.t.Helper()
-	return e.waitPost(func(p fakeslack.Post) bool {
+	return e.waitPost(func(p slacktest.Post) bool {
 		posts := e.slack.Posts()
-		i := slices.IndexFunc(posts, func(q fakeslack.Post) bool { return q.TS == p.TS && q.Kind == p.Kind && q.Channel == p.Channel })
+		i := slices.IndexFunc(posts, func(q slacktest.Post) bool { return q.TS == p.TS && q.Kind == p.Kind && q.Channel == p.Channel })
 		return i >= after && ((p.Kind == "postEphemeral" && p.User == user) || (p.Kind == "postMessage" && p.Channel == "D"+user))
 	})
 }
@@ -62,16 +64,16 @@ func (e *e2e) waitOrg(slug string, want ...string) {
 // refused.
 func TestEndToEndOutsidersWaitForTheirOrganization(t *testing.T) {
 	e := startE2E(t, nil)
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0NEW", Name: "county-new"})
-	e.slack.AddUser(fakeslack.User{ID: "U0ODIN", TeamID: "T0OTHER", Name: "odin", TZ: "Europe/Oslo"})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0NEW", Name: "county-new"})
+	e.slack.AddUser(slacktest.User{ID: "U0ODIN", TeamID: "T0OTHER", Name: "odin", TZ: "Europe/Oslo"})
 	if r := e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0NEW|county-new>`); !strings.Contains(r.Text, "Linked to") || strings.Contains(r.Text, "organizations") {
 		t.Fatalf("linking the internal channel: %q", r.Text)
 	}
 	if err := e.slack.ShareChannel(e.ctx(), "C0NEW", partnerT, "T0OTHER"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitOrg("county-health-dept", store.OrgUnnamed)
-	told := e.waitPost(func(p fakeslack.Post) bool {
+	e.waitOrg("county-health-dept", domain.OrgUnnamed)
+	told := e.waitPost(func(p slacktest.Post) bool {
 		return p.Channel == "DU0MARIA" && strings.Contains(p.Text, "shared with 2 organizations")
 	})
 	if !strings.Contains(told.Text, "partner set county-health-dept org:") {
@@ -167,7 +169,7 @@ func TestEndToEndOutsidersWaitForTheirOrganization(t *testing.T) {
 // conversations.info; until Slack answers, nobody from outside acts.
 func TestEndToEndFirstOutsideUseFindsTheOrganization(t *testing.T) {
 	e := startE2E(t, nil)
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0NEW", Name: "county-new"})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0NEW", Name: "county-new"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#C0NEW|county-new>`)
 	// Shared with no event reaching the bot: the scope it needs is off.
 	e.slack.RemoveScope("channels:read")
@@ -207,7 +209,7 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the one it queues
+		may: []string{scheduler.JobDigest}, // the one it queues
 	})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	if err := e.slack.ShareChannel(e.ctx(), "C0OUTREACH", partnerT); err != nil {
@@ -215,7 +217,7 @@ func TestEndToEndTeamChannelSharedLater(t *testing.T) {
 	}
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	digest := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
@@ -248,12 +250,12 @@ func TestEndToEndArchivedTeamChannel(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0OUTREACH", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the one it queues
+		may: []string{scheduler.JobDigest}, // the one it queues
 	})
 	e.slack.SetArchived("C0OUTREACH", true)
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	digest := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	digest := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(context.Background(), home, map[string]time.Time{digest: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -36,9 +36,9 @@ func TestProcessSIGTERM(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Logf: t.Logf})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Logf: t.Logf})
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddUser(slacktest.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
 	rs := storetest.New(t)
 	cmd := exec.Command(bin, "run")
 	cmd.Env = append(os.Environ(), "SLACK_APP_TOKEN="+fs.AppToken(), "SLACK_BOT_TOKEN="+fs.BotToken(), "SLACK_API_URL="+fs.APIURL(),

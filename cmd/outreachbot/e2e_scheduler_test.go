@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -18,7 +20,7 @@ import (
 func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) int64 {
 	e.t.Helper()
 	st := store.New(e.redis.Client(), 0)
-	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, store.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
+	id, _, err := st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: partner}, domain.FollowUp{Assignee: assignee, Due: due, Text: text}, assignee, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func (e *e2e) addFollowUp(partner, assignee string, due time.Time, text string) 
 }
 
 // count is how many recorded posts match f.
-func (e *e2e) count(f func(fakeslack.Post) bool) int {
+func (e *e2e) count(f func(slacktest.Post) bool) int {
 	n := 0
 	for _, p := range e.slack.Posts() {
 		if f(p) {
@@ -64,7 +66,7 @@ func buttons(t *testing.T, blocks json.RawMessage) map[string]string {
 // follow-up) may come within it; the nudges (Maria's partner is not past
 // its cadence) and the digest (no team channel) post nothing.
 func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
-	e := startE2EOpts(t, e2eOptions{env: map[string]string{"OUTREACH_QUIET_HOURS": "off"}, may: []string{store.JobOwnerDigests}})
+	e := startE2EOpts(t, e2eOptions{env: map[string]string{"OUTREACH_QUIET_HOURS": "off"}, may: []string{scheduler.JobOwnerDigests}})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	due := e.clock.Now().Add(90 * time.Minute)
 	id := e.addFollowUp("county", "U0MARIA", due, "Send the flyer")
@@ -103,7 +105,7 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 	if _, err := e.slack.BlockAction(e.ctx(), "U0MARIA", p.Channel, p.TS, "fu_done", blockID, value); err != nil {
 		t.Fatal(err)
 	}
-	upd := e.waitPost(func(q fakeslack.Post) bool { return q.Kind == "update" && q.TS == p.TS })
+	upd := e.waitPost(func(q slacktest.Post) bool { return q.Kind == "update" && q.TS == p.TS })
 	if !strings.Contains(upd.Text, "Done by <@U0MARIA>") || strings.Contains(string(upd.Blocks), "fu_done") {
 		t.Errorf("after Done the message reads %q with blocks %s; want who did it and no buttons", upd.Text, upd.Blocks)
 	}
@@ -139,7 +141,7 @@ func TestEndToEndReminderAtDueTimeAndDoneButton(t *testing.T) {
 // the fake Slack allowing one message per second per channel and answering
 // 429 with Retry-After: all delivered, once each, in due order per DM.
 func TestEndToEndFanOutUnderRateLimits(t *testing.T) {
-	e := startE2EWith(t, fakeslack.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
+	e := startE2EWith(t, slacktest.Options{ChannelRate: 1}, map[string]string{"OUTREACH_QUIET_HOURS": "off"})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept"`)
 	users := []string{"U0MARIA", "U0LEAD", "U0GUEST"}
 	due := e.clock.Now().Add(time.Minute)
@@ -223,14 +225,14 @@ func TestEndToEndDigestToAChannelNotJoined(t *testing.T) {
 	e := startE2EOpts(t, e2eOptions{
 		env: map[string]string{"OUTREACH_TEAM_CHANNEL": "C0DIGEST", "OUTREACH_QUIET_HOURS": "off"},
 		off: automaticJobs,
-		may: []string{store.JobDigest}, // the two it queues
+		may: []string{scheduler.JobDigest}, // the two it queues
 	})
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0DIGEST", Name: "outreach-digest", NotJoined: true})
 	st := store.New(e.redis.Client(), 0)
 	ctx := context.Background()
 	now := e.clock.Now()
-	first := store.JobID(store.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
-	crashed := store.JobID(store.JobDigest, now.Add(-time.Minute).UTC().Format("2006-01-02T15:04"))
+	first := store.JobID(scheduler.JobDigest, now.Add(time.Minute).UTC().Format("2006-01-02T15:04"))
+	crashed := store.JobID(scheduler.JobDigest, now.Add(-time.Minute).UTC().Format("2006-01-02T15:04"))
 	if _, err := st.EnqueueJobs(ctx, home, map[string]time.Time{crashed: now}); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func TestEndToEndRevokedTokenHoldsReminders(t *testing.T) {
 	for range 4 { // the three fall due while Slack refuses every call
 		e.tick(time.Minute)
 	}
-	if n := e.count(func(p fakeslack.Post) bool { return p.Kind == "postMessage" }); n != 0 {
+	if n := e.count(func(p slacktest.Post) bool { return p.Kind == "postMessage" }); n != 0 {
 		t.Fatalf("%d reminders posted with the token revoked", n)
 	}
 	if code := e.readyz(); code != http.StatusServiceUnavailable {

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -22,7 +23,7 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active channel:<#C0COUNTY|county-health-shared>`)
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
-	event, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, store.Event{
+	event, _, err := st.AddEvent(context.Background(), home, store.PartnerRef{Text: "county"}, domain.Event{
 		Title: "Flu shot clinic", Type: "screening", Start: now.Add(-time.Hour), End: now.Add(time.Hour), Registered: -1,
 	}, store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}, "U0MARIA", now)
 	if err != nil {
@@ -73,7 +74,7 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	}
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
-	e.waitPost(func(p fakeslack.Post) bool {
+	e.waitPost(func(p slacktest.Post) bool {
 		return p.Kind == "update" && p.TS == survey.TS && strings.Contains(string(p.Blocks), "2 responses so far")
 	})
 	// The comment form.

@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -32,7 +33,7 @@ const (
 
 type e2e struct {
 	t       *testing.T
-	slack   *fakeslack.Server
+	slack   *slacktest.Server
 	redis   *storetest.Server
 	clock   clockwork.Clock // the bot's domain clock; a fake one in startE2E
 	httpURL string
@@ -75,16 +76,16 @@ func startE2E(t *testing.T, env map[string]string) *e2e {
 }
 
 // startE2EWith is startE2E with the fake Slack's options (rate limits).
-func startE2EWith(t *testing.T, opts fakeslack.Options, env map[string]string) *e2e {
+func startE2EWith(t *testing.T, opts slacktest.Options, env map[string]string) *e2e {
 	t.Helper()
 	return startE2EOpts(t, e2eOptions{slack: opts, env: env})
 }
 
 // e2eOptions is what a test changes in its deployment.
 type e2eOptions struct {
-	slack fakeslack.Options
+	slack slacktest.Options
 	env   map[string]string
-	// off switches automatic jobs off (scheduler.Jobs names: store.JobNudges,
+	// off switches automatic jobs off (scheduler.Jobs names: scheduler.JobNudges,
 	// …), setting their OUTREACH_SCHEDULE_* to "off".
 	off []string
 	// may names the automatic jobs that may post while the test moves the
@@ -108,14 +109,14 @@ func startE2EOpts(t *testing.T, o e2eOptions) *e2e {
 	if opts.Scopes == nil {
 		opts.Scopes = manifestScopes(t) // what an admin grants by pasting the manifest
 	}
-	fs := fakeslack.New(opts)
+	fs := slacktest.New(opts)
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
-	fs.AddUser(fakeslack.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})
-	fs.AddUser(fakeslack.User{ID: "U0GUEST", TeamID: home, Name: "guest", TZ: "UTC", IsRestricted: true})
-	fs.AddUser(fakeslack.User{ID: "U0DANA", TeamID: partnerT, Name: "dana", TZ: "America/New_York"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0COUNTY", Name: "county-health-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
+	fs.AddUser(slacktest.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddUser(slacktest.User{ID: "U0LEAD", TeamID: home, Name: "lead", TZ: "America/Chicago"})
+	fs.AddUser(slacktest.User{ID: "U0GUEST", TeamID: home, Name: "guest", TZ: "UTC", IsRestricted: true})
+	fs.AddUser(slacktest.User{ID: "U0DANA", TeamID: partnerT, Name: "dana", TZ: "America/New_York"})
+	fs.AddChannel(slacktest.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	fs.AddChannel(slacktest.Channel{ID: "C0COUNTY", Name: "county-health-shared", IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
 	rs := storetest.New(t)
 	vars := map[string]string{"OUTREACH_ADMINS": "U0LEAD", "LOG_LEVEL": "debug"}
 	for _, name := range o.off {
@@ -167,7 +168,7 @@ func manifestScopes(t *testing.T) []string {
 // with env over the defaults and clock as its clock, waits until its
 // socket is connected, and stops it when the test ends (a non-zero exit
 // fails the test).
-func launchBot(t *testing.T, fs *fakeslack.Server, rs *storetest.Server, env map[string]string, clock clockwork.Clock) *e2e {
+func launchBot(t *testing.T, fs *slacktest.Server, rs *storetest.Server, env map[string]string, clock clockwork.Clock) *e2e {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{
@@ -282,7 +283,7 @@ type ackReply struct {
 }
 
 // waitPost waits for a recorded post matching f.
-func (e *e2e) waitPost(f func(fakeslack.Post) bool) fakeslack.Post {
+func (e *e2e) waitPost(f func(slacktest.Post) bool) slacktest.Post {
 	e.t.Helper()
 	return e.waitAfter(0, f)
 }
@@ -461,7 +462,7 @@ func TestEndToEndRefreshLeavesNoGap(t *testing.T) {
 	if !e.slack.DisconnectOne("refresh_requested") {
 		t.Fatal("no connection to refresh")
 	}
-	var acks []<-chan fakeslack.AckResult
+	var acks []<-chan slacktest.AckResult
 	for i := range 10 {
 		ch, err := e.slack.SlashCommandAsync("U0MARIA", "C0OUTREACH", "/outreach", fmt.Sprintf("help %d", i))
 		if err != nil {
@@ -507,12 +508,12 @@ func (e *e2e) readyz() int {
 // channel under its new id is logged for that partner.
 func TestEndToEndSharedChannelGetsANewID(t *testing.T) {
 	e := startE2E(t, nil)
-	e.slack.AddChannel(fakeslack.Channel{ID: "G0COUNTY", Name: "county-private", IsPrivate: true})
+	e.slack.AddChannel(slacktest.Channel{ID: "G0COUNTY", Name: "county-private", IsPrivate: true})
 	e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" channel:<#G0COUNTY|county-private>`)
 	if _, err := e.slack.ChangeChannelID(e.ctx(), "G0COUNTY", "C0COUNTYX"); err != nil {
 		t.Fatal(err)
 	}
-	e.slack.AddChannel(fakeslack.Channel{ID: "C0COUNTYX", Name: "county-private", IsPrivate: true, IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
+	e.slack.AddChannel(slacktest.Channel{ID: "C0COUNTYX", Name: "county-private", IsPrivate: true, IsShared: true, IsExtShared: true, SharedTeamIDs: []string{home, partnerT}})
 	// The event is acknowledged before the bot acts on it: wait for the move.
 	st := store.New(e.redis.Client(), 0)
 	for i := 0; ; i++ {
@@ -713,7 +714,7 @@ func TestEndToEndLongReplyGoesByResponseURL(t *testing.T) {
 	st := store.New(e.redis.Client(), 0)
 	now := e.clock.Now()
 	for i := range 80 {
-		c := store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: now.Add(-time.Duration(i) * time.Hour),
+		c := domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: now.Add(-time.Duration(i) * time.Hour),
 			Summary: fmt.Sprintf("Call %02d: %s", i, strings.Repeat("a long note about the flu clinic ", 9))}
 		if _, _, _, err := st.LogContact(context.Background(), home, store.PartnerRef{Text: "county"}, c, nil, "U0MARIA", now); err != nil {
 			t.Fatal(err)

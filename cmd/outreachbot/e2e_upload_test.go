@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // TestEndToEndChartsInAChannelNotJoined: a report asked for in a public
@@ -35,13 +35,13 @@ func TestEndToEndChartsInAChannelNotJoined(t *testing.T) {
 				}
 				scopes = without
 			}
-			e := startE2EWith(t, fakeslack.Options{Scopes: scopes}, nil)
-			e.slack.AddChannel(fakeslack.Channel{ID: "C0PUBLIC", Name: "board", NotJoined: true})
+			e := startE2EWith(t, slacktest.Options{Scopes: scopes}, nil)
+			e.slack.AddChannel(slacktest.Channel{ID: "C0PUBLIC", Name: "board", NotJoined: true})
 			e.slash("U0MARIA", "C0OUTREACH", `partner add "County Health Dept" stage:active`)
 			e.slash("U0MARIA", "C0OUTREACH", `log county call "Talked about the flu clinic"`)
 			ny, _ := time.LoadLocation("America/New_York")
 			e.slash("U0MARIA", "C0PUBLIC", "report period:"+e.clock.Now().In(ny).Format("2006"))
-			summary := e.waitPost(func(p fakeslack.Post) bool {
+			summary := e.waitPost(func(p slacktest.Post) bool {
 				return p.Kind == "postMessage" && strings.Contains(p.Text, "Impact report")
 			})
 			if summary.Channel != "C0PUBLIC" {
@@ -58,7 +58,7 @@ func TestEndToEndChartsInAChannelNotJoined(t *testing.T) {
 			if tc.wantNote == "" {
 				return
 			}
-			note := e.waitPost(func(p fakeslack.Post) bool { return strings.Contains(p.Text, tc.wantNote) })
+			note := e.waitPost(func(p slacktest.Post) bool { return strings.Contains(p.Text, tc.wantNote) })
 			if note.User != "U0MARIA" && note.Channel != "DU0MARIA" {
 				t.Errorf("the note went to %+v; want the asker alone", note)
 			}

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -50,7 +52,7 @@ func TestEndToEndWeek(t *testing.T) {
 	reported := time.Date(report.Year(), report.Month()-1, 15, 12, 0, 0, 0, ny)
 	st, ctx := store.New(e.redis.Client(), 0), context.Background()
 	if _, _, _, err := st.LogContact(ctx, home, store.PartnerRef{Text: "county"},
-		store.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: reported, Summary: "Planned the flu clinic"}, nil, "U0MARIA", e.clock.Now()); err != nil {
+		domain.Contact{Method: "call", Direction: "out", Who: "U0MARIA", When: reported, Summary: "Planned the flu clinic"}, nil, "U0MARIA", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -69,7 +71,7 @@ func TestEndToEndWeek(t *testing.T) {
 		}
 	}
 
-	byJob := map[string][]fakeslack.Post{}
+	byJob := map[string][]slacktest.Post{}
 	for _, p := range e.slack.Posts() {
 		if job := postJob(p); p.Kind == "postMessage" && job != "" {
 			byJob[job] = append(byJob[job], p)
@@ -129,29 +131,29 @@ func TestEndToEndWeek(t *testing.T) {
 			if !strings.HasPrefix(rest, "1:") {
 				t.Errorf("%s: a reminder of a follow-up that is not F1", job)
 			}
-		case store.JobNudges:
+		case scheduler.JobNudges:
 			dm("Time to get in touch", "Main Street Pharmacy")
 			if strings.Contains(text, "County Health Dept") {
 				t.Errorf("%s nudges about County, contacted this week: %q", job, p.Text)
 			}
 			occurrence("09:00", time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
-		case store.JobOwnerDigests:
+		case scheduler.JobOwnerDigests:
 			dm("Your week")
 			has("Send the flyer", "Main Street Pharmacy") // due this week, or past its cadence
 			occurrence("08:00", time.Monday)
-		case store.JobDigest:
+		case scheduler.JobDigest:
 			if p.Channel != "C0OUTREACH" || !strings.Contains(p.Text, "Outreach digest") {
 				t.Errorf("%s in %s reads %q; want the team's digest in C0OUTREACH", job, p.Channel, p.Text)
 			}
 			occurrence("09:00", time.Monday)
-		case store.JobReport:
+		case scheduler.JobReport:
 			if label := reported.Format("January 2006"); p.Channel != "C0OUTREACH" || !strings.Contains(p.Text, "Impact report") || !strings.Contains(text, label) {
 				t.Errorf("%s in %s reads %q; want %s's impact report in C0OUTREACH", job, p.Channel, p.Text, label)
 			}
 			if want := report.Format("2006-01-02") + "T09:00"; rest != want {
 				t.Errorf("%s; want the report of %s", job, want)
 			}
-		case store.JobCheckins:
+		case scheduler.JobCheckins:
 			if p.Channel != "C0COUNTY" || !strings.Contains(p.Text, "How is our partnership") || p.At.Before(checkinAt) || !p.At.Before(checkinAt.Add(time.Minute)) {
 				t.Errorf("%s in %s at %v reads %q; want County's check-in in its channel at %v", job, p.Channel, when, p.Text, checkinAt)
 			}
@@ -166,10 +168,10 @@ func TestEndToEndWeek(t *testing.T) {
 		}
 	}
 	for what, want := range map[string]int{
-		store.JobReminder: store.MaxReminders, store.JobNudges: 1, store.JobOwnerDigests: 1, store.JobDigest: 1,
-		store.JobReport: 1, store.JobCheckins: 1, store.JobSurveyPost: 1, store.JobAttendance: 1,
+		store.JobReminder: domain.MaxReminders, scheduler.JobNudges: 1, scheduler.JobOwnerDigests: 1, scheduler.JobDigest: 1,
+		scheduler.JobReport: 1, scheduler.JobCheckins: 1, store.JobSurveyPost: 1, store.JobAttendance: 1,
 	} {
-		if seen[what] < 1 || (what != store.JobNudges && seen[what] != want) {
+		if seen[what] < 1 || (what != scheduler.JobNudges && seen[what] != want) {
 			t.Errorf("%d posts of %s in the week; want %d", seen[what], what, want)
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
 	"github.com/outreachbot/outreachbot/scheduler"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
 
@@ -20,13 +20,13 @@ import (
 // reminder a test waits for.
 
 // jobPost matches the scheduled post of the job id.
-func jobPost(id string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return p.Kind == "postMessage" && postJob(p) == id }
+func jobPost(id string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return p.Kind == "postMessage" && postJob(p) == id }
 }
 
 // kindPost matches the scheduled posts of a job kind (store.Job…).
-func kindPost(kind string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool {
+func kindPost(kind string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool {
 		k, _ := store.ParseJobID(postJob(p))
 		return p.Kind == "postMessage" && k == kind
 	}
@@ -43,30 +43,30 @@ func surveyJob(id int64) string {
 }
 
 // ephemeralTo matches an answer shown only to user in channel.
-func ephemeralTo(user, channel string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool {
+func ephemeralTo(user, channel string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool {
 		return p.Kind == "postEphemeral" && p.User == user && p.Channel == channel
 	}
 }
 
 // answer matches a message the bot posted that carries no job id: an
 // answer to someone, not a scheduled post.
-func answer(p fakeslack.Post) bool { return p.Kind == "postMessage" && postJob(p) == "" }
+func answer(p slacktest.Post) bool { return p.Kind == "postMessage" && postJob(p) == "" }
 
 // dmAnswer matches the bot's answer in a DM. Each test has one person
 // writing to the bot at a time.
-func dmAnswer(p fakeslack.Post) bool { return answer(p) && strings.HasPrefix(p.Channel, "D") }
+func dmAnswer(p slacktest.Post) bool { return answer(p) && strings.HasPrefix(p.Channel, "D") }
 
 // answerIn matches the bot's answer posted in channel: a message with no
 // job id, so not a scheduled post.
-func answerIn(channel string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return answer(p) && p.Channel == channel }
+func answerIn(channel string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return answer(p) && p.Channel == channel }
 }
 
 // responseTo matches what a command's or button's response_url carried
 // to user.
-func responseTo(user string) func(fakeslack.Post) bool {
-	return func(p fakeslack.Post) bool { return p.Kind == "response_url" && p.User == user }
+func responseTo(user string) func(slacktest.Post) bool {
+	return func(p slacktest.Post) bool { return p.Kind == "response_url" && p.User == user }
 }
 
 // mark is how many posts the fake has recorded: waitAfter(mark, f) waits
@@ -74,7 +74,7 @@ func responseTo(user string) func(fakeslack.Post) bool {
 func (e *e2e) mark() int { return len(e.slack.Posts()) }
 
 // waitAfter waits for a post after the first n that matches f.
-func (e *e2e) waitAfter(n int, f func(fakeslack.Post) bool) fakeslack.Post {
+func (e *e2e) waitAfter(n int, f func(slacktest.Post) bool) slacktest.Post {
 	e.t.Helper()
 	for range 500 {
 		posts := e.slack.Posts()
@@ -86,29 +86,44 @@ func (e *e2e) waitAfter(n int, f func(fakeslack.Post) bool) fakeslack.Post {
 		time.Sleep(10 * time.Millisecond) // waiting for another process's HTTP call, not for time to pass
 	}
 	e.t.Fatalf("no matching post; posts: %+v", e.slack.Posts())
-	return fakeslack.Post{}
+	return slacktest.Post{}
 }
 
-// automaticJobs are the recurring jobs that post on their own
-// (scheduler.Jobs names): a test that moves the clock says which of them
-// may post in its window (e2eOptions.may) or switches them off
+// automaticJobs are the recurring jobs that post on their own (kinds of
+// scheduler.Jobs): a test that moves the clock says which of them may
+// post in its window (e2eOptions.may) or switches them off
 // (e2eOptions.off).
-var automaticJobs = []string{store.JobNudges, store.JobDigest, store.JobOwnerDigests, store.JobReport, store.JobCheckins}
+var automaticJobs = func() []string {
+	var out []string
+	for _, j := range scheduler.Jobs {
+		if j.Recurring() && !j.Background {
+			out = append(out, j.Kind)
+		}
+	}
+	return out
+}()
 
-// postedBy is the automatic job whose run makes posts of a job kind. The
-// check-in's surveys: see automaticJob.
-var postedBy = map[string]string{
-	store.JobNudge:       store.JobNudges,
-	store.JobDigest:      store.JobDigest,
-	store.JobOwnerDigest: store.JobOwnerDigests,
-	store.JobReport:      store.JobReport,
-}
+// postedBy is the automatic job whose run makes posts of a job kind: the
+// job itself, or the one that fans out into it. The check-in's surveys:
+// see automaticJob.
+var postedBy = func() map[string]string {
+	out := map[string]string{}
+	for _, j := range scheduler.Jobs {
+		switch {
+		case j.QueuedBy != "":
+			out[j.Kind] = j.QueuedBy
+		case j.Recurring() && !j.Background:
+			out[j.Kind] = j.Kind
+		}
+	}
+	return out
+}()
 
 // scheduleEnv is the OUTREACH_SCHEDULE_* variable of a recurring job.
 func scheduleEnv(t *testing.T, name string) string {
 	t.Helper()
 	for _, j := range scheduler.Jobs {
-		if j.Name == name {
+		if j.Kind == name {
 			return j.Env
 		}
 	}
@@ -116,11 +131,11 @@ func scheduleEnv(t *testing.T, name string) string {
 	return ""
 }
 
-// automaticJob is the recurring job (scheduler.Jobs name) whose run made
+// automaticJob is the recurring job (a kind of scheduler.Jobs) whose run made
 // the post p, or "": the quarterly check-in's surveys are posted under
 // their survey's job id, and told from a survey someone asked for by
 // having no one who asked.
-func automaticJob(st *store.Store, p fakeslack.Post) string {
+func automaticJob(st *store.Store, p slacktest.Post) string {
 	if p.Kind != "postMessage" {
 		return ""
 	}
@@ -134,7 +149,7 @@ func automaticJob(st *store.Store, p fakeslack.Post) string {
 		if err != nil || sv.Template != "partner-checkin" || sv.CreatedBy != "" {
 			return ""
 		}
-		return store.JobCheckins
+		return scheduler.JobCheckins
 	}
 	return postedBy[kind]
 }

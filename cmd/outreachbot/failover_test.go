@@ -12,8 +12,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -72,7 +73,7 @@ func (c streamed) tryAgain() bool {
 // bot on rs.
 type streamSystem struct {
 	t     *testing.T
-	slack *fakeslack.Server
+	slack *slacktest.Server
 	rs    *storetest.Server
 	st    *store.Store
 	e     *e2e
@@ -83,15 +84,15 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 	t.Helper()
 	// Real time passes (Redis fails over in it), from the test instant.
 	clock := testclock.Running()
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, Now: clock.Now})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, Now: clock.Now})
 	t.Cleanup(fs.Close)
-	fs.AddUser(fakeslack.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
-	fs.AddChannel(fakeslack.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
+	fs.AddUser(slacktest.User{ID: "U0MARIA", TeamID: home, Name: "maria", TZ: "America/New_York"})
+	fs.AddChannel(slacktest.Channel{ID: "C0OUTREACH", Name: "outreach-team"})
 	for i := range streamUsers {
-		fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 	}
 	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
-	if err := s.st.AddPartner(context.Background(), home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
+	if err := s.st.AddPartner(context.Background(), home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s.e = launchBot(t, fs, rs, map[string]string{"OUTREACH_QUIET_HOURS": "off", "OUTREACH_LEASE": "3s",
@@ -110,7 +111,7 @@ func (s *streamSystem) queueReminders(after, span time.Duration) {
 	if err := parallel(streamPosts, 8, func(i int) error {
 		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / streamPosts).UnixMilli())
 		id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: "county"},
-			store.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
+			domain.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
 		jobs[i] = fmt.Sprintf("fu:%d:1", id)
 		return err
 	}); err != nil {
@@ -183,7 +184,7 @@ func (s *streamSystem) figures(cmds []streamed, broke time.Time) streamFigures {
 	}
 	// Every confirmed write must be in the history, read from whichever
 	// node is the master now.
-	var hist []store.Contact
+	var hist []domain.Contact
 	var err error
 	waitUntil(time.Now().Add(20*time.Second), func() bool {
 		hist, err = s.st.History(context.Background(), home, "county-health-dept", 1_000_000)

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -53,14 +54,14 @@ type outageResult struct {
 func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	t.Helper()
 	rs := storetest.NewWith(t, storetest.Options{AppendOnly: true, AppendFsync: "everysec"})
-	fs := fakeslack.New(fakeslack.Options{HomeTeam: home, ChannelRate: 1})
+	fs := slacktest.New(slacktest.Options{HomeTeam: home, ChannelRate: 1})
 	t.Cleanup(fs.Close)
 	for i := range outageUsers {
-		fs.AddUser(fakeslack.User{ID: outageUser(i), TeamID: home, Name: fmt.Sprintf("out%02d", i), TZ: "America/New_York"})
+		fs.AddUser(slacktest.User{ID: outageUser(i), TeamID: home, Name: fmt.Sprintf("out%02d", i), TZ: "America/New_York"})
 	}
 	st := store.New(rs.Client(), 5*time.Second)
 	ctx := context.Background()
-	if err := st.AddPartner(ctx, home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: outageUser(0)}, outageUser(0), time.Now()); err != nil {
+	if err := st.AddPartner(ctx, home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: outageUser(0)}, outageUser(0), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	env := func() []string {
@@ -84,7 +85,7 @@ func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	for i := range n {
 		d := first.Add(time.Duration(i) * outageSpread / time.Duration(n))
 		id, _, err := st.AddFollowUp(ctx, home, store.PartnerRef{Text: "county"},
-			store.FollowUp{Assignee: outageUser(i % outageUsers), Due: d, Text: fmt.Sprintf("Outage test %03d", i)}, outageUser(0), time.Now())
+			domain.FollowUp{Assignee: outageUser(i % outageUsers), Due: d, Text: fmt.Sprintf("Outage test %03d", i)}, outageUser(0), time.Now())
 		if err != nil {
 			t.Fatalf("add follow-up: %v", err)
 		}
@@ -104,7 +105,7 @@ func runOutage(t *testing.T, bin string, opt outageOptions) outageResult {
 	res.killed = busiest(t, reps)
 	reps[res.killed].kill()
 
-	got := map[string][]fakeslack.Post{}
+	got := map[string][]slacktest.Post{}
 	waitUntil(first.Add(90*time.Second), func() bool {
 		got = reminderPosts(fs)
 		return len(got) >= n

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/slacktest"
 )
 
 // postJob is the job id a post carries as message metadata ("" for none).
-func postJob(p fakeslack.Post) string {
+func postJob(p slacktest.Post) string {
 	var m struct {
 		EventPayload struct {
 			Job string `json:"job"`
@@ -32,7 +32,7 @@ func postJob(p fakeslack.Post) string {
 
 // deliveries counts what the fake received against what was queued: jobs
 // never posted, and posts beyond the first of a job.
-func deliveries(due map[string]time.Time, got map[string][]fakeslack.Post) (lost, dups int, lastPost time.Time) {
+func deliveries(due map[string]time.Time, got map[string][]slacktest.Post) (lost, dups int, lastPost time.Time) {
 	for job := range due {
 		switch n := len(got[job]); {
 		case n == 0:
@@ -93,7 +93,7 @@ func waitUntil(deadline time.Time, cond func() bool) bool {
 }
 
 // waitConns waits until the fake has n Socket Mode connections.
-func waitConns(t *testing.T, fs *fakeslack.Server, n int, r *replica) {
+func waitConns(t *testing.T, fs *slacktest.Server, n int, r *replica) {
 	t.Helper()
 	if !waitUntil(time.Now().Add(15*time.Second), func() bool { return fs.Connections() >= n }) {
 		t.Fatalf("replica %s did not connect\nlogs:\n%s", r.name, r.logs.String())

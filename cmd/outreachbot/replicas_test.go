@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreachbot/outreachbot/bot/fakeslack"
+	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
 )
@@ -46,14 +47,14 @@ func TestReplicasOnCluster(t *testing.T) {
 		t.Run(strings.ReplaceAll(tc.name, " ", "-"), func(t *testing.T) {
 			name := tc.name
 			rs := storetest.New(t)
-			fs := fakeslack.New(fakeslack.Options{HomeTeam: home})
+			fs := slacktest.New(slacktest.Options{HomeTeam: home})
 			t.Cleanup(fs.Close)
 			for i := range replicaUsers {
-				fs.AddUser(fakeslack.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
+				fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 			}
 			st := store.New(rs.Client(), 5*time.Second)
 			ctx := context.Background()
-			if err := st.AddPartner(ctx, home, store.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: replicaUser(0)}, replicaUser(0), time.Now()); err != nil {
+			if err := st.AddPartner(ctx, home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: replicaUser(0)}, replicaUser(0), time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			env := func() []string {
@@ -86,7 +87,7 @@ func TestReplicasOnCluster(t *testing.T) {
 			jobs := make([]string, n)
 			if err := parallel(n, 8, func(i int) error {
 				id, _, err := st.AddFollowUp(ctx, home, store.PartnerRef{Text: "county"},
-					store.FollowUp{Assignee: replicaUser(i % replicaUsers), Due: at, Text: fmt.Sprintf("Replica test %04d", i)}, replicaUser(0), time.Now())
+					domain.FollowUp{Assignee: replicaUser(i % replicaUsers), Due: at, Text: fmt.Sprintf("Replica test %04d", i)}, replicaUser(0), time.Now())
 				jobs[i] = fmt.Sprintf("fu:%d:1", id)
 				return err
 			}); err != nil {
@@ -139,8 +140,8 @@ func replicaUser(i int) string { return fmt.Sprintf("U0REP%03d", i) }
 
 // reminderPosts are the fake's reminder posts (a job id "fu:…" as
 // metadata) by job id.
-func reminderPosts(fs *fakeslack.Server) map[string][]fakeslack.Post {
-	out := map[string][]fakeslack.Post{}
+func reminderPosts(fs *slacktest.Server) map[string][]slacktest.Post {
+	out := map[string][]slacktest.Post{}
 	for _, p := range fs.Posts() {
 		if job := postJob(p); p.Kind == "postMessage" && strings.HasPrefix(job, "fu:") {
 			out[job] = append(out[job], p)

@@ -18,6 +18,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/bot"
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/scheduler"
 )
 
 const usage = `Outreach Bot: partners, contacts and follow-ups for outreach teams, in Slack.
@@ -39,7 +41,7 @@ func run(ctx context.Context, clock clockwork.Clock, args []string, getenv func(
 	}
 	switch args[0] {
 	case "run":
-		return serve(ctx, clock, getenv, stderr)
+		return start(ctx, "run", &slackDoor{}, clock, getenv, stderr)
 	case "console":
 		return console(ctx, clock, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
@@ -112,66 +114,61 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// serve runs the Slack bot until ctx is cancelled.
-func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) string, stderr io.Writer) int {
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	cfg, err := loadConfig(getenv, "run")
-	if err != nil {
-		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
-		return 2
-	}
-	log := newLogger(stderr, cfg.LogLevel)
-	redis.SetLogger(quietRedisLogger{})
-	rdb, closeRedis, err := openRedis(cfg, false)
-	if err != nil {
-		log.Error("redis", "err", err)
-		return 2
-	}
-	defer closeRedis()
+// slackDoor is Slack over Socket Mode: `outreachbot run`.
+type slackDoor struct {
+	api  *slack.Client
+	auth *slack.AuthTestResponse
+	dir  *bot.Directory
+	bot  *bot.Bot
+}
 
+func (d *slackDoor) prepare(_ *config, clock clockwork.Clock) clockwork.Clock { return clock }
+
+// connect asks Slack which workspace the token is of.
+func (d *slackDoor) connect(ctx context.Context, p *parts) (string, commands.Directory, error) {
 	// A hung Slack call must not hold a reminder (and its lease) forever.
 	httpClient := &http.Client{Timeout: slackCallTimeout}
-	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient))
+	cfg := p.cfg
+	d.api = slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient))
 	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	auth, err := api.AuthTestContext(authCtx)
+	auth, err := d.api.AuthTestContext(authCtx)
 	cancel()
 	if err != nil {
-		log.Error("Slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL", "err", err)
-		return 1
+		return "", nil, &startError{"Slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL", 1, err}
 	}
-	log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
-	dir := bot.NewDirectory(api, cfg.Loc)
-	dir.SetWorkspace(auth.TeamID, auth.Team)
-	p := wire(cfg, rdb, clock, log, dir)
-	// Partners added before names were folded get their folded index
-	// entries; until this succeeds, only their exact names resolve.
-	if n, err := p.store.FoldPartnerIndex(ctx, auth.TeamID); err != nil {
-		log.Warn("folding partner names", "err", err)
-	} else if n > 0 {
-		log.Info("folded partner names", "partners", n)
-	}
+	p.log.Info("authenticated", "team", auth.TeamID, "bot_user", auth.UserID)
+	d.auth = auth
+	d.dir = bot.NewDirectory(d.api, cfg.Loc)
+	d.dir.SetWorkspace(auth.TeamID, auth.Team)
+	return auth.TeamID, d.dir, nil
+}
 
+// open builds the bot in front of the commands; the scheduler posts
+// through its outbox.
+func (d *slackDoor) open(_ context.Context, p *parts) (scheduler.Poster, error) {
+	cfg := p.cfg
 	p.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The bot paces itself on real time whatever the domain clock says:
 	// Slack measures its 3 s ack deadline and its rate limits on its own
 	// wall clock, so a test that moves the domain clock must not move them.
-	b := bot.New(bot.Config{
-		HomeTeam: auth.TeamID, BotUserID: auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
-		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: dir, PostRate: cfg.PostRate, Now: clock.Now,
-	}, api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, log)
-	sched, err := p.scheduler(auth.TeamID, cfg.TeamChannel, cfg.FeedChannel, cfg.Quiet, slackPoster{b})
-	if err != nil {
-		log.Error("scheduler", "err", err)
-		return 2
-	}
+	d.bot = bot.New(bot.Config{
+		HomeTeam: d.auth.TeamID, BotUserID: d.auth.UserID, Admins: cfg.Admins, Command: cfg.Command,
+		FeedChannel: cfg.FeedChannel, Loc: cfg.Loc, Directory: d.dir, PostRate: cfg.PostRate, Now: p.clock.Now,
+	}, d.api, p.cmds, p.store, clockwork.NewRealClock(), p.reg, p.log)
+	return slackPoster{d.bot}, nil
+}
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+// serve runs the Slack bot and the scheduler until ctx is cancelled.
+func (d *slackDoor) serve(ctx context.Context, p *parts) int {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	log, b := p.log, d.bot
+	ln, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
-		log.Error("HTTP_ADDR: cannot listen", "addr", cfg.HTTPAddr, "err", err)
+		log.Error("HTTP_ADDR: cannot listen", "addr", p.cfg.HTTPAddr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b, cfg.Pprof), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b, p.cfg.Pprof), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
@@ -184,7 +181,7 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	schedDone := make(chan struct{})
 	go func() {
 		defer close(schedDone)
-		if err := sched.Run(ctx); err != nil {
+		if err := p.sched.Run(ctx); err != nil {
 			log.Error("scheduler stopped", "err", err)
 		}
 	}()
@@ -203,6 +200,12 @@ func serve(ctx context.Context, clock clockwork.Clock, getenv func(string) strin
 	_ = srv.Shutdown(shutCtx)
 	log.Info("stopped")
 	return code
+}
+
+// report logs why the bot cannot start.
+func (d *slackDoor) report(p *parts, e *startError) int {
+	p.log.Error(e.what, "err", e.err)
+	return e.code
 }
 
 // slackCallTimeout bounds every Slack Web API call.

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"slices"
@@ -15,36 +19,129 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
-// parts is the program wired once for every mode: config → Redis → store
-// → commands, and the scheduler over them. `run` adds the Slack bot in
-// front, `console` a terminal; both get the same parts, so what the
-// console shows is what Slack runs.
+// A door is how people reach the bot: Slack over Socket Mode (`run`) or a
+// terminal (`console`). Everything behind it is wired once, by wire, the
+// same for both, so what the console shows is what Slack runs.
+type door interface {
+	// prepare adjusts the configuration to the door before anything is
+	// built from it, and returns the clock the program runs on.
+	prepare(cfg *config, clock clockwork.Clock) clockwork.Clock
+	// connect says which workspace the door serves and who is in it.
+	connect(ctx context.Context, p *parts) (team string, dir commands.Directory, err error)
+	// open builds what faces people over the commands, and the poster
+	// that delivers the scheduler's posts through it.
+	open(ctx context.Context, p *parts) (scheduler.Poster, error)
+	// serve runs the door until ctx ends or it fails; it returns the exit
+	// code.
+	serve(ctx context.Context, p *parts) int
+	// report says why the program cannot start, the door's way, and
+	// returns the exit code.
+	report(p *parts, err *startError) int
+}
+
+// parts is the program wired for a door.
 type parts struct {
 	cfg   config
 	log   *slog.Logger
 	clock clockwork.Clock // the one clock of commands, scheduler and store writes
 	reg   *prometheus.Registry
 	store *store.Store
+	team  string
 	cmds  *commands.Handler
+	sched *scheduler.Scheduler
+	// stderr is where the door reports what stops it.
+	stderr io.Writer
 }
 
-// wire builds the parts over rdb (owned and closed by the caller); dir
-// answers who is in which Slack team (Slack itself, or the console's cast),
-// and when it can, what people, channels and teams are called.
-func wire(cfg config, rdb redis.UniversalClient, clock clockwork.Clock, log *slog.Logger, dir commands.Directory) *parts {
-	st := store.New(rdb, 0)
-	names, _ := dir.(impact.Names)
-	return &parts{
-		cfg: cfg, log: log, clock: clock, reg: prometheus.NewRegistry(), store: st,
-		cmds: commands.New(st, clock, commands.Config{Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper}, log),
+// startError stops the program before it serves: what failed, and the
+// exit code.
+type startError struct {
+	what string
+	code int
+	err  error
+}
+
+func (e *startError) Error() string { return e.what + ": " + e.err.Error() }
+
+// failed is err as a startError, unless it is one already.
+func failed(what string, code int, err error) error {
+	if se := (*startError)(nil); errors.As(err, &se) {
+		return err
 	}
+	return &startError{what, code, err}
 }
 
-// scheduler builds the scheduler of team's workspace, posting through
-// post: the bot's outbox in Slack, the terminal in the console.
-func (p *parts) scheduler(team, teamChannel, feedChannel string, quiet scheduler.QuietHours, post scheduler.Poster) (*scheduler.Scheduler, error) {
-	return scheduler.New(scheduler.Config{
-		Team: team, Loc: p.cfg.Loc, Quiet: quiet, Lease: p.cfg.Lease, TeamChannel: teamChannel, FeedChannel: feedChannel, Schedules: p.cfg.Schedules,
-		Command: p.cfg.Command, SurveyDelays: p.cfg.surveyDelays(), Admins: slices.Sorted(maps.Keys(p.cfg.Admins)),
+// start wires the program for d and serves it: configuration → logger →
+// Redis → store → the door's workspace → its data's migrations →
+// commands → the door and its poster → scheduler. It returns the exit
+// code.
+func start(ctx context.Context, mode string, d door, clock clockwork.Clock, getenv func(string) string, stderr io.Writer) int {
+	cfg, err := loadConfig(getenv, mode)
+	if err != nil {
+		fmt.Fprintf(stderr, "outreachbot: %v\n", err)
+		return 2
+	}
+	p := &parts{cfg: cfg, stderr: stderr, reg: prometheus.NewRegistry()}
+	p.clock = d.prepare(&p.cfg, clock)
+	p.log = newLogger(stderr, p.cfg.LogLevel)
+	closeRedis, err := wire(ctx, p, d)
+	if closeRedis != nil {
+		defer closeRedis()
+	}
+	if se := (*startError)(nil); errors.As(err, &se) {
+		return d.report(p, se)
+	}
+	return d.serve(ctx, p)
+}
+
+// wire builds p's parts after the configuration, the clock and the
+// logger. close releases Redis; it is set once Redis is open, also when
+// a later part fails.
+func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
+	redis.SetLogger(quietRedisLogger{})
+	rdb, close, err := openRedis(p.cfg, p.cfg.embeddedRedis)
+	if err != nil {
+		return nil, &startError{"redis", 2, err}
+	}
+	p.store = store.New(rdb, 0)
+	team, dir, err := d.connect(ctx, p)
+	if err != nil {
+		return close, failed("connect", 1, err)
+	}
+	p.team = team
+	migrate(ctx, p.store, team, p.log)
+	names, _ := dir.(impact.Names)
+	cfg := p.cfg
+	p.cmds = commands.New(p.store, p.clock, commands.Config{
+		Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper,
+	}, p.log)
+	post, err := d.open(ctx, p)
+	if err != nil {
+		return close, failed("open", 1, err)
+	}
+	p.sched, err = scheduler.New(scheduler.Config{
+		Team: team, Loc: cfg.Loc, Quiet: cfg.Quiet, Lease: cfg.Lease, TeamChannel: cfg.TeamChannel, FeedChannel: cfg.FeedChannel,
+		Schedules: cfg.Schedules, Command: cfg.Command, SurveyDelays: cfg.surveyDelays(), Admins: slices.Sorted(maps.Keys(cfg.Admins)),
 	}, p.store, post, p.clock, p.reg, p.log)
+	if err != nil {
+		return close, &startError{"scheduler", 2, err}
+	}
+	return close, nil
+}
+
+// migrate brings the workspace's stored data up to this version's
+// schema, each migration once (store.Migrate). The bot serves whatever
+// happens: the data reads the same before and after a migration, so one
+// that fails is logged and tried again at the next start.
+func migrate(ctx context.Context, st *store.Store, team string, log *slog.Logger) {
+	ran, err := st.Migrate(ctx, team)
+	for _, m := range ran {
+		log.Info("migrated stored data", "migration", m.Name, "schema_version", m.Version, "changed", m.Changed)
+	}
+	switch {
+	case errors.Is(err, store.ErrMigrating):
+		log.Info("another replica is migrating the stored data")
+	case err != nil:
+		log.Warn("migrating stored data; trying again at the next start", "err", err)
+	}
 }
