@@ -110,6 +110,9 @@ type Bot struct {
 	busy         atomic.Int64 // envelopes being handled
 	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
 	inflight     sync.WaitGroup
+	work         chan func()     // to a worker waiting for the next envelope
+	idleWorkers  atomic.Int64    // workers waiting on work
+	stopped      chan struct{}   // closed when Run returns: waiting workers end
 	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
 
@@ -152,6 +155,8 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		seen:     expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
 		homeSeen: expirable.NewLRU[string, struct{}](10000, nil, 24*time.Hour),
 		base:     context.Background(),
+		work:     make(chan func()),
+		stopped:  make(chan struct{}),
 	}
 	for i := range cfg.Connections {
 		b.conns = append(b.conns, newConn(b, i))
@@ -178,6 +183,7 @@ func (b *Bot) Connected() bool {
 // DrainTimeout), and closes the connection. It returns an error only when
 // Slack refuses the tokens.
 func (b *Bot) Run(ctx context.Context) error {
+	defer close(b.stopped)
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
 	errc := make(chan error, len(b.conns))
@@ -236,12 +242,49 @@ func (b *Bot) drain() {
 	}
 }
 
+// spawn runs f on a goroutine of its own, counted in hand until it
+// returns.
 func (b *Bot) spawn(f func()) {
 	done := b.begin()
-	go func() {
+	b.goWork(func() {
 		defer done()
 		f()
-	}()
+	})
+}
+
+// maxIdleWorkers bounds the goroutines kept waiting for the next envelope;
+// those a burst needed beyond it end.
+const maxIdleWorkers = 64
+
+// goWork runs job on a goroutine kept from an earlier envelope, or a new
+// one. A goroutine that starts afresh grows its stack again as a command
+// goes deep, copying it each time: measured, that was a tenth of what a
+// command cost.
+func (b *Bot) goWork(job func()) {
+	select {
+	case b.work <- job:
+	default:
+		go b.worker(job)
+	}
+}
+
+// worker runs job, then waits for the next until the bot stops, unless
+// enough others wait already.
+func (b *Bot) worker(job func()) {
+	for {
+		job()
+		if b.idleWorkers.Add(1) > maxIdleWorkers {
+			b.idleWorkers.Add(-1)
+			return
+		}
+		select {
+		case job = <-b.work:
+			b.idleWorkers.Add(-1)
+		case <-b.stopped:
+			b.idleWorkers.Add(-1)
+			return
+		}
+	}
 }
 
 // begin counts an envelope as in hand until done is called: a stop waits
@@ -274,10 +317,10 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 		// whoever sees the ack (a stop, a test) also waits for the work.
 		done := b.begin()
 		e.ack(nil)
-		go func() {
+		b.goWork(func() {
 			defer done()
 			b.onEvent(evt)
-		}()
+		})
 	case socketmode.EventTypeInteractive:
 		b.spawn(func() { b.onInteractive(e) })
 	default:
@@ -305,17 +348,17 @@ func (e envelope) ack(payload any) {
 	if !req.AcceptsResponsePayload {
 		payload = nil
 	}
-	ctx, cancel := context.WithTimeout(b.base, time.Second)
-	defer cancel()
-	if err := e.c.ack(ctx, req.EnvelopeID, payload); err != nil {
+	// An ack does not wait: it is written now, or goes with others being
+	// written, or waits in memory for the next socket (socket.go).
+	if err := e.c.ack(b.base, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
-			_ = e.c.ack(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+			_ = e.c.ack(b.base, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
 		}
 		return
 	}
-	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(e.received).Seconds())
+	b.metrics.ackObserver(req.Type).Observe(b.clock.Since(e.received).Seconds())
 }
 
 // ackBadMessage acknowledges envelopes slack-go could not parse (unknown

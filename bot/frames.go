@@ -94,18 +94,33 @@ func ackFrame(envelopeID string, payload any) ([]byte, error) {
 			return nil, err
 		}
 	}
-	id, err := json.Marshal(envelopeID)
-	if err != nil {
-		return nil, err
-	}
-	f := make([]byte, 0, len(`{"envelope_id":,"payload":}`)+len(id)+len(p))
+	f := make([]byte, 0, len(`{"envelope_id":"","payload":}`)+len(envelopeID)+len(p))
 	f = append(f, `{"envelope_id":`...)
-	f = append(f, id...)
+	if plainID(envelopeID) {
+		f = append(append(append(f, '"'), envelopeID...), '"')
+	} else {
+		id, err := json.Marshal(envelopeID)
+		if err != nil {
+			return nil, err
+		}
+		f = append(f, id...)
+	}
 	if len(p) > 0 {
 		f = append(f, `,"payload":`...)
 		f = append(f, p...)
 	}
 	return append(f, '}'), nil
+}
+
+// plainID reports whether id needs no escaping in JSON, as Slack's
+// envelope ids (UUIDs) do not.
+func plainID(id string) bool {
+	for i := range len(id) {
+		if c := id[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // The slash command's fast path. A slash_commands frame is a flat JSON
