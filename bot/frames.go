@@ -364,6 +364,32 @@ func (s *scanner) str() (tok []byte, escaped, ok bool) {
 	return nil, false, false
 }
 
+// validEscapes reports whether a string token's escapes are JSON's.
+func validEscapes(tok []byte) bool {
+	for i := 1; i < len(tok)-1; i++ {
+		if tok[i] != '\\' {
+			continue
+		}
+		i++
+		switch tok[i] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if i+4 >= len(tok) {
+				return false
+			}
+			for _, c := range tok[i+1 : i+5] {
+				if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+					return false
+				}
+			}
+			i += 4
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // stringInto reads a string into *dst, or null (leaving it as it is).
 func (s *scanner) stringInto(dst *string) bool {
 	if s.literal("null") {
@@ -467,8 +493,7 @@ func (s *scanner) scalar() bool {
 	case c == '"':
 		tok, escaped, ok := s.str()
 		if ok && escaped {
-			var v string
-			return unquote(tok, &v)
+			return validEscapes(tok)
 		}
 		return ok
 	case c == '-' || (c >= '0' && c <= '9'):

@@ -108,6 +108,9 @@ func (b *bench) botCPU(t *testing.T) {
 			env: append(slices.Clone(base), "OUTREACH_TZ=America/New_York", "LOG_LEVEL=warn", "OUTREACH_POST_RATE="+benchPostRate, "OUTREACH_PPROF=on")},
 		{name: "plain slack-go bot", short: "plainbot", bin: plain, conns: 1, env: base},
 	}
+	// BENCH_BOT_ENV adds variables to Outreach Bot's environment, to try
+	// a setting (GOGC=200, say) beside the same plain bot.
+	subjects[0].env = append(subjects[0].env, strings.Fields(os.Getenv("BENCH_BOT_ENV"))...)
 	profDir := os.Getenv("BENCH_PROFILE_DIR")
 	for round := range benchCPURounds(t) {
 		for _, s := range subjects {
