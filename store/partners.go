@@ -64,7 +64,7 @@ func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef)
 		return domain.Partner{}, resolveErr("resolve partner", r.code, r.rest)
 	}
 	slug, _ := r.rest[0].(string)
-	return partnerFromFlat(slug, r.rest[1:]), nil
+	return partnerFromReply(slug, r.rest[1:]), nil
 }
 
 // Partner loads the partner with this slug; ErrNotFound when there is none.
@@ -285,17 +285,19 @@ func partnerFromHash(slug string, m map[string]string) domain.Partner {
 	return partnerDefaults(p)
 }
 
-// partnerFromFlat is partnerFromHash of HGETALL's flat field/value list,
-// as a script returns it.
-func partnerFromFlat(slug string, vs []any) domain.Partner {
+// partnerReplyFields are the fields of a partner's hash that a script
+// returns the values of (lua/partner_lib.lua), in its order.
+var partnerReplyFields = []string{"name", "kind", "stage", "owner", "channel", "cadence_days", "services", "audience", "programs", "goals", "archived", "created", "updated", "last_contact", "last_inbound", "out_since_in", "nudge_quiet_until", "checkin_score", "checkin_count", "checkin_at", "org_teams", "nudged_at", "nudge_mark"}
+
+// partnerFromReply is partnerFromHash of a script's partner_reply: the
+// values of partnerReplyFields, nil where the hash has none.
+func partnerFromReply(slug string, vs []any) domain.Partner {
 	p := domain.Partner{Slug: slug}
-	for i := 0; i+1 < len(vs); i += 2 {
-		f, _ := vs[i].(string)
-		switch v := vs[i+1].(type) {
-		case string:
-			setPartnerField(&p, f, v)
-		case int64:
-			setPartnerField(&p, f, strconv.FormatInt(v, 10))
+	for i, f := range partnerReplyFields {
+		if i < len(vs) {
+			if v, ok := vs[i].(string); ok {
+				setPartnerField(&p, f, v)
+			}
 		}
 	}
 	return partnerDefaults(p)
@@ -397,7 +399,7 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 	}
 	id, _ := r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
-	return id, partnerFromFlat(slug, r.rest[2:]), nil
+	return id, partnerFromReply(slug, r.rest[2:]), nil
 }
 
 // FoldPartnerIndex brings the name indexes of partners added before names

@@ -8,7 +8,7 @@
 -- ARGV[8] now (unix ms), ARGV[9] actor, ARGV[10] audit max length,
 -- ARGV[11] feedback survey delay (ms), ARGV[12] follow-up survey delay
 -- (ms), ARGV[13…] event field, value pairs
--- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
+-- Returns {'ok', id, slug, value, …} (the partner, partner_reply) or {'err', code, …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
@@ -52,5 +52,5 @@ if finish_ > now then
 end
 audit(KEYS[4], ARGV[10], ARGV[8], ARGV[9], 'event.add', 'E' .. id)
 local out = {'ok', id, slug}
-for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(pk)) do out[#out + 1] = v end
 return out

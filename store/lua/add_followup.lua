@@ -6,12 +6,12 @@
 -- ARGV[5] the liaison's team ('' for a member), ARGV[6] assignee, ARGV[7] due (unix ms), ARGV[8] text,
 -- ARGV[9] now (unix ms), ARGV[10] actor, ARGV[11] audit max length,
 -- ARGV[12] shared ('1'/'0')
--- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
+-- Returns {'ok', id, slug, value, …} (the partner, partner_reply) or {'err', code, …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
 local id = create_followup(prefix, slug, ARGV[6], ARGV[7], ARGV[8], ARGV[10], ARGV[9], ARGV[12])
 audit(KEYS[4], ARGV[11], ARGV[9], ARGV[10], 'followup.add', 'F' .. id)
 local out = {'ok', id, slug}
-for _, v in ipairs(redis.call('HGETALL', K.Partner(prefix, slug))) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(K.Partner(prefix, slug))) do out[#out + 1] = v end
 return out

@@ -9,8 +9,8 @@
 -- (unix ms), ARGV[10] actor, ARGV[11] audit max length, ARGV[12] next
 -- step's due (unix ms, '' for none), ARGV[13] next step's text, ARGV[14]
 -- who (the contact's author, whose latest contact `last` names)
--- Returns {'ok', id, slug, follow-up id (0 for none), field, value, …}
--- (the partner hash after the write) or {'err', code, candidates…}.
+-- Returns {'ok', id, slug, follow-up id (0 for none), value, …} (the
+-- partner after the write, partner_reply) or {'err', code, candidates…}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
@@ -44,5 +44,5 @@ if ARGV[12] ~= '' then
   audit(KEYS[5], ARGV[11], ARGV[9], ARGV[10], 'followup.add', 'F' .. fu)
 end
 local out = {'ok', id, slug, fu}
-for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(pk)) do out[#out + 1] = v end
 return out

@@ -3,9 +3,9 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
 -- ARGV[5] the liaison's team ('' for a member)
--- Returns {'ok', slug, field, value, …} (the partner hash) or {'err', code, candidates…}.
+-- Returns {'ok', slug, value, …} (the partner, partner_reply) or {'err', code, candidates…}.
 local slug, code, candidates = resolve(ARGV[1], KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 if not slug then return fail(code, candidates) end
 local out = {'ok', slug}
-for _, v in ipairs(redis.call('HGETALL', K.Partner(ARGV[1], slug))) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(K.Partner(ARGV[1], slug))) do out[#out + 1] = v end
 return out
