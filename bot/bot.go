@@ -416,7 +416,7 @@ func (b *Bot) onSlash(e envelope) {
 		}
 		return
 	}
-	ack, err := json.Marshal(ephemeralAck(reply))
+	ack, err := marshalAck(ephemeralAck(reply))
 	switch {
 	case err != nil:
 		e.ack(ephemeralAck(reply)) // fails, and says so

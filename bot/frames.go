@@ -136,9 +136,11 @@ func plainID(id string) bool {
 func decodeSlash(raw []byte) (evt socketmode.Event, ok bool) {
 	var (
 		req     socketmode.Request
+		cmd     slack.SlashCommand
 		payload []byte
 	)
-	s := scanner{b: raw}
+	// The command's strings are cut from one copy of the frame.
+	s := scanner{b: raw, src: string(raw)}
 	ok = s.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
@@ -156,8 +158,19 @@ func decodeSlash(raw []byte) (evt socketmode.Event, ok bool) {
 		case "num_connections":
 			return s.intInto(&req.NumConnections)
 		case "payload":
+			// Read as a command whatever the type says, which may come
+			// after it; a payload of another type declines.
 			start := s.i
-			if s.peek() != '{' || !s.object(func([]byte) bool { return s.scalar() }) {
+			cmd = slack.SlashCommand{}
+			if s.peek() != '{' || !s.object(func(key []byte) bool {
+				if f := slashField(&cmd, key); f != nil {
+					return s.stringInto(f)
+				}
+				if string(key) == "is_enterprise_install" {
+					return s.enterpriseInto(&cmd.IsEnterpriseInstall)
+				}
+				return !foldsTo(key, slashKeys) && s.scalar()
+			}) {
 				return false
 			}
 			payload = raw[start:s.i]
@@ -166,20 +179,6 @@ func decodeSlash(raw []byte) (evt socketmode.Event, ok bool) {
 		return !foldsTo(key, envelopeKeys) && s.scalar()
 	})
 	if !ok || s.rest() || req.Type != socketmode.RequestTypeSlashCommands || payload == nil {
-		return socketmode.Event{}, false
-	}
-	var cmd slack.SlashCommand
-	// The command's strings are cut from one copy of the payload.
-	p := scanner{b: payload, src: string(payload)}
-	if !p.object(func(key []byte) bool {
-		if f := slashField(&cmd, key); f != nil {
-			return p.stringInto(f)
-		}
-		if string(key) == "is_enterprise_install" {
-			return p.enterpriseInto(&cmd.IsEnterpriseInstall)
-		}
-		return !foldsTo(key, slashKeys) && p.scalar()
-	}) {
 		return socketmode.Event{}, false
 	}
 	req.Payload = bytes.Clone(payload)
@@ -572,4 +571,92 @@ func (s *scanner) literal(lit string) bool {
 	}
 	s.i += len(lit)
 	return true
+}
+
+// marshalAck encodes a slash command's answer as json.Marshal does. An
+// answer of text sections alone, which most are, is written here without
+// reflection; FuzzAckJSON holds the two to the same bytes.
+func marshalAck(m ackMessage) ([]byte, error) {
+	for _, b := range m.Blocks {
+		if s, ok := b.(*slack.SectionBlock); !ok || s.Type != slack.MBTSection || s.Text == nil || s.Text.Emoji != nil ||
+			s.BlockID != "" || s.Fields != nil || s.Accessory != nil || s.Expand {
+			return json.Marshal(m)
+		}
+	}
+	out := make([]byte, 0, 64+len(m.Text)*2)
+	out = append(out, `{"response_type":`...)
+	out = appendJSONString(out, m.ResponseType)
+	out = append(out, `,"text":`...)
+	out = appendJSONString(out, m.Text)
+	if len(m.Blocks) > 0 {
+		out = append(out, `,"blocks":[`...)
+		for i, b := range m.Blocks {
+			t := b.(*slack.SectionBlock).Text
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, `{"type":"section","text":{"type":`...)
+			out = appendJSONString(out, t.Type)
+			out = append(out, `,"text":`...)
+			out = appendJSONString(out, t.Text)
+			if t.Verbatim {
+				out = append(out, `,"verbatim":true`...)
+			}
+			out = append(out, "}}"...)
+		}
+		out = append(out, ']')
+	}
+	return append(out, '}'), nil
+}
+
+// appendJSONString appends s as encoding/json writes a string: HTML's <, >
+// and & escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // The edges where Slack's bytes meet the bot: a Socket Mode frame as
@@ -148,6 +150,29 @@ func FuzzFrameDecode(f *testing.F) {
 		}
 		if diff := cmp.Diff(slow.Data, fast.Data); diff != "" {
 			t.Errorf("command (-slack-go +fast):\n%s", diff)
+		}
+	})
+}
+
+// FuzzAckJSON: a slash command's answer is encoded to the very bytes
+// json.Marshal gives, whatever its text.
+func FuzzAckJSON(f *testing.F) {
+	for _, s := range []string{":white_check_mark: Logged call → *County* as `C12` (today 10:00): \"Planning\" <@U1> & co",
+		"line\nbreak\ttab\r\b\f\x00\x1f", "bad \xff utf-8 \u2028 \u2029 é ☕", strings.Repeat("long ", 800)} {
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, verbatim bool) {
+		for _, m := range []ackMessage{
+			ephemeralAck(message.Reply{Text: text}),
+			{ResponseType: "ephemeral", Text: text},
+			{ResponseType: text, Text: text, Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, verbatim), nil, nil)}},
+			{ResponseType: "ephemeral", Text: text, Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, text, true, false), nil, nil)}},
+		} {
+			want, werr := json.Marshal(m)
+			got, gerr := marshalAck(m)
+			if (werr != nil) != (gerr != nil) || string(got) != string(want) {
+				t.Errorf("marshalAck:\n%s (%v)\njson.Marshal:\n%s (%v)", got, gerr, want, werr)
+			}
 		}
 	})
 }
