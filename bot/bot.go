@@ -69,9 +69,9 @@ type Config struct {
 	// makes one.
 	Directory *Directory
 	// Connections is how many Socket Mode connections to keep open.
-	// Default 2: slack-go closes a connection before it opens the next on
-	// a refresh, and Slack sends envelopes to the other meanwhile (it
-	// allows 10 per app).
+	// Default 2: while one socket is refreshed, or dead and being
+	// replaced, Slack sends envelopes to the other (it allows 10 per
+	// app).
 	Connections int
 	// PostRate is the workspace-wide budget for scheduled chat.postMessage
 	// calls, per second (OUTREACH_POST_RATE); 0 means none.

@@ -13,7 +13,9 @@
 #       latency, ladder, throughput, bot-cpu, due-posted, due-scan, memory,
 #       fan-out, fan-out-budget, crash, outage, impact
 #   BENCH_ROWS=bot-cpu BENCH_PROFILE_DIR=/tmp/prof ./scripts/bench.sh   also
-#       saves CPU profiles of both bots under load (go tool pprof)
+#       saves CPU and allocation profiles of both bots under load (go tool pprof)
+#   BENCH_CPU_ROUNDS=5   the bot-cpu row's rounds (default 3)
+#   BENCH_BOT_ENV='GOGC=200'   variables for Outreach Bot alone in that row
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh
