@@ -159,7 +159,7 @@ type latencyResult struct {
 	rate                        float64
 	failures                    int
 	firstFailure                string
-	botMean                     time.Duration // dispatch → ack handed to slack-go, from the bot's own histogram
+	botMean                     time.Duration // dispatch → ack handed to the socket, from the bot's own histogram
 	botUnderHalfMS, botUnder1MS float64
 	redisUsecPerLog             float64
 	forks                       int64 // AOF rewrites during the measured run
@@ -476,7 +476,7 @@ func (b *bench) pacedWith(dur time.Duration, send func() (<-chan slacktest.AckRe
 // write, so it waits for the AOF write like every write), and the very
 // EVALSHA the bot sends for a `log` (captured with MONITOR and replayed).
 // Then the bot: an Events API envelope it acks before any work (the socket
-// path: fake ⇄ WebSocket ⇄ slack-go ⇄ the bot's event loop), a slash
+// path: fake ⇄ WebSocket ⇄ the bot's reader and dispatch), a slash
 // command it answers without Redis (plus the handler goroutine, users.info
 // cache, parsing and the reply), and `log` itself (plus the store and Redis).
 func (b *bench) ladder(t *testing.T) {
@@ -985,7 +985,7 @@ func tcpCounters() map[string]int64 {
 }
 
 // ackHistogram is the bot's outreach_ack_latency_seconds for slash
-// commands: envelope handed to the bot by slack-go → ack handed back.
+// commands: envelope read and decoded → ack handed to the socket.
 type ackHistogram struct {
 	count, sum float64
 	le         map[float64]float64
@@ -1170,7 +1170,7 @@ func (b *bench) print(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "where the time goes")
 	if l := r.latency; l != nil {
-		fmt.Fprintf(w, "  ack of `log` at %d/s, mean %s = socket path %s (fake ⇄ WebSocket ⇄ slack-go reader, parser, event channel, response sender)\n",
+		fmt.Fprintf(w, "  ack of `log` at %d/s, mean %s = socket path %s (fake ⇄ WebSocket ⇄ the bot's reader and decoder, handler hand-off, ack writer)\n",
 			benchRate, ms(l.mean), ms(l.mean-l.botMean))
 		fmt.Fprintf(w, "      + bot %s (event handed over → ack handed back, its own histogram: %.0f%% ≤ 0.5 ms, %.0f%% ≤ 1 ms); Redis spends %.0f µs in the script\n",
 			ms(l.botMean), 100*l.botUnderHalfMS, 100*l.botUnder1MS, l.redisUsecPerLog)
