@@ -87,9 +87,9 @@ type Config struct {
 	// makes one.
 	Directory *Directory
 	// Connections is how many Socket Mode connections to keep open.
-	// Default 2: slack-go closes a connection before it opens the next on
-	// a refresh, and Slack sends envelopes to the other meanwhile (it
-	// allows 10 per app).
+	// Default 2: while one socket is refreshed, or dead and being
+	// replaced, Slack sends envelopes to the other (it allows 10 per
+	// app).
 	Connections int
 	// PostRate is the workspace-wide budget for scheduled chat.postMessage
 	// calls, per second (OUTREACH_POST_RATE); 0 means none.
@@ -125,11 +125,14 @@ type Bot struct {
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
 	homeMu       sync.Mutex
 	homeChanged  map[string]bool // users whose Homes to announce in the next batch (announceHomes)
-	dmChannels   sync.Map                         // user id → DM channel id
+	dmChannels   sync.Map        // user id → DM channel id
 	auth         authState
 	busy         atomic.Int64 // envelopes being handled
 	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
 	inflight     sync.WaitGroup
+	work         chan func()     // to a worker waiting for the next envelope
+	idleWorkers  atomic.Int64    // workers waiting on work
+	stopped      chan struct{}   // closed when Run returns: waiting workers end
 	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
 
@@ -172,10 +175,11 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		seen:     expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
 		homeSeen: expirable.NewLRU[string, struct{}](10000, nil, 24*time.Hour),
 		base:     context.Background(),
+		work:     make(chan func()),
+		stopped:  make(chan struct{}),
 	}
 	for i := range cfg.Connections {
-		sm := socketmode.New(api)
-		b.conns = append(b.conns, &conn{id: i, sm: sm, ack: sm.AckCtx})
+		b.conns = append(b.conns, newConn(b, i))
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
@@ -185,15 +189,6 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		})
 	}
 	return b
-}
-
-// conn is one Socket Mode connection. An envelope is acknowledged on the
-// connection that brought it.
-type conn struct {
-	id        int
-	sm        *socketmode.Client
-	ack       func(ctx context.Context, envelopeID string, payload any) error // sm.AckCtx
-	connected atomic.Bool                                                     // between slack-go's connected and its next connecting
 }
 
 // Connected reports whether at least one Socket Mode connection is up:
@@ -213,13 +208,13 @@ func (b *Bot) Connected() bool {
 // DrainTimeout), and closes the connection. It returns an error only when
 // Slack refuses the tokens.
 func (b *Bot) Run(ctx context.Context) error {
+	defer close(b.stopped)
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
 	errc := make(chan error, len(b.conns))
 	var loops sync.WaitGroup
 	for _, c := range b.conns {
-		go func() { errc <- c.sm.RunContext(sockCtx) }()
-		loops.Go(func() { b.loop(sockCtx, c) })
+		go func() { errc <- c.run(sockCtx) }()
 	}
 	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
 	if bus, ok := b.dedupe.(HomeBus); ok {
@@ -275,23 +270,49 @@ func (b *Bot) drain() {
 	}
 }
 
-func (b *Bot) loop(ctx context.Context, c *conn) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case evt := <-c.sm.Events:
-			b.dispatch(c, evt)
-		}
+// spawn runs f on a goroutine of its own, counted in hand until it
+// returns.
+func (b *Bot) spawn(f func()) {
+	done := b.begin()
+	b.goWork(func() {
+		defer done()
+		f()
+	})
+}
+
+// maxIdleWorkers bounds the goroutines kept waiting for the next envelope;
+// those a burst needed beyond it end.
+const maxIdleWorkers = 64
+
+// goWork runs job on a goroutine kept from an earlier envelope, or a new
+// one. A goroutine that starts afresh grows its stack again as a command
+// goes deep, copying it each time: measured, that was a tenth of what a
+// command cost.
+func (b *Bot) goWork(job func()) {
+	select {
+	case b.work <- job:
+	default:
+		go b.worker(job)
 	}
 }
 
-func (b *Bot) spawn(f func()) {
-	done := b.begin()
-	go func() {
-		defer done()
-		f()
-	}()
+// worker runs job, then waits for the next until the bot stops, unless
+// enough others wait already.
+func (b *Bot) worker(job func()) {
+	for {
+		job()
+		if b.idleWorkers.Add(1) > maxIdleWorkers {
+			b.idleWorkers.Add(-1)
+			return
+		}
+		select {
+		case job = <-b.work:
+			b.idleWorkers.Add(-1)
+		case <-b.stopped:
+			b.idleWorkers.Add(-1)
+			return
+		}
+	}
 }
 
 // begin counts an envelope as in hand until done is called: a stop waits
@@ -312,24 +333,8 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 	}
 	e := envelope{b: b, c: c, evt: evt, received: received}
 	switch evt.Type {
-	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		if !c.connected.Swap(true) {
-			b.log.Info("socket mode connected", "connection", c.id)
-		}
-	case socketmode.EventTypeConnecting:
-		// slack-go says connecting before each attempt, and only then after
-		// it dropped a connection (a refresh, a dead socket).
-		if c.connected.Swap(false) {
-			b.log.Info("socket mode reconnecting", "connection", c.id)
-		}
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		c.connected.Store(false)
-		b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id, "event", string(evt.Type))
-	case socketmode.EventTypeInvalidAuth:
-		c.connected.Store(false)
-		b.log.Error("socket mode: Slack refused the app token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("socket mode read or write failed", "connection", c.id, "event", string(evt.Type))
+	case socketmode.EventTypeHello:
+		// The socket is up since it was dialled (socket.go).
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackBadMessage(c, evt)
 	case socketmode.EventTypeSlashCommand:
@@ -340,10 +345,10 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 		// whoever sees the ack (a stop, a test) also waits for the work.
 		done := b.begin()
 		e.ack(nil)
-		go func() {
+		b.goWork(func() {
 			defer done()
 			b.onEvent(evt)
-		}()
+		})
 	case socketmode.EventTypeInteractive:
 		b.spawn(func() { b.onInteractive(e) })
 	default:
@@ -371,17 +376,17 @@ func (e envelope) ack(payload any) {
 	if !req.AcceptsResponsePayload {
 		payload = nil
 	}
-	ctx, cancel := context.WithTimeout(b.base, time.Second)
-	defer cancel()
-	if err := e.c.ack(ctx, req.EnvelopeID, payload); err != nil {
+	// An ack does not wait: it is written now, or goes with others being
+	// written, or waits in memory for the next socket (socket.go).
+	if err := e.c.ack(b.base, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
-			_ = e.c.ack(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+			_ = e.c.ack(b.base, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
 		}
 		return
 	}
-	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(e.received).Seconds())
+	b.metrics.ackObserver(req.Type).Observe(b.clock.Since(e.received).Seconds())
 }
 
 // ackBadMessage acknowledges envelopes slack-go could not parse (unknown
@@ -439,14 +444,17 @@ func (b *Bot) onSlash(e envelope) {
 		}
 		return
 	}
-	ack := ephemeralAck(reply)
-	if size, err := json.Marshal(ack); err == nil && len(size) >= maxAckBytes {
+	ack, err := marshalAck(ephemeralAck(reply))
+	switch {
+	case err != nil:
+		e.ack(ephemeralAck(reply)) // fails, and says so
+	case len(ack) >= maxAckBytes:
 		// Slack drops Socket Mode acks of 20 KB or more: acknowledge empty
 		// and send the long answer through the response URL.
 		e.ack(nil)
 		b.respond(cmd.ResponseURL, reply)
-	} else {
-		e.ack(ack)
+	default:
+		e.ack(json.RawMessage(ack))
 	}
 	b.postFeed(reply)
 	b.refreshHome(cmd.UserID, reply)

@@ -268,8 +268,19 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	return message.Reply{
 		Text: b.String(),
-		Feed: fmt.Sprintf("%s logged %s %s *%s*", message.Mention(req.User), message.ContactKind(ct.Method), map[string]string{"out": "to", "in": "from"}[dir], message.Esc(p.Name)),
+		Feed: fmt.Sprintf("%s logged %s %s *%s*", message.Mention(req.User), message.ContactKind(ct.Method), toFrom(dir), message.Esc(p.Name)),
 	}, nil, nil
+}
+
+// toFrom is the feed's word for a contact's direction.
+func toFrom(dir string) string {
+	switch dir {
+	case "out":
+		return "to"
+	case "in":
+		return "from"
+	}
+	return ""
 }
 
 // partnerFieldErr turns a failed partner lookup into the partner field's

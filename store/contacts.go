@@ -60,7 +60,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	slug, _ := r.rest[1].(string)
 	fu, _ := r.rest[2].(int64)
 	c.Partner = slug
-	return c, fu, partnerFromHash(slug, hashFromFlat(r.rest[3:])), nil
+	return c, fu, partnerFromReply(slug, r.rest[3:]), nil
 }
 
 // History returns up to limit contacts with the partner, newest first by

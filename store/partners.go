@@ -123,7 +123,7 @@ func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef)
 		return domain.Partner{}, resolveErr("resolve partner", r.code, r.rest)
 	}
 	slug, _ := r.rest[0].(string)
-	return partnerFromHash(slug, hashFromFlat(r.rest[1:])), nil
+	return partnerFromReply(slug, r.rest[1:]), nil
 }
 
 // Partner loads the partner with this slug; ErrNotFound when there is none.
@@ -341,24 +341,88 @@ func partnerFields(p domain.Partner) []any {
 }
 
 func partnerFromHash(slug string, m map[string]string) domain.Partner {
-	cad, _ := strconv.Atoi(m["cadence_days"])
-	if cad <= 0 {
-		cad = domain.DefaultCadenceDays
+	p := domain.Partner{Slug: slug}
+	for f, v := range m {
+		setPartnerField(&p, f, v)
 	}
-	out, _ := strconv.Atoi(m["out_since_in"])
-	score, _ := strconv.ParseFloat(m["checkin_score"], 64)
-	checkins, _ := strconv.Atoi(m["checkin_count"])
-	return domain.Partner{
-		Slug: slug, Name: m["name"], Kind: m["kind"], Stage: m["stage"], Owner: m["owner"],
-		Channel: m["channel"], Cadence: cad, Services: m["services"], Audience: m["audience"],
-		Programs: m["programs"], Goals: m["goals"], Archived: m["archived"] == "1",
-		Created: fromMS(m["created"]), Updated: fromMS(m["updated"]),
-		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
-		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
-		CheckinScore:    score, CheckinCount: checkins, CheckinAt: fromMS(m["checkin_at"]),
-		OrgTeams: splitList(m["org_teams"]),
-		NudgedAt: fromMS(m["nudged_at"]), NudgeMark: m["nudge_mark"],
+	return partnerDefaults(p)
+}
+
+// partnerReplyFields are the fields of a partner's hash that a script
+// returns the values of (lua/partner_lib.lua), in its order.
+var partnerReplyFields = []string{"name", "kind", "stage", "owner", "channel", "cadence_days", "services", "audience", "programs", "goals", "archived", "created", "updated", "last_contact", "last_inbound", "out_since_in", "nudge_quiet_until", "checkin_score", "checkin_count", "checkin_at", "org_teams", "nudged_at", "nudge_mark"}
+
+// partnerFromReply is partnerFromHash of a script's partner_reply: the
+// values of partnerReplyFields, nil where the hash has none.
+func partnerFromReply(slug string, vs []any) domain.Partner {
+	p := domain.Partner{Slug: slug}
+	for i, f := range partnerReplyFields {
+		if i < len(vs) {
+			if v, ok := vs[i].(string); ok {
+				setPartnerField(&p, f, v)
+			}
+		}
 	}
+	return partnerDefaults(p)
+}
+
+// setPartnerField reads one field of the partner's hash.
+func setPartnerField(p *domain.Partner, field, v string) {
+	switch field {
+	case "name":
+		p.Name = v
+	case "kind":
+		p.Kind = v
+	case "stage":
+		p.Stage = v
+	case "owner":
+		p.Owner = v
+	case "channel":
+		p.Channel = v
+	case "cadence_days":
+		p.Cadence, _ = strconv.Atoi(v)
+	case "services":
+		p.Services = v
+	case "audience":
+		p.Audience = v
+	case "programs":
+		p.Programs = v
+	case "goals":
+		p.Goals = v
+	case "archived":
+		p.Archived = v == "1"
+	case "created":
+		p.Created = fromMS(v)
+	case "updated":
+		p.Updated = fromMS(v)
+	case "last_contact":
+		p.LastContact = fromMS(v)
+	case "last_inbound":
+		p.LastInbound = fromMS(v)
+	case "out_since_in":
+		p.OutSinceIn, _ = strconv.Atoi(v)
+	case "nudge_quiet_until":
+		p.NudgeQuietUntil = fromMS(v)
+	case "checkin_score":
+		p.CheckinScore, _ = strconv.ParseFloat(v, 64)
+	case "checkin_count":
+		p.CheckinCount, _ = strconv.Atoi(v)
+	case "checkin_at":
+		p.CheckinAt = fromMS(v)
+	case "org_teams":
+		p.OrgTeams = splitList(v)
+	case "nudged_at":
+		p.NudgedAt = fromMS(v)
+	case "nudge_mark":
+		p.NudgeMark = v
+	}
+}
+
+func partnerDefaults(p domain.Partner) domain.Partner {
+	if p.Cadence <= 0 {
+		p.Cadence = domain.DefaultCadenceDays
+	}
+	return p
 }
 
 // splitList reads a comma-separated field; "" is none.
@@ -402,7 +466,7 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 	}
 	id, _ := r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
-	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+	return id, partnerFromReply(slug, r.rest[2:]), nil
 }
 
 // FoldPartnerIndex brings the name indexes of partners added before names

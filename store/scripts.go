@@ -29,7 +29,7 @@ var luaFiles embed.FS
 // libs are the shared Lua libraries, in dependency order: each may call
 // only those before it (load panics otherwise). Every other file in lua/
 // is a script.
-var libs = []string{"declare", "audit", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures"}
+var libs = []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures"}
 
 // scripts are the loaded scripts by file name, for the tests to check
 // that each one runs.
@@ -248,7 +248,7 @@ func (s *Store) exec(ctx context.Context, op string, sc *redis.Script, rounds in
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	for round := 1; ; round++ {
-		v, err := s.eval(ctx, sc, keys, args...).Result()
+		v, err := s.scripts.eval(ctx, s.rdb, s.checked(sc), keys, args)
 		if err != nil {
 			return nil, s.wrap(op, err)
 		}
@@ -266,10 +266,16 @@ func (s *Store) exec(ctx context.Context, op string, sc *redis.Script, rounds in
 // eval runs sc once, under the tests' key check when it is on. Scripts
 // whose keys are all fixed (the due-work keys) run through it directly.
 func (s *Store) eval(ctx context.Context, sc *redis.Script, keys []string, args ...any) *redis.Cmd {
+	return s.checked(sc).Run(ctx, s.rdb, keys, args...)
+}
+
+// checked is sc, or under the store's tests the script that also fails
+// on a key sc did not declare.
+func (s *Store) checked(sc *redis.Script) *redis.Script {
 	if s.checkKeys != nil {
-		sc = s.checkKeys(sc)
+		return s.checkKeys(sc)
 	}
-	return sc.Run(ctx, s.rdb, keys, args...)
+	return sc
 }
 
 // askedKeys is the keys a script asks to have declared, nil when it did

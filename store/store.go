@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,7 @@ type Store struct {
 	// guess): a command naming a partner by a prefix then takes one
 	// round trip, as one naming it by its id does.
 	resolved *lru.Cache[string, string]
+	scripts  batcher // the commands' scripts, which share round trips when they come together
 }
 
 // keyCheck is nil, unless the package's tests set it: then every store
@@ -168,9 +170,11 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
+// fromMS reads unix milliseconds as Go and the scripts write them; "" or
+// anything else is the zero time.
 func fromMS(s string) time.Time {
-	var n int64
-	if _, err := fmt.Sscan(s, &n); err != nil || n == 0 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n == 0 {
 		return time.Time{}
 	}
 	return time.UnixMilli(n).UTC()

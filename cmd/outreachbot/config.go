@@ -58,6 +58,8 @@ type config struct {
 	PostRate float64
 
 	HTTPAddr string
+	// Pprof serves Go's profiles under /debug/pprof/ on HTTPAddr.
+	Pprof    bool
 	LogLevel slog.Level
 }
 
@@ -260,6 +262,13 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 	c.HTTPAddr = get("HTTP_ADDR", ":8080")
 	if !strings.Contains(c.HTTPAddr, ":") {
 		bad("HTTP_ADDR", "expects host:port or :port, got %q", c.HTTPAddr)
+	}
+	switch v := strings.ToLower(get("OUTREACH_PPROF", "off")); v {
+	case "on":
+		c.Pprof = true
+	case "off":
+	default:
+		bad("OUTREACH_PPROF", "expects on or off (Go's profiles under /debug/pprof/ on HTTP_ADDR), got %q", v)
 	}
 	lvl := get("LOG_LEVEL", "info")
 	if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

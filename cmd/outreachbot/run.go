@@ -213,7 +213,7 @@ func (d *slackDoor) serve(ctx context.Context, p *parts) int {
 		log.Error("HTTP_ADDR: cannot listen", "addr", p.cfg.HTTPAddr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b, p.cfg.Pprof), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)

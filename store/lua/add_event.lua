@@ -10,7 +10,7 @@
 -- ARGV[9] now (unix ms), ARGV[10] actor, ARGV[11] audit max length,
 -- ARGV[12] feedback survey delay (ms), ARGV[13] follow-up survey delay
 -- (ms), ARGV[14…] event field, value pairs
--- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
+-- Returns {'ok', id, slug, value, …} (the partner, partner_reply) or {'err', code, …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 local moved = resolved(slug, code, ARGV[6])
@@ -71,5 +71,5 @@ if finish_ > now then
 end
 audit(KEYS[4], ARGV[11], ARGV[9], ARGV[10], 'event.add', 'E' .. id)
 local out = {'ok', id, slug}
-for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(pk)) do out[#out + 1] = v end
 return out

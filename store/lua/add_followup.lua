@@ -8,7 +8,7 @@
 -- (resolve.lua's resolved), ARGV[7] assignee, ARGV[8] due (unix ms), ARGV[9] text,
 -- ARGV[10] now (unix ms), ARGV[11] actor, ARGV[12] audit max length,
 -- ARGV[13] shared ('1'/'0')
--- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
+-- Returns {'ok', id, slug, value, …} (the partner, partner_reply) or {'err', code, …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 local moved = resolved(slug, code, ARGV[6])
@@ -23,5 +23,5 @@ if not slug then return fail(code, candidates) end
 local id = create_followup(prefix, slug, ARGV[7], ARGV[8], ARGV[9], ARGV[11], ARGV[10], ARGV[13])
 audit(KEYS[4], ARGV[12], ARGV[10], ARGV[11], 'followup.add', 'F' .. id)
 local out = {'ok', id, slug}
-for _, v in ipairs(redis.call('HGETALL', K.Partner(prefix, slug))) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(K.Partner(prefix, slug))) do out[#out + 1] = v end
 return out

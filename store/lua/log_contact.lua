@@ -13,8 +13,8 @@
 -- (unix ms), ARGV[11] actor, ARGV[12] audit max length, ARGV[13] next
 -- step's due (unix ms, '' for none), ARGV[14] next step's text, ARGV[15]
 -- who (the contact's author, whose latest contact `last` names)
--- Returns {'ok', id, slug, follow-up id (0 for none), field, value, …}
--- (the partner hash after the write), {'err', code, candidates…}, or
+-- Returns {'ok', id, slug, follow-up id (0 for none), value, …}
+-- (the partner after the write, partner_reply), {'err', code, candidates…}, or
 -- {'err', 'keys', …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -59,5 +59,5 @@ if ARGV[13] ~= '' then
   audit(KEYS[5], ARGV[12], ARGV[10], ARGV[11], 'followup.add', 'F' .. fu)
 end
 local out = {'ok', id, slug, fu}
-for _, v in ipairs(redis.call('HGETALL', pk)) do out[#out + 1] = v end
+for _, v in ipairs(partner_reply(pk)) do out[#out + 1] = v end
 return out
