@@ -54,6 +54,8 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		return h.pressFollowUpSurvey(ctx, req, value)
 	case message.ActionReportPDF:
 		return h.pressReportPDF(ctx, req, value)
+	case ActionImport:
+		return h.pressImport(ctx, req, value)
 	}
 	return eph(message.Reply{Text: "That button isn't one I know any more. Type the command instead; `help` lists them.", Outcome: message.OutcomeUserError, Command: "button"})
 }

@@ -59,6 +59,9 @@ type Request struct {
 	Door     Door
 	Text     string         // what was typed, without the command name or bot mention
 	Loc      *time.Location // the user's time zone
+	// File is a file the person handed over with the request (dropped
+	// into a DM), as the door names it; "" for none.
+	File string
 }
 
 // Store is what the commands need from storage.
@@ -97,6 +100,7 @@ type Store interface {
 	contactStore
 	orgStore
 	followUpSurveyStore
+	importStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }
@@ -116,6 +120,8 @@ type Config struct {
 	Names report.Names
 	// Paper is the page of the report's PDF (A4 when unset).
 	Paper report.Paper
+	// Files opens the files people import; nil where there are none.
+	Files Files
 }
 
 // Handler runs commands. It is safe for concurrent use.

@@ -191,6 +191,10 @@ func newTable() table {
 			summary:  "a CSV file of every record, sent to your DM",
 			examples: []string{"export contacts", "export needs 2026", "export events period:2026-Q3 county"},
 			run:      (*Handler).exportCommand},
+		{name: "import", args: "[confirm]", topic: topicImpact, who: RoleAdmin,
+			summary:  "bring in a spreadsheet (CSV or .xlsx dropped into a DM with me; `import <path>` at the console): partners, people, contacts, events, needs, follow-ups. A dry run first; nothing is stored until *Import* or `import confirm`",
+			examples: []string{"import", "import confirm"},
+			run:      (*Handler).importCommand},
 	}
 }
 

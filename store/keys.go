@@ -26,7 +26,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
-	SeenMessage, Notified, SchemaVersion, Migrating                                                     *shape
+	SeenMessage, Notified, SchemaVersion, Migrating, Imported, ImportPending                            *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -75,6 +75,9 @@ var keyTable = struct {
 
 	SchemaVersion: newKey("schema-version", "string"), // how many of the migrations (migrate.go) the workspace's data has had
 	Migrating:     newKey("migrating", "string"),      // with a TTL: the token of the process running the migrations
+
+	Imported:      newKey("imported", "hash"),                // identity of an imported row (its kind and id column, or a digest of its content) → the record it became (C12)
+	ImportPending: newKey("import-pending:{user}", "string"), // with a TTL: the file an admin's last dry run read, for `import confirm`
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -175,6 +178,10 @@ func (k keys) SeenMessage(channel, ts string) string {
 func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
 func (k keys) SchemaVersion() string         { return keyTable.SchemaVersion.build(k.prefix) }
 func (k keys) Migrating() string             { return keyTable.Migrating.build(k.prefix) }
+func (k keys) Imported() string              { return keyTable.Imported.build(k.prefix) }
+func (k keys) ImportPending(user string) string {
+	return keyTable.ImportPending.build(k.prefix, user)
+}
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }
