@@ -57,12 +57,12 @@ func mixedCSV() string {
 	partners := []string{"County Health Dept", "Eastside Clínica", "Grace Church"}
 	for i := 0; i < 50; i++ {
 		row := 9 + i
-		date := fmt.Sprintf("10/%d/2026", 1+i%28)
+		date := fmt.Sprintf("10/%d/2025", 1+i%28)
 		method := []string{"Phone call", "email", "Visit", "meeting"}[i%4]
 		partner := partners[i%3]
 		switch row {
 		case 20:
-			date = "13/45/2026"
+			date = "13/45/2025"
 		case 31:
 			partner = "Contyhealth"
 		case 45:
@@ -85,7 +85,7 @@ func TestImportDryRunThenConfirm(t *testing.T) {
 	for _, want := range []string{
 		"*To import:* 3 partners, 4 people, 47 contacts.",
 		"*3 rows with errors*",
-		"• row 20: `when` is `13/45/2026`, which I can't read as a date",
+		"• row 20: `when` is `13/45/2025`, which I can't read as a date",
 		"• row 31: no partner is called `Contyhealth`: did you mean `county-health-dept`?",
 		"• row 45: `method` is `carrier pigeon`",
 		"Press *Import* to store 54 rows (the 3 rows with errors are skipped), or type `import confirm`.",

@@ -559,3 +559,36 @@ func (consoleDirectory) TeamName(_ context.Context, id string) string {
 	}
 	return ""
 }
+
+// ChannelNamed finds one of the console's channels by name
+// (#county-health-shared), as Slack's picker would give its id.
+func (consoleDirectory) ChannelNamed(_ context.Context, name string) (string, bool) {
+	name = strings.TrimPrefix(strings.ToLower(name), "#")
+	for id, n := range consoleChannels {
+		if n == name && id[0] == 'C' {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// Open reads a file on this machine for `import <path>`.
+func (consoleDirectory) Open(_ context.Context, path string) (commands.ImportFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("I can't open %s: %v.", message.Code(path), errors.Unwrap(err))}
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return commands.ImportFile{}, fmt.Errorf("import %s: %w", path, err)
+	case st.IsDir():
+		f.Close()
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("%s is a directory: name a CSV or .xlsx file in it.", message.Code(path))}
+	case st.Size() > commands.MaxImportBytes:
+		f.Close()
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("%s is %.1f MB; I import files up to %d MB. Split it and import the parts one by one.", message.Code(path), float64(st.Size())/(1<<20), commands.MaxImportBytes>>20)}
+	}
+	return commands.ImportFile{Name: filepath.Base(path), Body: f}, nil
+}
