@@ -260,6 +260,9 @@ func (im *importer) table(ctx context.Context, t *sheet.Table, pass int) error {
 			return fmt.Errorf("read %s: %w", t.Name, err)
 		}
 		at := rowRef{t.Name, n}
+		for i, c := range cells {
+			cells[i] = uninert(c)
+		}
 		k := kind
 		if mixed {
 			if k = kindNamed(cols.Get(cells, "record")); k == "" {
@@ -688,4 +691,14 @@ func (im *importer) errorsFile(name string) message.File {
 			cw.Flush()
 			return cw.Error()
 		}}
+}
+
+// uninert undoes report.Inert: our exports put an apostrophe before a
+// cell a spreadsheet would run as a formula, and spreadsheets read a
+// leading apostrophe as "this is text".
+func uninert(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+		return cell[1:]
+	}
+	return cell
 }
