@@ -141,8 +141,9 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
-	sched  schedResults    // bench_sched_test.go
-	impact []*impactResult // bench_impact_test.go, one a size
+	sched   schedResults    // bench_sched_test.go
+	impact  []*impactResult // bench_impact_test.go, one a size
+	imports []*importResult // bench_import_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -211,6 +212,7 @@ func TestBench(t *testing.T) {
 	t.Run("crash", b.crash)
 	t.Run("outage", b.outage)
 	t.Run("impact", b.impact)
+	t.Run("import", b.importRow)
 	b.print(os.Stdout)
 }
 
@@ -1161,6 +1163,7 @@ func (b *bench) print(w io.Writer) {
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
 	r.schedRows(tab)
 	r.impactRows(tab)
+	r.importRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)

@@ -18,8 +18,10 @@ local prefix, kind, now, actor = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowN, maxReminders = tonumber(now), tonumber(ARGV[6])
 local letter = ({contact = 'C', followup = 'F', event = 'E', need = 'N'})[kind]
 
+local partnerSeen = {}
 local function partner_exists(slug)
-  return redis.call('EXISTS', K.Partner(prefix, slug)) == 1
+  if partnerSeen[slug] == nil then partnerSeen[slug] = redis.call('EXISTS', K.Partner(prefix, slug)) == 1 end
+  return partnerSeen[slug]
 end
 
 local function exists(id)
@@ -38,23 +40,35 @@ local function partners_ok(r)
   return true
 end
 
+-- The partners' figures, as log_contact keeps them, are brought up to
+-- date once per partner at the end of the batch: its latest contact and
+-- latest inbound one among the rows stored.
+local touched = {}
 local function put_contact(r, id)
-  local pk = K.Partner(prefix, r.slug)
-  local ck = K.Contacts(prefix, r.slug)
-  local when = tonumber(r.when)
-  redis.call('ZADD', ck, r.when, id)
+  redis.call('ZADD', K.Contacts(prefix, r.slug), r.when, id)
   redis.call('HSET', K.ContactLog(prefix, r.slug), id, r.json)
   redis.call('HSET', K.ContactPartner(prefix), id, r.slug)
-  -- The partner's figures, as log_contact keeps them.
-  local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
-  if not last or when > last then redis.call('HSET', pk, 'last_contact', r.when) end
-  local lastIn = redis.call('HGET', pk, 'last_inbound')
-  if r.dir == 'in' and (not lastIn or when > tonumber(lastIn)) then
-    lastIn = r.when
-    redis.call('HSET', pk, 'last_inbound', r.when)
+  local t = touched[r.slug] or {}
+  touched[r.slug] = t
+  local when = tonumber(r.when)
+  if not t.last or when > tonumber(t.last) then t.last = r.when end
+  if r.dir == 'in' and (not t.lastIn or when > tonumber(t.lastIn)) then t.lastIn = r.when end
+end
+
+local function contact_figures()
+  for slug, t in pairs(touched) do
+    local pk = K.Partner(prefix, slug)
+    local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
+    if not last or tonumber(t.last) > last then redis.call('HSET', pk, 'last_contact', t.last) end
+    local lastIn = redis.call('HGET', pk, 'last_inbound')
+    if t.lastIn and (not lastIn or tonumber(t.lastIn) > tonumber(lastIn)) then
+      lastIn = t.lastIn
+      redis.call('HSET', pk, 'last_inbound', lastIn)
+    end
+    -- Every contact after the latest inbound one is outbound.
+    local after = lastIn and '(' .. lastIn or '-inf'
+    redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', K.Contacts(prefix, slug), after, '+inf'), 'updated', now)
   end
-  local after = lastIn and '(' .. lastIn or '-inf'
-  redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, after, '+inf'), 'updated', now)
 end
 
 local function put_followup(r, id)
@@ -138,6 +152,7 @@ for i = 9, #ARGV do
   end
   out[#out + 1] = res
 end
+contact_figures()
 -- One audit entry for the batch: a large import would otherwise push
 -- every earlier entry out of the capped stream.
 if n > 0 then

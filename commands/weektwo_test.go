@@ -1,0 +1,55 @@
+package commands_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// What a new team tripped on in its second week (issue 16), each where it
+// lives; TestWeekTwoLog is items 1, 3 (phone) and 10.
+
+// TestWeekTwoLog: a date right after the method is the date when it
+// reads as a past one (and the reply says so), `phone` and `phone call`
+// are a call, and outcome: is stored and shown in history and on the
+// partner's page.
+func TestWeekTwoLog(t *testing.T) {
+	hs := newHarnessAt(t, aFriday) // its cases are dates
+	hs.seed()
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"log county call yesterday talked about flu shots", []string{"Logged call → *County Health Dept*", "(Thu Nov 26, 09:00): talked about flu shots", "I read `yesterday` as the date"}},
+		{"log county call last tuesday in they asked for flyers", []string{"Logged call ← *County Health Dept*", "(Tue Nov 24, 09:00): they asked for flyers"}},
+		{"log county email nov 20 sent the outline", []string{"(Fri Nov 20, 09:00): sent the outline"}},
+		{"log county email 11/20 sent the outline", []string{"(Fri Nov 20, 09:00): sent the outline"}},
+		{"log county visit this morning toured the clinic", []string{"(Fri Nov 27, 09:00): toured the clinic"}},
+		{"log county call next week we plan the fair", []string{"(Fri Nov 27, 10:00): next week we plan the fair"}}, // ahead: it is the summary
+		{`log county call yesterday`, []string{"(Fri Nov 27, 10:00): yesterday"}},                                   // nothing after: the summary
+		{`log county call "yesterday was busy"`, []string{"(Fri Nov 27, 10:00): yesterday was busy"}},
+		{"log county phone talked about the fair", []string{"Logged call → *County Health Dept*", "talked about the fair"}},
+		{"log county phone call left a message", []string{"Logged call →", "left a message"}},
+		{`log eastside community meeting "Planned the fair" outcome:"agreed to host"`, []string{"Logged meeting →", "Outcome: agreed to host"}},
+	} {
+		r := hs.mustOK(member, tc.text)
+		for _, w := range tc.want {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%q:\n%s\nwant %q", tc.text, r.Text, w)
+			}
+		}
+	}
+	if r := hs.mustOK(member, "history eastside-community-clinic"); !strings.Contains(r.Text, "— Planned the fair · outcome: agreed to host") {
+		t.Errorf("history lacks the outcome:\n%s", r.Text)
+	}
+	if r := hs.mustOK(member, "partner show eastside-community-clinic"); !strings.Contains(r.Text, "outcome: agreed to host") {
+		t.Errorf("partner show lacks the outcome:\n%s", r.Text)
+	}
+	rows := readExport(t, later(t, hs.mustOK(admin, "export contacts")).Files[0])
+	found := false
+	for _, row := range rows[1:] {
+		found = found || row["outcome"] == "agreed to host"
+	}
+	if !found {
+		t.Errorf("the export's outcome column is empty")
+	}
+}
