@@ -555,7 +555,7 @@ func (h *Handler) channelCell(ctx context.Context, v string) (string, bool) {
 	if m := bareChannel.FindStringSubmatch(v); m != nil {
 		return m[1], true
 	}
-	if cn, ok := h.cfg.Directory.(ChannelNamer); ok {
+	if cn, ok := h.cfg.Directory.(ChannelNamer); ok && strings.HasPrefix(strings.TrimSpace(v), "#") {
 		return cn.ChannelNamed(ctx, strings.TrimPrefix(strings.TrimSpace(v), "#"))
 	}
 	return "", false

@@ -44,7 +44,7 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 		}
 	}
 	if t, ok := a.opts["channel"]; ok {
-		if p.Channel, err = channelArg("channel", t.Text); err != nil {
+		if p.Channel, err = h.channelArg(ctx, "channel", t.Text); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -275,7 +275,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 				}
 				break
 			}
-			id, err := channelArg("channel", t.Text)
+			id, err := h.channelArg(ctx, "channel", t.Text)
 			if err != nil {
 				return message.Reply{}, err
 			}

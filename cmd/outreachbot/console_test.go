@@ -75,7 +75,7 @@ func TestConsoleReminderDoneAndNudge(t *testing.T) {
 }
 
 func TestConsoleSurveyAfterEvent(t *testing.T) {
-	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E16")
+	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":in #county-health-shared", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E16")
 	if n := strings.Count(out, "How was “Flu talk”?"); n != 4 { // posted once, then shown updated after each press
 		t.Errorf("survey text appears %d times; want the post and three updates", n)
 	}
@@ -93,7 +93,7 @@ func TestConsoleSurveyAfterEvent(t *testing.T) {
 // TestConsoleCommentFirst: a survey answered with a comment before any
 // rating reads back in the console's embedded store as in Redis.
 func TestConsoleCommentFirst(t *testing.T) {
-	out := consoleRun(t, nil, "survey checkin county", ":advance 1m", ":press 11 Great partnership", "survey results S8")
+	out := consoleRun(t, nil, "survey checkin county", ":advance 1m", ":in #county-health-shared", ":press 11 Great partnership", "survey results S8")
 	_, res, _ := strings.Cut(out, "> survey results S8\n") // the last line: all the rest
 	if !strings.Contains(res, "Great partnership") || strings.Contains(res, "went wrong") {
 		t.Errorf("results after a comment first:\n%s", res)
@@ -182,5 +182,35 @@ func TestConsoleReportFilesNeverOverwritten(t *testing.T) {
 	}
 	if !strings.Contains(out, "county-health-dept") {
 		t.Errorf("a partner's report's files do not name the partner:\n%s", out)
+	}
+}
+
+// TestConsoleChannelByName: the console knows its channels by name, so
+// channel:#name (the README's own example) links one, as a picked
+// <#C…> does in Slack.
+func TestConsoleChannelByName(t *testing.T) {
+	line := `partner add "Lincoln Library Friends" channel:#outreach-team`
+	out := consoleRun(t, nil, line, "partner set lincoln channel:#no-such-channel")
+	if got := after(out, line); !strings.Contains(got, "Linked to #outreach-team") {
+		t.Errorf("%s:\n%s", line, got)
+	}
+	if got := after(out, "partner set lincoln channel:#no-such-channel"); !strings.Contains(got, "`channel:` needs a channel") {
+		t.Errorf("an unknown channel name: %s", got)
+	}
+}
+
+// TestConsolePressIsYours: :press presses the last buttons shown to the
+// person typing, where they are typing: not a reminder in someone
+// else's DM, nor a survey in a channel they are not in.
+func TestConsolePressIsYours(t *testing.T) {
+	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer" to:@maria`, ":advance 1d", ":press 1", ":as maria", ":press 1", ":press 1")
+	_, rest, _ := strings.Cut(out, "> :advance 1d\n")
+	first := after(rest, ":press 1")
+	if !strings.Contains(first, "no message with buttons for you here") {
+		t.Errorf("you pressed Maria's reminder:\n%s", first)
+	}
+	_, asMaria, _ := strings.Cut(rest, "> :as maria\n")
+	if got := after(asMaria, ":press 1"); !strings.Contains(got, "Done") || strings.Contains(got, "no message with buttons") {
+		t.Errorf("Maria pressing her reminder's Done:\n%s", got)
 	}
 }
