@@ -189,7 +189,9 @@ func (h *Handler) run(ctx context.Context, req Request) message.Reply {
 	}
 	cmd, rest := h.table.lookup(toks)
 	if cmd == nil {
-		return h.fail(req, "", h.unknownCommand(req, toks))
+		if cmd, rest = h.phrasing(toks); cmd == nil {
+			return h.fail(req, "", h.unknownCommand(req, toks))
+		}
 	}
 	return h.exec(ctx, req, cmd, rest)
 }

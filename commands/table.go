@@ -291,6 +291,9 @@ func (t table) find(name string) *command {
 // nearest command the user may run.
 func (h *Handler) unknownCommand(req Request, toks []Token) error {
 	typed := strings.ToLower(toks[0].Text)
+	if typed == "remind" && req.Role != RoleLiaison {
+		return h.remindMe(toks)
+	}
 	var names, groups []string
 	for _, c := range h.table {
 		if c.allowed(req.Role) {

@@ -3,6 +3,8 @@ package commands_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // What a new team tripped on in its second week (issue 16), each where it
@@ -51,5 +53,36 @@ func TestWeekTwoLog(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the export's outcome column is empty")
+	}
+}
+
+// TestWeekTwoPhrasings (item 3): what people type without thinking
+// either works or is refused with the exact command that would.
+func TestWeekTwoPhrasings(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `followup county tomorrow "Send the flyer"`)
+	for _, tc := range []struct {
+		text string
+		ok   bool
+		want string
+	}{
+		{"show county", true, "*County Health Dept* `county-health-dept`"},
+		{"snooze F1 until monday", true, "Snoozed `F1` until Mon Nov 30, 09:00"},
+		{"reschedule F1 to dec 4", true, "Rescheduled `F1` to Fri Dec 4, 09:00"},
+		{"followups for maria", false, "For a person's follow-ups, name them with @: `/outreach followups @maria`."},
+		{"followups maria", false, "`/outreach followups @maria`"},
+		{"followups for county", true, "Open follow-ups with County Health Dept"},
+		{"remind me next tuesday to call Dana", false, "Type `/outreach followup <partner> \"next tuesday\" \"call Dana\"`"},
+		{"remind me", false, "`/outreach followup county \"next tuesday\" \"Call Dana\"`"},
+		{`followup county 12/15 "Book the room"`, true, "Due Tue Dec 15, 09:00"},
+		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
+		{"log county call this morning talked about the fair", true, "(Fri Nov 27, 09:00): talked about the fair"},
+		{"log county email last week sent the outline", true, "(Fri Nov 20, 09:00): sent the outline"},
+	} {
+		r := hs.do(member, tc.text)
+		if (r.Outcome == message.OutcomeOK) != tc.ok || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%q: %s %q; want ok=%v with %q", tc.text, r.Outcome, r.Text, tc.ok, tc.want)
+		}
 	}
 }
