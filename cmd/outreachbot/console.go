@@ -154,12 +154,12 @@ func (d *consoleDoor) serve(ctx context.Context, p *parts) int {
 }
 
 type consoleSession struct {
-	h       *commands.Handler
-	sched   *scheduler.Scheduler
+	h     *commands.Handler
+	sched *scheduler.Scheduler
 	// shown are the last messages with buttons, for :press: one for each
 	// person and place (a channel, or their DM) they were shown in.
-	shown map[seenBy]*shown
-	seq   int
+	shown   map[seenBy]*shown
+	seq     int
 	clock   *clockwork.FakeClock
 	out     io.Writer
 	user    string
