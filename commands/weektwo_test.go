@@ -86,3 +86,26 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekTwoNeedTopics (item 4): a topic of several words is one topic,
+// quotes optional, and the reply shows what was stored.
+func TestWeekTwoNeedTopics(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	for _, tc := range []struct{ text, want string }{
+		{`need Mental Health "stress at exam time"`, "— mental-health: stress at exam time"},
+		{`need flu shots "asked at the fair"`, "— vaccines: asked at the fair"},
+		{`need flu shots asked at the fair`, "— vaccines: asked at the fair"},
+		{`need mental health teens are anxious`, "— mental-health: teens are anxious"},
+		{`need Food Pantry Access! "closed on Sundays"`, "— food-pantry-access: closed on Sundays"},
+		{`need diabetes,nutrition "cooking classes"`, "— diabetes, nutrition: cooking classes"},
+		{`need transportation no bus on Saturdays`, "— transportation: no bus on Saturdays"},
+	} {
+		if r := hs.mustOK(member, tc.text); !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s:\n%s\nwant %q", tc.text, r.Text, tc.want)
+		}
+	}
+	if r := hs.do(member, `need Food Pantry Acess "again"`); r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, "Did you mean `food-pantry-access`?") {
+		t.Errorf("a misspelt new topic of several words: %s %q", r.Outcome, r.Text)
+	}
+}
