@@ -259,7 +259,9 @@ func (h *Handler) fail(req Request, command string, err error) message.Reply {
 // deniedText is the polite refusal. It reveals nothing about partners.
 func (h *Handler) deniedText(req Request) string {
 	if req.Role == RoleLiaison {
-		return "Sorry, that isn't something I can do for you here. In the channel your organization shares with the outreach team, or in a DM with me, you can leave the team a note with `log <method> <what happened>`, or type `help` to see more."
+		// The same words in a DM and in a channel, each of them true in
+		// both: what a liaison may type, as they would type it.
+		return "Sorry, that isn't something I can do for you here. You can leave the outreach team a note, like `log meeting \"Planning call for the January workshop\"`, tell them about a need in your community, like `need transportation \"no bus to the clinic\"`, or type `help` to see the rest."
 	}
 	return "Sorry, only an outreach admin can do that. Ask one of your admins."
 }

@@ -20,11 +20,14 @@ type command struct {
 	// liaisonArgs and liaisonSummary describe the command to liaisons,
 	// whose partner is the channel's; used when liaisonSummary is set.
 	liaisonArgs, liaisonSummary string
-	summary                     string
-	examples                    []string
-	topic                       topic
-	who                         Role     // the least role that may run it
-	options                     []string // the key:value options it takes
+	// liaisonExamples are the examples liaisons see: each works when a
+	// liaison pastes it (TestLiaisonHelpWorksWhenPasted).
+	liaisonExamples []string
+	summary         string
+	examples        []string
+	topic           topic
+	who             Role     // the least role that may run it
+	options         []string // the key:value options it takes
 	// freeText: key:value words are part of the text (a comment), not
 	// options.
 	freeText bool
@@ -105,7 +108,7 @@ func newTable() table {
 			run:      (*Handler).partnerErase},
 		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [outcome:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
 			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: topicContacts, who: RoleLiaison,
-			options: []string{"when", "dir", "next", "outcome"},
+			options: []string{"when", "dir", "next", "outcome"}, liaisonExamples: []string{`log meeting "Planning call for the January workshop"`, `log email "Sent the flyer to our members" when:yesterday`},
 			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
 			examples: []string{`log county call "Talked about the flu clinic"`,
 				`log county email in "They asked for 200 flyers" when:yesterday`,
@@ -130,7 +133,7 @@ func newTable() table {
 			summary:  "promise a next step; I remind the assignee when it is due",
 			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
 			run:      (*Handler).followupCommand},
-		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", topic: topicFollowUps, who: RoleLiaison,
+		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", liaisonExamples: []string{"followups"}, topic: topicFollowUps, who: RoleLiaison,
 			summary:  "open follow-ups, soonest first",
 			examples: []string{"followups", "followups overdue", "followups county"},
 			run:      (*Handler).followupsCommand},
@@ -148,8 +151,8 @@ func newTable() table {
 			examples: []string{`event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" resources:room,laptops registered:40`},
 			run:      (*Handler).eventAdd},
 		{name: "event list", args: "[upcoming|past] [<partner>]", topic: topicEvents, who: RoleLiaison,
-			liaisonSummary: "your partnership's upcoming events",
-			summary:        "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
+			liaisonSummary: "your partnership's upcoming events", liaisonExamples: []string{"event list"},
+			summary: "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
 		{name: "event show", args: "<E-id>", topic: topicEvents, who: RoleMember,
 			summary: "one event in full: partner, time, place, audience, resources, registration, attendance, surveys", examples: []string{"event show E7"}, run: (*Handler).eventShow},
 		{name: "event edit", args: "<E-id> field:value…", topic: topicEvents, who: RoleMember,
@@ -168,20 +171,21 @@ func newTable() table {
 		{name: "survey results", args: "<S-id|E-id|partner>", topic: topicSurveys, who: RoleMember,
 			summary: "responses, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
 		{name: "survey comment", args: "<S-id> <comment…>", topic: topicSurveys, who: RoleLiaison, freeText: true,
-			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel",
+			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel (its *Add a comment* button does the same)",
 			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
 		{name: "need", args: "<topic[,topic]> <what you heard…> [partner:] [event:E7]", topic: topicNeeds, who: RoleLiaison,
 			liaisonArgs: "<topic[,topic]> <what you heard…>", liaisonSummary: "tell the outreach team about a health need in your community, e.g. `need transportation \"no bus to the clinic\"`",
-			options:  []string{"partner", "event"},
-			summary:  "record a community health need you heard; topics like `diabetes`, `mental-health`, `transportation`",
-			examples: []string{`need diabetes,nutrition "Parents asked for cooking classes for diabetics" partner:county`, `need transportation "No bus to the clinic on Saturdays" event:E7`},
-			run:      (*Handler).needCommand},
+			liaisonExamples: []string{`need transportation "no bus to the clinic"`, `need mental health "teens asked about stress at exam time"`},
+			options:         []string{"partner", "event"},
+			summary:         "record a community health need you heard; topics like `diabetes`, `mental-health`, `transportation`",
+			examples:        []string{`need diabetes,nutrition "Parents asked for cooking classes for diabetics" partner:county`, `need transportation "No bus to the clinic on Saturdays" event:E7`},
+			run:             (*Handler).needCommand},
 		{name: "needs", args: "[period] [<partner>]", topic: topicNeeds, who: RoleLiaison,
-			liaisonSummary: "the needs your organization has shared with us",
-			options:        []string{"period"},
-			summary:        "the community's needs by topic, most heard first, with the change from the period before (default the last 90 days)",
-			examples:       []string{"needs", "needs 2026-Q3", "needs 30d county"},
-			run:            (*Handler).needsCommand},
+			liaisonSummary: "the needs your organization has shared with us", liaisonExamples: []string{"needs", "needs 30d"},
+			options:  []string{"period"},
+			summary:  "the community's needs by topic, most heard first, with the change from the period before (default the last 90 days)",
+			examples: []string{"needs", "needs 2026-Q3", "needs 30d county"},
+			run:      (*Handler).needsCommand},
 		{name: "report", args: "[<partner>] [period:30d|quarter|2026-Q3|2026|<from>..<to>] [pdf]", topic: topicImpact, who: RoleMember,
 			options:  []string{"period"},
 			summary:  "the impact report: partners, contacts, events and attendance, surveys, needs and follow-ups, with charts (default the last 30 days); pdf adds one page for the board",

@@ -1,9 +1,11 @@
 package commands_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -108,4 +110,59 @@ func TestWeekTwoNeedTopics(t *testing.T) {
 	if r := hs.do(member, `need Food Pantry Acess "again"`); r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, "Did you mean `food-pantry-access`?") {
 		t.Errorf("a misspelt new topic of several words: %s %q", r.Outcome, r.Text)
 	}
+}
+
+// TestLiaisonHelpWorksWhenPasted (item 5): a liaison's help shows their
+// own syntax (no partner, no team options), and every example in it,
+// overview and each command's page, works when the liaison pastes it,
+// in their partner's channel and in a DM; a refusal points at what they
+// may type.
+func TestLiaisonHelpWorksWhenPasted(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	dm := as{"U0DANA", commands.RoleLiaison, "D0DANA", commands.DoorDM, partnerTeam}
+	span := regexp.MustCompile("`([^`]+)`")
+	for _, who := range []as{liaison, dm} {
+		pages := []string{"help"}
+		for _, name := range []string{"log", "followups", "event list", "survey comment", "need", "needs"} {
+			pages = append(pages, "help "+name)
+		}
+		pasted := 0
+		for _, page := range pages {
+			text := hs.mustOK(who, page).Text
+			if strings.Contains(text, "<partner>") || strings.Contains(text, "next:") || strings.Contains(text, "county") {
+				t.Errorf("%s at %s shows the team's syntax:\n%s", page, who.channel, text)
+			}
+			for _, m := range span.FindAllStringSubmatch(text, -1) {
+				ex := m[1]
+				if strings.ContainsAny(ex, "<…") || !startsWithCommand(ex) {
+					continue
+				}
+				pasted++
+				if r := hs.do(who, ex); r.Outcome != message.OutcomeOK {
+					t.Errorf("%s at %s: pasting %q: %s %q", page, who.channel, ex, r.Outcome, r.Text)
+				}
+			}
+		}
+		if pasted < 6 {
+			t.Errorf("only %d examples pasted at %s", pasted, who.channel)
+		}
+		r := hs.do(who, "partner list")
+		for _, m := range span.FindAllStringSubmatch(r.Text, -1) {
+			if ex := m[1]; startsWithCommand(ex) && !strings.ContainsAny(ex, "<…") {
+				if got := hs.do(who, ex); got.Outcome != message.OutcomeOK {
+					t.Errorf("the refusal at %s suggests %q, which fails: %s %q", who.channel, ex, got.Outcome, got.Text)
+				}
+			}
+		}
+	}
+}
+
+func startsWithCommand(s string) bool {
+	for _, c := range []string{"log ", "need ", "needs", "followups", "event list", "help"} {
+		if strings.HasPrefix(s, c) {
+			return true
+		}
+	}
+	return false
 }
