@@ -318,6 +318,19 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 	if err != nil {
 		return message.Reply{}, err
 	}
+	if _, named := a.opts["org"]; named && ch.OrgTeams != nil && len(*ch.OrgTeams) > 0 {
+		// An organization acts for its partner through the channel they
+		// share (in it, and in a DM with the bot); with none, org: would
+		// say "Updated" and change nothing anyone can see.
+		channel := p.Channel
+		if ch.Channel != nil {
+			channel = *ch.Channel
+		}
+		if channel == "" {
+			return message.Reply{}, userErrorf("*%s* has no linked channel, and its organization's people act for it through the channel you share with them (there, and in a DM with me). Link it in the same command: `%s partner set %s channel:#<the shared channel> org:%s`.",
+				message.Esc(p.Name), h.cfg.Command, p.Slug, message.Esc(Unlink(a.opts["org"].Text)))
+		}
+	}
 	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, ch, req.User, h.now()); err != nil {
 		if pe, ok := store.IsConflict(err); ok {
 			if pe.Err == store.ErrChannelTaken {

@@ -166,3 +166,25 @@ func startsWithCommand(s string) bool {
 	}
 	return false
 }
+
+// TestWeekTwoOrgNeedsAChannel (item 6): org: on a partner with no linked
+// channel would do nothing for its people's DMs: it is refused with the
+// command that links both, which then lets Dana act for it in a DM.
+func TestWeekTwoOrgNeedsAChannel(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `partner add "Mercy Clinic" kind:clinic`)
+	r := hs.do(member, `partner set mercy org:<@U0DANA|dana>`)
+	if r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "`/outreach partner set mercy-clinic channel:#<the shared channel> org:<@U0DANA>`") {
+		t.Fatalf("org: without a channel: %s %q", r.Outcome, r.Text)
+	}
+	if show := hs.mustOK(member, "partner show mercy"); strings.Contains(show.Text, "Organization") {
+		t.Errorf("the refused org: was stored:\n%s", show.Text)
+	}
+	hs.mustOK(member, `partner set county channel:none`) // Dana's organization's other partner
+	hs.mustOK(member, `partner set mercy channel:<#C0EAST|east-shared> org:<@U0DANA|dana>`)
+	dm := as{"U0DANA", commands.RoleLiaison, "D0DANA", commands.DoorDM, partnerTeam}
+	if got := hs.mustOK(dm, `log meeting "Planning the walk-in hours"`); !strings.Contains(got.Text, "*Mercy Clinic*") {
+		t.Errorf("Dana's note in a DM: %q; want it logged for Mercy Clinic", got.Text)
+	}
+}
