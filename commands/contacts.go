@@ -141,9 +141,4 @@ func (h *Handler) contactDelete(ctx context.Context, req *Request, a args) (mess
 }
 
 // andList is "a", "a and b", "a, b and c".
-func andList(ss []string) string {
-	if len(ss) < 2 {
-		return strings.Join(ss, "")
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
-}
+func andList(ss []string) string { return message.And(ss) }

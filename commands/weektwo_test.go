@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -186,5 +187,38 @@ func TestWeekTwoOrgNeedsAChannel(t *testing.T) {
 	dm := as{"U0DANA", commands.RoleLiaison, "D0DANA", commands.DoorDM, partnerTeam}
 	if got := hs.mustOK(dm, `log meeting "Planning the walk-in hours"`); !strings.Contains(got.Text, "*Mercy Clinic*") {
 		t.Errorf("Dana's note in a DM: %q; want it logged for Mercy Clinic", got.Text)
+	}
+}
+
+// TestWeekTwoEventWithTwoPartners (item 7): an event run with two
+// partners sends its feedback survey into each one's linked channel,
+// and survey results E… puts their answers together.
+func TestWeekTwoEventWithTwoPartners(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `partner set eastside-community-clinic channel:<#C0EAST|east-shared>`)
+	hs.mustOK(member, `event add county "Health fair" `+hs.day(1)+` 10am with:eastside-community-clinic`) // E2
+	hs.clock.Advance(hs.at(1, 11).Sub(hs.clock.Now()))
+	r := hs.mustOK(member, "event survey E2")
+	if !strings.Contains(r.Text, "Sending the feedback survey `S1` and `S2` for `E2` *Health fair* to <#C0COUNTY> and <#C0EAST>") {
+		t.Errorf("event survey E2: %q", r.Text)
+	}
+	if r := hs.do(member, "event survey E2"); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "`S1` and `S2`") {
+		t.Errorf("asked again: %s %q", r.Outcome, r.Text)
+	}
+	for _, a := range []struct {
+		channel, user, value string
+		rating               string
+	}{{"C0COUNTY", "U0MARIA", "S1", "sv:q1:5"}, {"C0EAST", "U0LEAD", "S2", "sv:q1:3"}} {
+		req := commands.Request{Team: team, User: a.user, UserTeam: team, Role: commands.RoleMember, Channel: a.channel, Door: commands.DoorForm, Loc: ny}
+		if p := hs.h.Press(context.Background(), req, a.rating, a.value); p.Update == nil {
+			t.Fatalf("answering %s in %s: %+v", a.value, a.channel, p.Ephemeral)
+		}
+	}
+	res := hs.mustOK(member, "survey results E2").Text
+	for _, want := range []string{"*Combined, `S1` and `S2`* (one in each partner's channel): 2 responses", "*4.0* average of 2 ratings", "*5.0* average of 1 rating", "*3.0* average of 1 rating"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("survey results E2 lacks %q:\n%s", want, res)
+		}
 	}
 }

@@ -980,3 +980,37 @@ func TestCheckinSkipsPartnersPausedSinceTheFanOut(t *testing.T) {
 		t.Errorf("the check-in job is still queued; want it finished")
 	}
 }
+
+// TestEventWithSeveralPartners (issue 16, item 7): an event run with
+// two partners asks its organizer for attendance naming both, and its
+// feedback survey goes into each partner's linked channel, once each;
+// a partner without a channel gets none of its own.
+func TestEventWithSeveralPartners(t *testing.T) {
+	e := newEnv(t)
+	e.linkedPartner("County Health Dept", "U0MARIA", "active", "C0COUNTY")
+	e.linkedPartner("Eastside Clinic", "U0MARIA", "active", "C0EAST")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	_, _, err := e.st.AddEvent(context.Background(), team, store.PartnerRef{Text: "county"}, domain.Event{Title: "Health fair", Type: "health-fair",
+		With: []string{"eastside-clinic", "main-street-pharmacy"}, Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1}, delays, "U0MARIA", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.scheduler(only(scheduler.Config{SurveyDelays: delays, Quiet: quietOff}, store.JobEventEnd, store.JobAttendance, store.JobFeedbackSurvey, store.JobSurveyPost))
+	e.advance(s, 4*time.Hour+time.Minute)
+	var to []string
+	for _, p := range e.poster.all() {
+		switch {
+		case strings.HasPrefix(p.Key, store.JobAttendance+":"):
+			if want := "*Health fair* with *County Health Dept, Eastside Clinic and Main Street Pharmacy*"; !strings.Contains(p.Message.Text, want) {
+				t.Errorf("the attendance question: %q; want %q", p.Message.Text, want)
+			}
+		case strings.HasPrefix(p.Key, "svpost:"):
+			to = append(to, p.To)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{"C0COUNTY", "C0EAST"}; !slices.Equal(to, want) {
+		t.Errorf("surveys posted to %v; want %v", to, want)
+	}
+}
