@@ -222,3 +222,26 @@ func TestWeekTwoEventWithTwoPartners(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekTwoEventTypedTwice (item 8): the same event add again asks
+// first, with a button; pressed (or typed with confirm) it adds another.
+func TestWeekTwoEventTypedTwice(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // E1 Flu shot clinic, six days on at 10:00
+	line := `event add county "Flu Shot Clinic" ` + hs.day(6) + ` 10am`
+	r := hs.mustOK(member, line)
+	if !strings.Contains(r.Text, "`E1` *Flu shot clinic* with *County Health Dept* is there already") || len(r.Choices) != 1 || r.Choices[0].Label != "Add another" {
+		t.Fatalf("typed again: %q %+v", r.Text, r.Choices)
+	}
+	if list := hs.mustOK(member, "event list"); strings.Contains(list.Text, "E2") {
+		t.Fatalf("a second event was added before the question was answered:\n%s", list.Text)
+	}
+	p := hs.h.Press(context.Background(), commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0OUTREACH", Door: commands.DoorForm, Loc: ny},
+		r.Choices[0].Action, r.Choices[0].Value)
+	if p.Update == nil || !strings.Contains(p.Update.Text, "`E2` *Flu Shot Clinic*") {
+		t.Fatalf("Add another: %+v %+v", p.Update, p.Ephemeral)
+	}
+	if r := hs.mustOK(member, `event add county "Flu shot clinic" `+hs.day(6)+` 11am`); !strings.Contains(r.Text, "`E3`") {
+		t.Errorf("another start is another event: %q", r.Text)
+	}
+}
