@@ -1014,3 +1014,35 @@ func TestEventWithSeveralPartners(t *testing.T) {
 		t.Errorf("surveys posted to %v; want %v", to, want)
 	}
 }
+
+// TestOneMorningMessage (issue 16, item 9): on a Monday the owner's
+// "your week" DM (08:00) carries the stay-in-touch nudge (09:00) inside,
+// with its buttons: one message a person that morning, not two an hour
+// apart.
+func TestOneMorningMessage(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	monday := nextAt(t0.AddDate(0, 0, 40), time.Monday, 7)
+	e.clock.Advance(monday.Sub(e.clock.Now()))
+	e.followUp("county", "U0MARIA", monday.Add(48*time.Hour), "Send the flyer")
+	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5", "owner-digests": "0 8 * * 1"}}, scheduler.JobNudges, scheduler.JobOwnerDigests))
+	e.advance(s, 3*time.Hour) // to 10:00
+	perPerson := map[string][]scheduler.Post{}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, scheduler.JobNudge+":") || strings.HasPrefix(p.Key, scheduler.JobOwnerDigest+":") {
+			perPerson[p.To] = append(perPerson[p.To], p)
+		}
+	}
+	if n := len(perPerson["U0MARIA"]); n != 1 {
+		t.Fatalf("maria got %d morning messages; want one", n)
+	}
+	m := perPerson["U0MARIA"][0].Message
+	if !strings.Contains(m.Text, "*Your week*") || !strings.Contains(m.Text, "Send the flyer") || !strings.Contains(m.Text, "Time to get in touch") ||
+		len(m.Sections) != 1 || !strings.Contains(m.Sections[0].Text, "*County Health Dept*") || len(m.Sections[0].Choices) != 4 {
+		t.Errorf("maria's morning message: %q %+v", m.Text, m.Sections)
+	}
+	if n := len(perPerson["U0DEVON"]); n != 1 {
+		t.Errorf("devon got %d morning messages; want one", n)
+	}
+}
