@@ -95,7 +95,27 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 		r := h.fail(req, "survey comment", err)
 		return Pressed{Ephemeral: &r}
 	}
-	return h.respond(ctx, req, sv, "comment", text, "", "survey comment", "Thanks, your comment is saved. Sending another replaces it.")
+	// A second comment adds to the first: people write again to say more,
+	// not to take back what they said.
+	thanks := "Thanks, your comment is saved. Sending another adds to it."
+	rs, err := h.store.Responses(ctx, req.Team, survey)
+	if err != nil {
+		r := h.fail(req, "survey comment", err)
+		return Pressed{Ephemeral: &r}
+	}
+	for _, r := range rs {
+		if r.User != req.User || r.Comment == "" {
+			continue
+		}
+		if strings.Contains("\n\n"+r.Comment+"\n\n", "\n\n"+text+"\n\n") {
+			return eph("You sent that comment already; it is saved once.", message.OutcomeOK)
+		}
+		if n := len([]rune(r.Comment)) + len([]rune(text)); n > maxSummary {
+			return eph(fmt.Sprintf("With your earlier comment that is %d characters; keep both under %d together.", n, maxSummary), message.OutcomeUserError)
+		}
+		thanks = "Thanks, I added this to your earlier comment; both are kept, the earlier first."
+	}
+	return h.respond(ctx, req, sv, store.AppendComment, text, "", "survey comment", thanks)
 }
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.
@@ -351,7 +371,9 @@ func (h *Handler) answers(t domain.Template, rs []domain.Response) string {
 	if len(comments) > 0 {
 		b.WriteString("Comments:\n")
 		message.WriteLines(&b, len(comments), 10, ".", func(i int) string {
-			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(comments[i].Comment, 300)), message.Mention(comments[i].User))
+			// Comments added to earlier ones are paragraphs of one line here.
+			c := strings.ReplaceAll(comments[i].Comment, "\n\n", " · then: ")
+			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(c, 300)), message.Mention(comments[i].User))
 		})
 	}
 	return b.String()

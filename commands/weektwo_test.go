@@ -245,3 +245,27 @@ func TestWeekTwoEventTypedTwice(t *testing.T) {
 		t.Errorf("another start is another event: %q", r.Text)
 	}
 }
+
+// TestWeekTwoSecondComment (item 12): a liaison's second comment on a
+// survey adds to the first, and says so; the same comment again is kept
+// once.
+func TestWeekTwoSecondComment(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.clock.Advance(hs.at(6, 11).Sub(hs.clock.Now())) // E1 started at 10:00
+	hs.mustOK(member, "event survey E1")               // S1, in C0COUNTY
+	dana := commands.Request{Team: team, User: "U0DANA", UserTeam: partnerTeam, Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
+	for _, tc := range []struct{ text, want string }{
+		{"More evening sessions, please", "your comment is saved"},
+		{"And Spanish handouts", "I added this to your earlier comment; both are kept"},
+		{"And Spanish handouts", "You sent that comment already"},
+	} {
+		if p := hs.h.SubmitComment(context.Background(), dana, 1, tc.text); p.Ephemeral == nil || !strings.Contains(p.Ephemeral.Text, tc.want) {
+			t.Errorf("%q: %+v; want %q", tc.text, p.Ephemeral, tc.want)
+		}
+	}
+	res := hs.mustOK(member, "survey results S1").Text
+	if !strings.Contains(res, "1 response") || !strings.Contains(res, "More evening sessions, please") || strings.Count(res, "And Spanish handouts") != 1 {
+		t.Errorf("results after two comments:\n%s", res)
+	}
+}
