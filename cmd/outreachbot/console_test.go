@@ -214,3 +214,50 @@ func TestConsolePressIsYours(t *testing.T) {
 		t.Errorf("Maria pressing her reminder's Done:\n%s", got)
 	}
 }
+
+// TestConsoleFirstWeekGolden is a new team's first week at the console,
+// from a fixed Monday of its own (the golden file shows its dates): it
+// brings its spreadsheet in (a dry run with its errors, then the
+// import), links its partner's channel by name, and types what people
+// type in their second week (issue 16): a date after the method, phone
+// calls, outcomes, topics of two words, show, until, a liaison's help.
+func TestConsoleFirstWeekGolden(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	start := clockwork.NewFakeClockAt(time.Date(2026, 11, 30, 9, 30, 0, 0, ny)) // a Monday
+	lines := []string{
+		"import ./testdata/import-first-year.csv",
+		"import confirm",
+		"partner list",
+		"partner set county channel:#county-health-shared owner:@maria",
+		"history county 3",
+		`log county call yesterday talked about flu shots outcome:"They will host a clinic in January"`,
+		"log eastside phone call left a message for Ana",
+		`need Mental Health "Teens asked about stress at exam time" partner:county`,
+		`followup county tomorrow "Send Dana the sign-up sheet"`,
+		"snooze F1 until friday",
+		`followup eastside 12/15 "Book the community room"`,
+		`event add county "Flu shot clinic" dec 3 10am until:noon with:eastside`,
+		`event add county "flu shot clinic" dec 3 10am until:noon with:eastside`,
+		"show county",
+		":as liaison", ":in dm",
+		"help log",
+		`log meeting "Can we move the January clinic to the 14th?"`,
+		":as maria", ":in dm",
+		":advance 4d",
+		":press 1",
+		":in #county-health-shared",
+		":press 5",
+		"survey results E1",
+		"import ./testdata/import-first-year.csv",
+	}
+	var out strings.Builder
+	code := run(context.Background(), start, []string{"console"}, func(k string) string {
+		// The monthly report would print where the console writes its
+		// charts, a new directory each run.
+		return map[string]string{"OUTREACH_TZ": "America/New_York", "OUTREACH_SCHEDULE_REPORT": "off"}[k]
+	}, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
+	if code != 0 {
+		t.Fatalf("console exited %d:\n%s", code, out.String())
+	}
+	golden.Check(t, "console-first-week.golden", out.String())
+}
