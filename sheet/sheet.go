@@ -29,8 +29,10 @@ var ErrFormat = errors.New("not a CSV or .xlsx file")
 type Table struct {
 	Name   string   // the tab's name, or the file's name without its extension
 	Header []string // the header row's cells, trimmed
-	next   func() ([]string, error)
-	row    int
+	// next returns the next row and, when it knows better than counting,
+	// its number (0 to count).
+	next func() ([]string, int, error)
+	row  int
 }
 
 // Next returns the next row that has any cell filled, and its number as a
@@ -38,11 +40,14 @@ type Table struct {
 // the last row.
 func (t *Table) Next() ([]string, int, error) {
 	for {
-		cells, err := t.next()
+		cells, n, err := t.next()
 		if err != nil {
 			return nil, 0, err
 		}
 		t.row++
+		if n > 0 {
+			t.row = n
+		}
 		if !blank(cells) {
 			for i, c := range cells {
 				cells[i] = strings.TrimSpace(c)
@@ -103,13 +108,22 @@ func readCSV(r io.Reader, name string, f func(*Table) error) error {
 		cr.Comma = '\t'
 	}
 	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
-	t := &Table{Name: base, next: func() ([]string, error) {
+	// A spreadsheet numbers records, blank lines included (which the csv
+	// package skips), and a cell of several lines is one row: a row's
+	// number is its first line less the lines cells took before it.
+	inCells := 0
+	t := &Table{Name: base, next: func() ([]string, int, error) {
 		rec, err := cr.Read()
 		var pe *csv.ParseError
-		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-			return rec, nil
+		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+			return rec, 0, err
 		}
-		return rec, err
+		line, _ := cr.FieldPos(0)
+		row := line - inCells
+		for _, c := range rec {
+			inCells += strings.Count(c, "\n")
+		}
+		return rec, row, nil
 	}}
 	h, _, err := t.Next()
 	if errors.Is(err, io.EOF) {
@@ -149,14 +163,15 @@ func readWorkbook(r io.Reader, f func(*Table) error) error {
 		if err != nil {
 			return fmt.Errorf("read tab %q: %w", name, err)
 		}
-		t := &Table{Name: name, next: func() ([]string, error) {
+		t := &Table{Name: name, next: func() ([]string, int, error) {
 			if !rows.Next() {
 				if err := rows.Error(); err != nil {
-					return nil, err
+					return nil, 0, err
 				}
-				return nil, io.EOF
+				return nil, 0, io.EOF
 			}
-			return rows.Columns()
+			cells, err := rows.Columns()
+			return cells, 0, err
 		}}
 		h, _, err := t.Next()
 		if errors.Is(err, io.EOF) {
