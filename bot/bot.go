@@ -581,6 +581,12 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 			b.onEditedDM(ctx, eventID, inner)
 			return
 		}
+		if im && inner.SubType == "file_share" && inner.Message != nil && len(inner.Message.Files) > 0 && inner.BotID == "" && inner.User != "" && inner.User != b.cfg.BotUserID {
+			if b.firstDelivery(ctx, eventID) {
+				b.onFileShare(ctx, inner)
+			}
+			return
+		}
 		if !im || inner.BotID != "" || inner.SubType != "" || inner.User == "" || inner.User == b.cfg.BotUserID {
 			return
 		}
@@ -623,6 +629,29 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 			return
 		}
 		b.publishHome(ctx, inner.User)
+	}
+}
+
+// onFileShare reads a file dropped into a DM with the bot as an import:
+// its dry run follows. Slack also sends file_shared for it, which the
+// bot does not subscribe to; the message carries everything needed.
+func (b *Bot) onFileShare(ctx context.Context, m *slackevents.MessageEvent) {
+	req, err := b.request(ctx, m.User, m.UserTeam, m.Channel, commands.DoorDM, "import")
+	if err != nil {
+		b.log.Warn("users.info failed", "err", err)
+		b.post(m.Channel, cannotIdentify())
+		return
+	}
+	files := m.Message.Files
+	req.File = files[0].ID
+	reply := b.cmds.Handle(ctx, req)
+	b.metrics.observe(reply)
+	if len(files) > 1 && reply.Outcome == message.OutcomeOK {
+		reply.Text += fmt.Sprintf("\n_I read one file at a time: this is the first of the %d. Drop the others one by one._", len(files))
+	}
+	b.post(m.Channel, reply)
+	if reply.Later != nil {
+		b.runLater(reply, m.User, m.Channel, "")
 	}
 }
 

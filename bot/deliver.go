@@ -28,6 +28,7 @@ func (b *Bot) runLater(r message.Reply, user, channel, responseURL string) {
 		defer cancel()
 		res := r.Later(ctx)
 		b.metrics.observe(res)
+		b.postFeed(res) // an import's one summary line
 		if res.Outcome != message.OutcomeOK {
 			b.tell(user, channel, responseURL, res)
 			return

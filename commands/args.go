@@ -63,13 +63,12 @@ func (h *Handler) userArg(ctx context.Context, req *Request, key, raw string) (s
 	return "", userErrorf("`%s:` needs a Slack user: type `%s:@` and pick someone from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }
 
-// channelArg reads a channel: <#C123|partners> or a bare id.
-func channelArg(key, raw string) (string, error) {
-	if id, ok := ChannelRef(raw); ok {
+// channelArg reads a channel: <#C123|partners> as Slack sends a picked
+// one, a bare id, or #name where the directory knows channels by name
+// (the console, where nothing is picked from a list).
+func (h *Handler) channelArg(ctx context.Context, key, raw string) (string, error) {
+	if id, ok := h.channelCell(ctx, raw); ok {
 		return id, nil
-	}
-	if m := bareChannel.FindStringSubmatch(raw); m != nil {
-		return m[1], nil
 	}
 	return "", userErrorf("`%s:` needs a channel: type `%s:#` and pick one from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }

@@ -49,6 +49,8 @@ func (h *Handler) Press(ctx context.Context, req Request, action, value string) 
 		return h.pressFollowUpSurvey(ctx, req, value)
 	case message.ActionReportPDF:
 		return h.pressReportPDF(ctx, req, value)
+	case ActionImport:
+		return h.pressImport(ctx, req, value)
 	}
 	return eph(message.Reply{Text: "That button isn't one I know any more. Type the command instead; `help` lists them.", Outcome: message.OutcomeUserError, Command: "button"})
 }
@@ -64,7 +66,7 @@ const ActionConfirm = "confirm"
 const maxButtonValue = 2000
 
 // confirmable are the commands whose question ActionConfirm answers.
-var confirmable = []string{"log", "contact edit"}
+var confirmable = []string{"log", "contact edit", "event add"}
 
 // pressConfirm runs the confirmed command of an ActionConfirm button. The
 // message asking is replaced by the outcome, so its button is gone once

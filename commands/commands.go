@@ -59,6 +59,9 @@ type Request struct {
 	Door     Door
 	Text     string         // what was typed, without the command name or bot mention
 	Loc      *time.Location // the user's time zone
+	// File is a file the person handed over with the request (dropped
+	// into a DM), as the door names it; "" for none.
+	File string
 }
 
 // Store is what the commands need from storage: each noun's file says
@@ -72,6 +75,7 @@ type Store interface {
 	needStore
 	orgStore
 	reportStore
+	importStore
 }
 
 // Config is what the handler needs to know about the deployment.
@@ -89,6 +93,8 @@ type Config struct {
 	Names report.Names
 	// Paper is the page of the report's PDF (A4 when unset).
 	Paper report.Paper
+	// Files opens the files people import; nil where there are none.
+	Files Files
 }
 
 // Handler runs commands. It is safe for concurrent use.
@@ -156,7 +162,9 @@ func (h *Handler) run(ctx context.Context, req Request) message.Reply {
 	}
 	cmd, rest := h.table.lookup(toks)
 	if cmd == nil {
-		return h.fail(req, "", h.unknownCommand(req, toks))
+		if cmd, rest = h.phrasing(toks); cmd == nil {
+			return h.fail(req, "", h.unknownCommand(req, toks))
+		}
 	}
 	return h.exec(ctx, req, cmd, rest)
 }
@@ -227,7 +235,9 @@ func (h *Handler) fail(req Request, command string, err error) message.Reply {
 // deniedText is the polite refusal. It reveals nothing about partners.
 func (h *Handler) deniedText(req Request) string {
 	if req.Role == RoleLiaison {
-		return "Sorry, that isn't something I can do for you here. In the channel your organization shares with the outreach team, or in a DM with me, you can leave the team a note with `log <method> <what happened>`, or type `help` to see more."
+		// The same words in a DM and in a channel, each of them true in
+		// both: what a liaison may type, as they would type it.
+		return "Sorry, that isn't something I can do for you here. You can leave the outreach team a note, like `log meeting \"Planning call for the January workshop\"`, tell them about a need in your community, like `need transportation \"no bus to the clinic\"`, or type `help` to see the rest."
 	}
 	return "Sorry, only an outreach admin can do that. Ask one of your admins."
 }

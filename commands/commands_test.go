@@ -195,6 +195,7 @@ func TestSession(t *testing.T) {
 		{who: member, text: "cancel F1"},
 		{who: member, text: "followups county"},
 		{who: member, text: `event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" audience:"Seniors" resources:room,Pamphlets registered:40`},
+		{who: member, text: `event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" audience:"Seniors" resources:room,Pamphlets registered:40 confirm`},
 		{who: member, text: `event add eastside-community-clinic "Cooking class" 2026-11-20 18:00 until:90m type:class`},
 		{who: member, text: "event list"},
 		{who: member, text: "event list past"},

@@ -49,6 +49,7 @@ type LogInput struct {
 	When      string // as typed; "" = now
 	Summary   string
 	Next      string // "<when> <what>": a follow-up for the logger; "" = none
+	Outcome   string // what came of it; "" = none
 	// Confirmed: the date may lie more than a year back (needsConfirm).
 	// A date typed with `confirm` after it confirms it too (the form).
 	Confirmed bool
@@ -80,6 +81,9 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 		}
 		in.Next = v
 	}
+	if v, ok := a.opt("outcome"); ok {
+		in.Outcome = v
+	}
 	if v, ok := a.opt("dir"); ok {
 		if in.Direction, err = oneOf("direction", v, []string{"out", "in"}); err != nil {
 			return message.Reply{}, err
@@ -88,19 +92,20 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	// The partner is every word before the method, so names need no quotes:
 	// `log county health dept call …`. In a linked channel it may be left out.
 	pos := a.pos
-	mi := -1
+	mi, mlen := -1, 0
 	for i, t := range pos {
-		if !t.Quoted && isMethod(t.Text) {
-			mi = i
-			break
+		if !t.Quoted {
+			if in.Method, mlen = methodAt(pos, i); mlen > 0 {
+				mi = i
+				break
+			}
 		}
 	}
 	if mi < 0 {
 		return message.Reply{}, h.missingMethod(pos)
 	}
 	in.Partner = Unlink(joinText(pos[:mi]))
-	in.Method = strings.ToLower(pos[mi].Text)
-	rest := pos[mi+1:]
+	rest := pos[mi+mlen:]
 	// `confirm` as the last word confirms a date that asks for it, and is
 	// summary text otherwise.
 	if n := len(rest); n > 0 && !rest[n-1].Quoted && strings.EqualFold(rest[n-1].Text, "confirm") && h.asksConfirm(in.When, req.Loc) {
@@ -111,6 +116,18 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 		in.Direction, rest = "in", rest[1:]
 	} else if n := len(rest); n > 0 && !rest[n-1].Quoted && strings.EqualFold(rest[n-1].Text, "in") {
 		in.Direction, rest = "in", rest[:n-1]
+	}
+	// A date right after the method (`log county call yesterday talked
+	// about flu shots`) is when it happened, if it reads as a past one.
+	readDate := ""
+	if in.When == "" {
+		if n := leadingDate(rest, h.now(), req.Loc); n > 0 {
+			readDate = joinText(rest[:n])
+			in.When, rest = readDate, rest[n:]
+			if len(rest) > 0 && !rest[0].Quoted && strings.EqualFold(rest[0].Text, "in") {
+				in.Direction, rest = "in", rest[1:]
+			}
+		}
 	}
 	in.Summary = Unlink(joinText(rest))
 	if req.Role == RoleLiaison {
@@ -128,7 +145,51 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	if len(fieldErrs) > 0 {
 		return message.Reply{}, userErrorf("%s", firstFieldError(fieldErrs))
 	}
+	if readDate != "" {
+		r.Text += fmt.Sprintf("\n_I read %s as the date. To keep it in the summary, put the summary in quotes._", message.Code(readDate))
+	}
 	return r, nil
+}
+
+// methodAt reads a contact method at word i: one of ours, or what people
+// call one (`phone`, `phone call` and `telephone` are a call, `e-mail` an
+// email). It returns the method and how many words it took, 0 for none.
+func methodAt(pos []Token, i int) (string, int) {
+	w := strings.ToLower(pos[i].Text)
+	if isMethod(w) {
+		return w, 1
+	}
+	switch w {
+	case "phone", "telephone", "phoned", "called":
+		if i+1 < len(pos) && !pos[i+1].Quoted && strings.EqualFold(pos[i+1].Text, "call") {
+			return "call", 2
+		}
+		return "call", 1
+	case "e-mail", "emailed":
+		return "email", 1
+	}
+	return "", 0
+}
+
+// leadingDate is how many of the first words read as the past date a
+// contact happened on: a date, not followed by nothing (the summary must
+// remain), and not ahead (`next week we plan…` is a summary).
+func leadingDate(rest []Token, now time.Time, loc *time.Location) int {
+	var words []string
+	for _, t := range rest {
+		if t.Quoted || t.Key != "" {
+			break
+		}
+		words = append(words, t.Text)
+	}
+	if len(words) == 0 {
+		return 0
+	}
+	t, n, err := when.ParsePast(words, now, loc)
+	if err != nil || n == 0 || n >= len(rest) || t.After(now.Add(maxFuture)) {
+		return 0
+	}
+	return n
 }
 
 func isMethod(s string) bool {
@@ -246,7 +307,13 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, nil, &confirmDate{when: at, partner: p}
 	}
-	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary}
+	outcome, err := textField("outcome", in.Outcome, maxField)
+	if err != nil {
+		var ue *userError
+		errors.As(err, &ue)
+		return message.Reply{}, map[string]string{FieldSummary: ue.msg}, nil
+	}
+	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary, Outcome: outcome}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -260,6 +327,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* as `C%d` (%s): %s", ct.Method, arrow, message.Esc(p.Name), ct.ID, message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
+	if ct.Outcome != "" {
+		fmt.Fprintf(&b, "\nOutcome: %s", message.Esc(message.Clip(ct.Outcome, 200)))
+	}
 	if fu > 0 {
 		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, h.now(), req.Loc))
 	}
@@ -541,12 +611,7 @@ func (h *Handler) contactDelete(ctx context.Context, req *Request, a args) (mess
 }
 
 // andList is "a", "a and b", "a, b and c".
-func andList(ss []string) string {
-	if len(ss) < 2 {
-		return strings.Join(ss, "")
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
-}
+func andList(ss []string) string { return message.And(ss) }
 
 // SubmitLog logs a contact from the log form. Mistakes come back per field;
 // other failures as a reply.

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/agnivade/levenshtein"
+
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // distance is how far typed is from candidate, forgiving what people do
@@ -74,4 +76,41 @@ func nearest(typed string, candidates []string, n int) []string {
 		out = append(out, all[i].s)
 	}
 	return out
+}
+
+// phrasing reads what people type without thinking as the command they
+// mean: `show county` is `partner show county`. nil when it is none.
+func (h *Handler) phrasing(toks []Token) (*command, []Token) {
+	if len(toks) < 2 || toks[0].Quoted || toks[0].Key != "" {
+		return nil, nil
+	}
+	switch strings.ToLower(toks[0].Text) {
+	case "show":
+		return h.table.find("partner show"), toks[1:]
+	}
+	return nil, nil
+}
+
+// remindMe answers `remind me next tuesday to call Dana` with the
+// follow-up that does it.
+func (h *Handler) remindMe(toks []Token) error {
+	words := make([]string, 0, len(toks))
+	for _, t := range toks[1:] {
+		words = append(words, t.Text)
+	}
+	if len(words) > 0 && strings.EqualFold(words[0], "me") {
+		words = words[1:]
+	}
+	at, what := "", ""
+	for i, w := range words {
+		if strings.EqualFold(w, "to") || strings.EqualFold(w, "about") {
+			at, what = strings.Join(words[:i], " "), strings.Join(words[i+1:], " ")
+			break
+		}
+	}
+	if at == "" || what == "" {
+		return userErrorf("I remind people of follow-ups: `%s followup <partner> <when> <what>`, e.g. `%s followup county \"next tuesday\" \"Call Dana\"`. I remind the assignee (you, unless `to:@someone`) when it is due.", h.cfg.Command, h.cfg.Command)
+	}
+	return userErrorf("I remind people of follow-ups. Type `%s followup <partner> \"%s\" \"%s\"` with the partner it is about (in the partner's channel you can leave it out); I remind you when it is due.",
+		h.cfg.Command, message.Esc(strings.ReplaceAll(at, `"`, "'")), message.Esc(strings.ReplaceAll(what, `"`, "'")))
 }

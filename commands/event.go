@@ -51,6 +51,11 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	now := h.now()
 	words := strings.Fields(Unlink(joinText(a.pos[ti+1:])))
+	// `confirm` at the end adds an event the same as one there already.
+	confirmed := false
+	if n := len(words); n > 1 && strings.EqualFold(words[n-1], "confirm") && !a.pos[len(a.pos)-1].Quoted {
+		confirmed, words = true, words[:n-1]
+	}
 	start, used, err := when.ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {
 		if err != nil && !errors.Is(err, when.ErrNoDate) {
@@ -110,6 +115,16 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 		}
 	}
 	ref := h.ref(req, Unlink(joinText(a.pos[:ti])))
+	if !confirmed {
+		// The same partner, title and start: most likely the same line
+		// typed again. Ask before adding a second one.
+		if dup, err := h.sameEvent(ctx, req, ref.Text, e); err != nil {
+			return message.Reply{}, err
+		} else if dup != nil {
+			return h.askAgain(req, fmt.Sprintf(":calendar: `E%d` *%s* with *%s* is there already, at %s. Nothing is added yet",
+				dup.ID, message.Esc(dup.Title), message.Esc(h.partnerName(ctx, req.Team, dup.Partner)), message.EventWhen(*dup, now, req.Loc)), "Add another"), nil
+		}
+	}
 	id, p, err := h.store.AddEvent(ctx, req.Team, ref, e, h.cfg.SurveyDelays, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -563,4 +578,41 @@ func (h *Handler) eventPartnerNames(ctx context.Context, team string, e domain.E
 		names[slug] = h.partnerName(ctx, team, slug)
 	}
 	return message.EventPartners(e, names)
+}
+
+// sameEvent finds a standing event of the partner named with e's title
+// (folded) and start; nil when there is none. A partner that cannot be
+// found is left for AddEvent to explain.
+func (h *Handler) sameEvent(ctx context.Context, req *Request, partner string, e domain.Event) (*domain.Event, error) {
+	p, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, partner))
+	if err != nil {
+		return nil, nil
+	}
+	es, err := h.store.Events(ctx, req.Team, p.Slug, e.Start, e.Start.Add(time.Millisecond), false, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range es {
+		if x.Cancelled.IsZero() && domain.NameKey(x.Title) == domain.NameKey(e.Title) {
+			return &x, nil
+		}
+	}
+	return nil, nil
+}
+
+// askAgain asks before running the typed command again with `confirm`:
+// what says what stands in the way, label names the button.
+func (h *Handler) askAgain(req *Request, what, label string) message.Reply {
+	line := stripCommand(req.Text, h.cfg.Command) + " confirm"
+	r := message.Reply{Text: what + ": "}
+	if len(line) <= maxButtonValue {
+		r.Text += fmt.Sprintf("press *%s* to add a second one, or ", label)
+		r.Choices = []message.Choice{{Label: label, Action: ActionConfirm, Value: line, Style: "primary"}}
+	}
+	if len([]rune(line)) <= 300 {
+		r.Text += fmt.Sprintf("type the command again with `confirm` at the end: %s", message.Code(h.typed(req, line)))
+	} else {
+		r.Text += "type the command again with `confirm` at the end."
+	}
+	return r
 }

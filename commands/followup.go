@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,6 +147,12 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 		}
 		return message.Reply{Text: h.followUpList(fmt.Sprintf("Shared follow-ups with %s", message.Esc(p.Name)), shared, map[string]string{p.Slug: p.Name}, nil, now, req.Loc)}, nil
 	}
+	pos := a.pos
+	// `followups for maria`: the word people put before whose.
+	if len(pos) > 1 && !pos[0].Quoted && (strings.EqualFold(pos[0].Text, "for") || strings.EqualFold(pos[0].Text, "of")) {
+		pos = pos[1:]
+	}
+	a.pos = pos
 	scope := strings.ToLower(joinText(a.pos))
 	var fs []domain.FollowUp
 	title := "Your open follow-ups"
@@ -168,6 +175,19 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 			}
 		}
 		p, perr := h.partner(ctx, req, Unlink(joinText(a.pos)))
+		if perr != nil && len(a.pos) == 1 && noSuchPartner(perr) {
+			// `followups maria`: a person the directory knows by name,
+			// or the way to name one.
+			if id, ok := h.userRef(ctx, req, "@"+a.pos[0].Text); ok {
+				title = "Open follow-ups of " + message.Mention(id)
+				fs, err = h.store.OpenFollowUps(ctx, req.Team, id)
+				break
+			}
+			var ue *userError
+			if errors.As(perr, &ue) {
+				return message.Reply{}, userErrorf("%s For a person's follow-ups, name them with @: `%s followups @%s`.", ue.msg, h.cfg.Command, message.Esc(strings.TrimPrefix(a.pos[0].Text, "@")))
+			}
+		}
 		if perr != nil {
 			return message.Reply{}, perr
 		}
@@ -242,7 +262,13 @@ func (h *Handler) followUpID(name string, toks []Token) (int64, []Token, error) 
 	if !ok {
 		return 0, nil, userErrorf("%s isn't a follow-up id; they look like `F12`. `%s followups` lists yours.", message.Code(toks[0].Text), h.cfg.Command)
 	}
-	return id, toks[1:], nil
+	rest := toks[1:]
+	// `snooze F12 until friday`, `reschedule F12 to monday`: the word
+	// people put before a date.
+	if len(rest) > 1 && !rest[0].Quoted && slices.Contains([]string{"until", "till", "til", "to", "for"}, strings.ToLower(rest[0].Text)) {
+		rest = rest[1:]
+	}
+	return id, rest, nil
 }
 
 func (h *Handler) doneCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
@@ -442,4 +468,11 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 	upd.Outcome, upd.Command = message.OutcomeOK, "button"
 	upd.Feed = message.FollowUpFeed(req.User, f, change, name)
 	return Pressed{Update: &upd}
+}
+
+// noSuchPartner reports whether err (from partnerErr) says no partner
+// has that name.
+func noSuchPartner(err error) bool {
+	var ue *userError
+	return errors.As(err, &ue) && strings.HasPrefix(ue.msg, "I don't know a partner called")
 }

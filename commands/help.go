@@ -35,8 +35,13 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "*`%s`* — %s\n", strings.TrimSpace(prefix(c.name+" "+c.args)), c.summary)
-			for _, ex := range c.examples {
+			args, summary, examples := c.args, c.summary, c.examples
+			if req.Role == RoleLiaison && c.liaisonSummary != "" {
+				// Their own syntax: no partner to name, no team options.
+				args, summary, examples = c.liaisonArgs, c.liaisonSummary, c.liaisonExamples
+			}
+			fmt.Fprintf(&b, "*`%s`* — %s\n", strings.TrimSpace(prefix(c.name+" "+args)), summary)
+			for _, ex := range examples {
 				fmt.Fprintf(&b, "    e.g. `%s`\n", prefix(ex))
 			}
 		}

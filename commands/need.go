@@ -35,10 +35,24 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, userErrorf("Give the topic, then what you heard: `%s`, e.g. `%s`.", strings.TrimPrefix(a.cmd.usage(h.cfg.Command), h.cfg.Command+" "), a.cmd.examples[0])
 	}
 	// The topics are the first word, or a comma list over several words:
-	// "mental health",nutrition.
+	// "mental health",nutrition. A topic of several words needs no
+	// quotes: every word before a quoted note (`need Mental Health
+	// "stress"`), or the longest run of first words that is a topic heard
+	// before (`need flu shots asked at the fair`).
 	n := 1
 	for n < len(a.pos) && (strings.HasSuffix(a.pos[n-1].Text, ",") || strings.HasPrefix(a.pos[n].Text, ",")) {
 		n++
+	}
+	if n == 1 && !a.pos[0].Quoted {
+		if k, err := h.topicWords(ctx, req, a.pos); err != nil {
+			return message.Reply{}, err
+		} else if k > 1 {
+			joined := make([]string, k)
+			for i, t := range a.pos[:k] {
+				joined[i] = t.Text
+			}
+			a.pos = append([]Token{{Text: strings.Join(joined, " ")}}, a.pos[k:]...)
+		}
 	}
 	var typedTopics []string
 	for _, t := range a.pos[:n] {
@@ -111,10 +125,42 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	}, nil
 }
 
-// needTopics normalises the comma-separated topics typed. A topic never
-// heard before that looks like a known one is refused with did-you-mean,
-// so "diabetis" does not split the count; a trailing "!" insists.
-func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([]string, error) {
+// topicWords is how many of the first words make one topic: those
+// before a quoted note, or the longest run of up to three that is a topic
+// known or heard before; 1 otherwise.
+func (h *Handler) topicWords(ctx context.Context, req *Request, pos []Token) (int, error) {
+	for i, t := range pos {
+		if t.Quoted {
+			if i > 1 && i <= maxTopicWords {
+				return i, nil
+			}
+			break
+		}
+		if strings.Contains(t.Text, ",") {
+			return 1, nil
+		}
+	}
+	known, err := h.knownTopics(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	for k := min(3, len(pos)-1); k > 1; k-- {
+		words := make([]string, k)
+		for i, t := range pos[:k] {
+			words[i] = t.Text
+		}
+		if slices.Contains(known, h.cfg.Topics.Normalize(strings.Join(words, " "))) {
+			return k, nil
+		}
+	}
+	return 1, nil
+}
+
+// maxTopicWords is the most words before a quoted note read as one topic.
+const maxTopicWords = 4
+
+// knownTopics are the configured topics and every one heard before.
+func (h *Handler) knownTopics(ctx context.Context, req *Request) ([]string, error) {
 	existing, err := h.store.NeedTopics(ctx, req.Team)
 	if err != nil {
 		return nil, err
@@ -124,6 +170,17 @@ func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([
 		if !slices.Contains(known, t) {
 			known = append(known, t)
 		}
+	}
+	return known, nil
+}
+
+// needTopics normalises the comma-separated topics typed. A topic never
+// heard before that looks like a known one is refused with did-you-mean,
+// so "diabetis" does not split the count; a trailing "!" insists.
+func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([]string, error) {
+	known, err := h.knownTopics(ctx, req)
+	if err != nil {
+		return nil, err
 	}
 	var out []string
 	for _, raw := range strings.Split(typed, ",") {

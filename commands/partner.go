@@ -59,7 +59,7 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 		}
 	}
 	if v, ok := a.optRaw("channel"); ok {
-		if p.Channel, err = channelArg("channel", v); err != nil {
+		if p.Channel, err = h.channelArg(ctx, "channel", v); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -290,7 +290,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 				}
 				break
 			}
-			id, err := channelArg("channel", raw)
+			id, err := h.channelArg(ctx, "channel", raw)
 			if err != nil {
 				return message.Reply{}, err
 			}
@@ -332,6 +332,19 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
 		return message.Reply{}, err
+	}
+	if org, named := a.opt("org"); named && ch.OrgTeams != nil && len(*ch.OrgTeams) > 0 {
+		// An organization acts for its partner through the channel they
+		// share (in it, and in a DM with the bot); with none, org: would
+		// say "Updated" and change nothing anyone can see.
+		channel := p.Channel
+		if ch.Channel != nil {
+			channel = *ch.Channel
+		}
+		if channel == "" {
+			return message.Reply{}, userErrorf("*%s* has no linked channel, and its organization's people act for it through the channel you share with them (there, and in a DM with me). Link it in the same command: `%s partner set %s channel:#<the shared channel> org:%s`.",
+				message.Esc(p.Name), h.cfg.Command, p.Slug, message.Esc(org))
+		}
 	}
 	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, ch, req.User, h.now()); err != nil {
 		if pe, ok := store.IsConflict(err); ok {

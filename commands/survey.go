@@ -109,7 +109,27 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 		r := h.fail(req, "survey comment", err)
 		return Pressed{Ephemeral: &r}
 	}
-	return h.respond(ctx, req, sv, "comment", text, "", "survey comment", "Thanks, your comment is saved. Sending another replaces it.")
+	// A second comment adds to the first: people write again to say more,
+	// not to take back what they said.
+	thanks := "Thanks, your comment is saved. Sending another adds to it."
+	rs, err := h.store.Responses(ctx, req.Team, survey)
+	if err != nil {
+		r := h.fail(req, "survey comment", err)
+		return Pressed{Ephemeral: &r}
+	}
+	for _, r := range rs {
+		if r.User != req.User || r.Comment == "" {
+			continue
+		}
+		if strings.Contains("\n\n"+r.Comment+"\n\n", "\n\n"+text+"\n\n") {
+			return eph("You sent that comment already; it is saved once.", message.OutcomeOK)
+		}
+		if n := len([]rune(r.Comment)) + len([]rune(text)); n > maxSummary {
+			return eph(fmt.Sprintf("With your earlier comment that is %d characters; keep both under %d together.", n, maxSummary), message.OutcomeUserError)
+		}
+		thanks = "Thanks, I added this to your earlier comment; both are kept, the earlier first."
+	}
+	return h.respond(ctx, req, sv, store.AppendComment, text, "", "survey comment", thanks)
 }
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.
@@ -127,27 +147,50 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, userErrorf("`E%d` *%s* hasn't started yet (%s). Its feedback survey goes out by itself after it ends; `%s event survey E%d` sends it sooner once it has started.",
 			id, message.Esc(e.Title), message.Time(e.Start, now, req.Loc), h.cfg.Command, id)
 	}
-	p, err := h.store.Partner(ctx, req.Team, e.Partner)
-	if err != nil {
-		return message.Reply{}, err
+	var ps []domain.Partner
+	for _, slug := range append([]string{e.Partner}, e.With...) {
+		p, err := h.store.Partner(ctx, req.Team, slug)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // erased since
+		}
+		if err != nil {
+			return message.Reply{}, err
+		}
+		ps = append(ps, p)
 	}
-	sv := domain.SurveyFor(p, domain.TemplateFeedback, e.ID, req.User)
-	where := message.SurveyWhere(sv)
-	sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
-	if err != nil {
-		return message.Reply{}, err
+	// One into each partner's channel, for an event run with several.
+	var sent, wheres, had []string
+	for _, sv := range domain.EventSurveys(ps, domain.TemplateFeedback, e.ID, req.User) {
+		sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
+		if err != nil {
+			return message.Reply{}, err
+		}
+		switch {
+		case sid == 0:
+		case created:
+			sent, wheres = append(sent, fmt.Sprintf("`S%d`", sid)), append(wheres, message.SurveyWhere(sv))
+		default:
+			had = append(had, fmt.Sprintf("`S%d`", sid))
+		}
 	}
-	if sid == 0 {
+	// Where the answers are: the one survey, or the event's together.
+	resultsOf := func(ids []string) string {
+		if len(ids) == 1 {
+			return strings.Trim(ids[0], "`")
+		}
+		return fmt.Sprintf("E%d", id)
+	}
+	switch {
+	case len(sent) == 0 && len(had) == 0:
 		return message.Reply{}, userErrorf("`E%d` or its partner was just erased, so no survey went out.", id)
+	case len(sent) == 0:
+		// One feedback survey per event and channel, so the answers stay together.
+		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: %s. `%s survey results %s` shows the answers so far.",
+			id, message.Esc(e.Title), andList(had), h.cfg.Command, resultsOf(had))
 	}
-	if !created {
-		// One feedback survey per event, so the answers stay together.
-		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: `S%d`. `%s survey results S%d` shows the answers so far.",
-			id, message.Esc(e.Title), sid, h.cfg.Command, sid)
-	}
-	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
-		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid),
-		Feed: fmt.Sprintf("%s sent the feedback survey `S%d` for `E%d` *%s*", message.Mention(req.User), sid, e.ID, message.Esc(e.Title))}
+	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey %s for `E%d` *%s* to %s. `%s survey results %s` shows the answers.",
+		andList(sent), e.ID, message.Esc(e.Title), andList(wheres), h.cfg.Command, resultsOf(sent)),
+		Feed: fmt.Sprintf("%s sent the feedback survey %s for `E%d` *%s*", message.Mention(req.User), andList(sent), e.ID, message.Esc(e.Title))}
 	h.offerFollowUpSurvey(ctx, req, e, &r)
 	return r, nil
 }
@@ -225,10 +268,12 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (mess
 		}
 	}
 	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString("\n")
-		}
+	type answered struct {
+		sv domain.Survey
+		rs []domain.Response
+	}
+	var all []answered
+	for _, id := range ids {
 		sv, err := h.store.Survey(ctx, req.Team, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return message.Reply{}, userErrorf("I can't find `S%d`.", id)
@@ -240,7 +285,35 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (mess
 		if err != nil {
 			return message.Reply{}, err
 		}
-		b.WriteString(h.results(ctx, req, sv, rs))
+		all = append(all, answered{sv, rs})
+	}
+	// An event run with several partners has a survey in each one's
+	// channel: their answers together first, then each.
+	done := map[string]bool{}
+	for _, x := range all {
+		if x.sv.Event == 0 || done[x.sv.Template] {
+			continue
+		}
+		done[x.sv.Template] = true
+		var ids []string
+		var rs []domain.Response
+		for _, y := range all {
+			if y.sv.Event == x.sv.Event && y.sv.Template == x.sv.Template {
+				ids = append(ids, fmt.Sprintf("`S%d`", y.sv.ID))
+				rs = append(rs, y.rs...)
+			}
+		}
+		if len(ids) > 1 {
+			fmt.Fprintf(&b, "*Combined, %s* (one in each partner's channel): %s\n", andList(ids), message.Plural(len(rs), "response"))
+			b.WriteString(h.answers(domain.Templates[x.sv.Template], rs))
+			b.WriteString("\n")
+		}
+	}
+	for i, x := range all {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(h.results(ctx, req, x.sv, x.rs))
 	}
 	return message.Reply{Text: b.String()}, nil
 }
@@ -267,6 +340,14 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 		fmt.Fprintf(&b, " (%d from partner organizations)", outside)
 	}
 	b.WriteString("\n")
+	b.WriteString(h.answers(t, rs))
+	return b.String()
+}
+
+// answers sums up responses to a template's questions: average per
+// rating, choice counts, comments.
+func (h *Handler) answers(t domain.Template, rs []domain.Response) string {
+	var b strings.Builder
 	for i, q := range t.Questions {
 		if q.Rating {
 			sum, n := 0, 0
@@ -304,7 +385,9 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 	if len(comments) > 0 {
 		b.WriteString("Comments:\n")
 		message.WriteLines(&b, len(comments), 10, ".", func(i int) string {
-			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(comments[i].Comment, 300)), message.Mention(comments[i].User))
+			// Comments added to earlier ones are paragraphs of one line here.
+			c := strings.ReplaceAll(comments[i].Comment, "\n\n", " · then: ")
+			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(c, 300)), message.Mention(comments[i].User))
 		})
 	}
 	return b.String()

@@ -20,11 +20,14 @@ type command struct {
 	// liaisonArgs and liaisonSummary describe the command to liaisons,
 	// whose partner is the channel's; used when liaisonSummary is set.
 	liaisonArgs, liaisonSummary string
-	summary                     string
-	examples                    []string
-	topic                       topic
-	who                         Role     // the least role that may run it
-	options                     []string // the key:value options it takes
+	// liaisonExamples are the examples liaisons see: each works when a
+	// liaison pastes it (TestLiaisonHelpWorksWhenPasted).
+	liaisonExamples []string
+	summary         string
+	examples        []string
+	topic           topic
+	who             Role     // the least role that may run it
+	options         []string // the key:value options it takes
 	// freeText: key:value words are part of the text (a comment), not
 	// options.
 	freeText bool
@@ -125,13 +128,15 @@ func newTable() table {
 			summary:  "delete a partner and everything about it",
 			examples: []string{"partner erase old-clinic confirm"},
 			run:      (*Handler).partnerErase},
-		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
+		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [outcome:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
 			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: topicContacts, who: RoleLiaison,
-			options: []string{"when", "dir", "next"}, form: message.FormLog,
-			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
+			options: []string{"when", "dir", "next", "outcome"}, form: message.FormLog,
+			liaisonExamples: []string{`log meeting "Planning call for the January workshop"`, `log email "Sent the flyer to our members" when:yesterday`},
+			summary:         "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
 			examples: []string{`log county call "Talked about the flu clinic"`,
 				`log county email in "They asked for 200 flyers" when:yesterday`,
-				`log county meeting "Planned the fair" next:"friday Send the sign-up sheet"`},
+				`log county meeting "Planned the fair" next:"friday Send the sign-up sheet"`,
+				`log county visit yesterday "Toured the new wing" outcome:"They agreed to host the fair"`},
 			run: (*Handler).logCommand},
 		{name: "history", args: "<partner> [limit]", topic: topicContacts, who: RoleMember,
 			summary:  "recent contacts, newest first",
@@ -151,7 +156,7 @@ func newTable() table {
 			summary:  "promise a next step; I remind the assignee when it is due",
 			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
 			run:      (*Handler).followupCommand},
-		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", topic: topicFollowUps, who: RoleLiaison,
+		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", liaisonExamples: []string{"followups"}, topic: topicFollowUps, who: RoleLiaison,
 			summary:  "open follow-ups, soonest first",
 			examples: []string{"followups", "followups overdue", "followups county"},
 			run:      (*Handler).followupsCommand},
@@ -169,8 +174,8 @@ func newTable() table {
 			examples: []string{`event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" resources:room,laptops registered:40`},
 			run:      (*Handler).eventAdd},
 		{name: "event list", args: "[upcoming|past] [<partner>]", topic: topicEvents, who: RoleLiaison,
-			liaisonSummary: "your partnership's upcoming events",
-			summary:        "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
+			liaisonSummary: "your partnership's upcoming events", liaisonExamples: []string{"event list"},
+			summary: "events, upcoming by default", examples: []string{"event list", "event list past county"}, run: (*Handler).eventList},
 		{name: "event show", args: "<E-id>", topic: topicEvents, who: RoleMember,
 			summary: "one event in full: partner, time, place, audience, resources, registration, attendance, surveys", examples: []string{"event show E7"}, run: (*Handler).eventShow},
 		{name: "event edit", args: "<E-id> field:value…", topic: topicEvents, who: RoleMember,
@@ -189,20 +194,21 @@ func newTable() table {
 		{name: "survey results", args: "<S-id|E-id|partner>", topic: topicSurveys, who: RoleMember,
 			summary: "responses, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
 		{name: "survey comment", args: "<S-id> <comment…>", topic: topicSurveys, who: RoleLiaison, freeText: true,
-			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel",
+			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel (its *Add a comment* button does the same)",
 			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
 		{name: "need", args: "<topic[,topic]> <what you heard…> [partner:] [event:E7]", topic: topicNeeds, who: RoleLiaison,
 			liaisonArgs: "<topic[,topic]> <what you heard…>", liaisonSummary: "tell the outreach team about a health need in your community, e.g. `need transportation \"no bus to the clinic\"`",
-			options: []string{"partner", "event"}, form: message.FormNeed,
+			liaisonExamples: []string{`need transportation "no bus to the clinic"`, `need mental health "teens asked about stress at exam time"`},
+			options:         []string{"partner", "event"}, form: message.FormNeed,
 			summary:  "record a community health need you heard; topics like `diabetes`, `mental-health`, `transportation`",
 			examples: []string{`need diabetes,nutrition "Parents asked for cooking classes for diabetics" partner:county`, `need transportation "No bus to the clinic on Saturdays" event:E7`},
 			run:      (*Handler).needCommand},
 		{name: "needs", args: "[period] [<partner>]", topic: topicNeeds, who: RoleLiaison,
-			liaisonSummary: "the needs your organization has shared with us",
-			options:        []string{"period"},
-			summary:        "the community's needs by topic, most heard first, with the change from the period before (default the last 90 days)",
-			examples:       []string{"needs", "needs 2026-Q3", "needs 30d county"},
-			run:            (*Handler).needsCommand},
+			liaisonSummary: "the needs your organization has shared with us", liaisonExamples: []string{"needs", "needs 30d"},
+			options:  []string{"period"},
+			summary:  "the community's needs by topic, most heard first, with the change from the period before (default the last 90 days)",
+			examples: []string{"needs", "needs 2026-Q3", "needs 30d county"},
+			run:      (*Handler).needsCommand},
 		{name: "report", args: "[<partner>] [period:30d|quarter|2026-Q3|2026|<from>..<to>] [pdf]", topic: topicImpact, who: RoleMember,
 			options:  []string{"period"},
 			summary:  "the impact report: partners, contacts, events and attendance, surveys, needs and follow-ups, with charts (default the last 30 days); pdf adds one page for the board",
@@ -213,6 +219,10 @@ func newTable() table {
 			summary:  "a CSV file of every record, sent to your DM",
 			examples: []string{"export contacts", "export needs 2026", "export events period:2026-Q3 county"},
 			run:      (*Handler).exportCommand},
+		{name: "import", args: "[confirm]", topic: topicImpact, who: RoleAdmin,
+			summary:  "bring in a spreadsheet (CSV or .xlsx dropped into a DM with me; `import <path>` at the console): partners, people, contacts, events, needs, follow-ups. A dry run first; nothing is stored until *Import* or `import confirm`",
+			examples: []string{"import", "import confirm"},
+			run:      (*Handler).importCommand},
 	}
 }
 
@@ -320,6 +330,9 @@ func (t table) find(name string) *command {
 // nearest command the user may run.
 func (h *Handler) unknownCommand(req Request, toks []Token) error {
 	typed := strings.ToLower(toks[0].Text)
+	if typed == "remind" && req.Role != RoleLiaison {
+		return h.remindMe(toks)
+	}
 	var names, groups []string
 	for _, c := range h.table {
 		if c.allowed(req.Role) {

@@ -106,6 +106,26 @@ func SurveyFor(p Partner, template string, event int64, organizer string) Survey
 	return sv
 }
 
+// EventSurveys are the surveys of template for an event run with
+// partners (the one it was added for first, then those it was run
+// with): one into each partner's linked channel, once a channel; when
+// none has one, one to the organizer, as SurveyFor sends it.
+func EventSurveys(partners []Partner, template string, event int64, organizer string) []Survey {
+	var out []Survey
+	seen := map[string]bool{}
+	for _, p := range partners {
+		if p.Channel == "" || seen[p.Channel] {
+			continue
+		}
+		seen[p.Channel] = true
+		out = append(out, SurveyFor(p, template, event, organizer))
+	}
+	if len(out) == 0 && len(partners) > 0 {
+		out = append(out, SurveyFor(partners[0], template, event, organizer))
+	}
+	return out
+}
+
 // ToOrganizer reports whether the survey goes to a person's DM (its
 // partner has no linked channel) rather than to a channel.
 func (sv Survey) ToOrganizer() bool {

@@ -47,7 +47,11 @@ func CheckinLine(p domain.Partner, now time.Time, loc *time.Location) string {
 // ContactLine is one contact in a list, with the id that names it in
 // `contact edit` and `contact delete`.
 func ContactLine(c domain.Contact, now time.Time, loc *time.Location) string {
-	return fmt.Sprintf("• `C%d` %s · %s %s · %s — %s", c.ID, Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+	line := fmt.Sprintf("• `C%d` %s · %s %s · %s — %s", c.ID, Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+	if c.Outcome != "" {
+		line += " · outcome: " + Esc(Clip(c.Outcome, 200))
+	}
+	return line
 }
 
 // Arrow shows a contact's direction: → we reached them, ← they reached us.

@@ -163,6 +163,34 @@ func LiaisonNote(c domain.Contact, partner domain.Partner, now time.Time, loc *t
 // OwnerDigest is a person's Monday DM: the follow-ups they owe this week
 // (the overdue first) and their partners past cadence.
 func OwnerDigest(owed []domain.FollowUp, quiet []domain.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
+	return OwnerMorning(owed, quiet, nil, names, now, loc)
+}
+
+// OwnerMorning is a person's Monday DM with the morning's stay-in-touch
+// nudge inside, so that they get one message that morning, not two an
+// hour apart: the partners due a nudge (nudged, among quiet) come after
+// the week, each with the nudge's buttons.
+func OwnerMorning(owed []domain.FollowUp, quiet, nudged []domain.Partner, names map[string]string, now time.Time, loc *time.Location) Reply {
+	inNudge := map[string]bool{}
+	for _, p := range nudged {
+		inNudge[p.Slug] = true
+	}
+	var listed []domain.Partner
+	for _, p := range quiet {
+		if !inNudge[p.Slug] {
+			listed = append(listed, p)
+		}
+	}
+	r := ownerWeek(owed, listed, len(nudged), names, now, loc)
+	if len(nudged) > 0 {
+		n := Nudge(nudged, now, loc)
+		r.Text += "\n" + n.Text
+		r.Sections = n.Sections
+	}
+	return r
+}
+
+func ownerWeek(owed []domain.FollowUp, quiet []domain.Partner, below int, names map[string]string, now time.Time, loc *time.Location) Reply {
 	var b strings.Builder
 	fmt.Fprintf(&b, ":spiral_calendar_pad: *Your week* — %s\n", now.In(loc).Format("Monday, January 2"))
 	fmt.Fprintf(&b, "\n*Follow-ups due by %s* (%d)\n", Date(now.AddDate(0, 0, 7), now, loc), len(owed))
@@ -170,8 +198,8 @@ func OwnerDigest(owed []domain.FollowUp, quiet []domain.Partner, names map[strin
 		b.WriteString("None. :tada:\n")
 	}
 	WriteLines(&b, len(owed), 15, ": `followups`", func(i int) string { return FollowUpLine(owed[i], names[owed[i].Partner], now, loc) })
-	fmt.Fprintf(&b, "\n*Your partners past their stay-in-touch cadence* (%d)\n", len(quiet))
-	if len(quiet) == 0 {
+	fmt.Fprintf(&b, "\n*Your partners past their stay-in-touch cadence* (%d)\n", len(quiet)+below)
+	if len(quiet)+below == 0 {
 		b.WriteString("None: every one of them heard from you in time.\n")
 	}
 	WriteLines(&b, len(quiet), 15, ": `partner list overdue owner:@you`", func(i int) string {

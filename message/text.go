@@ -152,3 +152,11 @@ func Counts(m map[string]int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// And is "a", "a and b", "a, b and c".
+func And(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}

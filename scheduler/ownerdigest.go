@@ -69,9 +69,18 @@ func (s *Scheduler) ownerDigest(ctx context.Context, j store.Job, token, rest st
 	for _, p := range ps {
 		names[p.Slug] = p.Name
 	}
-	msg := message.OwnerDigest(owed, quiet, names, now, loc)
+	// The partners a nudge would name this morning come inside, with
+	// the nudge's buttons, and count as nudged: the nudge that follows
+	// finds nothing new to say. One message a person a morning.
+	nudged := domain.Overdue(ps, now, user, false)
+	msg := message.OwnerMorning(owed, quiet, nudged, names, now, loc)
 	if _, err := s.deliver(ctx, "owner-digest", j, token, Post{To: user, Key: j.ID, Message: msg}); err != nil {
 		return err
+	}
+	if len(nudged) > 0 {
+		if err := s.store.MarkNudged(ctx, s.cfg.Team, nudged, now); err != nil {
+			s.log.Warn("record a nudge", "job", j.ID, "err", err)
+		}
 	}
 	return s.finish(ctx, j, token)
 }

@@ -983,3 +983,69 @@ func TestCheckinSkipsPartnersPausedSinceTheFanOut(t *testing.T) {
 		t.Errorf("the check-in job is still queued; want it finished")
 	}
 }
+
+// TestEventWithSeveralPartners (issue 16, item 7): an event run with
+// two partners asks its organizer for attendance naming both, and its
+// feedback survey goes into each partner's linked channel, once each;
+// a partner without a channel gets none of its own.
+func TestEventWithSeveralPartners(t *testing.T) {
+	e := newEnv(t)
+	e.linkedPartner("County Health Dept", "U0MARIA", "active", "C0COUNTY")
+	e.linkedPartner("Eastside Clinic", "U0MARIA", "active", "C0EAST")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	delays := store.EventDelays{Feedback: 2 * time.Hour, FollowUp: 30 * 24 * time.Hour}
+	_, _, err := e.st.AddEvent(context.Background(), team, store.PartnerRef{Text: "county"}, domain.Event{Title: "Health fair", Type: "health-fair",
+		With: []string{"eastside-clinic", "main-street-pharmacy"}, Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1}, delays, "U0MARIA", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.scheduler(only(scheduler.Config{SurveyDelays: delays, Quiet: quietOff}, store.JobEventEnd, store.JobAttendance, store.JobFeedbackSurvey, store.JobSurveyPost))
+	e.advance(s, 4*time.Hour+time.Minute)
+	var to []string
+	for _, p := range e.poster.all() {
+		switch {
+		case strings.HasPrefix(p.Key, store.JobAttendance+":"):
+			if want := "*Health fair* with *County Health Dept, Eastside Clinic and Main Street Pharmacy*"; !strings.Contains(p.Message.Text, want) {
+				t.Errorf("the attendance question: %q; want %q", p.Message.Text, want)
+			}
+		case strings.HasPrefix(p.Key, "svpost:"):
+			to = append(to, p.To)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{"C0COUNTY", "C0EAST"}; !slices.Equal(to, want) {
+		t.Errorf("surveys posted to %v; want %v", to, want)
+	}
+}
+
+// TestOneMorningMessage (issue 16, item 9): on a Monday the owner's
+// "your week" DM (08:00) carries the stay-in-touch nudge (09:00) inside,
+// with its buttons: one message a person that morning, not two an hour
+// apart.
+func TestOneMorningMessage(t *testing.T) {
+	e := newEnv(t)
+	e.partner("County Health Dept", "U0MARIA")
+	e.partner("Main Street Pharmacy", "U0DEVON")
+	monday := nextAt(t0.AddDate(0, 0, 40), time.Monday, 7)
+	e.clock.Advance(monday.Sub(e.clock.Now()))
+	e.followUp("county", "U0MARIA", monday.Add(48*time.Hour), "Send the flyer")
+	s := e.scheduler(only(scheduler.Config{Schedules: map[string]string{"nudges": "0 9 * * 1-5", "owner-digests": "0 8 * * 1"}}, scheduler.JobNudges, scheduler.JobOwnerDigests))
+	e.advance(s, 3*time.Hour) // to 10:00
+	perPerson := map[string][]scheduler.Post{}
+	for _, p := range e.poster.all() {
+		if strings.HasPrefix(p.Key, scheduler.JobNudge+":") || strings.HasPrefix(p.Key, scheduler.JobOwnerDigest+":") {
+			perPerson[p.To] = append(perPerson[p.To], p)
+		}
+	}
+	if n := len(perPerson["U0MARIA"]); n != 1 {
+		t.Fatalf("maria got %d morning messages; want one", n)
+	}
+	m := perPerson["U0MARIA"][0].Message
+	if !strings.Contains(m.Text, "*Your week*") || !strings.Contains(m.Text, "Send the flyer") || !strings.Contains(m.Text, "Time to get in touch") ||
+		len(m.Sections) != 1 || !strings.Contains(m.Sections[0].Text, "*County Health Dept*") || len(m.Sections[0].Choices) != 4 {
+		t.Errorf("maria's morning message: %q %+v", m.Text, m.Sections)
+	}
+	if n := len(perPerson["U0DEVON"]); n != 1 {
+		t.Errorf("devon got %d morning messages; want one", n)
+	}
+}

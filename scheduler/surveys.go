@@ -58,20 +58,34 @@ func (s *Scheduler) eventJob(ctx context.Context, j store.Job, token, kind, rest
 		if deferred, err := s.quiet(ctx, j, token, loc); deferred || err != nil {
 			return err
 		}
-		msg := message.AttendanceQuestion(e, s.partnerName(ctx, e.Partner), s.cfg.Command, s.clock.Now(), loc)
+		names := []string{s.partnerName(ctx, e.Partner)}
+		for _, w := range e.With {
+			names = append(names, s.partnerName(ctx, w))
+		}
+		msg := message.AttendanceQuestion(e, message.And(names), s.cfg.Command, s.clock.Now(), loc)
 		if _, err := s.deliver(ctx, "attendance", j, token, Post{To: e.Organizer, Key: j.ID, Message: msg}); err != nil {
 			return err
 		}
 	case store.JobFeedbackSurvey, store.JobFollowUpSurvey:
 		template := map[string]string{store.JobFeedbackSurvey: "event-feedback", store.JobFollowUpSurvey: "event-followup"}[kind]
-		p, ok, err := s.partner(ctx, e.Partner)
-		if err != nil {
-			return err
+		var ps []domain.Partner
+		for _, slug := range append([]string{e.Partner}, e.With...) {
+			p, ok, err := s.partner(ctx, slug)
+			if err != nil {
+				return err
+			}
+			if ok {
+				ps = append(ps, p)
+			}
 		}
-		if ok {
-			sv := domain.SurveyFor(p, template, e.ID, e.Organizer)
-			// Keyed by this job: a retry finds the survey it made.
-			if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, j.ID, sv, s.clock.Now()); err != nil {
+		// One into each partner's channel. Keyed by this job (and the
+		// partner, after the first): a retry finds the surveys it made.
+		for i, sv := range domain.EventSurveys(ps, template, e.ID, e.Organizer) {
+			origin := j.ID
+			if i > 0 {
+				origin += "/" + sv.Partner
+			}
+			if _, _, err := s.store.CreateSurvey(ctx, s.cfg.Team, origin, sv, s.clock.Now()); err != nil {
 				return err
 			}
 		}

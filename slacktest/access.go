@@ -32,7 +32,7 @@ import (
 // AllScopes are the bot scopes the fake knows, the default grant.
 var AllScopes = []string{
 	"app_mentions:read", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
-	"files:write", "groups:history", "groups:read", "im:history", "im:read", "im:write", "mpim:history",
+	"files:read", "files:write", "groups:history", "groups:read", "im:history", "im:read", "im:write", "mpim:history",
 	"mpim:read", "mpim:write", "users:read",
 }
 
@@ -132,6 +132,8 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "users:read"
 	case "files.getUploadURLExternal", "files.completeUploadExternal":
 		return "files:write"
+	case "files.info":
+		return "files:read"
 	case "conversations.join":
 		return "channels:join"
 	}

@@ -291,6 +291,7 @@ type Server struct {
 
 	pendingUploads map[string]*pendingUpload
 	uploads        []Upload
+	files          map[string]*userFile // files people uploaded (files.go)
 
 	said      map[string]*said // channel+"/"+ts → what a person wrote (edits.go)
 	saidOrder []string         // its keys, oldest first, to bound memory
@@ -363,6 +364,7 @@ func New(opts Options) *Server {
 		published:       map[string][]json.RawMessage{},
 		homeViewID:      map[string]string{},
 		pendingUploads:  map[string]*pendingUpload{},
+		files:           map[string]*userFile{},
 		said:            map[string]*said{},
 		calls:           map[string]int{},
 		userInfoCalls:   map[string]int{},
@@ -380,6 +382,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/link/", s.tracked(s.handleLink))
 	mux.HandleFunc("/upload/", s.tracked(s.handleUpload))
 	mux.HandleFunc("/response/", s.tracked(s.handleResponseURL))
+	mux.HandleFunc("/files-pri/", s.tracked(s.handleFilePrivate))
+	mux.HandleFunc("/signin", s.tracked(s.handleSignin))
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Add(1)
 	go func() {

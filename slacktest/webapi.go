@@ -38,6 +38,7 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"views.publish":                (*Server).viewsPublish,
 	"files.getUploadURLExternal":   (*Server).filesGetUploadURLExternal,
 	"files.completeUploadExternal": (*Server).filesCompleteUploadExternal,
+	"files.info":                   (*Server).filesInfo,
 }
 
 type rateLimitedReply struct{ retryAfter int }

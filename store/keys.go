@@ -26,7 +26,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
-	SeenMessage, Notified, SchemaVersion, Migrating, RateChannel, RatePosts                             *shape
+	SeenMessage, Notified, SchemaVersion, Migrating, RateChannel, RatePosts, Imported, ImportPending    *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -79,6 +79,9 @@ var keyTable = struct {
 	// TTLs: bookkeeping, like the due work's, on the outbox's clock.
 	RateChannel: newJobsKey("rate:channel:{channel}", "string"), // when the next post to the channel may go (unix ms)
 	RatePosts:   newJobsKey("rate:posts", "string"),             // the workspace budget's next post time (unix ms)
+
+	Imported:      newKey("imported", "hash"),                // identity of an imported row (its kind and id column, or a digest of its content) → the record it became (C12)
+	ImportPending: newKey("import-pending:{user}", "string"), // with a TTL: the file an admin's last dry run read, for `import confirm`
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -183,6 +186,10 @@ func (k keys) RateChannel(channel string) string {
 	return keyTable.RateChannel.build(k.prefix, channel)
 }
 func (k keys) RatePosts() string { return keyTable.RatePosts.build(k.prefix) }
+func (k keys) Imported() string  { return keyTable.Imported.build(k.prefix) }
+func (k keys) ImportPending(user string) string {
+	return keyTable.ImportPending.build(k.prefix, user)
+}
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }

@@ -56,6 +56,8 @@ func TestKeyMethods(t *testing.T) {
 		{"SurveySeq", nil, "outreach:{T1}:seq:survey"},
 		{"NeedSeq", nil, "outreach:{T1}:seq:need"},
 		{"Audit", nil, "outreach:{T1}:audit"},
+		{"Imported", nil, "outreach:{T1}:imported"},
+		{"ImportPending", []any{"U1"}, "outreach:{T1}:import-pending:U1"},
 		{"SeenEvent", []any{"Ev1"}, "outreach:{T1}:seen-event:Ev1"},
 		{"SeenMessage", []any{"C1", "1764000000.000100"}, "outreach:{T1}:seen-message:C1:1764000000.000100"},
 		{"Notified", []any{"unnamed-org:county:U1"}, "outreach:{T1}:notified:unnamed-org:county:U1"},

@@ -232,6 +232,25 @@ func TestScriptKeys(t *testing.T) {
 			_, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
 			return err
 		}},
+		{"import rows of each kind, and remember a dry run", func() error {
+			if err := s.SetPendingImport(ctx, team, "U1", "F0FILE"); err != nil {
+				return err
+			}
+			for kind, row := range map[string]ImportRow{
+				ImportContact:  {Identity: "contact:abc", Contact: domain.Contact{Partner: "county-health", Method: "call", Direction: "in", When: t0.Add(-time.Hour), Summary: "imported"}},
+				ImportFollowUp: {ID: 90, FollowUp: domain.FollowUp{Partner: "county-health", Assignee: "U1", Due: t0.Add(time.Hour), Text: "call back", Status: domain.StatusOpen}},
+				ImportEvent:    {Identity: "event:abc", Event: domain.Event{Partner: "county-health", With: []string{"eastside"}, Title: "Fair", Type: "other", Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Registered: -1, Attended: -1}},
+				ImportNeed:     {ID: 7, Need: domain.Need{Topics: []string{"vaccines"}, Note: "shots", Partner: "county-health", At: t0}},
+			} {
+				if _, err := s.ImportSeen(ctx, team, kind, []ImportRow{row}); err != nil {
+					return err
+				}
+				if _, err := s.ImportRows(ctx, team, kind, []ImportRow{row}, delays, "U1", t0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{"first delivery", func() error {
 			_, err := s.FirstDelivery(ctx, team, "Ev1", time.Hour)
 			return err

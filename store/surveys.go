@@ -46,6 +46,10 @@ func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv domain
 	return id, created == 1, nil
 }
 
+// AppendComment, as Respond's question, adds answer to the person's
+// earlier comment (after a blank line) instead of replacing it.
+const AppendComment = "comment+"
+
 // Survey loads one survey; ErrNotFound when there is none.
 func (s *Store) Survey(ctx context.Context, team string, id int64) (domain.Survey, error) {
 	m, err := s.record(ctx, "survey", keysFor(team).Survey(id), fmt.Sprintf("survey S%d", id))

@@ -284,7 +284,7 @@ func (p *whenParser) parse() (time.Time, int, error) {
 func (p *whenParser) dateOnly(dp datePart) time.Time {
 	if dp.deflt != nil {
 		t := p.at(dp.date, *dp.deflt)
-		if dp.date == p.today && t.Before(p.now) {
+		if dp.date == p.today && t.Before(p.now) && !dp.fixed {
 			if p.ahead {
 				return p.now.Add(time.Hour) // "remind me tonight", said late
 			}
@@ -368,16 +368,25 @@ type datePart struct {
 	roll  int    // days to move on when the given time is already past ("this friday")
 	// soon: the word "tomorrow", which is never more than a day away.
 	soon bool
+	// fixed: deflt stands even when it has passed ("this morning").
+	fixed bool
 }
 
 var (
-	isoDateRE  = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:t(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
-	isoLikeRE  = regexp.MustCompile(`^\d{4}-\d`)
-	slashRE    = regexp.MustCompile(`^\d{1,4}/\d{1,2}(?:/\d{1,4})?$`)
-	dayRE      = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?$`)
-	yearRE     = regexp.MustCompile(`^\d{4}$`)
-	clockRE    = regexp.MustCompile(`^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?$`)
-	sevenPM    = clock{19, 0, 0}
+	isoDateRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:t(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
+	isoLikeRE = regexp.MustCompile(`^\d{4}-\d`)
+	slashRE   = regexp.MustCompile(`^\d{1,4}/\d{1,2}(?:/\d{1,4})?$`)
+	dayRE     = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?$`)
+	yearRE    = regexp.MustCompile(`^\d{4}$`)
+	clockRE   = regexp.MustCompile(`^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?$`)
+	sevenPM   = clock{19, 0, 0}
+	fivePM    = clock{17, 0, 0}
+	// slashDateRE is 12/15 or 12/15/2026 (month/day, or day/month when
+	// the first number cannot be a month).
+	slashDateRE = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$`)
+	// partsOfDay are the times "this morning", "this afternoon" and
+	// "this evening" stand for.
+	partsOfDay = map[string]clock{"morning": {9, 0, 0}, "afternoon": {14, 0, 0}, "evening": {18, 0, 0}}
 	timeFormat = "write times like 14:30, 2:30pm or 10am"
 )
 
@@ -411,7 +420,35 @@ func (p *whenParser) date(i int) (datePart, error) {
 	if isoLikeRE.MatchString(w) {
 		return datePart{}, dateErrorf("I can't read %s as a date: write dates like 2026-12-03 or 2026-12-03T14:30", p.words[i])
 	}
-	if slashRE.MatchString(w) {
+	var (
+		mo  time.Month
+		day string
+		n   int
+	)
+	if sm := slashDateRE.FindStringSubmatch(w); sm != nil {
+		a, _ := strconv.Atoi(sm[1])
+		b, _ := strconv.Atoi(sm[2])
+		switch {
+		case a > 12 && b >= 1 && b <= 12: // 15/12: day first
+			mo, day = time.Month(b), sm[1]
+		case b > 12 && a >= 1 && a <= 12, a >= 1 && a <= 12 && b >= 1 && usOrder(p.loc): // 12/15, or 12/3 in a US zone
+			mo, day = time.Month(a), sm[2]
+		default:
+			return datePart{}, dateErrorf("%s could be day/month or month/day: write 2026-12-03 or dec 3", p.words[i])
+		}
+		if sm[3] != "" {
+			y, _ := strconv.Atoi(sm[3])
+			if len(sm[3]) == 2 {
+				y += 2000
+			}
+			d, _ := strconv.Atoi(day)
+			if err := checkDay(y, mo, d); err != nil {
+				return datePart{}, err
+			}
+			return datePart{date: civil{y, mo, d}, n: 1}, nil
+		}
+		n = 1
+	} else if slashRE.MatchString(w) {
 		return datePart{}, dateErrorf("%s could be day/month or month/day: write 2026-12-03 or dec 3", p.words[i])
 	}
 	switch w {
@@ -440,6 +477,26 @@ func (p *whenParser) date(i int) (datePart, error) {
 		if d, ok := weekdayNamed(p.word(i + 1)); ok {
 			return datePart{date: p.today.addDays((int(d) - int(wd) + 7) % 7), n: 2, roll: 7}, nil
 		}
+		if k, ok := partsOfDay[p.word(i+1)]; ok { // this morning
+			return datePart{date: p.today, n: 2, deflt: &k, fixed: true}, nil
+		}
+	case "end":
+		// end of week, end of the week (its Friday, or the next one at
+		// the weekend), end of day: at 17:00.
+		j := i + 1
+		if p.word(j) == "of" {
+			j++
+		}
+		if p.word(j) == "the" {
+			j++
+		}
+		switch p.word(j) {
+		case "week":
+			days := (int(time.Friday) - int(wd) + 7) % 7
+			return datePart{date: p.today.addDays(days), n: j - i + 1, deflt: &fivePM}, nil
+		case "day":
+			return datePart{date: p.today, n: j - i + 1, deflt: &fivePM}, nil
+		}
 	case "next":
 		// Weeks start on Monday.
 		nextMonday := p.today.addDays(7 - (int(wd)+6)%7)
@@ -456,14 +513,14 @@ func (p *whenParser) date(i int) (datePart, error) {
 		if d, ok := weekdayNamed(p.word(i + 1)); ok {
 			return datePart{date: p.today.addDays(-daysBack(wd, d)), n: 2}, nil
 		}
+		if p.word(i+1) == "week" { // the same day a week ago
+			return datePart{date: p.today.addDays(-7), n: 2}, nil
+		}
 	}
 	// dec 3 [2026] / 3 dec [2026]
-	var (
-		mo  time.Month
-		day string
-		n   int
-	)
-	if m, ok := monthNamed(w); ok {
+	if n > 0 {
+		// 12/15 read above: its year is the nearest, as below.
+	} else if m, ok := monthNamed(w); ok {
 		if dm := dayRE.FindStringSubmatch(p.word(i + 1)); dm != nil {
 			mo, day, n = m, dm[1], 2
 		}
@@ -859,4 +916,23 @@ func spanWords(w1, w2 string, articles bool) (Span, int, spanStatus, error) {
 		return sp, 2, spanOK, nil
 	}
 	return Span{}, 0, spanNone, nil
+}
+
+// usOrder reports whether dates in loc are written month first (12/3 is
+// December 3): the United States' zones.
+func usOrder(loc *time.Location) bool {
+	if loc == nil {
+		return false
+	}
+	name := loc.String()
+	if strings.HasPrefix(name, "US/") || strings.HasPrefix(name, "America/Indiana/") || strings.HasPrefix(name, "America/Kentucky/") || strings.HasPrefix(name, "America/North_Dakota/") {
+		return true
+	}
+	switch name {
+	case "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix", "America/Anchorage",
+		"America/Detroit", "America/Boise", "America/Juneau", "America/Sitka", "America/Nome", "America/Adak", "America/Menominee",
+		"America/Metlakatla", "America/Yakutat", "Pacific/Honolulu", "America/Puerto_Rico":
+		return true
+	}
+	return false
 }

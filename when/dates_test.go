@@ -157,6 +157,18 @@ func TestParseWhen(t *testing.T) {
 		{"time then day", "3pm friday", "2026-12-04 15:00", 2},
 		{"time then tomorrow", "10am tomorrow call", "2026-11-28 10:00", 2},
 		{"at time then date", "at 9am dec 3", "2026-12-03 09:00", 4},
+
+		// The phrasings people type without thinking.
+		{"this morning", "this morning talked", "2026-11-27 09:00", 2},
+		{"this afternoon at 3", "this afternoon 3pm", "2026-11-27 15:00", 3},
+		{"last week", "last week", "2026-11-20 09:00", 2},
+		{"end of week", "end of week", "2026-11-27 17:00", 3},
+		{"end of the week", "end of the week send it", "2026-11-27 17:00", 4},
+		{"end of day", "end of day", "2026-11-27 17:00", 3},
+		{"day first when it cannot be a month", "15/12", "2026-12-15 09:00", 1},
+		{"month first when the day cannot be one", "12/15", "2026-12-15 09:00", 1},
+		{"slash date with a year", "12/15/2026 2pm", "2026-12-15 14:00", 2},
+		{"day first with a short year", "25/12/26", "2026-12-25 09:00", 1},
 	}
 	for _, zone := range []string{"UTC", "America/New_York", "Asia/Tokyo"} {
 		loc := mustLoad(t, zone)
@@ -319,6 +331,28 @@ func TestParsePast(t *testing.T) {
 					t.Errorf("ParsePast(%q) = %s, %d words; want %s, %d", tc.in, g, used, tc.want, tc.used)
 				}
 			})
+		}
+	}
+}
+
+// TestSlashDateOrder: 12/3 is December 3 in a United States zone, where
+// dates are written month first, and refused as ambiguous elsewhere.
+func TestSlashDateOrder(t *testing.T) {
+	for _, tc := range []struct {
+		zone, want string
+	}{
+		{"America/New_York", "2026-12-03 09:00"},
+		{"America/Los_Angeles", "2026-12-03 09:00"},
+		{"Europe/London", ""},
+		{"UTC", ""},
+	} {
+		loc := mustLoad(t, tc.zone)
+		got, _, err := ParseWhen([]string{"12/3"}, refNow(loc), loc)
+		switch {
+		case tc.want == "" && (err == nil || err.Error() != "12/3 could be day/month or month/day: write 2026-12-03 or dec 3"):
+			t.Errorf("%s: 12/3 = %v, %v; want it refused as ambiguous", tc.zone, got, err)
+		case tc.want != "" && (err != nil || got.Format("2006-01-02 15:04") != tc.want):
+			t.Errorf("%s: 12/3 = %v, %v; want %s", tc.zone, got, err, tc.want)
 		}
 	}
 }

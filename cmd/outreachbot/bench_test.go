@@ -141,9 +141,10 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
-	botCPU []cpuRun        // bench_plain_test.go
-	sched  schedResults    // bench_sched_test.go
-	impact []*impactResult // bench_impact_test.go, one a size
+	botCPU  []cpuRun        // bench_plain_test.go
+	sched   schedResults    // bench_sched_test.go
+	impact  []*impactResult // bench_impact_test.go, one a size
+	imports []*importResult // bench_import_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -214,6 +215,7 @@ func TestBench(t *testing.T) {
 	t.Run("crash", b.crash)
 	t.Run("outage", b.outage)
 	t.Run("impact", b.impact)
+	t.Run("import", b.importRow)
 	b.print(os.Stdout)
 }
 
@@ -1165,6 +1167,7 @@ func (b *bench) print(w io.Writer) {
 	r.cpuRows(tab)
 	r.schedRows(tab)
 	r.impactRows(tab)
+	r.importRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)

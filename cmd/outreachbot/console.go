@@ -43,7 +43,7 @@ var consoleChannels = map[string]string{
 const consoleHelp = `Type commands as in Slack, with or without /outreach: help, partner list, log county call "Talked about the flu clinic"…
 Console commands:
   :advance 3d      move the clock (90m, 2h, 3d, 2w); reminders, nudges and digests print as they fall due
-  :press 1         press a button of the last message that had some (:press 9 <text> for Add a comment)
+  :press 1         press a button of the last message with buttons shown to you, here (:press 9 <text> for Add a comment)
   :now             show the console's clock
   :as maria        act as another person (you, maria, devon, priya); ':as liaison' is a partner's liaison
   :in #county-health-shared   type in a channel (a channel linked to a partner lets you leave the partner out)
@@ -154,9 +154,12 @@ func (d *consoleDoor) serve(ctx context.Context, p *parts) int {
 }
 
 type consoleSession struct {
-	h       *commands.Handler
-	sched   *scheduler.Scheduler
-	last    *shown // the last message with buttons, for :press
+	h     *commands.Handler
+	sched *scheduler.Scheduler
+	// shown are the last messages with buttons, for :press: one for each
+	// person and place (a channel, or their DM) they were shown in.
+	shown   map[seenBy]*shown
+	seq     int
 	clock   *clockwork.FakeClock
 	out     io.Writer
 	user    string
@@ -286,15 +289,52 @@ func (c *consoleSession) advance(end time.Time) {
 type shown struct {
 	reply   message.Reply
 	channel string
+	seq     int // the order messages were shown in
+}
+
+// seenBy is who saw a message where: a person in their DM or a reply to
+// them in a channel (user set), or everyone in a channel (user "").
+type seenBy struct{ user, place string }
+
+// place is where the current person is typing: a channel, or "dm".
+func (c *consoleSession) place() string {
+	if c.channel == "" || c.channel[0] == 'D' {
+		return "dm"
+	}
+	return c.channel
+}
+
+// remember keeps r as the last message with buttons that by saw.
+func (c *consoleSession) remember(by seenBy, r message.Reply, channel string) {
+	if c.shown == nil {
+		c.shown = map[seenBy]*shown{}
+	}
+	c.seq++
+	c.shown[by] = &shown{reply: r, channel: channel, seq: c.seq}
+}
+
+// lastShown is the last message with buttons the current person saw
+// where they are: their own replies and DMs there, or a post to the
+// channel; someone else's is not theirs to press.
+func (c *consoleSession) lastShown() (*shown, seenBy) {
+	mine := seenBy{c.user, c.place()}
+	last := c.shown[mine]
+	if c.place() != "dm" {
+		if ch := c.shown[seenBy{"", c.place()}]; ch != nil && (last == nil || ch.seq > last.seq) {
+			return ch, seenBy{"", c.place()}
+		}
+	}
+	return last, mine
 }
 
 // press presses a numbered button of the last message that had some.
 func (c *consoleSession) press(args []string) {
-	if c.last == nil {
-		fmt.Fprintln(c.out, "There is no message with buttons to press yet.")
+	last, by := c.lastShown()
+	if last == nil {
+		fmt.Fprintln(c.out, "There is no message with buttons for you here to press yet.")
 		return
 	}
-	choices := allChoices(c.last.reply)
+	choices := allChoices(last.reply)
 	n := 0
 	if len(args) >= 1 {
 		fmt.Sscan(args[0], &n)
@@ -319,17 +359,16 @@ func (c *consoleSession) press(args []string) {
 			return
 		}
 		id, _ := domain.ParseSurveyID(ch.Value)
-		res = c.h.SubmitComment(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), id, strings.Join(args[1:], " "))
+		res = c.h.SubmitComment(context.Background(), c.request(last.channel, commands.DoorForm, ""), id, strings.Join(args[1:], " "))
 	default:
-		res = c.h.Press(context.Background(), c.request(c.last.channel, commands.DoorForm, ""), ch.Action, ch.Value)
+		res = c.h.Press(context.Background(), c.request(last.channel, commands.DoorForm, ""), ch.Action, ch.Value)
 	}
 	if res.Update != nil {
-		where := c.last.channel
 		fmt.Fprintln(c.out, "(the message now reads)")
-		c.print(*res.Update)
-		c.last = nil
+		c.render(*res.Update)
+		delete(c.shown, by)
 		if len(allChoices(*res.Update)) > 0 {
-			c.last = &shown{reply: *res.Update, channel: where}
+			c.remember(by, *res.Update, last.channel)
 		}
 	}
 	if res.Ephemeral != nil {
@@ -382,9 +421,13 @@ func (p consolePoster) Post(_ context.Context, post scheduler.Post) (scheduler.P
 		to = post.To
 	}
 	fmt.Fprintf(p.c.out, "\n── %s · %s ──\n", to, p.c.clock.Now().In(p.c.loc).Format("Mon Jan 2, 15:04"))
-	p.c.print(post.Message)
+	p.c.render(post.Message)
 	if len(allChoices(post.Message)) > 0 {
-		p.c.last = &shown{reply: post.Message, channel: post.To}
+		by := seenBy{"", post.To}
+		if _, person := consoleNames[post.To]; person {
+			by = seenBy{post.To, "dm"}
+		}
+		p.c.remember(by, post.Message, post.To)
 	}
 	return scheduler.Posted{Channel: post.To, TS: fmt.Sprint(p.c.clock.Now().Unix())}, nil
 }
@@ -405,9 +448,14 @@ func (consolePoster) Shared(ctx context.Context, channel string) (bool, error) {
 // decoded, buttons as numbered choices (for :press).
 func (c *consoleSession) print(r message.Reply) {
 	if len(allChoices(r)) > 0 {
-		c.last = &shown{reply: r, channel: c.channel}
+		c.remember(seenBy{c.user, c.place()}, r, c.channel)
 	}
-	fmt.Fprintln(c.out, c.render(r.Text))
+	c.render(r)
+}
+
+// render prints a reply for a terminal (see print).
+func (c *consoleSession) render(r message.Reply) {
+	fmt.Fprintln(c.out, c.renderText(r.Text))
 	n := 0
 	buttons := func(cs []message.Choice) {
 		if len(cs) == 0 {
@@ -426,7 +474,7 @@ func (c *consoleSession) print(r message.Reply) {
 		// as Slack shows them where it cannot draw them.
 		for _, t := range []string{s.Text, chartText(s.Chart), tableText(s.Table)} {
 			if t != "" {
-				fmt.Fprintln(c.out, c.render(t))
+				fmt.Fprintln(c.out, c.renderText(t))
 			}
 		}
 		buttons(s.Choices)
@@ -474,9 +522,9 @@ func (c *consoleSession) save(f message.File) (string, error) {
 	return path, w.Close()
 }
 
-// render shows mrkdwn as a terminal would: Slack mentions as the
+// renderText shows mrkdwn as a terminal would: Slack mentions as the
 // console's people and channels, emoji, entities decoded.
-func (c *consoleSession) render(text string) string {
+func (c *consoleSession) renderText(text string) string {
 	text = userMention.ReplaceAllStringFunc(text, func(m string) string {
 		id := userMention.FindStringSubmatch(m)[1]
 		if n, ok := consoleNames[id]; ok {
@@ -558,4 +606,37 @@ func (consoleDirectory) TeamName(_ context.Context, id string) string {
 		return "Riverside Library"
 	}
 	return ""
+}
+
+// ChannelNamed finds one of the console's channels by name
+// (#county-health-shared), as Slack's picker would give its id.
+func (consoleDirectory) ChannelNamed(_ context.Context, name string) (string, bool) {
+	name = strings.TrimPrefix(strings.ToLower(name), "#")
+	for id, n := range consoleChannels {
+		if n == name && id[0] == 'C' {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// Open reads a file on this machine for `import <path>`.
+func (consoleDirectory) Open(_ context.Context, path string) (commands.ImportFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("I can't open %s: %v.", message.Code(path), errors.Unwrap(err))}
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return commands.ImportFile{}, fmt.Errorf("import %s: %w", path, err)
+	case st.IsDir():
+		f.Close()
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("%s is a directory: name a CSV or .xlsx file in it.", message.Code(path))}
+	case st.Size() > commands.MaxImportBytes:
+		f.Close()
+		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("%s is %.1f MB; I import files up to %d MB. Split it and import the parts one by one.", message.Code(path), float64(st.Size())/(1<<20), commands.MaxImportBytes>>20)}
+	}
+	return commands.ImportFile{Name: filepath.Base(path), Body: f}, nil
 }

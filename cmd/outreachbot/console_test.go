@@ -75,7 +75,7 @@ func TestConsoleReminderDoneAndNudge(t *testing.T) {
 }
 
 func TestConsoleSurveyAfterEvent(t *testing.T) {
-	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E16")
+	out := consoleRun(t, nil, `event add county "Flu talk" now until:1h`, ":advance 3h", ":in #county-health-shared", ":press 4", ":press 6", ":press 9 Very clear, thanks", "survey results E16")
 	if n := strings.Count(out, "How was “Flu talk”?"); n != 4 { // posted once, then shown updated after each press
 		t.Errorf("survey text appears %d times; want the post and three updates", n)
 	}
@@ -93,7 +93,7 @@ func TestConsoleSurveyAfterEvent(t *testing.T) {
 // TestConsoleCommentFirst: a survey answered with a comment before any
 // rating reads back in the console's embedded store as in Redis.
 func TestConsoleCommentFirst(t *testing.T) {
-	out := consoleRun(t, nil, "survey checkin county", ":advance 1m", ":press 11 Great partnership", "survey results S8")
+	out := consoleRun(t, nil, "survey checkin county", ":advance 1m", ":in #county-health-shared", ":press 11 Great partnership", "survey results S8")
 	_, res, _ := strings.Cut(out, "> survey results S8\n") // the last line: all the rest
 	if !strings.Contains(res, "Great partnership") || strings.Contains(res, "went wrong") {
 		t.Errorf("results after a comment first:\n%s", res)
@@ -183,4 +183,81 @@ func TestConsoleReportFilesNeverOverwritten(t *testing.T) {
 	if !strings.Contains(out, "county-health-dept") {
 		t.Errorf("a partner's report's files do not name the partner:\n%s", out)
 	}
+}
+
+// TestConsoleChannelByName: the console knows its channels by name, so
+// channel:#name (the README's own example) links one, as a picked
+// <#C…> does in Slack.
+func TestConsoleChannelByName(t *testing.T) {
+	line := `partner add "Lincoln Library Friends" channel:#outreach-team`
+	out := consoleRun(t, nil, line, "partner set lincoln channel:#no-such-channel")
+	if got := after(out, line); !strings.Contains(got, "Linked to #outreach-team") {
+		t.Errorf("%s:\n%s", line, got)
+	}
+	if got := after(out, "partner set lincoln channel:#no-such-channel"); !strings.Contains(got, "`channel:` needs a channel") {
+		t.Errorf("an unknown channel name: %s", got)
+	}
+}
+
+// TestConsolePressIsYours: :press presses the last buttons shown to the
+// person typing, where they are typing: not a reminder in someone
+// else's DM, nor a survey in a channel they are not in.
+func TestConsolePressIsYours(t *testing.T) {
+	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer" to:@maria`, ":advance 1d", ":press 1", ":as maria", ":press 1", ":press 1")
+	_, rest, _ := strings.Cut(out, "> :advance 1d\n")
+	first := after(rest, ":press 1")
+	if !strings.Contains(first, "no message with buttons for you here") {
+		t.Errorf("you pressed Maria's reminder:\n%s", first)
+	}
+	_, asMaria, _ := strings.Cut(rest, "> :as maria\n")
+	if got := after(asMaria, ":press 1"); !strings.Contains(got, "Done") || strings.Contains(got, "no message with buttons") {
+		t.Errorf("Maria pressing her reminder's Done:\n%s", got)
+	}
+}
+
+// TestConsoleFirstWeekGolden is a new team's first week at the console,
+// from a fixed Monday of its own (the golden file shows its dates): it
+// brings its spreadsheet in (a dry run with its errors, then the
+// import), links its partner's channel by name, and types what people
+// type in their second week (issue 16): a date after the method, phone
+// calls, outcomes, topics of two words, show, until, a liaison's help.
+func TestConsoleFirstWeekGolden(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	start := clockwork.NewFakeClockAt(time.Date(2026, 11, 30, 9, 30, 0, 0, ny)) // a Monday
+	lines := []string{
+		"import ./testdata/import-first-year.csv",
+		"import confirm",
+		"partner list",
+		"partner set county channel:#county-health-shared owner:@maria",
+		"history county 3",
+		`log county call yesterday talked about flu shots outcome:"They will host a clinic in January"`,
+		"log eastside phone call left a message for Ana",
+		`need Mental Health "Teens asked about stress at exam time" partner:county`,
+		`followup county tomorrow "Send Dana the sign-up sheet"`,
+		"snooze F1 until friday",
+		`followup eastside 12/15 "Book the community room"`,
+		`event add county "Flu shot clinic" dec 3 10am until:noon with:eastside`,
+		`event add county "flu shot clinic" dec 3 10am until:noon with:eastside`,
+		"show county",
+		":as liaison", ":in dm",
+		"help log",
+		`log meeting "Can we move the January clinic to the 14th?"`,
+		":as maria", ":in dm",
+		":advance 4d",
+		":press 1",
+		":in #county-health-shared",
+		":press 5",
+		"survey results E1",
+		"import ./testdata/import-first-year.csv",
+	}
+	var out strings.Builder
+	code := run(context.Background(), start, []string{"console"}, func(k string) string {
+		// The monthly report would print where the console writes its
+		// charts, a new directory each run.
+		return map[string]string{"OUTREACH_TZ": "America/New_York", "OUTREACH_SCHEDULE_REPORT": "off"}[k]
+	}, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, io.Discard)
+	if code != 0 {
+		t.Fatalf("console exited %d:\n%s", code, out.String())
+	}
+	golden.Check(t, "console-first-week.golden", out.String())
 }

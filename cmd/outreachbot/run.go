@@ -178,7 +178,14 @@ func (d *slackDoor) connect(ctx context.Context, p *parts) (string, commands.Dir
 	d.auth = auth
 	d.dir = bot.NewDirectory(d.api, cfg.Loc)
 	d.dir.SetWorkspace(auth.TeamID, auth.Team)
-	return auth.TeamID, d.dir, nil
+	return auth.TeamID, slackDirectory{d.dir, bot.NewFiles(d.api, commands.MaxImportBytes)}, nil
+}
+
+// slackDirectory is who is in the workspace, and the files they drop
+// into a DM with the bot to import.
+type slackDirectory struct {
+	*bot.Directory
+	*bot.Files
 }
 
 // open builds the bot in front of the commands; the scheduler posts

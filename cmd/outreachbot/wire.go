@@ -112,9 +112,11 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 	p.team = team
 	migrate(ctx, p.store, team, p.log)
 	names, _ := dir.(impact.Names)
+	files, _ := dir.(commands.Files)
 	cfg := p.cfg
 	p.cmds = commands.New(p.store, p.clock, commands.Config{
 		Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper,
+		Files: files,
 	}, p.log)
 	post, err := d.open(ctx, p)
 	if err != nil {

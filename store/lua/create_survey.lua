@@ -1,8 +1,10 @@
 -- create_survey: create a survey and queue its post. Idempotent per
 -- origin: a retried job (or a repeated request for the same origin)
 -- gets the survey it created before. An event has at most one survey of
--- each template: asking again (by hand, or the automatic one after a
--- survey sent by hand) gets the one it has, so answers are not split.
+-- each template in each channel (an event run with several partners has
+-- one in each partner's channel): asking again (by hand, or the
+-- automatic one after a survey sent by hand) gets the one it has, so
+-- answers are not split.
 -- KEYS[1] survey-by-origin HASH, KEYS[2] audit STREAM, then the partner's
 -- keys, the event's, the survey counter and the due-work keys; the
 -- surveys the event has and the new one's hash once known (declare.lua)
@@ -21,13 +23,15 @@ local same = nil -- the event's survey of this template
 if ARGV[4] ~= '' then
   if redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
   if redis.call('HEXISTS', K.Event(prefix, ARGV[4]), 'cancelled_at') == 1 then return {0, 0} end
-  local template = ''
+  local template, channel = '', ''
   for i = 8, #ARGV - 1, 2 do
     if ARGV[i] == 'template' then template = ARGV[i + 1] end
+    if ARGV[i] == 'channel' then channel = ARGV[i + 1] end
   end
   for _, sid in ipairs(redis.call('SMEMBERS', K.EventSurveys(prefix, ARGV[4]))) do
     local sk = K.Survey(prefix, sid)
-    if not same and known(sk) and redis.call('HGET', sk, 'template') == template then same = sid end
+    if not same and known(sk) and redis.call('HGET', sk, 'template') == template
+      and redis.call('HGET', sk, 'channel') == channel then same = sid end
   end
 end
 if not same then known_next(function(id) return K.Survey(prefix, id) end, K.SurveySeq(prefix)) end

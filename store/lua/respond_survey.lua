@@ -4,7 +4,8 @@
 -- KEYS[1] the survey HASH, KEYS[2] its responses HASH (user → JSON),
 -- KEYS[3] audit STREAM, then the partner's hash (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] user, ARGV[3] user's team, ARGV[4] question
--- ('comment' for the comment), ARGV[5] answer, ARGV[6] now (unix ms),
+-- ('comment' for the comment, 'comment+' to add to an earlier comment
+-- rather than replace it), ARGV[5] answer, ARGV[6] now (unix ms),
 -- ARGV[7] channel the answer came from, ARGV[8] rating question whose
 -- average is the check-in score ('' for none), ARGV[9] audit max length,
 -- ARGV[10] survey id
@@ -19,7 +20,17 @@ local r = {answers = {}}
 local prev = redis.call('HGET', KEYS[2], ARGV[2])
 if prev then r = cjson.decode(prev) end
 if type(r.answers) ~= 'table' then r.answers = {} end
-if ARGV[4] == 'comment' then r.comment = ARGV[5] else r.answers[ARGV[4]] = ARGV[5] end
+if ARGV[4] == 'comment' then
+  r.comment = ARGV[5]
+elseif ARGV[4] == 'comment+' then
+  if r.comment and r.comment ~= '' and not string.find('\n\n' .. r.comment .. '\n\n', '\n\n' .. ARGV[5] .. '\n\n', 1, true) then
+    r.comment = r.comment .. '\n\n' .. ARGV[5]
+  elseif not r.comment or r.comment == '' then
+    r.comment = ARGV[5]
+  end
+else
+  r.answers[ARGV[4]] = ARGV[5]
+end
 r.team, r.at = ARGV[3], tonumber(ARGV[6])
 -- An empty table is {} to Redis's cjson and [] to other Lua JSON
 -- libraries (the console's embedded store): leave it out, so the stored

@@ -1,0 +1,4 @@
+package commands
+
+// SheetTime is sheetTime, for the package's outside tests.
+var SheetTime = sheetTime

@@ -1,0 +1,194 @@
+package commands_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
+	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/store/storetest"
+)
+
+// memFiles are files handed to the bot, by name.
+type memFiles map[string]string
+
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Close() error { return nil }
+
+func (m memFiles) Open(_ context.Context, ref string) (commands.ImportFile, error) {
+	s, ok := m[ref]
+	if !ok {
+		return commands.ImportFile{}, &commands.FileError{Msg: "There is no file " + ref + "."}
+	}
+	return commands.ImportFile{Name: ref, Body: memFile{bytes.NewReader([]byte(s))}}, nil
+}
+
+func newImportHarness(t *testing.T, files memFiles) *harness {
+	t.Helper()
+	srv := storetest.New(t)
+	clock := clockwork.NewFakeClockAt(t0)
+	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}, Files: files},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return &harness{t: t, srv: srv, h: h, clock: clock, t0: t0}
+}
+
+// mixedCSV is a spreadsheet of 3 partners, 4 people and 50 contacts, in
+// one table whose record column names each row's kind; rows 20, 31 and
+// 45 (spreadsheet numbering, the header is row 1) have errors.
+func mixedCSV() string {
+	var b strings.Builder
+	b.WriteString("Record,Organization,Kind,Stage,Partner,Role,Email,Date,Method,Direction,Notes,Outcome\n")
+	b.WriteString("partner,County Health Dept,public-health,active,,,,,,,,\n")
+	b.WriteString("partner,Eastside Clínica,clinic,engaged,,,,,,,,\n")
+	b.WriteString("partner,Grace Church,faith,prospect,,,,,,,,\n")
+	b.WriteString("person,Dana Lee,,,County Health Dept,Health educator,dana@county.gov,,,,,\n")
+	b.WriteString("person,Luis Ortiz,,,county-health-dept,Director,,,,,,\n")
+	b.WriteString("person,Ana Ruiz,,,eastside clinica,Nurse,,,,,,\n")
+	b.WriteString("person,Sam Poe,,,Grace Church,Pastor,,,,,,\n")
+	partners := []string{"County Health Dept", "Eastside Clínica", "Grace Church"}
+	for i := 0; i < 50; i++ {
+		row := 9 + i
+		date := fmt.Sprintf("10/%d/2025", 1+i%28)
+		method := []string{"Phone call", "email", "Visit", "meeting"}[i%4]
+		partner := partners[i%3]
+		switch row {
+		case 20:
+			date = "13/45/2025"
+		case 31:
+			partner = "Contyhealth"
+		case 45:
+			method = "carrier pigeon"
+		}
+		dir := "out"
+		if i%5 == 0 {
+			dir = "in"
+		}
+		fmt.Fprintf(&b, "contact,,,,%s,,,%s,%s,%s,Talk %d about the fair,\n", partner, date, method, dir, i)
+	}
+	return b.String()
+}
+
+func TestImportDryRunThenConfirm(t *testing.T) {
+	hs := newImportHarness(t, memFiles{"./partners.csv": mixedCSV()})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+
+	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
+	for _, want := range []string{
+		"*To import:* 3 partners, 4 people, 47 contacts.",
+		"*3 rows with errors*",
+		"• row 20: `when` is `13/45/2025`, which I can't read as a date",
+		"• row 31: no partner is called `Contyhealth`: did you mean `county-health-dept`?",
+		"• row 45: `method` is `carrier pigeon`",
+		"Press *Import* to store 54 rows (the 3 rows with errors are skipped), or type `import confirm`.",
+	} {
+		if !strings.Contains(dry.Text, want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+		}
+	}
+	if len(dry.Choices) != 1 || dry.Choices[0].Label != "Import" {
+		t.Fatalf("dry run buttons = %+v, want one Import", dry.Choices)
+	}
+	if r := hs.do(admin, "partner list"); !strings.Contains(r.Text, "No partners") && !strings.Contains(r.Text, "(0)") {
+		t.Fatalf("a dry run stored partners:\n%s", r.Text)
+	}
+
+	// A member may not press it.
+	p := hs.h.Press(context.Background(), commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "D0MARIA", Door: commands.DoorForm, Loc: ny},
+		commands.ActionImport, dry.Choices[0].Value)
+	if p.Ephemeral == nil || p.Ephemeral.Outcome != message.OutcomeDenied {
+		t.Fatalf("a member's press: %+v", p.Ephemeral)
+	}
+
+	done := later(t, hs.mustOK(console, "import confirm"))
+	if want := ":white_check_mark: Imported `./partners.csv`: 3 partners, 4 people, 47 contacts."; !strings.HasPrefix(done.Text, want) {
+		t.Errorf("import said:\n%s\nwant it to start %q", done.Text, want)
+	}
+	if !strings.Contains(done.Text, "Skipped for errors (nothing of them stored): row 20, row 31, row 45.") {
+		t.Errorf("import does not name the skipped rows:\n%s", done.Text)
+	}
+	if done.Feed == "" || strings.Count(done.Feed, "\n") > 0 {
+		t.Errorf("feed line = %q, want one line", done.Feed)
+	}
+	hist := hs.mustOK(admin, "history county 100")
+	if got := strings.Count(hist.Text, "\n• "); got != 16 {
+		t.Errorf("County Health has %d contacts, want 16 (17 rows, one of them row 20):\n%s", got, hist.Text)
+	}
+	if !strings.Contains(hist.Text, "call ←") {
+		t.Errorf("a Phone call row that came in is not a call ←:\n%s", hist.Text)
+	}
+	show := hs.mustOK(admin, "partner show eastside-clinica")
+	if !strings.Contains(show.Text, "Ana Ruiz") {
+		t.Errorf("partner show lacks the imported person:\n%s", show.Text)
+	}
+
+	// Again: nothing new.
+	again := later(t, hs.mustOK(console, "import confirm"))
+	if !strings.HasPrefix(again.Text, ":white_check_mark: Imported `./partners.csv`: nothing new.") {
+		t.Errorf("a second import:\n%s", again.Text)
+	}
+	if got := strings.Count(hs.mustOK(admin, "history county 100").Text, "\n• "); got != 16 {
+		t.Errorf("after a second import County Health has %d contacts, want 16", got)
+	}
+	dry2 := later(t, hs.mustOK(console, "import ./partners.csv"))
+	if !strings.Contains(dry2.Text, "*To import:* nothing new.") || len(dry2.Choices) != 0 {
+		t.Errorf("a dry run after the import:\n%s", dry2.Text)
+	}
+}
+
+func TestImportRefusals(t *testing.T) {
+	hs := newImportHarness(t, memFiles{})
+	for _, tc := range []struct {
+		name string
+		who  as
+		text string
+		want string
+	}{
+		{"member", member, "import", "only an outreach admin"},
+		{"confirm with no dry run", admin, "import confirm", "There is no dry run of yours to confirm"},
+		{"a path in Slack", admin, "import ./x.csv", "`import <path>` reads a file at the console. Drop a CSV or .xlsx file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := hs.do(tc.who, tc.text)
+			if r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, tc.want) {
+				t.Errorf("%q: %s %q, want a refusal with %q", tc.text, r.Outcome, r.Text, tc.want)
+			}
+		})
+	}
+	r := later(t, hs.mustOK(as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}, "import ./missing.csv"))
+	if r.Outcome != message.OutcomeUserError || r.Text != "There is no file ./missing.csv." {
+		t.Errorf("a missing file: %s %q", r.Outcome, r.Text)
+	}
+}
+
+func TestSheetTime(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2026-11-03", "2026-11-03 12:00"},
+		{"2026-11-03 14:30", "2026-11-03 14:30"},
+		{"2026-11-03T14:30:00-05:00", "2026-11-03 14:30"},
+		{"11/3/2026", "2026-11-03 12:00"},
+		{"13/3/2026", "2026-03-13 12:00"},
+		{"11/3/26", "2026-11-03 12:00"},
+		{"Nov 3, 2026", "2026-11-03 12:00"},
+		{"46329", "2026-11-03 12:00"},
+		{"11/3/2026 2:30 PM", "2026-11-03 14:30"},
+	} {
+		got, ok := commands.SheetTime(tc.in, t0, ny)
+		if !ok || got.In(ny).Format("2006-01-02 15:04") != tc.want {
+			t.Errorf("SheetTime(%q) = %v, %v; want %s", tc.in, got, ok, tc.want)
+		}
+	}
+	for _, bad := range []string{"13/45/2026", "soon", "2026-13-01"} {
+		if got, ok := commands.SheetTime(bad, t0, ny); ok {
+			t.Errorf("SheetTime(%q) = %v, want no date", bad, got)
+		}
+	}
+}

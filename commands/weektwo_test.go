@@ -1,0 +1,271 @@
+package commands_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
+)
+
+// What a new team tripped on in its second week (issue 16), each where it
+// lives; TestWeekTwoLog is items 1, 3 (phone) and 10.
+
+// TestWeekTwoLog: a date right after the method is the date when it
+// reads as a past one (and the reply says so), `phone` and `phone call`
+// are a call, and outcome: is stored and shown in history and on the
+// partner's page.
+func TestWeekTwoLog(t *testing.T) {
+	hs := newHarnessAt(t, aFriday) // its cases are dates
+	hs.seed()
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"log county call yesterday talked about flu shots", []string{"Logged call → *County Health Dept*", "(Thu Nov 26, 09:00): talked about flu shots", "I read `yesterday` as the date"}},
+		{"log county call last tuesday in they asked for flyers", []string{"Logged call ← *County Health Dept*", "(Tue Nov 24, 09:00): they asked for flyers"}},
+		{"log county email nov 20 sent the outline", []string{"(Fri Nov 20, 09:00): sent the outline"}},
+		{"log county email 11/20 sent the outline", []string{"(Fri Nov 20, 09:00): sent the outline"}},
+		{"log county visit this morning toured the clinic", []string{"(Fri Nov 27, 09:00): toured the clinic"}},
+		{"log county call next week we plan the fair", []string{"(Fri Nov 27, 10:00): next week we plan the fair"}}, // ahead: it is the summary
+		{`log county call yesterday`, []string{"(Fri Nov 27, 10:00): yesterday"}},                                   // nothing after: the summary
+		{`log county call "yesterday was busy"`, []string{"(Fri Nov 27, 10:00): yesterday was busy"}},
+		{"log county phone talked about the fair", []string{"Logged call → *County Health Dept*", "talked about the fair"}},
+		{"log county phone call left a message", []string{"Logged call →", "left a message"}},
+		{`log eastside community meeting "Planned the fair" outcome:"agreed to host"`, []string{"Logged meeting →", "Outcome: agreed to host"}},
+	} {
+		r := hs.mustOK(member, tc.text)
+		for _, w := range tc.want {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%q:\n%s\nwant %q", tc.text, r.Text, w)
+			}
+		}
+	}
+	if r := hs.mustOK(member, "history eastside-community-clinic"); !strings.Contains(r.Text, "— Planned the fair · outcome: agreed to host") {
+		t.Errorf("history lacks the outcome:\n%s", r.Text)
+	}
+	if r := hs.mustOK(member, "partner show eastside-community-clinic"); !strings.Contains(r.Text, "outcome: agreed to host") {
+		t.Errorf("partner show lacks the outcome:\n%s", r.Text)
+	}
+	rows := readExport(t, later(t, hs.mustOK(admin, "export contacts")).Files[0])
+	found := false
+	for _, row := range rows[1:] {
+		found = found || row["outcome"] == "agreed to host"
+	}
+	if !found {
+		t.Errorf("the export's outcome column is empty")
+	}
+}
+
+// TestWeekTwoPhrasings (item 3): what people type without thinking
+// either works or is refused with the exact command that would.
+func TestWeekTwoPhrasings(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `followup county tomorrow "Send the flyer"`)
+	for _, tc := range []struct {
+		text string
+		ok   bool
+		want string
+	}{
+		{"show county", true, "*County Health Dept* `county-health-dept`"},
+		{"snooze F1 until monday", true, "Snoozed `F1` until Mon Nov 30, 09:00"},
+		{"reschedule F1 to dec 4", true, "Rescheduled `F1` to Fri Dec 4, 09:00"},
+		{"followups for maria", false, "For a person's follow-ups, name them with @: `/outreach followups @maria`."},
+		{"followups maria", false, "`/outreach followups @maria`"},
+		{"followups for county", true, "Open follow-ups with County Health Dept"},
+		{"remind me next tuesday to call Dana", false, "Type `/outreach followup <partner> \"next tuesday\" \"call Dana\"`"},
+		{"remind me", false, "`/outreach followup county \"next tuesday\" \"Call Dana\"`"},
+		{`followup county 12/15 "Book the room"`, true, "Due Tue Dec 15, 09:00"},
+		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
+		{"log county call this morning talked about the fair", true, "(Fri Nov 27, 09:00): talked about the fair"},
+		{"log county email last week sent the outline", true, "(Fri Nov 20, 09:00): sent the outline"},
+	} {
+		r := hs.do(member, tc.text)
+		if (r.Outcome == message.OutcomeOK) != tc.ok || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%q: %s %q; want ok=%v with %q", tc.text, r.Outcome, r.Text, tc.ok, tc.want)
+		}
+	}
+}
+
+// TestWeekTwoNeedTopics (item 4): a topic of several words is one topic,
+// quotes optional, and the reply shows what was stored.
+func TestWeekTwoNeedTopics(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	for _, tc := range []struct{ text, want string }{
+		{`need Mental Health "stress at exam time"`, "— mental-health: stress at exam time"},
+		{`need flu shots "asked at the fair"`, "— vaccines: asked at the fair"},
+		{`need flu shots asked at the fair`, "— vaccines: asked at the fair"},
+		{`need mental health teens are anxious`, "— mental-health: teens are anxious"},
+		{`need Food Pantry Access! "closed on Sundays"`, "— food-pantry-access: closed on Sundays"},
+		{`need diabetes,nutrition "cooking classes"`, "— diabetes, nutrition: cooking classes"},
+		{`need transportation no bus on Saturdays`, "— transportation: no bus on Saturdays"},
+	} {
+		if r := hs.mustOK(member, tc.text); !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s:\n%s\nwant %q", tc.text, r.Text, tc.want)
+		}
+	}
+	if r := hs.do(member, `need Food Pantry Acess "again"`); r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, "Did you mean `food-pantry-access`?") {
+		t.Errorf("a misspelt new topic of several words: %s %q", r.Outcome, r.Text)
+	}
+}
+
+// TestLiaisonHelpWorksWhenPasted (item 5): a liaison's help shows their
+// own syntax (no partner, no team options), and every example in it,
+// overview and each command's page, works when the liaison pastes it,
+// in their partner's channel and in a DM; a refusal points at what they
+// may type.
+func TestLiaisonHelpWorksWhenPasted(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	dm := as{"U0DANA", commands.RoleLiaison, "D0DANA", commands.DoorDM, partnerTeam}
+	span := regexp.MustCompile("`([^`]+)`")
+	for _, who := range []as{liaison, dm} {
+		pages := []string{"help"}
+		for _, name := range []string{"log", "followups", "event list", "survey comment", "need", "needs"} {
+			pages = append(pages, "help "+name)
+		}
+		pasted := 0
+		for _, page := range pages {
+			text := hs.mustOK(who, page).Text
+			if strings.Contains(text, "<partner>") || strings.Contains(text, "next:") || strings.Contains(text, "county") {
+				t.Errorf("%s at %s shows the team's syntax:\n%s", page, who.channel, text)
+			}
+			for _, m := range span.FindAllStringSubmatch(text, -1) {
+				ex := m[1]
+				if strings.ContainsAny(ex, "<…") || !startsWithCommand(ex) {
+					continue
+				}
+				pasted++
+				if r := hs.do(who, ex); r.Outcome != message.OutcomeOK {
+					t.Errorf("%s at %s: pasting %q: %s %q", page, who.channel, ex, r.Outcome, r.Text)
+				}
+			}
+		}
+		if pasted < 6 {
+			t.Errorf("only %d examples pasted at %s", pasted, who.channel)
+		}
+		r := hs.do(who, "partner list")
+		for _, m := range span.FindAllStringSubmatch(r.Text, -1) {
+			if ex := m[1]; startsWithCommand(ex) && !strings.ContainsAny(ex, "<…") {
+				if got := hs.do(who, ex); got.Outcome != message.OutcomeOK {
+					t.Errorf("the refusal at %s suggests %q, which fails: %s %q", who.channel, ex, got.Outcome, got.Text)
+				}
+			}
+		}
+	}
+}
+
+func startsWithCommand(s string) bool {
+	for _, c := range []string{"log ", "need ", "needs", "followups", "event list", "help"} {
+		if strings.HasPrefix(s, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWeekTwoOrgNeedsAChannel (item 6): org: on a partner with no linked
+// channel would do nothing for its people's DMs: it is refused with the
+// command that links both, which then lets Dana act for it in a DM.
+func TestWeekTwoOrgNeedsAChannel(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `partner add "Mercy Clinic" kind:clinic`)
+	r := hs.do(member, `partner set mercy org:<@U0DANA|dana>`)
+	if r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "`/outreach partner set mercy-clinic channel:#<the shared channel> org:<@U0DANA>`") {
+		t.Fatalf("org: without a channel: %s %q", r.Outcome, r.Text)
+	}
+	if show := hs.mustOK(member, "partner show mercy"); strings.Contains(show.Text, "Organization") {
+		t.Errorf("the refused org: was stored:\n%s", show.Text)
+	}
+	hs.mustOK(member, `partner set county channel:none`) // Dana's organization's other partner
+	hs.mustOK(member, `partner set mercy channel:<#C0EAST|east-shared> org:<@U0DANA|dana>`)
+	dm := as{"U0DANA", commands.RoleLiaison, "D0DANA", commands.DoorDM, partnerTeam}
+	if got := hs.mustOK(dm, `log meeting "Planning the walk-in hours"`); !strings.Contains(got.Text, "*Mercy Clinic*") {
+		t.Errorf("Dana's note in a DM: %q; want it logged for Mercy Clinic", got.Text)
+	}
+}
+
+// TestWeekTwoEventWithTwoPartners (item 7): an event run with two
+// partners sends its feedback survey into each one's linked channel,
+// and survey results E… puts their answers together.
+func TestWeekTwoEventWithTwoPartners(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `partner set eastside-community-clinic channel:<#C0EAST|east-shared>`)
+	hs.mustOK(member, `event add county "Health fair" `+hs.day(1)+` 10am with:eastside-community-clinic`) // E2
+	hs.clock.Advance(hs.at(1, 11).Sub(hs.clock.Now()))
+	r := hs.mustOK(member, "event survey E2")
+	if !strings.Contains(r.Text, "Sending the feedback survey `S1` and `S2` for `E2` *Health fair* to <#C0COUNTY> and <#C0EAST>") {
+		t.Errorf("event survey E2: %q", r.Text)
+	}
+	if r := hs.do(member, "event survey E2"); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "`S1` and `S2`") {
+		t.Errorf("asked again: %s %q", r.Outcome, r.Text)
+	}
+	for _, a := range []struct {
+		channel, user, value string
+		rating               string
+	}{{"C0COUNTY", "U0MARIA", "S1", "sv:q1:5"}, {"C0EAST", "U0LEAD", "S2", "sv:q1:3"}} {
+		req := commands.Request{Team: team, User: a.user, UserTeam: team, Role: commands.RoleMember, Channel: a.channel, Door: commands.DoorForm, Loc: ny}
+		if p := hs.h.Press(context.Background(), req, a.rating, a.value); p.Update == nil {
+			t.Fatalf("answering %s in %s: %+v", a.value, a.channel, p.Ephemeral)
+		}
+	}
+	res := hs.mustOK(member, "survey results E2").Text
+	for _, want := range []string{"*Combined, `S1` and `S2`* (one in each partner's channel): 2 responses", "*4.0* average of 2 ratings", "*5.0* average of 1 rating", "*3.0* average of 1 rating"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("survey results E2 lacks %q:\n%s", want, res)
+		}
+	}
+}
+
+// TestWeekTwoEventTypedTwice (item 8): the same event add again asks
+// first, with a button; pressed (or typed with confirm) it adds another.
+func TestWeekTwoEventTypedTwice(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // E1 Flu shot clinic, six days on at 10:00
+	line := `event add county "Flu Shot Clinic" ` + hs.day(6) + ` 10am`
+	r := hs.mustOK(member, line)
+	if !strings.Contains(r.Text, "`E1` *Flu shot clinic* with *County Health Dept* is there already") || len(r.Choices) != 1 || r.Choices[0].Label != "Add another" {
+		t.Fatalf("typed again: %q %+v", r.Text, r.Choices)
+	}
+	if list := hs.mustOK(member, "event list"); strings.Contains(list.Text, "E2") {
+		t.Fatalf("a second event was added before the question was answered:\n%s", list.Text)
+	}
+	p := hs.h.Press(context.Background(), commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0OUTREACH", Door: commands.DoorForm, Loc: ny},
+		r.Choices[0].Action, r.Choices[0].Value)
+	if p.Update == nil || !strings.Contains(p.Update.Text, "`E2` *Flu Shot Clinic*") {
+		t.Fatalf("Add another: %+v %+v", p.Update, p.Ephemeral)
+	}
+	if r := hs.mustOK(member, `event add county "Flu shot clinic" `+hs.day(6)+` 11am`); !strings.Contains(r.Text, "`E3`") {
+		t.Errorf("another start is another event: %q", r.Text)
+	}
+}
+
+// TestWeekTwoSecondComment (item 12): a liaison's second comment on a
+// survey adds to the first, and says so; the same comment again is kept
+// once.
+func TestWeekTwoSecondComment(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.clock.Advance(hs.at(6, 11).Sub(hs.clock.Now())) // E1 started at 10:00
+	hs.mustOK(member, "event survey E1")               // S1, in C0COUNTY
+	dana := commands.Request{Team: team, User: "U0DANA", UserTeam: partnerTeam, Role: commands.RoleLiaison, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
+	for _, tc := range []struct{ text, want string }{
+		{"More evening sessions, please", "your comment is saved"},
+		{"And Spanish handouts", "I added this to your earlier comment; both are kept"},
+		{"And Spanish handouts", "You sent that comment already"},
+	} {
+		if p := hs.h.SubmitComment(context.Background(), dana, 1, tc.text); p.Ephemeral == nil || !strings.Contains(p.Ephemeral.Text, tc.want) {
+			t.Errorf("%q: %+v; want %q", tc.text, p.Ephemeral, tc.want)
+		}
+	}
+	res := hs.mustOK(member, "survey results S1").Text
+	if !strings.Contains(res, "1 response") || !strings.Contains(res, "More evening sessions, please") || strings.Count(res, "And Spanish handouts") != 1 {
+		t.Errorf("results after two comments:\n%s", res)
+	}
+}
