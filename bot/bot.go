@@ -125,7 +125,7 @@ type Bot struct {
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
 	homeMu       sync.Mutex
 	homeChanged  map[string]bool // users whose Homes to announce in the next batch (announceHomes)
-	dmChannels   sync.Map                         // user id → DM channel id
+	dmChannels   sync.Map        // user id → DM channel id
 	auth         authState
 	busy         atomic.Int64 // envelopes being handled
 	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
