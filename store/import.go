@@ -69,13 +69,27 @@ func (s *Store) ImportRows(ctx context.Context, team, kind string, rows []Import
 		}
 		args = append(args, js)
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	v, err := scriptImportRows.Run(ctx, s.rdb, []string{k.Imported(), seq, k.Audit()}, args...).Int64Slice()
-	if err != nil {
-		return nil, s.wrap("import "+kind, err)
+	// The first round learns the keys of the rows' partners and records
+	// (they depend on ids the script gives), the second writes.
+	keys := with([]string{k.Imported(), seq, k.Audit()}, k.jobs()...)
+	if kind == ImportContact {
+		keys = append(keys, k.ContactPartner(), k.Partners())
 	}
-	return v, nil
+	v, err := s.exec(ctx, "import "+kind, scriptImportRows, roundsFollow, keys, args...)
+	if err != nil {
+		return nil, err
+	}
+	vs, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("import %s: unexpected script reply %T", kind, v)
+	}
+	out := make([]int64, len(vs))
+	for i, x := range vs {
+		if out[i], ok = x.(int64); !ok {
+			return nil, fmt.Errorf("import %s: unexpected script reply %T in row %d", kind, x, i+1)
+		}
+	}
+	return out, nil
 }
 
 // ImportSeen reports which rows an import would skip as there already,

@@ -5,8 +5,13 @@
 -- row with an id of ours that does not exist (an export re-imported into
 -- a fresh workspace) keeps it, and the kind's counter moves past it.
 -- Times are unix ms, passed as strings so that no float reaches a hash.
+-- Every key the batch touches is declared (declare.lua): the rows are
+-- all decided first, reading only, and the script asks for the keys it
+-- was not given before it writes anything.
 -- KEYS[1] imported HASH, KEYS[2] the kind's id counter STRING,
--- KEYS[3] audit STREAM
+-- KEYS[3] audit STREAM, then the due-work keys, for contacts the contact
+-- index HASH and partners ZSET, and the keys of the rows'
+-- partners and records (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] kind ('contact', 'followup', 'event',
 -- 'need'), ARGV[3] now (unix ms), ARGV[4] actor, ARGV[5] audit max length,
 -- ARGV[6] reminders before the team digest takes a follow-up over,
@@ -20,15 +25,38 @@ local letter = ({contact = 'C', followup = 'F', event = 'E', need = 'N'})[kind]
 
 local partnerSeen = {}
 local function partner_exists(slug)
-  if partnerSeen[slug] == nil then partnerSeen[slug] = redis.call('EXISTS', K.Partner(prefix, slug)) == 1 end
+  if partnerSeen[slug] == nil then
+    local pk = K.Partner(prefix, slug)
+    partnerSeen[slug] = known(pk) and redis.call('EXISTS', pk) == 1
+  end
   return partnerSeen[slug]
 end
 
 local function exists(id)
-  if kind == 'contact' then return contact_partner(prefix, K.ContactPartner(prefix), id) ~= nil end
-  if kind == 'followup' then return redis.call('EXISTS', K.FollowUp(prefix, id)) == 1 end
-  if kind == 'event' then return redis.call('EXISTS', K.Event(prefix, id)) == 1 end
-  return redis.call('HEXISTS', K.NeedLog(prefix), id) == 1
+  if kind == 'contact' then
+    -- Go declares the index and the partners' list contact_partner reads.
+    return contact_partner(prefix, K.ContactPartner(prefix), id) ~= nil
+  end
+  if kind == 'followup' then return known(K.FollowUp(prefix, id)) and redis.call('EXISTS', K.FollowUp(prefix, id)) == 1 end
+  if kind == 'event' then return known(K.Event(prefix, id)) and redis.call('EXISTS', K.Event(prefix, id)) == 1 end
+  return known(K.NeedLog(prefix)) and redis.call('HEXISTS', K.NeedLog(prefix), id) == 1
+end
+
+-- plan declares (known) the keys put[kind] will touch for row r stored
+-- as id.
+local function plan(r, id)
+  if kind == 'contact' then
+    for _, k in ipairs({K.Contacts(prefix, r.slug), K.ContactLog(prefix, r.slug), K.ContactPartner(prefix)}) do known(k) end
+  elseif kind == 'followup' then
+    for _, k in ipairs({K.FollowUpTexts(prefix), K.FollowUp(prefix, id), K.PartnerFollowUps(prefix, r.slug),
+      K.FollowUpsOpen(prefix), K.FollowUpsOf(prefix, r.assignee), K.FollowUpsDone(prefix)}) do known(k) end
+  elseif kind == 'event' then
+    for _, k in ipairs({K.Event(prefix, id), K.Events(prefix), K.PartnerEvents(prefix, r.slug)}) do known(k) end
+    for _, w in ipairs(r.with or {}) do known(K.PartnerEvents(prefix, w)) end
+  else
+    for _, k in ipairs({K.NeedLog(prefix), K.Needs(prefix), K.NeedTopics(prefix)}) do known(k) end
+    if r.slug ~= '' then known(K.PartnerNeeds(prefix, r.slug)) end
+  end
 end
 
 -- partners_ok checks every partner the row names.
@@ -125,33 +153,52 @@ local function put_need(r, id)
 end
 
 local put = {contact = put_contact, followup = put_followup, event = put_event, need = put_need}
-local out, first, last, n = {}, nil, nil, 0
+-- Each row decided, reading only: 0 when it was imported before (or its
+-- id of ours exists, or an earlier row of the batch took it), -1 when a
+-- partner it names is gone, else the id it will have.
+local rows, out = {}, {}
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+local identTaken, idTaken = {}, {}
 for i = 9, #ARGV do
   local r = cjson.decode(ARGV[i])
   local given = tonumber(r.id) or 0
-  local res = 0
-  if r.ident ~= '' and redis.call('HEXISTS', KEYS[1], r.ident) == 1 then
+  local res
+  if r.ident ~= '' and (identTaken[r.ident] or redis.call('HEXISTS', KEYS[1], r.ident) == 1) then
     res = 0
-  elseif given > 0 and exists(r.id) then
+  elseif given > 0 and (idTaken[given] or exists(given)) then
     res = 0
   elseif not partners_ok(r) then
     res = -1
   else
-    local id = given
-    if id > 0 then
-      if id > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], r.id) end
+    if given > 0 then
+      res = given
+      if given > seq then seq = given end
     else
-      id = redis.call('INCR', KEYS[2])
+      seq = seq + 1
+      res = seq
     end
+    plan(r, res)
+    idTaken[res] = true
+    if r.ident ~= '' then identTaken[r.ident] = true end
+  end
+  rows[#rows + 1] = r
+  out[#out + 1] = res
+end
+local u = undeclared()
+if u then return u end
+
+local first, last, n = nil, nil, 0
+for i, r in ipairs(rows) do
+  local id = out[i]
+  if id > 0 then
     put[kind](r, id)
     if r.ident ~= '' then redis.call('HSET', KEYS[1], r.ident, letter .. id) end
-    res = id
     first = first or id
     last = id
     n = n + 1
   end
-  out[#out + 1] = res
 end
+if n > 0 and seq > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], seq) end
 contact_figures()
 -- One audit entry for the batch: a large import would otherwise push
 -- every earlier entry out of the capped stream.
