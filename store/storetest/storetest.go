@@ -327,3 +327,35 @@ func readValue(ctx context.Context, m redis.Cmdable, k string) (string, error) {
 	}
 	return typ + ":" + fmt.Sprint(v), err
 }
+
+// AfterReplyOnce makes rdb call f once, right after the first script
+// reply of the form {'err', code, …} (a script's round that stopped
+// before writing: "resolved", "keys"), before the caller sees it: a test
+// changes the data between a command's rounds with it.
+func AfterReplyOnce(rdb redis.UniversalClient, code string, f func(context.Context)) {
+	rdb.AddHook(&afterReply{code: code, f: f})
+}
+
+type afterReply struct {
+	code string
+	f    func(context.Context)
+	once sync.Once
+}
+
+func (h *afterReply) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *afterReply) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if c, ok := cmd.(*redis.Cmd); ok {
+			if arr, ok := c.Val().([]any); ok && len(arr) > 1 && arr[0] == "err" && arr[1] == h.code {
+				h.once.Do(func() { h.f(ctx) })
+			}
+		}
+		return err
+	}
+}
+
+func (h *afterReply) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
