@@ -59,6 +59,10 @@ type Request struct {
 	Door     Door
 	Text     string         // what was typed, without the command name or bot mention
 	Loc      *time.Location // the user's time zone
+	// Source is the Slack message a form was opened from (a message
+	// shortcut): the contact or need it records keeps its author and a
+	// link back to it. nil for everything typed.
+	Source *domain.Source
 }
 
 // Store is what the commands need from storage.

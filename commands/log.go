@@ -237,7 +237,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		}
 		return message.Reply{}, nil, &confirmDate{when: at, partner: p}
 	}
-	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary}
+	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary, Source: req.Source}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -251,6 +251,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* as `C%d` (%s): %s", ct.Method, arrow, message.Esc(p.Name), ct.ID, message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
+	if src := message.SourceNote(ct.Source); src != "" {
+		b.WriteString(" (" + src + ")")
+	}
 	if fu > 0 {
 		fmt.Fprintf(&b, "\n:pushpin: Next step `F%d`: %s, due %s. I'll remind you.", fu, message.Esc(next.Text), message.Time(next.Due, h.now(), req.Loc))
 	}

@@ -55,7 +55,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now()}
+	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now(), Source: req.Source}
 	if v, ok := a.opt("event"); ok {
 		id, ok := domain.ParseEventID(v)
 		if !ok {
@@ -101,6 +101,9 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	}
 	if need.Event != 0 {
 		from += fmt.Sprintf(" (`E%d`)", need.Event)
+	}
+	if src := message.SourceNote(need.Source); src != "" {
+		from += " (" + src + ")"
 	}
 	// Topics are as typed, decoded from Slack's escaping: escaped again here.
 	about := message.Esc(strings.Join(topics, ", "))
@@ -187,6 +190,9 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 			src := ""
 			if n.Partner != "" && slug == "" {
 				src = " · " + message.Esc(h.partnerName(ctx, req.Team, n.Partner))
+			}
+			if s := message.SourceNote(n.Source); s != "" {
+				src += " · " + s
 			}
 			fmt.Fprintf(&b, "    > %s — %s%s, %s\n", message.Esc(message.Clip(n.Note, 200)), message.Mention(n.Who), src, message.Date(n.At, h.now(), req.Loc))
 		}

@@ -21,7 +21,9 @@
 //     is a user-visible error.
 //   - Slash commands are limited to users of the installing workspace
 //     (https://docs.slack.dev/apis/slack-connect/). A command from another
-//     team's user never reaches the app.
+//     team's user never reaches the app. So are shortcuts: a message
+//     shortcut is an interactive message_action with the message, a global
+//     one a shortcut (MessageShortcut, GlobalShortcut; see shortcuts.go).
 //   - Web API (https://docs.slack.dev/apis/web-api/): HTTP 200 with "ok".
 //     Failures carry a non-empty "error". Rate limits are HTTP 429 with an
 //     integer Retry-After (https://docs.slack.dev/apis/web-api/rate-limits).

@@ -32,6 +32,7 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"chat.postMessage":             (*Server).chatPostMessage,
 	"chat.postEphemeral":           (*Server).chatPostEphemeral,
 	"chat.update":                  (*Server).chatUpdate,
+	"chat.getPermalink":            (*Server).chatGetPermalink,
 	"views.open":                   (*Server).viewsOpen,
 	"views.push":                   (*Server).viewsPush,
 	"views.update":                 (*Server).viewsUpdate,
