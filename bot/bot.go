@@ -161,6 +161,7 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		b.conns = append(b.conns, &conn{id: i, sm: sm, ack: sm.AckCtx})
 	}
 	b.users.observe = b.observe
+	cfg.Directory.botUser = cfg.BotUserID
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
 	return b
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
@@ -31,6 +32,9 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 		r := h.fail(req, "survey answer", err)
 		return Pressed{Ephemeral: &r}
 	}
+	if sv.Closed(h.now()) {
+		return h.closedSurvey(ctx, req, sv, "survey answer")
+	}
 	var q *domain.Question
 	for i := range domain.Templates[sv.Template].Questions {
 		if domain.Templates[sv.Template].Questions[i].ID == parts[0] {
@@ -49,6 +53,9 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 // the count, and thanks for the person who answered.
 func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, question, answer, score, command, thanks string) Pressed {
 	count, err := h.store.Respond(ctx, req.Team, sv.ID, req.User, req.UserTeam, req.Channel, question, answer, score, h.now())
+	if errors.Is(err, store.ErrClosed) && req.Channel == sv.Channel {
+		return h.closedSurvey(ctx, req, sv, command)
+	}
 	if err != nil {
 		r := message.Reply{Text: "That survey isn't one from this channel, so I can't take your answer here. Answer it with the buttons where it was posted.", Outcome: message.OutcomeDenied, Command: command}
 		if !errors.Is(err, store.ErrWrongChannel) && !errors.Is(err, store.ErrNotFound) {
@@ -63,6 +70,49 @@ func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, qu
 	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: &message.Reply{Text: thanks, Outcome: message.OutcomeOK, Command: command}}
 }
 
+// closedSurvey answers a press or a comment on a survey past its closing
+// time: it has closed, and its prompt (when the press came from the
+// channel it is in) shows it closed, without buttons.
+func (h *Handler) closedSurvey(ctx context.Context, req Request, sv domain.Survey, command string) Pressed {
+	eph := &message.Reply{Text: fmt.Sprintf("This survey has closed (%s), so I didn't take your answer. Thank you all the same!", message.Time(sv.Closes, h.now(), req.Loc)),
+		Outcome: message.OutcomeUserError, Command: command}
+	if req.Channel != sv.Channel || sv.PostedTS == "" {
+		return Pressed{Ephemeral: eph}
+	}
+	rs, err := h.store.Responses(ctx, req.Team, sv.ID)
+	if err != nil {
+		return Pressed{Ephemeral: eph}
+	}
+	upd := h.surveyPrompt(ctx, req.Team, sv, len(rs))
+	upd.Outcome, upd.Command = message.OutcomeOK, command
+	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: eph}
+}
+
+// responseRate is " from 12 people in #channel (25%)": responses against
+// the people now in the survey's channel (conversations.members, the bot
+// left out), "" for a survey in a DM or when Slack does not say.
+func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, responses int) string {
+	cp, ok := h.cfg.Directory.(channelPeople)
+	if !ok || sv.ToOrganizer() || sv.Channel == "" || strings.HasPrefix(sv.Channel, "D") {
+		return ""
+	}
+	// This may run before a slash command's ack: a second at most.
+	dctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	people, err := cp.ChannelPeople(dctx, sv.Channel)
+	if err != nil || len(people) == 0 {
+		if err != nil {
+			h.log.Warn("channel people for a response rate", "err", err)
+		}
+		return ""
+	}
+	who := fmt.Sprintf("%d people", len(people))
+	if len(people) == 1 {
+		who = "1 person"
+	}
+	return fmt.Sprintf(" from %s in %s (%d%%)", who, message.ChannelLink(sv.Channel), min(100, responses*100/len(people)))
+}
+
 // surveyPrompt renders a survey's prompt with its subject looked up.
 func (h *Handler) surveyPrompt(ctx context.Context, team string, sv domain.Survey, responses int) message.Reply {
 	subj := message.SurveySubject{Partner: h.partnerName(ctx, team, sv.Partner)}
@@ -71,7 +121,7 @@ func (h *Handler) surveyPrompt(ctx context.Context, team string, sv domain.Surve
 			subj.Event = e.Title
 		}
 	}
-	return message.SurveyPrompt(sv, subj, responses)
+	return message.SurveyPrompt(sv, subj, responses, h.now(), h.defaultLoc())
 }
 
 // SubmitComment records a survey comment from the comment form (or the
@@ -95,11 +145,18 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 		r := h.fail(req, "survey comment", err)
 		return Pressed{Ephemeral: &r}
 	}
+	if sv.Closed(h.now()) && req.Channel == sv.Channel {
+		return h.closedSurvey(ctx, req, sv, "survey comment")
+	}
 	return h.respond(ctx, req, sv, "comment", text, "", "survey comment", "Thanks, your comment is saved. Sending another replaces it.")
 }
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.
 func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	opts, err := h.surveyOptions(req, &a)
+	if err != nil {
+		return message.Reply{}, err
+	}
 	id, err := h.eventID("event survey", a.pos)
 	if err != nil {
 		return message.Reply{}, err
@@ -118,6 +175,9 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, err
 	}
 	sv := domain.SurveyFor(p, domain.TemplateFeedback, e.ID, req.User)
+	if sv.SurveyOptions, err = h.checkSurveyOptions(sv, opts); err != nil {
+		return message.Reply{}, err
+	}
 	where := message.SurveyWhere(sv)
 	sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
 	if err != nil {
@@ -131,8 +191,8 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: `S%d`. `%s survey results S%d` shows the answers so far.",
 			id, message.Esc(e.Title), sid, h.cfg.Command, sid)
 	}
-	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s. `%s survey results S%d` shows the answers.",
-		sid, e.ID, message.Esc(e.Title), where, h.cfg.Command, sid),
+	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey `S%d` for `E%d` *%s* to %s.%s `%s survey results S%d` shows the answers.",
+		sid, e.ID, message.Esc(e.Title), where, h.optsLine(sv.SurveyOptions, req), h.cfg.Command, sid),
 		Feed: fmt.Sprintf("%s sent the feedback survey `S%d` for `E%d` *%s*", message.Mention(req.User), sid, e.ID, message.Esc(e.Title))}
 	h.offerFollowUpSurvey(ctx, req, e, &r)
 	return r, nil
@@ -140,6 +200,10 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 
 // surveyCheckin sends the partnership check-in now: `survey checkin <partner>`.
 func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	opts, err := h.surveyOptions(req, &a)
+	if err != nil {
+		return message.Reply{}, err
+	}
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
 		return message.Reply{}, err
@@ -148,12 +212,15 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, userErrorf("*%s* is %s, so it gets no check-in. If the partnership is back on, say so first: `%s partner set %s stage:active`.", message.Esc(p.Name), p.Stage, h.cfg.Command, p.Slug)
 	}
 	sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, req.User)
+	if sv.SurveyOptions, err = h.checkSurveyOptions(sv, opts); err != nil {
+		return message.Reply{}, err
+	}
 	where := message.SurveyWhere(sv)
 	sid, _, err := h.store.CreateSurvey(ctx, req.Team, "", sv, h.now())
 	if err != nil {
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.", sid, message.Esc(p.Name), where),
+	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.%s", sid, message.Esc(p.Name), where, h.optsLine(sv.SurveyOptions, req)),
 		Feed: fmt.Sprintf("%s sent the partnership check-in `S%d` to *%s*", message.Mention(req.User), sid, message.Esc(p.Name))}, nil
 }
 
@@ -248,7 +315,18 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 			outside++
 		}
 	}
-	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s\n%s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, h.now(), req.Loc), message.Plural(len(rs), "response"))
+	now := h.now()
+	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, now, req.Loc))
+	switch {
+	case sv.Closed(now):
+		fmt.Fprintf(&b, " · closed %s", message.Time(sv.Closes, now, req.Loc))
+	case !sv.Closes.IsZero():
+		fmt.Fprintf(&b, " · open until %s", message.Time(sv.Closes, now, req.Loc))
+	}
+	if sv.Anonymous {
+		b.WriteString(" · :lock: anonymous")
+	}
+	fmt.Fprintf(&b, "\n%s%s", message.Plural(len(rs), "response"), h.responseRate(ctx, sv, len(rs)))
 	if outside > 0 {
 		fmt.Fprintf(&b, " (%d from partner organizations)", outside)
 	}
@@ -290,6 +368,9 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 	if len(comments) > 0 {
 		b.WriteString("Comments:\n")
 		message.WriteLines(&b, len(comments), 10, ".", func(i int) string {
+			if sv.Anonymous {
+				return "> " + message.Esc(message.Clip(comments[i].Comment, 300))
+			}
 			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(comments[i].Comment, 300)), message.Mention(comments[i].User))
 		})
 	}

@@ -62,6 +62,8 @@ func TestScheduledMessagesGolden(t *testing.T) {
 
 	feedback := domain.Survey{ID: 4, Template: domain.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY"}
 	checkin := domain.SurveyFor(domain.Partner{Slug: "eastside", Name: "Eastside Clinic"}, domain.TemplateCheckin, 0, "U0MARIA")
+	anonymous := domain.Survey{ID: 5, Template: domain.TemplateCheckin, Partner: "county-health-dept", Channel: "C0COUNTY",
+		SurveyOptions: domain.SurveyOptions{Anonymous: true, Remind: 48 * time.Hour, Closes: now.AddDate(0, 0, 14)}}
 	checkin.ID = 5
 
 	for _, tc := range []struct {
@@ -90,8 +92,11 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"not-posted-refused", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", false), message.Reply{Text: ":bar_chart: *Outreach digest*"})},
 		{"not-posted-cannot-check", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", true),
 			message.Reply{Text: "How was the workshop?", Sections: []message.Section{{Text: "1–5", Choices: []message.Choice{{Label: "5", Action: "sv:useful:5", Value: "S4"}}}}})},
-		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
-		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
+		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3, now, ny)},
+		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0, now, ny)},
+		{"survey-anonymous-closing", message.SurveyPrompt(anonymous, message.SurveySubject{Partner: "County Health Dept"}, 0, now, ny)},
+		{"survey-closed", message.SurveyPrompt(anonymous, message.SurveySubject{Partner: "County Health Dept"}, 7, anonymous.Closes, ny)},
+		{"survey-reminder", message.SurveyReminder(anonymous, message.SurveySubject{Partner: "County Health Dept"}, "https://riverside.slack.com/archives/C0COUNTY/p1796000000000100", now, ny)},
 		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", now, ny)},
 		{"owner-digest", message.OwnerDigest([]domain.FollowUp{overdueFU}, []domain.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
 		{"owner-digest-free-week", message.OwnerDigest(nil, nil, nil, now, ny)},

@@ -59,6 +59,8 @@ type Store interface {
 	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
 	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
+	Answered(ctx context.Context, team string, survey int64, users []string) (map[string]bool, error)
+	CloseSurvey(ctx context.Context, team string, survey int64) error
 	// The monthly report reads a page at a time.
 	report.Source
 }
@@ -138,6 +140,7 @@ type Scheduler struct {
 	cfg     Config
 	store   Store
 	post    Poster
+	roster  Roster // nil when the poster is none: no survey reminders
 	clock   clockwork.Clock
 	log     *slog.Logger
 	metrics *metrics
@@ -211,6 +214,7 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		kinds: map[string]*Job{}, schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
 		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
+	s.roster, _ = post.(Roster)
 	for i := range Jobs {
 		j := &Jobs[i]
 		s.kinds[j.Kind] = j

@@ -49,6 +49,9 @@ const (
 	JobReport       = "report"
 	JobOwnerDigests = "owner-digests"
 	JobOwnerDigest  = "owner-digest" // owner-digest:<occurrence>:<user>
+	// JobSurveyReminder is one person's reminder of a survey, queued by
+	// its svremind: svremind-to:<survey id>:<user>.
+	JobSurveyReminder = "svremind-to"
 )
 
 // Jobs is the table of scheduled jobs. Adding one is a row here and its
@@ -63,6 +66,9 @@ var Jobs = []Job{
 	{Kind: store.JobFollowUpSurvey, run: (*Scheduler).followUpSurvey},
 	{Kind: store.JobSurveyPost, What: "Survey `S{id}`", run: (*Scheduler).surveyPost},
 	{Kind: store.JobNote, What: "A liaison's note", run: (*Scheduler).note},
+	{Kind: store.JobSurveyRemind, run: (*Scheduler).surveyRemind},
+	{Kind: JobSurveyReminder, What: "A reminder of survey `S{id}`", run: (*Scheduler).surveyReminder},
+	{Kind: store.JobSurveyClose, run: (*Scheduler).surveyClose},
 
 	// Recurring (SPEC §5), and the jobs they fan out into.
 	{Kind: JobSweep, Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true, run: (*Scheduler).sweep},

@@ -121,7 +121,7 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "chat:write"
 	case "conversations.history":
 		return s.kindScopeLocked(p.str("channel"), "history")
-	case "conversations.info":
+	case "conversations.info", "conversations.members":
 		return s.kindScopeLocked(p.str("channel"), "read")
 	case "conversations.open":
 		if strings.Contains(p.str("users"), ",") {

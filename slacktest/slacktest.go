@@ -43,7 +43,9 @@
 //     (Channel.NotJoined): conversations.history and chat.postEphemeral
 //     answer not_in_channel there, and chat.postMessage works only with
 //     chat:write.public. See access.go.
-//   - conversations.history pages with has_more and next_cursor.
+//   - conversations.history pages with has_more and next_cursor;
+//     conversations.members with next_cursor, from Channel.Members and the
+//     bot (members.go).
 //   - Rate limits per channel and workspace-wide for chat.postMessage
 //     (ChannelRate, WorkspaceRate) and per method for the others
 //     (MethodRate, TierRate).

@@ -28,6 +28,7 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"conversations.info":           (*Server).conversationsInfo,
 	"conversations.open":           (*Server).conversationsOpen,
 	"conversations.history":        (*Server).conversationsHistory,
+	"conversations.members":        (*Server).conversationsMembers,
 	"conversations.join":           (*Server).conversationsJoin,
 	"chat.postMessage":             (*Server).chatPostMessage,
 	"chat.postEphemeral":           (*Server).chatPostEphemeral,

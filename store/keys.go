@@ -52,8 +52,8 @@ var keyTable = struct {
 	Events:          newKey("events", "zset"),                 // event ids → start (unix ms)
 	PartnerEvents:   newKey("partner:{slug}:events", "zset"),  // the partner's event ids → start
 	EventSurveys:    newKey("event:{id}:surveys", "set"),      // survey ids about the event
-	Survey:          newKey("survey:{id}", "hash"),            // survey fields
-	SurveyResponses: newKey("survey:{id}:responses", "hash"),  // user → response JSON
+	Survey:          newKey("survey:{id}", "hash"),            // survey fields; an anonymous one's responder secret until it closes
+	SurveyResponses: newKey("survey:{id}:responses", "hash"),  // user (anonymous: a keyed hash of them, responderKey) → response JSON
 	PartnerSurveys:  newKey("partner:{slug}:surveys", "zset"), // the partner's survey ids → created
 	SurveyByOrigin:  newKey("survey-by-origin", "hash"),       // origin (job id) → survey id
 

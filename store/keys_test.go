@@ -146,6 +146,8 @@ func TestJobIDs(t *testing.T) {
 		{"FollowUpSurvey", JobFollowUpSurvey, []string{"3"}, "evfu:3"},
 		{"SurveyPost", JobSurveyPost, []string{"4"}, "svpost:4"},
 		{"Note", JobNote, []string{"county", "12"}, "note:county:12"},
+		{"SurveyRemind", JobSurveyRemind, []string{"4"}, "svremind:4"},
+		{"SurveyClose", JobSurveyClose, []string{"4"}, "svclose:4"},
 		// The scheduler's own kinds (scheduler/table.go), by their shape.
 		{"Recurring", "digest", []string{"2026-11-30T09:00"}, "digest:2026-11-30T09:00"},
 		{"FannedOut", "owner-digest", []string{"2026-11-30T08:00", "U1"}, "owner-digest:2026-11-30T08:00:U1"},

@@ -42,6 +42,23 @@ func (p slackPoster) Shared(ctx context.Context, channel string) (bool, error) {
 	return shared, refusal(err, scheduler.ErrUndeliverable)
 }
 
+// People, IsBot and Permalink make the poster the scheduler's Roster:
+// a survey's reminder goes to the people of its channel who have not
+// answered, with a link to it.
+func (p slackPoster) People(ctx context.Context, channel string) ([]string, error) {
+	people, err := p.b.ChannelPeople(ctx, channel)
+	return people, refusal(err, scheduler.ErrUndeliverable)
+}
+
+func (p slackPoster) IsBot(ctx context.Context, user string) (bool, error) {
+	return p.b.IsBot(ctx, user)
+}
+
+func (p slackPoster) Permalink(ctx context.Context, channel, ts string) (string, error) {
+	link, err := p.b.Permalink(ctx, channel, ts)
+	return link, refusal(err, scheduler.ErrUndeliverable)
+}
+
 // refusal says what a failed Slack call means for a job: Slack refusing
 // the bot's calls holds it; Slack refusing this call for good is
 // destination (the post cannot go, or its earlier post cannot be
