@@ -121,6 +121,7 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 		r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
 		return Pressed{Ephemeral: &r}
 	}
+	h.touchSharedFollowUp(ctx, req.Team, f)
 	if change == domain.ChangeSnooze {
 		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {

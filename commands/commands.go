@@ -101,6 +101,7 @@ type Store interface {
 	contactStore
 	orgStore
 	followUpSurveyStore
+	canvasStore
 	// Reports and exports read a page at a time.
 	report.ExportSource
 }
@@ -120,6 +121,9 @@ type Config struct {
 	Names report.Names
 	// Paper is the page of the report's PDF (A4 when unset).
 	Paper report.Paper
+	// Canvas (OUTREACH_PARTNER_CANVAS): writes a partner's liaisons may
+	// see bring its channel canvas up to date.
+	Canvas bool
 }
 
 // Handler runs commands. It is safe for concurrent use.

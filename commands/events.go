@@ -108,6 +108,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 		return message.Reply{}, err
 	}
 	e.ID, e.Partner = id, p.Slug
+	h.touchCanvas(ctx, req.Team, append([]string{p.Slug}, e.With...)...)
 	var b strings.Builder
 	names := []string{"*" + message.Esc(p.Name) + "*"}
 	for _, n := range withNames {

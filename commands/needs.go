@@ -94,6 +94,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, need.Partner)
 	from, feedFrom := "", ""
 	if p.Slug != "" {
 		from = fmt.Sprintf(" from *%s*", message.Esc(p.Name))

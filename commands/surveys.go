@@ -63,6 +63,7 @@ func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, qu
 		}
 		return Pressed{Ephemeral: &r}
 	}
+	h.touchCanvas(ctx, req.Team, sv.Partner)
 	upd := h.surveyPrompt(ctx, req.Team, sv, count)
 	upd.Outcome, upd.Command = message.OutcomeOK, command
 	// Counts only: never who answered what, nor a comment's words.
@@ -183,6 +184,7 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, sv.Partner)
 	if sid == 0 {
 		return message.Reply{}, userErrorf("`E%d` or its partner was just erased, so no survey went out.", id)
 	}
@@ -220,6 +222,7 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, sv.Partner)
 	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.%s", sid, message.Esc(p.Name), where, h.optsLine(sv.SurveyOptions, req)),
 		Feed: fmt.Sprintf("%s sent the partnership check-in `S%d` to *%s*", message.Mention(req.User), sid, message.Esc(p.Name))}, nil
 }

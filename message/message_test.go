@@ -178,3 +178,37 @@ func TestUniqueLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestPartnerCanvas: the canvas's parts, as the bot writes them, with
+// text people typed escaped for canvas markdown: no link, no mention
+// (![](@U…)), no heading that could pass for one of the bot's parts, no
+// broadcast, and each item on its line.
+func TestPartnerCanvas(t *testing.T) {
+	typed := "## Shared next steps\n<!channel> [click](https://evil.example) ![](@U0BOSS) *bold* & more"
+	sv := domain.Survey{ID: 3, Template: domain.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY", Created: now.AddDate(0, 0, -2),
+		SurveyOptions: domain.SurveyOptions{Anonymous: true, Closes: now.AddDate(0, 0, 5)}}
+	c := message.PartnerCanvas{
+		Partner:   "County Health Dept",
+		FollowUps: []domain.FollowUp{{ID: 12, Partner: "county-health-dept", Due: now.Add(48 * time.Hour), Text: typed, Shared: true, Status: domain.StatusOpen}},
+		Events:    []domain.Event{{ID: 7, Partner: "county-health-dept", Title: "Flu shot clinic", Start: now.Add(72 * time.Hour), End: now.Add(74 * time.Hour), Where: typed}},
+		Survey: &message.CanvasSurvey{Survey: sv, Subject: message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"},
+			Responses: []domain.Response{{Answers: map[string]string{"q1": "4", "q2": "0"}, Comment: "a comment"}, {Answers: map[string]string{"q1": "5"}}}},
+		Needs: []message.NeedTopic{{Topic: "diabetes", Count: 3}, {Topic: "transportation", Count: 1}},
+		Notes: []domain.Need{{ID: 4, Note: typed, At: now.Add(-time.Hour)}},
+		Now:   now, Loc: ny,
+	}
+	var parts []string
+	for _, p := range c.Parts() {
+		parts = append(parts, p.Markdown())
+	}
+	doc := c.Intro() + "\n\n" + strings.Join(parts, "\n\n")
+	golden.Check(t, "partner-canvas.golden", doc)
+	for _, live := range []string{"<!channel>", "](https://", "![](@", "*bold*", "a comment"} {
+		if strings.Contains(doc, live) {
+			t.Errorf("the canvas has %q live:\n%s", live, doc)
+		}
+	}
+	if n := strings.Count(doc, "\n## "); n != 4 {
+		t.Errorf("the canvas has %d headings; want the four parts' alone:\n%s", n, doc)
+	}
+}

@@ -26,7 +26,7 @@ func TestJobTable(t *testing.T) {
 			t.Errorf("job %q has no handler", j.Kind)
 		}
 		if !j.Recurring() {
-			if j.Default != "" || j.Background || j.NeedsTeamChannel {
+			if j.Default != "" || j.Background || j.NeedsTeamChannel || j.NeedsCanvas {
 				t.Errorf("job %q has no Env but a schedule or a recurring job's flags", j.Kind)
 			}
 			continue

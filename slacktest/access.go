@@ -31,7 +31,7 @@ import (
 
 // AllScopes are the bot scopes the fake knows, the default grant.
 var AllScopes = []string{
-	"app_mentions:read", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
+	"app_mentions:read", "canvases:read", "canvases:write", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
 	"files:write", "groups:history", "groups:read", "im:history", "im:read", "im:write", "mpim:history",
 	"mpim:read", "mpim:write", "users:read",
 }
@@ -134,6 +134,10 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "files:write"
 	case "conversations.join":
 		return "channels:join"
+	case "conversations.canvases.create", "canvases.edit":
+		return "canvases:write"
+	case "canvases.sections.lookup":
+		return "canvases:read"
 	}
 	return ""
 }

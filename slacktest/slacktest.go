@@ -43,6 +43,10 @@
 //     (Channel.NotJoined): conversations.history and chat.postEphemeral
 //     answer not_in_channel there, and chat.postMessage works only with
 //     chat:write.public. See access.go.
+//   - Channel canvases: conversations.canvases.create, canvases.sections.lookup
+//     and canvases.edit, a canvas kept as Slack's sections, their ids new
+//     after every edit, with the errors of a free or canvas-less
+//     workspace (SetCanvasPlan) and the methods' tiers (canvas.go).
 //   - conversations.history pages with has_more and next_cursor;
 //     conversations.members with next_cursor, from Channel.Members and the
 //     bot (members.go).
@@ -296,6 +300,9 @@ type Server struct {
 	pendingUploads map[string]*pendingUpload
 	uploads        []Upload
 
+	canvases   map[string]*canvasDoc // canvas id → canvas (canvas.go)
+	canvasPlan string                // SetCanvasPlan
+
 	said      map[string]*said // channel+"/"+ts → what a person wrote (edits.go)
 	saidOrder []string         // its keys, oldest first, to bound memory
 
@@ -367,6 +374,7 @@ func New(opts Options) *Server {
 		published:       map[string][]json.RawMessage{},
 		homeViewID:      map[string]string{},
 		pendingUploads:  map[string]*pendingUpload{},
+		canvases:        map[string]*canvasDoc{},
 		said:            map[string]*said{},
 		calls:           map[string]int{},
 		userInfoCalls:   map[string]int{},

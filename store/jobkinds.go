@@ -31,6 +31,13 @@ const (
 	// JobSurveyClose: a survey stops taking answers (an anonymous one's
 	// secret is erased), svclose:<survey id>.
 	JobSurveyClose = "svclose"
+	// JobCanvas: bring a partner's channel canvas up to date,
+	// canvas:<slug>:<batch>; the batch numbers the moment it is due
+	// (TouchCanvas), so the writes of one batch share one job.
+	JobCanvas = "canvas"
+	// JobCanvasNote: tell an admin, once, that Slack refuses the
+	// workspace's canvases, canvasnote:<user>.
+	JobCanvasNote = "canvasnote"
 )
 
 // jobShapes is the table of job ids: name is the Lua function of J.
@@ -44,6 +51,8 @@ var jobShapes = []*shape{
 	jobShape("Note", JobNote+":{slug}:{id}"),
 	jobShape("SurveyRemind", JobSurveyRemind+":{id}"),
 	jobShape("SurveyClose", JobSurveyClose+":{id}"),
+	jobShape("Canvas", JobCanvas+":{slug}:{seq}"),
+	jobShape("CanvasNote", JobCanvasNote+":{user}"),
 	// The scheduler's own: a recurring job's occurrence, and the per
 	// person or per partner jobs one fans out into.
 	jobShape("Recurring", "{kind}:{occurrence}"),

@@ -50,6 +50,8 @@ func TestKeyMethods(t *testing.T) {
 		{"NeedLog", nil, "outreach:{T1}:need-log"},
 		{"PartnerNeeds", []any{"county"}, "outreach:{T1}:partner:county:needs"},
 		{"NeedTopics", nil, "outreach:{T1}:need-topics"},
+		{"Canvas", []any{"county"}, "outreach:{T1}:canvas:county"},
+		{"Canvases", nil, "outreach:{T1}:canvases"},
 		{"ContactSeq", nil, "outreach:{T1}:seq:contact"},
 		{"FollowUpSeq", nil, "outreach:{T1}:seq:followup"},
 		{"EventSeq", nil, "outreach:{T1}:seq:event"},
@@ -148,6 +150,8 @@ func TestJobIDs(t *testing.T) {
 		{"Note", JobNote, []string{"county", "12"}, "note:county:12"},
 		{"SurveyRemind", JobSurveyRemind, []string{"4"}, "svremind:4"},
 		{"SurveyClose", JobSurveyClose, []string{"4"}, "svclose:4"},
+		{"Canvas", JobCanvas, []string{"county", "59000001"}, "canvas:county:59000001"},
+		{"CanvasNote", JobCanvasNote, []string{"U0LEAD"}, "canvasnote:U0LEAD"},
 		// The scheduler's own kinds (scheduler/table.go), by their shape.
 		{"Recurring", "digest", []string{"2026-11-30T09:00"}, "digest:2026-11-30T09:00"},
 		{"FannedOut", "owner-digest", []string{"2026-11-30T08:00", "U1"}, "owner-digest:2026-11-30T08:00:U1"},

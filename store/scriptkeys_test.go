@@ -232,6 +232,19 @@ func TestScriptKeys(t *testing.T) {
 			_, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"vaccines"}, Note: "flu shots", Partner: "county-health", Who: "U1", At: t0}, "U1", t0)
 			return err
 		}},
+		{"a partner's canvas", func() error {
+			if err := s.TouchCanvas(ctx, team, "county-health", t0, 30*time.Second); err != nil {
+				return err
+			}
+			if err := s.SetCanvas(ctx, team, "county-health", "F0CANVAS", "C1"); err != nil {
+				return err
+			}
+			if err := s.CanvasWritten(ctx, team, "county-health", "Upcoming events", "abc"); err != nil {
+				return err
+			}
+			_, err := s.RefuseCanvases(ctx, team, "team_tier_cannot_create_channel_canvases", t0.Add(time.Hour), t0)
+			return err
+		}},
 		{"first delivery", func() error {
 			_, err := s.FirstDelivery(ctx, team, "Ev1", time.Hour)
 			return err
