@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
@@ -132,13 +133,27 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 }
 
 // migrate brings the workspace's stored data up to this version's
-// schema, each migration once (store.Migrate). The bot serves whatever
-// happens: the data reads the same before and after a migration, so one
-// that fails is logged and tried again at the next start.
+// schema, each migration once (store.Migrate). A migration that fails
+// (Redis slow or away: each call has the store's short deadline) is
+// tried again a few times, a little later each time, as a start is
+// no hurry; then the bot serves all the same, the migration logged to be
+// tried at the next start.
 func migrate(ctx context.Context, st *store.Store, team string, log *slog.Logger) {
-	ran, err := st.Migrate(ctx, team)
-	for _, m := range ran {
-		log.Info("migrated stored data", "migration", m.Name, "schema_version", m.Version, "changed", m.Changed)
+	var err error
+	for try, wait := 1, 200*time.Millisecond; ; try, wait = try+1, 2*wait {
+		var ran []store.Migrated
+		ran, err = st.Migrate(ctx, team)
+		for _, m := range ran {
+			log.Info("migrated stored data", "migration", m.Name, "schema_version", m.Version, "changed", m.Changed)
+		}
+		if err == nil || errors.Is(err, store.ErrMigrating) || try == 5 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait): // real time: a start waits for Redis, whatever the domain clock says
+		}
 	}
 	switch {
 	case errors.Is(err, store.ErrMigrating):
