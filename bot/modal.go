@@ -73,7 +73,7 @@ func sourceBlock(m modalMeta) slack.Block {
 	if m.Channel != "" && !strings.HasPrefix(m.Channel, "D") {
 		src += " in " + message.ChannelLink(m.Channel)
 	}
-	return slack.NewContextBlock("source", slack.NewTextBlockObject(slack.MarkdownType, "From "+strings.TrimPrefix(src, "from "), false, true))
+	return slack.NewContextBlock("source", slack.NewTextBlockObject(slack.MarkdownType, "F"+strings.TrimPrefix(src, "f"), false, true))
 }
 
 // logModalWith is the log form with pre filled in.

@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -155,15 +156,21 @@ func FollowUpFeed(who string, f domain.FollowUp, change, partnerName string) str
 // @dana's message", the word a link to it when Slack gave one. "" for a
 // record typed or filled in a form.
 func SourceNote(src *domain.Source) string {
-	if src == nil || src.Author == "" {
+	if src == nil {
 		return ""
 	}
 	msg := "message"
 	if l := Link(src.Link, "message"); l != "" {
 		msg = l
 	}
+	if !personID.MatchString(src.Author) {
+		return "from a " + msg // an app's message
+	}
 	return fmt.Sprintf("from %s's %s", Mention(src.Author), msg)
 }
+
+// personID is a person's Slack user id (an app's message has a bot id).
+var personID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // Link is a mrkdwn link to url labelled label, or "" when url is not a
 // plain https address (a permalink from Slack always is): nothing stored

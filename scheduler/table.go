@@ -69,10 +69,10 @@ var Jobs = []Job{
 	{Kind: store.JobFollowUpSurvey, run: (*Scheduler).followUpSurvey},
 	{Kind: store.JobSurveyPost, What: "Survey `S{id}`", run: (*Scheduler).surveyPost},
 	{Kind: store.JobNote, What: "A liaison's note", run: (*Scheduler).note},
-	{Kind: store.JobSurveyRemind, run: (*Scheduler).surveyRemind},
+	{Kind: store.JobSurveyRemind, What: "The reminders of survey `S{id}`", run: (*Scheduler).surveyRemind},
 	{Kind: JobSurveyReminder, What: "A reminder of survey `S{id}`", run: (*Scheduler).surveyReminder},
 	{Kind: store.JobSurveyClose, run: (*Scheduler).surveyClose},
-	{Kind: store.JobCanvas, run: (*Scheduler).canvas},
+	{Kind: store.JobCanvas, What: "The canvas of `{id}`", run: (*Scheduler).canvas},
 	{Kind: store.JobCanvasNote, What: "The note that Slack refuses partner canvases", run: (*Scheduler).canvasNote},
 
 	// Recurring (SPEC §5), and the jobs they fan out into.
