@@ -279,6 +279,16 @@ func (s *Scheduler) canvasNote(ctx context.Context, j store.Job, token, admin st
 // follow-ups fall due without any write to say so. A part that did not
 // change costs no call to Slack.
 func (s *Scheduler) canvasSweep(ctx context.Context, j store.Job, token, _ string) error {
+	if err := s.touchCanvases(ctx); err != nil {
+		return err
+	}
+	return s.finish(ctx, j, token)
+}
+
+// touchCanvases queues every partner's canvas job. A start does it too,
+// so that switching OUTREACH_PARTNER_CANVAS on gives the partners linked
+// already their canvases within a batch, not at the next sweep.
+func (s *Scheduler) touchCanvases(ctx context.Context) error {
 	ps, err := s.store.ListPartners(ctx, s.cfg.Team)
 	if err != nil {
 		return err
@@ -289,7 +299,7 @@ func (s *Scheduler) canvasSweep(ctx context.Context, j store.Job, token, _ strin
 			return err
 		}
 	}
-	return s.finish(ctx, j, token)
+	return nil
 }
 
 // canvasContent gathers what a partner's canvas shows: only what its

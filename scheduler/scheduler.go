@@ -272,6 +272,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.mu.Lock()
 	s.renewedAt = s.clock.Now()
 	s.mu.Unlock()
+	if s.cfg.Canvas && s.canvases != nil {
+		if err := s.touchCanvases(ctx); err != nil {
+			s.log.Warn("queue the partners' canvases at start; the daily sweep will", "err", err)
+		}
+	}
 	for {
 		wake := s.step(ctx, work, false)
 		wait := wake.Sub(s.clock.Now())
