@@ -221,7 +221,17 @@ func TestSession(t *testing.T) {
 		hs.clock.Advance(step.advance)
 		r := hs.do(step.who, step.text)
 		fmt.Fprintf(&b, "### %s (%s) at %s: %s\n", step.who.user, r.Outcome, hs.clock.Now().Format("2006-01-02 15:04"), step.text)
-		b.WriteString(r.Text)
+		text := r.Text
+		if step.text == "" || step.text == "help" {
+			// The whole help is the role's help-*.golden (TestHelpGolden):
+			// kept once, so that a new command changes only those files.
+			help := hs.h.Handle(context.Background(), commands.Request{Role: step.who.role, Door: step.who.door}).Text
+			if text != help {
+				t.Errorf("%q: help differs from the help of the role at its door:\n%s", step.text, cmp.Diff(help, text))
+			}
+			text = "(the whole help, as in help-*.golden for this role and door)"
+		}
+		b.WriteString(text)
 		for _, c := range r.Choices {
 			fmt.Fprintf(&b, "\n[button %s → %s %q]", c.Label, c.Action, c.Value)
 		}

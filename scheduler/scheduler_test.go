@@ -212,10 +212,13 @@ func (e *env) advance(s *scheduler.Scheduler, d time.Duration) {
 	ctx := context.Background()
 	end := e.clock.Now().Add(d)
 	s.RunDue(ctx)
-	for {
+	for steps := 0; ; steps++ {
 		next := s.NextEvent(ctx)
 		if next.IsZero() || next.After(end) {
 			break
+		}
+		if steps == 100000 {
+			e.t.Fatalf("advance: still stepping at %v after %d moments, the next at %v; want to reach %v", e.clock.Now(), steps, next, end)
 		}
 		if next.After(e.clock.Now()) {
 			e.clock.Advance(next.Sub(e.clock.Now()))

@@ -38,9 +38,18 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	if next != nil {
 		nextDue, nextText = strconv.FormatInt(ms(next.Due), 10), next.Text
 	}
-	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who)
-	r, err := s.run(ctx, "log contact", scriptLogContact,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit()}, args...)
+	keys := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit(), k.PartnerLex(),
+		k.ContactPartner(), k.ContactsBy(c.Who)}
+	if ref.Liaison {
+		keys = append(keys, k.jobs()...) // the note for the partner's owner
+	}
+	if next != nil {
+		keys = append(keys, k.FollowUpSeq(), k.FollowUpTexts(), k.FollowUpsOpen())
+		keys = append(keys, k.jobs()...)
+	}
+	partnerKeys := func(slug string) []string { return []string{k.Partner(slug), k.Contacts(slug), k.ContactLog(slug)} }
+	r, err := s.runResolving(ctx, "log contact", scriptLogContact, ref, k, keys, partnerKeys,
+		ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who)
 	if err != nil {
 		return domain.Contact{}, 0, domain.Partner{}, err
 	}
@@ -51,7 +60,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	slug, _ := r.rest[1].(string)
 	fu, _ := r.rest[2].(int64)
 	c.Partner = slug
-	return c, fu, partnerFromHash(slug, hashFromFlat(r.rest[3:])), nil
+	return c, fu, partnerFromReply(slug, r.rest[3:]), nil
 }
 
 // History returns up to limit contacts with the partner, newest first by
@@ -151,7 +160,7 @@ func (s *Store) FindContact(ctx context.Context, team string, id int64, user str
 	if id > 0 {
 		ref = strconv.FormatInt(id, 10)
 	}
-	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner()}, k.Prefix(), ref, user)
+	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner(), k.ContactsBy(user), k.Partners()}, k.Prefix(), ref, user)
 	if err != nil {
 		return domain.Contact{}, err
 	}
@@ -206,7 +215,7 @@ func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor 
 
 func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, args ...any) (domain.Contact, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, op+" contact", scriptChangeContact, []string{k.ContactPartner(), k.Audit()},
+	r, err := s.run(ctx, op+" contact", scriptChangeContact, []string{k.ContactPartner(), k.Audit(), k.Partners()},
 		append([]any{k.Prefix(), id, op, actor, ms(now), auditMaxLen}, args...)...)
 	if err != nil {
 		return domain.Contact{}, err

@@ -30,8 +30,10 @@ func (e *FollowUpError) Unwrap() error { return e.Err }
 // its first reminder queued. It returns the follow-up's id and the partner.
 func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
-	args := append(ref.args(k), f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared))
-	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, args)
+	args := []any{f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared)}
+	keys := with([]string{k.FollowUpSeq(), k.FollowUpTexts(), k.FollowUpsOpen(), k.FollowUpsOf(f.Assignee)}, k.jobs()...)
+	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, ref, keys,
+		func(slug string) []string { return []string{k.Partner(slug), k.PartnerFollowUps(slug)} }, args)
 }
 
 // ChangeFollowUp closes or moves an open follow-up; newDue is for
@@ -43,7 +45,10 @@ func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f 
 func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error) {
 	k := keysFor(team)
 	r, err := s.run(ctx, "change follow-up", scriptChangeFollowUp,
-		[]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit()},
+		// The assignee's set is a guess (the one closing or moving a
+		// follow-up is most often its assignee); the script asks for the
+		// right one otherwise.
+		with([]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit(), k.FollowUpTexts(), k.FollowUpsOf(actor)}, k.jobs()...),
 		k.Prefix(), id, change, actor, ms(now), ms(newDue), auditMaxLen)
 	if err != nil {
 		return domain.FollowUp{}, err

@@ -63,6 +63,8 @@ func TestKeyMethods(t *testing.T) {
 		{"Notified", []any{"unnamed-org:county:U1"}, "outreach:{T1}:notified:unnamed-org:county:U1"},
 		{"SchemaVersion", nil, "outreach:{T1}:schema-version"},
 		{"Migrating", nil, "outreach:{T1}:migrating"},
+		{"RateChannel", []any{"D024BE91L"}, "outreach:{T1}:rate:channel:D024BE91L"},
+		{"RatePosts", nil, "outreach:{T1}:rate:posts"},
 		{"Due", nil, "outreach:{T1}:due"},
 		{"Leases", nil, "outreach:{T1}:leases"},
 		{"Claims", nil, "outreach:{T1}:claims"},

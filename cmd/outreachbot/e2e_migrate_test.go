@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
@@ -62,11 +62,7 @@ func TestMigrationsRunOnceAcrossStarts(t *testing.T) {
 	}
 	// The second start is seen connected only once the first's socket is
 	// gone.
-	for deadline := time.Now().Add(10 * time.Second); fs.Connections() > 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the first start's socket is still open 10 s after it stopped")
-		}
-	}
+	testwait.Until(t, "the first start's sockets to close", func() bool { return fs.Connections() == 0 })
 
 	second := launchBot(t, fs, rs, env, clock)
 	if got := migrated(second.logs.String()); len(got) != 0 {

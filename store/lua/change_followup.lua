@@ -3,7 +3,8 @@
 -- snooze only moves the due time later; a reschedule sets it to any time
 -- (Go checks it is ahead).
 -- KEYS[1] the follow-up HASH, KEYS[2] open ZSET, KEYS[3] done ZSET,
--- KEYS[4] audit STREAM
+-- KEYS[4] audit STREAM, then the texts HASH, the due-work keys and the
+-- assignee's follow-ups (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] id, ARGV[3] 'done' | 'cancel' | 'snooze' |
 -- 'reschedule', ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] new due for
 -- snooze and reschedule (unix ms), ARGV[7] audit max length
@@ -14,6 +15,9 @@
 local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
 local fk = KEYS[1]
 if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
+known(K.FollowUpsOf(prefix, redis.call('HGET', fk, 'assignee')))
+local u = undeclared()
+if u then return u end
 local text = redis.call('HGET', K.FollowUpTexts(prefix), id) or ''
 local function refuse(code)
   local out = {'err', code, 'text', text}

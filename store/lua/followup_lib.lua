@@ -4,6 +4,15 @@
 -- Redis packs a hash tightly only while every value is short. Its
 -- reminder is the job J.Reminder(id, seq); seq grows with each snooze or
 -- repeat so every reminder post has its own id.
+-- plan_followup declares (known) the keys create_followup will touch that
+-- depend on data: the next follow-up's hash, the partner's and the
+-- assignee's sets. Call it before undeclared(), create_followup after.
+local function plan_followup(prefix, slug, assignee)
+  known_next(function(id) return K.FollowUp(prefix, id) end, K.FollowUpSeq(prefix))
+  known(K.PartnerFollowUps(prefix, slug))
+  known(K.FollowUpsOf(prefix, assignee))
+end
+
 local function create_followup(prefix, slug, assignee, due, text, creator, now, shared)
   local id = redis.call('INCR', K.FollowUpSeq(prefix))
   local job = J.Reminder(id, 1)

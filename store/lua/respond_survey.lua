@@ -6,7 +6,7 @@
 -- (responderKey), made with the survey's secret, and keep neither their
 -- team nor the time; the audit entry does not name them.
 -- KEYS[1] the survey HASH, KEYS[2] its responses HASH (responder → JSON),
--- KEYS[3] audit STREAM
+-- KEYS[3] audit STREAM, then the partner's hash (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] responder (the user id, or for an anonymous
 -- survey the keyed hash), ARGV[3] user's team ('' when anonymous),
 -- ARGV[4] question ('comment' for the comment), ARGV[5] answer, ARGV[6]
@@ -30,6 +30,10 @@ if anonymous then
   if not secret then return {'err', 'closed'} end
   if secret ~= ARGV[12] then return {'err', 'anonymous'} end
 end
+local partner = redis.call('HGET', KEYS[1], 'partner')
+if ARGV[8] ~= '' and partner then known(K.Partner(ARGV[1], partner)) end
+local u = undeclared()
+if u then return u end
 local r = {answers = {}}
 local prev = redis.call('HGET', KEYS[2], ARGV[2])
 if prev then r = cjson.decode(prev) end
@@ -56,7 +60,7 @@ if ARGV[8] ~= '' then
     end
   end
   if count > 0 then
-    local pk = K.Partner(ARGV[1], redis.call('HGET', KEYS[1], 'partner'))
+    local pk = K.Partner(ARGV[1], partner)
     if redis.call('EXISTS', pk) == 1 then
       redis.call('HSET', pk, 'checkin_score', string.format('%.2f', sum / count), 'checkin_at', ARGV[6], 'checkin_count', count)
     end
