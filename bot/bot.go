@@ -34,6 +34,9 @@ type Commands interface {
 	Press(ctx context.Context, req commands.Request, action, value string) commands.Pressed
 	SubmitComment(ctx context.Context, req commands.Request, survey int64, text string) commands.Pressed
 	SubmitForm(ctx context.Context, req commands.Request, f commands.Form) message.Reply
+	// MessageShortcut fills in the form a message shortcut opens, or says
+	// why this person can record nothing here.
+	MessageShortcut(ctx context.Context, req commands.Request, authorTeam, text string) (commands.Shortcut, *message.Reply)
 	// ChannelMoved follows a channel to its new id (channel_id_changed);
 	// it returns the partner linked to it, "" when none.
 	ChannelMoved(ctx context.Context, team, oldID, newID string) (string, error)
@@ -182,6 +185,7 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		b.conns = append(b.conns, newConn(b, i))
 	}
 	b.users.observe = b.observe
+	cfg.Directory.botUser = cfg.BotUserID
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
 	if pl, ok := dedupe.(PostLimiter); ok {
 		b.outbox.SharedLimits(func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error) {

@@ -14,6 +14,7 @@ import (
 type directoryAPI interface {
 	userInfoAPI
 	GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error)
+	GetUsersInConversationContext(ctx context.Context, params *slack.GetUsersInConversationParameters) ([]string, string, error)
 }
 
 // Directory answers the commands' questions about Slack's people and
@@ -27,6 +28,9 @@ type Directory struct {
 	channelNames *expirable.LRU[string, string]
 	// The home workspace, for exports to name (SetWorkspace).
 	homeID, homeName string
+	// botUser is the bot's own user id (bot.New sets it): not one of a
+	// channel's people.
+	botUser string
 }
 
 // NewDirectory returns a directory over api; fallback is the zone of
@@ -78,3 +82,35 @@ func (d *Directory) UserTeam(ctx context.Context, user string) (string, error) {
 
 // UserNamed finds nobody: in Slack a picked person arrives as their id.
 func (d *Directory) UserNamed(context.Context, string) (string, bool) { return "", false }
+
+// maxPeople bounds how many of a channel's members ChannelPeople reads:
+// two pages of conversations.members (a partner's channel has a few
+// dozen people).
+const maxPeople = 2000
+
+// ChannelPeople are the members of channel (conversations.members, a
+// page of up to 1,000 at a time), the bot itself left out: who a
+// survey's reminder may reach, and what its response rate counts.
+func (d *Directory) ChannelPeople(ctx context.Context, channel string) ([]string, error) {
+	var out []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+	for len(out) < maxPeople {
+		members, next, err := d.api.GetUsersInConversationContext(ctx, params)
+		if d.users.observe != nil {
+			d.users.observe("conversations.members", err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("conversations.members %s: %w", channel, err)
+		}
+		for _, m := range members {
+			if m != d.botUser {
+				out = append(out, m)
+			}
+		}
+		if next == "" {
+			break
+		}
+		params.Cursor = next
+	}
+	return out, nil
+}

@@ -78,6 +78,14 @@ func (f *fakeCommands) SubmitForm(_ context.Context, _ commands.Request, form co
 	return message.Reply{Text: "ok: " + form.Name, Outcome: message.OutcomeOK}
 }
 
+func (f *fakeCommands) MessageShortcut(_ context.Context, _ commands.Request, authorTeam, _ string) (commands.Shortcut, *message.Reply) {
+	sc := commands.Shortcut{Partner: "county", Direction: "out"}
+	if authorTeam != "" && authorTeam != homeTeam {
+		sc.Direction = "in"
+	}
+	return sc, nil
+}
+
 func (f *fakeCommands) Home(context.Context, commands.Request) message.Reply {
 	return message.Reply{Text: "*Welcome*"}
 }

@@ -23,6 +23,8 @@ func (b *Bot) onInteractive(e envelope) {
 	case slack.InteractionTypeBlockActions:
 		e.ack(nil)
 		b.onBlockActions(ctx, cb)
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		b.onShortcut(ctx, e, cb)
 	default:
 		e.ack(nil)
 	}
@@ -141,6 +143,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, e envelope, cb slack.Interac
 		}))
 		return
 	}
+	req.Source = b.source(ctx, meta)
 	reply, fieldErrs := b.cmds.SubmitLog(ctx, req, in)
 	b.metrics.observe(reply)
 	if len(fieldErrs) > 0 {
@@ -207,6 +210,7 @@ func (b *Bot) onFormSubmission(ctx context.Context, e envelope, cb slack.Interac
 		}))
 		return
 	}
+	req.Source = b.source(ctx, meta)
 	reply := b.cmds.SubmitForm(ctx, req, form)
 	b.metrics.observe(reply)
 	if reply.Outcome != message.OutcomeOK {

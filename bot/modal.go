@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -28,6 +29,11 @@ const (
 type modalMeta struct {
 	Channel     string `json:"c,omitempty"`
 	ResponseURL string `json:"r,omitempty"`
+	// Source is the message a shortcut opened the form on (in Channel,
+	// at TS); its link is asked again on submission when Slack did not
+	// give it in time for the form.
+	Source *domain.Source `json:"s,omitempty"`
+	TS     string         `json:"t,omitempty"`
 }
 
 // maxMetaURL keeps private_metadata within Slack's 3,000 characters; a
@@ -44,8 +50,36 @@ func metaURL(u string) string {
 // logModal is the form behind a bare `/outreach log` and the Log contact
 // buttons. partner prefills the partner field.
 func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
+	return logModalWith(prefill{partner: partner, meta: modalMeta{Channel: channel, ResponseURL: responseURL}})
+}
+
+// prefill is what a form opens with: the partner, and for a message
+// shortcut the message's words, its direction (they reached us, when
+// its author is from outside), the need topics it names and where it
+// came from.
+type prefill struct {
+	partner, text, direction, topics string
+	meta                             modalMeta
+}
+
+// maxPrefill keeps a message's words within the inputs' max_length
+// (Slack refuses a form whose initial value is longer).
+const maxPrefill = 2000
+
+// sourceBlock says, at the top of a shortcut's form, which message it
+// records: its author, and a link back to it.
+func sourceBlock(m modalMeta) slack.Block {
+	src := message.SourceNote(m.Source)
+	if m.Channel != "" && !strings.HasPrefix(m.Channel, "D") {
+		src += " in " + message.ChannelLink(m.Channel)
+	}
+	return slack.NewContextBlock("source", slack.NewTextBlockObject(slack.MarkdownType, "F"+strings.TrimPrefix(src, "f"), false, true))
+}
+
+// logModalWith is the log form with pre filled in.
+func logModalWith(pre prefill) slack.ModalViewRequest {
 	partnerIn := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
-	partnerIn.InitialValue = partner
+	partnerIn.InitialValue = pre.partner
 	partnerIn.MaxLength = 80
 	var methods []*slack.OptionBlockObject
 	for _, m := range domain.Methods {
@@ -57,15 +91,36 @@ func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
 	in := slack.NewOptionBlockObject("in", plain("They reached us"), nil)
 	dir := slack.NewRadioButtonsBlockElement(actionValue, out, in)
 	dir.InitialOption = out
+	if pre.direction == "in" {
+		dir.InitialOption = in
+	}
 	when := slack.NewPlainTextInputBlockElement(plain("now — or yesterday, dec 3 14:30"), actionValue)
 	when.MaxLength = 60
 	summary := slack.NewPlainTextInputBlockElement(plain("What happened, what was agreed"), actionValue)
 	summary.Multiline = true
-	summary.MaxLength = 2000
+	summary.MaxLength = maxPrefill
+	summary.InitialValue = message.Clip(pre.text, maxPrefill)
 
 	whenBlock := slack.NewInputBlock(commands.FieldWhen, plain("When"), nil, when)
 	whenBlock.Optional = true
-	meta, _ := json.Marshal(modalMeta{Channel: channel, ResponseURL: metaURL(responseURL)})
+	var blocks []slack.Block
+	if pre.meta.Source != nil {
+		// A message is a message: its method prefilled.
+		for _, o := range methods {
+			if o.Value == "message" {
+				method.InitialOption = o
+			}
+		}
+		blocks = append(blocks, sourceBlock(pre.meta))
+	}
+	blocks = append(blocks,
+		slack.NewInputBlock(commands.FieldPartner, plain("Partner"), nil, partnerIn),
+		slack.NewInputBlock(commands.FieldMethod, plain("Method"), nil, method),
+		slack.NewInputBlock(blockDirection, plain("Direction"), nil, dir),
+		whenBlock,
+		slack.NewInputBlock(commands.FieldSummary, plain("Summary"), nil, summary))
+	pre.meta.ResponseURL = metaURL(pre.meta.ResponseURL)
+	meta, _ := json.Marshal(pre.meta)
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackLog,
@@ -73,13 +128,7 @@ func logModal(partner, channel, responseURL string) slack.ModalViewRequest {
 		Submit:          plain("Log it"),
 		Close:           plain("Cancel"),
 		PrivateMetadata: string(meta),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewInputBlock(commands.FieldPartner, plain("Partner"), nil, partnerIn),
-			slack.NewInputBlock(commands.FieldMethod, plain("Method"), nil, method),
-			slack.NewInputBlock(blockDirection, plain("Direction"), nil, dir),
-			whenBlock,
-			slack.NewInputBlock(commands.FieldSummary, plain("Summary"), nil, summary),
-		}},
+		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
 }
 
@@ -203,21 +252,34 @@ func partnerModal() slack.ModalViewRequest {
 // needModal is the Record a need form; channel is where it was opened,
 // responseURL the press's (modalMeta).
 func needModal(channel, responseURL string) slack.ModalViewRequest {
+	return needModalWith(prefill{meta: modalMeta{Channel: channel, ResponseURL: responseURL}})
+}
+
+// needModalWith is the Record a need form with pre filled in.
+func needModalWith(pre prefill) slack.ModalViewRequest {
 	topics := slack.NewPlainTextInputBlockElement(plain("diabetes, transportation"), actionValue)
 	topics.MaxLength = 200
+	topics.InitialValue = pre.topics
 	note := slack.NewPlainTextInputBlockElement(plain("What you heard, and from whom"), actionValue)
-	note.Multiline, note.MaxLength = true, 2000
+	note.Multiline, note.MaxLength = true, maxPrefill
+	note.InitialValue = message.Clip(pre.text, maxPrefill)
 	partner := slack.NewPlainTextInputBlockElement(plain("id, name or the start of the name"), actionValue)
 	partner.MaxLength = 80
-	meta, _ := json.Marshal(modalMeta{Channel: channel, ResponseURL: metaURL(responseURL)})
+	partner.InitialValue = pre.partner
+	var blocks []slack.Block
+	if pre.meta.Source != nil {
+		blocks = append(blocks, sourceBlock(pre.meta))
+	}
+	blocks = append(blocks,
+		slack.NewInputBlock(blockTopics, plain("Topics"), plain("Comma-separated"), topics),
+		slack.NewInputBlock(blockNote, plain("What you heard"), nil, note),
+		optional(slack.NewInputBlock(blockPartner, plain("From which partner"), nil, partner)))
+	pre.meta.ResponseURL = metaURL(pre.meta.ResponseURL)
+	meta, _ := json.Marshal(pre.meta)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: callbackNeed, Title: plain("Record a need"), Submit: plain("Record"), Close: plain("Cancel"),
 		PrivateMetadata: string(meta),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewInputBlock(blockTopics, plain("Topics"), plain("Comma-separated"), topics),
-			slack.NewInputBlock(blockNote, plain("What you heard"), nil, note),
-			optional(slack.NewInputBlock(blockPartner, plain("From which partner"), nil, partner)),
-		}},
+		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
 }
 

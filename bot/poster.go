@@ -133,3 +133,26 @@ func (b *Bot) UserZone(ctx context.Context, user string) (*time.Location, error)
 // WaitOutbox waits until every queued message is sent (a stop), or ctx
 // ends.
 func (b *Bot) WaitOutbox(ctx context.Context) error { return b.outbox.Wait(ctx) }
+
+// ChannelPeople are the members of a channel, the bot left out.
+func (b *Bot) ChannelPeople(ctx context.Context, channel string) ([]string, error) {
+	return b.cfg.Directory.ChannelPeople(ctx, channel)
+}
+
+// IsBot reports whether user is a bot or an app (users.info, cached).
+func (b *Bot) IsBot(ctx context.Context, user string) (bool, error) {
+	who, err := b.users.get(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return who.Bot, nil
+}
+
+// Permalink links to the message at ts in channel (chat.getPermalink).
+func (b *Bot) Permalink(ctx context.Context, channel, ts string) (string, error) {
+	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	if b.observe("chat.getPermalink", err) != nil {
+		return "", fmt.Errorf("permalink of %s in %s: %w", ts, channel, err)
+	}
+	return link, nil
+}

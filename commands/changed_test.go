@@ -40,7 +40,7 @@ func TestPartnerErasedWhileSaving(t *testing.T) {
 		t.Errorf("log across an erase: %s %q; want that something changed, nothing was saved, try again", r.Outcome, r.Text)
 	}
 	if before == nil {
-		t.Fatal("the rename never ran: the command resolved in one round")
+		t.Fatal("the erase never ran: the command resolved in one round")
 	}
 	if after := hs.srv.Snapshot(context.Background()); len(after) != len(before) || !sameSnapshot(before, after) {
 		t.Errorf("the refused command stored something")

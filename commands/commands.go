@@ -62,6 +62,10 @@ type Request struct {
 	// File is a file the person handed over with the request (dropped
 	// into a DM), as the door names it; "" for none.
 	File string
+	// Source is the Slack message a form was opened from (a message
+	// shortcut): the contact or need it records keeps its author and a
+	// link back to it. nil for everything typed.
+	Source *domain.Source
 }
 
 // Store is what the commands need from storage: each noun's file says
@@ -76,6 +80,7 @@ type Store interface {
 	orgStore
 	reportStore
 	importStore
+	canvasStore
 }
 
 // Config is what the handler needs to know about the deployment.
@@ -95,6 +100,9 @@ type Config struct {
 	Paper report.Paper
 	// Files opens the files people import; nil where there are none.
 	Files Files
+	// Canvas (OUTREACH_PARTNER_CANVAS): writes a partner's liaisons may
+	// see bring its channel canvas up to date.
+	Canvas bool
 }
 
 // Handler runs commands. It is safe for concurrent use.

@@ -313,7 +313,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		errors.As(err, &ue)
 		return message.Reply{}, map[string]string{FieldSummary: ue.msg}, nil
 	}
-	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary, Outcome: outcome}
+	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary, Outcome: outcome, Source: req.Source}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
@@ -327,6 +327,9 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Logged %s %s *%s* as `C%d` (%s): %s", ct.Method, arrow, message.Esc(p.Name), ct.ID, message.Time(ct.When, h.now(), req.Loc), message.Esc(message.Clip(ct.Summary, 200)))
+	if src := message.SourceNote(ct.Source); src != "" {
+		b.WriteString(" (" + src + ")")
+	}
 	if ct.Outcome != "" {
 		fmt.Fprintf(&b, "\nOutcome: %s", message.Esc(message.Clip(ct.Outcome, 200)))
 	}

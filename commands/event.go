@@ -133,6 +133,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 		return message.Reply{}, err
 	}
 	e.ID, e.Partner = id, p.Slug
+	h.touchCanvas(ctx, req.Team, append([]string{p.Slug}, e.With...)...)
 	var b strings.Builder
 	names := []string{"*" + message.Esc(p.Name) + "*"}
 	for _, n := range withNames {
@@ -514,6 +515,7 @@ func (h *Handler) eventEdit(ctx context.Context, req *Request, a args) (message.
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, append([]string{got.Partner}, got.With...)...)
 	name := h.eventPartnerNames(ctx, req.Team, got)
 	return message.Reply{
 		Text: fmt.Sprintf(":memo: Corrected the %s of `E%d`:\n%s", andList(what), id, message.EventLine(got, name, now, req.Loc)),
@@ -553,6 +555,7 @@ func (h *Handler) eventCancel(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, append([]string{e.Partner}, e.With...)...)
 	names := map[string]string{"attendance": "the attendance question", "feedback": "the feedback survey", "followup": "the follow-up survey"}
 	var parts []string
 	for _, o := range off {

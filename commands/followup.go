@@ -99,6 +99,9 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		}
 		return message.Reply{}, err
 	}
+	if shared {
+		h.touchCanvas(ctx, req.Team, p.Slug)
+	}
 	who := "you"
 	if assignee != req.User {
 		who = message.Mention(assignee)
@@ -291,6 +294,7 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, h.now(), req.Loc)
 	}
+	h.touchSharedFollowUp(ctx, req.Team, f)
 	verb := map[string]string{domain.ChangeDone: ":white_check_mark: Done", domain.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
 	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200))),
 		Feed: message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))}, nil
@@ -321,6 +325,7 @@ func (h *Handler) snoozeCommand(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
 	}
+	h.touchSharedFollowUp(ctx, req.Team, moved)
 	by := ""
 	if span != "" {
 		by = " by " + span
@@ -355,6 +360,7 @@ func (h *Handler) rescheduleCommand(ctx context.Context, req *Request, a args) (
 	if err != nil {
 		return message.Reply{}, h.followUpErr(id, err, now, req.Loc)
 	}
+	h.touchSharedFollowUp(ctx, req.Team, moved)
 	return message.Reply{Text: fmt.Sprintf(":calendar: Rescheduled `F%d` to %s (it was due %s): %s", moved.ID, message.Time(moved.Due, now, req.Loc), message.Time(f.Due, now, req.Loc), message.Esc(message.Clip(moved.Text, 200))),
 		Feed: message.FollowUpFeed(req.User, moved, domain.ChangeReschedule, h.partnerName(ctx, req.Team, moved.Partner))}, nil
 }
@@ -458,6 +464,7 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 		r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
 		return Pressed{Ephemeral: &r}
 	}
+	h.touchSharedFollowUp(ctx, req.Team, f)
 	if change == domain.ChangeSnooze {
 		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {

@@ -74,6 +74,10 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 			fmt.Fprintf(&b, "\n*%s*\n%s\n", tt.title, strings.Join(lines, "\n"))
 		}
 	}
+	if req.Role != RoleLiaison && req.Door != DoorConsole {
+		// Slack offers the shortcuts (manifest.yaml) to our workspace only.
+		b.WriteString("\n*Shortcuts*\n• *Log as contact*, *Record as need* — on any message (its ⋯ menu): the form opens filled in with the message, its author, a link back to it and the channel's partner\n• *Log a contact* — from the shortcuts menu (⚡ in the message box): the log form\n")
+	}
 	if req.Role == RoleLiaison {
 		b.WriteString("\nWhat you log goes to the person on the outreach team who looks after your partnership. Buttons on my messages work for you too.")
 	} else {

@@ -393,14 +393,18 @@ func (in *injection) views(after string, charts bool) {
 		for _, tmpl := range []string{domain.TemplateFeedback, domain.TemplateFollowUp} {
 			sv := domain.Survey{ID: 1, Template: tmpl, Partner: e.Partner, Event: e.ID, Channel: "C0COUNTY"}
 			subj := message.SurveySubject{Partner: names[e.Partner], Event: e.Title}
-			in.reply(where("a survey prompt"), admin, message.SurveyPrompt(sv, subj, 0))
+			in.reply(where("a survey prompt"), admin, message.SurveyPrompt(sv, subj, 0, now, ny(in)))
+			sv.SurveyOptions = domain.SurveyOptions{Anonymous: true, Remind: time.Hour, Closes: now.Add(time.Hour)}
+			in.reply(where("an anonymous survey prompt"), admin, message.SurveyPrompt(sv, subj, 0, now, ny(in)))
+			in.reply(where("a closed survey prompt"), admin, message.SurveyPrompt(sv, subj, 2, now.Add(2*time.Hour), ny(in)))
+			in.reply(where("a survey's reminder"), admin, message.SurveyReminder(sv, subj, "https://x.slack.com/archives/C0COUNTY/p1", now, ny(in)))
 			in.text(where("a survey's feed line"), message.SurveySentFeed(sv, subj))
 		}
 	}
 	for _, p := range ps {
 		sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, "U0LEAD")
 		sv.ID = 1
-		in.reply(where("a check-in survey"), admin, message.SurveyPrompt(sv, message.SurveySubject{Partner: p.Name}, 0))
+		in.reply(where("a check-in survey"), admin, message.SurveyPrompt(sv, message.SurveySubject{Partner: p.Name}, 0, now, ny(in)))
 		cs, err := in.h.store.History(ctx, in.team, p.Slug, 100)
 		if err != nil {
 			in.t.Fatal(err)

@@ -69,7 +69,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
-	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now()}
+	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now(), Source: req.Source}
 	if v, ok := a.opt("event"); ok {
 		id, ok := domain.ParseEventID(v)
 		if !ok {
@@ -108,6 +108,7 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, need.Partner)
 	from, feedFrom := "", ""
 	if p.Slug != "" {
 		from = fmt.Sprintf(" from *%s*", message.Esc(p.Name))
@@ -115,6 +116,9 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	}
 	if need.Event != 0 {
 		from += fmt.Sprintf(" (`E%d`)", need.Event)
+	}
+	if src := message.SourceNote(need.Source); src != "" {
+		from += " (" + src + ")"
 	}
 	// Topics are as typed, decoded from Slack's escaping: escaped again here.
 	about := message.Esc(strings.Join(topics, ", "))
@@ -244,6 +248,9 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 			src := ""
 			if n.Partner != "" && slug == "" {
 				src = " · " + message.Esc(h.partnerName(ctx, req.Team, n.Partner))
+			}
+			if s := message.SourceNote(n.Source); s != "" {
+				src += " · " + s
 			}
 			fmt.Fprintf(&b, "    > %s — %s%s, %s\n", message.Esc(message.Clip(n.Note, 200)), message.Mention(n.Who), src, message.Date(n.At, h.now(), req.Loc))
 		}

@@ -79,6 +79,9 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 		}
 		return message.Reply{}, err
 	}
+	if p.Channel != "" {
+		h.touchCanvas(ctx, req.Team, p.Slug)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, ":white_check_mark: Added *%s* (`%s`): %s, %s, owner %s, stay in touch every %s.",
 		message.Esc(p.Name), p.Slug, p.Kind, p.Stage, message.Mention(p.Owner), message.Plural(p.Cadence, "day"))
@@ -355,6 +358,9 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 		}
 		return message.Reply{}, err
 	}
+	if ch.Channel != nil || ch.Name != nil {
+		h.touchCanvas(ctx, req.Team, p.Slug) // a canvas in the new channel, or its new name
+	}
 	return message.Reply{Text: fmt.Sprintf(":white_check_mark: Updated *%s* (`%s`): %s.%s", message.Esc(p.Name), p.Slug, strings.Join(changed, ", "), orgNote),
 		Feed: fmt.Sprintf("%s updated partner *%s* (%s)", message.Mention(req.User), message.Esc(p.Name), strings.Join(changed, ", "))}, nil
 }
@@ -410,6 +416,7 @@ func (h *Handler) partnerArchive(ctx context.Context, req *Request, a args) (mes
 	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, store.PartnerChange{Archived: &archive}, req.User, h.now()); err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, p.Slug)
 	if !archive {
 		return message.Reply{Text: fmt.Sprintf(":white_check_mark: *%s* is back in lists and nudges.", message.Esc(p.Name)),
 			Feed: fmt.Sprintf("%s restored partner *%s* from the archive", message.Mention(req.User), message.Esc(p.Name))}, nil
@@ -436,6 +443,7 @@ func (h *Handler) partnerErase(ctx context.Context, req *Request, a args) (messa
 	if err := h.store.ErasePartner(ctx, req.Team, p.Slug, req.User, h.now()); err != nil {
 		return message.Reply{}, err
 	}
+	h.touchCanvas(ctx, req.Team, p.Slug) // its canvas's parts emptied
 	return message.Reply{Text: fmt.Sprintf(":wastebasket: Erased *%s* and everything about it.", message.Esc(p.Name)),
 		Feed: fmt.Sprintf("%s erased partner *%s* and its records", message.Mention(req.User), message.Esc(p.Name))}, nil
 }

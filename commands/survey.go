@@ -45,6 +45,9 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 		r := h.fail(req, "survey answer", err)
 		return Pressed{Ephemeral: &r}
 	}
+	if sv.Closed(h.now()) {
+		return h.closedSurvey(ctx, req, sv, "survey answer")
+	}
 	var q *domain.Question
 	for i := range domain.Templates[sv.Template].Questions {
 		if domain.Templates[sv.Template].Questions[i].ID == parts[0] {
@@ -63,6 +66,9 @@ func (h *Handler) pressSurvey(ctx context.Context, req Request, action, value st
 // the count, and thanks for the person who answered.
 func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, question, answer, score, command, thanks string) Pressed {
 	count, err := h.store.Respond(ctx, req.Team, sv.ID, req.User, req.UserTeam, req.Channel, question, answer, score, h.now())
+	if errors.Is(err, store.ErrClosed) && req.Channel == sv.Channel {
+		return h.closedSurvey(ctx, req, sv, command)
+	}
 	if err != nil {
 		r := message.Reply{Text: "That survey isn't one from this channel, so I can't take your answer here. Answer it with the buttons where it was posted.", Outcome: message.OutcomeDenied, Command: command}
 		if !errors.Is(err, store.ErrWrongChannel) && !errors.Is(err, store.ErrNotFound) {
@@ -70,11 +76,55 @@ func (h *Handler) respond(ctx context.Context, req Request, sv domain.Survey, qu
 		}
 		return Pressed{Ephemeral: &r}
 	}
+	h.touchCanvas(ctx, req.Team, sv.Partner)
 	upd := h.surveyPrompt(ctx, req.Team, sv, count)
 	upd.Outcome, upd.Command = message.OutcomeOK, command
 	// Counts only: never who answered what, nor a comment's words.
 	upd.Feed = fmt.Sprintf("Survey `S%d` got an answer (%s so far)", sv.ID, message.Plural(count, "response"))
 	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: &message.Reply{Text: thanks, Outcome: message.OutcomeOK, Command: command}}
+}
+
+// closedSurvey answers a press or a comment on a survey past its closing
+// time: it has closed, and its prompt (when the press came from the
+// channel it is in) shows it closed, without buttons.
+func (h *Handler) closedSurvey(ctx context.Context, req Request, sv domain.Survey, command string) Pressed {
+	eph := &message.Reply{Text: fmt.Sprintf("This survey has closed (%s), so I didn't take your answer. Thank you all the same!", message.Time(sv.Closes, h.now(), req.Loc)),
+		Outcome: message.OutcomeUserError, Command: command}
+	if req.Channel != sv.Channel || sv.PostedTS == "" {
+		return Pressed{Ephemeral: eph}
+	}
+	rs, err := h.store.Responses(ctx, req.Team, sv.ID)
+	if err != nil {
+		return Pressed{Ephemeral: eph}
+	}
+	upd := h.surveyPrompt(ctx, req.Team, sv, len(rs))
+	upd.Outcome, upd.Command = message.OutcomeOK, command
+	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: eph}
+}
+
+// responseRate is " from 12 people in #channel (25%)": responses against
+// the people now in the survey's channel (conversations.members, the bot
+// left out), "" for a survey in a DM or when Slack does not say.
+func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, responses int) string {
+	cp, ok := h.cfg.Directory.(channelPeople)
+	if !ok || sv.ToOrganizer() || sv.Channel == "" || strings.HasPrefix(sv.Channel, "D") {
+		return ""
+	}
+	// This may run before a slash command's ack: a second at most.
+	dctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	people, err := cp.ChannelPeople(dctx, sv.Channel)
+	if err != nil || len(people) == 0 {
+		if err != nil {
+			h.log.Warn("channel people for a response rate", "err", err)
+		}
+		return ""
+	}
+	who := fmt.Sprintf("%d people", len(people))
+	if len(people) == 1 {
+		who = "1 person"
+	}
+	return fmt.Sprintf(" from %s in %s (%d%%)", who, message.ChannelLink(sv.Channel), min(100, responses*100/len(people)))
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.
@@ -85,7 +135,7 @@ func (h *Handler) surveyPrompt(ctx context.Context, team string, sv domain.Surve
 			subj.Event = e.Title
 		}
 	}
-	return message.SurveyPrompt(sv, subj, responses)
+	return message.SurveyPrompt(sv, subj, responses, h.now(), h.defaultLoc())
 }
 
 // SubmitComment records a survey comment from the comment form (or the
@@ -108,6 +158,9 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 	if err != nil {
 		r := h.fail(req, "survey comment", err)
 		return Pressed{Ephemeral: &r}
+	}
+	if sv.Closed(h.now()) && req.Channel == sv.Channel {
+		return h.closedSurvey(ctx, req, sv, "survey comment")
 	}
 	// A second comment adds to the first: people write again to say more,
 	// not to take back what they said.
@@ -134,6 +187,10 @@ func (h *Handler) SubmitComment(ctx context.Context, req Request, survey int64, 
 
 // eventSurvey sends an event's feedback survey now: `event survey <E-id>`.
 func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	opts, err := h.surveyOptions(req, &a)
+	if err != nil {
+		return message.Reply{}, err
+	}
 	id, err := h.eventID("event survey", a.pos)
 	if err != nil {
 		return message.Reply{}, err
@@ -160,11 +217,17 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 	}
 	// One into each partner's channel, for an event run with several.
 	var sent, wheres, had []string
+	var options domain.SurveyOptions
 	for _, sv := range domain.EventSurveys(ps, domain.TemplateFeedback, e.ID, req.User) {
+		if sv.SurveyOptions, err = h.checkSurveyOptions(sv, opts); err != nil {
+			return message.Reply{}, err
+		}
+		options = sv.SurveyOptions
 		sid, created, err := h.store.CreateSurvey(ctx, req.Team, "", sv, now)
 		if err != nil {
 			return message.Reply{}, err
 		}
+		h.touchCanvas(ctx, req.Team, sv.Partner)
 		switch {
 		case sid == 0:
 		case created:
@@ -188,8 +251,8 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 		return message.Reply{}, userErrorf("`E%d` *%s* has its feedback survey already: %s. `%s survey results %s` shows the answers so far.",
 			id, message.Esc(e.Title), andList(had), h.cfg.Command, resultsOf(had))
 	}
-	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey %s for `E%d` *%s* to %s. `%s survey results %s` shows the answers.",
-		andList(sent), e.ID, message.Esc(e.Title), andList(wheres), h.cfg.Command, resultsOf(sent)),
+	r := message.Reply{Text: fmt.Sprintf(":clipboard: Sending the feedback survey %s for `E%d` *%s* to %s.%s `%s survey results %s` shows the answers.",
+		andList(sent), e.ID, message.Esc(e.Title), andList(wheres), h.optsLine(options, req), h.cfg.Command, resultsOf(sent)),
 		Feed: fmt.Sprintf("%s sent the feedback survey %s for `E%d` *%s*", message.Mention(req.User), andList(sent), e.ID, message.Esc(e.Title))}
 	h.offerFollowUpSurvey(ctx, req, e, &r)
 	return r, nil
@@ -197,6 +260,10 @@ func (h *Handler) eventSurvey(ctx context.Context, req *Request, a args) (messag
 
 // surveyCheckin sends the partnership check-in now: `survey checkin <partner>`.
 func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	opts, err := h.surveyOptions(req, &a)
+	if err != nil {
+		return message.Reply{}, err
+	}
 	p, err := h.partner(ctx, req, Unlink(joinText(a.pos)))
 	if err != nil {
 		return message.Reply{}, err
@@ -205,12 +272,16 @@ func (h *Handler) surveyCheckin(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, userErrorf("*%s* is %s, so it gets no check-in. If the partnership is back on, say so first: `%s partner set %s stage:active`.", message.Esc(p.Name), p.Stage, h.cfg.Command, p.Slug)
 	}
 	sv := domain.SurveyFor(p, domain.TemplateCheckin, 0, req.User)
+	if sv.SurveyOptions, err = h.checkSurveyOptions(sv, opts); err != nil {
+		return message.Reply{}, err
+	}
 	where := message.SurveyWhere(sv)
 	sid, _, err := h.store.CreateSurvey(ctx, req.Team, "", sv, h.now())
 	if err != nil {
 		return message.Reply{}, err
 	}
-	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.", sid, message.Esc(p.Name), where),
+	h.touchCanvas(ctx, req.Team, sv.Partner)
+	return message.Reply{Text: fmt.Sprintf(":clipboard: Sending the partnership check-in `S%d` for *%s* to %s.%s", sid, message.Esc(p.Name), where, h.optsLine(sv.SurveyOptions, req)),
 		Feed: fmt.Sprintf("%s sent the partnership check-in `S%d` to *%s*", message.Mention(req.User), sid, message.Esc(p.Name))}, nil
 }
 
@@ -305,7 +376,7 @@ func (h *Handler) surveyResults(ctx context.Context, req *Request, a args) (mess
 		}
 		if len(ids) > 1 {
 			fmt.Fprintf(&b, "*Combined, %s* (one in each partner's channel): %s\n", andList(ids), message.Plural(len(rs), "response"))
-			b.WriteString(h.answers(domain.Templates[x.sv.Template], rs))
+			b.WriteString(h.answers(domain.Templates[x.sv.Template], rs, x.sv.Anonymous))
 			b.WriteString("\n")
 		}
 	}
@@ -335,18 +406,29 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 			outside++
 		}
 	}
-	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s\n%s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, h.now(), req.Loc), message.Plural(len(rs), "response"))
+	now := h.now()
+	fmt.Fprintf(&b, "*`S%d` %s* · %s · sent %s", sv.ID, sv.Template, message.Esc(about), message.Date(sv.Created, now, req.Loc))
+	switch {
+	case sv.Closed(now):
+		fmt.Fprintf(&b, " · closed %s", message.Time(sv.Closes, now, req.Loc))
+	case !sv.Closes.IsZero():
+		fmt.Fprintf(&b, " · open until %s", message.Time(sv.Closes, now, req.Loc))
+	}
+	if sv.Anonymous {
+		b.WriteString(" · :lock: anonymous")
+	}
+	fmt.Fprintf(&b, "\n%s%s", message.Plural(len(rs), "response"), h.responseRate(ctx, sv, len(rs)))
 	if outside > 0 {
 		fmt.Fprintf(&b, " (%d from partner organizations)", outside)
 	}
 	b.WriteString("\n")
-	b.WriteString(h.answers(t, rs))
+	b.WriteString(h.answers(t, rs, sv.Anonymous))
 	return b.String()
 }
 
 // answers sums up responses to a template's questions: average per
-// rating, choice counts, comments.
-func (h *Handler) answers(t domain.Template, rs []domain.Response) string {
+// rating, choice counts, comments (an anonymous survey's without names).
+func (h *Handler) answers(t domain.Template, rs []domain.Response, anonymous bool) string {
 	var b strings.Builder
 	for i, q := range t.Questions {
 		if q.Rating {
@@ -387,6 +469,9 @@ func (h *Handler) answers(t domain.Template, rs []domain.Response) string {
 		message.WriteLines(&b, len(comments), 10, ".", func(i int) string {
 			// Comments added to earlier ones are paragraphs of one line here.
 			c := strings.ReplaceAll(comments[i].Comment, "\n\n", " · then: ")
+			if anonymous {
+				return "> " + message.Esc(message.Clip(c, 300))
+			}
 			return fmt.Sprintf("> %s — %s", message.Esc(message.Clip(c, 300)), message.Mention(comments[i].User))
 		})
 	}

@@ -187,12 +187,16 @@ func newTable() table {
 			summary: "cancel an event, its attendance question and the surveys still to go out", examples: []string{"event cancel E7"}, run: (*Handler).eventCancel},
 		{name: "event attended", args: "<E-id> <count>", topic: topicEvents, who: RoleMember,
 			summary: "record how many came", examples: []string{"event attended E7 42"}, run: (*Handler).eventAttended},
-		{name: "event survey", args: "<E-id>", topic: topicSurveys, who: RoleMember,
-			summary: "send an event's feedback survey now", examples: []string{"event survey E7"}, run: (*Handler).eventSurvey},
-		{name: "survey checkin", args: "<partner>", topic: topicSurveys, who: RoleMember,
-			summary: "send the partnership check-in survey now", examples: []string{"survey checkin county"}, run: (*Handler).surveyCheckin},
+		{name: "event survey", args: "<E-id> [remind:2d] [anonymous] [closes:<when>]", topic: topicSurveys, who: RoleMember,
+			options:  surveyOpts,
+			summary:  "send an event's feedback survey now; `remind:` reminds those in the channel who haven't answered, once; `anonymous` keeps no names; `closes:` stops answers",
+			examples: []string{"event survey E7", `event survey E7 remind:2d closes:"dec 10 17:00"`}, run: (*Handler).eventSurvey},
+		{name: "survey checkin", args: "<partner> [remind:2d] [anonymous] [closes:<when>]", topic: topicSurveys, who: RoleMember,
+			options:  surveyOpts,
+			summary:  "send the partnership check-in survey now, with the same opt-ins",
+			examples: []string{"survey checkin county", "survey checkin county anonymous remind:3d closes:14d"}, run: (*Handler).surveyCheckin},
 		{name: "survey results", args: "<S-id|E-id|partner>", topic: topicSurveys, who: RoleMember,
-			summary: "responses, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
+			summary: "responses and the response rate in the channel, average ratings, choices and comments", examples: []string{"survey results E7", "survey results county"}, run: (*Handler).surveyResults},
 		{name: "survey comment", args: "<S-id> <comment…>", topic: topicSurveys, who: RoleLiaison, freeText: true,
 			liaisonArgs: "<S-id> <comment…>", liaisonSummary: "add your comment to a survey in this channel (its *Add a comment* button does the same)",
 			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
@@ -225,6 +229,10 @@ func newTable() table {
 			run:      (*Handler).importCommand},
 	}
 }
+
+// surveyOpts are the opt-ins of the commands that send a survey (and the
+// word `anonymous`, which surveyOptions takes from the positional words).
+var surveyOpts = []string{"remind", "closes"}
 
 // args is a command's arguments split into positional words and the
 // options its table row allows.

@@ -16,6 +16,8 @@ type Contact struct {
 	Summary   string    `json:"summary"`
 	Outcome   string    `json:"outcome,omitempty"`
 	Created   time.Time `json:"created"`
+	// Source is the Slack message the contact was logged from, if any.
+	Source *Source `json:"source,omitempty"`
 }
 
 // ParseContactID reads "C12" (or "c12", "12") as 12.

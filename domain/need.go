@@ -16,6 +16,8 @@ type Need struct {
 	Who     string    `json:"who"`
 	Team    string    `json:"team,omitempty"` // the recorder's Slack team (a liaison's organization)
 	At      time.Time `json:"at"`
+	// Source is the Slack message the need was recorded from, if any.
+	Source *Source `json:"source,omitempty"`
 }
 
 // ParseNeedID reads "N12" (or "n12", "12") as 12.

@@ -18,6 +18,25 @@ type Survey struct {
 	PostedTS  string
 	Created   time.Time
 	CreatedBy string
+	SurveyOptions
+}
+
+// SurveyOptions are a survey's opt-ins (`survey … [remind:2d] [anonymous]
+// [closes:<when>]`).
+type SurveyOptions struct {
+	// Remind is how long after it goes out those in its channel who have
+	// not answered get one reminder; 0 for none.
+	Remind time.Duration
+	// Anonymous: responses are kept without who gave them (no user id,
+	// no Slack team, no time): ratings, choices and comments, counted.
+	Anonymous bool
+	// Closes is when it stops taking answers; zero while it never does.
+	Closes time.Time
+}
+
+// Closed reports whether the survey has stopped taking answers at now.
+func (sv Survey) Closed(now time.Time) bool {
+	return !sv.Closes.IsZero() && !now.Before(sv.Closes)
 }
 
 // Response is one person's answers to a survey.

@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -48,6 +49,9 @@ func CheckinLine(p domain.Partner, now time.Time, loc *time.Location) string {
 // `contact edit` and `contact delete`.
 func ContactLine(c domain.Contact, now time.Time, loc *time.Location) string {
 	line := fmt.Sprintf("• `C%d` %s · %s %s · %s — %s", c.ID, Time(c.When, now, loc), c.Method, Arrow(c.Direction), Mention(c.Who), Esc(Clip(c.Summary, 300)))
+	if src := SourceNote(c.Source); src != "" {
+		line += " (" + src + ")"
+	}
 	if c.Outcome != "" {
 		line += " · outcome: " + Esc(Clip(c.Outcome, 200))
 	}
@@ -149,4 +153,34 @@ func ContactKind(method string) string {
 func FollowUpFeed(who string, f domain.FollowUp, change, partnerName string) string {
 	verb := map[string]string{domain.ChangeDone: "closed", domain.ChangeCancel: "cancelled", domain.ChangeSnooze: "snoozed", domain.ChangeReschedule: "rescheduled"}[change]
 	return fmt.Sprintf("%s %s follow-up `F%d` with *%s*", Mention(who), verb, f.ID, Esc(partnerName))
+}
+
+// SourceNote says which Slack message a record came from: "from
+// @dana's message", the word a link to it when Slack gave one. "" for a
+// record typed or filled in a form.
+func SourceNote(src *domain.Source) string {
+	if src == nil {
+		return ""
+	}
+	msg := "message"
+	if l := Link(src.Link, "message"); l != "" {
+		msg = l
+	}
+	if !personID.MatchString(src.Author) {
+		return "from a " + msg // an app's message
+	}
+	return fmt.Sprintf("from %s's %s", Mention(src.Author), msg)
+}
+
+// personID is a person's Slack user id (an app's message has a bot id).
+var personID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// Link is a mrkdwn link to url labelled label, or "" when url is not a
+// plain https address (a permalink from Slack always is): nothing stored
+// can pass for a link of another shape, or for a mention.
+func Link(url, label string) string {
+	if !strings.HasPrefix(url, "https://") || len(url) > 1000 || strings.ContainsAny(url, "<>| \t\n\"") {
+		return ""
+	}
+	return "<" + url + "|" + Esc(label) + ">"
 }

@@ -62,6 +62,8 @@ func TestScheduledMessagesGolden(t *testing.T) {
 
 	feedback := domain.Survey{ID: 4, Template: domain.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY"}
 	checkin := domain.SurveyFor(domain.Partner{Slug: "eastside", Name: "Eastside Clinic"}, domain.TemplateCheckin, 0, "U0MARIA")
+	anonymous := domain.Survey{ID: 5, Template: domain.TemplateCheckin, Partner: "county-health-dept", Channel: "C0COUNTY",
+		SurveyOptions: domain.SurveyOptions{Anonymous: true, Remind: 48 * time.Hour, Closes: now.AddDate(0, 0, 14)}}
 	checkin.ID = 5
 
 	for _, tc := range []struct {
@@ -90,8 +92,11 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"not-posted-refused", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", false), message.Reply{Text: ":bar_chart: *Outreach digest*"})},
 		{"not-posted-cannot-check", message.Forwarded(message.NotPosted("C0DIGEST", "not_in_channel", true),
 			message.Reply{Text: "How was the workshop?", Sections: []message.Section{{Text: "1–5", Choices: []message.Choice{{Label: "5", Action: "sv:useful:5", Value: "S4"}}}}})},
-		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3)},
-		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0)},
+		{"survey-feedback", message.SurveyPrompt(feedback, message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"}, 3, now, ny)},
+		{"survey-checkin-in-dm", message.SurveyPrompt(checkin, message.SurveySubject{Partner: "Eastside Clinic"}, 0, now, ny)},
+		{"survey-anonymous-closing", message.SurveyPrompt(anonymous, message.SurveySubject{Partner: "County Health Dept"}, 0, now, ny)},
+		{"survey-closed", message.SurveyPrompt(anonymous, message.SurveySubject{Partner: "County Health Dept"}, 7, anonymous.Closes, ny)},
+		{"survey-reminder", message.SurveyReminder(anonymous, message.SurveySubject{Partner: "County Health Dept"}, "https://riverside.slack.com/archives/C0COUNTY/p1796000000000100", now, ny)},
 		{"attendance-question", message.AttendanceQuestion(event, "County Health Dept", "/outreach", now, ny)},
 		{"owner-digest", message.OwnerDigest([]domain.FollowUp{overdueFU}, []domain.Partner{county, quiet}, map[string]string{"county-health-dept": "County Health Dept"}, now, ny)},
 		{"owner-digest-free-week", message.OwnerDigest(nil, nil, nil, now, ny)},
@@ -171,5 +176,39 @@ func TestUniqueLabels(t *testing.T) {
 		if n := len([]rune(l)); n > 20 {
 			t.Errorf("%q has %d characters", l, n)
 		}
+	}
+}
+
+// TestPartnerCanvas: the canvas's parts, as the bot writes them, with
+// text people typed escaped for canvas markdown: no link, no mention
+// (![](@U…)), no heading that could pass for one of the bot's parts, no
+// broadcast, and each item on its line.
+func TestPartnerCanvas(t *testing.T) {
+	typed := "## Shared next steps\n<!channel> [click](https://evil.example) ![](@U0BOSS) *bold* & more"
+	sv := domain.Survey{ID: 3, Template: domain.TemplateFeedback, Partner: "county-health-dept", Event: 7, Channel: "C0COUNTY", Created: now.AddDate(0, 0, -2),
+		SurveyOptions: domain.SurveyOptions{Anonymous: true, Closes: now.AddDate(0, 0, 5)}}
+	c := message.PartnerCanvas{
+		Partner:   "County Health Dept",
+		FollowUps: []domain.FollowUp{{ID: 12, Partner: "county-health-dept", Due: now.Add(48 * time.Hour), Text: typed, Shared: true, Status: domain.StatusOpen}},
+		Events:    []domain.Event{{ID: 7, Partner: "county-health-dept", Title: "Flu shot clinic", Start: now.Add(72 * time.Hour), End: now.Add(74 * time.Hour), Where: typed}},
+		Survey: &message.CanvasSurvey{Survey: sv, Subject: message.SurveySubject{Partner: "County Health Dept", Event: "Flu shot clinic"},
+			Responses: []domain.Response{{Answers: map[string]string{"q1": "4", "q2": "0"}, Comment: "a comment"}, {Answers: map[string]string{"q1": "5"}}}},
+		Needs: []message.NeedTopic{{Topic: "diabetes", Count: 3}, {Topic: "transportation", Count: 1}},
+		Notes: []domain.Need{{ID: 4, Note: typed, At: now.Add(-time.Hour)}},
+		Now:   now, Loc: ny,
+	}
+	var parts []string
+	for _, p := range c.Parts() {
+		parts = append(parts, p.Markdown())
+	}
+	doc := c.Intro() + "\n\n" + strings.Join(parts, "\n\n")
+	golden.Check(t, "partner-canvas.golden", doc)
+	for _, live := range []string{"<!channel>", "](https://", "![](@", "*bold*", "a comment"} {
+		if strings.Contains(doc, live) {
+			t.Errorf("the canvas has %q live:\n%s", live, doc)
+		}
+	}
+	if n := strings.Count(doc, "\n## "); n != 4 {
+		t.Errorf("the canvas has %d headings; want the four parts' alone:\n%s", n, doc)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
 )
@@ -15,8 +16,11 @@ type SurveySubject struct {
 }
 
 // SurveyPrompt is the survey message: a section per question with its
-// buttons, and the comment button with the count so far.
-func SurveyPrompt(sv domain.Survey, subj SurveySubject, responses int) Reply {
+// buttons, and the comment button with the count so far. An anonymous
+// survey says so before anyone answers; one with a closing time says
+// when, read in loc (the team's zone: a channel's people are in many),
+// and once closed at now it shows the count and no buttons.
+func SurveyPrompt(sv domain.Survey, subj SurveySubject, responses int, now time.Time, loc *time.Location) Reply {
 	t, ok := domain.Templates[sv.Template]
 	if !ok {
 		return Reply{Text: fmt.Sprintf("Survey `S%d` uses a template I no longer have.", sv.ID)}
@@ -30,7 +34,17 @@ func SurveyPrompt(sv domain.Survey, subj SurveySubject, responses int) Reply {
 	if sv.Note != "" {
 		b.WriteString(Esc(sv.Note) + "\n")
 	}
+	if sv.Closed(now) {
+		fmt.Fprintf(&b, "_This survey closed %s, with %s. Thank you!_", ClosingTime(sv.Closes, now, loc), Plural(responses, "response"))
+		return Reply{Text: b.String()}
+	}
 	b.WriteString("A few quick questions from the outreach team. Anyone here can answer with one click; answering again replaces your answer.")
+	if sv.Anonymous {
+		b.WriteString("\n:lock: *Anonymous:* your answers are kept without your name or your team, so nobody, the outreach team included, can see who answered what. Only the counts, ratings and comments are kept.")
+	}
+	if !sv.Closes.IsZero() {
+		fmt.Fprintf(&b, "\nOpen until %s.", ClosingTime(sv.Closes, now, loc))
+	}
 	r := Reply{Text: b.String()}
 	value := fmt.Sprintf("S%d", sv.ID)
 	for i, q := range t.Questions {
@@ -73,4 +87,38 @@ func SurveyWhere(sv domain.Survey) string {
 		return "you (the partner has no linked channel)"
 	}
 	return ChannelLink(sv.Channel)
+}
+
+// ClosingTime is when a survey closes, with the zone's abbreviation: the
+// people of a channel read it in their own zones ("Fri Dec 4, 17:00 EST").
+func ClosingTime(t, now time.Time, loc *time.Location) string {
+	return Time(t, now, loc) + " " + t.In(loc).Format("MST")
+}
+
+// SurveyReminder is a survey's one reminder, by DM, to someone in its
+// channel who has not answered: what it is, where, a link to it (""
+// when Slack gave none), and when it closes in the reader's zone loc.
+func SurveyReminder(sv domain.Survey, subj SurveySubject, link string, now time.Time, loc *time.Location) Reply {
+	title := fmt.Sprintf("S%d", sv.ID)
+	if t, ok := domain.Templates[sv.Template]; ok {
+		about := subj.Partner
+		if subj.Event != "" {
+			about = "“" + subj.Event + "”"
+		}
+		title = fmt.Sprintf(t.Title, about)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, ":wave: A reminder from the outreach team: the survey *%s* (`S%d`) in %s is waiting for your answer. It takes a click or two", Esc(title), sv.ID, ChannelLink(sv.Channel))
+	if l := Link(link, "answer it there"); l != "" {
+		b.WriteString(": " + l)
+	}
+	b.WriteString(".")
+	if sv.Anonymous {
+		b.WriteString("\nIt's anonymous: nobody, the outreach team included, can see who answered what.")
+	}
+	if !sv.Closes.IsZero() {
+		fmt.Fprintf(&b, "\nIt closes %s.", Time(sv.Closes, now, loc))
+	}
+	b.WriteString("\nThis is the only reminder I'll send about it.")
+	return Reply{Text: b.String()}
 }

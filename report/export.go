@@ -289,6 +289,10 @@ func (x *exporter) write(ctx context.Context, kind string) error {
 				for _, r := range rs {
 					at := time.UnixMilli(r.At)
 					cells := append(append([]string(nil), head...), r.User, x.person(ctx, r.User), r.Team, x.teamName(ctx, r.Team), x.time(at), x.local(at))
+					if sv.Anonymous {
+						// Kept without who or when: nothing to show but the answers.
+						cells = append(append([]string(nil), head...), "", "anonymous", "", "", "", "")
+					}
 					for i := 0; i < 2; i++ {
 						if i < len(t.Questions) {
 							q := t.Questions[i]

@@ -59,6 +59,20 @@ type Store interface {
 	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
 	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
 	SurveyPosted(ctx context.Context, team string, id int64, channel, ts string) error
+	Answered(ctx context.Context, team string, survey int64, users []string) (map[string]bool, error)
+	CloseSurvey(ctx context.Context, team string, survey int64) error
+	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]domain.FollowUp, error)
+	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
+	Responses(ctx context.Context, team string, survey int64) ([]domain.Response, error)
+
+	// The partners' canvases.
+	TouchCanvas(ctx context.Context, team, slug string, now time.Time, window time.Duration) error
+	Canvas(ctx context.Context, team, slug string) (domain.Canvas, error)
+	SetCanvas(ctx context.Context, team, slug, id, channel string) error
+	CanvasWritten(ctx context.Context, team, slug, part, hash string) error
+	ForgetCanvas(ctx context.Context, team, slug string) error
+	CanvasRefusal(ctx context.Context, team string, now time.Time) (string, error)
+	RefuseCanvases(ctx context.Context, team, code string, until, now time.Time) (bool, error)
 	// The monthly report reads a page at a time.
 	report.Source
 }
@@ -124,6 +138,9 @@ type Config struct {
 	// Admins (OUTREACH_ADMINS) receive, by DM, the posts meant for a
 	// channel that Slack refused or would not let the bot check.
 	Admins []string
+	// Canvas (OUTREACH_PARTNER_CANVAS) keeps a canvas in each partner's
+	// linked channel.
+	Canvas bool
 }
 
 // ClaimBatch bounds one claim; a full batch claims again at once. The
@@ -135,12 +152,15 @@ const ClaimBatch = 500
 // Scheduler runs due work. Run it once, or drive it step by step with
 // RunDue (the console).
 type Scheduler struct {
-	cfg     Config
-	store   Store
-	post    Poster
-	clock   clockwork.Clock
-	log     *slog.Logger
-	metrics *metrics
+	cfg    Config
+	store  Store
+	post   Poster
+	roster Roster // nil when the poster is none: no survey reminders
+	// canvases is nil when the poster is none: no canvases.
+	canvases Canvases
+	clock    clockwork.Clock
+	log      *slog.Logger
+	metrics  *metrics
 
 	lastClaimWarn time.Time // only the Run loop touches it
 
@@ -211,6 +231,8 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		kinds: map[string]*Job{}, schedules: map[string]when.Schedule{}, nextOcc: map[string]time.Time{},
 		inflight: map[string]*flight{}, sem: make(chan struct{}, cfg.Workers),
 	}
+	s.roster, _ = post.(Roster)
+	s.canvases, _ = post.(Canvases)
 	for i := range Jobs {
 		j := &Jobs[i]
 		s.kinds[j.Kind] = j
@@ -225,7 +247,7 @@ func New(cfg Config, st Store, post Poster, clock clockwork.Clock, reg prometheu
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", j.Env, err)
 		}
-		if !sch.On() || (j.NeedsTeamChannel && cfg.TeamChannel == "") {
+		if !sch.On() || (j.NeedsTeamChannel && cfg.TeamChannel == "") || (j.NeedsCanvas && !cfg.Canvas) {
 			continue
 		}
 		s.schedules[j.Kind] = sch
@@ -250,6 +272,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.mu.Lock()
 	s.renewedAt = s.clock.Now()
 	s.mu.Unlock()
+	if s.cfg.Canvas && s.canvases != nil {
+		if err := s.touchCanvases(ctx); err != nil {
+			s.log.Warn("queue the partners' canvases at start; the daily sweep will", "err", err)
+		}
+	}
 	for {
 		wake := s.step(ctx, work, false)
 		wait := wake.Sub(s.clock.Now())

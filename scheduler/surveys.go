@@ -118,13 +118,8 @@ func (s *Scheduler) surveyPost(ctx context.Context, j store.Job, token, rest str
 	if sv.PostedTS != "" {
 		return s.finish(ctx, j, token)
 	}
-	subj := message.SurveySubject{Partner: s.partnerName(ctx, sv.Partner)}
-	if sv.Event > 0 {
-		if e, err := s.store.Event(ctx, s.cfg.Team, sv.Event); err == nil {
-			subj.Event = e.Title
-		}
-	}
-	posted, err := s.deliver(ctx, "survey", j, token, Post{To: sv.Channel, Key: j.ID, Message: message.SurveyPrompt(sv, subj, 0)})
+	subj := s.subject(ctx, sv)
+	posted, err := s.deliver(ctx, "survey", j, token, Post{To: sv.Channel, Key: j.ID, Message: message.SurveyPrompt(sv, subj, 0, s.clock.Now(), s.cfg.Loc)})
 	if err != nil {
 		return err
 	}

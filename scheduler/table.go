@@ -25,6 +25,8 @@ type Job struct {
 	Background bool
 	// NeedsTeamChannel jobs run only when OUTREACH_TEAM_CHANNEL is set.
 	NeedsTeamChannel bool
+	// NeedsCanvas jobs run only with OUTREACH_PARTNER_CANVAS=on.
+	NeedsCanvas bool
 	// QueuedBy is the recurring job that fans out into this one, if any.
 	QueuedBy string
 	// What names one of its posts in the digest when Slack refused it
@@ -49,6 +51,10 @@ const (
 	JobReport       = "report"
 	JobOwnerDigests = "owner-digests"
 	JobOwnerDigest  = "owner-digest" // owner-digest:<occurrence>:<user>
+	// JobSurveyReminder is one person's reminder of a survey, queued by
+	// its svremind: svremind-to:<survey id>:<user>.
+	JobSurveyReminder = "svremind-to"
+	JobCanvases       = "canvases"
 )
 
 // Jobs is the table of scheduled jobs. Adding one is a row here and its
@@ -63,6 +69,11 @@ var Jobs = []Job{
 	{Kind: store.JobFollowUpSurvey, run: (*Scheduler).followUpSurvey},
 	{Kind: store.JobSurveyPost, What: "Survey `S{id}`", run: (*Scheduler).surveyPost},
 	{Kind: store.JobNote, What: "A liaison's note", run: (*Scheduler).note},
+	{Kind: store.JobSurveyRemind, What: "The reminders of survey `S{id}`", run: (*Scheduler).surveyRemind},
+	{Kind: JobSurveyReminder, What: "A reminder of survey `S{id}`", run: (*Scheduler).surveyReminder},
+	{Kind: store.JobSurveyClose, run: (*Scheduler).surveyClose},
+	{Kind: store.JobCanvas, What: "The canvas of `{id}`", run: (*Scheduler).canvas},
+	{Kind: store.JobCanvasNote, What: "The note that Slack refuses partner canvases", run: (*Scheduler).canvasNote},
 
 	// Recurring (SPEC §5), and the jobs they fan out into.
 	{Kind: JobSweep, Env: "OUTREACH_SCHEDULE_FOLLOWUPS", Default: "@every 1m", Background: true, run: (*Scheduler).sweep},
@@ -75,6 +86,7 @@ var Jobs = []Job{
 	{Kind: JobReport, Env: "OUTREACH_SCHEDULE_REPORT", Default: "0 9 1 * *", NeedsTeamChannel: true, What: "The monthly report", run: (*Scheduler).monthlyReport},
 	{Kind: JobOwnerDigests, Env: "OUTREACH_SCHEDULE_OWNER_DIGEST", Default: "0 8 * * 1", run: (*Scheduler).ownerDigests},
 	{Kind: JobOwnerDigest, QueuedBy: JobOwnerDigests, What: "A weekly summary", run: (*Scheduler).ownerDigest},
+	{Kind: JobCanvases, Env: "OUTREACH_SCHEDULE_CANVAS", Default: "0 6 * * *", Background: true, NeedsCanvas: true, run: (*Scheduler).canvasSweep},
 }
 
 // jobOf finds the row of a job id's kind.

@@ -26,7 +26,7 @@ func TestJobTable(t *testing.T) {
 			t.Errorf("job %q has no handler", j.Kind)
 		}
 		if !j.Recurring() {
-			if j.Default != "" || j.Background || j.NeedsTeamChannel {
+			if j.Default != "" || j.Background || j.NeedsTeamChannel || j.NeedsCanvas {
 				t.Errorf("job %q has no Env but a schedule or a recurring job's flags", j.Kind)
 			}
 			continue
@@ -73,6 +73,7 @@ func TestWhatRefusedPostsAreCalled(t *testing.T) {
 		{"digest:2026-11-23T14:00", "The digest"},
 		{"report:2026-12-01T09:00", "The monthly report"},
 		{"owner-digest:2026-11-30T08:00:U1", "A weekly summary"},
+		{"svremind-to:4:U0DANA", "A reminder of survey `S4`"},
 		{"evend:7", ""},
 		{"nosuchkind:1", ""},
 	} {

@@ -31,7 +31,7 @@ import (
 
 // AllScopes are the bot scopes the fake knows, the default grant.
 var AllScopes = []string{
-	"app_mentions:read", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
+	"app_mentions:read", "canvases:read", "canvases:write", "channels:history", "channels:join", "channels:read", "chat:write", "chat:write.public", "commands",
 	"files:read", "files:write", "groups:history", "groups:read", "im:history", "im:read", "im:write", "mpim:history",
 	"mpim:read", "mpim:write", "users:read",
 }
@@ -121,7 +121,7 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "chat:write"
 	case "conversations.history":
 		return s.kindScopeLocked(p.str("channel"), "history")
-	case "conversations.info":
+	case "conversations.info", "conversations.members":
 		return s.kindScopeLocked(p.str("channel"), "read")
 	case "conversations.open":
 		if strings.Contains(p.str("users"), ",") {
@@ -136,6 +136,10 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 		return "files:read"
 	case "conversations.join":
 		return "channels:join"
+	case "conversations.canvases.create", "canvases.edit":
+		return "canvases:write"
+	case "canvases.sections.lookup":
+		return "canvases:read"
 	}
 	return ""
 }

@@ -317,7 +317,9 @@ func describeElement(action map[string]any, blocks json.RawMessage, blockID, act
 // modal as opened, for example an entry of OpenedViews. If it is nil, the
 // fake uses the view it stored under viewID. The fake fills in id, state
 // (from values: block_id → action_id → element value such as
-// {"type":"plain_text_input","value":"x"}) and the other fields Slack sends.
+// {"type":"plain_text_input","value":"x"}; an input not in values keeps
+// the initial value or option the form opened with) and the other fields
+// Slack sends.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, view json.RawMessage, values map[string]map[string]any) (Ack, error) {
 	v := map[string]any{}
 	s.mu.Lock()
@@ -340,7 +342,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, view jso
 	if values == nil {
 		values = map[string]map[string]any{}
 	}
-	v["state"] = map[string]any{"values": values}
+	v["state"] = map[string]any{"values": withInitialValues(v, values)}
 	payload := map[string]any{
 		"type":                  "view_submission",
 		"token":                 verificationToken,
@@ -356,6 +358,40 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, view jso
 	s.mu.Unlock()
 	envID, frame := marshalEnvelope("interactive", payload, true)
 	return s.roundTrip(ctx, envID, frame, s.opts.AckTimeout)
+}
+
+// withInitialValues is a submitted view's state: the values the person
+// entered, and for each input they left as the form opened it, its
+// initial value or option, as Slack submits them.
+func withInitialValues(v map[string]any, values map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for k, val := range values {
+		out[k] = val
+	}
+	blocks, _ := v["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		id, _ := bm["block_id"].(string)
+		el, _ := bm["element"].(map[string]any)
+		if bm["type"] != "input" || id == "" || el == nil {
+			continue
+		}
+		if _, given := out[id]; given {
+			continue
+		}
+		action, _ := el["action_id"].(string)
+		state := map[string]any{"type": el["type"]}
+		switch {
+		case el["initial_value"] != nil:
+			state["value"] = el["initial_value"]
+		case el["initial_option"] != nil:
+			state["selected_option"] = el["initial_option"]
+		default:
+			continue
+		}
+		out[id] = map[string]any{action: state}
+	}
+	return out
 }
 
 // SendRaw writes an arbitrary envelope, such as one of a type slack-go does

@@ -21,7 +21,9 @@
 //     is a user-visible error.
 //   - Slash commands are limited to users of the installing workspace
 //     (https://docs.slack.dev/apis/slack-connect/). A command from another
-//     team's user never reaches the app.
+//     team's user never reaches the app. So are shortcuts: a message
+//     shortcut is an interactive message_action with the message, a global
+//     one a shortcut (MessageShortcut, GlobalShortcut; see shortcuts.go).
 //   - Web API (https://docs.slack.dev/apis/web-api/): HTTP 200 with "ok".
 //     Failures carry a non-empty "error". Rate limits are HTTP 429 with an
 //     integer Retry-After (https://docs.slack.dev/apis/web-api/rate-limits).
@@ -41,7 +43,13 @@
 //     (Channel.NotJoined): conversations.history and chat.postEphemeral
 //     answer not_in_channel there, and chat.postMessage works only with
 //     chat:write.public. See access.go.
-//   - conversations.history pages with has_more and next_cursor.
+//   - Channel canvases: conversations.canvases.create, canvases.sections.lookup
+//     and canvases.edit, a canvas kept as Slack's sections, their ids new
+//     after every edit, with the errors of a free or canvas-less
+//     workspace (SetCanvasPlan) and the methods' tiers (canvas.go).
+//   - conversations.history pages with has_more and next_cursor;
+//     conversations.members with next_cursor, from Channel.Members and the
+//     bot (members.go).
 //   - Rate limits per channel and workspace-wide for chat.postMessage
 //     (ChannelRate, WorkspaceRate) and per method for the others
 //     (MethodRate, TierRate).
@@ -293,6 +301,9 @@ type Server struct {
 	uploads        []Upload
 	files          map[string]*userFile // files people uploaded (files.go)
 
+	canvases   map[string]*canvasDoc // canvas id → canvas (canvas.go)
+	canvasPlan string                // SetCanvasPlan
+
 	said      map[string]*said // channel+"/"+ts → what a person wrote (edits.go)
 	saidOrder []string         // its keys, oldest first, to bound memory
 
@@ -365,6 +376,7 @@ func New(opts Options) *Server {
 		homeViewID:      map[string]string{},
 		pendingUploads:  map[string]*pendingUpload{},
 		files:           map[string]*userFile{},
+		canvases:        map[string]*canvasDoc{},
 		said:            map[string]*said{},
 		calls:           map[string]int{},
 		userInfoCalls:   map[string]int{},

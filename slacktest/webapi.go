@@ -28,10 +28,12 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"conversations.info":           (*Server).conversationsInfo,
 	"conversations.open":           (*Server).conversationsOpen,
 	"conversations.history":        (*Server).conversationsHistory,
+	"conversations.members":        (*Server).conversationsMembers,
 	"conversations.join":           (*Server).conversationsJoin,
 	"chat.postMessage":             (*Server).chatPostMessage,
 	"chat.postEphemeral":           (*Server).chatPostEphemeral,
 	"chat.update":                  (*Server).chatUpdate,
+	"chat.getPermalink":            (*Server).chatGetPermalink,
 	"views.open":                   (*Server).viewsOpen,
 	"views.push":                   (*Server).viewsPush,
 	"views.update":                 (*Server).viewsUpdate,
@@ -39,6 +41,10 @@ var apiMethods = map[string]func(*Server, *params) any{
 	"files.getUploadURLExternal":   (*Server).filesGetUploadURLExternal,
 	"files.completeUploadExternal": (*Server).filesCompleteUploadExternal,
 	"files.info":                   (*Server).filesInfo,
+
+	"conversations.canvases.create": (*Server).conversationsCanvasesCreate,
+	"canvases.sections.lookup":      (*Server).canvasesSectionsLookup,
+	"canvases.edit":                 (*Server).canvasesEdit,
 }
 
 type rateLimitedReply struct{ retryAfter int }
@@ -422,6 +428,9 @@ func (s *Server) channelJSONLocked(c *channelState) map[string]any {
 		"shared_team_ids":       shared,
 		"context_team_id":       s.opts.HomeTeam,
 		"unlinked":              0,
+	}
+	if cv := s.canvasOfLocked(c.ID); cv != nil {
+		o["properties"] = map[string]any{"canvas": map[string]any{"file_id": cv.id, "is_empty": len(cv.sections) == 0}}
 	}
 	if c.IsExtShared {
 		o["connected_team_ids"] = shared
@@ -889,6 +898,7 @@ func TierRate(method string) float64 {
 		"chat.update":           50, "conversations.history": 50, "conversations.info": 50, "conversations.open": 50,
 		"chat.postEphemeral": 100, "users.info": 100, "views.open": 100, "views.publish": 100, "views.push": 100,
 		"views.update": 100, "files.getUploadURLExternal": 100, "files.completeUploadExternal": 100,
+		"conversations.members": 100, "conversations.canvases.create": 20, "canvases.edit": 50, "canvases.sections.lookup": 50,
 	}[method]
 	return perMinute / 60
 }

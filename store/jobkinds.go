@@ -25,6 +25,19 @@ const (
 	// JobNote: tell a partner's owner about a note its liaison left,
 	// note:<slug>:<contact id>.
 	JobNote = "note"
+	// JobSurveyRemind: a survey's one reminder to those in its channel
+	// who have not answered, svremind:<survey id>.
+	JobSurveyRemind = "svremind"
+	// JobSurveyClose: a survey stops taking answers (an anonymous one's
+	// secret is erased), svclose:<survey id>.
+	JobSurveyClose = "svclose"
+	// JobCanvas: bring a partner's channel canvas up to date,
+	// canvas:<slug>:<batch>; the batch numbers the moment it is due
+	// (TouchCanvas), so the writes of one batch share one job.
+	JobCanvas = "canvas"
+	// JobCanvasNote: tell an admin, once, that Slack refuses the
+	// workspace's canvases, canvasnote:<user>.
+	JobCanvasNote = "canvasnote"
 )
 
 // jobShapes is the table of job ids: name is the Lua function of J.
@@ -36,6 +49,10 @@ var jobShapes = []*shape{
 	jobShape("FollowUpSurvey", JobFollowUpSurvey+":{id}"),
 	jobShape("SurveyPost", JobSurveyPost+":{id}"),
 	jobShape("Note", JobNote+":{slug}:{id}"),
+	jobShape("SurveyRemind", JobSurveyRemind+":{id}"),
+	jobShape("SurveyClose", JobSurveyClose+":{id}"),
+	jobShape("Canvas", JobCanvas+":{slug}:{seq}"),
+	jobShape("CanvasNote", JobCanvasNote+":{user}"),
 	// The scheduler's own: a recurring job's occurrence, and the per
 	// person or per partner jobs one fans out into.
 	jobShape("Recurring", "{kind}:{occurrence}"),

@@ -24,7 +24,7 @@ var keyTable = struct {
 	ContactPartner, ContactsBy                                                                          *shape
 	PartnerFollowUps, FollowUp, FollowUpTexts, FollowUpsOpen, FollowUpsDone, FollowUpsOf                *shape
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
-	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
+	Needs, NeedLog, PartnerNeeds, NeedTopics, Canvas, Canvases                                          *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
 	SeenMessage, Notified, SchemaVersion, Migrating, RateChannel, RatePosts, Imported, ImportPending    *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
@@ -52,8 +52,8 @@ var keyTable = struct {
 	Events:          newKey("events", "zset"),                 // event ids → start (unix ms)
 	PartnerEvents:   newKey("partner:{slug}:events", "zset"),  // the partner's event ids → start
 	EventSurveys:    newKey("event:{id}:surveys", "set"),      // survey ids about the event
-	Survey:          newKey("survey:{id}", "hash"),            // survey fields
-	SurveyResponses: newKey("survey:{id}:responses", "hash"),  // user → response JSON
+	Survey:          newKey("survey:{id}", "hash"),            // survey fields; an anonymous one's responder secret until it closes
+	SurveyResponses: newKey("survey:{id}:responses", "hash"),  // user (anonymous: a keyed hash of them, responderKey) → response JSON
 	PartnerSurveys:  newKey("partner:{slug}:surveys", "zset"), // the partner's survey ids → created
 	SurveyByOrigin:  newKey("survey-by-origin", "hash"),       // origin (job id) → survey id
 
@@ -61,6 +61,9 @@ var keyTable = struct {
 	NeedLog:      newKey("need-log", "hash"),             // need id → need JSON
 	PartnerNeeds: newKey("partner:{slug}:needs", "zset"), // the partner's need ids → when heard
 	NeedTopics:   newKey("need-topics", "zset"),          // topic → how many needs name it
+
+	Canvas:   newKey("canvas:{slug}", "hash"), // a partner's channel canvas: id, channel, and per part the hash of what was last written
+	Canvases: newKey("canvases", "hash"),      // the workspace's canvases: refused (Slack's code), refused_until (unix ms), noted
 
 	ContactSeq:  newKey("seq:contact", "string"),  // last contact id
 	FollowUpSeq: newKey("seq:followup", "string"), // last follow-up id
@@ -168,6 +171,8 @@ func (k keys) Needs() string                   { return keyTable.Needs.build(k.p
 func (k keys) NeedLog() string                 { return keyTable.NeedLog.build(k.prefix) }
 func (k keys) PartnerNeeds(slug string) string { return keyTable.PartnerNeeds.build(k.prefix, slug) }
 func (k keys) NeedTopics() string              { return keyTable.NeedTopics.build(k.prefix) }
+func (k keys) Canvas(slug string) string       { return keyTable.Canvas.build(k.prefix, slug) }
+func (k keys) Canvases() string                { return keyTable.Canvases.build(k.prefix) }
 
 func (k keys) ContactSeq() string         { return keyTable.ContactSeq.build(k.prefix) }
 func (k keys) FollowUpSeq() string        { return keyTable.FollowUpSeq.build(k.prefix) }

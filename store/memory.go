@@ -26,7 +26,7 @@ var MemoryKinds = []string{MemPartners, MemContacts, MemFollowUps, MemAudit, Mem
 // memoryKind is the kind of each key of the table.
 var memoryKind = map[string]string{
 	"Partners": MemPartners, "PartnerNames": MemPartners, "PartnerLex": MemPartners, "ChannelIndex": MemPartners,
-	"Partner": MemPartners, "People": MemPartners,
+	"Partner": MemPartners, "People": MemPartners, "Canvas": MemPartners,
 	"Contacts": MemContacts, "ContactLog": MemContacts, "ContactPartner": MemContacts, "ContactsBy": MemContacts,
 	"ContactSeq":       MemContacts,
 	"PartnerFollowUps": MemFollowUps, "FollowUp": MemFollowUps, "FollowUpTexts": MemFollowUps, "FollowUpsOpen": MemFollowUps,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -220,6 +221,24 @@ func TestScriptKeys(t *testing.T) {
 			_, err = s.Respond(ctx, team, survey, "U3", "T9", "C2", "q1", "5", "q1", t0)
 			return err
 		}},
+		{"an anonymous check-in with a reminder and a closing: respond, answered, closed", func() error {
+			sv := domain.Survey{Template: domain.TemplateCheckin, Partner: "county-health", Channel: "C2", CreatedBy: "U1",
+				SurveyOptions: domain.SurveyOptions{Anonymous: true, Remind: 24 * time.Hour, Closes: t0.Add(48 * time.Hour)}}
+			id, _, err := s.CreateSurvey(ctx, team, "", sv, t0)
+			if err != nil {
+				return err
+			}
+			if _, err := s.Respond(ctx, team, id, "U3", "T9", "C2", "q1", "4", "q1", t0); err != nil {
+				return err
+			}
+			if _, err := s.Answered(ctx, team, id, []string{"U3", "U4"}); err != nil {
+				return err
+			}
+			if _, err := s.Respond(ctx, team, id, "U4", "T9", "C2", "q1", "4", "q1", t0.Add(49*time.Hour)); !errors.Is(err, ErrClosed) {
+				return fmt.Errorf("an answer after the closing: %v, want ErrClosed", err)
+			}
+			return s.CloseSurvey(ctx, team, id)
+		}},
 		{"relink a channel", func() error {
 			_, err := s.RelinkChannel(ctx, team, "C2", "C3", "U1", t0)
 			return err
@@ -250,6 +269,19 @@ func TestScriptKeys(t *testing.T) {
 				}
 			}
 			return nil
+		}},
+		{"a partner's canvas", func() error {
+			if err := s.TouchCanvas(ctx, team, "county-health", t0, 30*time.Second); err != nil {
+				return err
+			}
+			if err := s.SetCanvas(ctx, team, "county-health", "F0CANVAS", "C1"); err != nil {
+				return err
+			}
+			if err := s.CanvasWritten(ctx, team, "county-health", "Upcoming events", "abc"); err != nil {
+				return err
+			}
+			_, err := s.RefuseCanvases(ctx, team, "team_tier_cannot_create_channel_canvases", t0.Add(time.Hour), t0)
+			return err
 		}},
 		{"first delivery", func() error {
 			_, err := s.FirstDelivery(ctx, team, "Ev1", time.Hour)

@@ -2,11 +2,17 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/outreachbot/outreachbot/domain"
 )
@@ -27,13 +33,26 @@ func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv domain
 	if sv.Event > 0 {
 		ev = strconv.FormatInt(sv.Event, 10)
 	}
+	args := []any{k.Prefix(), origin, sv.Partner, ev, ms(now), sv.CreatedBy, auditMaxLen,
+		"template", sv.Template, "channel", sv.Channel, "note", sv.Note}
+	if sv.Remind > 0 {
+		args = append(args, "remind", sv.Remind.Milliseconds(), "remind_at", ms(now.Add(sv.Remind)))
+	}
+	if !sv.Closes.IsZero() {
+		args = append(args, "closes", ms(sv.Closes))
+	}
+	if sv.Anonymous {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return 0, false, fmt.Errorf("create survey: %w", err)
+		}
+		args = append(args, "anonymous", "1", "secret", hex.EncodeToString(secret))
+	}
 	keys := with([]string{k.SurveyByOrigin(), k.Audit(), k.Partner(sv.Partner), k.PartnerSurveys(sv.Partner), k.SurveySeq()}, k.jobs()...)
 	if sv.Event > 0 {
 		keys = append(keys, k.Event(sv.Event), k.EventSurveys(sv.Event))
 	}
-	v, err := s.exec(ctx, "create survey", scriptCreateSurvey, roundsFollow, keys,
-		k.Prefix(), origin, sv.Partner, ev, ms(now), sv.CreatedBy, auditMaxLen,
-		"template", sv.Template, "channel", sv.Channel, "note", sv.Note)
+	v, err := s.exec(ctx, "create survey", scriptCreateSurvey, roundsFollow, keys, args...)
 	if err != nil {
 		return 0, false, err
 	}
@@ -61,8 +80,14 @@ func (s *Store) Survey(ctx context.Context, team string, id int64) (domain.Surve
 
 func surveyFromHash(id int64, m map[string]string) domain.Survey {
 	ev, _ := strconv.ParseInt(m["event"], 10, 64)
-	return domain.Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
+	remind, _ := strconv.ParseInt(m["remind"], 10, 64)
+	sv := domain.Survey{ID: id, Template: m["template"], Partner: m["partner"], Event: ev, Channel: m["channel"], Note: m["note"],
 		PostedTS: m["posted_ts"], Created: fromMS(m["created"]), CreatedBy: m["created_by"]}
+	sv.Remind, sv.Anonymous = time.Duration(remind)*time.Millisecond, m["anonymous"] == "1"
+	if m["closes"] != "" {
+		sv.Closes = fromMS(m["closes"])
+	}
+	return sv
 }
 
 // SurveyPosted records where the survey's prompt landed (the channel id
@@ -73,28 +98,119 @@ func (s *Store) SurveyPosted(ctx context.Context, team string, id int64, channel
 	return s.wrap("survey posted", s.rdb.HSet(ctx, keysFor(team).Survey(id), "channel", channel, "posted_ts", ts).Err())
 }
 
+// ErrClosed: the survey is past its closing time and takes no answer.
+var ErrClosed = errors.New("survey closed")
+
 // Respond records one answer (question "comment" for the comment) by
 // user, replacing their earlier answer to that question. scoreQuestion,
 // when set, is the rating question whose average becomes the partner's
 // check-in score. It returns the number of people who responded. Errors
-// wrap ErrNotFound or ErrWrongChannel.
+// wrap ErrNotFound, ErrWrongChannel or ErrClosed.
+//
+// An anonymous survey keeps one response per person without knowing who:
+// the response is filed under responderKey, a keyed hash of the user id
+// with the survey's own random secret, and keeps neither their team nor
+// the time; the audit entry says "anonymous". Answering again finds the
+// same key and replaces the answer. The secret is erased when the survey
+// closes (CloseSurvey, or the first answer after), and from then on not
+// even the data in Redis links a response to anyone.
 func (s *Store) Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "respond", scriptRespondSurvey, []string{k.Survey(survey), k.SurveyResponses(survey), k.Audit()},
-		k.Prefix(), user, userTeam, question, answer, ms(now), channel, scoreQuestion, auditMaxLen, survey)
-	if err != nil {
-		return 0, err
-	}
-	if !r.ok {
+	responder, actor, secret := user, user, ""
+	for range 2 {
+		r, err := s.run(ctx, "respond", scriptRespondSurvey, []string{k.Survey(survey), k.SurveyResponses(survey), k.Audit()},
+			k.Prefix(), responder, userTeam, question, answer, ms(now), channel, scoreQuestion, auditMaxLen, survey, actor, secret)
+		if err != nil {
+			return 0, err
+		}
+		if r.ok {
+			n, _ := r.rest[0].(int64)
+			return int(n), nil
+		}
 		switch r.code {
 		case "wrong_channel":
 			return 0, fmt.Errorf("respond to S%d: %w", survey, ErrWrongChannel)
-		default:
-			return 0, fmt.Errorf("respond to S%d: %w", survey, ErrNotFound)
+		case "closed":
+			return 0, fmt.Errorf("respond to S%d: %w", survey, ErrClosed)
+		case "anonymous":
+			// The survey is anonymous: file the answer under the keyed hash.
+			if secret, err = s.surveySecret(ctx, k, survey); err != nil {
+				return 0, err
+			}
+			responder, actor, userTeam = responderKey(secret, user), "anonymous", ""
+			continue
+		}
+		return 0, fmt.Errorf("respond to S%d: %w", survey, ErrNotFound)
+	}
+	return 0, fmt.Errorf("respond to S%d: its secret keeps changing", survey)
+}
+
+// surveySecret is an anonymous survey's secret; ErrClosed once erased.
+func (s *Store) surveySecret(ctx context.Context, k keys, survey int64) (string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	secret, err := s.rdb.HGet(ctx, k.Survey(survey), "secret").Result()
+	if errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("survey S%d: %w", survey, ErrClosed)
+	}
+	if err != nil {
+		return "", s.wrap("survey secret", err)
+	}
+	return secret, nil
+}
+
+// responderKey files an anonymous survey's response: HMAC-SHA256 of the
+// user id keyed with the survey's secret, 128 bits of it. Without the
+// secret nobody can tell whose it is, or test a guess.
+func responderKey(secret, user string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(user))
+	return "a:" + hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// Answered says which of users have answered the survey, for its
+// reminder: by their user id, or for an anonymous survey by the keyed
+// hash its secret makes of each (ErrClosed once the secret is gone).
+func (s *Store) Answered(ctx context.Context, team string, survey int64, users []string) (map[string]bool, error) {
+	k := keysFor(team)
+	sv, err := s.Survey(ctx, team, survey)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if len(users) == 0 {
+		return out, nil
+	}
+	fields := users
+	if sv.Anonymous {
+		secret, err := s.surveySecret(ctx, k, survey)
+		if err != nil {
+			return nil, err
+		}
+		fields = make([]string, len(users))
+		for i, u := range users {
+			fields[i] = responderKey(secret, u)
 		}
 	}
-	n, _ := r.rest[0].(int64)
-	return int(n), nil
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	vals, err := s.rdb.HMGet(ctx, k.SurveyResponses(survey), fields...).Result()
+	if err != nil {
+		return nil, s.wrap("answered", err)
+	}
+	for i, v := range vals {
+		out[users[i]] = v != nil
+	}
+	return out, nil
+}
+
+// CloseSurvey is a survey's closing time come: an anonymous survey's
+// secret is erased, so that its responses can no longer be linked to
+// anyone. Answers were refused from the closing time on already.
+func (s *Store) CloseSurvey(ctx context.Context, team string, survey int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.wrap("close survey", s.rdb.HDel(ctx, keysFor(team).Survey(survey), "secret").Err())
 }
 
 // Responses returns a survey's responses.

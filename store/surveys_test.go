@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,5 +285,98 @@ func TestQueueFollowUpSurveyOnce(t *testing.T) {
 	}
 	if _, err := s.QueueFollowUpSurvey(ctx, team, 99, "event-followup", due, "U1", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an unknown event: %v; want ErrNotFound", err)
+	}
+}
+
+// An anonymous survey keeps one response per person, answering again
+// replacing it, without storing who: no user id or team anywhere in its
+// keys or the audit stream, and, once it closes, not even the secret that
+// could link a response to a person. A survey past its closing time takes
+// no answer; its reminder and closing are queued with it.
+func TestAnonymousSurveyKeepsNobody(t *testing.T) {
+	s, srv := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	closes := t0.Add(48 * time.Hour)
+	sv := domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1",
+		SurveyOptions: domain.SurveyOptions{Anonymous: true, Remind: 24 * time.Hour, Closes: closes}}
+	id, _, err := s.CreateSurvey(ctx, team, "", sv, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for job, want := range map[string]time.Time{"svpost:1": t0, "svremind:1": t0.Add(24 * time.Hour), "svclose:1": closes} {
+		if at, ok, _ := s.JobQueued(ctx, team, job); !ok || !at.Equal(want) {
+			t.Errorf("%s queued at %v (%v); want %v", job, at, ok, want)
+		}
+	}
+	got, err := s.Survey(ctx, team, id)
+	if err != nil || !got.Anonymous || got.Remind != 24*time.Hour || !got.Closes.Equal(closes) {
+		t.Fatalf("Survey = %+v, %v; want its opt-ins back", got.SurveyOptions, err)
+	}
+	for _, a := range []struct{ user, team, q, answer string }{
+		{"U0DANA", "T0PARTNER", "q1", "2"}, {"U0DANA", "T0PARTNER", "q1", "5"}, {"U0DANA", "T0PARTNER", "comment", "More classes"}, {"U0MARIA", team, "q1", "4"},
+	} {
+		if _, err := s.Respond(ctx, team, id, a.user, a.team, "C1", a.q, a.answer, "q1", t0.Add(time.Hour)); err != nil {
+			t.Fatalf("Respond(%+v) = %v", a, err)
+		}
+	}
+	rs, err := s.Responses(ctx, team, id)
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("Responses = %d, %v; want one per person, 2", len(rs), err)
+	}
+	for _, r := range rs {
+		if r.Team != "" || r.At != 0 || r.User == "U0DANA" || r.User == "U0MARIA" {
+			t.Errorf("an anonymous response keeps %+v; want no team, time or user id", r)
+		}
+	}
+	answered, err := s.Answered(ctx, team, id, []string{"U0DANA", "U0LEE"})
+	if err != nil || !answered["U0DANA"] || answered["U0LEE"] {
+		t.Errorf("Answered = %v, %v; want Dana yes, Lee no", answered, err)
+	}
+	p, _ := s.Partner(ctx, team, "county-health-dept")
+	if p.CheckinCount != 2 || p.CheckinScore != 4.5 {
+		t.Errorf("check-in score %.2f of %d; want 4.5 of 2 (the replaced answer not counted)", p.CheckinScore, p.CheckinCount)
+	}
+	// What the survey's answers wrote: its hash, its responses, the
+	// partner's check-in score and the audit stream.
+	dump := func() string {
+		var b strings.Builder
+		prefix := "outreach:{" + team + "}:"
+		for _, k := range []string{"survey:1", "survey:1:responses", "partner:county-health-dept"} {
+			fmt.Fprint(&b, srv.Client().HGetAll(ctx, prefix+k).Val())
+		}
+		fmt.Fprint(&b, srv.Client().XRange(ctx, prefix+"audit", "-", "+").Val())
+		return b.String()
+	}
+	if d := dump(); !strings.Contains(d, "More classes") || !strings.Contains(d, "anonymous") {
+		t.Fatalf("the dump misses what was written: %s", d)
+	}
+	if d := dump(); strings.Contains(d, "U0DANA") || strings.Contains(d, "T0PARTNER") {
+		t.Errorf("the data names a respondent: %s", d)
+	}
+	if err := s.CloseSurvey(ctx, team, id); err != nil {
+		t.Fatal(err)
+	}
+	if d := dump(); strings.Contains(d, "secret") {
+		t.Errorf("the secret outlives the closing: %s", d)
+	}
+	if _, err := s.Answered(ctx, team, id, []string{"U0DANA"}); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Answered after the closing: %v; want ErrClosed", err)
+	}
+	if _, err := s.Respond(ctx, team, id, "U0LEE", team, "C1", "q1", "3", "q1", closes.Add(-time.Minute)); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("an answer with the secret gone: %v; want ErrClosed", err)
+	}
+
+	// Past its closing time a survey with names takes no answer either.
+	named := domain.Survey{Template: "partner-checkin", Partner: "county-health-dept", Channel: "C1", SurveyOptions: domain.SurveyOptions{Closes: closes}}
+	id2, _, _ := s.CreateSurvey(ctx, team, "", named, t0)
+	if _, err := s.Respond(ctx, team, id2, "U0DANA", "T0PARTNER", "C1", "q1", "3", "", closes.Add(-time.Second)); err != nil {
+		t.Errorf("an answer a second before the closing: %v", err)
+	}
+	if _, err := s.Respond(ctx, team, id2, "U0DANA", "T0PARTNER", "C1", "q1", "4", "", closes); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("an answer at the closing time: %v; want ErrClosed", err)
+	}
+	if rs, _ := s.Responses(ctx, team, id2); len(rs) != 1 || rs[0].User != "U0DANA" || rs[0].Answers["q1"] != "3" {
+		t.Errorf("responses of the named survey = %+v; want Dana's 3", rs)
 	}
 }

@@ -56,6 +56,9 @@ type config struct {
 	Lease               time.Duration
 	// PostRate is the workspace-wide budget of scheduled posts a second.
 	PostRate float64
+	// Canvas (OUTREACH_PARTNER_CANVAS=on) keeps a canvas in each
+	// partner's linked channel.
+	Canvas bool
 
 	HTTPAddr string
 	// Pprof serves Go's profiles under /debug/pprof/ on HTTPAddr.
@@ -258,6 +261,13 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 		bad("OUTREACH_POST_RATE", "expects scheduled posts a second across the workspace, more than 0 and at most 100 (Slack allows several hundred a minute), got %q", rate)
 	} else {
 		c.PostRate = r
+	}
+	switch v := strings.ToLower(get("OUTREACH_PARTNER_CANVAS", "off")); v {
+	case "on":
+		c.Canvas = true
+	case "off":
+	default:
+		bad("OUTREACH_PARTNER_CANVAS", "expects on or off (a canvas kept in each partner's linked channel), got %q", v)
 	}
 	c.HTTPAddr = get("HTTP_ADDR", ":8080")
 	if !strings.Contains(c.HTTPAddr, ":") {

@@ -438,6 +438,18 @@ func (consolePoster) Find(context.Context, string, string, time.Time) (scheduler
 
 func (p consolePoster) Zone(context.Context, string) (*time.Location, error) { return p.c.loc, nil }
 
+// People, IsBot and Permalink make the console's poster a Roster: a
+// survey's reminder reaches the cast of its channel.
+func (consolePoster) People(ctx context.Context, channel string) ([]string, error) {
+	return consoleDirectory{}.ChannelPeople(ctx, channel)
+}
+
+func (consolePoster) IsBot(context.Context, string) (bool, error) { return false, nil }
+
+func (consolePoster) Permalink(_ context.Context, channel, ts string) (string, error) {
+	return "https://riverside.slack.com/archives/" + channel + "/p" + ts, nil
+}
+
 // Shared answers from the console's cast, as its directory does.
 func (consolePoster) Shared(ctx context.Context, channel string) (bool, error) {
 	teams, err := consoleDirectory{}.ChannelTeams(ctx, channel)
@@ -539,8 +551,12 @@ func (c *consoleSession) renderText(text string) string {
 		}
 		return "#" + id
 	})
+	text = consoleLink.ReplaceAllString(text, "$2 ($1)")
 	return strings.TrimRight(entities.Replace(emoji.Replace(text)), "\n")
 }
+
+// consoleLink is a mrkdwn link, <https://…|label>, shown as "label (url)".
+var consoleLink = regexp.MustCompile(`<(https://[^|>]+)\|([^>]+)>`)
 
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
@@ -564,6 +580,19 @@ var (
 
 // consoleDirectory answers who belongs to which team from the console's cast.
 type consoleDirectory struct{}
+
+// consolePeople are the members of the console's channels, the bot left
+// out: whom a survey's reminder reaches, and what its response rate counts.
+var consolePeople = map[string][]string{
+	"C0COUNTY":   {"U0YOU", "U0MARIA", "U0DANA", "U0LUIS", "U0P1", "U0P2", "U0P3", "U0P4", "U0P5", "U0P6", "U0P7"},
+	"C0CLINIC":   {"U0YOU", "U0DEVON", "U0OKAFOR"},
+	"C0OUTREACH": {"U0YOU", "U0MARIA", "U0DEVON", "U0PRIYA"},
+}
+
+// ChannelPeople are a channel's members in the console's cast.
+func (consoleDirectory) ChannelPeople(_ context.Context, channel string) ([]string, error) {
+	return consolePeople[channel], nil
+}
 
 func (consoleDirectory) ChannelTeams(_ context.Context, channel string) ([]string, error) {
 	if teams, ok := consoleChannelTeams[channel]; ok {

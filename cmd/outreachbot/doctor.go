@@ -22,6 +22,7 @@ import (
 var requiredScopes = []string{
 	"commands", "chat:write", "chat:write.public", "im:write", "im:history", "app_mentions:read", "users:read",
 	"channels:history", "groups:history", "channels:read", "channels:join", "groups:read", "files:read", "files:write",
+	"canvases:read", "canvases:write",
 }
 
 // maxSkew is how far this host's clock may be from Redis's before doctor

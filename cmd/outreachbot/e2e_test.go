@@ -703,6 +703,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_QUIET_HOURS": "6pm-8am"}, "OUTREACH_QUIET_HOURS"},
 		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_ADMINS": "maria"}, "OUTREACH_ADMINS"},
 		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_TEAM_CHANNEL": "#outreach"}, "OUTREACH_TEAM_CHANNEL"},
+		{map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "OUTREACH_PARTNER_CANVAS": "yes"}, "OUTREACH_PARTNER_CANVAS"},
 	} {
 		var stderr strings.Builder
 		code := run(context.Background(), clockwork.NewRealClock(), []string{"run"}, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, &stderr)

@@ -116,7 +116,7 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 	cfg := p.cfg
 	p.cmds = commands.New(p.store, p.clock, commands.Config{
 		Command: cfg.Command, Loc: cfg.Loc, SurveyDelays: cfg.surveyDelays(), Topics: cfg.Topics, Directory: dir, Names: names, Paper: cfg.Paper,
-		Files: files,
+		Files: files, Canvas: cfg.Canvas,
 	}, p.log)
 	post, err := d.open(ctx, p)
 	if err != nil {
@@ -125,6 +125,7 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 	p.sched, err = scheduler.New(scheduler.Config{
 		Team: team, Loc: cfg.Loc, Quiet: cfg.Quiet, Lease: cfg.Lease, TeamChannel: cfg.TeamChannel, FeedChannel: cfg.FeedChannel,
 		Schedules: cfg.Schedules, Command: cfg.Command, SurveyDelays: cfg.surveyDelays(), Admins: slices.Sorted(maps.Keys(cfg.Admins)),
+		Canvas: cfg.Canvas,
 	}, p.store, post, p.clock, p.reg, p.log)
 	if err != nil {
 		return close, &startError{"scheduler", 2, err}

@@ -1,19 +1,23 @@
--- create_survey: create a survey and queue its post. Idempotent per
--- origin: a retried job (or a repeated request for the same origin)
--- gets the survey it created before. An event has at most one survey of
--- each template in each channel (an event run with several partners has
--- one in each partner's channel): asking again (by hand, or the
--- automatic one after a survey sent by hand) gets the one it has, so
--- answers are not split.
+-- create_survey: create a survey and queue its post, and its reminder
+-- and closing when it has them. Idempotent per origin: a retried job (or
+-- a repeated request for the same origin) gets the survey it created
+-- before. An event has at most one survey of each template in each
+-- channel (an event run with several partners has one in each partner's
+-- channel): asking again (by hand, or the automatic one after a survey
+-- sent by hand) gets the one it has, so answers are not split.
 -- KEYS[1] survey-by-origin HASH, KEYS[2] audit STREAM, then the partner's
 -- keys, the event's, the survey counter and the due-work keys; the
 -- surveys the event has and the new one's hash once known (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] origin ('' = always a new survey),
 -- ARGV[3] partner slug, ARGV[4] event id ('' for none), ARGV[5] now (unix
--- ms), ARGV[6] actor, ARGV[7] audit max length, ARGV[8…] field, value pairs
+-- ms), ARGV[6] actor, ARGV[7] audit max length, ARGV[8…] field, value
+-- pairs; among them 'remind_at' (unix ms) queues the reminder, 'closes'
+-- (unix ms) the closing
 -- Returns {id, 1 if created now or 0 if it existed}, or {0, 0} when the
 -- partner (or event) is gone.
 local prefix = ARGV[1]
+local f = {}
+for i = 8, #ARGV - 1, 2 do f[ARGV[i]] = ARGV[i + 1] end
 if ARGV[2] ~= '' then
   local existing = redis.call('HGET', KEYS[1], ARGV[2])
   if existing then return {tonumber(existing), 0} end
@@ -23,15 +27,10 @@ local same = nil -- the event's survey of this template
 if ARGV[4] ~= '' then
   if redis.call('EXISTS', K.Event(prefix, ARGV[4])) == 0 then return {0, 0} end
   if redis.call('HEXISTS', K.Event(prefix, ARGV[4]), 'cancelled_at') == 1 then return {0, 0} end
-  local template, channel = '', ''
-  for i = 8, #ARGV - 1, 2 do
-    if ARGV[i] == 'template' then template = ARGV[i + 1] end
-    if ARGV[i] == 'channel' then channel = ARGV[i + 1] end
-  end
   for _, sid in ipairs(redis.call('SMEMBERS', K.EventSurveys(prefix, ARGV[4]))) do
     local sk = K.Survey(prefix, sid)
-    if not same and known(sk) and redis.call('HGET', sk, 'template') == template
-      and redis.call('HGET', sk, 'channel') == channel then same = sid end
+    if not same and known(sk) and redis.call('HGET', sk, 'template') == f.template
+      and redis.call('HGET', sk, 'channel') == (f.channel or '') then same = sid end
   end
 end
 if not same then known_next(function(id) return K.Survey(prefix, id) end, K.SurveySeq(prefix)) end
@@ -51,5 +50,7 @@ if ARGV[4] ~= '' then
 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], id) end
 enqueue(prefix, J.SurveyPost(id), tonumber(ARGV[5]))
+if f.remind_at then enqueue(prefix, J.SurveyRemind(id), tonumber(f.remind_at)) end
+if f.closes then enqueue(prefix, J.SurveyClose(id), tonumber(f.closes)) end
 audit(KEYS[2], ARGV[7], ARGV[5], ARGV[6], 'survey.create', 'S' .. id)
 return {id, 1}
