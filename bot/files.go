@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/commands"
-	"github.com/outreachbot/outreachbot/sheet"
 )
 
 // Files reads the files people drop into a DM with the bot for import:
@@ -40,7 +39,7 @@ func (f *Files) Open(ctx context.Context, ref string) (commands.ImportFile, erro
 	if err != nil {
 		return commands.ImportFile{}, fmt.Errorf("files.info: %w", err)
 	}
-	if !sheet.Supported(info.Name) {
+	if !commands.Importable(info.Name) {
 		return commands.ImportFile{}, &commands.FileError{Msg: fmt.Sprintf("`%s` isn't a spreadsheet I read. Save it as CSV (UTF-8) or Excel workbook (.xlsx) and drop that.", safeName(info.Name))}
 	}
 	if int64(info.Size) > f.max {

@@ -110,6 +110,10 @@ func (h *Handler) importReply(req Request, ref string, apply bool) message.Reply
 	}
 }
 
+// Importable reports whether a file of this name is a spreadsheet the
+// import reads (CSV, TSV or .xlsx): a door checks before it downloads.
+func Importable(name string) bool { return sheet.Supported(name) }
+
 // pressImport stores the dry run under the button, checked again as if
 // typed: the presser is an admin and the file is their own last dry run.
 func (h *Handler) pressImport(ctx context.Context, req Request, value string) Pressed {
