@@ -27,6 +27,7 @@ var keyTable = struct {
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
 	SeenMessage, Notified, SchemaVersion, Migrating                                                     *shape
+	SearchToken                                                                                         *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -75,6 +76,11 @@ var keyTable = struct {
 
 	SchemaVersion: newKey("schema-version", "string"), // how many of the migrations (migrate.go) the workspace's data has had
 	Migrating:     newKey("migrating", "string"),      // with a TTL: the token of the process running the migrations
+
+	// The search index (search.go): for each word, the records filed under
+	// it: p<slug> a partner, h<slug>/<name> a person there, c<id> a
+	// contact, n<id> a need, e<id> an event.
+	SearchToken: newKey("search:{token}", "set"),
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -175,6 +181,9 @@ func (k keys) SeenMessage(channel, ts string) string {
 func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
 func (k keys) SchemaVersion() string         { return keyTable.SchemaVersion.build(k.prefix) }
 func (k keys) Migrating() string             { return keyTable.Migrating.build(k.prefix) }
+
+// SearchToken is the set of the records filed under word in the index.
+func (k keys) SearchToken(word string) string { return keyTable.SearchToken.build(k.prefix, word) }
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }

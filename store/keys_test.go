@@ -61,6 +61,7 @@ func TestKeyMethods(t *testing.T) {
 		{"Notified", []any{"unnamed-org:county:U1"}, "outreach:{T1}:notified:unnamed-org:county:U1"},
 		{"SchemaVersion", nil, "outreach:{T1}:schema-version"},
 		{"Migrating", nil, "outreach:{T1}:migrating"},
+		{"SearchToken", []any{"clínica"}, "outreach:{T1}:search:clínica"},
 		{"Due", nil, "outreach:{T1}:due"},
 		{"Leases", nil, "outreach:{T1}:leases"},
 		{"Claims", nil, "outreach:{T1}:claims"},

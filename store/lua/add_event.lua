@@ -2,12 +2,14 @@
 -- its end (which counts as contact with the partner), the attendance
 -- question, and the two surveys. A past event counts as contact at once.
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
--- KEYS[4] audit STREAM
+-- KEYS[4] audit STREAM, KEYS[5…] the search index's sets of the title's
+-- words
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
 -- ARGV[5] the liaison's team ('' for a member), ARGV[6] start (unix ms), ARGV[7] end (unix ms),
 -- ARGV[8] now (unix ms), ARGV[9] actor, ARGV[10] audit max length,
 -- ARGV[11] feedback survey delay (ms), ARGV[12] follow-up survey delay
--- (ms), ARGV[13…] event field, value pairs
+-- (ms), ARGV[13] the event's index plan (search_lib.lua), ARGV[14…] event
+-- field, value pairs
 -- Returns {'ok', id, slug, field, value, …} (the partner) or {'err', code, …}.
 local prefix = ARGV[1]
 local slug, code, candidates = resolve(prefix, KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -15,7 +17,7 @@ if not slug then return fail(code, candidates) end
 -- The other partners (the event field 'with', slugs resolved by Go) must
 -- still exist; the one resolved here is not repeated among them.
 local with = {}
-for i = 13, #ARGV - 1, 2 do
+for i = 14, #ARGV - 1, 2 do
   if ARGV[i] == 'with' then
     for w in string.gmatch(ARGV[i + 1], '[^,]+') do
       if redis.call('EXISTS', K.Partner(prefix, w)) == 0 then return {'err', 'not_found'} end
@@ -28,8 +30,9 @@ local id = redis.call('INCR', K.EventSeq(prefix))
 local ek = K.Event(prefix, id)
 local start, finish_, now = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local fields = {'partner', slug, 'start', ARGV[6], 'end', ARGV[7], 'organizer', ARGV[9], 'created', ARGV[8]}
-for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 14, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', ek, unpack(fields))
+index_doc(prefix, 'e' .. id, ARGV[13])
 redis.call('ZADD', K.Events(prefix), start, id)
 redis.call('ZADD', K.PartnerEvents(prefix, slug), start, id)
 local pk = K.Partner(prefix, slug)

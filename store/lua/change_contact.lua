@@ -1,16 +1,20 @@
 -- change_contact: correct or delete a logged contact, keeping its
 -- partner's derived figures (partner_figures) and the contact indexes in
 -- step.
--- KEYS[1] contact-partner HASH, KEYS[2] audit STREAM
+-- KEYS[1] contact-partner HASH, KEYS[2] audit STREAM, KEYS[3…] the
+-- search index's sets of the words the contact loses or gains
 -- ARGV[1] key prefix, ARGV[2] contact id, ARGV[3] 'edit' | 'delete',
 -- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] audit max length; for an
 -- edit, ARGV[7] summary, ARGV[8] when (unix ms), ARGV[9] when as stored
--- in the JSON, ARGV[10] method ('' leaves each as it is)
+-- in the JSON, ARGV[10] method ('' leaves each as it is); ARGV[11] the
+-- contact's index plan (search_lib.lua)
 -- Returns {'ok', slug, contact JSON after the change (before, for a
--- delete)} or {'err', 'not_found'}.
+-- delete)}, {'err', 'not_found'} or {'err', 'stale'} (the contact's text
+-- is no longer the one the plan was made from).
 local prefix, id, op, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local slug = contact_partner(prefix, KEYS[1], id)
 if not slug then return {'err', 'not_found'} end
+if index_stale(prefix, 'c' .. id, ARGV[11]) then return {'err', 'stale'} end
 local log = K.ContactLog(prefix, slug)
 local js = redis.call('HGET', log, id)
 local c = cjson.decode(js)
@@ -29,6 +33,7 @@ else
   js = cjson.encode(c)
   redis.call('HSET', log, id, js)
 end
+index_doc(prefix, 'c' .. id, ARGV[11])
 partner_figures(prefix, slug, now)
 redis.call('HSET', K.Partner(prefix, slug), 'updated', ARGV[5])
 audit(KEYS[2], ARGV[6], ARGV[5], ARGV[4], 'contact.' .. op, slug .. '#' .. id)

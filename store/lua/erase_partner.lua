@@ -1,12 +1,20 @@
 -- erase_partner: delete a partner and everything stored about it.
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
--- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…] the partner's own keys (hash, people,
--- contacts, contact log, …)
+-- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…6+ARGV[7]-1]
+-- the partner's own keys (hash, people, contacts, contact log, …), then
+-- the search index's sets of its records' words
 -- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length,
--- ARGV[5] key prefix
--- Returns {'ok', number of keys deleted} or {'err', 'not_found'}.
+-- ARGV[5] key prefix, ARGV[6] the index plans of its records, JSON {record:
+-- [SHA-1 of its text, its words]} (search_lib.lua), ARGV[7] how many of
+-- KEYS are the partner's own
+-- Returns {'ok', number of keys deleted}, {'err', 'not_found'} or {'err',
+-- 'stale'} (a record changed since the plans were made).
 local pk = KEYS[6]
 if redis.call('EXISTS', pk) == 0 then return {'err', 'not_found'} end
+local erasing = index_erasing(ARGV[5], ARGV[1])
+local plans = cjson.decode(ARGV[6])
+if not index_plans_fit(ARGV[5], plans, erasing, ARGV[1]) then return {'err', 'stale'} end
+index_unfile(ARGV[5], plans, erasing)
 local nameKey = redis.call('HGET', pk, 'name_key')
 if nameKey then redis.call('HDEL', KEYS[2], nameKey) end
 local channel = redis.call('HGET', pk, 'channel')
@@ -82,6 +90,6 @@ for _, id in ipairs(redis.call('ZRANGE', K.PartnerNeeds(prefix, slug), 0, -1)) d
   redis.call('ZREM', K.Needs(prefix), id)
 end
 local n = 0
-for i = 6, #KEYS do n = n + redis.call('DEL', KEYS[i]) end
+for i = 6, 5 + tonumber(ARGV[7]) do n = n + redis.call('DEL', KEYS[i]) end
 audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])
 return {'ok', n}

@@ -2,13 +2,15 @@
 -- the partner's last-contact and one-way figures in step. One round trip
 -- for the whole `log` command.
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
--- KEYS[4] contact counter STRING, KEYS[5] audit STREAM
+-- KEYS[4] contact counter STRING, KEYS[5] audit STREAM, KEYS[6…] the
+-- search index's sets of the contact's words
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
 -- ARGV[5] the liaison's team ('' for a member), ARGV[6] contact time (unix ms), ARGV[7]
 -- direction ('in'/'out'), ARGV[8] contact JSON (without its id), ARGV[9] now
 -- (unix ms), ARGV[10] actor, ARGV[11] audit max length, ARGV[12] next
 -- step's due (unix ms, '' for none), ARGV[13] next step's text, ARGV[14]
--- who (the contact's author, whose latest contact `last` names)
+-- who (the contact's author, whose latest contact `last` names), ARGV[15]
+-- the contact's index plan (search_lib.lua)
 -- Returns {'ok', id, slug, follow-up id (0 for none), field, value, …}
 -- (the partner hash after the write) or {'err', code, candidates…}.
 local prefix = ARGV[1]
@@ -22,6 +24,7 @@ redis.call('ZADD', ck, when, id)
 redis.call('HSET', K.ContactLog(prefix, slug), id, ARGV[8])
 redis.call('HSET', K.ContactPartner(prefix), id, slug)
 redis.call('ZADD', K.ContactsBy(prefix, ARGV[14]), ARGV[9], id)
+index_doc(prefix, 'c' .. id, ARGV[15])
 -- The latest by date, not the latest logged: a contact may be backdated,
 -- to before 1970 too (a negative time), so "none yet" is nil, not 0.
 local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
