@@ -94,6 +94,7 @@ type Store interface {
 	// JobFailures says which scheduled posts Slack refused, by job id.
 	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]domain.JobFailure, error)
 	needStore
+	searchStore
 	contactStore
 	orgStore
 	followUpSurveyStore
@@ -239,6 +240,9 @@ func (h *Handler) fail(req Request, command string, err error) message.Reply {
 		return message.Reply{Text: ue.msg, Outcome: message.OutcomeUserError, Command: command}
 	case errors.Is(err, errDenied), errors.Is(err, store.ErrDenied):
 		return message.Reply{Text: h.deniedText(req), Outcome: message.OutcomeDenied, Command: command}
+	case errors.Is(err, store.ErrChanged):
+		return message.Reply{Text: ":warning: Something I needed for that changed while I was saving it (a partner renamed or erased at the same moment, say), so nothing was saved. Please try again.",
+			Outcome: message.OutcomeUnavailable, Command: command}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return message.Reply{Text: ":warning: I can't reach storage right now, so nothing was saved. Please try again in a moment.",
 			Outcome: message.OutcomeUnavailable, Command: command}

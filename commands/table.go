@@ -44,11 +44,12 @@ var (
 	topicSurveys   = topic{"surveys", "Surveys"}
 	topicNeeds     = topic{"needs", "Community needs"}
 	topicImpact    = topic{"impact", "Impact"}
+	topicSearch    = topic{"search", "Search"}
 	topicHelp      = topic{"help", "Help"}
 )
 
 // topics is the order help lists the topics in.
-var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicNeeds, topicImpact, topicHelp}
+var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicNeeds, topicImpact, topicSearch, topicHelp}
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
 
@@ -191,6 +192,12 @@ func newTable() table {
 			summary:  "a CSV file of every record, sent to your DM",
 			examples: []string{"export contacts", "export needs 2026", "export events period:2026-Q3 county"},
 			run:      (*Handler).exportCommand},
+		{name: "search", args: `<words|"phrase"> [partner:] [kind:]`, topic: topicSearch, who: RoleLiaison,
+			liaisonArgs: `<words|"phrase">`, liaisonSummary: "find your partnership's needs, upcoming events and the notes you left by their words",
+			options:  []string{"partner", "kind"},
+			summary:  "partners, people, events, needs and contacts whose words match, in any order (a \"phrase\" as written), best first; `kind:` one of partners, people, events, needs, contacts",
+			examples: []string{"search flu clinic", `search "health fair" partner:county`, "search dana kind:people"},
+			run:      (*Handler).searchCommand},
 	}
 }
 

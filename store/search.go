@@ -38,12 +38,6 @@ const (
 // shows them.
 var SearchKinds = []string{KindPartner, KindPerson, KindEvent, KindNeed, KindContact}
 
-// ErrChanged: what a write depended on changed while it was being made
-// (the text of a record being edited by someone else at the same
-// moment, say); nothing was stored, and the same command again sees the
-// change.
-var ErrChanged = errors.New("changed while saving")
-
 // indexPlan is how one record moves in the index (search_lib.lua's plan).
 type indexPlan struct {
 	sha         string // of the stored text remove was read from; "" for a new record

@@ -34,6 +34,10 @@ var (
 	ErrDenied = errors.New("denied")
 	// ErrNoPartner: no partner was named and the channel is not linked to one.
 	ErrNoPartner = errors.New("no partner named")
+	// ErrChanged: what a write depended on changed while it was being
+	// made (the partner named was renamed or erased, say); nothing was
+	// stored, and the same command again sees the change.
+	ErrChanged = errors.New("changed while saving")
 )
 
 // PartnerError carries the partner a conflict is about, or the candidates
