@@ -11,7 +11,7 @@
 #   BENCH_ARGS='-cpuprofile cpu.out' ./scripts/bench.sh   extra go test flags
 #   BENCH_ROWS='due-scan|crash' ./scripts/bench.sh   only those rows: raw,
 #       latency, ladder, throughput, due-posted, due-scan, memory, fan-out,
-#       fan-out-budget, crash, outage, impact
+#       fan-out-budget, crash, outage, impact, search
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh

@@ -143,6 +143,7 @@ type benchResults struct {
 
 	sched  schedResults    // bench_sched_test.go
 	impact []*impactResult // bench_impact_test.go, one a size
+	search *searchResult   // bench_search_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -211,6 +212,7 @@ func TestBench(t *testing.T) {
 	t.Run("crash", b.crash)
 	t.Run("outage", b.outage)
 	t.Run("impact", b.impact)
+	t.Run("search", b.search)
 	b.print(os.Stdout)
 }
 
@@ -1161,6 +1163,7 @@ func (b *bench) print(w io.Writer) {
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
 	r.schedRows(tab)
 	r.impactRows(tab)
+	r.searchRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)
