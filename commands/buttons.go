@@ -125,6 +125,9 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {
 		verb = message.FollowUpStatus(f, now, req.Loc)
+		if next := h.nextOccurrence(ctx, &req, f); next != "" {
+			verb += "\n" + next
+		}
 	}
 	name := h.partnerName(ctx, req.Team, f.Partner)
 	upd := message.Reminder(f, name, now, req.Loc, verb)

@@ -23,6 +23,7 @@ var keyTable = struct {
 	Partners, PartnerNames, PartnerLex, ChannelIndex, Partner, People, Contacts, ContactLog             *shape
 	ContactPartner, ContactsBy                                                                          *shape
 	PartnerFollowUps, FollowUp, FollowUpTexts, FollowUpsOpen, FollowUpsDone, FollowUpsOf                *shape
+	FollowUpSeries                                                                                      *shape
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
@@ -48,6 +49,8 @@ var keyTable = struct {
 	FollowUpsOpen:    newKey("followups:open", "zset"),          // open ids → due (unix ms)
 	FollowUpsDone:    newKey("followups:done", "zset"),          // done ids → done time
 	FollowUpsOf:      newKey("followups:user:{user}", "zset"),   // open ids of an assignee → due
+
+	FollowUpSeries: newKey("followup-series:{id}", "hash"), // a repeating follow-up, by its first occurrence's id: current (the latest occurrence's id), ended_at, ended_by
 
 	Event:           newKey("event:{id}", "hash"),             // event fields
 	Events:          newKey("events", "zset"),                 // event ids → start (unix ms)
@@ -149,6 +152,11 @@ func (k keys) FollowUpTexts() string          { return keyTable.FollowUpTexts.bu
 func (k keys) FollowUpsOpen() string          { return keyTable.FollowUpsOpen.build(k.prefix) }
 func (k keys) FollowUpsDone() string          { return keyTable.FollowUpsDone.build(k.prefix) }
 func (k keys) FollowUpsOf(user string) string { return keyTable.FollowUpsOf.build(k.prefix, user) }
+
+// FollowUpSeries is a repeating follow-up's series, by its first id.
+func (k keys) FollowUpSeries(id int64) string {
+	return keyTable.FollowUpSeries.build(k.prefix, itoa(id))
+}
 
 func (k keys) Event(id int64) string            { return keyTable.Event.build(k.prefix, itoa(id)) }
 func (k keys) Events() string                   { return keyTable.Events.build(k.prefix) }

@@ -38,6 +38,7 @@ func TestKeyMethods(t *testing.T) {
 		{"FollowUpsOpen", nil, "outreach:{T1}:followups:open"},
 		{"FollowUpsDone", nil, "outreach:{T1}:followups:done"},
 		{"FollowUpsOf", []any{"U1"}, "outreach:{T1}:followups:user:U1"},
+		{"FollowUpSeries", []any{int64(12)}, "outreach:{T1}:followup-series:12"},
 		{"Event", []any{int64(3)}, "outreach:{T1}:event:3"},
 		{"Events", nil, "outreach:{T1}:events"},
 		{"PartnerEvents", []any{"county"}, "outreach:{T1}:partner:county:events"},

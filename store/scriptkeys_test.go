@@ -121,6 +121,26 @@ func TestScriptKeys(t *testing.T) {
 			_, err := s.ChangeFollowUp(ctx, team, fu2, domain.ChangeDone, time.Time{}, "U2", t0)
 			return err
 		}},
+		{"a repeating follow-up: done, carried over, ended", func() error {
+			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), domain.FollowUp{Assignee: "U2", Due: t0.Add(time.Hour), Text: "check the inbox",
+				Rule: "0 9 * * *", Zone: "America/New_York"}, "U1", t0)
+			if err != nil {
+				return err
+			}
+			done, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeDone, time.Time{}, "U2", t0)
+			if err != nil {
+				return err
+			}
+			next, err := s.FollowUp(ctx, team, done.Next)
+			if err != nil {
+				return err
+			}
+			if _, _, err := s.RollOccurrence(ctx, team, next.ID, next.Job, next.Occurs, next.Occurs.Add(24*time.Hour)); err != nil {
+				return err
+			}
+			_, err = s.ChangeFollowUp(ctx, team, id, domain.ChangeEndSeries, time.Time{}, "U2", t0)
+			return err
+		}},
 		{"add event", func() error {
 			e := domain.Event{Title: "Workshop", Type: "workshop", Start: t0.Add(24 * time.Hour), End: t0.Add(26 * time.Hour), Registered: -1, Organizer: "U1"}
 			id, _, err := s.AddEvent(ctx, team, ref("county"), e, delays, "U1", t0)

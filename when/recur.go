@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// ErrNotRepeat is a *DateError for words that start with "every" but go
+// on in a way no repeat does.
+var ErrNotRepeat = &DateError{Message: errRepeat}
+
 // A Recurrence is when a repeating follow-up comes round: "every weekday
 // 9am", "every first monday", "every 2 weeks", "every month on the
 // 15th". Underneath it is a robfig/cron spec read on the wall clock of
@@ -60,7 +64,7 @@ func ParseRecurrence(words []string, now time.Time, loc *time.Location) (Recurre
 	if p.word(0) != "every" {
 		return Recurrence{}, 0, ErrNoDate
 	}
-	bad := dateErrorf("I can't read %q as a repeat. Try `every weekday 9am`, `every monday`, `every 2 weeks`, `every month on the 15th` or `every first monday`", strings.Join(words, " "))
+	bad := ErrNotRepeat
 	r := Recurrence{}
 	i := 1
 	var days []time.Weekday // the weekdays it falls on; none: any day
@@ -182,6 +186,9 @@ func ParseRecurrence(words []string, now time.Time, loc *time.Location) (Recurre
 	}
 	return r, i, nil
 }
+
+// errRepeat says which repeats there are.
+const errRepeat = "that is not a repeat I know. Try `every weekday 9am`, `every monday`, `every 2 weeks`, `every month on the 15th` or `every first monday`"
 
 // ofTheMonth reads an optional "of the month" / "of each month" at i.
 func ofTheMonth(p *whenParser, i int) int {

@@ -69,11 +69,11 @@ func TestParseRecurrenceRefuses(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, ny)
 	for _, tc := range []struct{ typed, want string }{
-		{"every", "can't read"},
-		{"every fortnight", "can't read"},
-		{"every 2 week", "can't read"},
-		{"every 20 months", "can't read"},
-		{"every fifth monday", "can't read"},
+		{"every", "not a repeat I know"},
+		{"every fortnight", "not a repeat I know"},
+		{"every 2 week", "not a repeat I know"},
+		{"every 20 months", "not a repeat I know"},
+		{"every fifth monday", "not a repeat I know"},
 		{"every month", "not every month has a 30th"},
 		{"every month on the 31st", "not every month has a 31st"},
 		{"every day at 25:00", "25:00"},

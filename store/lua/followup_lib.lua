@@ -18,3 +18,21 @@ local function create_followup(prefix, slug, assignee, due, text, creator, now, 
   enqueue(prefix, job, tonumber(due))
   return id
 end
+
+-- A repeating follow-up is a series of occurrences, each a follow-up of
+-- its own carrying the series (its first occurrence's id), the rule
+-- (when.ParseRule), the zone it is read in and when it came round; the
+-- series' hash holds its latest occurrence. Go computes the times.
+local function start_occurrence(prefix, id, series, rule, zone, occurs)
+  redis.call('HSET', K.FollowUp(prefix, id), 'series', series, 'rule', rule, 'zone', zone, 'occurs', occurs)
+  redis.call('HSET', K.FollowUpSeries(prefix, series), 'current', id)
+end
+
+-- live_occurrence reports whether follow-up id is the latest occurrence
+-- of a series still going, and returns the series.
+local function live_occurrence(prefix, fk, id)
+  local series = redis.call('HGET', fk, 'series')
+  if not series then return false end
+  local sk = K.FollowUpSeries(prefix, series)
+  return redis.call('HGET', sk, 'current') == tostring(id) and not redis.call('HGET', sk, 'ended_at'), series
+end
