@@ -35,6 +35,8 @@ for _, id in ipairs(redis.call('SMEMBERS', K.PartnerFollowUps(prefix, slug))) do
   if assignee then redis.call('ZREM', K.FollowUpsOf(prefix, assignee), id) end
   local job = redis.call('HGET', fk, 'job')
   if job then unqueue(prefix, job) end
+  local series = redis.call('HGET', fk, 'series')
+  if series then redis.call('DEL', K.FollowUpSeries(prefix, series)) end
   redis.call('ZREM', K.FollowUpsOpen(prefix), id)
   redis.call('ZREM', K.FollowUpsDone(prefix), id)
   redis.call('HDEL', K.FollowUpTexts(prefix), id)
