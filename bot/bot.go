@@ -52,6 +52,24 @@ type Deduper interface {
 	FirstNotice(ctx context.Context, team, what string, ttl time.Duration) (bool, error)
 }
 
+// PostLimiter keeps Slack's limits on chat.postMessage (a channel's
+// spacing, the workspace's budget) in one place for every replica: the
+// store (Redis). A Deduper that is not one leaves each replica to pace
+// itself alone.
+type PostLimiter interface {
+	ReservePost(ctx context.Context, team, channel string, now time.Time, spacing time.Duration, perSecond float64, scheduled bool) (time.Duration, error)
+}
+
+// HomeBus tells every replica whose App Home to redraw: a write through
+// one replica reaches the replica that drew the writer's Home. The store
+// is one (Redis pub/sub); a Deduper that is not leaves each replica to
+// redraw the Homes it drew itself.
+type HomeBus interface {
+	HomeChanged(ctx context.Context, team string, users ...string) error
+	// WatchHomes calls changed for each announced user until ctx ends.
+	WatchHomes(ctx context.Context, team string, changed func(user string)) error
+}
+
 // Config is the bot's part of the configuration.
 type Config struct {
 	HomeTeam    string // from auth.test at start
@@ -69,9 +87,9 @@ type Config struct {
 	// makes one.
 	Directory *Directory
 	// Connections is how many Socket Mode connections to keep open.
-	// Default 2: slack-go closes a connection before it opens the next on
-	// a refresh, and Slack sends envelopes to the other meanwhile (it
-	// allows 10 per app).
+	// Default 2: while one socket is refreshed, or dead and being
+	// replaced, Slack sends envelopes to the other (it allows 10 per
+	// app).
 	Connections int
 	// PostRate is the workspace-wide budget for scheduled chat.postMessage
 	// calls, per second (OUTREACH_POST_RATE); 0 means none.
@@ -105,11 +123,16 @@ type Bot struct {
 	outbox       *Outbox
 	seen         *expirable.LRU[string, struct{}] // event ids seen by this process
 	homeSeen     *expirable.LRU[string, struct{}] // users this process showed the App Home to
-	dmChannels   sync.Map                         // user id → DM channel id
+	homeMu       sync.Mutex
+	homeChanged  map[string]bool // users whose Homes to announce in the next batch (announceHomes)
+	dmChannels   sync.Map        // user id → DM channel id
 	auth         authState
 	busy         atomic.Int64 // envelopes being handled
 	lastEnvelope atomic.Int64 // when the last envelope arrived (unix ns)
 	inflight     sync.WaitGroup
+	work         chan func()     // to a worker waiting for the next envelope
+	idleWorkers  atomic.Int64    // workers waiting on work
+	stopped      chan struct{}   // closed when Run returns: waiting workers end
 	base         context.Context // handlers' parent: not cancelled by a stop, so in-flight work finishes
 }
 
@@ -152,23 +175,20 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 		seen:     expirable.NewLRU[string, struct{}](50000, nil, eventDedupeTTL),
 		homeSeen: expirable.NewLRU[string, struct{}](10000, nil, 24*time.Hour),
 		base:     context.Background(),
+		work:     make(chan func()),
+		stopped:  make(chan struct{}),
 	}
 	for i := range cfg.Connections {
-		sm := socketmode.New(api)
-		b.conns = append(b.conns, &conn{id: i, sm: sm, ack: sm.AckCtx})
+		b.conns = append(b.conns, newConn(b, i))
 	}
 	b.users.observe = b.observe
 	b.outbox = NewOutbox(api, clock, b.observe, cfg.PostRate)
+	if pl, ok := dedupe.(PostLimiter); ok {
+		b.outbox.SharedLimits(func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error) {
+			return pl.ReservePost(ctx, cfg.HomeTeam, channel, now, channelSpacing, cfg.PostRate, scheduled)
+		})
+	}
 	return b
-}
-
-// conn is one Socket Mode connection. An envelope is acknowledged on the
-// connection that brought it.
-type conn struct {
-	id        int
-	sm        *socketmode.Client
-	ack       func(ctx context.Context, envelopeID string, payload any) error // sm.AckCtx
-	connected atomic.Bool                                                     // between slack-go's connected and its next connecting
 }
 
 // Connected reports whether at least one Socket Mode connection is up:
@@ -188,15 +208,18 @@ func (b *Bot) Connected() bool {
 // DrainTimeout), and closes the connection. It returns an error only when
 // Slack refuses the tokens.
 func (b *Bot) Run(ctx context.Context) error {
+	defer close(b.stopped)
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
 	errc := make(chan error, len(b.conns))
 	var loops sync.WaitGroup
 	for _, c := range b.conns {
-		go func() { errc <- c.sm.RunContext(sockCtx) }()
-		loops.Go(func() { b.loop(sockCtx, c) })
+		go func() { errc <- c.run(sockCtx) }()
 	}
 	loops.Go(func() { b.probeAuth(sockCtx, b.cfg.AuthProbe) })
+	if bus, ok := b.dedupe.(HomeBus); ok {
+		loops.Go(func() { b.watchHomes(sockCtx, bus) })
+	}
 
 	select {
 	case <-ctx.Done():
@@ -247,23 +270,49 @@ func (b *Bot) drain() {
 	}
 }
 
-func (b *Bot) loop(ctx context.Context, c *conn) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case evt := <-c.sm.Events:
-			b.dispatch(c, evt)
-		}
+// spawn runs f on a goroutine of its own, counted in hand until it
+// returns.
+func (b *Bot) spawn(f func()) {
+	done := b.begin()
+	b.goWork(func() {
+		defer done()
+		f()
+	})
+}
+
+// maxIdleWorkers bounds the goroutines kept waiting for the next envelope;
+// those a burst needed beyond it end.
+const maxIdleWorkers = 64
+
+// goWork runs job on a goroutine kept from an earlier envelope, or a new
+// one. A goroutine that starts afresh grows its stack again as a command
+// goes deep, copying it each time: measured, that was a tenth of what a
+// command cost.
+func (b *Bot) goWork(job func()) {
+	select {
+	case b.work <- job:
+	default:
+		go b.worker(job)
 	}
 }
 
-func (b *Bot) spawn(f func()) {
-	done := b.begin()
-	go func() {
-		defer done()
-		f()
-	}()
+// worker runs job, then waits for the next until the bot stops, unless
+// enough others wait already.
+func (b *Bot) worker(job func()) {
+	for {
+		job()
+		if b.idleWorkers.Add(1) > maxIdleWorkers {
+			b.idleWorkers.Add(-1)
+			return
+		}
+		select {
+		case job = <-b.work:
+			b.idleWorkers.Add(-1)
+		case <-b.stopped:
+			b.idleWorkers.Add(-1)
+			return
+		}
+	}
 }
 
 // begin counts an envelope as in hand until done is called: a stop waits
@@ -284,24 +333,8 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 	}
 	e := envelope{b: b, c: c, evt: evt, received: received}
 	switch evt.Type {
-	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		if !c.connected.Swap(true) {
-			b.log.Info("socket mode connected", "connection", c.id)
-		}
-	case socketmode.EventTypeConnecting:
-		// slack-go says connecting before each attempt, and only then after
-		// it dropped a connection (a refresh, a dead socket).
-		if c.connected.Swap(false) {
-			b.log.Info("socket mode reconnecting", "connection", c.id)
-		}
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		c.connected.Store(false)
-		b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id, "event", string(evt.Type))
-	case socketmode.EventTypeInvalidAuth:
-		c.connected.Store(false)
-		b.log.Error("socket mode: Slack refused the app token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("socket mode read or write failed", "connection", c.id, "event", string(evt.Type))
+	case socketmode.EventTypeHello:
+		// The socket is up since it was dialled (socket.go).
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackBadMessage(c, evt)
 	case socketmode.EventTypeSlashCommand:
@@ -312,10 +345,10 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 		// whoever sees the ack (a stop, a test) also waits for the work.
 		done := b.begin()
 		e.ack(nil)
-		go func() {
+		b.goWork(func() {
 			defer done()
 			b.onEvent(evt)
-		}()
+		})
 	case socketmode.EventTypeInteractive:
 		b.spawn(func() { b.onInteractive(e) })
 	default:
@@ -343,17 +376,17 @@ func (e envelope) ack(payload any) {
 	if !req.AcceptsResponsePayload {
 		payload = nil
 	}
-	ctx, cancel := context.WithTimeout(b.base, time.Second)
-	defer cancel()
-	if err := e.c.ack(ctx, req.EnvelopeID, payload); err != nil {
+	// An ack does not wait: it is written now, or goes with others being
+	// written, or waits in memory for the next socket (socket.go).
+	if err := e.c.ack(b.base, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
-			_ = e.c.ack(ctx, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
+			_ = e.c.ack(b.base, req.EnvelopeID, ackMessage{ResponseType: "ephemeral", Text: "That answer is too long to show here. Narrow it down and ask again."})
 		}
 		return
 	}
-	b.metrics.ackLatency.WithLabelValues(req.Type).Observe(b.clock.Since(e.received).Seconds())
+	b.metrics.ackObserver(req.Type).Observe(b.clock.Since(e.received).Seconds())
 }
 
 // ackBadMessage acknowledges envelopes slack-go could not parse (unknown
@@ -407,18 +440,21 @@ func (b *Bot) onSlash(e envelope) {
 		// The trigger expires 3 s after the command: acknowledge, then open.
 		e.ack(nil)
 		if _, err := b.api.OpenViewContext(ctx, cmd.TriggerID, logModal(reply.FormPartner, cmd.ChannelID, cmd.ResponseURL)); b.observe("views.open", err) != nil {
-			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: `" + b.cfg.Command + " log <partner> <method> <what happened>`."})
+			b.respond(cmd.ResponseURL, message.Reply{Text: "I couldn't open the form. Type it instead: " + message.Code(reply.FormUsage) + "."})
 		}
 		return
 	}
-	ack := ephemeralAck(reply)
-	if size, err := json.Marshal(ack); err == nil && len(size) >= maxAckBytes {
+	ack, err := marshalAck(ephemeralAck(reply))
+	switch {
+	case err != nil:
+		e.ack(ephemeralAck(reply)) // fails, and says so
+	case len(ack) >= maxAckBytes:
 		// Slack drops Socket Mode acks of 20 KB or more: acknowledge empty
 		// and send the long answer through the response URL.
 		e.ack(nil)
 		b.respond(cmd.ResponseURL, reply)
-	} else {
-		e.ack(ack)
+	default:
+		e.ack(json.RawMessage(ack))
 	}
 	b.postFeed(reply)
 	b.refreshHome(cmd.UserID, reply)
@@ -600,7 +636,7 @@ func (b *Bot) serveText(ctx context.Context, user, userTeam, channel string, doo
 	reply := b.cmds.Handle(ctx, req)
 	b.metrics.observe(reply)
 	if reply.Form != "" {
-		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: `log <partner> <method> <what happened>`."}
+		reply = message.Reply{Text: "Forms open from the slash command or a button. Type it instead: " + message.Code(reply.FormUsage) + "."}
 	}
 	b.notify(ctx, reply.Notice)
 	b.postFeed(reply)

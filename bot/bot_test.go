@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/slacktest"
 )
@@ -281,13 +282,7 @@ func TestReadinessFollowsTheConnections(t *testing.T) {
 	}
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for range 2000 {
-			if cond() {
-				return
-			}
-			time.Sleep(5 * time.Millisecond) // polling the bot's state, not waiting for time to pass
-		}
-		t.Fatalf("never %s", what)
+		testwait.Until(t, what, cond)
 	}
 	waitFor("two connections up", func() bool { return up() == 2 && tb.slack.Connections() == 2 })
 
@@ -321,13 +316,7 @@ func TestSlackRefusingTheBot(t *testing.T) {
 	tb := newTestBot(t, botOptions{logs: logs, cfg: Config{AuthProbe: 20 * time.Millisecond}})
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for range 1000 {
-			if cond() {
-				return
-			}
-			time.Sleep(5 * time.Millisecond) // polling the bot's state, not waiting for time to pass
-		}
-		t.Fatalf("never %s", what)
+		testwait.Until(t, what, cond)
 	}
 	waitFor("ready at the start", tb.b.Ready)
 

@@ -4,61 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // The edges where Slack's bytes meet the bot: a Socket Mode frame as
 // slack-go decodes it, the button values and private_metadata that come
 // back from Slack. Seeds are in testdata/fuzz; ./scripts/test.sh runs each
 // target briefly.
-
-// parseFrame decodes a Socket Mode frame into the event the bot's
-// dispatch receives, as slack-go v0.35.0's client does
-// (socketmode/socket_mode_managed_conn.go, parseEvent). ok is false for a
-// frame slack-go handles itself (disconnect).
-func parseFrame(raw []byte) (evt socketmode.Event, ok bool) {
-	bad := func(err error) (socketmode.Event, bool) {
-		return socketmode.Event{Type: socketmode.EventTypeErrorBadMessage, Data: &socketmode.ErrorBadMessage{Cause: err, Message: raw}}, true
-	}
-	req := &socketmode.Request{}
-	if err := json.Unmarshal(raw, req); err != nil {
-		return bad(err)
-	}
-	switch req.Type {
-	case socketmode.RequestTypeHello:
-		return socketmode.Event{Type: socketmode.EventTypeHello, Request: req}, true
-	case socketmode.RequestTypeEventsAPI:
-		ev, err := slackevents.ParseEvent(req.Payload, slackevents.OptionNoVerifyToken())
-		if err != nil {
-			return bad(err)
-		}
-		return socketmode.Event{Type: socketmode.EventTypeEventsAPI, Data: ev, Request: req}, true
-	case socketmode.RequestTypeDisconnect:
-		return socketmode.Event{}, false
-	case socketmode.RequestTypeSlashCommands:
-		var cmd slack.SlashCommand
-		if err := json.Unmarshal(req.Payload, &cmd); err != nil {
-			return bad(err)
-		}
-		return socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd, Request: req}, true
-	case socketmode.RequestTypeInteractive:
-		var cb slack.InteractionCallback
-		if err := json.Unmarshal(req.Payload, &cb); err != nil {
-			return bad(err)
-		}
-		return socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: req}, true
-	}
-	return bad(fmt.Errorf("unsupported type %q", req.Type))
-}
 
 // ackRecorder stands in for a connection's acks, refusing those of 20 KB
 // or more as slack-go does.
@@ -92,19 +54,19 @@ func (r *ackRecorder) take() []string {
 // FuzzEnvelope: whatever frame arrives, the bot does not panic, and every
 // envelope with an id is acknowledged exactly once, handled or not (an
 // envelope left unacknowledged is redelivered, or shows the person an
-// error). The seeds are frames as Slack sends them (slacktest/ writes
-// the same shapes), and a few it should not.
+// error). The frame goes the way the socket's reader sends it: decoded
+// (frames.go), then dispatched. The seeds are frames as Slack sends them
+// (slacktest/ writes the same shapes), and a few it should not.
 func FuzzEnvelope(f *testing.F) {
 	// A fake clock moves past the outbox's pacing at once.
 	tb := newTestBot(f, botOptions{noRun: true, clock: testclock.New()})
 	rec := &ackRecorder{}
 	c := &conn{ack: rec.ack}
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		evt, ok := parseFrame(frame)
-		if !ok {
-			return
+		evt := decodeFrame(frame)
+		if tb.b.receive(c, frame) {
+			return // a disconnect: the socket's business
 		}
-		tb.b.dispatch(c, evt)
 		tb.b.inflight.Wait()
 		acks := rec.take()
 		var want string
@@ -155,6 +117,62 @@ func FuzzPrivateMetadata(f *testing.F) {
 		_, cmeta, _ := commentInput(slack.View{PrivateMetadata: cm.PrivateMetadata})
 		if cmeta.Channel != channel || cmeta.ResponseURL != metaURL(responseURL) || cmeta.Survey != value {
 			t.Errorf("comment form metadata came back as %+v; want survey %q, channel %q", cmeta, value, channel)
+		}
+	})
+}
+
+// FuzzFrameDecode: the slash command's fast path (decodeSlash) reads a
+// frame exactly as slack-go's decoders do, or leaves it to them: whatever
+// it accepts, they decode to the same request and command.
+func FuzzFrameDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"envelope_id":"e1","type":"slash_commands","accepts_response_payload":true,"payload":{"token":"t","team_id":"T0HOME","channel_id":"C0TEAM","user_id":"UMARIA","command":"/outreach","text":"log county call \"Planning\" \u00e9t\u00e9","response_url":"http://127.0.0.1:1/r","trigger_id":"1.2.3","is_enterprise_install":"false"}}`,
+		` { "type" : "slash_commands" , "envelope_id":"e2", "retry_attempt": 0, "retry_reason": null, "payload": {"text": "café ☕", "is_enterprise_install": true, "enterprise_id": null, "extra": [1]} } `,
+		`{"type":"slash_commands","envelope_id":"e3","payload":{"Text":"upper-case key","is_enterprise_install":"1"}}`,
+		`{"type":"slash_commands","envelope_id":"e4","payload":{"text":5}}`,
+		`{"type":"slash_commands","envelope_id":"e5","num_connections":1.5,"payload":{}}`,
+		`{"type":"slash_commands","envelope_id":"e6","payload":{"text":"bad \x`,
+		`{"type":"events_api","envelope_id":"e7","payload":{"type":"event_callback"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		fast, ok := decodeSlash(frame)
+		if !ok {
+			return
+		}
+		slow := decodeSlow(frame)
+		if slow.Type != socketmode.EventTypeSlashCommand {
+			t.Fatalf("the fast path read a %s as a slash command; slack-go: %+v", slow.Type, slow.Data)
+		}
+		if diff := cmp.Diff(slow.Request, fast.Request); diff != "" {
+			t.Errorf("request (-slack-go +fast):\n%s", diff)
+		}
+		if diff := cmp.Diff(slow.Data, fast.Data); diff != "" {
+			t.Errorf("command (-slack-go +fast):\n%s", diff)
+		}
+	})
+}
+
+// FuzzAckJSON: a slash command's answer is encoded to the very bytes
+// json.Marshal gives, whatever its text.
+func FuzzAckJSON(f *testing.F) {
+	for _, s := range []string{":white_check_mark: Logged call → *County* as `C12` (today 10:00): \"Planning\" <@U1> & co",
+		"line\nbreak\ttab\r\b\f\x00\x1f", "bad \xff utf-8 \u2028 \u2029 é ☕", strings.Repeat("long ", 800)} {
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, verbatim bool) {
+		for _, m := range []ackMessage{
+			ephemeralAck(message.Reply{Text: text}),
+			{ResponseType: "ephemeral", Text: text},
+			{ResponseType: text, Text: text, Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, verbatim), nil, nil)}},
+			{ResponseType: "ephemeral", Text: text, Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, text, true, false), nil, nil)}},
+		} {
+			want, werr := json.Marshal(m)
+			got, gerr := marshalAck(m)
+			if (werr != nil) != (gerr != nil) || string(got) != string(want) {
+				t.Errorf("marshalAck:\n%s (%v)\njson.Marshal:\n%s (%v)", got, gerr, want, werr)
+			}
 		}
 	})
 }

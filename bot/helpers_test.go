@@ -19,6 +19,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/slacktest"
 )
@@ -74,7 +75,7 @@ func (f *fakeCommands) SubmitLog(_ context.Context, req commands.Request, in com
 }
 
 func (f *fakeCommands) SubmitForm(_ context.Context, _ commands.Request, form commands.Form) message.Reply {
-	return message.Reply{Text: "ok: " + form.Command, Outcome: message.OutcomeOK}
+	return message.Reply{Text: "ok: " + form.Name, Outcome: message.OutcomeOK}
 }
 
 func (f *fakeCommands) Home(context.Context, commands.Request) message.Reply {
@@ -367,13 +368,7 @@ func (tb *testBot) ctx() context.Context {
 // the work the envelope causes.
 func (tb *testBot) idle() {
 	tb.t.Helper()
-	for range 1000 {
-		if tb.b.busy.Load() == 0 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for the bot's goroutines, not for time to pass
-	}
-	tb.t.Fatalf("the bot still has %d envelopes in hand after 10 s", tb.b.busy.Load())
+	testwait.Until(tb.t, "the bot to have no envelope in hand", func() bool { return tb.b.busy.Load() == 0 })
 }
 
 // posts returns the recorded writes of one kind.
@@ -390,16 +385,19 @@ func (tb *testBot) posts(kind string) []slacktest.Post {
 // waitPost waits for a recorded write matching f.
 func (tb *testBot) waitPost(f func(slacktest.Post) bool) slacktest.Post {
 	tb.t.Helper()
-	for range 1000 {
+	var found slacktest.Post
+	if !testwait.Within(testwait.Deadline, func() bool {
 		for _, p := range tb.slack.Posts() {
 			if f(p) {
-				return p
+				found = p
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond) // waiting for the bot's HTTP calls, not for time to pass
+		return false
+	}) {
+		tb.t.Fatalf("waited %v for a matching post; posts: %+v", testwait.Deadline, tb.slack.Posts())
 	}
-	tb.t.Fatalf("no matching post; posts: %+v", tb.slack.Posts())
-	return slacktest.Post{}
+	return found
 }
 
 // ackText decodes a slash command's acknowledgement payload.

@@ -42,6 +42,17 @@ func newUsers(api userInfoAPI, fallback *time.Location, ttl time.Duration) *user
 	return &users{api: api, cache: expirable.NewLRU[string, identity](10000, nil, ttl), fallback: fallback}
 }
 
+// getWithin is get with users.info bounded by timeout, which a cache hit
+// does not need.
+func (u *users) getWithin(ctx context.Context, id string, timeout time.Duration) (identity, error) {
+	if who, ok := u.cache.Get(id); ok {
+		return who, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return u.get(ctx, id)
+}
+
 func (u *users) get(ctx context.Context, id string) (identity, error) {
 	if who, ok := u.cache.Get(id); ok {
 		return who, nil
@@ -75,10 +86,7 @@ func (u *users) get(ctx context.Context, id string) (identity, error) {
 // Slack cannot say who the user is: default deny.
 func (b *Bot) request(ctx context.Context, userID, payloadTeam, channel string, door commands.Door, text string) (commands.Request, error) {
 	req := commands.Request{Team: b.cfg.HomeTeam, User: userID, Channel: channel, Door: door, Text: text, Loc: b.cfg.Loc, UserTeam: payloadTeam}
-	// A slow users.info must leave time for the command and the ack.
-	uctx, cancel := context.WithTimeout(ctx, usersInfoTimeout)
-	defer cancel()
-	who, err := b.users.get(uctx, userID)
+	who, err := b.users.getWithin(ctx, userID, usersInfoTimeout)
 	if err != nil {
 		// Without users.info we cannot rule out a guest; an outsider we can
 		// still recognise from the payload and serve as a liaison.

@@ -8,6 +8,7 @@ import (
 type metrics struct {
 	commands    *prometheus.CounterVec
 	ackLatency  *prometheus.HistogramVec
+	ackByType   map[string]prometheus.Observer // ackLatency of the envelope types Slack sends, looked up once
 	apiErrors   *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	// authFailures and authOK: Slack refusing the token or a scope.
@@ -41,6 +42,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Help: "1 while Slack accepts the bot's calls; 0 while it refuses the token or a scope (scheduled work is held).",
 	})
 	m.authOK.Set(1)
+	m.ackByType = map[string]prometheus.Observer{}
+	for _, t := range []string{"slash_commands", "interactive", "events_api"} {
+		m.ackByType[t] = m.ackLatency.WithLabelValues(t)
+	}
 	reg.MustRegister(m.commands, m.ackLatency, m.apiErrors, m.rateLimited, m.authFailures, m.authOK)
 	return m
 }
@@ -55,4 +60,12 @@ func (m *metrics) observe(r message.Reply) {
 		outcome = string(message.OutcomeOK)
 	}
 	m.commands.WithLabelValues(name, outcome).Inc()
+}
+
+// ackObserver is ackLatency for envelopes of type t.
+func (m *metrics) ackObserver(t string) prometheus.Observer {
+	if o, ok := m.ackByType[t]; ok {
+		return o
+	}
+	return m.ackLatency.WithLabelValues(t)
 }

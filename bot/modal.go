@@ -7,6 +7,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/message"
 )
 
 // callbackLog identifies the log-a-contact modal's submissions.
@@ -153,8 +154,8 @@ func stateValue(v slack.View, block string) (slack.BlockAction, bool) {
 // The App Home's forms: each fills a command of the table (commands.Form),
 // checked exactly as if typed.
 const (
-	callbackPartner = "add_partner"
-	callbackNeed    = "record_need"
+	callbackPartner = message.FormPartner
+	callbackNeed    = message.FormNeed
 	blockName       = "name"
 	blockKind       = "kind"
 	blockStage      = "stage"
@@ -242,10 +243,10 @@ func formInput(v slack.View) (commands.Form, string, modalMeta) {
 	var meta modalMeta
 	_ = json.Unmarshal([]byte(v.PrivateMetadata), &meta) // our own metadata; empty on error
 	if v.CallbackID == callbackNeed {
-		return commands.Form{Command: "need", Words: []string{formValue(v, blockTopics), formValue(v, blockNote)},
+		return commands.Form{Name: message.FormNeed, Words: []string{formValue(v, blockTopics), formValue(v, blockNote)},
 			Options: map[string]string{"partner": formValue(v, blockPartner)}}, blockNote, meta
 	}
-	return commands.Form{Command: "partner add", Words: []string{formValue(v, blockName)}, Options: map[string]string{
+	return commands.Form{Name: message.FormPartner, Words: []string{formValue(v, blockName)}, Options: map[string]string{
 		"kind": formValue(v, blockKind), "stage": formValue(v, blockStage), "channel": formValue(v, blockChannel), "cadence": formValue(v, blockCadence),
 	}}, blockName, meta
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/slacktest"
 )
@@ -32,15 +33,11 @@ func TestOutboxPostsAJobOncePerPlace(t *testing.T) {
 			out[i] = result{ch, ts, err}
 		})
 	}
-	for range 1000 {
+	testwait.Until(t, "the three posts reaching the outbox, the report's second caller waiting on the first", func() bool {
 		tb.b.outbox.mu.Lock()
-		waiting := len(tb.b.outbox.pending) == 2 && len(tb.b.outbox.pending["C0TEAM\x00report:2026-12-01T09:00"].also) == 1
-		tb.b.outbox.mu.Unlock()
-		if waiting {
-			break
-		}
-		time.Sleep(time.Millisecond) // the goroutines above reaching the outbox
-	}
+		defer tb.b.outbox.mu.Unlock()
+		return len(tb.b.outbox.pending) == 2 && len(tb.b.outbox.pending["C0TEAM\x00report:2026-12-01T09:00"].also) == 1
+	})
 	tb.stopTime.Unlock()
 	wg.Wait()
 	for _, r := range out {

@@ -111,6 +111,9 @@ type Outbox struct {
 	clock   clockwork.Clock
 	observe func(method string, err error) error
 	budget  *budget // nil: no workspace budget
+	// shared, when set, keeps the channel spacing and the budget with
+	// every replica (SharedLimits).
+	shared func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error)
 
 	mu       sync.Mutex
 	lanes    map[string]*lane
@@ -301,7 +304,27 @@ func (o *Outbox) run(key string, l *lane) {
 		if m.kind == kindPost && !l.lastPost.IsZero() {
 			wait = max(wait, channelSpacing-now.Sub(l.lastPost))
 		}
-		if wait <= 0 && m.kind == kindPost && o.budget != nil {
+		if wait <= 0 && m.kind == kindPost && o.shared != nil {
+			// Slack's limits are the workspace's: ask Redis, where every
+			// replica keeps them, outside the lock (a round trip).
+			o.mu.Unlock()
+			w, err := o.reserve(m, now)
+			o.mu.Lock()
+			switch {
+			case err == nil:
+				wait = w
+			case m.scheduled():
+				// Without Redis no scheduled post goes unmetered.
+				wait = fenceRetry
+			case o.budget != nil:
+				// An answer to a person goes, paced by this replica alone.
+				o.budget.force(now)
+			}
+			// A message that goes first may have arrived meanwhile: the
+			// reservation is for a post to this channel, whichever it is.
+			slices.SortStableFunc(l.queue, first)
+			m = l.queue[0]
+		} else if wait <= 0 && m.kind == kindPost && o.budget != nil {
 			if m.scheduled() {
 				wait = o.budget.take(now)
 			} else {
@@ -356,6 +379,23 @@ func (o *Outbox) run(key string, l *lane) {
 
 // fenceTimeout bounds one fence: a Redis call.
 const fenceTimeout = 2 * time.Second
+
+// SharedLimits has the outbox keep Slack's limits on chat.postMessage
+// with every replica, through reserve (in Redis): each post asks it
+// first, and waits as long as it says. reserve returns 0 when the post
+// may go (and counts it); an error holds a scheduled post (it waits and
+// asks again: never unmetered) and lets an answer to a person go under
+// this replica's own pacing. Call it before the first message.
+func (o *Outbox) SharedLimits(reserve func(ctx context.Context, channel string, now time.Time, scheduled bool) (time.Duration, error)) {
+	o.shared = reserve
+}
+
+// reserve asks the shared limits for m's post.
+func (o *Outbox) reserve(m *outMsg, now time.Time) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(m.ctx, fenceTimeout)
+	defer cancel()
+	return o.shared(ctx, m.channel, now, m.scheduled())
+}
 
 // fenced asks m's fence whether m may leave.
 func (o *Outbox) fenced(m *outMsg) (bool, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/outreachbot/outreachbot/internal/testclock"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/slacktest"
 )
@@ -58,12 +59,7 @@ func (tb *testBot) postAll(ps []scheduled) []result {
 			out[i] = result{ch, ts, err}
 		})
 	}
-	for range 1000 {
-		if tb.queued() == len(ps) {
-			break
-		}
-		time.Sleep(time.Millisecond) // the goroutines above reaching the outbox
-	}
+	testwait.Until(tb.t, fmt.Sprintf("the %d posts reaching the outbox", len(ps)), func() bool { return tb.queued() == len(ps) })
 	tb.stopTime.Unlock()
 	wg.Wait()
 	return out
@@ -227,13 +223,9 @@ func TestAnswersDoNotWaitBehindARateLimitedPost(t *testing.T) {
 	if err := fc.BlockUntilContext(ctx, 1); err != nil { // the lane gathering
 		t.Fatal(err)
 	}
-	for tb.queued() < 2 {
-		time.Sleep(time.Millisecond) // S2 reaching the outbox
-	}
+	testwait.Until(t, "S2 reaching the outbox", func() bool { return tb.queued() >= 2 })
 	fc.Advance(gather)
-	for tb.slack.RateLimited() == 0 {
-		time.Sleep(time.Millisecond) // S1's call, answered 429
-	}
+	testwait.Until(t, "S1's call, answered 429", func() bool { return tb.slack.RateLimited() > 0 })
 	if err := fc.BlockUntilContext(ctx, 1); err != nil { // waiting out Retry-After
 		t.Fatal(err)
 	}
@@ -242,9 +234,7 @@ func TestAnswersDoNotWaitBehindARateLimitedPost(t *testing.T) {
 	tb.b.update("C0TEAM", pressed, message.Reply{Text: "✅ done"})
 	tb.b.postEphemeral("C0TEAM", "UMARIA", "", message.Reply{Text: "Closed F1."})
 	wg.Go(func() { tb.b.post("C0TEAM", message.Reply{Text: "reply"}) })
-	for tb.queued() < 3 {
-		time.Sleep(time.Millisecond) // the reply joining the scheduled posts' queue
-	}
+	testwait.Until(t, "the reply joining the scheduled posts' queue", func() bool { return tb.queued() >= 3 })
 	for _, kind := range []string{"update", "postEphemeral"} {
 		if ps := tb.posts(kind); len(ps) != 1 || !ps[0].At.Equal(t0.Add(gather)) {
 			t.Errorf("%s: %+v; want it sent at once, while the post waits out its 429", kind, ps)
@@ -256,23 +246,16 @@ func TestAnswersDoNotWaitBehindARateLimitedPost(t *testing.T) {
 	// Time passes: the reply goes first, then the scheduled posts in order.
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	for {
-		select {
-		case <-done:
-			var texts []string
-			for _, p := range tb.posts("postMessage")[1:] {
-				texts = append(texts, p.Text)
-			}
-			if strings.Join(texts, "|") != "reply|scheduled S1|scheduled S2" {
-				t.Errorf("posted %q; want the reply, then S1 and S2", texts)
-			}
-			if first := tb.posts("postMessage")[1]; first.At.Sub(t0) < 30*time.Second {
-				t.Errorf("the reply went %v after the 429; want the channel's Retry-After honoured", first.At.Sub(t0))
-			}
-			return
-		case <-time.After(time.Millisecond):
-			fc.Advance(100 * time.Millisecond)
-		}
+	testwait.Drive(t, "the reply and the scheduled posts to go out", done, func() { fc.Advance(100 * time.Millisecond) })
+	var texts []string
+	for _, p := range tb.posts("postMessage")[1:] {
+		texts = append(texts, p.Text)
+	}
+	if strings.Join(texts, "|") != "reply|scheduled S1|scheduled S2" {
+		t.Errorf("posted %q; want the reply, then S1 and S2", texts)
+	}
+	if first := tb.posts("postMessage")[1]; first.At.Sub(t0) < 30*time.Second {
+		t.Errorf("the reply went %v after the 429; want the channel's Retry-After honoured", first.At.Sub(t0))
 	}
 }
 

@@ -41,9 +41,7 @@ func (b *Bot) memberJoined(ctx context.Context, ev *slackevents.MemberJoinedChan
 		return
 	}
 	if ev.User != b.cfg.BotUserID {
-		uctx, cancel := context.WithTimeout(ctx, usersInfoTimeout)
-		who, err := b.users.get(uctx, ev.User)
-		cancel()
+		who, err := b.users.getWithin(ctx, ev.User, usersInfoTimeout)
 		team := who.Team
 		if err != nil || team == "" {
 			team = ev.Team // Slack's word in the event, when users.info has none

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 )
 
@@ -121,13 +122,7 @@ func TestUploadScopeComesBack(t *testing.T) {
 	tb := newTestBot(t, botOptions{cfg: Config{AuthProbe: 20 * time.Millisecond}})
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for range 1000 {
-			if cond() {
-				return
-			}
-			time.Sleep(5 * time.Millisecond) // polling the bot's state, not waiting for time to pass
-		}
-		t.Fatalf("never %s", what)
+		testwait.Until(t, what, cond)
 	}
 	waitFor("ready at the start", tb.b.Ready)
 	tb.slack.RemoveScope("files:write")

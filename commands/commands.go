@@ -61,45 +61,18 @@ type Request struct {
 	Loc      *time.Location // the user's time zone
 }
 
-// Store is what the commands need from storage.
+// Store is what the commands need from storage: each noun's file says
+// what its commands need, in a small interface beside its handlers.
 type Store interface {
-	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (domain.Partner, error)
-	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
-	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
-	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
-	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
-	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
-	People(ctx context.Context, team, slug string) ([]domain.Person, error)
-	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
-	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
-	History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error)
-	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error)
-	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error)
-	FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error)
-	OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error)
-	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]domain.FollowUp, error)
-	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e domain.Event, delays store.EventDelays, actor string, now time.Time) (int64, domain.Partner, error)
-	Event(ctx context.Context, team string, id int64) (domain.Event, error)
-	Events(ctx context.Context, team, slug string, from, to time.Time, reverse bool, limit int) ([]domain.Event, error)
-	SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error
-	CancelEvent(ctx context.Context, team string, id int64, actor string, now time.Time) ([]string, error)
-	EditEvent(ctx context.Context, team string, id int64, change store.EventChange, delays store.EventDelays, actor string, now time.Time) (domain.Event, error)
-	CreateSurvey(ctx context.Context, team, origin string, sv domain.Survey, now time.Time) (int64, bool, error)
-	Survey(ctx context.Context, team string, id int64) (domain.Survey, error)
-	Respond(ctx context.Context, team string, survey int64, user, userTeam, channel, question, answer, scoreQuestion string, now time.Time) (int, error)
-	Responses(ctx context.Context, team string, survey int64) ([]domain.Response, error)
-	PartnerSurveys(ctx context.Context, team, slug string, limit int) ([]int64, error)
-	EventSurveys(ctx context.Context, team string, event int64) ([]int64, error)
-	RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error)
-	// JobFailures says which scheduled posts Slack refused, by job id.
-	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]domain.JobFailure, error)
+	partnerStore
+	contactStore
+	followUpStore
+	eventStore
+	surveyStore
 	needStore
 	searchStore
-	contactStore
 	orgStore
-	followUpSurveyStore
-	// Reports and exports read a page at a time.
-	report.ExportSource
+	reportStore
 }
 
 // Config is what the handler needs to know about the deployment.
@@ -267,4 +240,37 @@ func (h *Handler) defaultLoc() *time.Location {
 		return h.cfg.Loc
 	}
 	return time.UTC
+}
+
+// Form is a command filled in a modal rather than typed: the App Home's
+// Add a partner and Record a need forms.
+type Form struct {
+	Name    string            // the form: message.FormPartner, message.FormNeed
+	Words   []string          // its positional words, each taken whole
+	Options map[string]string // its options; empty values are left out
+}
+
+// SubmitForm runs a command from a form, checked exactly as if typed:
+// the same table row, role and validation. Mistakes come back as a
+// user-error reply, to show on the form.
+func (h *Handler) SubmitForm(ctx context.Context, req Request, f Form) message.Reply {
+	if req.Loc == nil {
+		req.Loc = h.defaultLoc()
+	}
+	c := h.table.byForm(f.Name)
+	if c == nil {
+		return h.fail(req, "", userErrorf("That form isn't one I know any more. Type the command instead; `help` lists them."))
+	}
+	var toks []Token
+	for _, w := range f.Words {
+		if w = strings.TrimSpace(w); w != "" {
+			toks = append(toks, Token{Text: w, Quoted: true})
+		}
+	}
+	for k, v := range f.Options {
+		if v = strings.TrimSpace(v); v != "" {
+			toks = append(toks, Token{Key: k, Text: v})
+		}
+	}
+	return h.exec(ctx, req, c, toks)
 }

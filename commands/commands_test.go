@@ -19,6 +19,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const team = "T0HOME"
@@ -56,7 +57,7 @@ func newHarnessAt(t testing.TB, at time.Time) *harness {
 	t.Helper()
 	srv := storetest.New(t)
 	clock := clockwork.NewFakeClockAt(at.AddDate(0, 0, -7))
-	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}},
+	h := commands.New(store.New(srv.Client(), 0).WithNext(when.NextOccurrence), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &harness{t: t, srv: srv, h: h, clock: clock, t0: at}
 }
@@ -224,7 +225,17 @@ func TestSession(t *testing.T) {
 		hs.clock.Advance(step.advance)
 		r := hs.do(step.who, step.text)
 		fmt.Fprintf(&b, "### %s (%s) at %s: %s\n", step.who.user, r.Outcome, hs.clock.Now().Format("2006-01-02 15:04"), step.text)
-		b.WriteString(r.Text)
+		text := r.Text
+		if step.text == "" || step.text == "help" {
+			// The whole help is the role's help-*.golden (TestHelpGolden):
+			// kept once, so that a new command changes only those files.
+			help := hs.h.Handle(context.Background(), commands.Request{Role: step.who.role, Door: step.who.door}).Text
+			if text != help {
+				t.Errorf("%q: help differs from the help of the role at its door:\n%s", step.text, cmp.Diff(help, text))
+			}
+			text = "(the whole help, as in help-*.golden for this role and door)"
+		}
+		b.WriteString(text)
 		for _, c := range r.Choices {
 			fmt.Fprintf(&b, "\n[button %s → %s %q]", c.Label, c.Action, c.Value)
 		}

@@ -157,57 +157,6 @@ func (h *Handler) home(ctx context.Context, req *Request) (message.Reply, error)
 	return r, nil
 }
 
-// Form is a command filled in a modal rather than typed: the App Home's
-// Add a partner and Record a need forms.
-type Form struct {
-	Command string            // the table's name: "partner add", "need"
-	Words   []string          // its positional words, each taken whole
-	Options map[string]string // its options; empty values are left out
-}
-
-// SubmitForm runs a command from a form, checked exactly as if typed:
-// the same table row, role and validation. Mistakes come back as a
-// user-error reply, to show on the form.
-func (h *Handler) SubmitForm(ctx context.Context, req Request, f Form) message.Reply {
-	if req.Loc == nil {
-		req.Loc = h.defaultLoc()
-	}
-	c := h.table.find(f.Command)
-	if c == nil {
-		return h.fail(req, "", userErrorf("That form isn't one I know any more. Type the command instead; `help` lists them."))
-	}
-	var toks []Token
-	for _, w := range f.Words {
-		if w = strings.TrimSpace(w); w != "" {
-			toks = append(toks, Token{Text: w, Quoted: true})
-		}
-	}
-	for k, v := range f.Options {
-		if v = strings.TrimSpace(v); v != "" {
-			toks = append(toks, Token{Key: k, Text: v})
-		}
-	}
-	return h.exec(ctx, req, c, toks)
-}
-
-// SubmitLog logs a contact from the log form. Mistakes come back per field;
-// other failures as a reply.
-func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (message.Reply, map[string]string) {
-	if req.Loc == nil {
-		req.Loc = h.defaultLoc()
-	}
-	req.Door = DoorForm // a date to confirm is a mistake shown on the form
-	r, fieldErrs, err := h.LogContact(ctx, &req, in)
-	if err != nil {
-		return h.fail(req, "log", err), nil
-	}
-	if len(fieldErrs) > 0 {
-		return message.Reply{Outcome: message.OutcomeUserError, Command: "log"}, fieldErrs
-	}
-	r.Command, r.Outcome = "log", message.OutcomeOK
-	return r, nil
-}
-
 // followUpTable is follow-ups as the Home's table: due (sorting by
 // time), partner, what, whether overdue, and Done and Snooze buttons;
 // the text of "what" shortened so that a hundred rows stay within

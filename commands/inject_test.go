@@ -445,10 +445,10 @@ func (in *injection) forms() {
 			}
 		}
 		for _, f := range []Form{
-			{Command: "partner add", Words: []string{v}, Options: map[string]string{"kind": v, "cadence": v}},
-			{Command: "partner add", Words: []string{"Clinic " + p}},
-			{Command: "need", Words: []string{p + "!", v}, Options: map[string]string{"partner": v}},
-			{Command: "need", Words: []string{"diabetes", v}, Options: map[string]string{"partner": "county"}},
+			{Name: message.FormPartner, Words: []string{v}, Options: map[string]string{"kind": v, "cadence": v}},
+			{Name: message.FormPartner, Words: []string{"Clinic " + p}},
+			{Name: message.FormNeed, Words: []string{p + "!", v}, Options: map[string]string{"partner": v}},
+			{Name: message.FormNeed, Words: []string{"diabetes", v}, Options: map[string]string{"partner": "county"}},
 		} {
 			in.reply(fmt.Sprintf("the form %+v", f), form, in.h.SubmitForm(ctx, form, f))
 		}

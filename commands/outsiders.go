@@ -12,6 +12,11 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
+// orgStore is what finding organizations needs from storage.
+type orgStore interface {
+	LearnOrg(ctx context.Context, team, channel string, orgs []string, actor string, now time.Time) (string, []string, error)
+}
+
 // People of another organization act for a partner only once the
 // partner's organization is known (SPEC §1: default deny). A partner
 // linked while its channel was internal (the usual order: create the
@@ -22,11 +27,6 @@ import (
 // shared with several organizations leaves it unnamed until someone says
 // which is the partner's (`partner set <partner> org:@someone`). Whatever
 // Slack does not answer leaves it unknown, and unknown denies.
-
-// orgStore is what finding organizations needs from storage.
-type orgStore interface {
-	LearnOrg(ctx context.Context, team, channel string, orgs []string, actor string, now time.Time) (string, []string, error)
-}
 
 // orgActor is who the audit stream says recorded an organization found
 // in Slack.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,20 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 )
+
+// partnerStore is what the partner commands need from storage; every
+// noun's commands find partners through it.
+type partnerStore interface {
+	ResolvePartner(ctx context.Context, team string, ref store.PartnerRef) (domain.Partner, error)
+	ListPartners(ctx context.Context, team string) ([]domain.Partner, error)
+	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
+	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
+	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
+	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
+	People(ctx context.Context, team, slug string) ([]domain.Person, error)
+	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
+	RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error)
+}
 
 var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "org", "cadence", "services", "audience", "programs", "goals"}
 
@@ -38,13 +53,13 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 			return message.Reply{}, err
 		}
 	}
-	if t, ok := a.opts["owner"]; ok {
-		if p.Owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
+	if v, ok := a.optRaw("owner"); ok {
+		if p.Owner, err = h.userArg(ctx, req, "owner", v); err != nil {
 			return message.Reply{}, err
 		}
 	}
-	if t, ok := a.opts["channel"]; ok {
-		if p.Channel, err = channelArg("channel", t.Text); err != nil {
+	if v, ok := a.optRaw("channel"); ok {
+		if p.Channel, err = channelArg("channel", v); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -100,8 +115,8 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 			return message.Reply{}, err
 		}
 	}
-	if t, ok := a.opts["owner"]; ok {
-		if owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
+	if v, ok := a.optRaw("owner"); ok {
+		if owner, err = h.userArg(ctx, req, "owner", v); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -228,7 +243,7 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 
 // partnerSet changes fields: `partner set <partner> field:value…`.
 func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message.Reply, error) {
-	if len(a.opts) == 0 {
+	if !a.anyOption() {
 		return message.Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
 	}
 	// Validate everything before touching the store: a failed command stores nothing.
@@ -237,11 +252,11 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 	var changed []string
 	str := func(v string) *string { return &v }
 	for _, key := range partnerSetFields {
-		t, ok := a.opts[key]
+		raw, ok := a.optRaw(key)
 		if !ok {
 			continue
 		}
-		v := Unlink(t.Text)
+		v := Unlink(raw)
 		switch key {
 		case "name":
 			name := strings.Join(strings.Fields(v), " ")
@@ -262,7 +277,7 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 			}
 			ch.Stage = &s
 		case "owner":
-			id, err := h.userArg(ctx, req, "owner", t.Text)
+			id, err := h.userArg(ctx, req, "owner", raw)
 			if err != nil {
 				return message.Reply{}, err
 			}
@@ -270,22 +285,22 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 		case "channel":
 			if strings.EqualFold(v, "none") {
 				ch.Channel = str("")
-				if _, named := a.opts["org"]; !named {
+				if _, named := a.opt("org"); !named {
 					ch.OrgTeams = &[]string{}
 				}
 				break
 			}
-			id, err := channelArg("channel", t.Text)
+			id, err := channelArg("channel", raw)
 			if err != nil {
 				return message.Reply{}, err
 			}
 			ch.Channel = &id
-			if _, named := a.opts["org"]; !named {
+			if _, named := a.opt("org"); !named {
 				orgs, note := h.orgOf(ctx, req, id)
 				ch.OrgTeams, orgNote = &orgs, note
 			}
 		case "org":
-			orgs, err := h.orgArg(ctx, req, t.Text)
+			orgs, err := h.orgArg(ctx, req, raw)
 			if err != nil {
 				return message.Reply{}, err
 			}
@@ -423,4 +438,53 @@ func (h *Handler) ChannelMoved(ctx context.Context, team, oldID, newID string) (
 		return "", fmt.Errorf("channel %s moved to %s: %w", oldID, newID, err)
 	}
 	return slug, nil
+}
+
+func (h *Handler) pressNudge(ctx context.Context, req Request, action, value string) Pressed {
+	p, err := h.store.Partner(ctx, req.Team, value)
+	if err != nil {
+		r := message.Reply{Text: "I can't find that partner any more; it may have been erased. Type `partner list overdue` to see who needs a nudge.", Outcome: message.OutcomeUserError, Command: "button"}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			r = h.fail(req, "button", err)
+		}
+		return Pressed{Ephemeral: &r}
+	}
+	now := h.now()
+	until := now.In(req.Loc).AddDate(0, 0, 1)
+	switch action {
+	case message.ActionNudgeSnoozeWk:
+		until = now.In(req.Loc).AddDate(0, 0, 7)
+	case message.ActionNudgeDone:
+		// "I'm on it": no nudge for this partner for a whole cadence.
+		until = now.In(req.Loc).AddDate(0, 0, p.Cadence)
+	}
+	if err := h.store.UpdatePartner(ctx, req.Team, p.Slug, store.PartnerChange{NudgeQuietUntil: &until}, req.User, now); err != nil {
+		r := h.fail(req, "button", err)
+		return Pressed{Ephemeral: &r}
+	}
+	upd, err := h.NudgeFor(ctx, req.Team, req.User, now, req.Loc, true)
+	if err != nil {
+		r := h.fail(req, "button", err)
+		return Pressed{Ephemeral: &r}
+	}
+	upd.Outcome, upd.Command = message.OutcomeOK, "button"
+	upd.Feed = fmt.Sprintf("%s put off the stay-in-touch nudge for *%s* until %s", message.Mention(req.User), message.Esc(p.Name), message.Date(until, now, req.Loc))
+	return Pressed{Update: &upd}
+}
+
+// NudgeFor builds owner's nudge from the store as it is now.
+func (h *Handler) NudgeFor(ctx context.Context, team, owner string, now time.Time, loc *time.Location, withQuiet bool) (message.Reply, error) {
+	all, err := h.store.ListPartners(ctx, team)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	return message.Nudge(domain.Overdue(all, now, owner, withQuiet), now, loc), nil
+}
+
+func (h *Handler) partnerName(ctx context.Context, team, slug string) string {
+	p, err := h.store.Partner(ctx, team, slug)
+	if err != nil {
+		return slug
+	}
+	return p.Name
 }

@@ -28,6 +28,8 @@ type command struct {
 	// freeText: key:value words are part of the text (a comment), not
 	// options.
 	freeText bool
+	// form is the form that fills the command (message.Form…), if any.
+	form string
 	// run receives the arguments already split: positional words and the
 	// options the row allows.
 	run func(h *Handler, ctx context.Context, req *Request, a args) (message.Reply, error)
@@ -53,6 +55,26 @@ var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, 
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
 
+// synopsis is the command with what it needs, without what may be left
+// out: "log <partner> <method> <what happened…>".
+func (c *command) synopsis() string {
+	args, _, _ := strings.Cut(c.args, " [")
+	if strings.HasPrefix(args, "[") {
+		args = ""
+	}
+	return strings.TrimSpace(c.name + " " + args)
+}
+
+// byForm finds the command a form fills.
+func (t table) byForm(form string) *command {
+	for _, c := range t {
+		if c.form != "" && c.form == form {
+			return c
+		}
+	}
+	return nil
+}
+
 // usage is the synopsis with the command name, e.g. "/outreach history <partner> [limit]".
 func (c *command) usage(slash string) string {
 	u := slash + " " + c.name
@@ -73,7 +95,7 @@ func newTable() table {
 		{name: "help", args: "[topic]", summary: "what I can do, with examples", topic: topicHelp, who: RoleLiaison,
 			examples: []string{"help", "help log"}, run: (*Handler).help},
 		{name: "partner add", args: "<name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:30d]", topic: topicPartners, who: RoleMember,
-			options:  []string{"kind", "stage", "owner", "channel", "cadence"},
+			options: []string{"kind", "stage", "owner", "channel", "cadence"}, form: message.FormPartner,
 			summary:  "register a partner organization",
 			examples: []string{`partner add "County Health Dept" kind:public-health stage:contacted owner:@maria cadence:2w`},
 			run:      (*Handler).partnerAdd},
@@ -106,7 +128,7 @@ func newTable() table {
 			run:      (*Handler).partnerErase},
 		{name: "log", args: "<partner> <method> <what happened…> [in] [when:] [next:\"<when> <what>\"]", liaisonArgs: "<method> <what happened…>",
 			liaisonSummary: "leave a note for the outreach team about your partnership, e.g. `log meeting \"Planning call for the January workshop\"`", topic: topicContacts, who: RoleLiaison,
-			options: []string{"when", "dir", "next"},
+			options: []string{"when", "dir", "next"}, form: message.FormLog,
 			summary: "log a call, email, letter, meeting, visit or message (`in` = they reached us); bare `log` opens a form",
 			examples: []string{`log county call "Talked about the flu clinic"`,
 				`log county email in "They asked for 200 flyers" when:yesterday`,
@@ -172,7 +194,7 @@ func newTable() table {
 			summary: "add a comment to a survey (its button does the same)", examples: []string{`survey comment S12 "More evening sessions, please"`}, run: (*Handler).surveyComment},
 		{name: "need", args: "<topic[,topic]> <what you heard…> [partner:] [event:E7]", topic: topicNeeds, who: RoleLiaison,
 			liaisonArgs: "<topic[,topic]> <what you heard…>", liaisonSummary: "tell the outreach team about a health need in your community, e.g. `need transportation \"no bus to the clinic\"`",
-			options:  []string{"partner", "event"},
+			options: []string{"partner", "event"}, form: message.FormNeed,
 			summary:  "record a community health need you heard; topics like `diabetes`, `mental-health`, `transportation`",
 			examples: []string{`need diabetes,nutrition "Parents asked for cooking classes for diabetics" partner:county`, `need transportation "No bus to the clinic on Saturdays" event:E7`},
 			run:      (*Handler).needCommand},
@@ -213,12 +235,24 @@ type args struct {
 }
 
 // opt returns an option's value, decoded from Slack's escaping.
+// Handlers read options only through opt and optRaw, so that
+// TestHandlersReadOnlyDeclaredOptions sees every option they read.
 func (a args) opt(key string) (string, bool) {
 	t, ok := a.opts[key]
 	if !ok {
 		return "", false
 	}
 	return Unlink(t.Text), true
+}
+
+// anyOption reports whether any option was given.
+func (a args) anyOption() bool { return len(a.opts) > 0 }
+
+// optRaw returns an option's value as Slack sent it, its links still in:
+// a picked person (<@U1|maria>) or channel (<#C1|partners>) keeps its id.
+func (a args) optRaw(key string) (string, bool) {
+	t, ok := a.opts[key]
+	return t.Text, ok
 }
 
 // split separates key:value options from positional words. An option the

@@ -39,10 +39,14 @@ type FollowUp struct {
 	// does not repeat), Rule its recurrence (when.ParseRule) read on the
 	// clock of Zone, the zone it was set in, and Occurs when this
 	// occurrence came round (Due moves with a snooze; Occurs does not).
-	Series int64
-	Rule   string
-	Zone   string
-	Occurs time.Time
+	// RuleText is the rule as people say it ("every weekday at 9:00"),
+	// worked out when the series was set up and kept with each
+	// occurrence, for what users read.
+	Series   int64
+	Rule     string
+	RuleText string
+	Zone     string
+	Occurs   time.Time
 	// Next is the occurrence that followed this one when it was closed,
 	// 0 for none.
 	Next int64

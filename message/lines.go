@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
-	"github.com/outreachbot/outreachbot/when"
 )
 
 // One-line renderings of the domain's records, shared by typed lists and
@@ -82,11 +81,10 @@ func Repeats(f domain.FollowUp, loc *time.Location) string {
 	if !f.Repeats() {
 		return ""
 	}
-	r, err := when.ParseRule(f.Rule)
-	if err != nil {
+	if f.RuleText == "" {
 		return "repeats"
 	}
-	s := "repeats " + r.Describe()
+	s := "repeats " + f.RuleText
 	if loc == nil || f.Zone != loc.String() {
 		s += " (" + f.Zone + " time)"
 	}

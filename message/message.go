@@ -19,9 +19,11 @@ type Reply struct {
 	Text    string
 	Choices []Choice // buttons under the text
 	// Form asks the door to open a form (the log modal) instead of
-	// replying; FormPartner prefills it.
+	// replying; FormPartner prefills it, and FormUsage is what to type
+	// instead where the form cannot open.
 	Form        string
 	FormPartner string
+	FormUsage   string
 	// Sections follow Text, each with its own buttons.
 	Sections []Section
 	// Files go with the reply: a report's charts, an export's CSV.
@@ -84,8 +86,15 @@ const (
 	OutcomeInternal    Outcome = "internal"
 )
 
-// FormLog is the form name of the log-a-contact modal.
-const FormLog = "log"
+// The forms a door opens, each filling one command of the table (its row
+// names the form): the log modal behind a bare `log`, and the App Home's
+// Add a partner and Record a need. The names are also the modals' Slack
+// callback ids.
+const (
+	FormLog     = "log"
+	FormPartner = "add_partner"
+	FormNeed    = "record_need"
+)
 
 // Buttons. A button's value names the follow-up, partner or survey; it is
 // checked again against the store when pressed.

@@ -50,7 +50,7 @@ func TestScheduledMessagesGolden(t *testing.T) {
 	done := fu
 	done.Status, done.DoneBy, done.DoneAt = domain.StatusDone, "U0DEVON", now
 	repeating := fu
-	repeating.Series, repeating.Rule, repeating.Zone, repeating.Occurs = 9, "0 9 * * 1|nth=1", "America/New_York", fu.Due
+	repeating.Series, repeating.Rule, repeating.RuleText, repeating.Zone, repeating.Occurs = 9, "0 9 * * 1|nth=1", "every first Monday of the month at 9:00", "America/New_York", fu.Due
 	abroad := repeating
 	abroad.Zone = "Europe/Madrid"
 

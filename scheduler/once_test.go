@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -131,14 +132,8 @@ func (e *env) runScheduler(s *scheduler.Scheduler) {
 	}()
 	e.t.Cleanup(func() {
 		cancel()
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-				e.clock.Advance(time.Second)
-			}
-		}
+		// Its stop drains on the fake clock: move it until Run returns.
+		testwait.Drive(e.t, "the scheduler to stop", done, func() { e.clock.Advance(time.Second) })
 	})
 }
 

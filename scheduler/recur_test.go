@@ -29,7 +29,7 @@ func (e *env) repeating(partner, assignee, typed, text string) domain.FollowUp {
 		e.t.Fatal(err)
 	}
 	id, _, err := e.st.AddFollowUp(context.Background(), team, store.PartnerRef{Text: partner},
-		domain.FollowUp{Assignee: assignee, Due: due, Text: text, Rule: r.String(), Zone: ny.String()}, assignee, now)
+		domain.FollowUp{Assignee: assignee, Due: due, Text: text, Rule: r.String(), RuleText: r.Describe(), Zone: ny.String()}, assignee, now)
 	if err != nil {
 		e.t.Fatal(err)
 	}

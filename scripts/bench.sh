@@ -10,8 +10,12 @@
 #   BENCH_VERBOSE=1 ./scripts/bench.sh   the whole go test output too
 #   BENCH_ARGS='-cpuprofile cpu.out' ./scripts/bench.sh   extra go test flags
 #   BENCH_ROWS='due-scan|crash' ./scripts/bench.sh   only those rows: raw,
-#       latency, ladder, throughput, due-posted, due-scan, memory, fan-out,
-#       fan-out-budget, crash, outage, impact, search
+#       latency, ladder, throughput, bot-cpu, due-posted, due-scan, memory,
+#       fan-out, fan-out-budget, crash, outage, impact, search
+#   BENCH_ROWS=bot-cpu BENCH_PROFILE_DIR=/tmp/prof ./scripts/bench.sh   also
+#       saves CPU and allocation profiles of both bots under load (go tool pprof)
+#   BENCH_CPU_ROUNDS=5   the bot-cpu row's rounds (default 3)
+#   BENCH_BOT_ENV='GOGC=200'   variables for Outreach Bot alone in that row
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh

@@ -24,6 +24,6 @@ OUTREACH_TEST_REDIS=embedded go test -count=1 ./store/...
 # already ran the seeds): Slack's frames, button values, private_metadata,
 # what people type. FUZZTIME=1m for a longer look.
 echo "== fuzz (${FUZZTIME:-3s} each)"
-for target in ./bot:FuzzEnvelope ./bot:FuzzPrivateMetadata ./commands:FuzzPress ./commands:FuzzTokenize ./when:FuzzParseWhen; do
+for target in ./bot:FuzzEnvelope ./bot:FuzzFrameDecode ./bot:FuzzAckJSON ./bot:FuzzPrivateMetadata ./commands:FuzzPress ./commands:FuzzTokenize ./when:FuzzParseWhen; do
   go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "${FUZZTIME:-3s}" "${target%%:*}"
 done

@@ -138,6 +138,18 @@ func (s *Server) neededScopeLocked(method string, p *params) string {
 	return ""
 }
 
+// grantedLocked is the scopes granted, comma-separated and sorted.
+func (s *Server) grantedLocked() string {
+	var out []string
+	for sc, ok := range s.scopes {
+		if ok {
+			out = append(out, sc)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
 // missingScope is Slack's answer to a call the token lacks a scope for.
 func (s *Server) missingScopeLocked(needed string) map[string]any {
 	var provided []string

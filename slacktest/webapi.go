@@ -222,6 +222,11 @@ func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if method != "apps.connections.open" {
+		// Slack names the scopes a token carries on every call made with
+		// it (X-OAuth-Scopes), as clients check at start.
+		rw.Header().Set("X-OAuth-Scopes", s.grantedLocked())
+	}
 	denied := s.accessErrorLocked(method, p)
 	retry, limited := 0, false
 	if denied == nil {

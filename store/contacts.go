@@ -39,9 +39,19 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 		nextDue, nextText = strconv.FormatInt(ms(next.Due), 10), next.Text
 	}
 	plan := newDocPlan(contactWords(c))
-	args := append(ref.args(k), ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who, plan.arg())
-	r, err := s.run(ctx, "log contact", scriptLogContact,
-		append([]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit()}, plan.keys(k)...), args...)
+	keys := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit(), k.PartnerLex(),
+		k.ContactPartner(), k.ContactsBy(c.Who)}
+	keys = append(keys, plan.keys(k)...)
+	if ref.Liaison {
+		keys = append(keys, k.jobs()...) // the note for the partner's owner
+	}
+	if next != nil {
+		keys = append(keys, k.FollowUpSeq(), k.FollowUpTexts(), k.FollowUpsOpen())
+		keys = append(keys, k.jobs()...)
+	}
+	partnerKeys := func(slug string) []string { return []string{k.Partner(slug), k.Contacts(slug), k.ContactLog(slug)} }
+	r, err := s.runResolving(ctx, "log contact", scriptLogContact, ref, k, keys, partnerKeys,
+		ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who, plan.arg())
 	if err != nil {
 		return domain.Contact{}, 0, domain.Partner{}, err
 	}
@@ -52,7 +62,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	slug, _ := r.rest[1].(string)
 	fu, _ := r.rest[2].(int64)
 	c.Partner = slug
-	return c, fu, partnerFromHash(slug, hashFromFlat(r.rest[3:])), nil
+	return c, fu, partnerFromReply(slug, r.rest[3:]), nil
 }
 
 // History returns up to limit contacts with the partner, newest first by
@@ -152,7 +162,7 @@ func (s *Store) FindContact(ctx context.Context, team string, id int64, user str
 	if id > 0 {
 		ref = strconv.FormatInt(id, 10)
 	}
-	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner()}, k.Prefix(), ref, user)
+	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner(), k.ContactsBy(user), k.Partners()}, k.Prefix(), ref, user)
 	if err != nil {
 		return domain.Contact{}, err
 	}
@@ -226,7 +236,7 @@ func (s *Store) changeContact(ctx context.Context, team string, id int64, op, ac
 			words = contactWords(edited)
 		}
 		plan := changePlan(raw, contactWords(old), words)
-		return s.run(ctx, op+" contact", scriptChangeContact, append([]string{k.ContactPartner(), k.Audit()}, plan.keys(k)...),
+		return s.run(ctx, op+" contact", scriptChangeContact, append([]string{k.ContactPartner(), k.Audit(), k.Partners()}, plan.keys(k)...),
 			k.Prefix(), id, op, actor, ms(now), auditMaxLen, summary, when, whenJSON, method, plan.arg())
 	})
 	if err != nil {
@@ -242,7 +252,7 @@ func (s *Store) changeContact(ctx context.Context, team string, id int64, op, ac
 // contactText loads contact id with its stored JSON; ErrNotFound when
 // there is none.
 func (s *Store) contactText(ctx context.Context, k keys, id int64) (domain.Contact, string, error) {
-	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner()}, k.Prefix(), strconv.FormatInt(id, 10), "")
+	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner(), k.Partners()}, k.Prefix(), strconv.FormatInt(id, 10), "")
 	if err != nil {
 		return domain.Contact{}, "", err
 	}

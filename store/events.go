@@ -22,7 +22,8 @@ var ErrCancelled = errors.New("event is cancelled")
 // ErrCancelled.
 func (s *Store) CancelEvent(ctx context.Context, team string, id int64, actor string, now time.Time) ([]string, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "cancel event", scriptCancelEvent, []string{k.Event(id), k.Events(), k.Audit()}, k.Prefix(), id, actor, ms(now), auditMaxLen)
+	keys := with([]string{k.Event(id), k.Events(), k.Audit(), k.EventSurveys(id)}, k.jobs()...)
+	r, err := s.run(ctx, "cancel event", scriptCancelEvent, keys, k.Prefix(), id, actor, ms(now), auditMaxLen)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,8 @@ func (s *Store) EditEvent(ctx context.Context, team string, id int64, change Eve
 			plan = changePlan(old, eventWords(old), eventWords(*change.Title))
 		}
 		args := append([]any{k.Prefix(), id, actor, ms(now), auditMaxLen, start, end, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(), plan.arg()}, fields...)
-		return s.run(ctx, "edit event", scriptEditEvent, append([]string{k.Event(id), k.Events(), k.Audit()}, plan.keys(k)...), args...)
+		keys := with(append([]string{k.Event(id), k.Events(), k.Audit()}, plan.keys(k)...), k.jobs()...)
+		return s.run(ctx, "edit event", scriptEditEvent, keys, args...)
 	})
 	if err != nil {
 		return domain.Event{}, err
@@ -111,10 +113,15 @@ type EventDelays struct{ Feedback, FollowUp time.Duration }
 func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e domain.Event, delays EventDelays, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
 	plan := newDocPlan(eventWords(e.Title))
-	args := append(ref.args(k), ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(), plan.arg(),
+	args := append([]any{}, ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(), plan.arg(),
 		"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
 		"resources", strings.Join(e.Resources, ","), "registered", e.Registered, "attended", -1, "with", strings.Join(e.With, ","))
-	return s.createWithPartner(ctx, "add event", scriptAddEvent, k, args, plan.keys(k)...)
+	keys := with(append([]string{k.EventSeq(), k.Events()}, plan.keys(k)...), k.jobs()...)
+	for _, w := range e.With {
+		keys = append(keys, k.Partner(w), k.PartnerEvents(w))
+	}
+	return s.createWithPartner(ctx, "add event", scriptAddEvent, k, ref, keys,
+		func(slug string) []string { return []string{k.Partner(slug), k.PartnerEvents(slug)} }, args)
 }
 
 // Event loads one event; ErrNotFound when there is none.
@@ -169,13 +176,11 @@ func (s *Store) Events(ctx context.Context, team, slug string, from, to time.Tim
 // SetAttended records how many came; ErrNotFound when there is no event.
 func (s *Store) SetAttended(ctx context.Context, team string, id int64, count int, actor string, now time.Time) error {
 	k := keysFor(team)
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	n, err := scriptSetAttended.Run(ctx, s.rdb, []string{k.Event(id), k.Audit()}, count, ms(now), actor, auditMaxLen, id).Int()
+	v, err := s.exec(ctx, "set attended", scriptSetAttended, roundsFollow, []string{k.Event(id), k.Audit()}, count, ms(now), actor, auditMaxLen, id)
 	if err != nil {
-		return s.wrap("set attended", err)
+		return err
 	}
-	if n == 0 {
+	if n, _ := v.(int64); n == 0 {
 		return fmt.Errorf("event E%d: %w", id, ErrNotFound)
 	}
 	return nil
@@ -184,9 +189,8 @@ func (s *Store) SetAttended(ctx context.Context, team string, id int64, count in
 // EventEnded makes an event's end count as contact with its partner.
 func (s *Store) EventEnded(ctx context.Context, team string, id int64) error {
 	k := keysFor(team)
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	return s.wrap("event ended", scriptEventEnded.Run(ctx, s.rdb, []string{k.Event(id)}, k.Prefix()).Err())
+	_, err := s.exec(ctx, "event ended", scriptEventEnded, roundsFollow, []string{k.Event(id)}, k.Prefix())
+	return err
 }
 
 func eventFromHash(id int64, m map[string]string) domain.Event {
@@ -259,7 +263,7 @@ func (s *Store) FollowUpSurvey(ctx context.Context, team string, id int64, templ
 // false). ErrNotFound for no such event, ErrCancelled for a cancelled one.
 func (s *Store) QueueFollowUpSurvey(ctx context.Context, team string, id int64, template string, due time.Time, actor string, now time.Time) (queued bool, err error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "queue follow-up survey", scriptQueueFollowUpSv, []string{k.Event(id), k.EventSurveys(id), k.Audit()},
+	r, err := s.run(ctx, "queue follow-up survey", scriptQueueFollowUpSv, with([]string{k.Event(id), k.EventSurveys(id), k.Audit()}, k.jobs()...),
 		k.Prefix(), id, ms(due), ms(now), actor, auditMaxLen, template)
 	if err != nil {
 		return false, err

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
-	"github.com/outreachbot/outreachbot/when"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -36,8 +35,10 @@ func (e *FollowUpError) Unwrap() error { return e.Err }
 // returns the follow-up's id and the partner.
 func (s *Store) AddFollowUp(ctx context.Context, team string, ref PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
-	args := append(ref.args(k), f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared), f.Rule, f.Zone)
-	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, args)
+	args := []any{f.Assignee, ms(f.Due), f.Text, ms(now), actor, auditMaxLen, boolField(f.Shared), f.Rule, f.Zone, f.RuleText}
+	keys := with([]string{k.FollowUpSeq(), k.FollowUpTexts(), k.FollowUpsOpen(), k.FollowUpsOf(f.Assignee)}, k.jobs()...)
+	return s.createWithPartner(ctx, "add follow-up", scriptAddFollowUp, k, ref, keys,
+		func(slug string) []string { return []string{k.Partner(slug), k.PartnerFollowUps(slug)} }, args)
 }
 
 // ChangeFollowUp closes or moves an open follow-up; newDue is for
@@ -63,7 +64,10 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 	var nextDue, occurs string
 	for range 3 {
 		r, err := s.run(ctx, "change follow-up", scriptChangeFollowUp,
-			[]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit()},
+			// The assignee's set is a guess (the one closing or moving a
+			// follow-up is most often its assignee); the script asks for
+			// the right one otherwise, and for a series' keys.
+			with([]string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpsDone(), k.Audit(), k.FollowUpTexts(), k.FollowUpsOf(actor), k.FollowUpSeq()}, k.jobs()...),
 			k.Prefix(), id, change, actor, ms(now), ms(newDue), auditMaxLen, nextDue, occurs)
 		if err != nil {
 			return domain.FollowUp{}, err
@@ -87,7 +91,7 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 			if len(ss) < 3 {
 				return domain.FollowUp{}, fmt.Errorf("change follow-up F%d: short reply", id)
 			}
-			next, err := NextOccurrence(ss[1], ss[2], fromMS(ss[0]), now)
+			next, err := s.nextOccurrence(ss[1], ss[2], fromMS(ss[0]), now)
 			if err != nil {
 				return domain.FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, err)
 			}
@@ -99,25 +103,29 @@ func (s *Store) ChangeFollowUp(ctx context.Context, team string, id int64, chang
 	return domain.FollowUp{}, fmt.Errorf("change follow-up F%d: %w", id, ErrChanged)
 }
 
-// NextOccurrence is when a repeating follow-up comes round next after
-// the occurrence at occurs: the first time of rule (read in zone) after
-// occurs, or after now when that is later (an occurrence closed after
-// its successor's time was due brings the one after).
-func NextOccurrence(rule, zone string, occurs, now time.Time) (time.Time, error) {
-	r, err := when.ParseRule(rule)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return r.Next(later(occurs, now), zoneNamed(zone))
+// NextFunc is when a repeating follow-up comes round next: the first
+// time of rule (as the follow-up stores it) after after, read on the
+// clock of the zone named zone. The rule language is when/'s, which the
+// store does not import: whoever builds the Store gives it one
+// (WithNext; cmd/ gives when.NextOccurrence).
+type NextFunc func(rule, zone string, after time.Time) (time.Time, error)
+
+// WithNext sets how s works out a series' next occurrence, and returns
+// s. Without one, closing an occurrence of a series fails.
+func (s *Store) WithNext(next NextFunc) *Store {
+	s.next = next
+	return s
 }
 
-// zoneNamed loads a zone stored by name; UTC when it cannot.
-func zoneNamed(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" {
-		return time.UTC
+// nextOccurrence is when the series comes round next after the
+// occurrence at occurs: after occurs, or after now when that is later
+// (an occurrence closed after its successor's time was due brings the
+// one after).
+func (s *Store) nextOccurrence(rule, zone string, occurs, now time.Time) (time.Time, error) {
+	if s.next == nil {
+		return time.Time{}, errors.New("no way to read a repeating follow-up's rule (Store.WithNext)")
 	}
-	return loc
+	return s.next(rule, zone, later(occurs, now))
 }
 
 func later(a, b time.Time) time.Time {
@@ -251,7 +259,7 @@ func followUpFromHash(id int64, m map[string]string) domain.FollowUp {
 		Status: m["status"], Shared: m["shared"] == "1", Snoozes: atoi(m["snoozes"]), Reminders: atoi(m["reminders"]),
 		Job: m["job"], CreatedBy: m["created_by"], Created: fromMS(m["created"]), DoneBy: m["done_by"],
 		DoneAt: fromMS(m["done_at"]), RemindedAt: fromMS(m["reminded_at"]), MsgChannel: m["msg_channel"], MsgTS: m["msg_ts"],
-		Series: int64(atoi(m["series"])), Rule: m["rule"], Zone: m["zone"], Occurs: fromMS(m["occurs"]), Next: int64(atoi(m["next"])),
+		Series: int64(atoi(m["series"])), Rule: m["rule"], RuleText: m["rule_text"], Zone: m["zone"], Occurs: fromMS(m["occurs"]), Next: int64(atoi(m["next"])),
 		SeriesEnded: m["series_ended"] == "1",
 	}
 }
@@ -266,7 +274,7 @@ var scriptRollOccurrence = load("roll_occurrence")
 // run); rolling again to the same time changes nothing.
 func (s *Store) RollOccurrence(ctx context.Context, team string, id int64, job string, from, to time.Time) (domain.FollowUp, bool, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "roll occurrence", scriptRollOccurrence, []string{k.FollowUp(id), k.FollowUpsOpen()},
+	r, err := s.run(ctx, "roll occurrence", scriptRollOccurrence, []string{k.FollowUp(id), k.FollowUpsOpen(), k.FollowUpTexts()},
 		k.Prefix(), id, job, ms(from), ms(to))
 	if err != nil || !r.ok {
 		return domain.FollowUp{}, false, err

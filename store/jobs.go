@@ -51,7 +51,7 @@ func (s *Store) claim(ctx context.Context, team string, now, leaseUntil time.Tim
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	v, err := scriptClaimDue.Run(ctx, s.rdb, []string{k.Due(), k.Leases(), k.Claims()},
+	v, err := s.eval(ctx, scriptClaimDue, []string{k.Due(), k.Leases(), k.Claims()},
 		k.Prefix(), ms(now), ms(leaseUntil), limit, token, reclaim).Result()
 	if err != nil {
 		return Claim{}, s.wrap("claim due", err)
@@ -94,7 +94,7 @@ func (s *Store) FinishJob(ctx context.Context, team string, job Job, token strin
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptFinishJob.Run(ctx, s.rdb, []string{k.Leases()}, k.Prefix(), job.ID, token, ms(now), next, ms(nextDue)).Int()
+	n, err := s.eval(ctx, scriptFinishJob, k.jobs(), k.Prefix(), job.ID, token, ms(now), next, ms(nextDue)).Int()
 	if err != nil {
 		return false, s.wrap("finish job", err)
 	}
@@ -112,7 +112,7 @@ func (s *Store) ReminderSent(ctx context.Context, team string, followUp int64, j
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptReminderSent.Run(ctx, s.rdb, []string{k.FollowUp(followUp)}, k.Prefix(), job.ID, token, ms(now), next, channel, ts, followUp).Int()
+	n, err := s.eval(ctx, scriptReminderSent, with([]string{k.FollowUp(followUp)}, k.jobs()...), k.Prefix(), job.ID, token, ms(now), next, channel, ts, followUp).Int()
 	if err != nil {
 		return false, s.wrap("reminder sent", err)
 	}
@@ -162,7 +162,7 @@ func (s *Store) release(ctx context.Context, team, token string, at time.Time, m
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptReleaseJobs.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	n, err := s.eval(ctx, scriptReleaseJobs, k.jobs(), args...).Int()
 	if err != nil {
 		return 0, s.wrap("release jobs", err)
 	}
@@ -181,7 +181,7 @@ func (s *Store) EnqueueJobs(ctx context.Context, team string, jobs map[string]ti
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptEnqueueJobs.Run(ctx, s.rdb, []string{k.Due()}, args...).Int()
+	n, err := s.eval(ctx, scriptEnqueueJobs, k.jobs(), args...).Int()
 	if err != nil {
 		return 0, s.wrap("enqueue jobs", err)
 	}
@@ -215,7 +215,7 @@ func (s *Store) AdvanceSchedule(ctx context.Context, team, name string, last, oc
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptAdvanceSchedule.Run(ctx, s.rdb, []string{k.Schedule(name)}, k.Prefix(), expect, ms(occ), job, ms(occ)).Int()
+	n, err := s.eval(ctx, scriptAdvanceSchedule, with([]string{k.Schedule(name)}, k.jobs()...), k.Prefix(), expect, ms(occ), job, ms(occ)).Int()
 	if err != nil {
 		return false, s.wrap("advance schedule", err)
 	}
@@ -266,7 +266,7 @@ func (s *Store) ExtendLeases(ctx context.Context, team, token string, until time
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	v, err := scriptExtendLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Slice()
+	v, err := s.eval(ctx, scriptExtendLeases, k.jobs(), args...).Slice()
 	if err != nil {
 		return nil, s.wrap("extend leases", err)
 	}
@@ -288,7 +288,7 @@ func (s *Store) AdoptLeases(ctx context.Context, team, from, to string, jobs ...
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptAdoptLeases.Run(ctx, s.rdb, []string{k.Leases()}, args...).Int()
+	n, err := s.eval(ctx, scriptAdoptLeases, k.jobs(), args...).Int()
 	if err != nil {
 		return 0, s.wrap("adopt leases", err)
 	}
@@ -319,7 +319,7 @@ func (s *Store) FailJob(ctx context.Context, team string, job Job, token string,
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := scriptFailJob.Run(ctx, s.rdb, []string{k.Leases()}, k.Prefix(), job.ID, token, ms(now), string(js)).Int()
+	n, err := s.eval(ctx, scriptFailJob, with(k.jobs(), k.JobFailures(), k.JobFailuresAt()), k.Prefix(), job.ID, token, ms(now), string(js)).Int()
 	if err != nil {
 		return false, s.wrap("fail job", err)
 	}

@@ -27,7 +27,7 @@ var keyTable = struct {
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics                                                            *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
-	SeenMessage, Notified, SchemaVersion, Migrating                                                     *shape
+	SeenMessage, Notified, SchemaVersion, Migrating, RateChannel, RatePosts                             *shape
 	SearchToken                                                                                         *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
@@ -75,10 +75,14 @@ var keyTable = struct {
 	SeenEvent:   newKey("seen-event:{event}", "string"), // with a TTL: Events API de-duplication
 
 	SeenMessage: newKey("seen-message:{channel}:{ts}", "string"), // with a TTL: a message whose mention ran a command (an edit of it runs none)
-	Notified:    newKey("notified:{notice}", "string"),           // with a TTL: a notice to the team, sent lately
+	Notified:    newKey("notified:{notice}", "string"),           // a notice to the team, sent lately (with a TTL) or about a problem still there
 
 	SchemaVersion: newKey("schema-version", "string"), // how many of the migrations (migrate.go) the workspace's data has had
 	Migrating:     newKey("migrating", "string"),      // with a TTL: the token of the process running the migrations
+	// Slack's limits shared by replicas (lua/reserve_post.lua), with
+	// TTLs: bookkeeping, like the due work's, on the outbox's clock.
+	RateChannel: newJobsKey("rate:channel:{channel}", "string"), // when the next post to the channel may go (unix ms)
+	RatePosts:   newJobsKey("rate:posts", "string"),             // the workspace budget's next post time (unix ms)
 
 	// The search index (search.go): for each word, the records filed under
 	// it: p<slug> a partner, h<slug>/<name> a person there, c<id> a
@@ -189,6 +193,10 @@ func (k keys) SeenMessage(channel, ts string) string {
 func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
 func (k keys) SchemaVersion() string         { return keyTable.SchemaVersion.build(k.prefix) }
 func (k keys) Migrating() string             { return keyTable.Migrating.build(k.prefix) }
+func (k keys) RateChannel(channel string) string {
+	return keyTable.RateChannel.build(k.prefix, channel)
+}
+func (k keys) RatePosts() string { return keyTable.RatePosts.build(k.prefix) }
 
 // SearchToken is the set of the records filed under word in the index.
 func (k keys) SearchToken(word string) string { return keyTable.SearchToken.build(k.prefix, word) }
@@ -201,14 +209,28 @@ func (k keys) Schedule(kind string) string { return keyTable.Schedule.build(k.pr
 func (k keys) JobFailures() string         { return keyTable.JobFailures.build(k.prefix) }
 func (k keys) JobFailuresAt() string       { return keyTable.JobFailuresAt.build(k.prefix) }
 
+// jobs are the due-work keys that lua/jobs_lib.lua touches.
+func (k keys) jobs() []string { return []string{k.Due(), k.Leases(), k.Claims(), k.JobsDone()} }
+
+// with is keys followed by more, in a new slice.
+func with(keys []string, more ...string) []string {
+	return append(append(make([]string, 0, len(keys)+len(more)), keys...), more...)
+}
+
+// homeChannel is not a key but the workspace's pub/sub channel on which
+// replicas announce App Homes to redraw (store/homes.go). Pub/sub
+// channels live outside the keyspace: it holds nothing.
+func homeChannel(team string) string { return keysFor(team).Prefix() + "home-changed" }
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // KeyShape says what a stored key is, for tests that read Redis directly.
 type KeyShape struct {
 	Name string // its method in keys.go, e.g. "Partner" or "Due"
 	// Bookkeeping: the scheduler's bookkeeping of due work (queue,
-	// leases, claims, finished jobs, recurring schedules), which changes
-	// on its own clock, rather than what commands store.
+	// leases, claims, finished jobs, recurring schedules) and the
+	// outbox's of Slack's limits, which change on their own clocks,
+	// rather than what commands store.
 	Bookkeeping bool
 }
 

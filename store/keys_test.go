@@ -63,6 +63,8 @@ func TestKeyMethods(t *testing.T) {
 		{"SchemaVersion", nil, "outreach:{T1}:schema-version"},
 		{"Migrating", nil, "outreach:{T1}:migrating"},
 		{"SearchToken", []any{"clínica"}, "outreach:{T1}:search:clínica"},
+		{"RateChannel", []any{"D024BE91L"}, "outreach:{T1}:rate:channel:D024BE91L"},
+		{"RatePosts", nil, "outreach:{T1}:rate:posts"},
 		{"Due", nil, "outreach:{T1}:due"},
 		{"Leases", nil, "outreach:{T1}:leases"},
 		{"Claims", nil, "outreach:{T1}:claims"},

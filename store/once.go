@@ -19,6 +19,14 @@ func (s *Store) FirstNotice(ctx context.Context, team, what string, ttl time.Dur
 	return s.setOnce(ctx, "first notice", keysFor(team).Notified(what), ttl)
 }
 
+// ForgetNotice forgets that a notice was sent (FirstNotice): the next
+// FirstNotice for it is first again.
+func (s *Store) ForgetNotice(ctx context.Context, team, what string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.wrap("forget notice", s.rdb.Del(ctx, keysFor(team).Notified(what)).Err())
+}
+
 func (s *Store) setOnce(ctx context.Context, op, key string, ttl time.Duration) (bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()

@@ -25,7 +25,9 @@ type PartnerRef struct {
 	Team    string
 }
 
-func (r PartnerRef) args(k keys) []any {
+// args are what lua/resolve.lua takes, and the slug expected (see
+// resolved there).
+func (r PartnerRef) args(k keys, expect string) []any {
 	liaison := "" // a team member
 	if r.Liaison {
 		liaison = r.Team
@@ -33,7 +35,64 @@ func (r PartnerRef) args(k keys) []any {
 			liaison = "?" // a liaison of no known team: no organization matches
 		}
 	}
-	return []any{k.Prefix(), domain.Slugify(r.Text), domain.NameKey(r.Text), r.Channel, liaison}
+	return []any{k.Prefix(), domain.Slugify(r.Text), domain.NameKey(r.Text), r.Channel, liaison, expect}
+}
+
+// resolving are the keys lua/resolve.lua reads.
+func (k keys) resolving() []string {
+	return []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.PartnerLex()}
+}
+
+// runResolving runs sc, a script that resolves ref (lua/resolve.lua)
+// before it writes, with keys and, for the partner it resolves, the keys
+// of partnerKeys. The first round declares those of Go's guess: the
+// partner the same words (or, with none, the same channel) named last
+// time in this process, else ref's text slugified (right when a partner
+// is named by its id). A script that resolved another partner says
+// which, having written nothing, and runs again with that one's keys. If
+// by then the name resolves to another partner still (renamed, erased,
+// or a new one matching), the error wraps ErrChanged. args are the
+// script's arguments after ref's.
+func (s *Store) runResolving(ctx context.Context, op string, sc *redis.Script, ref PartnerRef, k keys, keys []string,
+	partnerKeys func(slug string) []string, args ...any) (reply, error) {
+	named := k.Prefix() + "\x00" + ref.Text
+	if ref.Text == "" {
+		named = k.Prefix() + "\x01" + ref.Channel
+	}
+	guess, ok := s.resolved.Get(named)
+	if !ok && ref.Text != "" {
+		guess = domain.Slugify(ref.Text)
+	}
+	expect := "~" + guess
+	ks := keys
+	if guess != "" {
+		ks = with(keys, partnerKeys(guess)...)
+	}
+	for {
+		r, err := s.run(ctx, op, sc, ks, append(ref.args(k, expect), args...)...)
+		if err != nil || r.code != "resolved" {
+			// What the script confirmed is the next guess for the same
+			// words; anything else, no guess of ours.
+			if slug := strings.TrimPrefix(expect, "~"); err == nil && r.ok && slug != "" {
+				s.resolved.Add(named, slug)
+			} else {
+				s.resolved.Remove(named)
+			}
+			return r, err
+		}
+		if !strings.HasPrefix(expect, "~") {
+			s.resolved.Remove(named)
+			return reply{}, fmt.Errorf("%s: %w", op, ErrChanged)
+		}
+		slug := ""
+		if len(r.rest) > 0 {
+			slug, _ = r.rest[0].(string)
+		}
+		expect, ks = slug, keys
+		if slug != "" {
+			ks = with(keys, partnerKeys(slug)...)
+		}
+	}
 }
 
 // resolveErr turns a resolver error code into an error for callers.
@@ -56,8 +115,8 @@ func resolveErr(op, code string, rest []any) error {
 // ambiguous), ErrNoPartner or ErrDenied.
 func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef) (domain.Partner, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, "resolve partner", scriptResolvePartner,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex()}, ref.args(k)...)
+	r, err := s.runResolving(ctx, "resolve partner", scriptResolvePartner, ref, k, k.resolving(),
+		func(slug string) []string { return []string{k.Partner(slug)} })
 	if err != nil {
 		return domain.Partner{}, err
 	}
@@ -65,7 +124,7 @@ func (s *Store) ResolvePartner(ctx context.Context, team string, ref PartnerRef)
 		return domain.Partner{}, resolveErr("resolve partner", r.code, r.rest)
 	}
 	slug, _ := r.rest[0].(string)
-	return partnerFromHash(slug, hashFromFlat(r.rest[1:])), nil
+	return partnerFromReply(slug, r.rest[1:]), nil
 }
 
 // Partner loads the partner with this slug; ErrNotFound when there is none.
@@ -305,6 +364,10 @@ func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now 
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
 	own := []string{k.Partner(slug), k.People(slug), k.Contacts(slug), k.ContactLog(slug), k.PartnerFollowUps(slug),
 		k.PartnerEvents(slug), k.PartnerSurveys(slug), k.PartnerNeeds(slug)}
+	ks = append(ks, own...)
+	ks = append(ks, k.FollowUpsOpen(), k.FollowUpsDone(), k.FollowUpTexts(), k.Events(), k.ContactPartner(),
+		k.NeedLog(), k.Needs(), k.NeedTopics())
+	ks = append(ks, k.jobs()...)
 	r, err := retryStale("erase partner", func() (reply, error) {
 		plans, words, err := s.erasePlans(ctx, k, slug)
 		if err != nil {
@@ -314,8 +377,8 @@ func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now 
 		if err != nil {
 			return reply{}, fmt.Errorf("erase partner: %w", err)
 		}
-		keys := append(append(slices.Clone(ks), own...), indexPlan{remove: words}.keys(k)...)
-		return s.run(ctx, "erase partner", scriptErasePartner, keys, slug, ms(now), actor, auditMaxLen, k.Prefix(), string(js), len(own))
+		keys := append(slices.Clone(ks), indexPlan{remove: words}.keys(k)...)
+		return s.run(ctx, "erase partner", scriptErasePartner, keys, slug, ms(now), actor, auditMaxLen, k.Prefix(), len(own), string(js))
 	})
 	if err != nil {
 		return err
@@ -404,24 +467,88 @@ func partnerFields(p domain.Partner) []any {
 }
 
 func partnerFromHash(slug string, m map[string]string) domain.Partner {
-	cad, _ := strconv.Atoi(m["cadence_days"])
-	if cad <= 0 {
-		cad = domain.DefaultCadenceDays
+	p := domain.Partner{Slug: slug}
+	for f, v := range m {
+		setPartnerField(&p, f, v)
 	}
-	out, _ := strconv.Atoi(m["out_since_in"])
-	score, _ := strconv.ParseFloat(m["checkin_score"], 64)
-	checkins, _ := strconv.Atoi(m["checkin_count"])
-	return domain.Partner{
-		Slug: slug, Name: m["name"], Kind: m["kind"], Stage: m["stage"], Owner: m["owner"],
-		Channel: m["channel"], Cadence: cad, Services: m["services"], Audience: m["audience"],
-		Programs: m["programs"], Goals: m["goals"], Archived: m["archived"] == "1",
-		Created: fromMS(m["created"]), Updated: fromMS(m["updated"]),
-		LastContact: fromMS(m["last_contact"]), LastInbound: fromMS(m["last_inbound"]), OutSinceIn: out,
-		NudgeQuietUntil: fromMS(m["nudge_quiet_until"]),
-		CheckinScore:    score, CheckinCount: checkins, CheckinAt: fromMS(m["checkin_at"]),
-		OrgTeams: splitList(m["org_teams"]),
-		NudgedAt: fromMS(m["nudged_at"]), NudgeMark: m["nudge_mark"],
+	return partnerDefaults(p)
+}
+
+// partnerReplyFields are the fields of a partner's hash that a script
+// returns the values of (lua/partner_lib.lua), in its order.
+var partnerReplyFields = []string{"name", "kind", "stage", "owner", "channel", "cadence_days", "services", "audience", "programs", "goals", "archived", "created", "updated", "last_contact", "last_inbound", "out_since_in", "nudge_quiet_until", "checkin_score", "checkin_count", "checkin_at", "org_teams", "nudged_at", "nudge_mark"}
+
+// partnerFromReply is partnerFromHash of a script's partner_reply: the
+// values of partnerReplyFields, nil where the hash has none.
+func partnerFromReply(slug string, vs []any) domain.Partner {
+	p := domain.Partner{Slug: slug}
+	for i, f := range partnerReplyFields {
+		if i < len(vs) {
+			if v, ok := vs[i].(string); ok {
+				setPartnerField(&p, f, v)
+			}
+		}
 	}
+	return partnerDefaults(p)
+}
+
+// setPartnerField reads one field of the partner's hash.
+func setPartnerField(p *domain.Partner, field, v string) {
+	switch field {
+	case "name":
+		p.Name = v
+	case "kind":
+		p.Kind = v
+	case "stage":
+		p.Stage = v
+	case "owner":
+		p.Owner = v
+	case "channel":
+		p.Channel = v
+	case "cadence_days":
+		p.Cadence, _ = strconv.Atoi(v)
+	case "services":
+		p.Services = v
+	case "audience":
+		p.Audience = v
+	case "programs":
+		p.Programs = v
+	case "goals":
+		p.Goals = v
+	case "archived":
+		p.Archived = v == "1"
+	case "created":
+		p.Created = fromMS(v)
+	case "updated":
+		p.Updated = fromMS(v)
+	case "last_contact":
+		p.LastContact = fromMS(v)
+	case "last_inbound":
+		p.LastInbound = fromMS(v)
+	case "out_since_in":
+		p.OutSinceIn, _ = strconv.Atoi(v)
+	case "nudge_quiet_until":
+		p.NudgeQuietUntil = fromMS(v)
+	case "checkin_score":
+		p.CheckinScore, _ = strconv.ParseFloat(v, 64)
+	case "checkin_count":
+		p.CheckinCount, _ = strconv.Atoi(v)
+	case "checkin_at":
+		p.CheckinAt = fromMS(v)
+	case "org_teams":
+		p.OrgTeams = splitList(v)
+	case "nudged_at":
+		p.NudgedAt = fromMS(v)
+	case "nudge_mark":
+		p.NudgeMark = v
+	}
+}
+
+func partnerDefaults(p domain.Partner) domain.Partner {
+	if p.Cadence <= 0 {
+		p.Cadence = domain.DefaultCadenceDays
+	}
+	return p
 }
 
 // splitList reads a comma-separated field; "" is none.
@@ -448,12 +575,15 @@ func IsConflict(err error) (*PartnerError, bool) {
 	return nil, false
 }
 
-// createWithPartner runs a script that resolves a partner and creates a
-// record for it (a follow-up, an event), replying {'ok', id, slug,
-// partner hash…}; it returns the new id and the partner. more are keys
-// the script touches besides the four every such script does.
-func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, args []any, more ...string) (int64, domain.Partner, error) {
-	r, err := s.run(ctx, op, sc, append([]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit()}, more...), args...)
+// createWithPartner runs a script that resolves ref and creates a record
+// for the partner (a follow-up, an event), replying {'ok', id, slug,
+// partner hash…}; it returns the new id and the partner. keys follow the
+// resolver's and the audit's; partnerKeys are those of the partner's
+// keys the script touches.
+func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Script, k keys, ref PartnerRef, keys []string,
+	partnerKeys func(slug string) []string, args []any) (int64, domain.Partner, error) {
+	fixed := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
+	r, err := s.runResolving(ctx, op, sc, ref, k, append(fixed, keys...), partnerKeys, args...)
 	if err != nil {
 		return 0, domain.Partner{}, err
 	}
@@ -462,7 +592,7 @@ func (s *Store) createWithPartner(ctx context.Context, op string, sc *redis.Scri
 	}
 	id, _ := r.rest[0].(int64)
 	slug, _ := r.rest[1].(string)
-	return id, partnerFromHash(slug, hashFromFlat(r.rest[2:])), nil
+	return id, partnerFromReply(slug, r.rest[2:]), nil
 }
 
 // FoldPartnerIndex brings the name indexes of partners added before names
@@ -480,7 +610,11 @@ func (s *Store) FoldPartnerIndex(ctx context.Context, team string) (int, error) 
 	for _, p := range ps {
 		args = append(args, p.Slug, domain.NameKey(p.Name), domain.Slugify(p.Name), domain.Slugify(p.Slug))
 	}
-	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, []string{k.PartnerNames(), k.PartnerLex()}, args...)
+	ks := []string{k.PartnerNames(), k.PartnerLex()}
+	for _, p := range ps {
+		ks = append(ks, k.Partner(p.Slug))
+	}
+	r, err := s.run(ctx, "fold partner index", scriptFoldIndex, ks, args...)
 	if err != nil {
 		return 0, err
 	}

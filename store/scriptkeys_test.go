@@ -41,7 +41,7 @@ func TestScriptKeys(t *testing.T) {
 	ran := newScriptHook()
 	rdb.AddHook(ran)
 	mon := startMonitor(t, srv.Addr())
-	s := New(rdb, 0)
+	s := New(rdb, 0).WithNext(storetest.Next)
 	ctx := context.Background()
 	t0 := testclock.Now()
 	ref := func(text string) PartnerRef { return PartnerRef{Text: text} }
@@ -260,6 +260,10 @@ func TestScriptKeys(t *testing.T) {
 			_, err := s.FirstRun(ctx, team, "C1", "1764000000.000100", time.Hour)
 			return err
 		}},
+		{"reserve a post", func() error {
+			_, err := s.ReservePost(ctx, team, "D1", t0, time.Minute, 1, true)
+			return err
+		}},
 		{"first notice", func() error {
 			_, err := s.FirstNotice(ctx, team, "unnamed-org:county-health:U3", time.Hour)
 			return err
@@ -424,6 +428,9 @@ func newScriptHook() *scriptHook {
 	h := &scriptHook{byHash: map[string]string{}, ran: map[string]bool{}}
 	for name, sc := range scripts {
 		h.byHash[sc.Hash()] = name
+		if keyCheck != nil {
+			h.byHash[keyCheck.Script(sc).Hash()] = name
+		}
 	}
 	return h
 }

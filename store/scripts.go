@@ -29,7 +29,7 @@ var luaFiles embed.FS
 // libs are the shared Lua libraries, in dependency order: each may call
 // only those before it (load panics otherwise). Every other file in lua/
 // is a script.
-var libs = []string{"audit", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures", "search_lib"}
+var libs = []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures", "search_lib"}
 
 // scripts are the loaded scripts by file name, for the tests to check
 // that each one runs.
@@ -200,12 +200,23 @@ type reply struct {
 	rest []any
 }
 
+// roundsFollow bounds the rounds a script may take to learn the keys it
+// touches (see exec): scripts follow what they read to the next keys (an
+// event to its surveys, a survey to its partner, …), a level a round. A
+// script that resolves a partner from what a user typed has its own
+// round for that (Store.runResolving).
+const roundsFollow = 5
+
+// run runs sc (see exec) and reads its {'ok', …} / {'err', …} reply.
 func (s *Store) run(ctx context.Context, op string, sc *redis.Script, keys []string, args ...any) (reply, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	v, err := sc.Run(ctx, s.rdb, keys, args...).Result()
+	return s.runRounds(ctx, op, sc, roundsFollow, keys, args...)
+}
+
+// runRounds is run with at most rounds rounds.
+func (s *Store) runRounds(ctx context.Context, op string, sc *redis.Script, rounds int, keys []string, args ...any) (reply, error) {
+	v, err := s.exec(ctx, op, sc, rounds, keys, args...)
 	if err != nil {
-		return reply{}, s.wrap(op, err)
+		return reply{}, err
 	}
 	arr, ok := v.([]any)
 	if !ok || len(arr) == 0 {
@@ -221,6 +232,60 @@ func (s *Store) run(ctx context.Context, op string, sc *redis.Script, keys []str
 		r.rest = r.rest[1:]
 	}
 	return r, nil
+}
+
+// exec runs sc with keys declared, and again with more when it asks for
+// them. Redis routes a script, and a Cluster migrates a slot under it, by
+// the keys it declares: a script that touched a key it did not declare
+// could recreate, on a slot's old node, a key already moved to the new
+// one. So a script touches only KEYS; one that finds, in what it read, a
+// key it needs (a partner resolved from a name, the next follow-up's id,
+// an event's surveys) replies {'err', 'keys', key…} having written
+// nothing (lua/declare.lua), and runs again with those keys too. A script
+// still asking after rounds rounds met data that changed between them:
+// ErrChanged, and nothing was written.
+func (s *Store) exec(ctx context.Context, op string, sc *redis.Script, rounds int, keys []string, args ...any) (any, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	for round := 1; ; round++ {
+		v, err := s.scripts.eval(ctx, s.rdb, s.checked(sc), keys, args)
+		if err != nil {
+			return nil, s.wrap(op, err)
+		}
+		more := askedKeys(v)
+		if more == nil {
+			return v, nil
+		}
+		if round >= rounds {
+			return nil, fmt.Errorf("%s: %w", op, ErrChanged)
+		}
+		keys = append(slices.Clip(keys), more...)
+	}
+}
+
+// eval runs sc once, under the tests' key check when it is on. Scripts
+// whose keys are all fixed (the due-work keys) run through it directly.
+func (s *Store) eval(ctx context.Context, sc *redis.Script, keys []string, args ...any) *redis.Cmd {
+	return s.checked(sc).Run(ctx, s.rdb, keys, args...)
+}
+
+// checked is sc, or under the store's tests the script that also fails
+// on a key sc did not declare.
+func (s *Store) checked(sc *redis.Script) *redis.Script {
+	if s.checkKeys != nil {
+		return s.checkKeys(sc)
+	}
+	return sc
+}
+
+// askedKeys is the keys a script asks to have declared, nil when it did
+// not ask.
+func askedKeys(v any) []string {
+	arr, ok := v.([]any)
+	if !ok || len(arr) < 3 || arr[0] != "err" || arr[1] != "keys" {
+		return nil
+	}
+	return strs(arr[2:])
 }
 
 func strs(vs []any) []string {

@@ -104,12 +104,12 @@ func TestSourceLibs(t *testing.T) {
 		script string
 		want   []string
 	}{
-		{"event_ended", nil},
+		{"event_ended", []string{"declare"}},
 		{"add_partner", []string{"audit", "search_lib"}},
 		{"claim_due", []string{"jobs_lib"}},
-		{"resolve_partner", []string{"resolve"}},
-		{"add_event", []string{"audit", "jobs_lib", "resolve", "search_lib"}},
-		{"log_contact", []string{"audit", "jobs_lib", "followup_lib", "resolve", "search_lib"}},
+		{"resolve_partner", []string{"declare", "partner_lib", "resolve"}},
+		{"add_event", []string{"declare", "audit", "partner_lib", "jobs_lib", "resolve", "search_lib"}},
+		{"log_contact", []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "search_lib"}},
 	} {
 		src := source(tc.script)
 		var got []string

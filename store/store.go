@@ -12,10 +12,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -65,6 +67,23 @@ type Store struct {
 	rdb        redis.UniversalClient
 	timeout    time.Duration
 	roundTrips atomic.Int64
+	// checkKeys, under the store's tests, swaps each script for one that
+	// fails on a key it did not declare.
+	checkKeys func(*redis.Script) *redis.Script
+	// resolved remembers which partner words named last (runResolving's
+	// guess): a command naming a partner by a prefix then takes one
+	// round trip, as one naming it by its id does.
+	resolved *lru.Cache[string, string]
+	scripts  batcher  // the commands' scripts, which share round trips when they come together
+	next     NextFunc // a series' next occurrence (WithNext)
+}
+
+// keyCheck is nil, unless the package's tests set it: then every store
+// runs its scripts under it (Script) and its client reports to it what
+// the scripts did (the Hook).
+var keyCheck interface {
+	redis.Hook
+	Script(*redis.Script) *redis.Script
 }
 
 // New returns a store over rdb. timeout bounds every call; 0 means
@@ -73,8 +92,13 @@ func New(rdb redis.UniversalClient, timeout time.Duration) *Store {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	s := &Store{rdb: rdb, timeout: timeout}
+	resolved, _ := lru.New[string, string](4096) // fails only for a size ≤ 0
+	s := &Store{rdb: rdb, timeout: timeout, resolved: resolved}
 	rdb.AddHook(countHook{&s.roundTrips})
+	if keyCheck != nil {
+		s.checkKeys = keyCheck.Script
+		rdb.AddHook(keyCheck)
+	}
 	return s
 }
 
@@ -110,12 +134,13 @@ func (s *Store) wrap(op string, err error) error {
 }
 
 // unavailable reports whether err means Redis could not serve the call
-// (network, timeout, failover) rather than rejecting it.
+// (network, timeout, failover, a Cluster slot still moving when the
+// client's redirects ran out) rather than rejecting it.
 func unavailable(err error) bool {
 	var rerr redis.Error
 	if errors.As(err, &rerr) {
 		msg := rerr.Error()
-		for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"} {
+		for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK"} {
 			if strings.HasPrefix(msg, p) {
 				return true
 			}
@@ -146,9 +171,11 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
+// fromMS reads unix milliseconds as Go and the scripts write them; "" or
+// anything else is the zero time.
 func fromMS(s string) time.Time {
-	var n int64
-	if _, err := fmt.Sscan(s, &n); err != nil || n == 0 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n == 0 {
 		return time.Time{}
 	}
 	return time.UnixMilli(n).UTC()

@@ -21,7 +21,7 @@ var t0 = testclock.Now()
 func newStore(t *testing.T) (*store.Store, *storetest.Server) {
 	t.Helper()
 	srv := storetest.New(t)
-	return store.New(srv.Client(), 0), srv
+	return store.New(srv.Client(), 0).WithNext(storetest.Next), srv
 }
 
 func addPartner(t *testing.T, s *store.Store, name, channel string) domain.Partner {

@@ -27,15 +27,23 @@ func (s *Store) CreateSurvey(ctx context.Context, team, origin string, sv domain
 	if sv.Event > 0 {
 		ev = strconv.FormatInt(sv.Event, 10)
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	v, err := scriptCreateSurvey.Run(ctx, s.rdb, []string{k.SurveyByOrigin(), k.Audit()},
-		k.Prefix(), origin, sv.Partner, ev, ms(now), sv.CreatedBy, auditMaxLen,
-		"template", sv.Template, "channel", sv.Channel, "note", sv.Note).Int64Slice()
-	if err != nil {
-		return 0, false, s.wrap("create survey", err)
+	keys := with([]string{k.SurveyByOrigin(), k.Audit(), k.Partner(sv.Partner), k.PartnerSurveys(sv.Partner), k.SurveySeq()}, k.jobs()...)
+	if sv.Event > 0 {
+		keys = append(keys, k.Event(sv.Event), k.EventSurveys(sv.Event))
 	}
-	return v[0], v[1] == 1, nil
+	v, err := s.exec(ctx, "create survey", scriptCreateSurvey, roundsFollow, keys,
+		k.Prefix(), origin, sv.Partner, ev, ms(now), sv.CreatedBy, auditMaxLen,
+		"template", sv.Template, "channel", sv.Channel, "note", sv.Note)
+	if err != nil {
+		return 0, false, err
+	}
+	arr, _ := v.([]any)
+	if len(arr) != 2 {
+		return 0, false, fmt.Errorf("create survey: unexpected script reply %v", v)
+	}
+	id, _ := arr[0].(int64)
+	created, _ := arr[1].(int64)
+	return id, created == 1, nil
 }
 
 // Survey loads one survey; ErrNotFound when there is none.

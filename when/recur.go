@@ -379,3 +379,19 @@ func (r Recurrence) Describe() string {
 	}
 	return "every day" + at
 }
+
+// NextOccurrence is the first time of rule (as Recurrence.String writes
+// it) strictly after after, on the wall clock of the zone named zone
+// (UTC when it cannot be loaded): store.NextFunc, for a series' next
+// occurrence.
+func NextOccurrence(rule, zone string, after time.Time) (time.Time, error) {
+	r, err := ParseRule(rule)
+	if err != nil {
+		return time.Time{}, err
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		loc = time.UTC
+	}
+	return r.Next(after, loc)
+}

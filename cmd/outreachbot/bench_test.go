@@ -141,6 +141,7 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
+	botCPU []cpuRun        // bench_plain_test.go
 	sched  schedResults    // bench_sched_test.go
 	impact []*impactResult // bench_impact_test.go, one a size
 	search *searchResult   // bench_search_test.go
@@ -159,7 +160,7 @@ type latencyResult struct {
 	rate                        float64
 	failures                    int
 	firstFailure                string
-	botMean                     time.Duration // dispatch → ack handed to slack-go, from the bot's own histogram
+	botMean                     time.Duration // dispatch → ack handed to the socket, from the bot's own histogram
 	botUnderHalfMS, botUnder1MS float64
 	redisUsecPerLog             float64
 	forks                       int64 // AOF rewrites during the measured run
@@ -203,6 +204,8 @@ func TestBench(t *testing.T) {
 	t.Run("ladder", b.ladder)
 	t.Run("throughput", b.throughput)
 	b.verifyStored(t)
+	// The bot's own CPU beside a plain slack-go bot's (bench_plain_test.go).
+	t.Run("bot-cpu", b.botCPU)
 	// The scheduler's rows (bench_sched_test.go), each on a system of its own.
 	t.Run("due-posted", b.duePosted)
 	t.Run("due-scan", b.dueScan)
@@ -475,7 +478,7 @@ func (b *bench) pacedWith(dur time.Duration, send func() (<-chan slacktest.AckRe
 // write, so it waits for the AOF write like every write), and the very
 // EVALSHA the bot sends for a `log` (captured with MONITOR and replayed).
 // Then the bot: an Events API envelope it acks before any work (the socket
-// path: fake ⇄ WebSocket ⇄ slack-go ⇄ the bot's event loop), a slash
+// path: fake ⇄ WebSocket ⇄ the bot's reader and dispatch), a slash
 // command it answers without Redis (plus the handler goroutine, users.info
 // cache, parsing and the reply), and `log` itself (plus the store and Redis).
 func (b *bench) ladder(t *testing.T) {
@@ -984,7 +987,7 @@ func tcpCounters() map[string]int64 {
 }
 
 // ackHistogram is the bot's outreach_ack_latency_seconds for slash
-// commands: envelope handed to the bot by slack-go → ack handed back.
+// commands: envelope read and decoded → ack handed to the socket.
 type ackHistogram struct {
 	count, sum float64
 	le         map[float64]float64
@@ -1161,6 +1164,7 @@ func (b *bench) print(w io.Writer) {
 	tab.rule()
 	tab.row("failed or lost acks, whole run", strconv.Itoa(failures), "0", verdict(failures == 0), clipString(first, 50))
 	tab.row("acked contacts found in Redis", fmt.Sprintf("%s of %s", count(float64(r.stored-r.replayed)), count(float64(r.acked))), "all", verdict(r.stored-r.replayed == r.acked), "")
+	r.cpuRows(tab)
 	r.schedRows(tab)
 	r.impactRows(tab)
 	r.searchRows(tab)
@@ -1169,7 +1173,7 @@ func (b *bench) print(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "where the time goes")
 	if l := r.latency; l != nil {
-		fmt.Fprintf(w, "  ack of `log` at %d/s, mean %s = socket path %s (fake ⇄ WebSocket ⇄ slack-go reader, parser, event channel, response sender)\n",
+		fmt.Fprintf(w, "  ack of `log` at %d/s, mean %s = socket path %s (fake ⇄ WebSocket ⇄ the bot's reader and decoder, handler hand-off, ack writer)\n",
 			benchRate, ms(l.mean), ms(l.mean-l.botMean))
 		fmt.Fprintf(w, "      + bot %s (event handed over → ack handed back, its own histogram: %.0f%% ≤ 0.5 ms, %.0f%% ≤ 1 ms); Redis spends %.0f µs in the script\n",
 			ms(l.botMean), 100*l.botUnderHalfMS, 100*l.botUnder1MS, l.redisUsecPerLog)
@@ -1205,6 +1209,7 @@ func (b *bench) print(w io.Writer) {
 	if r.idleReadsPerSecond > 0 {
 		fmt.Fprintf(w, "  note: Redis saw %.0f requests/s from the idle bot; they count in the round trips per `log`\n", r.idleReadsPerSecond)
 	}
+	r.cpuNotes(w)
 	r.schedNotes(w)
 	fmt.Fprintln(w, "Figures are reported, not asserted. Rerun for the run-to-run range; phases marked NOT ALONE shared the CPUs with other work.")
 	fmt.Fprintln(w, "BENCH-TABLE-END")

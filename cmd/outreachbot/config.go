@@ -1,10 +1,12 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,6 +26,15 @@ type config struct {
 	RedisURL        string
 	RedisAddrs      []string
 	RedisMasterName string
+	// Credentials and TLS for any topology, from REDIS_USERNAME,
+	// REDIS_PASSWORD (or REDIS_PASSWORD_FILE), REDIS_SENTINEL_PASSWORD (or
+	// its _FILE), REDIS_TLS and REDIS_TLS_CA_FILE (or rediss:// in
+	// REDIS_ADDRS).
+	RedisUsername         string
+	RedisPassword         secret
+	RedisSentinelPassword secret
+	RedisTLS              bool
+	RedisCAs              *x509.CertPool // REDIS_TLS_CA_FILE's, nil for the system's
 
 	Command     string
 	Loc         *time.Location
@@ -47,6 +58,8 @@ type config struct {
 	PostRate float64
 
 	HTTPAddr string
+	// Pprof serves Go's profiles under /debug/pprof/ on HTTPAddr.
+	Pprof    bool
 	LogLevel slog.Level
 }
 
@@ -96,20 +109,70 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 			bad("REDIS_URL", "expects redis://[user:password@]host:port/db, got %q", redactRedis(c.RedisURL))
 		}
 	}
+	schemes := map[bool]bool{} // TLS or not, for each address
 	if v := get("REDIS_ADDRS", ""); v != "" {
 		for _, a := range strings.Split(v, ",") {
-			// An address with credentials (user:password@host:port) would
-			// reach go-redis's dial errors, and from there the logs.
-			if a = strings.TrimSpace(a); !strings.Contains(a, ":") || strings.Contains(a, "@") {
-				bad("REDIS_ADDRS", "expects comma-separated host:port pairs, got %q", redactRedis(a))
-			} else {
-				c.RedisAddrs = append(c.RedisAddrs, a)
+			a = strings.TrimSpace(a)
+			scheme, hostport, found := strings.Cut(a, "://")
+			if !found {
+				scheme, hostport = "", a
 			}
+			// An address with credentials (user:password@host:port) would
+			// reach go-redis's dial errors, and from there the logs: they
+			// come from REDIS_USERNAME and REDIS_PASSWORD instead.
+			if !strings.Contains(hostport, ":") || strings.ContainsAny(hostport, "@/") || (scheme != "" && scheme != "redis" && scheme != "rediss") {
+				bad("REDIS_ADDRS", "expects comma-separated host:port pairs (or rediss://host:port for TLS), got %q; credentials go in REDIS_USERNAME and REDIS_PASSWORD", redactRedis(a))
+				continue
+			}
+			schemes[scheme == "rediss"] = true
+			c.RedisAddrs = append(c.RedisAddrs, hostport)
 		}
+	}
+	if len(schemes) > 1 {
+		bad("REDIS_ADDRS", "mixes rediss:// (TLS) and plain addresses; use one kind, or REDIS_TLS=on")
 	}
 	c.RedisMasterName = get("REDIS_MASTER_NAME", "")
 	if c.RedisMasterName != "" && len(c.RedisAddrs) == 0 {
 		bad("REDIS_MASTER_NAME", "needs REDIS_ADDRS, the Sentinel addresses")
+	}
+	c.RedisUsername = get("REDIS_USERNAME", "")
+	for _, p := range []struct {
+		name string
+		dst  *secret
+	}{{"REDIS_PASSWORD", &c.RedisPassword}, {"REDIS_SENTINEL_PASSWORD", &c.RedisSentinelPassword}} {
+		v, err := secretVar(getenv, p.name)
+		if err != nil {
+			bad(p.name+"_FILE", "%v", err)
+		}
+		*p.dst = v
+	}
+	if c.RedisSentinelPassword != "" && c.RedisMasterName == "" {
+		bad("REDIS_SENTINEL_PASSWORD", "is the sentinels' password: it needs REDIS_MASTER_NAME and REDIS_ADDRS (Sentinel)")
+	}
+	if c.RedisURL != "" && (c.RedisUsername != "" || c.RedisPassword != "") {
+		if u, err := url.Parse(c.RedisURL); err == nil && u.User != nil {
+			bad("REDIS_PASSWORD", "REDIS_URL carries credentials already; give them in one place")
+		}
+	}
+	switch v := strings.ToLower(get("REDIS_TLS", "")); v {
+	case "", "off":
+		c.RedisTLS = schemes[true]
+	case "on":
+		c.RedisTLS = true
+	default:
+		bad("REDIS_TLS", "expects on or off, got %q", v)
+	}
+	if f := get("REDIS_TLS_CA_FILE", ""); f != "" {
+		pem, err := os.ReadFile(f)
+		pool := x509.NewCertPool()
+		switch {
+		case err != nil:
+			bad("REDIS_TLS_CA_FILE", "cannot read %q: %v", f, errors.Unwrap(err))
+		case !pool.AppendCertsFromPEM(pem):
+			bad("REDIS_TLS_CA_FILE", "expects PEM certificates (the CA that signed Redis's), found none in %q", f)
+		default:
+			c.RedisCAs = pool
+		}
 	}
 
 	c.Command = get("OUTREACH_COMMAND", "/outreach")
@@ -200,6 +263,13 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 	if !strings.Contains(c.HTTPAddr, ":") {
 		bad("HTTP_ADDR", "expects host:port or :port, got %q", c.HTTPAddr)
 	}
+	switch v := strings.ToLower(get("OUTREACH_PPROF", "off")); v {
+	case "on":
+		c.Pprof = true
+	case "off":
+	default:
+		bad("OUTREACH_PPROF", "expects on or off (Go's profiles under /debug/pprof/ on HTTP_ADDR), got %q", v)
+	}
 	lvl := get("LOG_LEVEL", "info")
 	if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 		bad("LOG_LEVEL", "expects debug, info, warn or error, got %q", lvl)
@@ -225,7 +295,33 @@ func parseDuration(s string) (time.Duration, error) {
 	return sp.Approx(), nil
 }
 
-// surveyDelays are how long after an event its surveys go out.
+// secret is a password: it prints as *** wherever it is formatted or
+// logged by mistake.
+type secret string
+
+func (secret) String() string                 { return "***" }
+func (secret) GoString() string               { return "***" }
+func (secret) LogValue() slog.Value           { return slog.StringValue("***") }
+func (s secret) MarshalText() ([]byte, error) { return []byte("***"), nil }
+
+// secretVar reads the secret name, or from the file name_FILE names (the
+// Docker and Kubernetes secrets convention), without its final line end.
+func secretVar(getenv func(string) string, name string) (secret, error) {
+	v, file := getenv(name), strings.TrimSpace(getenv(name+"_FILE"))
+	if file == "" {
+		return secret(v), nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		// The path, never what the file holds.
+		return "", fmt.Errorf("cannot read %q: %v", file, errors.Unwrap(err))
+	}
+	return secret(strings.TrimRight(string(b), "\r\n")), nil
+}
+
 // redactRedis is a Redis address fit to print: its user and password, if
 // any, replaced by "***". It works on what does not parse as a URL too,
 // since that is when an address gets printed, in a configuration error.

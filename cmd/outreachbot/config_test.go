@@ -2,11 +2,25 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
 	"io"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jonboulle/clockwork"
+	"github.com/redis/go-redis/v9"
 )
 
 func TestRedactRedis(t *testing.T) {
@@ -41,7 +55,7 @@ func TestRedisPasswordNeverPrinted(t *testing.T) {
 		{"scheme", map[string]string{"REDIS_URL": "http://outreach:hunter2@redis.internal:6379/0"}, "REDIS_URL: expects redis://[user:password@]host:port/db, got \"http://***@redis.internal:6379/0\""},
 		{"not a URL", map[string]string{"REDIS_URL": "redis://outreach:hunter2@redis.internal:port/0"}, "got \"redis://***@redis.internal:port/0\""},
 		{"database", map[string]string{"REDIS_URL": "redis://outreach:hunter2@127.0.0.1:1/zero"}, "REDIS_URL redis://***@127.0.0.1:1/zero: redis: invalid database number"},
-		{"address list", map[string]string{"REDIS_ADDRS": "outreach:hunter2@redis.internal"}, "REDIS_ADDRS: expects comma-separated host:port pairs, got \"***@redis.internal\""},
+		{"address list", map[string]string{"REDIS_ADDRS": "outreach:hunter2@redis.internal"}, "REDIS_ADDRS: expects comma-separated host:port pairs (or rediss://host:port for TLS), got \"***@redis.internal\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{"HTTP_ADDR": "127.0.0.1:0"}
@@ -65,4 +79,126 @@ func TestRedisPasswordNeverPrinted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedisCredentials: REDIS_USERNAME, REDIS_PASSWORD (or _FILE),
+// REDIS_SENTINEL_PASSWORD, REDIS_TLS and REDIS_TLS_CA_FILE reach the
+// client of every topology, and a password shows nowhere: not in a
+// configuration error, not when the configuration is printed.
+func TestRedisCredentials(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "password")
+	if err := os.WriteFile(pwFile, []byte("hunter2-from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(dir, "ca.crt")
+	if err := os.WriteFile(caFile, testCA(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Kind, Username, Password, SentinelPassword string
+		TLS, CA                                    bool
+	}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		want    got
+		wantErr string
+	}{
+		{"cluster with a password and TLS", map[string]string{"REDIS_ADDRS": "10.0.0.1:6379,10.0.0.2:6379", "REDIS_USERNAME": "bot",
+			"REDIS_PASSWORD": "hunter2", "REDIS_TLS": "on", "REDIS_TLS_CA_FILE": caFile},
+			got{Kind: "cluster", Username: "bot", Password: "hunter2", TLS: true, CA: true}, ""},
+		{"rediss:// addresses mean TLS", map[string]string{"REDIS_ADDRS": "rediss://10.0.0.1:6380,rediss://10.0.0.2:6380", "REDIS_PASSWORD_FILE": pwFile},
+			got{Kind: "cluster", Password: "hunter2-from-file", TLS: true}, ""},
+		{"sentinel with both passwords", map[string]string{"REDIS_ADDRS": "10.0.0.1:26379", "REDIS_MASTER_NAME": "mymaster",
+			"REDIS_PASSWORD": "hunter2", "REDIS_SENTINEL_PASSWORD": "hunter3"},
+			got{Kind: "sentinel", Password: "hunter2", SentinelPassword: "hunter3"}, ""},
+		{"one node, the password from a file, TLS", map[string]string{"REDIS_URL": "redis://10.0.0.1:6379/0", "REDIS_PASSWORD_FILE": pwFile, "REDIS_TLS": "on"},
+			got{Kind: "node", Password: "hunter2-from-file", TLS: true}, ""},
+		{"one node, rediss:// and a CA", map[string]string{"REDIS_URL": "rediss://10.0.0.1:6380/0", "REDIS_TLS_CA_FILE": caFile},
+			got{Kind: "node", TLS: true, CA: true}, ""},
+		{"credentials in an address", map[string]string{"REDIS_ADDRS": "rediss://bot:hunter2@10.0.0.1:6380"}, got{},
+			`REDIS_ADDRS: expects comma-separated host:port pairs (or rediss://host:port for TLS), got "rediss://***@10.0.0.1:6380"; credentials go in REDIS_USERNAME and REDIS_PASSWORD`},
+		{"both a password and its file", map[string]string{"REDIS_URL": "redis://10.0.0.1:6379/0", "REDIS_PASSWORD": "hunter2", "REDIS_PASSWORD_FILE": pwFile}, got{},
+			"REDIS_PASSWORD_FILE: set REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both"},
+		{"a password file missing", map[string]string{"REDIS_URL": "redis://10.0.0.1:6379/0", "REDIS_PASSWORD_FILE": "/nonexistent/pw"}, got{},
+			`REDIS_PASSWORD_FILE: cannot read "/nonexistent/pw": no such file or directory`},
+		{"a password in the URL and the variable", map[string]string{"REDIS_URL": "redis://:hunter2@10.0.0.1:6379/0", "REDIS_PASSWORD": "hunter2"}, got{},
+			"REDIS_PASSWORD: REDIS_URL carries credentials already; give them in one place"},
+		{"mixed addresses", map[string]string{"REDIS_ADDRS": "rediss://10.0.0.1:6380,10.0.0.2:6379"}, got{},
+			"REDIS_ADDRS: mixes rediss:// (TLS) and plain addresses; use one kind, or REDIS_TLS=on"},
+		{"TLS yes", map[string]string{"REDIS_ADDRS": "10.0.0.1:6379", "REDIS_TLS": "yes"}, got{}, `REDIS_TLS: expects on or off, got "yes"`},
+		{"a CA file that is not one", map[string]string{"REDIS_ADDRS": "10.0.0.1:6379", "REDIS_TLS": "on", "REDIS_TLS_CA_FILE": pwFile}, got{},
+			`REDIS_TLS_CA_FILE: expects PEM certificates (the CA that signed Redis's), found none in "` + pwFile + `"`},
+		{"a sentinel password without Sentinel", map[string]string{"REDIS_ADDRS": "10.0.0.1:6379", "REDIS_SENTINEL_PASSWORD": "hunter3"}, got{},
+			"REDIS_SENTINEL_PASSWORD: is the sentinels' password: it needs REDIS_MASTER_NAME and REDIS_ADDRS (Sentinel)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			cfg, err := loadConfig(func(k string) string { return env[k] }, "run")
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("loadConfig = %v; want it to say %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "hunter") {
+					t.Errorf("the error prints a password: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"%v", "%+v", "%#v"} {
+				if s := fmt.Sprintf(format, cfg); strings.Contains(s, "hunter") {
+					t.Errorf("Sprintf(%q, config) prints a password: %s", format, s)
+				}
+			}
+			rdb, err := newRedis(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rdb.Close()
+			var g got
+			var tlsc *tls.Config
+			switch c := rdb.(type) {
+			case *redis.ClusterClient:
+				o := c.Options()
+				g = got{Kind: "cluster", Username: o.Username, Password: o.Password}
+				tlsc = o.TLSConfig
+			case *redis.Client:
+				o := c.Options()
+				g = got{Kind: "node", Username: o.Username, Password: o.Password}
+				tlsc = o.TLSConfig
+				if cfg.RedisMasterName != "" {
+					g.Kind = "sentinel"
+					g.SentinelPassword = string(cfg.RedisSentinelPassword)
+				}
+			default:
+				t.Fatalf("client %T", rdb)
+			}
+			g.TLS, g.CA = tlsc != nil, tlsc != nil && tlsc.RootCAs != nil
+			if diff := cmp.Diff(tc.want, g); diff != "" {
+				t.Errorf("client options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// testCA is a self-signed CA certificate, PEM-encoded.
+func testCA(t *testing.T) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"}, IsCA: true,
+		BasicConstraintsValid: true, NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<33, 0)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreachbot/outreachbot/domain"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
 )
@@ -72,23 +73,29 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "*4*") {
 		t.Errorf("the answer to Maria's press reads %q; want her 4", p.Text)
 	}
+	mark = e.mark()
 	press("U0MARIA", "C0COUNTY", "sv:q1:5", "") // answering again replaces
 	press("U0DANA", "C0COUNTY", "sv:q2:1", "")
 	e.waitPost(func(p slacktest.Post) bool {
 		return p.Kind == "update" && p.TS == survey.TS && strings.Contains(string(p.Blocks), "2 responses so far")
 	})
+	// Her answer comes on its own, maybe after the update: it is in before
+	// the forged presses below look for their answers.
+	if p := e.waitAfter(mark, responseTo("U0MARIA")); !strings.Contains(p.Text, "*5*") {
+		t.Errorf("the answer to Maria's second press reads %q; want her 5", p.Text)
+	}
 	// The comment form.
 	press("U0DANA", "C0COUNTY", "sv_comment", "")
 	var view struct {
 		ID         string `json:"id"`
 		CallbackID string `json:"callback_id"`
 	}
-	for i := 0; i < 500 && view.ID == ""; i++ {
+	testwait.Until(t, "the comment button's form to open", func() bool {
 		for _, v := range e.slack.OpenedViews() {
 			_ = json.Unmarshal(v, &view)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return view.ID != ""
+	})
 	if view.CallbackID != "survey_comment" {
 		t.Fatalf("comment button opened %+v; want the survey_comment form", view)
 	}
@@ -111,12 +118,10 @@ func TestEndToEndEventSurvey(t *testing.T) {
 	}
 
 	var r ackReply
-	for i := 0; i < 100; i++ { // the comment is stored right after its ack
-		if r = e.slash("U0MARIA", "C0OUTREACH", "survey results S1"); strings.Contains(r.Text, "evening") {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Until(t, "the comment in the results (it is stored right after its ack)", func() bool {
+		r = e.slash("U0MARIA", "C0OUTREACH", "survey results S1")
+		return strings.Contains(r.Text, "evening")
+	})
 	for _, want := range []string{"2 responses (1 from partner organizations)", "*3.5* average of 2 ratings", "Yes 0 · Maybe 1 · No 0", "More evening sessions, please — <@U0DANA>"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("results lack %q:\n%s", want, r.Text)

@@ -190,6 +190,13 @@ func launchBot(t *testing.T, fs *slacktest.Server, rs *storetest.Server, env map
 		if code := e.stop(); code != 0 {
 			t.Errorf("bot exited with %d\nlogs:\n%s", code, e.logs.String())
 		}
+		// Redis's passwords (Cluster's and Sentinel's ask for one) are
+		// never logged, whatever happened.
+		for _, pw := range rs.Secrets() {
+			if strings.Contains(e.logs.String(), pw) {
+				t.Errorf("the logs hold a Redis password")
+			}
+		}
 	})
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()

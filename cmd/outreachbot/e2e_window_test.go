@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/slacktest"
 	"github.com/outreachbot/outreachbot/store"
@@ -76,17 +76,20 @@ func (e *e2e) mark() int { return len(e.slack.Posts()) }
 // waitAfter waits for a post after the first n that matches f.
 func (e *e2e) waitAfter(n int, f func(slacktest.Post) bool) slacktest.Post {
 	e.t.Helper()
-	for range 500 {
+	var found slacktest.Post
+	if !testwait.Within(testwait.Deadline, func() bool {
 		posts := e.slack.Posts()
 		for _, p := range posts[min(n, len(posts)):] {
 			if f(p) {
-				return p
+				found = p
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond) // waiting for another process's HTTP call, not for time to pass
+		return false
+	}) {
+		e.t.Fatalf("waited %v for a matching post; posts: %+v", testwait.Deadline, e.slack.Posts())
 	}
-	e.t.Fatalf("no matching post; posts: %+v", e.slack.Posts())
-	return slacktest.Post{}
+	return found
 }
 
 // automaticJobs are the recurring jobs that post on their own (kinds of

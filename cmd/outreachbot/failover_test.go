@@ -78,6 +78,12 @@ type streamSystem struct {
 	st    *store.Store
 	e     *e2e
 	due   map[string]time.Time
+	every time.Duration // between two commands of the stream
+	posts int           // reminders queueReminders queues
+	// nextEvery: every nth command of the stream also creates a
+	// follow-up (`next:`); 0 for none.
+	nextEvery int
+	sent      int // commands streamed so far, which number the next one
 }
 
 func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
@@ -91,7 +97,8 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 	for i := range streamUsers {
 		fs.AddUser(slacktest.User{ID: replicaUser(i), TeamID: home, Name: fmt.Sprintf("r%03d", i), TZ: "America/New_York"})
 	}
-	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{}}
+	s := &streamSystem{t: t, slack: fs, rs: rs, st: store.New(rs.Client(), 5*time.Second), due: map[string]time.Time{},
+		every: streamEvery, posts: streamPosts}
 	if err := s.st.AddPartner(context.Background(), home, domain.Partner{Slug: "county-health-dept", Name: "County Health Dept", Kind: "clinic", Stage: "active", Owner: "U0MARIA"}, "U0MARIA", clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -100,16 +107,16 @@ func newStreamSystem(t *testing.T, rs *storetest.Server) *streamSystem {
 	return s
 }
 
-// queueReminders queues streamPosts reminders due evenly over span from
+// queueReminders queues s.posts reminders due evenly over span from
 // after (on the bot's clock), to streamUsers DMs.
 func (s *streamSystem) queueReminders(after, span time.Duration) {
 	s.t.Helper()
 	now := s.e.clock.Now()
 	first := now.Add(after)
-	jobs := make([]string, streamPosts)
-	dues := make([]time.Time, streamPosts)
-	if err := parallel(streamPosts, 8, func(i int) error {
-		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / streamPosts).UnixMilli())
+	jobs := make([]string, s.posts)
+	dues := make([]time.Time, s.posts)
+	if err := parallel(s.posts, 8, func(i int) error {
+		dues[i] = time.UnixMilli(first.Add(span * time.Duration(i) / time.Duration(s.posts)).UnixMilli())
 		id, _, err := s.st.AddFollowUp(context.Background(), home, store.PartnerRef{Text: "county"},
 			domain.FollowUp{Assignee: replicaUser(i % streamUsers), Due: dues[i], Text: fmt.Sprintf("Stream reminder %03d", i)}, "U0MARIA", now)
 		jobs[i] = fmt.Sprintf("fu:%d:1", id)
@@ -122,20 +129,25 @@ func (s *streamSystem) queueReminders(after, span time.Duration) {
 	}
 }
 
-// stream sends `log county call "<n>"` every streamEvery until until,
-// each without waiting for the one before, and returns every answer.
+// stream sends `log county call "<n>"` every s.every until until (with a
+// follow-up every s.nextEvery), each without waiting for the one before,
+// and returns every answer.
 func (s *streamSystem) stream(until time.Time) []streamed {
 	var mu sync.Mutex
 	var out []streamed
 	var wg sync.WaitGroup
-	tick := time.NewTicker(streamEvery)
+	tick := time.NewTicker(s.every)
 	defer tick.Stop()
-	for n := 0; time.Now().Before(until); n++ {
-		c := streamed{summary: fmt.Sprintf("stream %05d", n), sent: time.Now()}
+	for ; time.Now().Before(until); s.sent++ {
+		c := streamed{summary: fmt.Sprintf("stream %05d", s.sent), sent: time.Now()}
+		text := fmt.Sprintf(`log county call "%s"`, c.summary)
+		if s.nextEvery > 0 && s.sent%s.nextEvery == 0 {
+			text += ` next:"in 3 days send the notes"`
+		}
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			ack, err := s.slack.SlashCommand(ctx, "U0MARIA", "C0OUTREACH", "/outreach", fmt.Sprintf(`log county call "%s"`, c.summary))
+			ack, err := s.slack.SlashCommand(ctx, "U0MARIA", "C0OUTREACH", "/outreach", text)
 			c.latency, c.text, c.err = time.Since(c.sent), string(ack.Payload), err
 			mu.Lock()
 			out = append(out, c)
@@ -244,7 +256,7 @@ func TestSentinelFailover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, waited := waitCost(t, master)
+	plain, waited := waitCost(t, rs, master)
 
 	start := time.Now()
 	killAt := start.Add(3 * time.Second)
@@ -287,9 +299,11 @@ func TestSentinelFailover(t *testing.T) {
 // waitCost times a one-field write alone and followed by WAIT 1 100 on
 // the same connection, 300 of each, on the master while its replica is
 // online: what waiting for the replica would add to a write.
-func waitCost(t *testing.T, master string) (plain, waited []time.Duration) {
+func waitCost(t *testing.T, rs *storetest.Server, master string) (plain, waited []time.Duration) {
 	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: master, PoolSize: 1})
+	o := rs.NodeOptions(master)
+	o.PoolSize = 1
+	c := redis.NewClient(o)
 	defer c.Close()
 	ctx := context.Background()
 	for i := range 600 {

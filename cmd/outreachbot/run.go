@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -19,6 +23,7 @@ import (
 
 	"github.com/outreachbot/outreachbot/bot"
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/scheduler"
 )
 
@@ -27,6 +32,7 @@ const usage = `Outreach Bot: partners, contacts and follow-ups for outreach team
 Usage:
   outreachbot run                 serve Slack over Socket Mode (needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN, Redis)
   outreachbot console [--demo]    the same commands at a terminal; --demo loads sample partners
+  outreachbot doctor              check tokens, scopes and Redis as configured; say what is wrong and how to fix it
 
 Configuration is read from environment variables; see the README.
 `
@@ -44,6 +50,9 @@ func run(ctx context.Context, clock clockwork.Clock, args []string, getenv func(
 		return start(ctx, "run", &slackDoor{}, clock, getenv, stderr)
 	case "console":
 		return console(ctx, clock, args[1:], getenv, stdin, stdout, stderr)
+	case "doctor":
+		redis.SetLogger(quietRedisLogger{})
+		return doctor(ctx, clock, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -76,11 +85,27 @@ func openRedis(c config, embedded bool) (rdb redis.UniversalClient, close func()
 // short so that a dead Redis fails a command fast instead of missing
 // Slack's ack.
 func newRedis(c config) (redis.UniversalClient, error) {
-	const dial, io = 300 * time.Millisecond, 500 * time.Millisecond
+	const io = 500 * time.Millisecond
+	dial := 300 * time.Millisecond
+	if c.RedisTLS || strings.HasPrefix(c.RedisURL, "rediss://") {
+		// A TLS handshake is a round trip or two more than the connection:
+		// a new connection gets longer, and the store's 800 ms deadline
+		// still bounds each call (connections are pooled, so it is rare).
+		dial = 800 * time.Millisecond
+	}
 	if len(c.RedisAddrs) > 0 {
 		uo := &redis.UniversalOptions{
 			Addrs: c.RedisAddrs, MasterName: c.RedisMasterName,
+			Username: c.RedisUsername, Password: string(c.RedisPassword), SentinelPassword: string(c.RedisSentinelPassword),
 			DialTimeout: dial, ReadTimeout: io, WriteTimeout: io, ContextTimeoutEnabled: true, MaxRetries: 1,
+			// While a Cluster moves a slot, a script may be sent on
+			// (ASK), asked to wait (TRYAGAIN) and sent on again (MOVED)
+			// before it runs; the store's deadline still bounds them all.
+			MaxRedirects: 8,
+		}
+		if c.RedisTLS {
+			// The server name is each node's host, as tls.Dial sets it.
+			uo.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: c.RedisCAs}
 		}
 		if c.RedisMasterName != "" {
 			return redis.NewFailoverClient(uo.Failover()), nil
@@ -104,6 +129,19 @@ func newRedis(c config) (redis.UniversalClient, error) {
 			err = errors.New("not a URL")
 		}
 		return nil, fmt.Errorf("REDIS_URL %s: %w", redactRedis(c.RedisURL), err)
+	}
+	if c.RedisUsername != "" {
+		opt.Username = c.RedisUsername
+	}
+	if c.RedisPassword != "" {
+		opt.Password = string(c.RedisPassword)
+	}
+	if c.RedisTLS && opt.TLSConfig == nil {
+		host, _, _ := net.SplitHostPort(opt.Addr)
+		opt.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+	}
+	if opt.TLSConfig != nil && c.RedisCAs != nil {
+		opt.TLSConfig.RootCAs = c.RedisCAs
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dial, io, io
 	opt.ContextTimeoutEnabled, opt.MaxRetries = true, 1
@@ -163,12 +201,19 @@ func (d *slackDoor) serve(ctx context.Context, p *parts) int {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	log, b := p.log, d.bot
+	go checkRedis(ctx, p.store, d.auth.TeamID, slices.Sorted(maps.Keys(p.cfg.Admins)), log,
+		func(ctx context.Context, to string, msg message.Reply) error {
+			_, _, err := b.PostScheduledFenced(ctx, to, "redis-check", msg, p.clock.Now(), nil)
+			return err
+		})
+	// Measured on real time, like the bot's pacing: an operator's figure.
+	go measureMemory(ctx, p.store, d.auth.TeamID, p.reg, clockwork.NewRealClock(), log)
 	ln, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
 		log.Error("HTTP_ADDR: cannot listen", "addr", p.cfg.HTTPAddr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: opsHandler(p.reg, p.store, b, p.cfg.Pprof), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)

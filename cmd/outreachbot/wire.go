@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,7 @@ import (
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // A door is how people reach the bot: Slack over Socket Mode (`run`) or a
@@ -103,7 +105,7 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 	if err != nil {
 		return nil, &startError{"redis", 2, err}
 	}
-	p.store = store.New(rdb, 0)
+	p.store = store.New(rdb, 0).WithNext(when.NextOccurrence)
 	team, dir, err := d.connect(ctx, p)
 	if err != nil {
 		return close, failed("connect", 1, err)
@@ -130,13 +132,27 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 }
 
 // migrate brings the workspace's stored data up to this version's
-// schema, each migration once (store.Migrate). The bot serves whatever
-// happens: the data reads the same before and after a migration, so one
-// that fails is logged and tried again at the next start.
+// schema, each migration once (store.Migrate). A migration that fails
+// (Redis slow or away: each call has the store's short deadline) is
+// tried again a few times, a little later each time, as a start is
+// no hurry; then the bot serves all the same, the migration logged to be
+// tried at the next start.
 func migrate(ctx context.Context, st *store.Store, team string, log *slog.Logger) {
-	ran, err := st.Migrate(ctx, team)
-	for _, m := range ran {
-		log.Info("migrated stored data", "migration", m.Name, "schema_version", m.Version, "changed", m.Changed)
+	var err error
+	for try, wait := 1, 200*time.Millisecond; ; try, wait = try+1, 2*wait {
+		var ran []store.Migrated
+		ran, err = st.Migrate(ctx, team)
+		for _, m := range ran {
+			log.Info("migrated stored data", "migration", m.Name, "schema_version", m.Version, "changed", m.Changed)
+		}
+		if err == nil || errors.Is(err, store.ErrMigrating) || try == 5 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait): // real time: a start waits for Redis, whatever the domain clock says
+		}
 	}
 	switch {
 	case errors.Is(err, store.ErrMigrating):

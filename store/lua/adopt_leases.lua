@@ -1,7 +1,7 @@
 -- adopt_leases: a replica that claimed jobs it is still running (its own
 -- lease had run out, say while Redis was away) hands the new leases to
 -- the runs under way, so that one run per job goes on, under its token.
--- KEYS[1] leases ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] the new claim's token, ARGV[3] the running
 -- claim's token, ARGV[4…] jobs
 -- Returns how many leases were handed over.

@@ -2,7 +2,7 @@
 -- queue the occurrence, exactly once across replicas: compare-and-set on
 -- the last occurrence, and a job id made of the occurrence's local
 -- wall-clock time (so a daylight-saving repeat of 01:30 is the same job).
--- KEYS[1] the schedule's last-occurrence STRING
+-- KEYS[1] the schedule's last-occurrence STRING, then the due-work keys
 -- ARGV[1] key prefix, ARGV[2] expected last ('' = never ran), ARGV[3] new
 -- last (unix ms), ARGV[4] job to queue ('' = none: only move forward),
 -- ARGV[5] its due (unix ms)

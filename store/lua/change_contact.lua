@@ -1,8 +1,9 @@
 -- change_contact: correct or delete a logged contact, keeping its
 -- partner's derived figures (partner_figures) and the contact indexes in
 -- step.
--- KEYS[1] contact-partner HASH, KEYS[2] audit STREAM, KEYS[3…] the
--- search index's sets of the words the contact loses or gains
+-- KEYS[1] contact-partner HASH, KEYS[2] audit STREAM, then the partner's
+-- keys and its author's contacts (declare.lua), and the search index's
+-- sets of the words the contact loses or gains
 -- ARGV[1] key prefix, ARGV[2] contact id, ARGV[3] 'edit' | 'delete',
 -- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] audit max length; for an
 -- edit, ARGV[7] summary, ARGV[8] when (unix ms), ARGV[9] when as stored
@@ -12,12 +13,20 @@
 -- delete)}, {'err', 'not_found'} or {'err', 'stale'} (the contact's text
 -- is no longer the one the plan was made from).
 local prefix, id, op, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
-local slug = contact_partner(prefix, KEYS[1], id)
+local slug, unindexed = contact_partner(prefix, KEYS[1], id)
+local js, c
+if slug then
+  plan_figures(prefix, slug, now)
+  js = redis.call('HGET', K.ContactLog(prefix, slug), id)
+  c = cjson.decode(js)
+  if type(c.who) == 'string' then known(K.ContactsBy(prefix, c.who)) end
+end
+local u = undeclared()
+if u then return u end
 if not slug then return {'err', 'not_found'} end
-if index_stale(prefix, 'c' .. id, ARGV[11]) then return {'err', 'stale'} end
+if index_stale(prefix, 'c' .. id, ARGV[11], slug) then return {'err', 'stale'} end
+if unindexed then redis.call('HSET', KEYS[1], id, slug) end
 local log = K.ContactLog(prefix, slug)
-local js = redis.call('HGET', log, id)
-local c = cjson.decode(js)
 if op == 'delete' then
   redis.call('HDEL', log, id)
   redis.call('ZREM', K.Contacts(prefix, slug), id)

@@ -5,7 +5,9 @@
 -- follow-up creates the next one, due at ARGV[8]; 'end-series' cancels
 -- the series' open occurrence and ends the series.
 -- KEYS[1] the follow-up HASH, KEYS[2] open ZSET, KEYS[3] done ZSET,
--- KEYS[4] audit STREAM
+-- KEYS[4] audit STREAM, then the texts HASH, the due-work keys and the
+-- assignee's follow-ups, and for an occurrence of a series the series
+-- HASH and what its next occurrence touches (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] id, ARGV[3] 'done' | 'cancel' | 'snooze' |
 -- 'reschedule' | 'end-series', ARGV[4] actor, ARGV[5] now (unix ms),
 -- ARGV[6] new due for snooze and reschedule (unix ms), ARGV[7] audit max
@@ -21,6 +23,17 @@
 local prefix, id, op = ARGV[1], ARGV[2], ARGV[3]
 local fk = KEYS[1]
 if redis.call('EXISTS', fk) == 0 then return {'err', 'not_found'} end
+known(K.FollowUpsOf(prefix, redis.call('HGET', fk, 'assignee')))
+do
+  -- A repeating one: its series, and for closing it what the next
+  -- occurrence will touch.
+  local series = redis.call('HGET', fk, 'series')
+  if series and known(K.FollowUpSeries(prefix, series)) and (op == 'done' or op == 'cancel') then
+    plan_followup(prefix, redis.call('HGET', fk, 'partner'), redis.call('HGET', fk, 'assignee'))
+  end
+end
+local u = undeclared()
+if u then return u end
 local text = redis.call('HGET', K.FollowUpTexts(prefix), id) or ''
 local function refuse(code)
   local out = {'err', code, 'text', text}
@@ -68,9 +81,9 @@ end
 audit(KEYS[4], ARGV[7], ARGV[5], ARGV[4], 'followup.' .. op, 'F' .. id)
 if next_ then
   -- The next occurrence: the same promise, due at its time.
-  local f = redis.call('HMGET', fk, 'partner', 'created_by', 'shared', 'rule', 'zone')
+  local f = redis.call('HMGET', fk, 'partner', 'created_by', 'shared', 'rule', 'zone', 'rule_text')
   local nid = create_followup(prefix, f[1], assignee, ARGV[8], text, f[2], ARGV[5], f[3])
-  start_occurrence(prefix, nid, series, f[4], f[5], ARGV[8])
+  start_occurrence(prefix, nid, series, f[4], f[5], ARGV[8], f[6] or '')
   redis.call('HSET', fk, 'next', nid)
   audit(KEYS[4], ARGV[7], ARGV[5], ARGV[4], 'followup.repeat', 'F' .. nid)
 end

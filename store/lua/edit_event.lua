@@ -2,8 +2,9 @@
 -- the lists and moves what its end queues (its end counting as contact,
 -- the attendance question, the surveys) to the new times, or queues them
 -- for an event that now ends ahead (they skip what was already done).
--- KEYS[1] the event HASH, KEYS[2] events ZSET, KEYS[3] audit STREAM,
--- KEYS[4…] the search index's sets of the words its title loses or gains
+-- KEYS[1] the event HASH, KEYS[2] events ZSET, KEYS[3] audit STREAM, then
+-- the search index's sets of the words its title loses or gains, the
+-- due-work keys and its partners' keys (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] event id, ARGV[3] actor, ARGV[4] now (unix
 -- ms), ARGV[5] audit max length, ARGV[6] start (unix ms, '' = unchanged),
 -- ARGV[7] end (unix ms, '' = unchanged), ARGV[8] feedback survey delay
@@ -16,6 +17,17 @@ local prefix, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
 local ek = KEYS[1]
 if redis.call('EXISTS', ek) == 0 then return {'err', 'not_found'} end
 if redis.call('HEXISTS', ek, 'cancelled_at') == 1 then return {'err', 'cancelled'} end
+if ARGV[6] ~= '' or ARGV[7] ~= '' then
+  local partners = {redis.call('HGET', ek, 'partner')}
+  for s in string.gmatch(redis.call('HGET', ek, 'with') or '', '[^,]+') do partners[#partners + 1] = s end
+  for _, slug in ipairs(partners) do
+    known(K.PartnerEvents(prefix, slug))
+    local pk = K.Partner(prefix, slug)
+    if known(pk) and redis.call('EXISTS', pk) == 1 then plan_figures(prefix, slug, now) end
+  end
+end
+local u = undeclared()
+if u then return u end
 if index_stale(prefix, 'e' .. id, ARGV[10]) then return {'err', 'stale'} end
 local fields = {}
 for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end

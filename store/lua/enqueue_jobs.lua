@@ -1,5 +1,5 @@
 -- enqueue_jobs: schedule jobs unless already queued, leased or done.
--- KEYS[1] due ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2…] job, due (unix ms) pairs
 -- Returns how many were added.
 local n = 0

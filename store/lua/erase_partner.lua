@@ -1,18 +1,52 @@
 -- erase_partner: delete a partner and everything stored about it.
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
--- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…6+ARGV[7]-1]
+-- KEYS[4] audit STREAM, KEYS[5] lexicographic index ZSET, KEYS[6…6+ARGV[6]-1]
 -- the partner's own keys (hash, people, contacts, contact log, …), then
--- the search index's sets of its records' words
+-- the workspace's indexes and the due-work keys, and what the partner's
+-- data names (declare.lua): its follow-ups and their assignees' sets, its
+-- events and surveys, its contacts' authors' sets, its repeating
+-- follow-ups' series; then the search index's sets of its records' words
 -- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length,
--- ARGV[5] key prefix, ARGV[6] the index plans of its records, JSON {record:
--- [SHA-1 of its text, its words]} (search_lib.lua), ARGV[7] how many of
--- KEYS are the partner's own
+-- ARGV[5] key prefix, ARGV[6] how many of KEYS are the partner's own,
+-- ARGV[7] the index plans of its records, JSON {record: [SHA-1 of its
+-- text, its words]} (search_lib.lua)
 -- Returns {'ok', number of keys deleted}, {'err', 'not_found'} or {'err',
 -- 'stale'} (a record changed since the plans were made).
 local pk = KEYS[6]
 if redis.call('EXISTS', pk) == 0 then return {'err', 'not_found'} end
+do
+  local prefix, slug = ARGV[5], ARGV[1]
+  for _, id in ipairs(redis.call('SMEMBERS', K.PartnerFollowUps(prefix, slug))) do
+    local fk = K.FollowUp(prefix, id)
+    if known(fk) then
+      local assignee = redis.call('HGET', fk, 'assignee')
+      if assignee then known(K.FollowUpsOf(prefix, assignee)) end
+      local series = redis.call('HGET', fk, 'series')
+      if series then known(K.FollowUpSeries(prefix, series)) end
+    end
+  end
+  for _, id in ipairs(redis.call('ZRANGE', K.PartnerEvents(prefix, slug), 0, -1)) do
+    known(K.Event(prefix, id))
+    known(K.EventSurveys(prefix, id))
+  end
+  for _, id in ipairs(redis.call('ZRANGE', K.PartnerSurveys(prefix, slug), 0, -1)) do
+    local sk = K.Survey(prefix, id)
+    if known(sk) then
+      local ev = redis.call('HGET', sk, 'event')
+      if ev and ev ~= '' then known(K.EventSurveys(prefix, ev)) end
+    end
+    known(K.SurveyResponses(prefix, id))
+  end
+  local contactLog = K.ContactLog(prefix, slug)
+  for _, id in ipairs(redis.call('ZRANGE', K.Contacts(prefix, slug), 0, -1)) do
+    local ok, c = pcall(cjson.decode, redis.call('HGET', contactLog, id) or '{}')
+    if ok and type(c.who) == 'string' then known(K.ContactsBy(prefix, c.who)) end
+  end
+  local u = undeclared()
+  if u then return u end
+end
 local erasing = index_erasing(ARGV[5], ARGV[1])
-local plans = cjson.decode(ARGV[6])
+local plans = cjson.decode(ARGV[7])
 if not index_plans_fit(ARGV[5], plans, erasing, ARGV[1]) then return {'err', 'stale'} end
 index_unfile(ARGV[5], plans, erasing)
 local nameKey = redis.call('HGET', pk, 'name_key')
@@ -92,6 +126,6 @@ for _, id in ipairs(redis.call('ZRANGE', K.PartnerNeeds(prefix, slug), 0, -1)) d
   redis.call('ZREM', K.Needs(prefix), id)
 end
 local n = 0
-for i = 6, 5 + tonumber(ARGV[7]) do n = n + redis.call('DEL', KEYS[i]) end
+for i = 6, 5 + tonumber(ARGV[6]) do n = n + redis.call('DEL', KEYS[i]) end
 audit(KEYS[4], ARGV[4], ARGV[2], ARGV[3], 'partner.erase', ARGV[1])
 return {'ok', n}

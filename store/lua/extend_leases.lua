@@ -2,7 +2,7 @@
 -- queue paced by Slack's rate limits can take longer than one lease), and
 -- fence a post: extending one job's lease right before its post leaves
 -- says, in the same step, whether the lease is still this holder's.
--- KEYS[1] leases ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] token, ARGV[3] new expiry (unix ms),
 -- ARGV[4…] jobs
 -- Returns the jobs whose lease token no longer holds (taken back by

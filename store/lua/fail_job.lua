@@ -1,7 +1,7 @@
 -- fail_job: end a claimed job that Slack refused for good (a channel that
 -- no longer exists, a deactivated user), recording why, for followups and
 -- the digest to show. Only the claim that holds the lease may end it.
--- KEYS[1] leases ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] job, ARGV[3] token, ARGV[4] now (unix ms),
 -- ARGV[5] the failure (JSON)
 -- Returns 1, or 0 when the lease was lost (another replica holds the job).

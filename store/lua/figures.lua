@@ -7,6 +7,21 @@
 -- been one-way for that long, and last_inbound is left out.
 local FIGURES_SCAN = 2000
 
+-- plan_figures declares (known) what partner_figures will read: the
+-- partner's keys and its latest events, one more than it reads, for a
+-- script that takes one off the list or moves one in it before.
+local function plan_figures(prefix, slug, now)
+  known(K.Partner(prefix, slug))
+  known(K.Contacts(prefix, slug))
+  known(K.ContactLog(prefix, slug))
+  local pe = K.PartnerEvents(prefix, slug)
+  if known(pe) then
+    for _, id in ipairs(redis.call('ZREVRANGEBYSCORE', pe, now, '-inf', 'LIMIT', 0, 21)) do
+      known(K.Event(prefix, id))
+    end
+  end
+end
+
 local function partner_figures(prefix, slug, now)
   local pk, ck, log = K.Partner(prefix, slug), K.Contacts(prefix, slug), K.ContactLog(prefix, slug)
   -- Times may be before 1970 (negative): "none" is nil, not 0.

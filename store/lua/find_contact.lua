@@ -1,5 +1,6 @@
 -- find_contact: a contact by its id, or a user's latest one.
--- KEYS[1] contact-partner HASH
+-- KEYS[1] contact-partner HASH, KEYS[2] the user's contacts ZSET, then
+-- the partner's contact log (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] contact id ('' for the user's latest),
 -- ARGV[3] user
 -- Returns {'ok', id, slug, contact JSON} or {'err', 'not_found'}.
@@ -16,6 +17,9 @@ if id == '' then
     if tonumber(m) > tonumber(id) then id = m end
   end
 end
-local slug = contact_partner(prefix, KEYS[1], id)
+local slug, unindexed = contact_partner(prefix, KEYS[1], id)
+local u = undeclared()
+if u then return u end
 if not slug then return {'err', 'not_found'} end
+if unindexed then redis.call('HSET', KEYS[1], id, slug) end
 return {'ok', id, slug, redis.call('HGET', K.ContactLog(prefix, slug), id)}

@@ -1,6 +1,6 @@
 -- finish_job: record a claimed job as done, optionally scheduling the
 -- next job of a chain. Only the claim that holds the lease may finish it.
--- KEYS[1] leases ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] job, ARGV[3] token, ARGV[4] now (unix ms),
 -- ARGV[5] next job ('' for none), ARGV[6] its due (unix ms)
 -- Returns 1, or 0 when the lease was lost (another replica holds the job).

@@ -2,11 +2,15 @@
 -- (case- and accent-insensitive) that Go computes, for partners added
 -- before names were folded. Idempotent: a partner already folded is left
 -- as it is.
--- KEYS[1] names HASH, KEYS[2] lexicographic index ZSET
+-- KEYS[1] names HASH, KEYS[2] lexicographic index ZSET, then the
+-- partners' hashes (declare.lua)
 -- ARGV[1] key prefix, ARGV[2…] slug, folded name, folded slugified name,
 -- folded slug, … (four per partner)
 -- Returns {'ok', number of partners changed}.
 local prefix, n = ARGV[1], 0
+for i = 2, #ARGV - 3, 4 do known(K.Partner(prefix, ARGV[i])) end
+local u = undeclared()
+if u then return u end
 for i = 2, #ARGV - 3, 4 do
   local slug, nameKey, nameSlug, slugKey = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local pk = K.Partner(prefix, slug)

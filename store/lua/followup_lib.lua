@@ -4,6 +4,15 @@
 -- Redis packs a hash tightly only while every value is short. Its
 -- reminder is the job J.Reminder(id, seq); seq grows with each snooze or
 -- repeat so every reminder post has its own id.
+-- plan_followup declares (known) the keys create_followup will touch that
+-- depend on data: the next follow-up's hash, the partner's and the
+-- assignee's sets. Call it before undeclared(), create_followup after.
+local function plan_followup(prefix, slug, assignee)
+  known_next(function(id) return K.FollowUp(prefix, id) end, K.FollowUpSeq(prefix))
+  known(K.PartnerFollowUps(prefix, slug))
+  known(K.FollowUpsOf(prefix, assignee))
+end
+
 local function create_followup(prefix, slug, assignee, due, text, creator, now, shared)
   local id = redis.call('INCR', K.FollowUpSeq(prefix))
   local job = J.Reminder(id, 1)
@@ -21,10 +30,11 @@ end
 
 -- A repeating follow-up is a series of occurrences, each a follow-up of
 -- its own carrying the series (its first occurrence's id), the rule
--- (when.ParseRule), the zone it is read in and when it came round; the
--- series' hash holds its latest occurrence. Go computes the times.
-local function start_occurrence(prefix, id, series, rule, zone, occurs)
-  redis.call('HSET', K.FollowUp(prefix, id), 'series', series, 'rule', rule, 'zone', zone, 'occurs', occurs)
+-- (when.ParseRule) and its text as people say it, the zone it is read in
+-- and when it came round; the series' hash holds its latest occurrence.
+-- Go computes the times.
+local function start_occurrence(prefix, id, series, rule, zone, occurs, ruleText)
+  redis.call('HSET', K.FollowUp(prefix, id), 'series', series, 'rule', rule, 'rule_text', ruleText, 'zone', zone, 'occurs', occurs)
   redis.call('HSET', K.FollowUpSeries(prefix, series), 'current', id)
 end
 

@@ -3,7 +3,7 @@
 -- they were posted), or hold them, as if this claim had not happened,
 -- while Slack refuses every call (a revoked token: not the job's fault)
 -- or until the recipient's working hours.
--- KEYS[1] leases ZSET (for the slot; all keys come from ARGV[1])
+-- KEYS the due-work keys: due, leases, claims and done (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] token, ARGV[3] new due (unix ms, or '' to
 -- keep each job's own), ARGV[4] '1' to keep the try count (the next claim
 -- looks for an earlier post first), 'hold' to keep it as it was before

@@ -1,6 +1,6 @@
 -- reminder_sent: finish a follow-up's reminder job after Slack accepted
 -- the post, record the post, and queue the next daily reminder.
--- KEYS[1] the follow-up HASH
+-- KEYS[1] the follow-up HASH, then the due-work keys (keys.go's jobs)
 -- ARGV[1] key prefix, ARGV[2] job, ARGV[3] token, ARGV[4] now (unix ms),
 -- ARGV[5] next reminder due (unix ms, '' for none), ARGV[6] channel of the
 -- post, ARGV[7] its ts, ARGV[8] the follow-up's id

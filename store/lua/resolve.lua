@@ -1,6 +1,9 @@
 -- resolve: shared by every script that names a partner; scripts.go puts
--- it before them. Partner keys are built from prefix and the slug
--- found here: they carry the same hash tag as KEYS, so the same slot.
+-- it before them. It reads the index keys, which the caller declares
+-- (K.PartnerLex among them), and for a liaison the partner's hash: when
+-- that is not declared yet, it returns the slug unchecked and known() has
+-- noted the key, so the caller's undeclared() stops the script before it
+-- uses the slug.
 --
 -- resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, channel, liaison)
 --   kPartners: the partners ZSET; the lexicographic index is K.PartnerLex
@@ -56,7 +59,9 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
   -- not even whether they exist.
   if liaison ~= '' then
     if not linked or slug ~= linked then return nil, 'denied' end
-    local orgs = redis.call('HGET', K.Partner(prefix, slug), 'org_teams')
+    local pk = K.Partner(prefix, slug)
+    if not known(pk) then return slug end
+    local orgs = redis.call('HGET', pk, 'org_teams')
     if not orgs or orgs == '' or orgs == '?' or liaison == '?' or
         not string.find(',' .. orgs .. ',', ',' .. liaison .. ',', 1, true) then
       return nil, 'denied'
@@ -64,6 +69,23 @@ local function resolve(prefix, kPartners, kNames, kChannels, refSlug, refLower, 
   end
   if not slug then return nil, code, candidates end
   return slug
+end
+
+-- resolved checks slug, as resolve found it, against expect, what Go
+-- declared the partner's keys for: the slug an earlier round resolved,
+-- or '~' and Go's guess (the reference slugified) in the first round.
+-- Returns nil when they agree (or nothing was found where Go only
+-- guessed, or a liaison was refused: those answers stand); else the reply {'err', 'resolved', slug
+-- or ''}, with nothing written: Go declares that partner's keys and runs
+-- the script again, or, when the slug it expected came from a resolution
+-- already, answers ErrChanged: the partner was renamed or erased in
+-- between.
+local function resolved(slug, code, expect)
+  if code == 'denied' then return nil end
+  local guess = string.sub(expect, 1, 1) == '~'
+  if guess then expect = string.sub(expect, 2) end
+  if slug == expect or (not slug and (guess or expect == '')) then return nil end
+  return {'err', 'resolved', slug or ''}
 end
 
 local function fail(code, candidates)

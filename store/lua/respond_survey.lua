@@ -2,7 +2,7 @@
 -- of a survey, or their comment. For a partnership check-in, the
 -- partner's latest check-in score follows.
 -- KEYS[1] the survey HASH, KEYS[2] its responses HASH (user → JSON),
--- KEYS[3] audit STREAM
+-- KEYS[3] audit STREAM, then the partner's hash (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] user, ARGV[3] user's team, ARGV[4] question
 -- ('comment' for the comment), ARGV[5] answer, ARGV[6] now (unix ms),
 -- ARGV[7] channel the answer came from, ARGV[8] rating question whose
@@ -11,6 +11,10 @@
 -- Returns {'ok', responses count} or {'err', 'not_found' | 'wrong_channel'}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'err', 'not_found'} end
 if redis.call('HGET', KEYS[1], 'channel') ~= ARGV[7] then return {'err', 'wrong_channel'} end
+local partner = redis.call('HGET', KEYS[1], 'partner')
+if ARGV[8] ~= '' and partner then known(K.Partner(ARGV[1], partner)) end
+local u = undeclared()
+if u then return u end
 local r = {answers = {}}
 local prev = redis.call('HGET', KEYS[2], ARGV[2])
 if prev then r = cjson.decode(prev) end
@@ -33,7 +37,7 @@ if ARGV[8] ~= '' then
     end
   end
   if count > 0 then
-    local pk = K.Partner(ARGV[1], redis.call('HGET', KEYS[1], 'partner'))
+    local pk = K.Partner(ARGV[1], partner)
     if redis.call('EXISTS', pk) == 1 then
       redis.call('HSET', pk, 'checkin_score', string.format('%.2f', sum / count), 'checkin_at', ARGV[6], 'checkin_count', count)
     end

@@ -39,10 +39,10 @@ local function doc_text(prefix, doc, slug)
 end
 
 -- index_stale reports whether the record's text is no longer the text
--- the plan was made from.
-local function index_stale(prefix, doc, plan)
+-- the plan was made from (slug as for doc_text).
+local function index_stale(prefix, doc, plan, slug)
   local sha = string.match(plan, '^([^|]*)|')
-  return sha ~= nil and sha ~= '' and redis.sha1hex(doc_text(prefix, doc)) ~= sha
+  return sha ~= nil and sha ~= '' and redis.sha1hex(doc_text(prefix, doc, slug)) ~= sha
 end
 
 -- index_doc files doc as the plan says: out of the sets of the words it

@@ -24,6 +24,7 @@ const readyWait = 30 * time.Second
 // deployment is the processes of one topology.
 type deployment struct {
 	opts      Options
+	sec       security
 	data      []*node // the single node; Cluster's masters; Sentinel's master and replica, as started
 	sentinels []*node
 }
@@ -61,6 +62,9 @@ func startDeployment(root string, opts Options) (*deployment, error) {
 	redis.SetLogger(silent{}) // a stopped server is part of some tests; go-redis would log each failed dial
 	d := &deployment{opts: opts}
 	var err error
+	if d.sec, err = secure(opts.Topology, filepath.Join(root, "tls")); err != nil {
+		return nil, err
+	}
 	switch opts.Topology {
 	case Single:
 		err = d.startSingle(root)
@@ -78,17 +82,27 @@ func startDeployment(root string, opts Options) (*deployment, error) {
 	return d, nil
 }
 
+// persistence is a data node's persistence and memory flags.
 func (d *deployment) persistence() []string {
+	var mem []string
+	if d.opts.MaxMemoryPolicy != "" {
+		mem = append(mem, "--maxmemory", "1gb", "--maxmemory-policy", d.opts.MaxMemoryPolicy)
+	}
+	if d.opts.NoConfig {
+		mem = append(mem, "--rename-command", "CONFIG", "")
+	}
 	if !d.opts.AppendOnly {
-		return []string{"--save", "", "--appendonly", "no"}
+		return append(mem, "--save", "", "--appendonly", "no")
 	}
 	fsync := d.opts.AppendFsync
 	if fsync == "" {
 		fsync = "everysec"
 	}
-	return []string{"--save", "", "--appendonly", "yes", "--appendfsync", fsync}
+	return append(mem, "--save", "", "--appendonly", "yes", "--appendfsync", fsync)
 }
 
+// newNode makes a node of exe in dir; a redis-server gets the
+// deployment's security flags after args.
 func (d *deployment) newNode(exe, dir string, args ...string) (*node, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("node directory: %w", err)
@@ -96,6 +110,10 @@ func (d *deployment) newNode(exe, dir string, args ...string) (*node, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
+	}
+	if exe == "redis-server" {
+		_, port, _ := net.SplitHostPort(addr)
+		args = append(args, d.sec.serverArgs(port)...)
 	}
 	return &node{exe: exe, addr: addr, dir: dir, args: args}, nil
 }
@@ -125,7 +143,11 @@ func (d *deployment) startCluster(root string) error {
 				"--cluster-node-timeout", "2000", "--cluster-port", busPort,
 				// redis-cli --cluster reshard compares a key found on both
 				// sides with DEBUG DIGEST-VALUE.
-				"--enable-debug-command", "local")...)
+				"--enable-debug-command", "local",
+				// A master whose slots all moved away stays a master (to
+				// take them back), rather than become the replica of the
+				// one that took its last slot.
+				"--cluster-allow-replica-migration", "no")...)
 		if err != nil {
 			return err
 		}
@@ -137,13 +159,14 @@ func (d *deployment) startCluster(root string) error {
 		}
 	}
 	for _, n := range d.data {
-		if err := waitPing(n.addr); err != nil {
+		if err := d.waitPing(n.addr); err != nil {
 			return err
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyWait)
 	defer cancel()
-	args := append([]string{"--cluster", "create"}, d.addrs()...)
+	args := append(d.sec.cliArgs(), "--cluster", "create")
+	args = append(args, d.addrs()...)
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
 	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("redis-cli --cluster create: %w\n%s", err, out)
@@ -178,7 +201,8 @@ func (d *deployment) startSentinel(root string) error {
 	// Sentinel rewrites its configuration file, so it gets one of its own.
 	conf := filepath.Join(sdir, "sentinel.conf")
 	body := fmt.Sprintf("sentinel monitor %[1]s %[2]s %[3]s 1\nsentinel down-after-milliseconds %[1]s 1000\n"+
-		"sentinel failover-timeout %[1]s 3000\nsentinel parallel-syncs %[1]s 1\n", MasterName, host, port)
+		"sentinel failover-timeout %[1]s 3000\nsentinel parallel-syncs %[1]s 1\n"+
+		"sentinel auth-pass %[1]s %[4]s\nrequirepass %[5]s\n", MasterName, host, port, d.sec.password, d.sec.sentinelPassword)
 	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
 		return fmt.Errorf("sentinel.conf: %w", err)
 	}
@@ -190,7 +214,7 @@ func (d *deployment) startSentinel(root string) error {
 	if err := s.start(); err != nil {
 		return err
 	}
-	if err := waitPing(s.addr); err != nil {
+	if err := waitPing(&redis.Options{Addr: s.addr, Password: d.sec.sentinelPassword}); err != nil {
 		return err
 	}
 	return d.waitSentinel()
@@ -205,7 +229,7 @@ func (d *deployment) start() error {
 		}
 	}
 	for _, n := range d.data {
-		if err := waitPing(n.addr); err != nil {
+		if err := d.waitPing(n.addr); err != nil {
 			return err
 		}
 	}
@@ -244,20 +268,26 @@ func (d *deployment) addrs() []string {
 // client is a client for the deployment with the store's test settings:
 // a short dial, one retry, deadlines from the context.
 func (d *deployment) client() redis.UniversalClient {
-	const dial = 300 * time.Millisecond
+	dial := 300 * time.Millisecond
+	if d.sec.tls != nil {
+		// A TLS handshake on a busy test machine takes longer than a
+		// connection alone; the store's deadline still bounds each call.
+		dial = 2 * time.Second
+	}
 	switch d.opts.Topology {
 	case Cluster:
 		// As the bot's (cmd/outreachbot/run.go): without routing policies,
 		// whose COMMAND lookup ignores the caller's deadline.
 		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: d.addrs(), ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial,
-			DisableRoutingPolicies: true})
+			DisableRoutingPolicies: true, Password: d.sec.password, TLSConfig: d.sec.tlsConfig()})
 	case Sentinel:
 		var sentinels []string
 		for _, n := range d.sentinels {
 			sentinels = append(sentinels, n.addr)
 		}
 		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: MasterName, SentinelAddrs: sentinels,
-			ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial})
+			ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial,
+			Password: d.sec.password, SentinelPassword: d.sec.sentinelPassword, TLSConfig: d.sec.tlsConfig()})
 	default:
 		return redis.NewClient(&redis.Options{Addr: d.data[0].addr, ContextTimeoutEnabled: true, MaxRetries: 1, DialTimeout: dial})
 	}
@@ -277,7 +307,7 @@ func (d *deployment) flush() error {
 func (d *deployment) waitCluster() error {
 	return poll(func(ctx context.Context) error {
 		for _, n := range d.data {
-			c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1})
+			c := redis.NewClient(d.nodeOptions(n.addr))
 			info, err := c.ClusterInfo(ctx).Result()
 			c.Close()
 			if err != nil {
@@ -301,7 +331,7 @@ func (d *deployment) waitSentinel() error {
 		if err != nil {
 			return err
 		}
-		c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+		c := redis.NewClient(d.nodeOptions(addr))
 		defer c.Close()
 		info, err := c.Info(ctx, "replication").Result()
 		if err != nil {
@@ -318,7 +348,7 @@ func (d *deployment) sentinelMaster(ctx context.Context) (string, error) {
 	if len(d.sentinels) == 0 {
 		return "", errors.New("no sentinel")
 	}
-	sc := redis.NewSentinelClient(&redis.Options{Addr: d.sentinels[0].addr, MaxRetries: -1})
+	sc := redis.NewSentinelClient(&redis.Options{Addr: d.sentinels[0].addr, MaxRetries: -1, Password: d.sec.sentinelPassword})
 	defer sc.Close()
 	hp, err := sc.GetMasterAddrByName(ctx, MasterName).Result()
 	if err != nil {
@@ -353,8 +383,19 @@ func poll(f func(ctx context.Context) error) error {
 	}
 }
 
-func waitPing(addr string) error {
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+// nodeOptions are a client's options for the data node at addr: no
+// retries, the deployment's password and TLS.
+func (d *deployment) nodeOptions(addr string) *redis.Options {
+	o := d.sec.nodeOptions(addr)
+	o.MaxRetries = -1
+	return o
+}
+
+func (d *deployment) waitPing(addr string) error { return waitPing(d.nodeOptions(addr)) }
+
+func waitPing(o *redis.Options) error {
+	o.MaxRetries = -1
+	c := redis.NewClient(o)
 	defer c.Close()
 	return poll(func(ctx context.Context) error { return c.Ping(ctx).Err() })
 }

@@ -58,6 +58,12 @@ type Options struct {
 	// AppendFsync is the appendfsync policy when AppendOnly is set:
 	// "always", "everysec" or "no". Empty means "everysec", Redis's default.
 	AppendFsync string
+	// MaxMemoryPolicy is the server's maxmemory-policy (with a maxmemory
+	// of 1 GB): "allkeys-lru", say, as some managed services set it.
+	// Empty leaves Redis's default, noeviction, and no limit.
+	MaxMemoryPolicy string
+	// NoConfig renames CONFIG away, as managed services that forbid it do.
+	NoConfig bool
 }
 
 // Topology returns EnvTopology's value, Single when unset. An unknown
@@ -153,17 +159,43 @@ func (s *Server) URL() string {
 
 // Env is what `outreachbot run` needs to reach the deployment: REDIS_URL
 // for a single node, REDIS_ADDRS for Cluster, REDIS_ADDRS (the sentinels)
-// and REDIS_MASTER_NAME for Sentinel.
+// and REDIS_MASTER_NAME for Sentinel; for Cluster, REDIS_PASSWORD,
+// REDIS_TLS and REDIS_TLS_CA_FILE too (its nodes ask for a password and
+// speak TLS only), for Sentinel REDIS_PASSWORD and
+// REDIS_SENTINEL_PASSWORD.
 func (s *Server) Env() map[string]string {
+	sec := s.d.sec
 	switch s.Topology() {
 	case Cluster:
-		return map[string]string{"REDIS_ADDRS": strings.Join(s.Addrs(), ",")}
+		return map[string]string{"REDIS_ADDRS": strings.Join(s.Addrs(), ","),
+			"REDIS_PASSWORD": sec.password, "REDIS_TLS": "on", "REDIS_TLS_CA_FILE": sec.caFile}
 	case Sentinel:
-		return map[string]string{"REDIS_ADDRS": strings.Join(s.SentinelAddrs(), ","), "REDIS_MASTER_NAME": MasterName}
+		return map[string]string{"REDIS_ADDRS": strings.Join(s.SentinelAddrs(), ","), "REDIS_MASTER_NAME": MasterName,
+			"REDIS_PASSWORD": sec.password, "REDIS_SENTINEL_PASSWORD": sec.sentinelPassword}
 	default:
 		return map[string]string{"REDIS_URL": "redis://" + s.Addr() + "/0"}
 	}
 }
+
+// Secrets are the passwords the deployment asks for, for a test to check
+// that none shows up where it should not.
+func (s *Server) Secrets() []string {
+	var out []string
+	for _, p := range []string{s.d.sec.password, s.d.sec.sentinelPassword} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// NodeOptions are a client's options for the data node at addr alone,
+// with the deployment's password and TLS.
+func (s *Server) NodeOptions(addr string) *redis.Options { return s.d.sec.nodeOptions(addr) }
+
+// CLIArgs are redis-cli's flags to reach the data nodes (TLS and the
+// password), to put before its other arguments.
+func (s *Server) CLIArgs() []string { return s.d.sec.cliArgs() }
 
 // Client returns a new client for the deployment, closed when the test
 // ends. It fails the test when a command or a pipeline names keys of two
@@ -294,4 +326,36 @@ func readValue(ctx context.Context, m redis.Cmdable, k string) (string, error) {
 		v, err = m.Get(ctx, k).Result()
 	}
 	return typ + ":" + fmt.Sprint(v), err
+}
+
+// AfterReplyOnce makes rdb call f once, right after the first script
+// reply of the form {'err', code, …} (a script's round that stopped
+// before writing: "resolved", "keys"), before the caller sees it: a test
+// changes the data between a command's rounds with it.
+func AfterReplyOnce(rdb redis.UniversalClient, code string, f func(context.Context)) {
+	rdb.AddHook(&afterReply{code: code, f: f})
+}
+
+type afterReply struct {
+	code string
+	f    func(context.Context)
+	once sync.Once
+}
+
+func (h *afterReply) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *afterReply) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if c, ok := cmd.(*redis.Cmd); ok {
+			if arr, ok := c.Val().([]any); ok && len(arr) > 1 && arr[0] == "err" && arr[1] == h.code {
+				h.once.Do(func() { h.f(ctx) })
+			}
+		}
+		return err
+	}
+}
+
+func (h *afterReply) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }

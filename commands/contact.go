@@ -14,6 +14,15 @@ import (
 	"github.com/outreachbot/outreachbot/when"
 )
 
+// contactStore is what logging and correcting contacts needs.
+type contactStore interface {
+	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
+	History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error)
+	FindContact(ctx context.Context, team string, id int64, user string) (domain.Contact, error)
+	EditContact(ctx context.Context, team string, id int64, change store.ContactChange, actor string, now time.Time) (domain.Contact, error)
+	DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (domain.Contact, error)
+}
+
 // maxFuture is how far ahead a typed contact time may be (clock skew,
 // typing "14:30" a minute early); such a contact is logged at now, never
 // in the future. Planned contacts are follow-ups.
@@ -49,9 +58,9 @@ type LogInput struct {
 // A bare `log` at the slash command opens the form.
 func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	var err error
-	if len(a.pos) == 0 && len(a.opts) == 0 {
+	if len(a.pos) == 0 && !a.anyOption() {
 		if req.Door == DoorSlash && req.Role != RoleLiaison {
-			return message.Reply{Form: message.FormLog}, nil
+			return message.Reply{Form: a.cmd.form, FormUsage: h.cfg.Command + " " + a.cmd.synopsis()}, nil
 		}
 		return message.Reply{}, userErrorf("Tell me who, how and what: `%s`, e.g. `%s`.", strings.TrimPrefix(a.cmd.usage(h.cfg.Command), h.cfg.Command+" "), a.cmd.examples[0])
 	}
@@ -259,8 +268,19 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	}
 	return message.Reply{
 		Text: b.String(),
-		Feed: fmt.Sprintf("%s logged %s %s *%s*", message.Mention(req.User), message.ContactKind(ct.Method), map[string]string{"out": "to", "in": "from"}[dir], message.Esc(p.Name)),
+		Feed: fmt.Sprintf("%s logged %s %s *%s*", message.Mention(req.User), message.ContactKind(ct.Method), toFrom(dir), message.Esc(p.Name)),
 	}, nil, nil
+}
+
+// toFrom is the feed's word for a contact's direction.
+func toFrom(dir string) string {
+	switch dir {
+	case "out":
+		return "to"
+	case "in":
+		return "from"
+	}
+	return ""
 }
 
 // partnerFieldErr turns a failed partner lookup into the partner field's
@@ -397,4 +417,151 @@ func (h *Handler) confirmPrompt(req *Request, what, nothing, label string) messa
 		r.Text += "type the command again with `confirm` at the end."
 	}
 	return r
+}
+
+// loadContact finds the contact the first word names: `C12`, or `last`,
+// the person's own latest.
+func (h *Handler) loadContact(ctx context.Context, req *Request, name string, toks []Token) (domain.Contact, error) {
+	if len(toks) == 0 {
+		return domain.Contact{}, userErrorf("Which contact? Give its id from `%s history <partner>`, e.g. `%s %s C12`, or `last` for the latest you logged.", h.cfg.Command, h.cfg.Command, name)
+	}
+	id, user := int64(0), req.User
+	if !strings.EqualFold(toks[0].Text, "last") || toks[0].Quoted {
+		var ok bool
+		if id, ok = domain.ParseContactID(toks[0].Text); !ok {
+			return domain.Contact{}, userErrorf("%s isn't a contact id; they look like `C12` (see `%s history <partner>`), or type `last` for the latest you logged.", message.Code(toks[0].Text), h.cfg.Command)
+		}
+		user = ""
+	}
+	c, err := h.store.FindContact(ctx, req.Team, id, user)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && id == 0:
+		return c, userErrorf("You haven't logged a contact I can find. Name one by its id from `%s history <partner>`, e.g. `%s %s C12`.", h.cfg.Command, h.cfg.Command, name)
+	case errors.Is(err, store.ErrNotFound):
+		return c, userErrorf("I can't find `C%d`. `%s history <partner>` lists a partner's contacts with their ids.", id, h.cfg.Command)
+	}
+	return c, err
+}
+
+// contactEdit corrects a contact: `contact edit <C-id|last> [summary] [when:] [method:]`.
+// Any team member may correct any contact: the audit stream keeps who did.
+func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	c, err := h.loadContact(ctx, req, "contact edit", a.pos)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	now := h.now()
+	var ch store.ContactChange
+	var what []string
+	words, confirmed := a.pos[1:], false
+	when, _ := a.opt("when")
+	// `confirm` as the last word confirms a date that asks for it, and is
+	// summary text otherwise.
+	if n := len(words); n > 0 && !words[n-1].Quoted && strings.EqualFold(words[n-1].Text, "confirm") && h.asksConfirm(when, req.Loc) {
+		words, confirmed = words[:n-1], true
+	}
+	if summary := strings.TrimSpace(Unlink(joinText(words))); summary != "" {
+		if n := len([]rune(summary)); n > maxSummary {
+			return message.Reply{}, userErrorf("That summary is %d characters long; keep it under %d.", n, maxSummary)
+		}
+		ch.Summary, what = summary, append(what, "summary")
+	}
+	if v, ok := a.opt("method"); ok {
+		m := strings.ToLower(strings.TrimSpace(v))
+		if !isMethod(m) {
+			msg := fmt.Sprintf("%s isn't a contact method.", message.Code(v))
+			if s := closest(m, domain.Methods); s != "" {
+				msg += fmt.Sprintf(" Did you mean `%s`?", s)
+			}
+			return message.Reply{}, userErrorf("%s The methods are %s.", msg, backticks(domain.Methods))
+		}
+		ch.Method, what = m, append(what, "method")
+	}
+	if v, ok := a.opt("when"); ok {
+		if strings.TrimSpace(v) == "" {
+			return message.Reply{}, userErrorf("`when:` is empty. Give when it happened, e.g. `when:yesterday` or `when:\"dec 3 14:30\"`.")
+		}
+		if err := splitDate(a, "when", now, req.Loc); err != nil {
+			return message.Reply{}, err
+		}
+		v, typedConfirm := cutConfirm(v)
+		t, msg := h.contactWhen(v, now, req.Loc)
+		if msg != "" {
+			return message.Reply{}, userErrorf("%s", msg)
+		}
+		if needsConfirm(t, now, req.Loc) && !confirmed && !typedConfirm {
+			what := fmt.Sprintf("`C%d` with *%s* would be dated *%s*", c.ID, message.Esc(h.partnerName(ctx, req.Team, c.Partner)), message.Time(t, now, req.Loc))
+			return h.confirmPrompt(req, what, "Nothing is changed yet", "Change it"), nil
+		}
+		ch.When, what = t, append(what, "date")
+	}
+	if len(what) == 0 {
+		return message.Reply{}, userErrorf("What should change? Give a new summary, `when:` or `method:`, e.g. `%s contact edit C%d \"Talked about the flu clinic\" when:yesterday method:call`.", h.cfg.Command, c.ID)
+	}
+	got, err := h.store.EditContact(ctx, req.Team, c.ID, ch, req.User, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return message.Reply{}, userErrorf("`C%d` was deleted just now, so there is nothing to correct.", c.ID)
+	}
+	if err != nil {
+		return message.Reply{}, err
+	}
+	name := h.partnerName(ctx, req.Team, got.Partner)
+	return message.Reply{
+		Text: fmt.Sprintf(":memo: Corrected the %s of `C%d` with *%s*:\n%s", andList(what), got.ID, message.Esc(name), message.ContactLine(got, now, req.Loc)),
+		Feed: fmt.Sprintf("%s corrected %s with *%s* (`C%d`)", message.Mention(req.User), message.ContactKind(got.Method), message.Esc(name), got.ID),
+	}, nil
+}
+
+// contactDelete removes a contact: `contact delete <C-id|last>`. Only its
+// author or an admin may: it is someone's record of what they did.
+func (h *Handler) contactDelete(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	c, err := h.loadContact(ctx, req, "contact delete", a.pos)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	if len(a.pos) > 1 {
+		return message.Reply{}, userErrorf("`contact delete` takes only the contact: `%s contact delete C%d`.", h.cfg.Command, c.ID)
+	}
+	if c.Who != req.User && req.Role < RoleAdmin {
+		return message.Reply{}, userErrorf("Only %s, who logged `C%d`, or an admin can delete it. To fix it instead, `%s contact edit C%d \"<summary>\" when:<when> method:<method>`.", message.Mention(c.Who), c.ID, h.cfg.Command, c.ID)
+	}
+	now := h.now()
+	got, err := h.store.DeleteContact(ctx, req.Team, c.ID, req.User, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return message.Reply{}, userErrorf("`C%d` is already deleted.", c.ID)
+	}
+	if err != nil {
+		return message.Reply{}, err
+	}
+	name := h.partnerName(ctx, req.Team, got.Partner)
+	return message.Reply{
+		Text: fmt.Sprintf(":wastebasket: Deleted `C%d` with *%s*:\n%s", got.ID, message.Esc(name), strings.TrimPrefix(message.ContactLine(got, now, req.Loc), "• ")),
+		Feed: fmt.Sprintf("%s deleted %s with *%s* (`C%d`)", message.Mention(req.User), message.ContactKind(got.Method), message.Esc(name), got.ID),
+	}, nil
+}
+
+// andList is "a", "a and b", "a, b and c".
+func andList(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}
+
+// SubmitLog logs a contact from the log form. Mistakes come back per field;
+// other failures as a reply.
+func (h *Handler) SubmitLog(ctx context.Context, req Request, in LogInput) (message.Reply, map[string]string) {
+	if req.Loc == nil {
+		req.Loc = h.defaultLoc()
+	}
+	req.Door = DoorForm // a date to confirm is a mistake shown on the form
+	r, fieldErrs, err := h.LogContact(ctx, &req, in)
+	if err != nil {
+		return h.fail(req, "log", err), nil
+	}
+	if len(fieldErrs) > 0 {
+		return message.Reply{Outcome: message.OutcomeUserError, Command: "log"}, fieldErrs
+	}
+	r.Command, r.Outcome = "log", message.OutcomeOK
+	return r, nil
 }

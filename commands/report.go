@@ -12,6 +12,12 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
+// reportStore is what reports and exports need: they read a page at a
+// time.
+type reportStore interface {
+	report.ExportSource
+}
+
 // reportDefault is the period of a report given none (SPEC §3).
 const reportDefault = "30d"
 
@@ -116,7 +122,7 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 	}
 	a.pos = a.pos[1:]
 	period, rest := report.AllTime, a.pos
-	if _, given := a.opts["period"]; given || len(rest) > 0 {
+	if _, given := a.opt("period"); given || len(rest) > 0 {
 		if period, rest, err = h.periodArg(req, a, ""); err != nil {
 			return message.Reply{}, err
 		}

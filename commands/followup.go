@@ -13,6 +13,17 @@ import (
 	"github.com/outreachbot/outreachbot/when"
 )
 
+// followUpStore is what the follow-up commands need.
+type followUpStore interface {
+	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error)
+	ChangeFollowUp(ctx context.Context, team string, id int64, change string, newDue time.Time, actor string, now time.Time) (domain.FollowUp, error)
+	FollowUp(ctx context.Context, team string, id int64) (domain.FollowUp, error)
+	OpenFollowUps(ctx context.Context, team, user string) ([]domain.FollowUp, error)
+	PartnerFollowUps(ctx context.Context, team, slug string, openOnly bool) ([]domain.FollowUp, error)
+	// JobFailures says which scheduled posts Slack refused, by job id.
+	JobFailures(ctx context.Context, team string, jobs ...string) (map[string]domain.JobFailure, error)
+}
+
 const maxFollowUpText = 500
 
 // followupCommand creates a follow-up: `followup <partner> <when> <text…> [to:@u] [shared]`.
@@ -99,14 +110,14 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		if due, err = rule.Next(now, req.Loc); err != nil {
 			return message.Reply{}, err
 		}
-		f.Rule, f.Zone = rule.String(), req.Loc.String()
+		f.Rule, f.RuleText, f.Zone = rule.String(), rule.Describe(), req.Loc.String()
 	}
 	if !due.After(now) {
 		return message.Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", message.Code(message.Time(due, h.now(), req.Loc)))
 	}
 	assignee := req.User
-	if t, ok := a.opts["to"]; ok {
-		if assignee, err = h.userArg(ctx, req, "to", t.Text); err != nil {
+	if v, ok := a.optRaw("to"); ok {
+		if assignee, err = h.userArg(ctx, req, "to", v); err != nil {
 			return message.Reply{}, err
 		}
 	}
@@ -456,4 +467,49 @@ func (h *Handler) followUpErr(id int64, err error, now time.Time, loc *time.Loca
 		return userErrorf("I can't find `F%d`. `%s followups` lists the open ones.", id, h.cfg.Command)
 	}
 	return err
+}
+
+func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value string) Pressed {
+	id, ok := domain.ParseFollowUpID(value)
+	if !ok {
+		return Pressed{Ephemeral: &message.Reply{Text: "That button doesn't name a follow-up I know. Type `followups` to see yours, and `done F12` to close one.", Outcome: message.OutcomeUserError, Command: "button"}}
+	}
+	now := h.now()
+	change, until, verb := domain.ChangeDone, time.Time{}, ""
+	if action == message.ActionSnoozeDay || action == message.ActionSnoozeWeek {
+		// Like a typed `snooze F12 1d`: from the due time while it is ahead.
+		cur, err := h.store.FollowUp(ctx, req.Team, id)
+		if err != nil {
+			r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
+			return Pressed{Ephemeral: &r}
+		}
+		days := map[string]int{message.ActionSnoozeDay: 1, message.ActionSnoozeWeek: 7}[action]
+		change, until = domain.ChangeSnooze, SnoozeBase(cur, now).In(req.Loc).AddDate(0, 0, days)
+	}
+	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, until, req.User, now)
+	if err != nil {
+		var fe *store.FollowUpError
+		if errors.As(err, &fe) && !errors.Is(err, store.ErrNotLater) {
+			// Already closed (perhaps from another device): say so, and
+			// bring the message up to date.
+			name := h.partnerName(ctx, req.Team, fe.FollowUp.Partner)
+			upd := message.Reminder(fe.FollowUp, name, now, req.Loc, message.FollowUpStatus(fe.FollowUp, now, req.Loc))
+			return Pressed{Ephemeral: &message.Reply{Text: fmt.Sprintf("`F%d` is already %s.", id, fe.FollowUp.Status), Outcome: message.OutcomeUserError, Command: "button"}, Update: &upd}
+		}
+		r := h.fail(req, "button", h.followUpErr(id, err, now, req.Loc))
+		return Pressed{Ephemeral: &r}
+	}
+	if change == domain.ChangeSnooze {
+		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
+	} else {
+		verb = message.FollowUpStatus(f, now, req.Loc)
+		if next := h.nextOccurrence(ctx, &req, f); next != "" {
+			verb += "\n" + next
+		}
+	}
+	name := h.partnerName(ctx, req.Team, f.Partner)
+	upd := message.Reminder(f, name, now, req.Loc, verb)
+	upd.Outcome, upd.Command = message.OutcomeOK, "button"
+	upd.Feed = message.FollowUpFeed(req.User, f, change, name)
+	return Pressed{Update: &upd}
 }

@@ -14,6 +14,12 @@ import (
 	"github.com/outreachbot/outreachbot/store"
 )
 
+// needStore is what the need commands need.
+type needStore interface {
+	AddNeed(ctx context.Context, team string, n domain.Need, actor string, now time.Time) (int64, error)
+	NeedTopics(ctx context.Context, team string) (map[string]int, error)
+}
+
 const (
 	maxTopics   = 5
 	maxTopicLen = 40
@@ -21,12 +27,6 @@ const (
 	// are heard slowly, so a season rather than a month.
 	needsDefault = "90d"
 )
-
-// needStore is what the needs commands add to Store.
-type needStore interface {
-	AddNeed(ctx context.Context, team string, n domain.Need, actor string, now time.Time) (int64, error)
-	NeedTopics(ctx context.Context, team string) (map[string]int, error)
-}
 
 // needCommand records a community need: `need <topic[,topic]> <note…>
 // [partner:] [event:E7]`. A liaison's need is their partnership's.
