@@ -77,6 +77,7 @@ type Store interface {
 	eventStore
 	surveyStore
 	needStore
+	searchStore
 	orgStore
 	reportStore
 	importStore

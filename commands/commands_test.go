@@ -19,6 +19,7 @@ import (
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/store"
 	"github.com/outreachbot/outreachbot/store/storetest"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 const team = "T0HOME"
@@ -56,7 +57,7 @@ func newHarnessAt(t testing.TB, at time.Time) *harness {
 	t.Helper()
 	srv := storetest.New(t)
 	clock := clockwork.NewFakeClockAt(at.AddDate(0, 0, -7))
-	h := commands.New(store.New(srv.Client(), 0), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}},
+	h := commands.New(store.New(srv.Client(), 0).WithNext(when.NextOccurrence), clock, commands.Config{Command: "/outreach", Loc: ny, Directory: directory{}, Names: directory{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &harness{t: t, srv: srv, h: h, clock: clock, t0: at}
 }
@@ -208,10 +209,13 @@ func TestSession(t *testing.T) {
 		{who: member, text: "survey results E3"},
 		{who: member, text: "partner list overdue", advance: 40 * 24 * time.Hour},
 		{who: member, text: "followups overdue"},
+		{who: member, text: "search flu clinic"},
+		{who: member, text: `search "flu clinic" kind:contacts`},
 		{who: liaison, text: "help"},
 		{who: liaison, text: `log meeting "Planning call for the January workshop" in`},
 		{who: liaison, text: "followups"},
 		{who: liaison, text: "event list"},
+		{who: liaison, text: "search january workshop"},
 		{who: admin, text: "partner archive eastside-pharmacy"},
 		{who: admin, text: "partner list archived"},
 		{who: admin, text: "partner erase eastside-pharmacy"},

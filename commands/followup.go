@@ -42,11 +42,25 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	var due time.Time
 	var dateErr error
 	var dateText string
+	var rule when.Recurrence
+	repeats := false
 	for i := 0; i < len(pos) && at < 0; i++ {
 		if pos[i].Quoted {
 			// A quoted date ("next tuesday 10am") is one token: all of it
-			// must read as a date.
+			// must read as a date, or a repeat ("every first monday").
 			words := strings.Fields(pos[i].Text)
+			if r, n, err := when.ParseRecurrence(words, now, req.Loc); !errors.Is(err, when.ErrNoDate) {
+				switch {
+				case err == nil && n == len(words):
+					at, used, rule, repeats = i, 1, r, true
+				case dateErr == nil:
+					if err == nil {
+						err = when.ErrNotRepeat // words after the repeat, inside its quotes
+					}
+					dateErr, dateText = err, pos[i].Text
+				}
+				continue
+			}
 			t, n, err := when.ParseDue(words, now, req.Loc)
 			switch {
 			case err == nil && n == len(words) && n > 0:
@@ -59,6 +73,15 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		}
 		words := unquotedWords(pos[i:])
 		if len(words) == 0 {
+			continue
+		}
+		if r, n, err := when.ParseRecurrence(words, now, req.Loc); !errors.Is(err, when.ErrNoDate) {
+			switch {
+			case err == nil:
+				at, used, rule, repeats = i, n, r, true
+			case dateErr == nil:
+				dateErr, dateText = err, strings.Join(words, " ")
+			}
 			continue
 		}
 		t, n, err := when.ParseDue(words, now, req.Loc)
@@ -82,6 +105,14 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	case n > maxFollowUpText:
 		return message.Reply{}, userErrorf("That follow-up is %d characters long; keep it under %d.", n, maxFollowUpText)
 	}
+	var f domain.FollowUp
+	if repeats {
+		// The first time it comes round from now; each Done brings the next.
+		if due, err = rule.Next(now, req.Loc); err != nil {
+			return message.Reply{}, err
+		}
+		f.Rule, f.RuleText, f.Zone = rule.String(), rule.Describe(), req.Loc.String()
+	}
 	if !due.After(now) {
 		return message.Reply{}, userErrorf("%s is in the past. Give a time still ahead, e.g. `tomorrow` or `friday 10am`.", message.Code(message.Time(due, h.now(), req.Loc)))
 	}
@@ -92,7 +123,8 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		}
 	}
 	ref := h.ref(req, Unlink(joinText(pos[:at])))
-	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, domain.FollowUp{Assignee: assignee, Due: due, Text: text, Shared: shared}, req.User, now)
+	f.Assignee, f.Due, f.Text, f.Shared = assignee, due, text, shared
+	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, f, req.User, now)
 	if err != nil {
 		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
 			return message.Reply{}, &userError{msg: m}
@@ -107,6 +139,10 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 		who = message.Mention(assignee)
 	}
 	msg := fmt.Sprintf(":pushpin: `F%d` for *%s*: %s\nDue %s, assigned to %s. I'll send a reminder then.", id, message.Esc(p.Name), message.Esc(text), message.Time(due, h.now(), req.Loc), who)
+	if repeats {
+		msg = fmt.Sprintf(":repeat: `F%d` for *%s*: %s\nIt repeats %s (your time zone), assigned to %s; first due %s. *Done* on each closes it and brings the next; `%s` ends the series.",
+			id, message.Esc(p.Name), message.Esc(text), rule.Describe(), who, message.Time(due, h.now(), req.Loc), h.typed(req, fmt.Sprintf("cancel F%d all", id)))
+	}
 	if shared {
 		msg += " Shared with the partner's channel."
 	}
@@ -287,7 +323,13 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 	if err != nil {
 		return message.Reply{}, err
 	}
+	if change == domain.ChangeCancel && len(rest) == 1 && !rest[0].Quoted && strings.EqualFold(rest[0].Text, "all") {
+		change, rest = domain.ChangeEndSeries, nil
+	}
 	if len(rest) > 0 {
+		if change == domain.ChangeCancel {
+			return message.Reply{}, userErrorf("`cancel` takes the follow-up id, and `all` to end a repeating one: `%s cancel F%d` or `%s cancel F%d all`.", h.cfg.Command, id, h.cfg.Command, id)
+		}
 		return message.Reply{}, userErrorf("`%s` takes only the follow-up id: `%s %s F%d`.", name, h.cfg.Command, name, id)
 	}
 	f, err := h.store.ChangeFollowUp(ctx, req.Team, id, change, time.Time{}, req.User, h.now())
@@ -295,9 +337,30 @@ func (h *Handler) closeFollowUp(ctx context.Context, req *Request, toks []Token,
 		return message.Reply{}, h.followUpErr(id, err, h.now(), req.Loc)
 	}
 	h.touchSharedFollowUp(ctx, req.Team, f)
+	feed := message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))
+	if change == domain.ChangeEndSeries {
+		return message.Reply{Text: fmt.Sprintf(":heavy_multiplication_x: Ended the series of `F%d`: %s. `F%d`, its open one, is cancelled, and nothing more will come round.",
+			f.Series, message.Esc(message.Clip(f.Text, 200)), f.ID), Feed: feed}, nil
+	}
 	verb := map[string]string{domain.ChangeDone: ":white_check_mark: Done", domain.ChangeCancel: ":heavy_multiplication_x: Cancelled"}[change]
-	return message.Reply{Text: fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200))),
-		Feed: message.FollowUpFeed(req.User, f, change, h.partnerName(ctx, req.Team, f.Partner))}, nil
+	text := fmt.Sprintf("%s: `F%d` %s", verb, f.ID, message.Esc(message.Clip(f.Text, 200)))
+	if next := h.nextOccurrence(ctx, req, f); next != "" {
+		text += "\n" + next + fmt.Sprintf(" `%s` ends the series.", h.typed(req, fmt.Sprintf("cancel F%d all", f.Next)))
+	}
+	return message.Reply{Text: text, Feed: feed}, nil
+}
+
+// nextOccurrence says which occurrence of a repeating follow-up came
+// after f when it was closed, and when it is due; "" when none did.
+func (h *Handler) nextOccurrence(ctx context.Context, req *Request, f domain.FollowUp) string {
+	if f.Next == 0 {
+		return ""
+	}
+	next, err := h.store.FollowUp(ctx, req.Team, f.Next)
+	if err != nil {
+		return fmt.Sprintf(":repeat: Next: `F%d`.", f.Next)
+	}
+	return fmt.Sprintf(":repeat: Next: `F%d`, due %s.", next.ID, message.Time(next.Due, h.now(), req.Loc))
 }
 
 // snoozeCommand moves a follow-up later: `snooze <F-id> <when>`. A length
@@ -423,6 +486,10 @@ func (h *Handler) notLater(f domain.FollowUp, to, now time.Time, loc *time.Locat
 func (h *Handler) followUpErr(id int64, err error, now time.Time, loc *time.Location) error {
 	var fe *store.FollowUpError
 	switch {
+	case errors.As(err, &fe) && errors.Is(err, store.ErrNotSeries) && fe.FollowUp.SeriesEnded:
+		return userErrorf("The series of `F%d` has ended already (by %s, %s).", id, message.Mention(fe.FollowUp.DoneBy), message.Time(fe.FollowUp.DoneAt, now, loc))
+	case errors.As(err, &fe) && errors.Is(err, store.ErrNotSeries):
+		return userErrorf("`F%d` doesn't repeat; `%s cancel F%d` drops it.", id, h.cfg.Command, id)
 	case errors.As(err, &fe) && errors.Is(err, store.ErrNotLater):
 		// Moved by someone else since it was read: explain from its new due time.
 		return userErrorf("`F%d` is now due %s, and snoozing only moves it later. `%s reschedule F%d <when>` sets any time.", id, message.Time(fe.FollowUp.Due, now, loc), h.cfg.Command, id)
@@ -469,6 +536,9 @@ func (h *Handler) pressFollowUp(ctx context.Context, req Request, action, value 
 		verb = fmt.Sprintf(":zzz: Snoozed by %s until %s", message.Mention(req.User), message.Time(f.Due, now, req.Loc))
 	} else {
 		verb = message.FollowUpStatus(f, now, req.Loc)
+		if next := h.nextOccurrence(ctx, &req, f); next != "" {
+			verb += "\n" + next
+		}
 	}
 	name := h.partnerName(ctx, req.Team, f.Partner)
 	upd := message.Reminder(f, name, now, req.Loc, verb)

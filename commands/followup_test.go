@@ -60,3 +60,53 @@ func TestSnoozeMovesOnlyLater(t *testing.T) {
 		t.Errorf("Snooze 1 week of a follow-up due Sun Dec 6: %+v", p)
 	}
 }
+
+// TestRepeatingFollowUps: `followup <partner> "every …" <text>` sets up a
+// series read in the typist's zone; `done` and `cancel` close an
+// occurrence and name the next, the Done button too; `cancel F1 all`
+// ends the series from any of its ids; lists say it repeats; rules that
+// cannot be read are refused, storing nothing. aFriday (Nov 27, 10:00)
+// fixes the dates.
+func TestRepeatingFollowUps(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	for _, st := range []struct {
+		text string
+		ok   bool
+		want string
+	}{
+		{`followup county "every first monday" "Call Dana about the fair"`, true,
+			"`F1` for *County Health Dept*: Call Dana about the fair\nIt repeats every first Monday of the month at 9:00 (your time zone), assigned to you; first due Mon Dec 7, 09:00."},
+		{`followup county every weekday 9am Check the shared inbox`, true, "It repeats every weekday at 9:00 (your time zone), assigned to you; first due Mon Nov 30, 09:00."},
+		{`followup county "every 2 weeks" "Send the newsletter" to:<@U0DEVON|devon>`, true, "every 2 weeks on Friday at 9:00 (your time zone), assigned to <@U0DEVON>; first due Fri Dec 4, 09:00."},
+		{`followup county every month on the 15th "Book the room"`, true, "every month on the 15th at 9:00 (your time zone), assigned to you; first due Tue Dec 15, 09:00."},
+		{`followup county "every fortnight" "x"`, false, "that is not a repeat I know. Try `every weekday 9am`"},
+		{`followup county "every monday please" "x"`, false, "that is not a repeat I know"},
+		{`followup county every month on the 31st "x"`, false, "not every month has a 31st: say `every month on the last day`"},
+		{"followups", true, "`F2` *County Health Dept* — Check the shared inbox · due Mon Nov 30, 09:00 · <@U0MARIA> · :repeat: repeats every weekday at 9:00"},
+		{"done F2", true, ":white_check_mark: Done: `F2` Check the shared inbox\n:repeat: Next: `F5`, due Tue Dec 1, 09:00. `/outreach cancel F5 all` ends the series."},
+		{"cancel F5", true, ":heavy_multiplication_x: Cancelled: `F5` Check the shared inbox\n:repeat: Next: `F6`, due Wed Dec 2, 09:00."},
+		{"cancel F5 everything", false, "`cancel` takes the follow-up id, and `all` to end a repeating one"},
+		{"cancel F2 all", true, "Ended the series of `F2`: Check the shared inbox. `F6`, its open one, is cancelled"},
+		{"cancel F6 all", false, "The series of `F6` has ended already (by <@U0MARIA>"},
+		{`followup county friday "Send the flyer"`, true, "`F7`"},
+		{"cancel F7 all", false, "`F7` doesn't repeat; `/outreach cancel F7` drops it."},
+	} {
+		before := hs.srv.Snapshot(context.Background())
+		r := hs.do(member, st.text)
+		if got := r.Outcome == message.OutcomeOK; got != st.ok || !strings.Contains(r.Text, st.want) {
+			t.Errorf("%q: %s %q; want ok=%v with %q", st.text, r.Outcome, r.Text, st.ok, st.want)
+		}
+		if !st.ok {
+			if diff := cmp.Diff(before, hs.srv.Snapshot(context.Background())); diff != "" {
+				t.Errorf("%q was refused but changed Redis:\n%s", st.text, diff)
+			}
+		}
+	}
+	// The Done button on an occurrence's reminder names the next.
+	req := commands.Request{Team: team, User: "U0MARIA", Role: commands.RoleMember, Channel: "D0MARIA", Door: commands.DoorForm, Loc: ny}
+	p := hs.h.Press(context.Background(), req, message.ActionDone, "F1")
+	if p.Update == nil || !strings.Contains(p.Update.Text, "Done by <@U0MARIA>") || !strings.Contains(p.Update.Text, "Next: `F8`, due Mon Jan 4 2027, 09:00") {
+		t.Errorf("Done on F1's reminder: %+v; want the next, F8, on the first Monday of January", p)
+	}
+}

@@ -49,11 +49,12 @@ var (
 	topicSurveys   = topic{"surveys", "Surveys"}
 	topicNeeds     = topic{"needs", "Community needs"}
 	topicImpact    = topic{"impact", "Impact"}
+	topicSearch    = topic{"search", "Search"}
 	topicHelp      = topic{"help", "Help"}
 )
 
 // topics is the order help lists the topics in.
-var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicNeeds, topicImpact, topicHelp}
+var topics = []topic{topicPartners, topicContacts, topicFollowUps, topicEvents, topicSurveys, topicNeeds, topicImpact, topicSearch, topicHelp}
 
 func (c *command) allowed(r Role) bool { return r >= c.who }
 
@@ -151,10 +152,10 @@ func newTable() table {
 			summary:  "delete a contact logged by mistake (its author or an admin)",
 			examples: []string{"contact delete C12"},
 			run:      (*Handler).contactDelete},
-		{name: "followup", args: "<partner> <when> <what…> [to:@u] [shared]", topic: topicFollowUps, who: RoleMember,
+		{name: "followup", args: `<partner> <when|"every …"> <what…> [to:@u] [shared]`, topic: topicFollowUps, who: RoleMember,
 			options:  []string{"to"},
-			summary:  "promise a next step; I remind the assignee when it is due",
-			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`},
+			summary:  "promise a next step; I remind the assignee when it is due. `every weekday 9am`, `every first monday`, `every 2 weeks`, `every month on the 15th` repeat it: each Done brings the next",
+			examples: []string{`followup county friday "Send the flyer"`, `followup eastside "next tuesday 10am" "Call Dr. Okafor" to:@devon`, `followup county "every first monday" "Call Dana about the fair"`},
 			run:      (*Handler).followupCommand},
 		{name: "followups", args: "[mine|all|overdue|@u|<partner>]", liaisonSummary: "follow-ups the team shared with your organization", liaisonExamples: []string{"followups"}, topic: topicFollowUps, who: RoleLiaison,
 			summary:  "open follow-ups, soonest first",
@@ -166,8 +167,8 @@ func newTable() table {
 			summary: "move a follow-up later; a length (`3d`) counts from its due time, or from now once overdue", examples: []string{"snooze F12 monday", "snooze F12 3d"}, run: (*Handler).snoozeCommand},
 		{name: "reschedule", args: "<F-id> <when>", topic: topicFollowUps, who: RoleMember,
 			summary: "set a follow-up's due time, earlier or later", examples: []string{"reschedule F12 tomorrow 10am"}, run: (*Handler).rescheduleCommand},
-		{name: "cancel", args: "<F-id>", topic: topicFollowUps, who: RoleMember,
-			summary: "drop a follow-up", examples: []string{"cancel F12"}, run: (*Handler).cancelCommand},
+		{name: "cancel", args: "<F-id> [all]", topic: topicFollowUps, who: RoleMember,
+			summary: "drop a follow-up (of a repeating one, this time; `all` ends it)", examples: []string{"cancel F12", "cancel F12 all"}, run: (*Handler).cancelCommand},
 		{name: "event add", args: "<partner> \"<title>\" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:] [with:partner,…]", topic: topicEvents, who: RoleMember,
 			options:  []string{"until", "type", "where", "audience", "resources", "registered", "with"},
 			summary:  "record an event run with a partner; its surveys follow by themselves",
@@ -227,6 +228,12 @@ func newTable() table {
 			summary:  "bring in a spreadsheet (CSV or .xlsx dropped into a DM with me; `import <path>` at the console): partners, people, contacts, events, needs, follow-ups. A dry run first; nothing is stored until *Import* or `import confirm`",
 			examples: []string{"import", "import confirm"},
 			run:      (*Handler).importCommand},
+		{name: "search", args: `<words|"phrase"> [partner:] [kind:]`, topic: topicSearch, who: RoleLiaison,
+			liaisonArgs: `<words|"phrase">`, liaisonSummary: "find your partnership's needs, upcoming events and the notes you left by their words",
+			options:  []string{"partner", "kind"},
+			summary:  "partners, people, events, needs and contacts whose words match, in any order (a \"phrase\" as written), best first; `kind:` one of partners, people, events, needs, contacts",
+			examples: []string{"search flu clinic", `search "health fair" partner:county`, "search dana kind:people"},
+			run:      (*Handler).searchCommand},
 	}
 }
 

@@ -75,7 +75,28 @@ func FollowUpLine(f domain.FollowUp, partnerName string, now time.Time, loc *tim
 	if partnerName == "" {
 		partnerName = f.Partner
 	}
-	return fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 200)), Time(f.Due, now, loc), Mention(f.Assignee), late)
+	line := fmt.Sprintf("• `F%d` *%s* — %s · due %s · %s%s", f.ID, Esc(partnerName), Esc(Clip(f.Text, 200)), Time(f.Due, now, loc), Mention(f.Assignee), late)
+	if r := Repeats(f, loc); r != "" {
+		line += " · :repeat: " + r
+	}
+	return line
+}
+
+// Repeats says how a repeating follow-up comes round, "repeats every
+// weekday at 9:00", with its zone when it is not the reader's; "" for
+// one that does not repeat, or whose series has ended.
+func Repeats(f domain.FollowUp, loc *time.Location) string {
+	if !f.Repeats() {
+		return ""
+	}
+	if f.RuleText == "" {
+		return "repeats"
+	}
+	s := "repeats " + f.RuleText
+	if loc == nil || f.Zone != loc.String() {
+		s += " (" + f.Zone + " time)"
+	}
+	return s
 }
 
 // FollowUpStatus says who closed a follow-up and when; "" while open.
@@ -151,6 +172,9 @@ func ContactKind(method string) string {
 // FollowUpFeed is the activity feed's line for a change to a follow-up
 // (domain.ChangeDone, ChangeCancel, ChangeSnooze or ChangeReschedule), by who.
 func FollowUpFeed(who string, f domain.FollowUp, change, partnerName string) string {
+	if change == domain.ChangeEndSeries {
+		return fmt.Sprintf("%s ended the repeating follow-up `F%d` with *%s*", Mention(who), f.Series, Esc(partnerName))
+	}
 	verb := map[string]string{domain.ChangeDone: "closed", domain.ChangeCancel: "cancelled", domain.ChangeSnooze: "snoozed", domain.ChangeReschedule: "rescheduled"}[change]
 	return fmt.Sprintf("%s %s follow-up `F%d` with *%s*", Mention(who), verb, f.ID, Esc(partnerName))
 }

@@ -49,6 +49,10 @@ func TestScheduledMessagesGolden(t *testing.T) {
 	second.Reminders = 1
 	done := fu
 	done.Status, done.DoneBy, done.DoneAt = domain.StatusDone, "U0DEVON", now
+	repeating := fu
+	repeating.Series, repeating.Rule, repeating.RuleText, repeating.Zone, repeating.Occurs = 9, "0 9 * * 1|nth=1", "every first Monday of the month at 9:00", "America/New_York", fu.Due
+	abroad := repeating
+	abroad.Zone = "Europe/Madrid"
 
 	county := partner("county-health-dept", "County Health Dept", now.AddDate(0, 0, -45), 0)
 	pharmacy := partner("main-street-pharmacy", "Main Street Pharmacy", now.AddDate(0, 0, -40), 3)
@@ -73,6 +77,8 @@ func TestScheduledMessagesGolden(t *testing.T) {
 		{"reminder-first", message.Reminder(fu, "County Health Dept", now, ny, "")},
 		{"reminder-second", message.Reminder(second, "County Health Dept", now, ny, "")},
 		{"reminder-done", message.Reminder(done, "County Health Dept", now, ny, message.FollowUpStatus(done, now, ny))},
+		{"reminder-repeating", message.Reminder(repeating, "County Health Dept", now, ny, "")},
+		{"reminder-repeating-set-abroad", message.Reminder(abroad, "County Health Dept", now, ny, "")},
 		{"nudge-one", message.Nudge([]domain.Partner{county}, now, ny)},
 		{"nudge-several", message.Nudge([]domain.Partner{county, pharmacy, quiet}, now, ny)},
 		{"nudge-none", message.Nudge(nil, now, ny)},

@@ -23,6 +23,9 @@ func Reminder(f domain.FollowUp, partnerName string, now time.Time, loc *time.Lo
 		b.WriteString("\n" + status)
 		return Reply{Text: b.String()}
 	}
+	if r := Repeats(f, loc); r != "" {
+		fmt.Fprintf(&b, "\n:repeat: It %s; *Done* closes this one and brings the next.", r)
+	}
 	v := fmt.Sprintf("F%d", f.ID)
 	return Reply{Text: b.String(), Choices: []Choice{
 		{Label: "Done", Action: ActionDone, Value: v, Style: "primary"},

@@ -34,6 +34,7 @@ type Store interface {
 	ClaimQueued(ctx context.Context, team string, now, leaseUntil time.Time, limit int, token string) (store.Claim, error)
 	FinishJob(ctx context.Context, team string, job store.Job, token string, now time.Time, next string, nextDue time.Time) (bool, error)
 	ReminderSent(ctx context.Context, team string, followUp int64, job store.Job, token string, now, nextDue time.Time, channel, ts string) (bool, error)
+	RollOccurrence(ctx context.Context, team string, id int64, job string, from, to time.Time) (domain.FollowUp, bool, error)
 	ReleaseJobs(ctx context.Context, team, token string, at time.Time, retry bool, jobs ...string) (int, error)
 	HoldJobs(ctx context.Context, team, token string, at time.Time, jobs ...string) (int, error)
 	FailJob(ctx context.Context, team string, job store.Job, token string, now time.Time, f domain.JobFailure) (bool, error)

@@ -177,7 +177,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	srv := storetest.New(t)
-	return &env{t: t, srv: srv, st: store.New(srv.Client(), 0), clock: clockwork.NewFakeClockAt(t0), poster: &fakePoster{zones: map[string]*time.Location{}}}
+	return &env{t: t, srv: srv, st: store.New(srv.Client(), 0).WithNext(when.NextOccurrence), clock: clockwork.NewFakeClockAt(t0), poster: &fakePoster{zones: map[string]*time.Location{}}}
 }
 
 func (e *env) scheduler(cfg scheduler.Config) *scheduler.Scheduler {
@@ -198,7 +198,7 @@ func (e *env) schedulerWith(cfg scheduler.Config) *scheduler.Scheduler {
 	if cfg.Quiet == (when.QuietHours{}) {
 		cfg.Quiet, _ = when.ParseQuietHours("18:00-08:00,sat,sun")
 	}
-	st := store.New(e.srv.Client(), 0) // each scheduler its own client, as replicas
+	st := store.New(e.srv.Client(), 0).WithNext(when.NextOccurrence) // each scheduler its own client, as replicas
 	s, err := scheduler.New(cfg, st, e.poster, e.clock, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		e.t.Fatal(err)

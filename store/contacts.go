@@ -38,8 +38,10 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	if next != nil {
 		nextDue, nextText = strconv.FormatInt(ms(next.Due), 10), next.Text
 	}
+	plan := newDocPlan(contactWords(c))
 	keys := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.ContactSeq(), k.Audit(), k.PartnerLex(),
 		k.ContactPartner(), k.ContactsBy(c.Who)}
+	keys = append(keys, plan.keys(k)...)
 	if ref.Liaison {
 		keys = append(keys, k.jobs()...) // the note for the partner's owner
 	}
@@ -49,7 +51,7 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 	}
 	partnerKeys := func(slug string) []string { return []string{k.Partner(slug), k.Contacts(slug), k.ContactLog(slug)} }
 	r, err := s.runResolving(ctx, "log contact", scriptLogContact, ref, k, keys, partnerKeys,
-		ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who)
+		ms(c.When), c.Direction, string(js), ms(now), actor, auditMaxLen, nextDue, nextText, c.Who, plan.arg())
 	if err != nil {
 		return domain.Contact{}, 0, domain.Partner{}, err
 	}
@@ -213,10 +215,30 @@ func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor 
 	return s.changeContact(ctx, team, id, "delete", actor, now, "", "", "", "")
 }
 
-func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, args ...any) (domain.Contact, error) {
+// changeContact runs change_contact. The contact is read first, for the
+// words it is filed under in the search index.
+func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, summary, when, whenJSON, method string) (domain.Contact, error) {
 	k := keysFor(team)
-	r, err := s.run(ctx, op+" contact", scriptChangeContact, []string{k.ContactPartner(), k.Audit(), k.Partners()},
-		append([]any{k.Prefix(), id, op, actor, ms(now), auditMaxLen}, args...)...)
+	r, err := retryStale(op+" contact", func() (reply, error) {
+		old, raw, err := s.contactText(ctx, k, id)
+		if errors.Is(err, ErrNotFound) {
+			return reply{code: "not_found"}, nil
+		}
+		if err != nil {
+			return reply{}, err
+		}
+		var words []string
+		if op == "edit" {
+			edited := old
+			if summary != "" {
+				edited.Summary = summary
+			}
+			words = contactWords(edited)
+		}
+		plan := changePlan(raw, contactWords(old), words)
+		return s.run(ctx, op+" contact", scriptChangeContact, append([]string{k.ContactPartner(), k.Audit(), k.Partners()}, plan.keys(k)...),
+			k.Prefix(), id, op, actor, ms(now), auditMaxLen, summary, when, whenJSON, method, plan.arg())
+	})
 	if err != nil {
 		return domain.Contact{}, err
 	}
@@ -225,4 +247,22 @@ func (s *Store) changeContact(ctx context.Context, team string, id int64, op, ac
 	}
 	c, err := contactFromReply(op+" contact", append([]any{strconv.FormatInt(id, 10)}, r.rest...))
 	return c, err
+}
+
+// contactText loads contact id with its stored JSON; ErrNotFound when
+// there is none.
+func (s *Store) contactText(ctx context.Context, k keys, id int64) (domain.Contact, string, error) {
+	r, err := s.run(ctx, "contact", scriptFindContact, []string{k.ContactPartner(), k.Partners()}, k.Prefix(), strconv.FormatInt(id, 10), "")
+	if err != nil {
+		return domain.Contact{}, "", err
+	}
+	if !r.ok {
+		return domain.Contact{}, "", fmt.Errorf("contact C%d: %w", id, ErrNotFound)
+	}
+	c, err := contactFromReply("contact", r.rest)
+	if err != nil {
+		return domain.Contact{}, "", err
+	}
+	raw, _ := r.rest[2].(string)
+	return c, raw, nil
 }

@@ -53,23 +53,36 @@ func (s *Store) EditEvent(ctx context.Context, team string, id int64, change Eve
 	if change.End != nil {
 		end = strconv.FormatInt(ms(*change.End), 10)
 	}
-	args := []any{k.Prefix(), id, actor, ms(now), auditMaxLen, start, end, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds()}
+	var fields []any
 	for _, f := range []struct {
 		name string
 		v    *string
 	}{{"title", change.Title}, {"type", change.Type}, {"where", change.Where}, {"audience", change.Audience}} {
 		if f.v != nil {
-			args = append(args, f.name, *f.v)
+			fields = append(fields, f.name, *f.v)
 		}
 	}
 	if change.Resources != nil {
-		args = append(args, "resources", strings.Join(*change.Resources, ","))
+		fields = append(fields, "resources", strings.Join(*change.Resources, ","))
 	}
 	if change.Registered != nil {
-		args = append(args, "registered", *change.Registered)
+		fields = append(fields, "registered", *change.Registered)
 	}
-	keys := with([]string{k.Event(id), k.Events(), k.Audit()}, k.jobs()...)
-	r, err := s.run(ctx, "edit event", scriptEditEvent, keys, args...)
+	r, err := retryStale("edit event", func() (reply, error) {
+		var plan indexPlan
+		if change.Title != nil {
+			bctx, cancel := s.bound(ctx)
+			old, err := s.rdb.HGet(bctx, k.Event(id), "title").Result()
+			cancel()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return reply{}, s.wrap("edit event", err)
+			}
+			plan = changePlan(old, eventWords(old), eventWords(*change.Title))
+		}
+		args := append([]any{k.Prefix(), id, actor, ms(now), auditMaxLen, start, end, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(), plan.arg()}, fields...)
+		keys := with(append([]string{k.Event(id), k.Events(), k.Audit()}, plan.keys(k)...), k.jobs()...)
+		return s.run(ctx, "edit event", scriptEditEvent, keys, args...)
+	})
 	if err != nil {
 		return domain.Event{}, err
 	}
@@ -99,10 +112,11 @@ type EventDelays struct{ Feedback, FollowUp time.Duration }
 // delays. Returns the event id and the partner.
 func (s *Store) AddEvent(ctx context.Context, team string, ref PartnerRef, e domain.Event, delays EventDelays, actor string, now time.Time) (int64, domain.Partner, error) {
 	k := keysFor(team)
-	args := append([]any{}, ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(),
+	plan := newDocPlan(eventWords(e.Title))
+	args := append([]any{}, ms(e.Start), ms(e.End), ms(now), actor, auditMaxLen, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds(), plan.arg(),
 		"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
 		"resources", strings.Join(e.Resources, ","), "registered", e.Registered, "attended", -1, "with", strings.Join(e.With, ","))
-	keys := with([]string{k.EventSeq(), k.Events()}, k.jobs()...)
+	keys := with(append([]string{k.EventSeq(), k.Events()}, plan.keys(k)...), k.jobs()...)
 	for _, w := range e.With {
 		keys = append(keys, k.Partner(w), k.PartnerEvents(w))
 	}

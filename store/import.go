@@ -62,16 +62,25 @@ func (s *Store) ImportRows(ctx context.Context, team, kind string, rows []Import
 		return nil, fmt.Errorf("import: unknown kind %q", kind)
 	}
 	args := []any{k.Prefix(), kind, ms(now), actor, auditMaxLen, domain.MaxReminders, delays.Feedback.Milliseconds(), delays.FollowUp.Milliseconds()}
+	// A stored record is filed in the search index in the same call: the
+	// sets of its words are declared here.
+	tokens := map[string]bool{}
 	for _, r := range rows {
-		js, err := importRowJSON(kind, r, actor, now)
+		js, words, err := importRowJSON(kind, r, actor, now)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w", kind, err)
 		}
 		args = append(args, js)
+		for _, w := range words {
+			tokens[w] = true
+		}
 	}
 	// The first round learns the keys of the rows' partners and records
 	// (they depend on ids the script gives), the second writes.
 	keys := with([]string{k.Imported(), seq, k.Audit()}, k.jobs()...)
+	for w := range tokens {
+		keys = append(keys, k.SearchToken(w))
+	}
 	if kind == ImportContact {
 		keys = append(keys, k.ContactPartner(), k.Partners())
 	}
@@ -143,9 +152,10 @@ func (s *Store) ImportSeen(ctx context.Context, team, kind string, rows []Import
 
 // importRowJSON is a row as import_rows.lua reads it: strings for every
 // number, so that no time reaches a hash as a float.
-func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (string, error) {
+func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (string, []string, error) {
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	m := map[string]any{"ident": r.Identity, "id": i(r.ID)}
+	var words []string // the search index's words for the record (search.go)
 	switch kind {
 	case ImportContact:
 		c := r.Contact
@@ -155,9 +165,10 @@ func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (strin
 		}
 		js, err := json.Marshal(c)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		m["slug"], m["when"], m["dir"], m["who"], m["json"] = c.Partner, i(ms(c.When)), c.Direction, c.Who, string(js)
+		words = contactWords(c)
 	case ImportFollowUp:
 		f := r.FollowUp
 		created, by := f.Created, f.CreatedBy
@@ -191,6 +202,7 @@ func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (strin
 		}
 		m["fields"] = []string{"title", e.Title, "type", e.Type, "where", e.Where, "audience", e.Audience,
 			"resources", strings.Join(e.Resources, ","), "registered", strconv.Itoa(e.Registered), "attended", strconv.Itoa(e.Attended)}
+		words = domain.SearchTokens(e.Title)
 	case ImportNeed:
 		n := r.Need
 		if n.Who == "" {
@@ -198,15 +210,19 @@ func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (strin
 		}
 		js, err := json.Marshal(n)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		m["slug"], m["at"], m["json"] = n.Partner, i(ms(n.At)), string(js)
+		words = needWords(n)
 		if len(n.Topics) > 0 {
 			m["topics"] = n.Topics
 		}
 	}
+	if len(words) > 0 {
+		m["words"] = strings.Join(words, " ")
+	}
 	b, err := json.Marshal(m)
-	return string(b), err
+	return string(b), words, err
 }
 
 // pendingImportTTL is how long a dry run waits for `import confirm`.

@@ -106,3 +106,47 @@ func TestImportRows(t *testing.T) {
 		t.Errorf("%d jobs queued, want the one reminder still ahead", queued)
 	}
 }
+
+// TestImportedRecordsAreFound: contacts, needs and events that come in
+// by import are filed in the search index in the same call, as a typed
+// one is; importing them again files nothing twice.
+func TestImportedRecordsAreFound(t *testing.T) {
+	srv := storetest.New(t)
+	s := New(srv.Client(), 0)
+	ctx := context.Background()
+	now := testclock.Now()
+	if err := s.AddPartner(ctx, "T1", domain.Partner{Slug: "county", Name: "County"}, "U1", now); err != nil {
+		t.Fatal(err)
+	}
+	imports := []struct {
+		kind string
+		row  ImportRow
+	}{
+		{ImportContact, ImportRow{Identity: "contact:flu", Contact: domain.Contact{Partner: "county", Method: "call", Direction: "out", Who: "U2", When: now.Add(-time.Hour), Summary: "Flu shots for the seniors' centre"}}},
+		{ImportNeed, ImportRow{Identity: "need:bus", Need: domain.Need{Topics: []string{"transportation"}, Note: "No bus to the clinic on Saturdays", Partner: "county", At: now.Add(-time.Hour)}}},
+		{ImportEvent, ImportRow{Identity: "event:fair", Event: domain.Event{Partner: "county", Title: "Spring Health Fair", Type: "other", Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Registered: -1, Attended: -1}}},
+	}
+	for range 2 {
+		for _, im := range imports {
+			if _, err := s.ImportRows(ctx, "T1", im.kind, []ImportRow{im.row}, EventDelays{}, "U1", now); err != nil {
+				t.Fatalf("import %s: %v", im.kind, err)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		words []string
+		found func(SearchResult) int
+	}{
+		{[]string{"flu", "seniors"}, func(r SearchResult) int { return len(r.Contacts) }},
+		{[]string{"bus", "saturdays"}, func(r SearchResult) int { return len(r.Needs) }},
+		{[]string{"health", "fair"}, func(r SearchResult) int { return len(r.Events) }},
+	} {
+		res, err := s.Search(ctx, "T1", tc.words, SearchScope{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := tc.found(res); n != 1 {
+			t.Errorf("search %v after importing twice: %d found; want the one imported (%+v)", tc.words, n, res.Found)
+		}
+	}
+}

@@ -23,10 +23,12 @@ var keyTable = struct {
 	Partners, PartnerNames, PartnerLex, ChannelIndex, Partner, People, Contacts, ContactLog             *shape
 	ContactPartner, ContactsBy                                                                          *shape
 	PartnerFollowUps, FollowUp, FollowUpTexts, FollowUpsOpen, FollowUpsDone, FollowUpsOf                *shape
+	FollowUpSeries                                                                                      *shape
 	Event, Events, PartnerEvents, EventSurveys, Survey, SurveyResponses, PartnerSurveys, SurveyByOrigin *shape
 	Needs, NeedLog, PartnerNeeds, NeedTopics, Canvas, Canvases                                          *shape
 	ContactSeq, FollowUpSeq, EventSeq, SurveySeq, NeedSeq, Audit, SeenEvent                             *shape
 	SeenMessage, Notified, SchemaVersion, Migrating, RateChannel, RatePosts, Imported, ImportPending    *shape
+	SearchToken                                                                                         *shape
 	Due, Leases, Claims, JobsDone, Schedule, JobFailures, JobFailuresAt                                 *shape
 }{
 	Partners:     newKey("partners", "zset"),                   // slug, score 0 (lexicographic: listing and prefix lookup)
@@ -47,6 +49,8 @@ var keyTable = struct {
 	FollowUpsOpen:    newKey("followups:open", "zset"),          // open ids → due (unix ms)
 	FollowUpsDone:    newKey("followups:done", "zset"),          // done ids → done time
 	FollowUpsOf:      newKey("followups:user:{user}", "zset"),   // open ids of an assignee → due
+
+	FollowUpSeries: newKey("followup-series:{id}", "hash"), // a repeating follow-up, by its first occurrence's id: current (the latest occurrence's id), ended_at, ended_by
 
 	Event:           newKey("event:{id}", "hash"),             // event fields
 	Events:          newKey("events", "zset"),                 // event ids → start (unix ms)
@@ -85,6 +89,10 @@ var keyTable = struct {
 
 	Imported:      newKey("imported", "hash"),                // identity of an imported row (its kind and id column, or a digest of its content) → the record it became (C12)
 	ImportPending: newKey("import-pending:{user}", "string"), // with a TTL: the file an admin's last dry run read, for `import confirm`
+	// The search index (search.go): for each word, the records filed under
+	// it: p<slug> a partner, h<slug>/<name> a person there, c<id> a
+	// contact, n<id> a need, e<id> an event.
+	SearchToken: newKey("search:{token}", "set"),
 
 	// The due-work bookkeeping (see lua/jobs_lib.lua).
 	Due:      newJobsKey("due", "zset"),               // job id → due (unix ms)
@@ -154,6 +162,11 @@ func (k keys) FollowUpsOpen() string          { return keyTable.FollowUpsOpen.bu
 func (k keys) FollowUpsDone() string          { return keyTable.FollowUpsDone.build(k.prefix) }
 func (k keys) FollowUpsOf(user string) string { return keyTable.FollowUpsOf.build(k.prefix, user) }
 
+// FollowUpSeries is a repeating follow-up's series, by its first id.
+func (k keys) FollowUpSeries(id int64) string {
+	return keyTable.FollowUpSeries.build(k.prefix, itoa(id))
+}
+
 func (k keys) Event(id int64) string            { return keyTable.Event.build(k.prefix, itoa(id)) }
 func (k keys) Events() string                   { return keyTable.Events.build(k.prefix) }
 func (k keys) PartnerEvents(slug string) string { return keyTable.PartnerEvents.build(k.prefix, slug) }
@@ -195,6 +208,9 @@ func (k keys) Imported() string  { return keyTable.Imported.build(k.prefix) }
 func (k keys) ImportPending(user string) string {
 	return keyTable.ImportPending.build(k.prefix, user)
 }
+
+// SearchToken is the set of the records filed under word in the index.
+func (k keys) SearchToken(word string) string { return keyTable.SearchToken.build(k.prefix, word) }
 
 func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
 func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }

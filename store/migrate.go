@@ -32,6 +32,9 @@ var migrations = []Migration{
 	// Partners added before names were folded get their folded index
 	// entries; until then only their exact names resolve.
 	{Name: "fold partner names", Run: (*Store).FoldPartnerIndex},
+	// Records written before the search index existed are filed in it;
+	// until then `search` finds only what was written since.
+	{Name: "index for search", Run: (*Store).IndexSearch},
 }
 
 // Migrated is a migration that ran.

@@ -12,9 +12,10 @@ import (
 )
 
 // AddNeed records n and returns its id. The id comes first (INCR); the
-// record, its indexes, its topics' counts and the audit entry are then
-// written in one MULTI/EXEC, so a need is stored whole or not at all (a
-// failed write costs an unused id, never a half record).
+// record, its indexes (the search index's too), its topics' counts and
+// the audit entry are then written in one MULTI/EXEC, so a need is
+// stored whole or not at all (a failed write costs an unused id, never a
+// half record).
 func (s *Store) AddNeed(ctx context.Context, team string, n domain.Need, actor string, now time.Time) (int64, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
@@ -45,6 +46,10 @@ func (s *Store) AddNeed(ctx context.Context, team string, n domain.Need, actor s
 		}
 		for _, t := range n.Topics {
 			p.ZIncrBy(ctx, k.NeedTopics(), 1, t)
+		}
+		doc := "n" + strconv.FormatInt(id, 10)
+		for _, w := range needWords(n) {
+			p.SAdd(ctx, k.SearchToken(w), doc)
 		}
 		p.XAdd(ctx, auditEntry(k, now, actor, "need.add", "N"+strconv.FormatInt(id, 10)))
 		return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,10 +142,11 @@ func (s *Store) Partner(ctx context.Context, team, slug string) (domain.Partner,
 func (s *Store) AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error {
 	k := keysFor(team)
 	p.Created, p.Updated = now, now
-	args := []any{p.Slug, domain.NameKey(p.Name), p.Channel, ms(now), actor, auditMaxLen, domain.Slugify(p.Name)}
+	plan := newDocPlan(partnerWords(p.Name, p.Services, p.Audience, p.Programs, p.Goals))
+	args := []any{p.Slug, domain.NameKey(p.Name), p.Channel, ms(now), actor, auditMaxLen, domain.Slugify(p.Name), k.Prefix(), plan.arg()}
 	args = append(args, partnerFields(p)...)
 	r, err := s.run(ctx, "add partner", scriptAddPartner,
-		[]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Partner(p.Slug), k.Audit(), k.PartnerLex()}, args...)
+		append([]string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Partner(p.Slug), k.Audit(), k.PartnerLex()}, plan.keys(k)...), args...)
 	if err != nil {
 		return err
 	}
@@ -225,13 +227,45 @@ func (s *Store) UpdatePartner(ctx context.Context, team, slug string, change Par
 		fields = append(fields, "archived", boolField(*change.Archived))
 	}
 	fields = append(fields, "updated", ms(now))
-	args := append([]any{slug, ms(now), actor, auditMaxLen, op, nameKey, channel, nameSlug}, fields...)
-	r, err := s.run(ctx, "update partner", scriptUpdatePartner,
-		[]string{k.PartnerNames(), k.ChannelIndex(), k.Partner(slug), k.Audit(), k.PartnerLex()}, args...)
+	r, err := retryStale("update partner", func() (reply, error) {
+		plan, err := s.partnerPlan(ctx, k, slug, change)
+		if err != nil {
+			return reply{}, err
+		}
+		args := append([]any{slug, ms(now), actor, auditMaxLen, op, nameKey, channel, nameSlug, k.Prefix(), plan.arg()}, fields...)
+		return s.run(ctx, "update partner", scriptUpdatePartner,
+			append([]string{k.PartnerNames(), k.ChannelIndex(), k.Partner(slug), k.Audit(), k.PartnerLex()}, plan.keys(k)...), args...)
+	})
 	if err != nil {
 		return err
 	}
 	return conflictErr("update partner", r)
+}
+
+// partnerPlan is how change moves the partner in the search index: none
+// when it leaves its text alone, else read from its stored text.
+func (s *Store) partnerPlan(ctx context.Context, k keys, slug string, change PartnerChange) (indexPlan, error) {
+	if change.Name == nil && change.Services == nil && change.Audience == nil && change.Programs == nil && change.Goals == nil {
+		return indexPlan{}, nil
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	vals, err := s.rdb.HMGet(ctx, k.Partner(slug), "name", "services", "audience", "programs", "goals").Result()
+	if err != nil {
+		return indexPlan{}, s.wrap("update partner", err)
+	}
+	old := make([]string, len(vals))
+	for i, v := range vals {
+		old[i], _ = v.(string)
+	}
+	now := slices.Clone(old)
+	for i, v := range []*string{change.Name, change.Services, change.Audience, change.Programs, change.Goals} {
+		if v != nil {
+			now[i] = *v
+		}
+	}
+	return changePlan(partnerText(old[0], old[1], old[2], old[3], old[4]),
+		partnerWords(old[0], old[1], old[2], old[3], old[4]), partnerWords(now[0], now[1], now[2], now[3], now[4])), nil
 }
 
 // UpsertPerson adds or replaces (by name, case-insensitively) a person at
@@ -242,8 +276,22 @@ func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p domain.Pe
 	if err != nil {
 		return false, fmt.Errorf("upsert person: %w", err)
 	}
-	r, err := s.run(ctx, "upsert person", scriptUpsertPerson,
-		[]string{k.Partner(slug), k.People(slug), k.Audit()}, slug, domain.NameKey(p.Name), string(js), ms(now), actor, auditMaxLen)
+	nameKey := domain.NameKey(p.Name)
+	r, err := retryStale("upsert person", func() (reply, error) {
+		bctx, cancel := s.bound(ctx)
+		raw, err := s.rdb.HGet(bctx, k.People(slug), nameKey).Result()
+		cancel()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return reply{}, s.wrap("upsert person", err)
+		}
+		old, err := docWords("h", raw)
+		if err != nil {
+			return reply{}, fmt.Errorf("upsert person: %w", err)
+		}
+		plan := changePlan(raw, old, personWords(p))
+		return s.run(ctx, "upsert person", scriptUpsertPerson, append([]string{k.Partner(slug), k.People(slug), k.Audit()}, plan.keys(k)...),
+			slug, nameKey, string(js), ms(now), actor, auditMaxLen, k.Prefix(), plan.arg())
+	})
 	if err != nil {
 		return false, err
 	}
@@ -309,7 +357,8 @@ func (s *Store) ListPartners(ctx context.Context, team string) ([]domain.Partner
 }
 
 // ErasePartner deletes the partner and everything about it. Its short ids
-// are not reused.
+// are not reused. Its records are read first, for the words they are
+// filed under in the search index.
 func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error {
 	k := keysFor(team)
 	ks := []string{k.Partners(), k.PartnerNames(), k.ChannelIndex(), k.Audit(), k.PartnerLex()}
@@ -319,11 +368,88 @@ func (s *Store) ErasePartner(ctx context.Context, team, slug, actor string, now 
 	ks = append(ks, k.FollowUpsOpen(), k.FollowUpsDone(), k.FollowUpTexts(), k.Events(), k.ContactPartner(),
 		k.NeedLog(), k.Needs(), k.NeedTopics())
 	ks = append(ks, k.jobs()...)
-	r, err := s.run(ctx, "erase partner", scriptErasePartner, ks, slug, ms(now), actor, auditMaxLen, k.Prefix(), len(own))
+	r, err := retryStale("erase partner", func() (reply, error) {
+		plans, words, err := s.erasePlans(ctx, k, slug)
+		if err != nil {
+			return reply{}, err
+		}
+		js, err := json.Marshal(plans)
+		if err != nil {
+			return reply{}, fmt.Errorf("erase partner: %w", err)
+		}
+		keys := append(slices.Clone(ks), indexPlan{remove: words}.keys(k)...)
+		return s.run(ctx, "erase partner", scriptErasePartner, keys, slug, ms(now), actor, auditMaxLen, k.Prefix(), len(own), string(js))
+	})
 	if err != nil {
 		return err
 	}
 	return conflictErr("erase partner", r)
+}
+
+// erasePlans reads every record erasing the partner may delete (its
+// events run with others too: the script decides) and returns, for
+// each, the SHA-1 of its stored text and its words (lua/search_lib.lua's
+// index_plans_fit), with all their words.
+func (s *Store) erasePlans(ctx context.Context, k keys, slug string) (map[string][2]string, []string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	fields := pipe.HMGet(ctx, k.Partner(slug), "name", "services", "audience", "programs", "goals")
+	people := pipe.HGetAll(ctx, k.People(slug))
+	contacts := pipe.HGetAll(ctx, k.ContactLog(slug))
+	needIDs := pipe.ZRange(ctx, k.PartnerNeeds(slug), 0, -1)
+	eventIDs := pipe.ZRange(ctx, k.PartnerEvents(slug), 0, -1)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, nil, s.wrap("erase partner", err)
+	}
+	texts := map[string]string{}
+	var f [5]string
+	for i, v := range fields.Val() {
+		f[i], _ = v.(string)
+	}
+	texts[partnerDoc(slug)] = partnerText(f[0], f[1], f[2], f[3], f[4])
+	for name, js := range people.Val() {
+		texts[peopleDoc(slug)+name] = js
+	}
+	for id, js := range contacts.Val() {
+		texts["c"+id] = js
+	}
+	pipe = s.rdb.Pipeline()
+	var needs *redis.SliceCmd
+	if ids := needIDs.Val(); len(ids) > 0 {
+		needs = pipe.HMGet(ctx, k.NeedLog(), ids...)
+	}
+	titles := make([]*redis.StringCmd, len(eventIDs.Val()))
+	for i, id := range eventIDs.Val() {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		titles[i] = pipe.HGet(ctx, k.Event(n), "title")
+	}
+	if needs != nil || len(titles) > 0 {
+		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, nil, s.wrap("erase partner", err)
+		}
+	}
+	if needs != nil {
+		for i, v := range needs.Val() {
+			js, _ := v.(string)
+			texts["n"+needIDs.Val()[i]] = js
+		}
+	}
+	for i, c := range titles {
+		texts["e"+eventIDs.Val()[i]] = c.Val()
+	}
+	plans := make(map[string][2]string, len(texts))
+	var all []string
+	for doc, raw := range texts {
+		words, err := docWords(doc, raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("erase partner: %w", err)
+		}
+		plans[doc] = [2]string{sha1Hex(raw), strings.Join(words, " ")}
+		all = append(all, words...)
+	}
+	slices.Sort(all)
+	return plans, slices.Compact(all), nil
 }
 
 func partnerFields(p domain.Partner) []any {

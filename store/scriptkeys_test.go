@@ -42,7 +42,7 @@ func TestScriptKeys(t *testing.T) {
 	ran := newScriptHook()
 	rdb.AddHook(ran)
 	mon := startMonitor(t, srv.Addr())
-	s := New(rdb, 0)
+	s := New(rdb, 0).WithNext(storetest.Next)
 	ctx := context.Background()
 	t0 := testclock.Now()
 	ref := func(text string) PartnerRef { return PartnerRef{Text: text} }
@@ -120,6 +120,26 @@ func TestScriptKeys(t *testing.T) {
 				return err
 			}
 			_, err := s.ChangeFollowUp(ctx, team, fu2, domain.ChangeDone, time.Time{}, "U2", t0)
+			return err
+		}},
+		{"a repeating follow-up: done, carried over, ended", func() error {
+			id, _, err := s.AddFollowUp(ctx, team, ref("eastside"), domain.FollowUp{Assignee: "U2", Due: t0.Add(time.Hour), Text: "check the inbox",
+				Rule: "0 9 * * *", Zone: "America/New_York"}, "U1", t0)
+			if err != nil {
+				return err
+			}
+			done, err := s.ChangeFollowUp(ctx, team, id, domain.ChangeDone, time.Time{}, "U2", t0)
+			if err != nil {
+				return err
+			}
+			next, err := s.FollowUp(ctx, team, done.Next)
+			if err != nil {
+				return err
+			}
+			if _, _, err := s.RollOccurrence(ctx, team, next.ID, next.Job, next.Occurs, next.Occurs.Add(24*time.Hour)); err != nil {
+				return err
+			}
+			_, err = s.ChangeFollowUp(ctx, team, id, domain.ChangeEndSeries, time.Time{}, "U2", t0)
 			return err
 		}},
 		{"add event", func() error {

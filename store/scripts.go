@@ -29,7 +29,7 @@ var luaFiles embed.FS
 // libs are the shared Lua libraries, in dependency order: each may call
 // only those before it (load panics otherwise). Every other file in lua/
 // is a script.
-var libs = []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures"}
+var libs = []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "contacts_lib", "figures", "search_lib"}
 
 // scripts are the loaded scripts by file name, for the tests to check
 // that each one runs.

@@ -105,11 +105,11 @@ func TestSourceLibs(t *testing.T) {
 		want   []string
 	}{
 		{"event_ended", []string{"declare"}},
-		{"add_partner", []string{"audit"}},
+		{"add_partner", []string{"audit", "search_lib"}},
 		{"claim_due", []string{"jobs_lib"}},
 		{"resolve_partner", []string{"declare", "partner_lib", "resolve"}},
-		{"add_event", []string{"declare", "audit", "partner_lib", "jobs_lib", "resolve"}},
-		{"log_contact", []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve"}},
+		{"add_event", []string{"declare", "audit", "partner_lib", "jobs_lib", "resolve", "search_lib"}},
+		{"log_contact", []string{"declare", "audit", "partner_lib", "jobs_lib", "followup_lib", "resolve", "search_lib"}},
 	} {
 		src := source(tc.script)
 		var got []string

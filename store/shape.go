@@ -29,6 +29,7 @@ var paramPatterns = map[string]string{
 	"event":      `[A-Za-z0-9]+`,   // a Slack Events API event id
 	"occurrence": `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}Z)?`,
 	"kind":       `[a-z]+(?:-[a-z]+)*`, // a job kind (jobkinds.go)
+	"token":      `[\p{L}\p{N}\p{M}]+`, // a word of the search index (domain.SearchTokens)
 
 	"channel": `[A-Z0-9]+`,                          // a Slack channel id
 	"ts":      `[0-9]+\.[0-9]+`,                     // a Slack message timestamp

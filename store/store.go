@@ -74,7 +74,8 @@ type Store struct {
 	// guess): a command naming a partner by a prefix then takes one
 	// round trip, as one naming it by its id does.
 	resolved *lru.Cache[string, string]
-	scripts  batcher // the commands' scripts, which share round trips when they come together
+	scripts  batcher  // the commands' scripts, which share round trips when they come together
+	next     NextFunc // a series' next occurrence (WithNext)
 }
 
 // keyCheck is nil, unless the package's tests set it: then every store

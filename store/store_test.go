@@ -21,7 +21,7 @@ var t0 = testclock.Now()
 func newStore(t *testing.T) (*store.Store, *storetest.Server) {
 	t.Helper()
 	srv := storetest.New(t)
-	return store.New(srv.Client(), 0), srv
+	return store.New(srv.Client(), 0).WithNext(storetest.Next), srv
 }
 
 func addPartner(t *testing.T, s *store.Store, name, channel string) domain.Partner {
@@ -196,6 +196,14 @@ func TestErasePartner(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.AddNeed(ctx, team, domain.Need{Topics: []string{"diabetes"}, Note: "cooking classes", Partner: "county-health-dept", At: t0}, "U1", t0); err != nil {
+		t.Fatal(err)
+	}
+	rep, _, err := s.AddFollowUp(ctx, team, store.PartnerRef{Text: "county"}, domain.FollowUp{Assignee: "U1", Due: t0.Add(time.Hour), Text: "check in",
+		Rule: "0 9 * * 1", Zone: "UTC"}, "U1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChangeFollowUp(ctx, team, rep, domain.ChangeDone, time.Time{}, "U1", t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ErasePartner(ctx, team, "county-health-dept", "U1", t0); err != nil {

@@ -709,7 +709,8 @@ func (b *bench) memory(t *testing.T) {
 		for _, g := range groups {
 			parts = append(parts, usage(g))
 		}
-		return used, parts
+		// The search index's sets, however many words there are.
+		return used, append(parts, usage(searchSets(t, sys)))
 	}
 
 	res := &memoryResult{followUps: memFollowUps, contacts: memContacts}
@@ -762,6 +763,7 @@ func (b *bench) memory(t *testing.T) {
 	ct := []memPart{
 		{"contact JSON (per-partner contact-log hash)", per(p1, p2, 3, memContacts)},
 		{"time index (per-partner contacts zset)", per(p1, p2, 4, memContacts)},
+		{"search index (a set per word)", per(p1, p2, 5, memContacts)},
 		{"audit entry", per(p1, p2, 2, memContacts)},
 	}
 	res.fuParts = append(fu, memPart{"the rest (keyspace entry, allocator rounding)", res.perFollowUp - sumParts(fu)})

@@ -145,6 +145,7 @@ type benchResults struct {
 	sched   schedResults    // bench_sched_test.go
 	impact  []*impactResult // bench_impact_test.go, one a size
 	imports []*importResult // bench_import_test.go
+	search  *searchResult   // bench_search_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -216,6 +217,7 @@ func TestBench(t *testing.T) {
 	t.Run("outage", b.outage)
 	t.Run("impact", b.impact)
 	t.Run("import", b.importRow)
+	t.Run("search", b.search)
 	b.print(os.Stdout)
 }
 
@@ -1168,6 +1170,7 @@ func (b *bench) print(w io.Writer) {
 	r.schedRows(tab)
 	r.impactRows(tab)
 	r.importRows(tab)
+	r.searchRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)

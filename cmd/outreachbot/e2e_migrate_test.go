@@ -15,8 +15,9 @@ import (
 
 // TestMigrationsRunOnceAcrossStarts: a workspace holding what an older
 // version stored (a partner whose name indexes were never folded) is
-// migrated by the first start, after which its partner answers to a
-// prefix typed without accents; a second start on the same Redis runs no
+// migrated by the first start (its names folded, then filed in the
+// search index), after which its partner answers to a prefix typed
+// without accents; a second start on the same Redis runs no
 // migration, and the schema version says how many ran.
 func TestMigrationsRunOnceAcrossStarts(t *testing.T) {
 	clock := testclock.New()
@@ -51,8 +52,10 @@ func TestMigrationsRunOnceAcrossStarts(t *testing.T) {
 	}
 
 	first := launchBot(t, fs, rs, env, clock)
-	if got := migrated(first.logs.String()); len(got) != 1 || !strings.Contains(got[0], `"migration":"fold partner names"`) || !strings.Contains(got[0], `"changed":1`) {
-		t.Errorf("first start migrated %q; want the fold of partner names, once, changing one partner", got)
+	if got := migrated(first.logs.String()); len(got) != 2 ||
+		!strings.Contains(got[0], `"migration":"fold partner names"`) || !strings.Contains(got[0], `"changed":1`) ||
+		!strings.Contains(got[1], `"migration":"index for search"`) || !strings.Contains(got[1], `"changed":1`) {
+		t.Errorf("first start migrated %q; want the fold of partner names, then the search index, each once, each changing one partner", got)
 	}
 	if r := first.slash("U0MARIA", "C0OUTREACH", "partner show clinica"); !strings.Contains(r.Text, "Clínica Salud") {
 		t.Errorf("after the first start, `partner show clinica` = %q; want Clínica Salud", r.Text)
@@ -71,7 +74,7 @@ func TestMigrationsRunOnceAcrossStarts(t *testing.T) {
 	if r := second.slash("U0MARIA", "C0OUTREACH", "partner show clinica"); !strings.Contains(r.Text, "Clínica Salud") {
 		t.Errorf("after the second start, `partner show clinica` = %q; want Clínica Salud", r.Text)
 	}
-	if v, err := store.New(rdb, 0).SchemaVersion(ctx, home); err != nil || v != 1 {
-		t.Errorf("schema version = %d, %v; want 1", v, err)
+	if v, err := store.New(rdb, 0).SchemaVersion(ctx, home); err != nil || v != 2 {
+		t.Errorf("schema version = %d, %v; want 2", v, err)
 	}
 }

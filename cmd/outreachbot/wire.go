@@ -18,6 +18,7 @@ import (
 	impact "github.com/outreachbot/outreachbot/report"
 	"github.com/outreachbot/outreachbot/scheduler"
 	"github.com/outreachbot/outreachbot/store"
+	"github.com/outreachbot/outreachbot/when"
 )
 
 // A door is how people reach the bot: Slack over Socket Mode (`run`) or a
@@ -104,7 +105,7 @@ func wire(ctx context.Context, p *parts, d door) (close func(), err error) {
 	if err != nil {
 		return nil, &startError{"redis", 2, err}
 	}
-	p.store = store.New(rdb, 0)
+	p.store = store.New(rdb, 0).WithNext(when.NextOccurrence)
 	team, dir, err := d.connect(ctx, p)
 	if err != nil {
 		return close, failed("connect", 1, err)

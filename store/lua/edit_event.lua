@@ -3,13 +3,16 @@
 -- the attendance question, the surveys) to the new times, or queues them
 -- for an event that now ends ahead (they skip what was already done).
 -- KEYS[1] the event HASH, KEYS[2] events ZSET, KEYS[3] audit STREAM, then
--- the due-work keys and its partners' keys (declare.lua)
+-- the search index's sets of the words its title loses or gains, the
+-- due-work keys and its partners' keys (declare.lua)
 -- ARGV[1] key prefix, ARGV[2] event id, ARGV[3] actor, ARGV[4] now (unix
 -- ms), ARGV[5] audit max length, ARGV[6] start (unix ms, '' = unchanged),
 -- ARGV[7] end (unix ms, '' = unchanged), ARGV[8] feedback survey delay
--- (ms), ARGV[9] follow-up survey delay (ms), ARGV[10…] field, value pairs
+-- (ms), ARGV[9] follow-up survey delay (ms), ARGV[10] the event's index
+-- plan (search_lib.lua), ARGV[11…] field, value pairs
 -- Returns {'ok', field, value, …} (the event after the change) or
--- {'err', 'not_found'} / {'err', 'cancelled'}.
+-- {'err', 'not_found'} / {'err', 'cancelled'} / {'err', 'stale'} (its
+-- title changed since the plan was made).
 local prefix, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
 local ek = KEYS[1]
 if redis.call('EXISTS', ek) == 0 then return {'err', 'not_found'} end
@@ -25,9 +28,11 @@ if ARGV[6] ~= '' or ARGV[7] ~= '' then
 end
 local u = undeclared()
 if u then return u end
+if index_stale(prefix, 'e' .. id, ARGV[10]) then return {'err', 'stale'} end
 local fields = {}
-for i = 10, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
 if #fields > 0 then redis.call('HSET', ek, unpack(fields)) end
+index_doc(prefix, 'e' .. id, ARGV[10])
 if ARGV[6] ~= '' or ARGV[7] ~= '' then
   if ARGV[6] ~= '' then redis.call('HSET', ek, 'start', ARGV[6]) end
   if ARGV[7] ~= '' then redis.call('HSET', ek, 'end', ARGV[7]) end

@@ -4,10 +4,14 @@
 -- the partner's own keys (hash, people, contacts, contact log, …), then
 -- the workspace's indexes and the due-work keys, and what the partner's
 -- data names (declare.lua): its follow-ups and their assignees' sets, its
--- events and surveys, its contacts' authors' sets
+-- events and surveys, its contacts' authors' sets, its repeating
+-- follow-ups' series; then the search index's sets of its records' words
 -- ARGV[1] slug, ARGV[2] now (unix ms), ARGV[3] actor, ARGV[4] audit max length,
--- ARGV[5] key prefix, ARGV[6] how many of KEYS are the partner's own
--- Returns {'ok', number of keys deleted} or {'err', 'not_found'}.
+-- ARGV[5] key prefix, ARGV[6] how many of KEYS are the partner's own,
+-- ARGV[7] the index plans of its records, JSON {record: [SHA-1 of its
+-- text, its words]} (search_lib.lua)
+-- Returns {'ok', number of keys deleted}, {'err', 'not_found'} or {'err',
+-- 'stale'} (a record changed since the plans were made).
 local pk = KEYS[6]
 if redis.call('EXISTS', pk) == 0 then return {'err', 'not_found'} end
 do
@@ -17,6 +21,8 @@ do
     if known(fk) then
       local assignee = redis.call('HGET', fk, 'assignee')
       if assignee then known(K.FollowUpsOf(prefix, assignee)) end
+      local series = redis.call('HGET', fk, 'series')
+      if series then known(K.FollowUpSeries(prefix, series)) end
     end
   end
   for _, id in ipairs(redis.call('ZRANGE', K.PartnerEvents(prefix, slug), 0, -1)) do
@@ -39,6 +45,10 @@ do
   local u = undeclared()
   if u then return u end
 end
+local erasing = index_erasing(ARGV[5], ARGV[1])
+local plans = cjson.decode(ARGV[7])
+if not index_plans_fit(ARGV[5], plans, erasing, ARGV[1]) then return {'err', 'stale'} end
+index_unfile(ARGV[5], plans, erasing)
 local nameKey = redis.call('HGET', pk, 'name_key')
 if nameKey then redis.call('HDEL', KEYS[2], nameKey) end
 local channel = redis.call('HGET', pk, 'channel')
@@ -59,6 +69,8 @@ for _, id in ipairs(redis.call('SMEMBERS', K.PartnerFollowUps(prefix, slug))) do
   if assignee then redis.call('ZREM', K.FollowUpsOf(prefix, assignee), id) end
   local job = redis.call('HGET', fk, 'job')
   if job then unqueue(prefix, job) end
+  local series = redis.call('HGET', fk, 'series')
+  if series then redis.call('DEL', K.FollowUpSeries(prefix, series)) end
   redis.call('ZREM', K.FollowUpsOpen(prefix), id)
   redis.call('ZREM', K.FollowUpsDone(prefix), id)
   redis.call('HDEL', K.FollowUpTexts(prefix), id)

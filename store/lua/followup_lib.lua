@@ -27,3 +27,22 @@ local function create_followup(prefix, slug, assignee, due, text, creator, now, 
   enqueue(prefix, job, tonumber(due))
   return id
 end
+
+-- A repeating follow-up is a series of occurrences, each a follow-up of
+-- its own carrying the series (its first occurrence's id), the rule
+-- (when.ParseRule) and its text as people say it, the zone it is read in
+-- and when it came round; the series' hash holds its latest occurrence.
+-- Go computes the times.
+local function start_occurrence(prefix, id, series, rule, zone, occurs, ruleText)
+  redis.call('HSET', K.FollowUp(prefix, id), 'series', series, 'rule', rule, 'rule_text', ruleText, 'zone', zone, 'occurs', occurs)
+  redis.call('HSET', K.FollowUpSeries(prefix, series), 'current', id)
+end
+
+-- live_occurrence reports whether follow-up id is the latest occurrence
+-- of a series still going, and returns the series.
+local function live_occurrence(prefix, fk, id)
+  local series = redis.call('HGET', fk, 'series')
+  if not series then return false end
+  local sk = K.FollowUpSeries(prefix, series)
+  return redis.call('HGET', sk, 'current') == tostring(id) and not redis.call('HGET', sk, 'ended_at'), series
+end

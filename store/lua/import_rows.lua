@@ -11,12 +11,14 @@
 -- KEYS[1] imported HASH, KEYS[2] the kind's id counter STRING,
 -- KEYS[3] audit STREAM, then the due-work keys, for contacts the contact
 -- index HASH and partners ZSET, and the keys of the rows'
--- partners and records (declare.lua)
+-- partners and records (declare.lua), and the search index's sets of
+-- the rows' words (search_lib.lua)
 -- ARGV[1] key prefix, ARGV[2] kind ('contact', 'followup', 'event',
 -- 'need'), ARGV[3] now (unix ms), ARGV[4] actor, ARGV[5] audit max length,
 -- ARGV[6] reminders before the team digest takes a follow-up over,
 -- ARGV[7] feedback survey delay (ms), ARGV[8] follow-up survey delay (ms),
--- ARGV[9…] one row each, as JSON (store/import.go, importRowJSON)
+-- ARGV[9…] one row each, as JSON (store/import.go, importRowJSON; its
+-- words, the search index's, separated by spaces)
 -- Returns one number per row: the id it was stored under, 0 when it was
 -- there already, -1 when a partner it names is gone.
 local prefix, kind, now, actor = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -192,6 +194,8 @@ for i, r in ipairs(rows) do
   local id = out[i]
   if id > 0 then
     put[kind](r, id)
+    -- Filed in the search index as the command that writes one files it.
+    if r.words then index_doc(prefix, string.lower(letter) .. id, '||' .. r.words) end
     if r.ident ~= '' then redis.call('HSET', KEYS[1], r.ident, letter .. id) end
     first = first or id
     last = id

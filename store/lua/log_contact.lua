@@ -5,14 +5,16 @@
 -- KEYS[1] partners ZSET, KEYS[2] names HASH, KEYS[3] channel index HASH,
 -- KEYS[4] contact counter STRING, KEYS[5] audit STREAM, KEYS[6]
 -- lexicographic index ZSET, then the contact indexes, the due-work keys,
--- the follow-up keys and the partner's keys (declare.lua)
+-- the follow-up keys and the partner's keys (declare.lua), and the
+-- search index's sets of the contact's words
 -- ARGV[1] key prefix, ARGV[2] refSlug, ARGV[3] refLower, ARGV[4] channel,
 -- ARGV[5] the liaison's team ('' for a member), ARGV[6] the slug expected
 -- (resolve.lua's resolved), ARGV[7] contact time (unix ms), ARGV[8]
 -- direction ('in'/'out'), ARGV[9] contact JSON (without its id), ARGV[10] now
 -- (unix ms), ARGV[11] actor, ARGV[12] audit max length, ARGV[13] next
 -- step's due (unix ms, '' for none), ARGV[14] next step's text, ARGV[15]
--- who (the contact's author, whose latest contact `last` names)
+-- who (the contact's author, whose latest contact `last` names), ARGV[16]
+-- the contact's index plan (search_lib.lua)
 -- Returns {'ok', id, slug, follow-up id (0 for none), value, …}
 -- (the partner after the write, partner_reply), {'err', code, candidates…}, or
 -- {'err', 'keys', …}.
@@ -37,6 +39,7 @@ redis.call('ZADD', ck, when, id)
 redis.call('HSET', K.ContactLog(prefix, slug), id, ARGV[9])
 redis.call('HSET', K.ContactPartner(prefix), id, slug)
 redis.call('ZADD', K.ContactsBy(prefix, ARGV[15]), ARGV[10], id)
+index_doc(prefix, 'c' .. id, ARGV[16])
 -- The latest by date, not the latest logged: a contact may be backdated,
 -- to before 1970 too (a negative time), so "none yet" is nil, not 0.
 local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
