@@ -63,6 +63,8 @@ func (s *security) makeCertificates(dir string) error {
 	if err != nil {
 		return fmt.Errorf("certificates: %w", err)
 	}
+	// The wall clock, not the tests' clock: redis-server and crypto/tls
+	// check a certificate's validity against the real time.
 	now := time.Now()
 	ca := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "storetest CA"},
