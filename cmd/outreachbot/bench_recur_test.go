@@ -305,7 +305,7 @@ func recurRepeats(occ []time.Time, end time.Time) []time.Time {
 			if !r.Before(next) {
 				break
 			}
-			out = append(out, r)
+			out = append(out, r.UTC()) // as the others, for the map of posts by instant
 		}
 	}
 	return out
