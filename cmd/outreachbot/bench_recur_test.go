@@ -125,7 +125,6 @@ type recurResult struct {
 	occurrences, repeats  int // the series' times; the open ones' daily repeats
 	expected, once        int // reminders: occurrences and repeats
 	twice, missing, stray int
-	offTime               int
 	presses               int
 	steps                 int // moves of the clock
 	wall                  time.Duration
