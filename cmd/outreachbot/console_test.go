@@ -203,8 +203,13 @@ func TestConsoleChannelByName(t *testing.T) {
 // person typing, where they are typing: not a reminder in someone
 // else's DM, nor a survey in a channel they are not in.
 func TestConsolePressIsYours(t *testing.T) {
-	out := consoleRun(t, nil, `followup county tomorrow "Send the flyer" to:@maria`, ":advance 1d", ":press 1", ":as maria", ":press 1", ":press 1")
-	_, rest, _ := strings.Cut(out, "> :advance 1d\n")
+	// Due tomorrow at 09:00, so two days on it has been posted whatever the
+	// hour now; the morning's nudges and Monday's your-week DM, which
+	// carry buttons of their own, are off, so Maria's last buttons are
+	// her reminder's.
+	off := map[string]string{"OUTREACH_SCHEDULE_NUDGES": "off", "OUTREACH_SCHEDULE_OWNER_DIGEST": "off"}
+	out := consoleRun(t, off, `followup county tomorrow "Send the flyer" to:@maria`, ":advance 2d", ":press 1", ":as maria", ":press 1", ":press 1")
+	_, rest, _ := strings.Cut(out, "> :advance 2d\n")
 	first := after(rest, ":press 1")
 	if !strings.Contains(first, "no message with buttons for you here") {
 		t.Errorf("you pressed Maria's reminder:\n%s", first)
