@@ -11,7 +11,8 @@
 #   BENCH_ARGS='-cpuprofile cpu.out' ./scripts/bench.sh   extra go test flags
 #   BENCH_ROWS='due-scan|crash' ./scripts/bench.sh   only those rows: raw,
 #       latency, ladder, throughput, bot-cpu, due-posted, due-scan, memory,
-#       fan-out, fan-out-budget, crash, outage, impact, import, search
+#       fan-out, fan-out-budget, crash, outage, impact, import, search,
+#       recurring
 #   BENCH_ROWS=bot-cpu BENCH_PROFILE_DIR=/tmp/prof ./scripts/bench.sh   also
 #       saves CPU and allocation profiles of both bots under load (go tool pprof)
 #   BENCH_CPU_ROUNDS=5   the bot-cpu row's rounds (default 3)

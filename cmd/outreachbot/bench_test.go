@@ -141,11 +141,12 @@ type benchResults struct {
 	gcMaxPause              time.Duration // stop-the-world pauses of this process, whole run
 	otherCPU                float64       // CPUs busy with other processes, whole run
 
-	botCPU  []cpuRun        // bench_plain_test.go
-	sched   schedResults    // bench_sched_test.go
-	impact  []*impactResult // bench_impact_test.go, one a size
-	imports []*importResult // bench_import_test.go
-	search  *searchResult   // bench_search_test.go
+	botCPU    []cpuRun        // bench_plain_test.go
+	sched     schedResults    // bench_sched_test.go
+	impact    []*impactResult // bench_impact_test.go, one a size
+	imports   []*importResult // bench_import_test.go
+	search    *searchResult   // bench_search_test.go
+	recurring *recurResult    // bench_recur_test.go
 }
 
 // aofStats is what the append-only file did during the whole run.
@@ -218,6 +219,7 @@ func TestBench(t *testing.T) {
 	t.Run("impact", b.impact)
 	t.Run("import", b.importRow)
 	t.Run("search", b.search)
+	t.Run("recurring", b.recurring)
 	b.print(os.Stdout)
 }
 
@@ -1171,6 +1173,7 @@ func (b *bench) print(w io.Writer) {
 	r.impactRows(tab)
 	r.importRows(tab)
 	r.searchRows(tab)
+	r.recurRows(tab)
 	tab.print(w)
 
 	fmt.Fprintln(w)

@@ -246,11 +246,15 @@ func (e *e2e) tick(d time.Duration) {
 	}
 	st := store.New(e.redis.Client(), 0)
 	for i := 0; ; i++ {
-		if _, leased, err := st.QueuedJobs(context.Background(), home); err == nil && leased == 0 {
+		_, leased, err := st.QueuedJobs(context.Background(), home)
+		if err == nil && leased == 0 {
 			return
 		}
 		if i == 1000 {
-			e.t.Fatalf("scheduled work still held after 10 s of real time")
+			// What held it: leases (a post under way), or Redis not
+			// answering; and the bot's own account.
+			e.t.Fatalf("scheduled work still held after 10 s of real time at %s: %d leased, err %v\nlogs:\n%s",
+				fake.Now().Format(time.RFC3339), leased, err, e.logs.String())
 		}
 		time.Sleep(10 * time.Millisecond) // the bot's posts under way, not time passing
 	}
