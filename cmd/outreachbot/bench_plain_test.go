@@ -288,15 +288,14 @@ func procRSS(pid int) int64 {
 
 // cpuSummary is one bot's figures over the rounds: medians, and mins.
 type cpuSummary struct {
-	runs                      int
-	cpuPer, cpuMin            time.Duration
-	perSecond, perSecondMax   float64
-	pacedCPUPer               time.Duration
-	p50, p99                  time.Duration
-	rssIdle, rssLoad          int64
-	otherCPU                  float64
-	perRound                  []string
-	cpuRatio, throughputRatio float64 // against the plain bot: median of the pairs
+	runs                    int
+	cpuPer, cpuMin          time.Duration
+	perSecond, perSecondMax float64
+	pacedCPUPer             time.Duration
+	p50, p99                time.Duration
+	rssIdle, rssLoad        int64
+	otherCPU                float64
+	perRound                []string
 }
 
 func summarize(runs []cpuRun, subject string) cpuSummary {
