@@ -26,7 +26,7 @@ run='^TestBench$'
 if [ "${BENCH_ROWS:-}" != "" ]; then
   run="^TestBench\$/^(${BENCH_ROWS})\$"
 fi
-echo "building and running the benchmark (all rows: about half an hour; BENCH_ROWS picks some)…" >&2
+echo "building and running the benchmark (every row takes a while; BENCH_ROWS picks some)…" >&2
 status=0
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 go test -tags bench -run "$run" -count=1 -v -timeout 30m ${BENCH_ARGS:-} ./cmd/outreachbot/ >"$out" 2>&1 || status=$?
