@@ -474,14 +474,21 @@ type confirmDate struct {
 func (c *confirmDate) Error() string { return "date to confirm" }
 
 // confirmPrompt asks to confirm a date more than a year back: what says
-// what would happen, nothing what has not. The button runs the command
-// again with `confirm`, checked as if typed (ActionConfirm); a command
-// too long for a button's value is to be typed again.
+// what would happen, nothing what has not.
 func (h *Handler) confirmPrompt(req *Request, what, nothing, label string) message.Reply {
+	return h.askConfirm(req, fmt.Sprintf(":calendar: %s, more than a year back. %s: if that date is right, ", what, nothing), "", label)
+}
+
+// askConfirm asks before running the typed command again with `confirm`:
+// lead says what stands in the way, pressTo what the button does, label
+// names it. The button runs the command again, checked as if typed
+// (ActionConfirm); a command too long for a button's value is to be
+// typed again.
+func (h *Handler) askConfirm(req *Request, lead, pressTo, label string) message.Reply {
 	line := stripCommand(req.Text, h.cfg.Command) + " confirm"
-	r := message.Reply{Text: fmt.Sprintf(":calendar: %s, more than a year back. %s: if that date is right, ", what, nothing)}
+	r := message.Reply{Text: lead}
 	if len(line) <= maxButtonValue {
-		r.Text += fmt.Sprintf("press *%s*, or ", label)
+		r.Text += fmt.Sprintf("press *%s*%s, or ", label, pressTo)
 		r.Choices = []message.Choice{{Label: label, Action: ActionConfirm, Value: line, Style: "primary"}}
 	}
 	if len([]rune(line)) <= 300 {

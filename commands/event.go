@@ -603,19 +603,8 @@ func (h *Handler) sameEvent(ctx context.Context, req *Request, partner string, e
 	return nil, nil
 }
 
-// askAgain asks before running the typed command again with `confirm`:
+// askAgain asks before adding a second of what is there already:
 // what says what stands in the way, label names the button.
 func (h *Handler) askAgain(req *Request, what, label string) message.Reply {
-	line := stripCommand(req.Text, h.cfg.Command) + " confirm"
-	r := message.Reply{Text: what + ": "}
-	if len(line) <= maxButtonValue {
-		r.Text += fmt.Sprintf("press *%s* to add a second one, or ", label)
-		r.Choices = []message.Choice{{Label: label, Action: ActionConfirm, Value: line, Style: "primary"}}
-	}
-	if len([]rune(line)) <= 300 {
-		r.Text += fmt.Sprintf("type the command again with `confirm` at the end: %s", message.Code(h.typed(req, line)))
-	} else {
-		r.Text += "type the command again with `confirm` at the end."
-	}
-	return r
+	return h.askConfirm(req, what+": ", " to add a second one", label)
 }
