@@ -22,12 +22,7 @@ import (
 // post ephemeral messages there, and a private channel does not exist
 // for it; joining fixes all of it.
 func TestBotMembership(t *testing.T) {
-	srv := newServer(t, Options{})
-	srv.AddUser(User{ID: "UALICE"})
-	srv.AddChannel(Channel{ID: "C0PUBLIC", Name: "digest", NotJoined: true})
-	srv.AddChannel(Channel{ID: "G0PRIVATE", Name: "secret", IsPrivate: true, NotJoined: true})
-	srv.AddChannel(Channel{ID: "C0JOINED", Name: "team"})
-	api := newAPI(srv)
+	srv, api := channelsToJoin(t)
 	ctx := testCtx(t)
 	post := func(ch string) error {
 		_, _, err := api.PostMessageContext(ctx, ch, slack.MsgOptionText("hi", false))

@@ -18,12 +18,7 @@ import (
 // (https://docs.slack.dev/reference/methods/files.completeUploadExternal,
 // https://docs.slack.dev/reference/methods/conversations.join).
 func TestFileShareNeedsMembership(t *testing.T) {
-	srv := newServer(t, Options{})
-	srv.AddUser(User{ID: "UALICE"})
-	srv.AddChannel(Channel{ID: "C0PUBLIC", Name: "digest", NotJoined: true})
-	srv.AddChannel(Channel{ID: "G0PRIVATE", Name: "secret", IsPrivate: true, NotJoined: true})
-	srv.AddChannel(Channel{ID: "C0JOINED", Name: "team"})
-	api := newAPI(srv)
+	srv, api := channelsToJoin(t)
 	ctx := testCtx(t)
 	upload := func(ch string) error {
 		_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Content: "PNG", FileSize: 3, Filename: "chart.png", Channel: ch})
@@ -108,4 +103,15 @@ func TestRateLimitEvery(t *testing.T) {
 			t.Errorf("after the window: %v", err)
 		}
 	}
+}
+
+// channelsToJoin is a fake with a user and three channels: a public one
+// and a private one the bot has not joined, and one it has.
+func channelsToJoin(t *testing.T) (*Server, *slack.Client) {
+	srv := newServer(t, Options{})
+	srv.AddUser(User{ID: "UALICE"})
+	srv.AddChannel(Channel{ID: "C0PUBLIC", Name: "digest", NotJoined: true})
+	srv.AddChannel(Channel{ID: "G0PRIVATE", Name: "secret", IsPrivate: true, NotJoined: true})
+	srv.AddChannel(Channel{ID: "C0JOINED", Name: "team"})
+	return srv, newAPI(srv)
 }
