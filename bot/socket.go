@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,6 +111,15 @@ func (c *conn) send(frame []byte) {
 		c.mu.Unlock()
 		return
 	}
+	c.writing = true
+	c.mu.Unlock()
+	// Under load one Redis reply finishes many commands at once: the
+	// goroutines it made ready queue their acks while this one yields, and
+	// all go out in one write (a write on loopback TCP costs the bot as
+	// much as a command's handling). Alone, nothing else is ready to run
+	// and the yield returns at once.
+	runtime.Gosched()
+	c.mu.Lock()
 	c.flushLocked()
 }
 

@@ -73,6 +73,11 @@ type cpuRun struct {
 	otherCPU         float64       // CPUs busy with neither this bot nor this process nor Redis, saturated phase
 	fakeCPUPer       time.Duration // this process (fake Slack and load), saturated
 	redisCPUPer      time.Duration // redis-server, saturated
+	readsPer         float64       // the bot's read and write system calls per `log`, saturated
+	writesPer        float64
+	bytesPer         float64 // the bot's heap allocations per `log`, saturated: bytes, objects
+	objectsPer       float64
+	gcs              int64 // the bot's GC cycles in the saturated phase
 }
 
 func benchCPURounds(t *testing.T) int {
@@ -183,6 +188,7 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 		}
 	}()
 	c0, m0, r0, s0, t0 := procCPU(pid), machineNow(), redisCPUOf(t, sys.rdb), cpuNow(), time.Now()
+	io0, m0s := procSyscalls(pid), heapStats(t, httpAddr)
 	var wg sync.WaitGroup
 	for range benchCPUWindow {
 		wg.Go(func() {
@@ -199,6 +205,12 @@ func (b *bench) cpuOnce(t *testing.T, sys *schedSystem, s cpuSubject, round int,
 	}
 	wg.Wait()
 	c1, m1, r1, s1, t1 := procCPU(pid), machineNow(), redisCPUOf(t, sys.rdb), cpuNow(), time.Now()
+	io1, m1s := procSyscalls(pid), heapStats(t, httpAddr)
+	res.bytesPer = float64(m1s.bytes-m0s.bytes) / benchCPUCommands
+	res.objectsPer = float64(m1s.objects-m0s.objects) / benchCPUCommands
+	res.gcs = m1s.gcs - m0s.gcs
+	res.readsPer = float64(io1.reads-io0.reads) / benchCPUCommands
+	res.writesPer = float64(io1.writes-io0.writes) / benchCPUCommands
 	<-profDone
 	res.rssLoad = procRSS(pid)
 	if profDir != "" {
@@ -269,6 +281,54 @@ func procCPU(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
+// heap is what a bot has allocated so far, and its GC cycles.
+type heap struct{ bytes, objects, gcs int64 }
+
+// heapStats reads a bot's runtime.MemStats from the footer of its
+// /debug/pprof/heap?debug=1 (both bots serve pprof in the bench).
+func heapStats(t *testing.T, addr string) heap {
+	var out heap
+	resp, err := http.Get("http://" + addr + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Errorf("heap stats: %v", err)
+		return out
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Errorf("heap stats: %v", err)
+		return out
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		for prefix, dst := range map[string]*int64{"# TotalAlloc = ": &out.bytes, "# Mallocs = ": &out.objects, "# NumGC = ": &out.gcs} {
+			if v, ok := strings.CutPrefix(line, prefix); ok {
+				*dst, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			}
+		}
+	}
+	return out
+}
+
+// syscalls counts a process's read and write system calls (Linux:
+// /proc/<pid>/io, syscr and syscw; recv and send count too).
+type syscalls struct{ reads, writes int64 }
+
+func procSyscalls(pid int) syscalls {
+	var out syscalls
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return out
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			out.reads, _ = strconv.ParseInt(v, 10, 64)
+		} else if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+			out.writes, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return out
 }
 
 // procRSS is a process's resident set size (Linux: VmRSS).
@@ -389,10 +449,10 @@ func (r benchResults) cpuNotes(w io.Writer) {
 	if len(r.botCPU) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  bot-cpu runs (CPU per `log` at saturation: the bot's own process; beside it, this process's fake Slack and load, and Redis):\n")
+	fmt.Fprintf(w, "  bot-cpu runs (CPU per `log` at saturation: the bot's own process, its read and write system calls and heap allocations, and its GC cycles in the run; beside it, this process's fake Slack and load, and Redis):\n")
 	for _, x := range r.botCPU {
-		fmt.Fprintf(w, "    round %d  %-20s %s  %6s /s; fake+load %s, Redis %s; RSS %s → %s; at %d/s %s, p99 %s%s\n",
-			x.round+1, x.subject, us(x.cpuPer), count(x.perSecond), us(x.fakeCPUPer), us(x.redisCPUPer), mib(x.rssIdle), mib(x.rssLoad),
+		fmt.Fprintf(w, "    round %d  %-20s %s  %6s /s; syscalls %.2f r %.2f w; heap %.1f kB %.0f objects, %d GCs; fake+load %s, Redis %s; RSS %s → %s; at %d/s %s, p99 %s%s\n",
+			x.round+1, x.subject, us(x.cpuPer), count(x.perSecond), x.readsPer, x.writesPer, x.bytesPer/1000, x.objectsPer, x.gcs, us(x.fakeCPUPer), us(x.redisCPUPer), mib(x.rssIdle), mib(x.rssLoad),
 			benchRate, us(x.pacedCPUPer), ms(x.p99), shared(x.otherCPU))
 	}
 }

@@ -42,16 +42,25 @@ redis.call('ZADD', K.ContactsBy(prefix, ARGV[15]), ARGV[10], id)
 index_doc(prefix, 'c' .. id, ARGV[16])
 -- The latest by date, not the latest logged: a contact may be backdated,
 -- to before 1970 too (a negative time), so "none yet" is nil, not 0.
-local last = tonumber(redis.call('HGET', pk, 'last_contact') or '')
-if not last or when > last then redis.call('HSET', pk, 'last_contact', when) end
-local lastIn = tonumber(redis.call('HGET', pk, 'last_inbound') or '')
+-- One read and one write of the partner's figures: a redis.call is much
+-- of what a script costs Redis.
+local figs = redis.call('HMGET', pk, 'last_contact', 'last_inbound')
+local last, lastIn = tonumber(figs[1] or ''), tonumber(figs[2] or '')
+local set = {'updated', ARGV[10]}
+if not last or when > last then
+  set[#set + 1] = 'last_contact'
+  set[#set + 1] = when
+end
 if ARGV[8] == 'in' and (not lastIn or when > lastIn) then
   lastIn = when
-  redis.call('HSET', pk, 'last_inbound', when)
+  set[#set + 1] = 'last_inbound'
+  set[#set + 1] = when
 end
 -- Every contact after the latest inbound one is outbound.
 local after = lastIn and '(' .. lastIn or '-inf'
-redis.call('HSET', pk, 'out_since_in', redis.call('ZCOUNT', ck, after, '+inf'), 'updated', ARGV[10])
+set[#set + 1] = 'out_since_in'
+set[#set + 1] = redis.call('ZCOUNT', ck, after, '+inf')
+redis.call('HSET', pk, unpack(set))
 audit(KEYS[5], ARGV[12], ARGV[10], ARGV[11], 'contact.log', slug .. '#' .. id)
 -- A liaison's note is for the partner's owner: the scheduler tells them
 -- (in their working hours).
