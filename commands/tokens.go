@@ -259,6 +259,15 @@ func slackRef(s string, sigil byte, kinds string) (string, bool) {
 
 var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
+// decodeEntities is slackEntities.Replace, which copies s even when it has
+// no entity: most words of most commands have none.
+func decodeEntities(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return slackEntities.Replace(s)
+}
+
 // readable turns the body of a Slack reference into the text a person
 // typed: with should_escape on, Slack sends a typed @here as <!here> and
 // a picked user as <@U123|maria>. Stored as plain words, they can never
@@ -307,7 +316,7 @@ func readable(body string) string {
 // entities &amp; &lt; &gt; are decoded.
 func Unlink(s string) string {
 	if !strings.Contains(s, "<") {
-		return slackEntities.Replace(s)
+		return decodeEntities(s)
 	}
 	var b strings.Builder
 	i := 0
@@ -347,7 +356,7 @@ func Unlink(s string) string {
 		}
 		i = end
 	}
-	return slackEntities.Replace(b.String())
+	return decodeEntities(b.String())
 }
 
 // joinText joins tokens' text with spaces.

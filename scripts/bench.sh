@@ -17,6 +17,9 @@
 #       saves CPU and allocation profiles of both bots under load (go tool pprof)
 #   BENCH_CPU_ROUNDS=5   the bot-cpu row's rounds (default 3)
 #   BENCH_BOT_ENV='GOGC=200'   variables for Outreach Bot alone in that row
+#   BENCH_BASELINE_BIN=/tmp/before   an earlier build of outreachbot that
+#       takes its turn in every bot-cpu round, for a before and after
+#       measured side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-redis.sh

@@ -479,17 +479,62 @@ func partnerFromHash(slug string, m map[string]string) domain.Partner {
 var partnerReplyFields = []string{"name", "kind", "stage", "owner", "channel", "cadence_days", "services", "audience", "programs", "goals", "archived", "created", "updated", "last_contact", "last_inbound", "out_since_in", "nudge_quiet_until", "checkin_score", "checkin_count", "checkin_at", "org_teams", "nudged_at", "nudge_mark"}
 
 // partnerFromReply is partnerFromHash of a script's partner_reply: the
-// values of partnerReplyFields, nil where the hash has none.
+// values of partnerReplyFields as a JSON array, false where the hash has
+// none. A value without escapes is a substring of the reply, not a copy.
 func partnerFromReply(slug string, vs []any) domain.Partner {
 	p := domain.Partner{Slug: slug}
-	for i, f := range partnerReplyFields {
-		if i < len(vs) {
-			if v, ok := vs[i].(string); ok {
-				setPartnerField(&p, f, v)
-			}
+	packed := ""
+	if len(vs) > 0 {
+		packed, _ = vs[0].(string)
+	}
+	rest, ok := strings.CutPrefix(packed, "[")
+	for _, f := range partnerReplyFields {
+		if !ok {
+			break
+		}
+		var v string
+		var present bool
+		v, present, rest, ok = nextReplyValue(rest)
+		if ok && present {
+			setPartnerField(&p, f, v)
 		}
 	}
 	return partnerDefaults(p)
+}
+
+// nextReplyValue reads the first item of what is left of a JSON array of
+// strings and falses, and its comma or closing bracket. ok is false on
+// anything else, so a garbled reply yields only what came before.
+func nextReplyValue(s string) (v string, present bool, rest string, ok bool) {
+	if after, found := strings.CutPrefix(s, "false"); found {
+		rest = after
+	} else {
+		if !strings.HasPrefix(s, `"`) {
+			return "", false, "", false
+		}
+		end, escaped := 1, false
+		for ; end < len(s) && s[end] != '"'; end++ {
+			if s[end] == '\\' {
+				escaped = true
+				end++
+			}
+		}
+		if end >= len(s) {
+			return "", false, "", false
+		}
+		v, present, rest = s[1:end], true, s[end+1:]
+		if escaped {
+			var unq string // not &v: that would move every v to the heap
+			if json.Unmarshal([]byte(s[:end+1]), &unq) != nil {
+				return "", false, "", false
+			}
+			v = unq
+		}
+	}
+	if len(rest) == 0 || (rest[0] != ',' && rest[0] != ']') {
+		return "", false, "", false
+	}
+	return v, present, rest[1:], true
 }
 
 // setPartnerField reads one field of the partner's hash.

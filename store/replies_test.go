@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"testing"
 	"time"
@@ -14,15 +15,17 @@ import (
 )
 
 // TestPartnerRepliesReadAsLoaded: a partner that a script returns with
-// its reply (HGETALL's list) reads as the partner loaded on its own, whatever
-// its fields hold: colons, digits, accents, nothing.
+// its reply (partner_reply's JSON array) reads as the partner loaded on its
+// own, whatever its fields hold: colons, digits, accents, quotes, slashes,
+// backslashes, control characters, nothing.
 func TestPartnerRepliesReadAsLoaded(t *testing.T) {
 	srv := storetest.New(t)
 	s := New(srv.Client(), 5*time.Second)
 	ctx := context.Background()
 	now := testclock.Now()
 	p := domain.Partner{Slug: "clinica-12-30", Name: "Clínica 12:30 ☕", Kind: "clinic", Stage: "active", Owner: "U1",
-		Channel: "C0CLINIC", Services: "3:tests; 10:vaccines", Audience: "", Programs: "a:b:c"}
+		Channel: "C0CLINIC", Services: "3:tests; 10:vaccines", Audience: "", Programs: "a:b:c",
+		Goals: "\"flu/covid\" \\ shots\n\ttwice false, [1]"}
 	if err := s.AddPartner(ctx, "T0HOME", p, "U1", now); err != nil {
 		t.Fatal(err)
 	}
@@ -72,13 +75,26 @@ func TestPartnerReplyFields(t *testing.T) {
 		"out_since_in": "4", "nudge_quiet_until": "1700000000005", "checkin_score": "4.50", "checkin_count": "6",
 		"checkin_at": "1700000000007", "org_teams": "T1,T2", "nudged_at": "1700000000008", "nudge_mark": "m",
 	}
-	values := make([]any, len(partnerReplyFields))
+	values := make([]any, len(partnerReplyFields)) // as partner_reply encodes them
 	for i, f := range partnerReplyFields {
+		values[i] = false
 		if v, ok := hash[f]; ok {
 			values[i] = v
 		}
 	}
-	if diff := cmp.Diff(partnerFromHash("clinica", hash), partnerFromReply("clinica", values)); diff != "" {
+	packed, err := json.Marshal(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(partnerFromHash("clinica", hash), partnerFromReply("clinica", []any{string(packed)})); diff != "" {
 		t.Errorf("a partner from its reply (-from the whole hash +from the reply):\n%s", diff)
+	}
+	// A reply cut short or garbled yields what it holds up to there, never
+	// a panic or a value read past its length.
+	for _, bad := range []string{"", `["Cl`, `["Clí"`, `["Clí"x`, `[1,"Clí"]`, `{"name":"Clí"}`, `["Cl\"]`} {
+		p := partnerFromReply("clinica", []any{bad})
+		if p.Slug != "clinica" || p.Name != "" {
+			t.Errorf("reply %q: partner %+v; want only its slug", bad, p)
+		}
 	}
 }

@@ -23,6 +23,12 @@ package main
 // profiler's own cost then counts too.
 //
 //	BENCH_ROWS=bot-cpu BENCH_PROFILE_DIR=/tmp/prof ./scripts/bench.sh
+//
+// With BENCH_BASELINE_BIN naming an earlier build of outreachbot (go build
+// -o at the commit to compare with), that build takes its turn in every
+// round too, and the report adds the median of the rounds' ratios of this
+// build to it: a before and after measured side by side, which two runs
+// on a machine whose speed drifts are not.
 
 import (
 	"context"
@@ -116,7 +122,20 @@ func (b *bench) botCPU(t *testing.T) {
 	// BENCH_BOT_ENV adds variables to Outreach Bot's environment, to try
 	// a setting (GOGC=200, say) beside the same plain bot.
 	subjects[0].env = append(subjects[0].env, strings.Fields(os.Getenv("BENCH_BOT_ENV"))...)
+	if bin := os.Getenv("BENCH_BASELINE_BIN"); bin != "" {
+		if _, err := os.Stat(bin); err != nil {
+			t.Fatalf("BENCH_BASELINE_BIN: %v", err)
+		}
+		s := subjects[0]
+		s.name, s.short, s.bin = baselineName, "baseline", bin
+		subjects = append(subjects, s)
+	}
 	profDir := os.Getenv("BENCH_PROFILE_DIR")
+	if profDir != "" {
+		if err := os.MkdirAll(profDir, 0o755); err != nil {
+			t.Fatalf("BENCH_PROFILE_DIR: %v", err)
+		}
+	}
 	for round := range benchCPURounds(t) {
 		for _, s := range subjects {
 			res := b.cpuOnce(t, sys, s, round, profDir)
@@ -421,6 +440,9 @@ func median[T int64 | float64 | time.Duration](xs []T) T {
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", mb(uint64(n))) }
 
+// baselineName names the BENCH_BASELINE_BIN build in the report.
+const baselineName = "baseline build"
+
 // cpuRows adds the bot-cpu row to the table.
 func (r benchResults) cpuRows(tab *table) {
 	if len(r.botCPU) == 0 {
@@ -431,7 +453,7 @@ func (r benchResults) cpuRows(tab *table) {
 	cpuRatio, rateRatio := pairRatios(r.botCPU, ours, plain)
 	tab.rule()
 	tab.row(fmt.Sprintf("bot CPU per `log`, own process, %s at saturation (window %d)", count(benchCPUCommands), benchCPUWindow), "", "", "",
-		fmt.Sprintf("median of %d runs each, the two bots in turn%s", o.runs, shared(max(o.otherCPU, p.otherCPU))))
+		fmt.Sprintf("median of %d runs each, the bots in turn%s", o.runs, shared(max(o.otherCPU, p.otherCPU))))
 	tab.row("  Outreach Bot", us(o.cpuPer), "≤ ½ the plain bot's", verdict(cpuRatio > 0 && cpuRatio <= 0.5),
 		fmt.Sprintf("min %s; runs %s", us(o.cpuMin), strings.Join(o.perRound, ", ")))
 	tab.row("  plain slack-go + go-redis bot", us(p.cpuPer), "", "", fmt.Sprintf("min %s; runs %s", us(p.cpuMin), strings.Join(p.perRound, ", ")))
@@ -441,6 +463,11 @@ func (r benchResults) cpuRows(tab *table) {
 	tab.row(fmt.Sprintf("  at %s/s: CPU per `log`", count(benchRate)), us(o.pacedCPUPer), "", "", fmt.Sprintf("plain %s", us(p.pacedCPUPer)))
 	tab.row(fmt.Sprintf("  at %s/s: ack p50, p99", count(benchRate)), ms(o.p50)+", "+ms(o.p99), "", "", fmt.Sprintf("plain %s, %s", ms(p.p50), ms(p.p99)))
 	tab.row("  RSS idle → after the saturated run", mib(o.rssIdle)+" → "+mib(o.rssLoad), "", "", fmt.Sprintf("plain %s → %s", mib(p.rssIdle), mib(p.rssLoad)))
+	if b := summarize(r.botCPU, baselineName); b.runs > 0 {
+		bCPU, bRate := pairRatios(r.botCPU, ours, baselineName)
+		tab.row("  this build / the baseline build", fmt.Sprintf("%.2f", bCPU), "", "",
+			fmt.Sprintf("CPU per `log` (baseline %s), throughput %.2f× (baseline %s /s); medians of the rounds' ratios", us(b.cpuPer), bRate, count(b.perSecond)))
+	}
 }
 
 // cpuNotes lists each run of the bot-cpu row, with what the fake Slack

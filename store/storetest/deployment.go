@@ -40,13 +40,36 @@ type node struct {
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
+	done chan struct{}        // closed when cmd has exited
 	mini *miniredis.Miniredis // the embedded store, when exe is embeddedExe
 }
+
+// errExited: a node's process ended while we waited for it to serve,
+// most often because its port, free when picked, was taken before the
+// server bound it (another test's connection got it as its own port).
+var errExited = errors.New("exited")
+
+// startAttempts is how many times a deployment is started afresh, on new
+// ports, when one of its processes exits at start.
+const startAttempts = 3
 
 // embeddedExe marks a node that is the embedded store in this process.
 const embeddedExe = "(embedded)"
 
 func startDeployment(root string, opts Options) (*deployment, error) {
+	for attempt := 1; ; attempt++ {
+		dir := root
+		if attempt > 1 {
+			dir = filepath.Join(root, "attempt"+strconv.Itoa(attempt))
+		}
+		d, err := startOnce(dir, opts)
+		if err == nil || !errors.Is(err, errExited) || attempt == startAttempts {
+			return d, err
+		}
+	}
+}
+
+func startOnce(root string, opts Options) (*deployment, error) {
 	if opts.Topology == Embedded {
 		d := &deployment{opts: opts}
 		n, err := d.newNode(embeddedExe, root)
@@ -159,7 +182,7 @@ func (d *deployment) startCluster(root string) error {
 		}
 	}
 	for _, n := range d.data {
-		if err := d.waitPing(n.addr); err != nil {
+		if err := d.waitPing(n); err != nil {
 			return err
 		}
 	}
@@ -214,7 +237,7 @@ func (d *deployment) startSentinel(root string) error {
 	if err := s.start(); err != nil {
 		return err
 	}
-	if err := waitPing(&redis.Options{Addr: s.addr, Password: d.sec.sentinelPassword}); err != nil {
+	if err := s.waitPing(&redis.Options{Addr: s.addr, Password: d.sec.sentinelPassword}); err != nil {
 		return err
 	}
 	return d.waitSentinel()
@@ -229,7 +252,7 @@ func (d *deployment) start() error {
 		}
 	}
 	for _, n := range d.data {
-		if err := d.waitPing(n.addr); err != nil {
+		if err := d.waitPing(n); err != nil {
 			return err
 		}
 	}
@@ -372,8 +395,8 @@ func poll(f func(ctx context.Context) error) error {
 		ctx, cancel := context.WithTimeout(all, time.Second)
 		err := f(ctx)
 		cancel()
-		if err == nil {
-			return nil
+		if err == nil || errors.Is(err, errExited) {
+			return err
 		}
 		select {
 		case <-all.Done():
@@ -391,13 +414,20 @@ func (d *deployment) nodeOptions(addr string) *redis.Options {
 	return o
 }
 
-func (d *deployment) waitPing(addr string) error { return waitPing(d.nodeOptions(addr)) }
+func (d *deployment) waitPing(n *node) error { return n.waitPing(d.nodeOptions(n.addr)) }
 
-func waitPing(o *redis.Options) error {
+// waitPing waits until the node answers PING, giving up at once, with the
+// last line of its log, when its process has exited.
+func (n *node) waitPing(o *redis.Options) error {
 	o.MaxRetries = -1
 	c := redis.NewClient(o)
 	defer c.Close()
-	return poll(func(ctx context.Context) error { return c.Ping(ctx).Err() })
+	return poll(func(ctx context.Context) error {
+		if n.exited() {
+			return fmt.Errorf("%s on %s: %w: %s", n.exe, n.addr, errExited, n.lastLog())
+		}
+		return c.Ping(ctx).Err()
+	})
 }
 
 func (n *node) start() error {
@@ -427,8 +457,38 @@ func (n *node) start() error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s on %s: %w", n.exe, n.addr, err)
 	}
-	n.cmd = cmd
+	done := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(done)
+	}()
+	n.cmd, n.done = cmd, done
 	return nil
+}
+
+// exited reports whether the node's process has ended on its own.
+func (n *node) exited() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.done == nil {
+		return false
+	}
+	select {
+	case <-n.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// lastLog is the last line of the node's log, which says why it exited.
+func (n *node) lastLog() string {
+	b, err := os.ReadFile(filepath.Join(n.dir, "redis.log"))
+	if err != nil {
+		return "no log"
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return lines[len(lines)-1]
 }
 
 func (n *node) running() bool {
@@ -450,8 +510,8 @@ func (n *node) kill() {
 		return
 	}
 	_ = n.cmd.Process.Kill()
-	_ = n.cmd.Wait()
-	n.cmd = nil
+	<-n.done
+	n.cmd, n.done = nil, nil
 }
 
 func freeAddr() (string, error) {

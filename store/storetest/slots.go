@@ -107,14 +107,26 @@ func keysOf(cmd redis.Cmder) []string {
 		}
 		n, _ := strconv.Atoi(fmt.Sprint(args[2]))
 		for i := 3; i < 3+n && i < len(args); i++ {
-			keys = append(keys, fmt.Sprint(args[i]))
+			keys = append(keys, argString(args[i]))
 		}
 		rest = 3 + n
 	}
 	for i := rest; i < len(args); i++ {
-		if s, ok := args[i].(string); ok && strings.HasPrefix(s, "outreach:") {
+		if s := argString(args[i]); strings.HasPrefix(s, "outreach:") {
 			keys = append(keys, s)
 		}
 	}
 	return keys
+}
+
+// argString is a string argument as go-redis writes it, given as a
+// string or by pointer (the store passes a script's keys by pointer).
+func argString(a any) string {
+	switch v := a.(type) {
+	case string:
+		return v
+	case *string:
+		return *v
+	}
+	return ""
 }
