@@ -133,33 +133,74 @@ func newJobsKey(tmpl, typ string) *shape {
 
 // keys builds the keys of one workspace. Each method builds the key of
 // the same name in the table.
-type keys struct{ prefix string }
+type keys struct {
+	prefix string
+	fixed  map[*shape]string // the keys without params, built once
+}
 
-func keysFor(team string) keys { return keys{prefix: "outreach:{" + team + "}:"} }
+// workspaces keeps each workspace's keys without params, which every
+// command names (a log names eight): built once, they cost no allocation
+// again. At most maxCachedWorkspaces: team ids come from payloads, and
+// unknown ones must not grow it.
+var workspaces = struct {
+	sync.RWMutex
+	m map[string]keys
+}{m: map[string]keys{}}
+
+const maxCachedWorkspaces = 64
+
+func keysFor(team string) keys {
+	workspaces.RLock()
+	k, ok := workspaces.m[team]
+	workspaces.RUnlock()
+	if ok {
+		return k
+	}
+	k = keys{prefix: "outreach:{" + team + "}:", fixed: map[*shape]string{}}
+	for _, s := range keyShapes {
+		if len(s.params) == 0 {
+			k.fixed[s] = s.build(k.prefix)
+		}
+	}
+	workspaces.Lock()
+	if len(workspaces.m) < maxCachedWorkspaces {
+		workspaces.m[team] = k
+	}
+	workspaces.Unlock()
+	return k
+}
+
+// key is the workspace's key of shape s, which has no params.
+func (k keys) key(s *shape) string {
+	if v, ok := k.fixed[s]; ok {
+		return v
+	}
+	return s.build(k.prefix)
+}
 
 // Prefix is passed to scripts that build keys from ids and slugs they
 // read or resolve themselves (K.<Name>(prefix, …)); such keys share the
 // hash tag, so the same slot.
 func (k keys) Prefix() string { return k.prefix }
 
-func (k keys) Partners() string              { return keyTable.Partners.build(k.prefix) }
-func (k keys) PartnerNames() string          { return keyTable.PartnerNames.build(k.prefix) }
-func (k keys) PartnerLex() string            { return keyTable.PartnerLex.build(k.prefix) }
-func (k keys) ChannelIndex() string          { return keyTable.ChannelIndex.build(k.prefix) }
+func (k keys) Partners() string              { return k.key(keyTable.Partners) }
+func (k keys) PartnerNames() string          { return k.key(keyTable.PartnerNames) }
+func (k keys) PartnerLex() string            { return k.key(keyTable.PartnerLex) }
+func (k keys) ChannelIndex() string          { return k.key(keyTable.ChannelIndex) }
 func (k keys) Partner(slug string) string    { return keyTable.Partner.build(k.prefix, slug) }
 func (k keys) People(slug string) string     { return keyTable.People.build(k.prefix, slug) }
 func (k keys) Contacts(slug string) string   { return keyTable.Contacts.build(k.prefix, slug) }
 func (k keys) ContactLog(slug string) string { return keyTable.ContactLog.build(k.prefix, slug) }
-func (k keys) ContactPartner() string        { return keyTable.ContactPartner.build(k.prefix) }
+func (k keys) ContactPartner() string        { return k.key(keyTable.ContactPartner) }
 func (k keys) ContactsBy(user string) string { return keyTable.ContactsBy.build(k.prefix, user) }
 
 func (k keys) PartnerFollowUps(slug string) string {
 	return keyTable.PartnerFollowUps.build(k.prefix, slug)
 }
 func (k keys) FollowUp(id int64) string       { return keyTable.FollowUp.build(k.prefix, itoa(id)) }
-func (k keys) FollowUpTexts() string          { return keyTable.FollowUpTexts.build(k.prefix) }
-func (k keys) FollowUpsOpen() string          { return keyTable.FollowUpsOpen.build(k.prefix) }
-func (k keys) FollowUpsDone() string          { return keyTable.FollowUpsDone.build(k.prefix) }
+func (k keys) FollowUpTexts() string          { return k.key(keyTable.FollowUpTexts) }
+func (k keys) FollowUpsOpen() string          { return k.key(keyTable.FollowUpsOpen) }
+func (k keys) FollowUpsDone() string          { return k.key(keyTable.FollowUpsDone) }
 func (k keys) FollowUpsOf(user string) string { return keyTable.FollowUpsOf.build(k.prefix, user) }
 
 // FollowUpSeries is a repeating follow-up's series, by its first id.
@@ -168,7 +209,7 @@ func (k keys) FollowUpSeries(id int64) string {
 }
 
 func (k keys) Event(id int64) string            { return keyTable.Event.build(k.prefix, itoa(id)) }
-func (k keys) Events() string                   { return keyTable.Events.build(k.prefix) }
+func (k keys) Events() string                   { return k.key(keyTable.Events) }
 func (k keys) PartnerEvents(slug string) string { return keyTable.PartnerEvents.build(k.prefix, slug) }
 func (k keys) EventSurveys(id int64) string     { return keyTable.EventSurveys.build(k.prefix, itoa(id)) }
 func (k keys) Survey(id int64) string           { return keyTable.Survey.build(k.prefix, itoa(id)) }
@@ -178,33 +219,33 @@ func (k keys) SurveyResponses(id int64) string {
 func (k keys) PartnerSurveys(slug string) string {
 	return keyTable.PartnerSurveys.build(k.prefix, slug)
 }
-func (k keys) SurveyByOrigin() string { return keyTable.SurveyByOrigin.build(k.prefix) }
+func (k keys) SurveyByOrigin() string { return k.key(keyTable.SurveyByOrigin) }
 
-func (k keys) Needs() string                   { return keyTable.Needs.build(k.prefix) }
-func (k keys) NeedLog() string                 { return keyTable.NeedLog.build(k.prefix) }
+func (k keys) Needs() string                   { return k.key(keyTable.Needs) }
+func (k keys) NeedLog() string                 { return k.key(keyTable.NeedLog) }
 func (k keys) PartnerNeeds(slug string) string { return keyTable.PartnerNeeds.build(k.prefix, slug) }
-func (k keys) NeedTopics() string              { return keyTable.NeedTopics.build(k.prefix) }
+func (k keys) NeedTopics() string              { return k.key(keyTable.NeedTopics) }
 func (k keys) Canvas(slug string) string       { return keyTable.Canvas.build(k.prefix, slug) }
-func (k keys) Canvases() string                { return keyTable.Canvases.build(k.prefix) }
+func (k keys) Canvases() string                { return k.key(keyTable.Canvases) }
 
-func (k keys) ContactSeq() string         { return keyTable.ContactSeq.build(k.prefix) }
-func (k keys) FollowUpSeq() string        { return keyTable.FollowUpSeq.build(k.prefix) }
-func (k keys) EventSeq() string           { return keyTable.EventSeq.build(k.prefix) }
-func (k keys) NeedSeq() string            { return keyTable.NeedSeq.build(k.prefix) }
-func (k keys) SurveySeq() string          { return keyTable.SurveySeq.build(k.prefix) }
-func (k keys) Audit() string              { return keyTable.Audit.build(k.prefix) }
+func (k keys) ContactSeq() string         { return k.key(keyTable.ContactSeq) }
+func (k keys) FollowUpSeq() string        { return k.key(keyTable.FollowUpSeq) }
+func (k keys) EventSeq() string           { return k.key(keyTable.EventSeq) }
+func (k keys) NeedSeq() string            { return k.key(keyTable.NeedSeq) }
+func (k keys) SurveySeq() string          { return k.key(keyTable.SurveySeq) }
+func (k keys) Audit() string              { return k.key(keyTable.Audit) }
 func (k keys) SeenEvent(id string) string { return keyTable.SeenEvent.build(k.prefix, id) }
 func (k keys) SeenMessage(channel, ts string) string {
 	return keyTable.SeenMessage.build(k.prefix, channel, ts)
 }
 func (k keys) Notified(notice string) string { return keyTable.Notified.build(k.prefix, notice) }
-func (k keys) SchemaVersion() string         { return keyTable.SchemaVersion.build(k.prefix) }
-func (k keys) Migrating() string             { return keyTable.Migrating.build(k.prefix) }
+func (k keys) SchemaVersion() string         { return k.key(keyTable.SchemaVersion) }
+func (k keys) Migrating() string             { return k.key(keyTable.Migrating) }
 func (k keys) RateChannel(channel string) string {
 	return keyTable.RateChannel.build(k.prefix, channel)
 }
-func (k keys) RatePosts() string { return keyTable.RatePosts.build(k.prefix) }
-func (k keys) Imported() string  { return keyTable.Imported.build(k.prefix) }
+func (k keys) RatePosts() string { return k.key(keyTable.RatePosts) }
+func (k keys) Imported() string  { return k.key(keyTable.Imported) }
 func (k keys) ImportPending(user string) string {
 	return keyTable.ImportPending.build(k.prefix, user)
 }
@@ -212,13 +253,13 @@ func (k keys) ImportPending(user string) string {
 // SearchToken is the set of the records filed under word in the index.
 func (k keys) SearchToken(word string) string { return keyTable.SearchToken.build(k.prefix, word) }
 
-func (k keys) Due() string                 { return keyTable.Due.build(k.prefix) }
-func (k keys) Leases() string              { return keyTable.Leases.build(k.prefix) }
-func (k keys) Claims() string              { return keyTable.Claims.build(k.prefix) }
-func (k keys) JobsDone() string            { return keyTable.JobsDone.build(k.prefix) }
+func (k keys) Due() string                 { return k.key(keyTable.Due) }
+func (k keys) Leases() string              { return k.key(keyTable.Leases) }
+func (k keys) Claims() string              { return k.key(keyTable.Claims) }
+func (k keys) JobsDone() string            { return k.key(keyTable.JobsDone) }
 func (k keys) Schedule(kind string) string { return keyTable.Schedule.build(k.prefix, kind) }
-func (k keys) JobFailures() string         { return keyTable.JobFailures.build(k.prefix) }
-func (k keys) JobFailuresAt() string       { return keyTable.JobFailuresAt.build(k.prefix) }
+func (k keys) JobFailures() string         { return k.key(keyTable.JobFailures) }
+func (k keys) JobFailuresAt() string       { return k.key(keyTable.JobFailuresAt) }
 
 // jobs are the due-work keys that lua/jobs_lib.lua touches.
 func (k keys) jobs() []string { return []string{k.Due(), k.Leases(), k.Claims(), k.JobsDone()} }

@@ -208,3 +208,33 @@ var jobIDPattern = sync.OnceValue(func() *regexp.Regexp {
 	}
 	return regexp.MustCompile(`^(?:` + strings.Join(alts, "|") + `)$`)
 })
+
+// TestKeysForManyWorkspaces: a workspace's keys are the same whether they
+// come from the cache or are built, for more workspaces than the cache
+// keeps, and the cache stops at its bound.
+func TestKeysForManyWorkspaces(t *testing.T) {
+	for i := range 3 * maxCachedWorkspaces {
+		team := "T" + strings.Repeat("X", i%5) + itoa(int64(i))
+		for range 2 { // the second time, from the cache where it is kept
+			k := keysFor(team)
+			if got, want := k.Partners(), "outreach:{"+team+"}:partners"; got != want {
+				t.Fatalf("keysFor(%q).Partners() = %q; want %q", team, got, want)
+			}
+			if got, want := k.Due(), "outreach:{"+team+"}:due"; got != want {
+				t.Fatalf("keysFor(%q).Due() = %q; want %q", team, got, want)
+			}
+			if got, want := k.Partner("county"), "outreach:{"+team+"}:partner:county"; got != want {
+				t.Fatalf("keysFor(%q).Partner() = %q; want %q", team, got, want)
+			}
+		}
+	}
+	workspaces.RLock()
+	n := len(workspaces.m)
+	workspaces.RUnlock()
+	if n > maxCachedWorkspaces {
+		t.Errorf("%d workspaces cached; want at most %d", n, maxCachedWorkspaces)
+	}
+	if got, want := (keys{prefix: "outreach:{T9}:"}).Audit(), "outreach:{T9}:audit"; got != want {
+		t.Errorf("keys without a cache: Audit() = %q; want %q", got, want)
+	}
+}

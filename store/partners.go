@@ -27,7 +27,7 @@ type PartnerRef struct {
 
 // args are what lua/resolve.lua takes, and the slug expected (see
 // resolved there).
-func (r PartnerRef) args(k keys, expect string) []any {
+func (r PartnerRef) args(k keys, expect string, more ...any) []any {
 	liaison := "" // a team member
 	if r.Liaison {
 		liaison = r.Team
@@ -35,7 +35,8 @@ func (r PartnerRef) args(k keys, expect string) []any {
 			liaison = "?" // a liaison of no known team: no organization matches
 		}
 	}
-	return []any{k.Prefix(), domain.Slugify(r.Text), domain.NameKey(r.Text), r.Channel, liaison, expect}
+	// One slice for these and the script's own (more), not two.
+	return append(append(make([]any, 0, 6+len(more)), k.Prefix(), domain.Slugify(r.Text), domain.NameKey(r.Text), r.Channel, liaison, expect), more...)
 }
 
 // resolving are the keys lua/resolve.lua reads.
@@ -69,7 +70,7 @@ func (s *Store) runResolving(ctx context.Context, op string, sc *redis.Script, r
 		ks = with(keys, partnerKeys(guess)...)
 	}
 	for {
-		r, err := s.run(ctx, op, sc, ks, append(ref.args(k, expect), args...)...)
+		r, err := s.run(ctx, op, sc, ks, ref.args(k, expect, args...)...)
 		if err != nil || r.code != "resolved" {
 			// What the script confirmed is the next guess for the same
 			// words; anything else, no guess of ours.

@@ -11,10 +11,11 @@ package main
 // cache (one command from each user), send benchCPUCommands `log`
 // commands at saturation (benchCPUWindow in flight: CPU per command,
 // commands/s, then RSS), then benchRate/s for benchCPUPaced (ack latency,
-// CPU per command at that rate), then SIGTERM. The two bots take turns,
-// benchCPURounds times (BENCH_CPU_ROUNDS), and the report gives each
-// figure's median (and min) and the median of the pairs' ratios: pairing
-// keeps the ratio honest on a machine whose speed drifts.
+// CPU per command at that rate), then SIGTERM. The bots take turns,
+// benchCPURounds times (BENCH_CPU_ROUNDS), each round begun by the next
+// one, and the report gives each figure's median (and min) and the median
+// of the rounds' ratios: pairing keeps the ratio honest on a machine
+// whose speed drifts.
 //
 // With BENCH_PROFILE_DIR set, each run also saves a CPU profile of the bot
 // under saturation (pprof on the running process, 4 s), as
@@ -120,13 +121,16 @@ func (b *bench) botCPU(t *testing.T) {
 		{name: "plain slack-go bot", short: "plainbot", bin: plain, conns: 1, env: base},
 	}
 	// BENCH_BOT_ENV adds variables to Outreach Bot's environment, to try
-	// a setting (GOGC=200, say) beside the same plain bot.
-	subjects[0].env = append(subjects[0].env, strings.Fields(os.Getenv("BENCH_BOT_ENV"))...)
+	// a setting (GOGC=200, say) beside the same plain bot, and beside the
+	// baseline build without it (the same binary as BENCH_BASELINE_BIN
+	// measures the setting alone).
+	ours0 := subjects[0]
+	subjects[0].env = append(slices.Clone(subjects[0].env), strings.Fields(os.Getenv("BENCH_BOT_ENV"))...)
 	if bin := os.Getenv("BENCH_BASELINE_BIN"); bin != "" {
 		if _, err := os.Stat(bin); err != nil {
 			t.Fatalf("BENCH_BASELINE_BIN: %v", err)
 		}
-		s := subjects[0]
+		s := ours0
 		s.name, s.short, s.bin = baselineName, "baseline", bin
 		subjects = append(subjects, s)
 	}
@@ -137,7 +141,10 @@ func (b *bench) botCPU(t *testing.T) {
 		}
 	}
 	for round := range benchCPURounds(t) {
-		for _, s := range subjects {
+		// Each round starts with the next bot: Redis holds more with every
+		// run, so a fixed order would favour whichever goes first.
+		order := append(slices.Clone(subjects[round%len(subjects):]), subjects[:round%len(subjects)]...)
+		for _, s := range order {
 			res := b.cpuOnce(t, sys, s, round, profDir)
 			b.mu.Lock()
 			b.results.botCPU = append(b.results.botCPU, res)
