@@ -327,14 +327,8 @@ func heapStats(t *testing.T, addr string) heap {
 		t.Errorf("heap stats: %v", err)
 		return out
 	}
-	for _, line := range strings.Split(string(body), "\n") {
-		for prefix, dst := range map[string]*int64{"# TotalAlloc = ": &out.bytes, "# Mallocs = ": &out.objects, "# NumGC = ": &out.gcs} {
-			if v, ok := strings.CutPrefix(line, prefix); ok {
-				*dst, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			}
-		}
-	}
-	return out
+	text := string(body)
+	return heap{bytes: lineValue(text, "# TotalAlloc ="), objects: lineValue(text, "# Mallocs ="), gcs: lineValue(text, "# NumGC =")}
 }
 
 // syscalls counts a process's read and write system calls (Linux:
@@ -342,19 +336,11 @@ func heapStats(t *testing.T, addr string) heap {
 type syscalls struct{ reads, writes int64 }
 
 func procSyscalls(pid int) syscalls {
-	var out syscalls
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
 	if err != nil {
-		return out
+		return syscalls{}
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
-			out.reads, _ = strconv.ParseInt(v, 10, 64)
-		} else if v, ok := strings.CutPrefix(line, "syscw: "); ok {
-			out.writes, _ = strconv.ParseInt(v, 10, 64)
-		}
-	}
-	return out
+	return syscalls{reads: lineValue(string(data), "syscr:"), writes: lineValue(string(data), "syscw:")}
 }
 
 // procRSS is a process's resident set size (Linux: VmRSS).
@@ -363,10 +349,18 @@ func procRSS(pid int) int64 {
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb * 1024
+	return lineValue(string(data), "VmRSS:") * 1024 // in kB
+}
+
+// lineValue is the number after prefix on the line of text that starts
+// with it ("VmRSS:   1234 kB", "# Mallocs = 56"), or 0.
+func lineValue(text, prefix string) int64 {
+	for line := range strings.Lines(text) {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			if f := strings.Fields(v); len(f) > 0 {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n
+			}
 		}
 	}
 	return 0
