@@ -79,16 +79,30 @@ func nearest(typed string, candidates []string, n int) []string {
 }
 
 // phrasing reads what people type without thinking as the command they
-// mean: `show county` is `partner show county`. nil when it is none.
+// mean: `show county` is `partner show county`, and a plural is the list
+// (`partners overdue`, `events past`), as `followups` and `needs` are.
+// nil when it is none.
 func (h *Handler) phrasing(toks []Token) (*command, []Token) {
-	if len(toks) < 2 || toks[0].Quoted || toks[0].Key != "" {
+	if len(toks) == 0 || toks[0].Quoted || toks[0].Key != "" {
 		return nil, nil
 	}
+	name := ""
 	switch strings.ToLower(toks[0].Text) {
 	case "show":
-		return h.table.find("partner show"), toks[1:]
+		if len(toks) > 1 {
+			name = "partner show"
+		}
+	case "partners":
+		name = "partner list"
+	case "events":
+		name = "event list"
+	case "contacts":
+		name = "history"
 	}
-	return nil, nil
+	if name == "" {
+		return nil, nil
+	}
+	return h.table.find(name), toks[1:]
 }
 
 // remindMe answers `remind me next tuesday to call Dana` with the

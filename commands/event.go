@@ -42,7 +42,15 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 			break
 		}
 	}
-	if ti < 0 || ti+1 >= len(a.pos) {
+	// When it starts follows the title, or comes as when: or start:.
+	typed, given := a.opt("when")
+	if v, ok := a.opt("start"); ok {
+		if given {
+			return message.Reply{}, userErrorf("Give when it starts once: `when:` or `start:`, not both.")
+		}
+		typed, given = v, true
+	}
+	if ti < 0 || (ti+1 >= len(a.pos) && !given) {
 		return message.Reply{}, userErrorf("Give the partner, the title in quotes, then when: `%s event add county \"Flu shot clinic\" dec 3 10am until:2pm type:screening`.", h.cfg.Command)
 	}
 	title := strings.TrimSpace(Unlink(a.pos[ti].Text))
@@ -53,8 +61,14 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	words := strings.Fields(Unlink(joinText(a.pos[ti+1:])))
 	// `confirm` at the end adds an event the same as one there already.
 	confirmed := false
-	if n := len(words); n > 1 && strings.EqualFold(words[n-1], "confirm") && !a.pos[len(a.pos)-1].Quoted {
+	if n := len(words); (n > 1 || given && n == 1) && strings.EqualFold(words[n-1], "confirm") && !a.pos[len(a.pos)-1].Quoted {
 		confirmed, words = true, words[:n-1]
+	}
+	if given {
+		if len(words) > 0 {
+			return message.Reply{}, userErrorf("When it starts is given twice, %s and %s: keep one.", message.Code(strings.Join(words, " ")), message.Code(typed))
+		}
+		words = strings.Fields(typed)
 	}
 	start, used, err := when.ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {

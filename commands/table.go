@@ -170,7 +170,9 @@ func newTable() table {
 		{name: "cancel", args: "<F-id> [all]", topic: topicFollowUps, who: RoleMember,
 			summary: "drop a follow-up (of a repeating one, this time; `all` ends it)", examples: []string{"cancel F12", "cancel F12 all"}, run: (*Handler).cancelCommand},
 		{name: "event add", args: "<partner> \"<title>\" <when> [until:] [type:] [where:] [audience:] [resources:a,b] [registered:] [with:partner,…]", topic: topicEvents, who: RoleMember,
-			options:  []string{"until", "type", "where", "audience", "resources", "registered", "with"},
+			// when: and start: are read as <when>, as log's when: and
+			// event edit's start: would lead people to type.
+			options:  []string{"until", "type", "where", "audience", "resources", "registered", "with", "when", "start"},
 			summary:  "record an event run with a partner; its surveys follow by themselves",
 			examples: []string{`event add county "Flu shot clinic" dec 3 10am until:2pm type:screening where:"Main branch" resources:room,laptops registered:40`},
 			run:      (*Handler).eventAdd},

@@ -82,6 +82,18 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
 		{"log county call this morning talked about the fair", true, "(Fri Nov 27, 09:00): talked about the fair"},
 		{"log county email last week sent the outline", true, "(Fri Nov 20, 09:00): sent the outline"},
+		// Plurals are the lists, as followups and needs are.
+		{"partners", true, "*Partners* ("},
+		{"partners stage:active", true, "*County Health Dept*"},
+		{"events", true, "*Upcoming events* ("},
+		{"events past county", true, "Past events with County Health Dept"},
+		{"contacts county", true, "*County Health Dept*: last"},
+		// event add takes when: (as log does) and start: (as event edit does).
+		{`event add county "Book fair" when:"dec 3 10am"`, true, "*Book fair* with *County Health Dept*: Thu Dec 3, 10:00–11:00"},
+		{`event add county "Story hour" start:"dec 4 3pm" until:4:30pm`, true, "*Story hour* with *County Health Dept*: Fri Dec 4, 15:00–16:30"},
+		{`event add county "Book fair" when:"dec 3 10am" confirm`, true, "*Book fair* with *County Health Dept*: Thu Dec 3, 10:00–11:00"},
+		{`event add county "Yoga" dec 5 when:"dec 6"`, false, "When it starts is given twice, `dec 5` and `dec 6`: keep one."},
+		{`event add county "Yoga" when:"dec 5" start:"dec 6"`, false, "`when:` or `start:`, not both"},
 	} {
 		r := hs.do(member, tc.text)
 		if (r.Outcome == message.OutcomeOK) != tc.ok || !strings.Contains(r.Text, tc.want) {
