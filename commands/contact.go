@@ -151,24 +151,34 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	return r, nil
 }
 
+// methodVerbs are what people type for a method (`phoned`, `e-mail`,
+// `visited`); the import reads them too, beside what spreadsheets call
+// them. Words that name organizations as often (`post`, `text`, `met`)
+// are left out: in `log`, the partner's name runs up to the method.
+var methodVerbs = map[string]string{
+	"phone": "call", "telephone": "call", "phoned": "call", "called": "call",
+	"e-mail": "email", "emailed": "email",
+	"mailed":  "letter",
+	"visited": "visit",
+	"texted":  "message", "messaged": "message",
+}
+
 // methodAt reads a contact method at word i: one of ours, or what people
-// call one (`phone`, `phone call` and `telephone` are a call, `e-mail` an
-// email). It returns the method and how many words it took, 0 for none.
+// call one (methodVerbs; `phone call` is a call too). It returns the
+// method and how many words it took, 0 for none.
 func methodAt(pos []Token, i int) (string, int) {
 	w := strings.ToLower(pos[i].Text)
 	if isMethod(w) {
 		return w, 1
 	}
-	switch w {
-	case "phone", "telephone", "phoned", "called":
-		if i+1 < len(pos) && !pos[i+1].Quoted && strings.EqualFold(pos[i+1].Text, "call") {
-			return "call", 2
-		}
-		return "call", 1
-	case "e-mail", "emailed":
-		return "email", 1
+	m, ok := methodVerbs[w]
+	if !ok {
+		return "", 0
 	}
-	return "", 0
+	if m == "call" && i+1 < len(pos) && !pos[i+1].Quoted && strings.EqualFold(pos[i+1].Text, "call") {
+		return "call", 2
+	}
+	return m, 1
 }
 
 // leadingDate is how many of the first words read as the past date a

@@ -275,12 +275,13 @@ func dateError(col, v string) error {
 	return badCell(col, "`%s` is %s, which I can't read as a date: write 2026-11-03, 11/3/2026 or 2026-11-03 14:30", col, message.Code(v))
 }
 
-// methodWords are what spreadsheets call the methods.
+// methodWords are what spreadsheets call the methods, beside what people
+// type (methodVerbs).
 var methodWords = map[string]string{
-	"phone": "call", "phone call": "call", "telephone": "call", "tel": "call", "called": "call", "calls": "call", "voicemail": "call", "video call": "meeting",
-	"e mail": "email", "emailed": "email", "emails": "email", "mail": "letter", "postal": "letter", "post": "letter", "letters": "letter",
-	"in person": "meeting", "in person meeting": "meeting", "zoom": "meeting", "meet": "meeting", "meetings": "meeting",
-	"site visit": "visit", "visited": "visit", "visits": "visit", "drop in": "visit",
+	"phone call": "call", "tel": "call", "calls": "call", "voicemail": "call", "video call": "meeting",
+	"e mail": "email", "emails": "email", "mail": "letter", "postal": "letter", "post": "letter", "letters": "letter",
+	"in person": "meeting", "in person meeting": "meeting", "zoom": "meeting", "meet": "meeting", "met": "meeting", "meetings": "meeting",
+	"site visit": "visit", "visits": "visit", "drop in": "visit",
 	"text": "message", "sms": "message", "slack": "message", "chat": "message", "dm": "message", "messages": "message",
 }
 
@@ -291,7 +292,10 @@ func methodValue(v string) (string, bool) {
 	if slices.Contains(domain.Methods, k) {
 		return k, true
 	}
-	m, ok := methodWords[k]
+	if m, ok := methodWords[k]; ok {
+		return m, true
+	}
+	m, ok := methodVerbs[k]
 	return m, ok
 }
 

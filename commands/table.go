@@ -350,6 +350,9 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 	if typed == "remind" && req.Role != RoleLiaison {
 		return h.remindMe(toks)
 	}
+	if (typed == "undo" || typed == "oops") && req.Role != RoleLiaison {
+		return userErrorf("There is no undo, but each record can be taken back: the contact you logged last with `%[1]s contact delete last` (or corrected with `%[1]s contact edit last`), a follow-up with `%[1]s cancel F12`, an event with `%[1]s event cancel E7`.", h.cfg.Command)
+	}
 	var names, groups []string
 	for _, c := range h.table {
 		if c.allowed(req.Role) {

@@ -34,6 +34,12 @@ func TestWeekTwoLog(t *testing.T) {
 		{`log county call "yesterday was busy"`, []string{"(Fri Nov 27, 10:00): yesterday was busy"}},
 		{"log county phone talked about the fair", []string{"Logged call → *County Health Dept*", "talked about the fair"}},
 		{"log county phone call left a message", []string{"Logged call →", "left a message"}},
+		{"log county phoned about the fair", []string{"Logged call →", "about the fair"}},
+		{"log county visited the new clinic", []string{"Logged visit →", "the new clinic"}},
+		{"log county texted Dana the date", []string{"Logged message →", "Dana the date"}},
+		{"log county messaged Dana on Slack", []string{"Logged message →", "Dana on Slack"}},
+		{"log county mailed the brochures", []string{"Logged letter →", "the brochures"}},
+		{"log county e-mail sent the outline", []string{"Logged email →", "sent the outline"}},
 		{`log eastside community meeting "Planned the fair" outcome:"agreed to host"`, []string{"Logged meeting →", "Outcome: agreed to host"}},
 	} {
 		r := hs.mustOK(member, tc.text)
@@ -77,6 +83,7 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{"followups maria", false, "`/outreach followups @maria`"},
 		{"followups for county", true, "Open follow-ups with County Health Dept"},
 		{"remind me next tuesday to call Dana", false, "Type `/outreach followup <partner> \"next tuesday\" \"call Dana\"`"},
+		{"undo", false, "`/outreach contact delete last`"},
 		{"remind me", false, "`/outreach followup county \"next tuesday\" \"Call Dana\"`"},
 		{`followup county 12/15 "Book the room"`, true, "Due Tue Dec 15, 09:00"},
 		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
