@@ -76,13 +76,16 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 			continue
 		}
 		if r, n, err := when.ParseRecurrence(words, now, req.Loc); !errors.Is(err, when.ErrNoDate) {
-			switch {
-			case err == nil:
+			if err == nil {
 				at, used, rule, repeats = i, n, r, true
-			case dateErr == nil:
+				continue
+			}
+			if dateErr == nil {
 				dateErr, dateText = err, strings.Join(words, " ")
 			}
-			continue
+			// A repeat that cannot be: its words ("the 31st") are not
+			// a date of their own.
+			break
 		}
 		t, n, err := when.ParseDue(words, now, req.Loc)
 		switch {
@@ -95,6 +98,16 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	if at < 0 {
 		if dateErr != nil {
 			return message.Reply{}, userErrorf("%s", dateMessage(dateText, dateErr))
+		}
+		// Two quoted texts: the first was meant as the date.
+		var quoted []string
+		for _, t := range pos {
+			if t.Quoted {
+				quoted = append(quoted, t.Text)
+			}
+		}
+		if len(quoted) >= 2 {
+			return message.Reply{}, userErrorf("I can't read %s as when it is due. Try `friday`, `tomorrow afternoon`, `next tuesday 10am`, `in 3 days`, `dec 3` or `the 15th`, or a repeat like `every first monday`.", message.Code(quoted[0]))
 		}
 		return message.Reply{}, userErrorf("When is it due? Put a date after the partner: `%s followup county friday \"Send the flyer\"` (or `tomorrow`, `next tuesday 10am`, `in 3 days`, `dec 3`).", h.cfg.Command)
 	}

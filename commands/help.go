@@ -81,7 +81,7 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 	if req.Role == RoleLiaison {
 		b.WriteString("\nWhat you log goes to the person on the outreach team who looks after your partnership. Buttons on my messages work for you too.")
 	} else {
-		fmt.Fprintf(&b, "\nDates: `today`, `tomorrow`, `friday`, `next tuesday 10am`, `in 3 days`, `+14d`, `dec 3`, `2026-12-03 14:30` (your time zone).\nMore: `%s`", prefix("help <command>"))
+		fmt.Fprintf(&b, "\nDates: `today`, `tomorrow afternoon`, `friday`, `next tuesday 10am`, `in 3 days`, `+14d`, `dec 3`, `the 15th`, `end of month`, `2026-12-03 14:30` (your time zone).\nMore: `%s`", prefix("help <command>"))
 	}
 	return message.Reply{Text: b.String()}, nil
 }

@@ -49,7 +49,10 @@ func dateErrorf(format string, args ...any) error {
 //   - 2026-12-03, 2026-12-03T14:30, and RFC 3339 instants with a zone
 //     (2026-12-03T14:30:00Z); 12/03 is refused as ambiguous.
 //   - today, tonight (19:00, or now if later; see ParseDue), tomorrow,
-//     yesterday.
+//     yesterday; end of day and eod (17:00), end of the week (its Friday)
+//     and end of the month (its last day), at 17:00.
+//   - the 15th: the next day of that number, today included (for
+//     ParsePast, the latest one), passing over months too short for it.
 //   - monday … sunday, mon … sun: the next such day, today excluded.
 //     "this friday" is the next one including today, unless the time given
 //     has already passed today. "next tuesday" is the Tuesday of next week
@@ -63,7 +66,9 @@ func dateErrorf(format string, args ...any) error {
 //     offsets from now (to the minute), so "in 3 days" keeps the time of day;
 //     calendar units follow Span.AddTo.
 //
-// Any date form may be followed by a time of day, optionally after "at",
+// Any date form may be followed by a part of the day (morning 09:00,
+// afternoon 14:00, evening 18:00: "tomorrow afternoon") or a time of day,
+// optionally after "at",
 // unless it already fixes one (2026-12-03T14:30, in 2 hours, +3h): 14:30,
 // 2:30pm, 2:30 pm, 10am, 10 am, noon, midnight (00:00 at the start of that
 // day), or "at 14" (a bare hour is accepted after "at" only when it cannot be
@@ -247,6 +252,11 @@ func (p *whenParser) parse() (time.Time, int, error) {
 			return time.Time{}, 0, err
 		}
 		if m == 0 {
+			// "tomorrow afternoon", "friday morning": only after a date,
+			// where the word can mean nothing else.
+			if k, ok := partsOfDay[p.word(dp.n)]; ok && dp.deflt == nil {
+				return p.dateAt(dp, k), dp.n + 1, nil
+			}
 			return p.dateOnly(dp), dp.n, nil
 		}
 		return p.dateAt(dp, k), dp.n + m, nil
@@ -458,6 +468,8 @@ func (p *whenParser) date(i int) (datePart, error) {
 		return datePart{date: p.today, n: 1, deflt: &sevenPM}, nil
 	case "tomorrow":
 		return datePart{date: p.today.addDays(1), n: 1, soon: true}, nil
+	case "eod":
+		return datePart{date: p.today, n: 1, deflt: &fivePM}, nil
 	case "yesterday":
 		return datePart{date: p.today.addDays(-1), n: 1}, nil
 	}
@@ -496,6 +508,31 @@ func (p *whenParser) date(i int) (datePart, error) {
 			return datePart{date: p.today.addDays(days), n: j - i + 1, deflt: &fivePM}, nil
 		case "day":
 			return datePart{date: p.today, n: j - i + 1, deflt: &fivePM}, nil
+		case "month":
+			last := civil{p.today.y, p.today.m, daysIn(p.today.y, p.today.m)}
+			return datePart{date: last, n: j - i + 1, deflt: &fivePM}, nil
+		}
+	case "the":
+		// the 15th: the next 15th (the latest one, for when something
+		// happened), today included, passing over months without one.
+		if dm := dayRE.FindStringSubmatch(p.word(i + 1)); dm != nil && dm[0] != dm[1] {
+			d, _ := strconv.Atoi(dm[1])
+			if d < 1 || d > 31 {
+				return datePart{}, dateErrorf("no month has a day %d", d)
+			}
+			step := 1
+			if p.past {
+				step = -1
+			}
+			y, m := p.today.y, p.today.m
+			for k := 0; k < 13; k++ {
+				c := civil{y, m, d}
+				if d <= daysIn(y, m) && (step > 0 && daysBetween(p.today, c) >= 0 || step < 0 && daysBetween(p.today, c) <= 0) {
+					return datePart{date: c, n: 2}, nil
+				}
+				t := time.Date(y, m+time.Month(step), 1, 12, 0, 0, 0, time.UTC)
+				y, m = t.Year(), t.Month()
+			}
 		}
 	case "next":
 		// Weeks start on Monday.

@@ -165,6 +165,17 @@ func TestParseWhen(t *testing.T) {
 		{"end of week", "end of week", "2026-11-27 17:00", 3},
 		{"end of the week", "end of the week send it", "2026-11-27 17:00", 4},
 		{"end of day", "end of day", "2026-11-27 17:00", 3},
+		{"eod", "eod send it", "2026-11-27 17:00", 1},
+		{"end of month", "end of month", "2026-11-30 17:00", 3},
+		{"end of the month", "end of the month", "2026-11-30 17:00", 4},
+		{"tomorrow afternoon", "tomorrow afternoon call", "2026-11-28 14:00", 2},
+		{"weekday morning", "monday morning", "2026-11-30 09:00", 2},
+		{"date evening", "dec 3 evening", "2026-12-03 18:00", 3},
+		{"next weekday afternoon", "next tuesday afternoon", "2026-12-01 14:00", 3},
+		{"the 15th", "the 15th", "2026-12-15 09:00", 2},
+		{"the 30th, ahead this month", "the 30th", "2026-11-30 09:00", 2},
+		{"the 27th is today", "the 27th", "2026-11-27 10:00", 2},
+		{"the 31st passes over months without one", "the 31st 2pm", "2026-12-31 14:00", 3},
 		{"day first when it cannot be a month", "15/12", "2026-12-15 09:00", 1},
 		{"month first when the day cannot be one", "12/15", "2026-12-15 09:00", 1},
 		{"slash date with a year", "12/15/2026 2pm", "2026-12-15 14:00", 2},
@@ -705,5 +716,35 @@ func TestParseWhenAtTheTestInstant(t *testing.T) {
 				check(md+" 2:30pm", at(c, 14, 30))
 			}
 		})
+	}
+}
+
+// TestWordsThatAreNoDate: words that only read as dates beside others
+// ("morning" after a day, an ordinal after "the") are text alone, so a
+// contact's summary keeps them.
+func TestWordsThatAreNoDate(t *testing.T) {
+	now := refNow(time.UTC)
+	for _, in := range []string{"morning meeting", "afternoon", "the 15", "the clinic", "end of the fair"} {
+		if got, used, err := ParseWhen(strings.Fields(in), now, time.UTC); !errors.Is(err, ErrNoDate) {
+			t.Errorf("ParseWhen(%q) = %v, %d, %v; want ErrNoDate", in, got, used, err)
+		}
+	}
+}
+
+// TestTheNthInThePast: for when something happened, "the 15th" is the
+// latest one, today included.
+func TestTheNthInThePast(t *testing.T) {
+	now := refNow(time.UTC) // Friday 2026-11-27
+	for _, tc := range []struct{ in, want string }{
+		{"the 15th", "2026-11-15 09:00"},
+		{"the 27th", "2026-11-27 10:00"},
+		{"the 28th", "2026-10-28 09:00"},
+		{"the 31st", "2026-10-31 09:00"},
+		{"the 3rd afternoon", "2026-11-03 14:00"},
+	} {
+		got, _, err := ParsePast(strings.Fields(tc.in), now, time.UTC)
+		if err != nil || got.Format("2006-01-02 15:04") != tc.want {
+			t.Errorf("ParsePast(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
+		}
 	}
 }
