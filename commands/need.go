@@ -216,7 +216,7 @@ func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([
 // needsCommand lists the needs heard: `needs [period] [<partner>]`.
 // A liaison sees their partnership's.
 func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
-	period, rest, err := h.periodArg(req, a, needsDefault)
+	period, rest, err := h.periodArg(ctx, req, a, needsDefault)
 	if err != nil {
 		return message.Reply{}, err
 	}

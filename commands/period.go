@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 )
 
 // periodHelp says what a period may be, for errors.
-const periodHelp = "`30d`, `12w`, `6mo`, `month`, `last-month`, `quarter`, `last-quarter`, `year`, `2026`, `2026-Q3`, `2026-11` or `2026-09-01..2026-11-30`"
+const periodHelp = "`30d`, `12w`, `6mo`, `month`, `last month`, `quarter`, `last quarter`, `year`, `last year`, `2026`, `2026-Q3`, `2026-11` or `2026-09-01..2026-11-30`"
 
 // parsePeriod is when.ParsePeriod with its errors said to the person who
 // typed the period, saying what to type instead.
@@ -28,20 +29,44 @@ func parsePeriod(s string, now time.Time, loc *time.Location) (when.Period, erro
 	return when.Period{}, userErrorf("I can't read %s as a period. Try %s.", message.Code(pe.Text), periodHelp)
 }
 
-// periodArg takes the period from `period:` or the first word when it
-// reads as one; rest is what remains (a partner). def is the period when
-// none is given.
-func (h *Handler) periodArg(req *Request, a args, def string) (when.Period, []Token, error) {
-	now := h.now()
-	if v, ok := a.opt("period"); ok {
-		p, err := parsePeriod(v, now, req.Loc)
-		return p, a.pos, err
+// periodArg takes the period from `period:` or the words that read as
+// one (periodWords); rest is what remains (a partner). def is the period
+// when none is given.
+func (h *Handler) periodArg(ctx context.Context, req *Request, a args, def string) (when.Period, []Token, error) {
+	if p, rest, ok, err := h.periodWords(ctx, req, a); ok || err != nil {
+		return p, rest, err
 	}
-	if len(a.pos) > 0 && !a.pos[0].Quoted {
-		if p, err := parsePeriod(a.pos[0].Text, now, req.Loc); err == nil {
-			return p, a.pos[1:], nil
+	p, err := parsePeriod(def, h.now(), req.Loc)
+	return p, a.pos, err
+}
+
+// periodWords takes the period from `period:`, or from the longest run of
+// first words that reads as one (`last 30 days` before `last`, `last
+// month` as `last-month`), or else of last words (`county last quarter`)
+// unless all the words name a partner; ok is false when there is none,
+// and rest is what remains.
+func (h *Handler) periodWords(ctx context.Context, req *Request, a args) (p when.Period, rest []Token, ok bool, err error) {
+	now := h.now()
+	if v, given := a.opt("period"); given {
+		p, err := parsePeriod(v, now, req.Loc)
+		return p, a.pos, true, err
+	}
+	const longest = 4 // "the last 30 days"
+	for n := min(longest, len(a.pos)); n >= 1; n-- {
+		if p, err := parsePeriod(Unlink(joinText(a.pos[:n])), now, req.Loc); err == nil {
+			return p, a.pos[n:], true, nil
 		}
 	}
-	p, err := parsePeriod(def, now, req.Loc)
-	return p, a.pos, err
+	if len(a.pos) < 2 {
+		return when.Period{}, a.pos, false, nil
+	}
+	if _, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, Unlink(joinText(a.pos)))); err == nil {
+		return when.Period{}, a.pos, false, nil // "Class of 2026" is a partner
+	}
+	for n := min(longest, len(a.pos)-1); n >= 1; n-- {
+		if p, err := parsePeriod(Unlink(joinText(a.pos[len(a.pos)-n:])), now, req.Loc); err == nil {
+			return p, a.pos[:len(a.pos)-n], true, nil
+		}
+	}
+	return when.Period{}, a.pos, false, nil
 }

@@ -33,7 +33,7 @@ func (h *Handler) reportCommand(ctx context.Context, req *Request, a args) (mess
 		}
 		return false
 	})
-	period, rest, err := h.periodArg(req, a, reportDefault)
+	period, rest, err := h.periodArg(ctx, req, a, reportDefault)
 	if err != nil {
 		return message.Reply{}, err
 	}
@@ -121,11 +121,12 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, err
 	}
 	a.pos = a.pos[1:]
-	period, rest := report.AllTime, a.pos
-	if _, given := a.opt("period"); given || len(rest) > 0 {
-		if period, rest, err = h.periodArg(req, a, ""); err != nil {
-			return message.Reply{}, err
-		}
+	period, rest, ok, err := h.periodWords(ctx, req, a)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	if !ok {
+		period = report.AllTime
 	}
 	slug, scope, err := h.scopeArg(ctx, req, rest)
 	if err != nil {

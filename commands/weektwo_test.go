@@ -288,3 +288,38 @@ func TestWeekTwoSecondComment(t *testing.T) {
 		t.Errorf("results after two comments:\n%s", res)
 	}
 }
+
+// TestWeekTwoPeriods: a period as people say it (`last month`, `the past
+// 90 days`), before or after the partner, in needs, report and export; a
+// partner whose name ends like a period is still that partner.
+func TestWeekTwoPeriods(t *testing.T) {
+	hs := newHarnessAt(t, aFriday) // November's last Friday: last month is October
+	hs.seed()
+	hs.mustOK(member, `partner add "Class of 2026 Fund" kind:nonprofit`)
+	for _, tc := range []struct {
+		who         as
+		text        string
+		scope, span string // what the reply names
+	}{
+		{member, "needs last month", "all partners", "October 2026"},
+		{member, "needs county last month", "*County Health Dept*", "October 2026"},
+		{member, "needs the past 90 days county", "*County Health Dept*", "the last 90 days"},
+		{member, "needs this year county", "*County Health Dept*", "2026 so far"},
+		{member, `needs period:"last quarter"`, "all partners", "2026-Q3"},
+		{member, "report county last quarter", "*County Health Dept*", "2026-Q3"},
+		{member, "report last year", "all partners", ", 2025."},
+		{admin, "export contacts last month", "of all partners", "October 2026"},
+		{admin, "export contacts county last month", "*County Health Dept*", "October 2026"},
+		{admin, "export contacts county", "*County Health Dept*", "all time"},
+		{member, "needs class of 2026 fund", "*Class of 2026 Fund*", "the last 90 days"},
+		{member, "report class of 2026 fund 2026-Q3", "*Class of 2026 Fund*", "2026-Q3"},
+	} {
+		r := hs.mustOK(tc.who, tc.text)
+		if !strings.Contains(r.Text, tc.scope) || !strings.Contains(r.Text, tc.span) {
+			t.Errorf("%q:\n%s\nwant %q and %q", tc.text, r.Text, tc.scope, tc.span)
+		}
+	}
+	if r := hs.do(member, "needs nowhere last month"); r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, "I don't know a partner called `nowhere`") {
+		t.Errorf("an unknown partner before a period: %s %q", r.Outcome, r.Text)
+	}
+}

@@ -152,6 +152,14 @@ var (
 	monthRe   = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
 )
 
+// periodsSaid are the periods as people say them, and the names they
+// stand for.
+var periodsSaid = map[string]string{
+	"this month": "month", "last month": "last-month", "previous month": "last-month",
+	"this quarter": "quarter", "last quarter": "last-quarter", "previous quarter": "last-quarter",
+	"this year": "year", "last year": "last-year", "previous year": "last-year",
+}
+
 // ParsePeriod reads the span a report or a needs list covers, in the
 // user's zone: a length back from now (30d, 12w, 6mo), the current or
 // last month, quarter or year, a named year, quarter or month, or two
@@ -159,7 +167,16 @@ var (
 // year, like "2026": both count what has happened by now and say "so
 // far". Errors are a *PeriodError.
 func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	// As people say them: "last month", "this year", "the past 90 days".
+	s = strings.TrimPrefix(s, "the ")
+	if said, ok := periodsSaid[s]; ok {
+		s = said
+	} else if w := strings.Fields(s); len(w) > 1 && (w[0] == "last" || w[0] == "past") {
+		if _, n, err := ParseSpan(w[1:]); err == nil && n == len(w)-1 {
+			s = strings.Join(w[1:], " ") // the last 30 days: 30 days back
+		}
+	}
 	local := now.In(loc)
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc) }
 	y, m, _ := local.Date()
@@ -181,6 +198,8 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 		return span(from, qStart(y, curQ), fmt.Sprintf("%d-Q%d", from.Year(), (int(from.Month())-1)/3+1))
 	case "year":
 		return span(day(y, 1, 1), day(y+1, 1, 1), strconv.Itoa(y))
+	case "last-year":
+		return span(day(y-1, 1, 1), day(y, 1, 1), strconv.Itoa(y-1))
 	}
 	if mm := yearRe.FindStringSubmatch(s); mm != nil {
 		yy, _ := strconv.Atoi(mm[1])

@@ -67,6 +67,16 @@ func TestPeriodLabels(t *testing.T) {
 		{"2026-09-01..2026-11-30", "Sep 1 – Nov 30, 2026", "Sep 1 – Nov 30, 2026", "2026-09-01", "2026-11-30"},
 		{"2026-12-01..2027-01-31", "Dec 1, 2026 – Jan 31, 2027 so far (to Dec 15, 2026)", "Dec 1 – Dec 15, 2026 so far", "2026-12-01", "2026-12-15"},
 		{"2025-12-01..2026-01-31", "Dec 1, 2025 – Jan 31, 2026", "Dec 1, 2025 – Jan 31, 2026", "2025-12-01", "2026-01-31"},
+		// As people say them.
+		{"last month", "November 2026", "November 2026", "2026-11-01", "2026-11-30"},
+		{"Previous  Month", "November 2026", "November 2026", "2026-11-01", "2026-11-30"},
+		{"this month", "December 2026 so far (Dec 1 – Dec 15, 2026; it ends Dec 31)", "December 2026 so far", "2026-12-01", "2026-12-15"},
+		{"last quarter", "2026-Q3 (Jul 1 – Sep 30, 2026)", "2026-Q3", "2026-07-01", "2026-09-30"},
+		{"this year", "2026 so far (Jan 1 – Dec 15, 2026; it ends Dec 31)", "2026 so far", "2026-01-01", "2026-12-15"},
+		{"last year", "2025", "2025", "2025-01-01", "2025-12-31"},
+		{"last-year", "2025", "2025", "2025-01-01", "2025-12-31"},
+		{"the last 30 days", "the last 30 days (Nov 15 – Dec 15, 2026)", "the last 30 days", "2026-11-15", "2026-12-15"},
+		{"past 2 weeks", "the last 2 weeks (Dec 1 – Dec 15, 2026)", "the last 2 weeks", "2026-12-01", "2026-12-15"},
 	} {
 		p, err := ParsePeriod(tc.in, now, ny)
 		if err != nil {
@@ -77,6 +87,16 @@ func TestPeriodLabels(t *testing.T) {
 		from, to := c.From.In(ny).Format("2006-01-02"), c.To.Add(-time.Millisecond).In(ny).Format("2006-01-02")
 		if p.Label != tc.label || p.Short != tc.short || from != tc.from || to != tc.to {
 			t.Errorf("%s: %q / %q, counted %s..%s; want %q / %q, %s..%s", tc.in, p.Label, p.Short, from, to, tc.label, tc.short, tc.from, tc.to)
+		}
+	}
+}
+
+// TestPeriodsPeopleSayThatAreNot: words near a period's are still refused.
+func TestPeriodsPeopleSayThatAreNot(t *testing.T) {
+	now := time.Date(2026, 12, 15, 10, 0, 0, 0, time.UTC)
+	for _, in := range []string{"last", "past month", "the", "last county", "next month"} {
+		if p, err := ParsePeriod(in, now, time.UTC); err == nil {
+			t.Errorf("ParsePeriod(%q) = %q; want an error", in, p.Label)
 		}
 	}
 }
