@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,14 +99,34 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 	var err error
 	var stage, owner, kind string
 	overdue, archived := false, false
+	// Bare words filter too, as people type them: `partner list active`,
+	// `clinics`, `mine`, `@maria`.
 	for _, t := range a.pos {
-		switch strings.ToLower(t.Text) {
-		case "overdue":
+		w := strings.ToLower(t.Text)
+		switch {
+		case w == "overdue":
 			overdue = true
-		case "archived":
+		case w == "archived":
 			archived = true
+		case w == "mine":
+			owner = req.User
+		case slices.Contains(domain.Stages, w):
+			stage = w
+		case slices.Contains(domain.Kinds, w) || slices.Contains(domain.Kinds, strings.TrimSuffix(w, "s")):
+			kind = strings.TrimSuffix(w, "s")
+			if slices.Contains(domain.Kinds, w) {
+				kind = w
+			}
+		case strings.HasPrefix(t.Text, "<@"):
+			if owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
+				return message.Reply{}, err
+			}
 		default:
-			return message.Reply{}, userErrorf("I don't understand %s here. Filter with `stage:`, `owner:@u`, `kind:`, `overdue` or `archived`, e.g. `%s partner list stage:active overdue`.", message.Code(t.Text), h.cfg.Command)
+			words := append(append([]string{"overdue", "archived", "mine"}, domain.Stages...), domain.Kinds...)
+			if c := closest(w, words); c != "" {
+				return message.Reply{}, userErrorf("I don't understand %s here. Did you mean `%s`? `%s partner list %s`", message.Code(t.Text), c, h.cfg.Command, c)
+			}
+			return message.Reply{}, userErrorf("I don't understand %s here. Filter with a stage (`active`), a kind (`clinic`), `mine`, `@someone`, `overdue` or `archived`, e.g. `%s partner list active overdue`.", message.Code(t.Text), h.cfg.Command)
 		}
 	}
 	if v, ok := a.opt("stage"); ok {

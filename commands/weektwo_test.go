@@ -89,6 +89,13 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
 		{"log county call this morning talked about the fair", true, "(Fri Nov 27, 09:00): talked about the fair"},
 		{"log county email last week sent the outline", true, "(Fri Nov 20, 09:00): sent the outline"},
+		// partner list filters by bare words too.
+		{"partner list active", true, "*County Health Dept*"},
+		{"partner list clinics", true, "*Eastside Community Clinic*"},
+		{"partner list mine", true, "*Partners* ("},
+		{"partner list <@U0DEVON|devon>", true, "*Eastside Community Clinic*"},
+		{"partner list actve", false, "Did you mean `active`?"},
+		{"partner list sideways", false, "Filter with a stage (`active`)"},
 		// Plurals are the lists, as followups and needs are.
 		{"partners", true, "*Partners* ("},
 		{"partners stage:active", true, "*County Health Dept*"},
@@ -105,6 +112,24 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		r := hs.do(member, tc.text)
 		if (r.Outcome == message.OutcomeOK) != tc.ok || !strings.Contains(r.Text, tc.want) {
 			t.Errorf("%q: %s %q; want ok=%v with %q", tc.text, r.Outcome, r.Text, tc.ok, tc.want)
+		}
+	}
+}
+
+// TestPartnerListBareWords: a bare stage, kind or person filters as its
+// option does.
+func TestPartnerListBareWords(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	for _, tc := range []struct{ text, has, lacks string }{
+		{"partner list active", "County Health Dept", "Eastside"},
+		{"partner list clinics", "Eastside Community Clinic", "Eastside Pharmacy"},
+		{"partner list pharmacy", "Eastside Pharmacy", "Clinic"},
+		{"partner list <@U0DEVON|devon>", "Eastside Community Clinic", "County Health Dept"},
+	} {
+		r := hs.mustOK(member, tc.text)
+		if !strings.Contains(r.Text, tc.has) || strings.Contains(r.Text, tc.lacks) {
+			t.Errorf("%q:\n%s\nwant %q without %q", tc.text, r.Text, tc.has, tc.lacks)
 		}
 	}
 }
