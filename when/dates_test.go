@@ -617,6 +617,7 @@ func FuzzParseWhen(f *testing.F) {
 		"", "2026-12-03 14:30", "next tuesday 10am call back", "in 3 days at 2pm", "+14d", "-2d 2pm",
 		"dec 3 2pm agenda", "3 days ago", "at 9", "25:00", "feb 29", "10 am tomorrow", "2026-03-08 02:30",
 		"2026-12-03T14:30:00+09:00", "1mo2d3h ago", "in 999999y", "this friday 9am", "12/03",
+		"the 31st 2pm", "tomorrow afternoon", "end of the month", "eod", "the last 30 days", "last year",
 	} {
 		f.Add(s)
 	}
@@ -636,6 +637,12 @@ func FuzzParseWhen(f *testing.F) {
 		_, used, _ := ParseSpan(words)
 		if used < 0 || used > len(words) {
 			t.Fatalf("ParseSpan(%q) used %d of %d words", words, used, len(words))
+		}
+		if _, used, _ := ParsePast(words, now, ny); used < 0 || used > len(words) {
+			t.Fatalf("ParsePast(%q) used %d of %d words", words, used, len(words))
+		}
+		if p, err := ParsePeriod(s, now, ny); err == nil && !p.From.Before(p.To) {
+			t.Fatalf("ParsePeriod(%q) = %v .. %v, not a span", s, p.From, p.To)
 		}
 	})
 }
