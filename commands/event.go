@@ -335,7 +335,10 @@ func (h *Handler) eventAttended(ctx context.Context, req *Request, a args) (mess
 		msg = fmt.Sprintf(":white_check_mark: `E%d` *%s*: %d people came", id, message.Esc(e.Title), n)
 	}
 	if e.Registered > 0 {
-		msg += fmt.Sprintf(" of %d registered (%d%%)", e.Registered, n*100/e.Registered)
+		msg += fmt.Sprintf(" of %d registered (%s)", e.Registered, message.Percent(n, e.Registered))
+	}
+	if e.Attended >= 0 && e.Attended != n {
+		msg += fmt.Sprintf(", where %d had been recorded", e.Attended) // a correction says what it replaced
 	}
 	r := message.Reply{Text: msg + ".", Feed: fmt.Sprintf("%s recorded attendance at `E%d` *%s*: %d came", message.Mention(req.User), id, message.Esc(e.Title), n)}
 	h.offerFollowUpSurvey(ctx, req, e, &r)
@@ -368,7 +371,7 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 	}
 	switch {
 	case e.Registered >= 0 && e.Attended >= 0 && e.Registered > 0:
-		fmt.Fprintf(&b, "Attendance: %d came of %d registered (%d%%)\n", e.Attended, e.Registered, e.Attended*100/e.Registered)
+		fmt.Fprintf(&b, "Attendance: %d came of %d registered (%s)\n", e.Attended, e.Registered, message.Percent(e.Attended, e.Registered))
 	case e.Attended >= 0:
 		fmt.Fprintf(&b, "Attendance: %d came\n", e.Attended)
 	case e.Registered >= 0:

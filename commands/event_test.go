@@ -117,3 +117,21 @@ func TestEventWithSeveralPartners(t *testing.T) {
 		t.Errorf("a refused event changed Redis:\n%s", diff)
 	}
 }
+
+// TestAttendanceCorrection: recording attendance again says what it
+// replaced, and the share of those registered is rounded as everywhere.
+func TestAttendanceCorrection(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed() // E1 six days on, 10:00
+	hs.mustOK(member, "event edit E1 registered:60")
+	hs.clock.Advance(hs.at(6, 10).Add(3 * time.Hour).Sub(hs.clock.Now()))
+	if r := hs.mustOK(member, "event attended E1 52"); !strings.Contains(r.Text, "52 people came of 60 registered (87%).") || strings.Contains(r.Text, "had been recorded") {
+		t.Errorf("first attendance: %q", r.Text)
+	}
+	if r := hs.mustOK(member, "event attended E1 40"); !strings.Contains(r.Text, "40 people came of 60 registered (67%), where 52 had been recorded.") {
+		t.Errorf("a correction: %q", r.Text)
+	}
+	if r := hs.mustOK(member, "event show E1"); !strings.Contains(r.Text, "Attendance: 40 came of 60 registered (67%)") {
+		t.Errorf("event show after the correction: %q", r.Text)
+	}
+}

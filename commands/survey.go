@@ -124,7 +124,7 @@ func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, responses 
 	if len(people) == 1 {
 		who = "1 person"
 	}
-	return fmt.Sprintf(" from %s in %s (%d%%)", who, message.ChannelLink(sv.Channel), min(100, responses*100/len(people)))
+	return fmt.Sprintf(" from %s in %s (%s)", who, message.ChannelLink(sv.Channel), message.Percent(min(responses, len(people)), len(people)))
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.

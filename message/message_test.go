@@ -218,3 +218,18 @@ func TestPartnerCanvas(t *testing.T) {
 		t.Errorf("the canvas has %d headings; want the four parts' alone:\n%s", n, doc)
 	}
 }
+
+// TestPercent: one rounding everywhere a share is shown, half up.
+func TestPercent(t *testing.T) {
+	for _, tc := range []struct {
+		n, of int
+		want  string
+	}{
+		{2, 3, "67%"}, {1, 3, "33%"}, {35, 40, "88%"}, {40, 60, "67%"}, {1, 11, "9%"}, {6, 11, "55%"},
+		{0, 5, "0%"}, {5, 5, "100%"}, {0, 0, "–"},
+	} {
+		if got := message.Percent(tc.n, tc.of); got != tc.want {
+			t.Errorf("Percent(%d, %d) = %q; want %q", tc.n, tc.of, got, tc.want)
+		}
+	}
+}

@@ -121,6 +121,15 @@ func Plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// Percent is n of of as a whole percentage, rounded half up ("67%" for 2
+// of 3), the same in replies, reports and the PDF; "–" when of is 0.
+func Percent(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
+}
+
 // WriteLines writes line(i) for the first n items, at most max of them,
 // then "…and N more" followed by more (which says how to see the rest).
 func WriteLines(b *strings.Builder, n, max int, more string, line func(i int) string) {

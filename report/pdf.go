@@ -149,11 +149,11 @@ func summaryTiles(d *Data) []tile {
 		ts = append(ts, tile{d.Partner.Stage, "stage of the partnership · " + d.Partner.Health(d.Now).State})
 	}
 	ts = append(ts,
-		tile{fmt.Sprint(d.Contacts), fmt.Sprintf("contacts · %s from partners", percent(d.ContactsIn, d.Contacts))},
+		tile{fmt.Sprint(d.Contacts), fmt.Sprintf("contacts · %s from partners", message.Percent(d.ContactsIn, d.Contacts))},
 		tile{fmt.Sprint(d.Attended), fmt.Sprintf("people at %s held", message.Plural(d.Held, "event"))},
 	)
 	due := d.DueOnTime + d.DueLate + d.DueOpen
-	ts = append(ts, tile{percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
+	ts = append(ts, tile{message.Percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
 	// The board's question first: a month on, did it change anything?
 	// Until that has answers, how useful the events were.
 	switch fu, fb := d.Surveys[domain.TemplateFollowUp], d.Surveys[domain.TemplateFeedback]; {

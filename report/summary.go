@@ -94,7 +94,7 @@ func contactsLine(d *Data) string {
 		return "None logged in this period."
 	}
 	line := fmt.Sprintf("%d: %s\n%d by us, %d from partners (%s from partners)",
-		d.Contacts, message.Counts(d.ContactsByMethod), d.Contacts-d.ContactsIn, d.ContactsIn, percent(d.ContactsIn, d.Contacts))
+		d.Contacts, message.Counts(d.ContactsByMethod), d.Contacts-d.ContactsIn, d.ContactsIn, message.Percent(d.ContactsIn, d.Contacts))
 	return line
 }
 
@@ -112,7 +112,7 @@ func eventsLine(d *Data) string {
 	}
 	line := fmt.Sprintf("%d, %s attended", d.Held, people)
 	if d.AttendedOf > 0 {
-		line += fmt.Sprintf(" · %d of %d registered came (%s)", d.AttendedWithRegistration, d.AttendedOf, percent(d.AttendedWithRegistration, d.AttendedOf))
+		line += fmt.Sprintf(" · %d of %d registered came (%s)", d.AttendedWithRegistration, d.AttendedOf, message.Percent(d.AttendedWithRegistration, d.AttendedOf))
 	}
 	if d.NoAttendance > 0 {
 		line += fmt.Sprintf("\n%s over without attendance recorded: `event attended E<n> <count>`", message.Plural(d.NoAttendance, "event"))
@@ -185,16 +185,9 @@ func followUpsLine(d *Data) string {
 		return "None fell due " + d.soFar("in this period") + "." + later
 	}
 	line := fmt.Sprintf("%d: %d done on time, %d done late, %d still open (%s on time)",
-		total, d.DueOnTime, d.DueLate, d.DueOpen, percent(d.DueOnTime, total))
+		total, d.DueOnTime, d.DueLate, d.DueOpen, message.Percent(d.DueOnTime, total))
 	if d.DueCancelled > 0 {
 		line += fmt.Sprintf(" · %d cancelled", d.DueCancelled)
 	}
 	return line + later
-}
-
-func percent(n, of int) string {
-	if of == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%d%%", (n*100+of/2)/of)
 }

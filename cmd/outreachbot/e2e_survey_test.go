@@ -143,7 +143,7 @@ func TestEndToEndEventAndSurveyCommands(t *testing.T) {
 		{`event add county "Health literacy workshop" in 30 days until:90m type:workshop`, "`E2` *Health literacy workshop*"},
 		{"event list", "`E2`"},
 		{"event list past county", "`E1`"},
-		{"event attended E1 35", "35 people came of 40 registered (87%)"},
+		{"event attended E1 35", "35 people came of 40 registered (88%)"},
 		{"event attended E1 -3", "number of people"},
 		{"event attended E1 lots", "number of people"},
 		{"event attended E9 3", "can't find `E9`"},
