@@ -71,6 +71,21 @@ var (
 	slackChannelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
 )
 
+// tokenKind names what a token is by its prefix, without printing it.
+func tokenKind(v string) string {
+	for _, k := range []struct{ prefix, kind string }{
+		{"xoxb-", "a bot token (xoxb-…)"},
+		{"xapp-", "an app-level token (xapp-…)"},
+		{"xoxp-", "a user token (xoxp-…)"},
+		{"xoxe", "a token of token rotation (xoxe…)"},
+	} {
+		if strings.HasPrefix(v, k.prefix) {
+			return k.kind
+		}
+	}
+	return "something that is not a Slack token"
+}
+
 // loadConfig reads the environment. mode is "run" or "console": only run
 // needs Slack tokens, and the console defaults to its embedded store.
 // The error lists every bad variable and what it expects.
@@ -89,11 +104,19 @@ func loadConfig(getenv func(string) string, mode string) (config, error) {
 
 	c.AppToken, c.BotToken = get("SLACK_APP_TOKEN", ""), get("SLACK_BOT_TOKEN", "")
 	if mode == "run" {
-		if !strings.HasPrefix(c.AppToken, "xapp-") {
-			bad("SLACK_APP_TOKEN", "required: the app-level token (xapp-…) with connections:write, from the app's Basic Information page")
-		}
-		if !strings.HasPrefix(c.BotToken, "xoxb-") {
-			bad("SLACK_BOT_TOKEN", "required: the bot token (xoxb-…), from the app's OAuth & Permissions page")
+		swapped := strings.HasPrefix(c.AppToken, "xoxb-") && strings.HasPrefix(c.BotToken, "xapp-")
+		for _, t := range []struct{ name, v, prefix, want string }{
+			{"SLACK_APP_TOKEN", c.AppToken, "xapp-", "the app-level token (xapp-…) with connections:write, from the app's Basic Information page"},
+			{"SLACK_BOT_TOKEN", c.BotToken, "xoxb-", "the bot token (xoxb-…), from the app's OAuth & Permissions page"},
+		} {
+			switch {
+			case t.v == "":
+				bad(t.name, "required: %s", t.want)
+			case swapped:
+				bad(t.name, "holds %s: SLACK_APP_TOKEN and SLACK_BOT_TOKEN look swapped; it needs %s", tokenKind(t.v), t.want)
+			case !strings.HasPrefix(t.v, t.prefix):
+				bad(t.name, "holds %s; it needs %s", tokenKind(t.v), t.want)
+			}
 		}
 	}
 	c.APIURL = get("SLACK_API_URL", "https://slack.com/api/")

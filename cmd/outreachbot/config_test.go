@@ -202,3 +202,33 @@ func testCA(t *testing.T) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+// TestTokenMistakes: a missing, swapped or wrong Slack token is named
+// with what it holds and what it needs, and its value is never printed.
+func TestTokenMistakes(t *testing.T) {
+	for _, tc := range []struct {
+		name, app, bot string
+		want           []string
+	}{
+		{"missing", "", "", []string{"SLACK_APP_TOKEN: required: the app-level token (xapp-…)", "SLACK_BOT_TOKEN: required: the bot token (xoxb-…)"}},
+		{"swapped", "xoxb-secret-1", "xapp-secret-2", []string{"SLACK_APP_TOKEN: holds a bot token (xoxb-…): SLACK_APP_TOKEN and SLACK_BOT_TOKEN look swapped", "SLACK_BOT_TOKEN: holds an app-level token (xapp-…): SLACK_APP_TOKEN and SLACK_BOT_TOKEN look swapped"}},
+		{"a user token", "xapp-secret-1", "xoxp-secret-2", []string{"SLACK_BOT_TOKEN: holds a user token (xoxp-…); it needs the bot token (xoxb-…)"}},
+		{"not a token", "secret-1", "xoxb-secret-2", []string{"SLACK_APP_TOKEN: holds something that is not a Slack token; it needs the app-level token"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"SLACK_APP_TOKEN": tc.app, "SLACK_BOT_TOKEN": tc.bot}
+			_, err := loadConfig(func(k string) string { return env[k] }, "run")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error:\n%v\nwant %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("a token is printed:\n%v", err)
+			}
+		})
+	}
+}
