@@ -206,18 +206,31 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 	}
 	a.pos = pos
 	scope := strings.ToLower(joinText(a.pos))
+	words := strings.Fields(scope)
+	filters := len(a.pos) > 0 && !a.pos[0].Quoted
+	for _, w := range words {
+		filters = filters && slices.Contains([]string{"mine", "all", "overdue", "open"}, w)
+	}
 	var fs []domain.FollowUp
 	title := "Your open follow-ups"
 	switch {
-	case scope == "" || scope == "mine":
-		fs, err = h.store.OpenFollowUps(ctx, req.Team, req.User)
-	case scope == "all":
-		title = "All open follow-ups"
-		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
-	case scope == "overdue":
-		title = "Overdue follow-ups"
-		fs, err = h.store.OpenFollowUps(ctx, req.Team, "")
-		fs = filterFollowUps(fs, func(f domain.FollowUp) bool { return f.Due.Before(now) })
+	case scope == "" || filters:
+		// mine (the default), all, overdue (everyone's, or yours with
+		// mine), in any order; open is what every list is.
+		who := req.User
+		if slices.Contains(words, "all") || slices.Contains(words, "overdue") && !slices.Contains(words, "mine") {
+			who, title = "", "All open follow-ups"
+		}
+		fs, err = h.store.OpenFollowUps(ctx, req.Team, who)
+		if slices.Contains(words, "overdue") {
+			title = "Overdue follow-ups"
+			if who != "" {
+				title = "Your overdue follow-ups"
+			}
+			fs = filterFollowUps(fs, func(f domain.FollowUp) bool { return f.Due.Before(now) })
+		}
+	case slices.Contains([]string{"done", "closed", "completed", "finished", "cancelled"}, scope):
+		return message.Reply{}, userErrorf("I list open follow-ups: `%[1]s followups`, `%[1]s followups all`, `%[1]s followups overdue`, `%[1]s followups @someone` or `%[1]s followups <partner>`. The impact report counts those done (on time or late), and an admin's `%[1]s export followups` has every one, with when it was done.", h.cfg.Command)
 	default:
 		if len(a.pos) == 1 && !a.pos[0].Quoted {
 			if id, ok := h.userRef(ctx, req, a.pos[0].Text); ok && (strings.HasPrefix(a.pos[0].Text, "<") || strings.HasPrefix(a.pos[0].Text, "@")) {
@@ -291,6 +304,9 @@ func (h *Handler) partnerNames(ctx context.Context, team string) (map[string]str
 // followUpList lists fs; failed are the reminders Slack refused, by job.
 func (h *Handler) followUpList(title string, fs []domain.FollowUp, names map[string]string, failed map[string]domain.JobFailure, now time.Time, loc *time.Location) string {
 	if len(fs) == 0 {
+		if strings.Contains(title, "verdue") {
+			return title + ": none, everything open is on time."
+		}
 		return title + ": none. Add one with `" + h.cfg.Command + " followup <partner> <when> <what>`."
 	}
 	var b strings.Builder

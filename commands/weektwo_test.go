@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/outreachbot/outreachbot/commands"
 	"github.com/outreachbot/outreachbot/message"
@@ -84,6 +85,10 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{"followups for county", true, "Open follow-ups with County Health Dept"},
 		{"remind me next tuesday to call Dana", false, "Type `/outreach followup <partner> \"next tuesday\" \"call Dana\"`"},
 		{"undo", false, "`/outreach contact delete last`"},
+		{"followups all overdue", true, "Overdue follow-ups: none, everything open is on time."},
+		{"followups mine overdue", true, "Your overdue follow-ups: none"},
+		{"followups open", true, "*Your open follow-ups* (1)"},
+		{"followups done", false, "I list open follow-ups"},
 		{"remind me", false, "`/outreach followup county \"next tuesday\" \"Call Dana\"`"},
 		{`followup county 12/15 "Book the room"`, true, "Due Tue Dec 15, 09:00"},
 		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
@@ -346,5 +351,37 @@ func TestWeekTwoPeriods(t *testing.T) {
 	}
 	if r := hs.do(member, "needs nowhere last month"); r.Outcome == message.OutcomeOK || !strings.Contains(r.Text, "I don't know a partner called `nowhere`") {
 		t.Errorf("an unknown partner before a period: %s %q", r.Outcome, r.Text)
+	}
+}
+
+// TestFollowUpFilters: mine, all and overdue combine in any order.
+func TestFollowUpFilters(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `followup county "in 1 hour" "Mine, soon late"`)
+	hs.mustOK(member, `followup county "in 1 hour" "Devon's, soon late" to:<@U0DEVON|devon>`)
+	hs.mustOK(member, `followup county "in 9 days" "Mine, on time"`)
+	hs.clock.Advance(2 * time.Hour)
+	for _, tc := range []struct {
+		text       string
+		has, lacks []string
+	}{
+		{"followups overdue", []string{"Mine, soon late", "Devon's, soon late"}, []string{"Mine, on time"}},
+		{"followups mine overdue", []string{"Mine, soon late"}, []string{"Devon's", "Mine, on time"}},
+		{"followups overdue mine", []string{"Mine, soon late"}, []string{"Devon's", "Mine, on time"}},
+		{"followups all", []string{"Mine, soon late", "Devon's, soon late", "Mine, on time"}, nil},
+		{"followups", []string{"Mine, soon late", "Mine, on time"}, []string{"Devon's"}},
+	} {
+		r := hs.mustOK(member, tc.text)
+		for _, w := range tc.has {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%q lacks %q:\n%s", tc.text, w, r.Text)
+			}
+		}
+		for _, w := range tc.lacks {
+			if strings.Contains(r.Text, w) {
+				t.Errorf("%q has %q:\n%s", tc.text, w, r.Text)
+			}
+		}
 	}
 }
