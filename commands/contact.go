@@ -559,8 +559,20 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 		}
 		ch.Summary, what = summary, append(what, "summary")
 	}
+	if v, ok := a.opt("outcome"); ok {
+		if ch.Outcome, err = textField("outcome", v, maxField); err != nil {
+			return message.Reply{}, err
+		}
+		if ch.Outcome == "" {
+			return message.Reply{}, userErrorf("`outcome:` is empty. Give what came of it, e.g. `outcome:\"they'll host the fair\"`.")
+		}
+		what = append(what, "outcome")
+	}
 	if v, ok := a.opt("method"); ok {
 		m := strings.ToLower(strings.TrimSpace(v))
+		if mv, ok := methodVerbs[m]; ok {
+			m = mv // method:phone is a call
+		}
 		if !isMethod(m) {
 			msg := fmt.Sprintf("%s isn't a contact method.", message.Code(v))
 			if s := closest(m, domain.Methods); s != "" {
@@ -589,7 +601,7 @@ func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (messag
 		ch.When, what = t, append(what, "date")
 	}
 	if len(what) == 0 {
-		return message.Reply{}, userErrorf("What should change? Give a new summary, `when:` or `method:`, e.g. `%s contact edit C%d \"Talked about the flu clinic\" when:yesterday method:call`.", h.cfg.Command, c.ID)
+		return message.Reply{}, userErrorf("What should change? Give a new summary, `when:`, `method:` or `outcome:`, e.g. `%s contact edit C%d \"Talked about the flu clinic\" when:yesterday method:call`.", h.cfg.Command, c.ID)
 	}
 	got, err := h.store.EditContact(ctx, req.Team, c.ID, ch, req.User, now)
 	if errors.Is(err, store.ErrNotFound) {

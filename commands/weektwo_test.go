@@ -53,6 +53,12 @@ func TestWeekTwoLog(t *testing.T) {
 	if r := hs.mustOK(member, "history eastside-community-clinic"); !strings.Contains(r.Text, "— Planned the fair · outcome: agreed to host") {
 		t.Errorf("history lacks the outcome:\n%s", r.Text)
 	}
+	if r := hs.mustOK(member, `contact edit last outcome:"will host in March" method:phone`); !strings.Contains(r.Text, "Corrected the outcome and method") || !strings.Contains(r.Text, "call → · <@U0MARIA> — Planned the fair · outcome: will host in March") {
+		t.Errorf("an outcome corrected:\n%s", r.Text)
+	}
+	if r := hs.mustOK(member, `contact edit last method:meeting outcome:"agreed to host"`); !strings.Contains(r.Text, "outcome: agreed to host") {
+		t.Errorf("the outcome put back:\n%s", r.Text)
+	}
 	if r := hs.mustOK(member, "partner show eastside-community-clinic"); !strings.Contains(r.Text, "outcome: agreed to host") {
 		t.Errorf("partner show lacks the outcome:\n%s", r.Text)
 	}

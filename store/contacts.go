@@ -191,6 +191,7 @@ type ContactChange struct {
 	Summary string
 	When    time.Time
 	Method  string
+	Outcome string
 }
 
 // EditContact applies change to contact id and recomputes its partner's
@@ -205,19 +206,19 @@ func (s *Store) EditContact(ctx context.Context, team string, id int64, change C
 		}
 		when, whenJSON = strconv.FormatInt(ms(change.When), 10), strings.Trim(string(b), `"`)
 	}
-	return s.changeContact(ctx, team, id, "edit", actor, now, change.Summary, when, whenJSON, change.Method)
+	return s.changeContact(ctx, team, id, "edit", actor, now, change, when, whenJSON)
 }
 
 // DeleteContact removes contact id and recomputes its partner's figures,
 // in one script. It returns the contact as it was; ErrNotFound when there
 // is none.
 func (s *Store) DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (domain.Contact, error) {
-	return s.changeContact(ctx, team, id, "delete", actor, now, "", "", "", "")
+	return s.changeContact(ctx, team, id, "delete", actor, now, ContactChange{}, "", "")
 }
 
 // changeContact runs change_contact. The contact is read first, for the
 // words it is filed under in the search index.
-func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, summary, when, whenJSON, method string) (domain.Contact, error) {
+func (s *Store) changeContact(ctx context.Context, team string, id int64, op, actor string, now time.Time, change ContactChange, when, whenJSON string) (domain.Contact, error) {
 	k := keysFor(team)
 	r, err := retryStale(op+" contact", func() (reply, error) {
 		old, raw, err := s.contactText(ctx, k, id)
@@ -230,14 +231,17 @@ func (s *Store) changeContact(ctx context.Context, team string, id int64, op, ac
 		var words []string
 		if op == "edit" {
 			edited := old
-			if summary != "" {
-				edited.Summary = summary
+			if change.Summary != "" {
+				edited.Summary = change.Summary
+			}
+			if change.Outcome != "" {
+				edited.Outcome = change.Outcome
 			}
 			words = contactWords(edited)
 		}
 		plan := changePlan(raw, contactWords(old), words)
 		return s.run(ctx, op+" contact", scriptChangeContact, append([]string{k.ContactPartner(), k.Audit(), k.Partners()}, plan.keys(k)...),
-			k.Prefix(), id, op, actor, ms(now), auditMaxLen, summary, when, whenJSON, method, plan.arg())
+			k.Prefix(), id, op, actor, ms(now), auditMaxLen, change.Summary, when, whenJSON, change.Method, plan.arg(), change.Outcome)
 	})
 	if err != nil {
 		return domain.Contact{}, err

@@ -54,6 +54,9 @@ func TestContactCorrectionsKeepFigures(t *testing.T) {
 		t.Fatalf("edit C3 = %+v, %v", c, err)
 	}
 	check("moved before the inbound one", day(4), day(8), 1, false)
+	if c, err := s.EditContact(ctx, team, ids["C3"], store.ContactChange{Outcome: "They'll host"}, "U1", t0); err != nil || c.Outcome != "They'll host" || c.Summary != "C3 moved" || c.Method != "visit" || !c.When.Equal(day(9)) {
+		t.Fatalf("an outcome alone = %+v, %v; want only the outcome changed", c, err)
+	}
 
 	if _, err := s.DeleteContact(ctx, team, ids["C2"], "U1", t0); err != nil {
 		t.Fatal(err)

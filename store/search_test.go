@@ -91,6 +91,10 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 			_, err := s.EditContact(ctx, team, contact, store.ContactChange{Summary: "Planned the vaccine fair"}, "U1", t0)
 			return err
 		}},
+		{"edit a contact's outcome", func() error {
+			_, err := s.EditContact(ctx, team, contact, store.ContactChange{Outcome: "They declined for now"}, "U1", t0)
+			return err
+		}},
 		{"edit a contact's time only", func() error {
 			_, err := s.EditContact(ctx, team, contact, store.ContactChange{When: t0.Add(-time.Hour)}, "U1", t0)
 			return err

@@ -8,7 +8,7 @@
 -- ARGV[4] actor, ARGV[5] now (unix ms), ARGV[6] audit max length; for an
 -- edit, ARGV[7] summary, ARGV[8] when (unix ms), ARGV[9] when as stored
 -- in the JSON, ARGV[10] method ('' leaves each as it is); ARGV[11] the
--- contact's index plan (search_lib.lua)
+-- contact's index plan (search_lib.lua); ARGV[12] outcome ('' leaves it)
 -- Returns {'ok', slug, contact JSON after the change (before, for a
 -- delete)}, {'err', 'not_found'} or {'err', 'stale'} (the contact's text
 -- is no longer the one the plan was made from).
@@ -39,6 +39,7 @@ else
     redis.call('ZADD', K.Contacts(prefix, slug), ARGV[8], id)
   end
   if ARGV[10] ~= '' then c.method = ARGV[10] end
+  if ARGV[12] ~= '' then c.outcome = ARGV[12] end
   js = cjson.encode(c)
   redis.call('HSET', log, id, js)
 end
