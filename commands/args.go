@@ -73,9 +73,20 @@ func (h *Handler) channelArg(ctx context.Context, key, raw string) (string, erro
 	return "", userErrorf("`%s:` needs a channel: type `%s:#` and pick one from the list (I got %s).", key, key, message.Code(Unlink(raw)))
 }
 
-// cadenceArg reads a stay-in-touch cadence in days: 30, 30d, 2w, 3mo.
+// cadenceWords are the cadences people (and spreadsheets) name, in days.
+var cadenceWords = map[string]int{
+	"daily": 1, "weekly": 7, "biweekly": 14, "bi-weekly": 14, "fortnightly": 14, "every other week": 14,
+	"monthly": 30, "bimonthly": 60, "bi-monthly": 60, "quarterly": 90, "twice a year": 180, "semiannually": 180,
+	"yearly": 365, "annually": 365,
+}
+
+// cadenceArg reads a stay-in-touch cadence in days: 30, 30d, 2w, 3mo,
+// monthly.
 func cadenceArg(raw string) (int, error) {
-	bad := userErrorf("`cadence:` is how often to stay in touch, between 1 day and a year: `cadence:30d`, `cadence:2w` or `cadence:3mo` (I got %s).", message.Code(raw))
+	bad := userErrorf("`cadence:` is how often to stay in touch, between 1 day and a year: `cadence:30d`, `cadence:2w`, `cadence:3mo` or `cadence:monthly` (I got %s).", message.Code(raw))
+	if n, ok := cadenceWords[strings.ToLower(strings.Join(strings.Fields(raw), " "))]; ok {
+		return n, nil
+	}
 	if n, err := strconv.Atoi(raw); err == nil {
 		if n < 1 || n > 365 {
 			return 0, bad

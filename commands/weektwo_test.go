@@ -100,6 +100,14 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{`followup county "end of week" "Send the minutes"`, true, "Due Fri Nov 27, 17:00"},
 		{"log county call this morning talked about the fair", true, "(Fri Nov 27, 09:00): talked about the fair"},
 		{"log county email last week sent the outline", true, "(Fri Nov 20, 09:00): sent the outline"},
+		// A cadence by its name.
+		{"partner set county cadence:weekly", true, "Updated *County Health Dept*"},
+		{"partner show county", true, "stay in touch every 7 days"},
+		{`partner set county cadence:"every other week"`, true, "Updated"},
+		{"partner show county", true, "stay in touch every 14 days"},
+		{"partner set county cadence:quarterly", true, "Updated"},
+		{"partner show county", true, "stay in touch every 90 days"},
+		{"partner set county cadence:sometimes", false, "`cadence:monthly`"},
 		// partner list filters by bare words too.
 		{"partner list active", true, "*County Health Dept*"},
 		{"partner list clinics", true, "*Eastside Community Clinic*"},
