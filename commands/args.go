@@ -80,6 +80,22 @@ var cadenceWords = map[string]int{
 	"yearly": 365, "annually": 365,
 }
 
+// splitCadence refuses `cadence:2 weeks`: unquoted, "weeks" would become
+// part of the partner's name.
+func splitCadence(a args) error {
+	next, ok := a.after["cadence"]
+	if !ok {
+		return nil
+	}
+	v, _ := a.opt("cadence")
+	joined := v + " " + Unlink(next.Text)
+	days, err := cadenceArg(joined)
+	if err != nil {
+		return nil
+	}
+	return userErrorf("A cadence with a space goes in quotes: `cadence:\"%s\"`, or write `cadence:%dd`.", message.Esc(joined), days)
+}
+
 // cadenceArg reads a stay-in-touch cadence in days: 30, 30d, 2w, 3mo,
 // monthly.
 func cadenceArg(raw string) (int, error) {

@@ -32,6 +32,9 @@ var partnerSetFields = []string{"name", "kind", "stage", "owner", "channel", "or
 // partnerAdd registers a partner: `partner add <name> [kind:] [stage:] [owner:@u] [channel:#c] [cadence:]`.
 func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	var err error
+	if err := splitCadence(a); err != nil {
+		return message.Reply{}, err
+	}
 	name := strings.Join(strings.Fields(Unlink(joinText(a.pos))), " ")
 	if name == "" {
 		return message.Reply{}, userErrorf("The partner needs a name: `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)
@@ -269,6 +272,9 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	if !a.anyOption() {
 		return message.Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
+	}
+	if err := splitCadence(a); err != nil {
+		return message.Reply{}, err
 	}
 	// Validate everything before touching the store: a failed command stores nothing.
 	var ch store.PartnerChange

@@ -108,6 +108,9 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{"partner set county cadence:quarterly", true, "Updated"},
 		{"partner show county", true, "stay in touch every 90 days"},
 		{"partner set county cadence:sometimes", false, "`cadence:monthly`"},
+		{"partner set county cadence:2 weeks", false, "A cadence with a space goes in quotes: `cadence:\"2 weeks\"`, or write `cadence:14d`."},
+		{`partner add "Hope Clinic" cadence:every other week`, false, "(I got `every`)"},
+		{`partner add "Hope Clinic" cadence:3 months`, false, "`cadence:90d`"},
 		// partner list filters by bare words too.
 		{"partner list active", true, "*County Health Dept*"},
 		{"partner list clinics", true, "*Eastside Community Clinic*"},
