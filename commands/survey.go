@@ -102,10 +102,12 @@ func (h *Handler) closedSurvey(ctx context.Context, req Request, sv domain.Surve
 	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: eph}
 }
 
-// responseRate is " from 12 people in #channel (25%)": responses against
-// the people now in the survey's channel (conversations.members, the bot
-// left out), "" for a survey in a DM or when Slack does not say.
-func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, responses int) string {
+// responseRate is " from 12 people in #channel (25%)": the people now in
+// the survey's channel (conversations.members, the bot left out) who
+// answered, "" for a survey in a DM or when Slack does not say. When some
+// who answered have left the channel since, it says so rather than
+// reading as more answers than people.
+func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, rs []domain.Response) string {
 	cp, ok := h.cfg.Directory.(channelPeople)
 	if !ok || sv.ToOrganizer() || sv.Channel == "" || strings.HasPrefix(sv.Channel, "D") {
 		return ""
@@ -120,11 +122,41 @@ func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, responses 
 		}
 		return ""
 	}
-	who := fmt.Sprintf("%d people", len(people))
-	if len(people) == 1 {
-		who = "1 person"
+	persons := func(n int) string {
+		if n == 1 {
+			return "1 person"
+		}
+		return fmt.Sprintf("%d people", n)
 	}
-	return fmt.Sprintf(" from %s in %s (%s)", who, message.ChannelLink(sv.Channel), message.Percent(min(responses, len(people)), len(people)))
+	who := persons(len(people))
+	// Who answered among those there now; an anonymous survey keeps no
+	// names, so its answers count against the channel as they are.
+	answered, left := len(rs), 0
+	if !sv.Anonymous {
+		in := make(map[string]bool, len(people))
+		for _, p := range people {
+			in[p] = true
+		}
+		answered = 0
+		for _, r := range rs {
+			if in[r.User] {
+				answered++
+			} else {
+				left++
+			}
+		}
+	} else if answered > len(people) {
+		left, answered = answered-len(people), len(people)
+	}
+	if left == 0 {
+		return fmt.Sprintf(" from %s in %s (%s)", who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)))
+	}
+	has := "have"
+	if left == 1 {
+		has = "has"
+	}
+	return fmt.Sprintf("; %d of the %s now in %s answered (%s); %s who answered %s left it since",
+		answered, who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)), persons(left), has)
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.
@@ -417,9 +449,14 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 	if sv.Anonymous {
 		b.WriteString(" · :lock: anonymous")
 	}
-	fmt.Fprintf(&b, "\n%s%s", message.Plural(len(rs), "response"), h.responseRate(ctx, sv, len(rs)))
+	from := ""
 	if outside > 0 {
-		fmt.Fprintf(&b, " (%d from partner organizations)", outside)
+		from = fmt.Sprintf(" (%d from partner organizations)", outside)
+	}
+	if rate := h.responseRate(ctx, sv, rs); strings.HasPrefix(rate, ";") {
+		fmt.Fprintf(&b, "\n%s%s%s", message.Plural(len(rs), "response"), from, rate) // the count, then who is there now
+	} else {
+		fmt.Fprintf(&b, "\n%s%s%s", message.Plural(len(rs), "response"), rate, from)
 	}
 	b.WriteString("\n")
 	b.WriteString(h.answers(t, rs, sv.Anonymous))

@@ -120,3 +120,25 @@ func TestAnonymousSurveyResultsAndClosing(t *testing.T) {
 		t.Errorf("results after the closing lack when it closed:\n%s", res.Text)
 	}
 }
+
+// TestResponseRateCountsThoseThereNow: the rate is the share of the
+// channel's people now who answered; an answer from someone who has left
+// the channel since is said as such, never as more answers than people.
+func TestResponseRateCountsThoseThereNow(t *testing.T) {
+	hs := newHarnessWith(t, peopleDirectory{})
+	hs.seed()
+	hs.mustOK(member, "survey checkin county")
+	if err := store.New(hs.srv.Client(), 0).SurveyPosted(context.Background(), team, 1, "C0COUNTY", "1700000000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []string{"U0LEE", "U0GONE"} { // U0GONE has left C0COUNTY
+		req := commands.Request{Team: team, User: user, Role: commands.RoleMember, Channel: "C0COUNTY", Door: commands.DoorForm, Loc: ny}
+		if p := hs.h.Press(context.Background(), req, "sv:q1:4", "S1"); p.Update == nil {
+			t.Fatalf("%s's rating: %+v", user, p.Ephemeral)
+		}
+	}
+	res := hs.mustOK(member, "survey results S1")
+	if want := "2 responses; 1 of the 4 people now in <#C0COUNTY> answered (25%); 1 person who answered has left it since"; !strings.Contains(res.Text, want) {
+		t.Errorf("results:\n%s\nwant %q", res.Text, want)
+	}
+}
