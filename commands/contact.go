@@ -106,6 +106,12 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	}
 	in.Partner = Unlink(joinText(pos[:mi]))
 	rest := pos[mi+mlen:]
+	// A method typed as what was done (`called Dana about the fair`) is
+	// the start of the sentence too, unless the summary is quoted.
+	verb := ""
+	if w := strings.ToLower(pos[mi].Text); mlen == 1 && strings.HasSuffix(w, "ed") && methodVerbs[w] != "" {
+		verb = w
+	}
 	// `confirm` as the last word confirms a date that asks for it, and is
 	// summary text otherwise.
 	if n := len(rest); n > 0 && !rest[n-1].Quoted && strings.EqualFold(rest[n-1].Text, "confirm") && h.asksConfirm(in.When, req.Loc) {
@@ -130,6 +136,9 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 		}
 	}
 	in.Summary = Unlink(joinText(rest))
+	if verb != "" && len(rest) > 0 && !rest[0].Quoted {
+		in.Summary = verb + " " + in.Summary
+	}
 	if req.Role == RoleLiaison {
 		in.Direction = "in" // a note from the partner's own people is them reaching us
 	}
