@@ -222,6 +222,23 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	}
 	slug, scope, err := h.scopeArg(ctx, req, rest)
 	if err != nil {
+		if noSuchPartner(err) && len(rest) > 0 && req.Role != RoleLiaison {
+			if known, kerr := h.knownTopics(ctx, req); kerr == nil && slices.Contains(known, h.cfg.Topics.Normalize(rest[0].Text)) {
+				// `needs transportation "no bus"`: a need being recorded.
+				var typed []string
+				for _, t := range rest {
+					if t.Quoted {
+						typed = append(typed, `"`+t.Text+`"`)
+					} else {
+						typed = append(typed, t.Text)
+					}
+				}
+				if len(typed) == 1 {
+					typed = append(typed, `"<what you heard>"`)
+				}
+				return message.Reply{}, userErrorf("`needs` lists what the community asked for, every topic at once (%s among them). To record a need, it is `need`: %s.", message.Code(rest[0].Text), message.Code(h.typed(req, "need "+strings.Join(typed, " "))))
+			}
+		}
 		return message.Reply{}, err
 	}
 	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period.Counted(h.now()))
