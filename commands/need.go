@@ -222,8 +222,14 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	}
 	slug, scope, err := h.scopeArg(ctx, req, rest)
 	if err != nil {
-		if noSuchPartner(err) && len(rest) > 0 && req.Role != RoleLiaison {
-			if known, kerr := h.knownTopics(ctx, req); kerr == nil && slices.Contains(known, h.cfg.Topics.Normalize(rest[0].Text)) {
+		if len(rest) > 0 && (noSuchPartner(err) || req.Role == RoleLiaison) {
+			// A liaison is told only of the configured topics, never of
+			// those other partners raised.
+			known, kerr := h.cfg.Topics.Known(), error(nil)
+			if req.Role != RoleLiaison {
+				known, kerr = h.knownTopics(ctx, req)
+			}
+			if kerr == nil && slices.Contains(known, h.cfg.Topics.Normalize(rest[0].Text)) {
 				// `needs transportation "no bus"`: a need being recorded.
 				var typed []string
 				for _, t := range rest {
@@ -236,7 +242,7 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 				if len(typed) == 1 {
 					typed = append(typed, `"<what you heard>"`)
 				}
-				return message.Reply{}, userErrorf("`needs` lists what the community asked for, every topic at once (%s among them). To record a need, it is `need`: %s.", message.Code(rest[0].Text), message.Code(h.typed(req, "need "+strings.Join(typed, " "))))
+				return message.Reply{}, userErrorf("`needs` lists the needs heard, every topic at once. To record one, it is `need`: %s.", message.Code(h.typed(req, "need "+strings.Join(typed, " "))))
 			}
 		}
 		return message.Reply{}, err

@@ -93,7 +93,7 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{"followups for county", true, "Open follow-ups with County Health Dept"},
 		{"remind me next tuesday to call Dana", false, "Type `/outreach followup <partner> \"next tuesday\" \"call Dana\"`"},
 		{"undo", false, "`/outreach contact delete last`"},
-		{`needs transportation "no bus on Sundays"`, false, "To record a need, it is `need`: `/outreach need transportation \"no bus on Sundays\"`."},
+		{`needs transportation "no bus on Sundays"`, false, "To record one, it is `need`: `/outreach need transportation \"no bus on Sundays\"`."},
 		{"needs mental-health", false, "`/outreach need mental-health \"&lt;what you heard&gt;\"`"},
 		{"needs nowhere", false, "I don't know a partner called `nowhere`"},
 		{"followups all overdue", true, "Overdue follow-ups: none, everything open is on time."},
@@ -405,5 +405,21 @@ func TestFollowUpFilters(t *testing.T) {
 				t.Errorf("%q has %q:\n%s", tc.text, w, r.Text)
 			}
 		}
+	}
+}
+
+// TestLiaisonNeedsHint: a liaison who types `needs <topic> "…"` is shown
+// the `need` that records it, for the configured topics only: a topic
+// another partner raised is refused like anything else, revealing nothing.
+func TestLiaisonNeedsHint(t *testing.T) {
+	hs := newHarnessAt(t, aFriday)
+	hs.seed()
+	hs.mustOK(member, `need food-pantry-access! "closed on Sundays" partner:eastside-community-clinic`)
+	if r := hs.do(liaison, `needs transportation "no bus on Sundays"`); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "`need transportation \"no bus on Sundays\"`") {
+		t.Errorf("a liaison's needs with a topic: %s %q", r.Outcome, r.Text)
+	}
+	r := hs.do(liaison, `needs food-pantry-access "x"`)
+	if r.Outcome != message.OutcomeDenied || strings.Contains(r.Text, "food-pantry") {
+		t.Errorf("another partner's topic: %s %q; want the plain refusal", r.Outcome, r.Text)
 	}
 }
