@@ -18,6 +18,7 @@ import (
 type contactStore interface {
 	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
 	History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error)
+	HistoryIn(ctx context.Context, team, slug string, from, to time.Time, limit int) ([]domain.Contact, error)
 	FindContact(ctx context.Context, team string, id int64, user string) (domain.Contact, error)
 	EditContact(ctx context.Context, team string, id int64, change store.ContactChange, actor string, now time.Time) (domain.Contact, error)
 	DeleteContact(ctx context.Context, team string, id int64, actor string, now time.Time) (domain.Contact, error)
@@ -412,32 +413,87 @@ func dateMessage(typed string, err error) string {
 
 // history lists recent contacts: `history <partner> [limit]`.
 func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Reply, error) {
-	pos := a.pos
 	limit := 10
-	if n := len(pos); n > 0 && !pos[n-1].Quoted {
-		if v, err := strconv.Atoi(pos[n-1].Text); err == nil {
-			if v < 1 || v > 100 {
-				return message.Reply{}, userErrorf("Show between 1 and 100 contacts, e.g. `%s history county 20`.", h.cfg.Command)
+	// takeLimit takes a count of contacts off the end of pos; a number out
+	// of range is refused unless it reads as a period (a year).
+	takeLimit := func(pos []Token) ([]Token, error) {
+		n := len(pos)
+		if n == 0 || pos[n-1].Quoted {
+			return pos, nil
+		}
+		v, err := strconv.Atoi(pos[n-1].Text)
+		switch {
+		case err != nil:
+			return pos, nil
+		case v >= 1 && v <= 100:
+			limit = v
+			return pos[:n-1], nil
+		}
+		if _, err := parsePeriod(pos[n-1].Text, h.now(), req.Loc); err == nil {
+			return pos, nil
+		}
+		return pos, userErrorf("Show between 1 and 100 contacts, e.g. `%s history county 20`.", h.cfg.Command)
+	}
+	pos, err := takeLimit(a.pos)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	// A period narrows it: `history county last month`, `history county
+	// 20 2026`.
+	a.pos = pos
+	period, rest, inPeriod, err := h.periodWords(ctx, req, a)
+	if err != nil {
+		return message.Reply{}, err
+	}
+	typedPeriod := "" // as typed, for the hint below
+	if inPeriod {
+		// rest is a slice of pos, its start or its end.
+		if len(rest) > 0 && &rest[0] == &pos[0] {
+			typedPeriod = joinText(pos[len(rest):])
+		} else {
+			typedPeriod = joinText(pos[:len(pos)-len(rest)])
+		}
+		if _, given := a.opt("period"); given {
+			typedPeriod = ""
+		}
+		if limit == 10 {
+			if rest, err = takeLimit(rest); err != nil {
+				return message.Reply{}, err
 			}
-			limit, pos = v, pos[:n-1]
 		}
 	}
-	p, err := h.partner(ctx, req, Unlink(joinText(pos)))
+	p, err := h.partner(ctx, req, Unlink(joinText(rest)))
 	if err != nil {
 		return message.Reply{}, err
 	}
-	cs, err := h.store.History(ctx, req.Team, p.Slug, limit)
+	var cs []domain.Contact
+	if inPeriod {
+		c := period.Counted(h.now())
+		cs, err = h.store.HistoryIn(ctx, req.Team, p.Slug, c.From, c.To, limit)
+	} else {
+		cs, err = h.store.History(ctx, req.Team, p.Slug, limit)
+	}
 	if err != nil {
 		return message.Reply{}, err
 	}
-	if len(cs) == 0 {
+	switch {
+	case len(cs) == 0 && inPeriod:
+		return message.Reply{Text: fmt.Sprintf("No contacts with *%s* in %s.", message.Esc(p.Name), period.Label)}, nil
+	case len(cs) == 0:
 		return message.Reply{Text: fmt.Sprintf("No contacts with *%s* yet. Log one with `%s log %s call \"<what happened>\"`.", message.Esc(p.Name), h.cfg.Command, p.Slug)}, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*: last %s, newest first\n", message.Esc(p.Name), message.Plural(len(cs), "contact"))
+	if inPeriod {
+		fmt.Fprintf(&b, "*%s*: %s in %s, newest first\n", message.Esc(p.Name), message.Plural(len(cs), "contact"), period.Label)
+	} else {
+		fmt.Fprintf(&b, "*%s*: last %s, newest first\n", message.Esc(p.Name), message.Plural(len(cs), "contact"))
+	}
 	for _, ct := range cs {
 		b.WriteString(message.ContactLine(ct, h.now(), req.Loc))
 		b.WriteByte('\n')
+	}
+	if inPeriod && len(cs) == limit && limit < 100 && typedPeriod != "" {
+		fmt.Fprintf(&b, "_The latest %d of the period; %s shows up to 100._\n", limit, message.Code(h.typed(req, "history "+p.Slug+" 100 "+typedPeriod)))
 	}
 	return message.Reply{Text: b.String()}, nil
 }

@@ -423,3 +423,42 @@ func TestLiaisonNeedsHint(t *testing.T) {
 		t.Errorf("another partner's topic: %s %q; want the plain refusal", r.Outcome, r.Text)
 	}
 }
+
+// TestHistoryOfAPeriod: `history` keeps to a period typed before or after
+// the partner, beside a count.
+func TestHistoryOfAPeriod(t *testing.T) {
+	hs := newHarnessAt(t, aFriday) // Friday Nov 27
+	hs.seed()
+	for _, line := range []string{
+		`log county call "In October" when:2026-10-15`,
+		`log county call "Early November" when:2026-11-02`,
+		`log county call "Late November" when:2026-11-20`,
+	} {
+		hs.mustOK(member, line)
+	}
+	for _, tc := range []struct {
+		text       string
+		has, lacks []string
+	}{
+		{"history county last month", []string{"1 contact in October 2026", "In October"}, []string{"November"}},
+		{"history this month county", []string{"in November 2026 so far", "Early November", "Late November"}, []string{"In October"}},
+		{"history county 1 this month", []string{"1 contact in November 2026", "Late November", "`/outreach history county-health-dept 100 this month`"}, []string{"Early November"}},
+		{"history county 2026 1", []string{"1 contact in 2026 so far", "Late November"}, []string{"In October"}},
+		{"history county 2025", []string{"No contacts with *County Health Dept* in 2025."}, nil},
+	} {
+		r := hs.mustOK(member, tc.text)
+		for _, w := range tc.has {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%q lacks %q:\n%s", tc.text, w, r.Text)
+			}
+		}
+		for _, w := range tc.lacks {
+			if strings.Contains(r.Text, w) {
+				t.Errorf("%q has %q:\n%s", tc.text, w, r.Text)
+			}
+		}
+	}
+	if r := hs.do(member, "history county 500"); !strings.Contains(r.Text, "Show between 1 and 100 contacts") {
+		t.Errorf("history county 500: %q", r.Text)
+	}
+}

@@ -68,10 +68,21 @@ func (s *Store) LogContact(ctx context.Context, team string, ref PartnerRef, c d
 // History returns up to limit contacts with the partner, newest first by
 // when they happened (so backdated contacts fall into place).
 func (s *Store) History(ctx context.Context, team, slug string, limit int) ([]domain.Contact, error) {
+	return s.history(ctx, team, slug, "-inf", "+inf", limit)
+}
+
+// HistoryIn is History within [from, to).
+func (s *Store) HistoryIn(ctx context.Context, team, slug string, from, to time.Time, limit int) ([]domain.Contact, error) {
+	return s.history(ctx, team, slug, strconv.FormatInt(ms(from), 10), "("+strconv.FormatInt(ms(to), 10), limit)
+}
+
+// history reads up to limit contacts whose time is within min and max
+// (ZRANGEBYSCORE bounds), newest first.
+func (s *Store) history(ctx context.Context, team, slug, min, max string, limit int) ([]domain.Contact, error) {
 	k := keysFor(team)
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	ids, err := s.rdb.ZRevRange(ctx, k.Contacts(slug), 0, int64(limit)-1).Result()
+	ids, err := s.rdb.ZRevRangeByScore(ctx, k.Contacts(slug), &redis.ZRangeBy{Min: min, Max: max, Count: int64(limit)}).Result()
 	if err != nil {
 		return nil, s.wrap("history", err)
 	}

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,4 +168,40 @@ func TestContactsBefore1970(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("the latest moved back", at(1968), time.Time{}, 3)
+}
+
+// TestHistoryIn: a period's contacts, newest first, from its first
+// instant up to (not including) its end, at most limit of them.
+func TestHistoryIn(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "")
+	ctx := context.Background()
+	day := func(n int) time.Time { return t0.AddDate(0, 0, -n) }
+	for _, n := range []int{1, 2, 3, 4, 5} {
+		if _, _, _, err := s.LogContact(ctx, team, store.PartnerRef{Text: "county"}, domain.Contact{Method: "call", Direction: "out", Who: "U1", When: day(n), Summary: fmt.Sprintf("%d days ago", n)}, nil, "U1", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		from, to time.Time
+		limit    int
+		want     string
+	}{
+		{day(4), day(1), 10, "2 days ago, 3 days ago, 4 days ago"},
+		{day(4), day(1), 2, "2 days ago, 3 days ago"},
+		{day(4).Add(time.Second), day(1).Add(time.Second), 10, "1 days ago, 2 days ago, 3 days ago"},
+		{day(30), day(20), 10, ""},
+	} {
+		cs, err := s.HistoryIn(ctx, team, "county-health-dept", tc.from, tc.to, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.Summary)
+		}
+		if strings.Join(got, ", ") != tc.want {
+			t.Errorf("HistoryIn(%v, %v, %d) = %q; want %q", tc.from, tc.to, tc.limit, got, tc.want)
+		}
+	}
 }
