@@ -166,7 +166,7 @@ func (h *Handler) partner(ctx context.Context, req *Request, text string) (domai
 func (h *Handler) partnerErr(ctx context.Context, req *Request, text string, err error) error {
 	switch {
 	case errors.Is(err, store.ErrNoPartner):
-		return userErrorf("Which partner? Name it by its id or name, e.g. `%s partner show county-health-dept`. (In a channel linked to a partner you can leave it out.)", h.cfg.Command)
+		return errWhichPartner
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}

@@ -221,12 +221,18 @@ func userErrorf(format string, args ...any) error {
 
 var errDenied = errors.New("denied")
 
+// errWhichPartner: a command that needs a partner got none, outside a
+// linked channel. fail says it with the command's own usage.
+var errWhichPartner = errors.New("which partner")
+
 // fail turns an error into the reply the user sees.
 func (h *Handler) fail(req Request, command string, err error) message.Reply {
 	var ue *userError
 	switch {
 	case errors.As(err, &ue):
 		return message.Reply{Text: ue.msg, Outcome: message.OutcomeUserError, Command: command}
+	case errors.Is(err, errWhichPartner):
+		return message.Reply{Text: h.whichPartner(&req, command), Outcome: message.OutcomeUserError, Command: command}
 	case errors.Is(err, errDenied), errors.Is(err, store.ErrDenied):
 		return message.Reply{Text: h.deniedText(req), Outcome: message.OutcomeDenied, Command: command}
 	case errors.Is(err, store.ErrChanged):
@@ -239,6 +245,17 @@ func (h *Handler) fail(req Request, command string, err error) message.Reply {
 	h.log.Error("command failed", "command", command, "user", req.User, "err", err)
 	return message.Reply{Text: ":warning: Something went wrong on my side and nothing was saved. Please try again; if it keeps happening, tell your admin.",
 		Outcome: message.OutcomeInternal, Command: command}
+}
+
+// whichPartner asks for the partner a command needs, with the command's
+// own usage.
+func (h *Handler) whichPartner(req *Request, command string) string {
+	usage := "partner show <partner>"
+	if c := h.table.find(command); c != nil && strings.Contains(c.args, "<partner>") {
+		usage = c.synopsis()
+	}
+	// The usage is the table's own text, written as the other usage lines are.
+	return fmt.Sprintf("Which partner? `%s`, naming it by its id or name (`county-health-dept`, `county health`). In a channel linked to a partner you can leave it out.", h.typed(req, usage))
 }
 
 // deniedText is the polite refusal. It reveals nothing about partners.

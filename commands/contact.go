@@ -308,7 +308,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	if len(errs) > 0 {
 		// Check the partner too, so a form shows every mistake at once.
 		if _, err := h.store.ResolvePartner(ctx, req.Team, ref); err != nil {
-			if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+			if m, ok := h.partnerFieldErr(ctx, req, "log", ref.Text, err); ok {
 				errs[FieldPartner] = m
 			}
 		}
@@ -320,7 +320,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 		// is said now, not after the confirmation).
 		p, err := h.store.ResolvePartner(ctx, req.Team, ref)
 		if err != nil {
-			if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+			if m, ok := h.partnerFieldErr(ctx, req, "log", ref.Text, err); ok {
 				return message.Reply{}, map[string]string{FieldPartner: m}, nil
 			}
 			return message.Reply{}, nil, err
@@ -336,7 +336,7 @@ func (h *Handler) LogContact(ctx context.Context, req *Request, in LogInput) (me
 	ct := domain.Contact{Method: method, Direction: dir, Who: req.User, When: at, Summary: summary, Outcome: outcome, Source: req.Source}
 	ct, fu, p, err := h.store.LogContact(ctx, req.Team, ref, ct, next, req.User, now)
 	if err != nil {
-		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+		if m, ok := h.partnerFieldErr(ctx, req, "log", ref.Text, err); ok {
 			return message.Reply{}, map[string]string{FieldPartner: m}, nil
 		}
 		return message.Reply{}, nil, err
@@ -381,8 +381,11 @@ func toFrom(dir string) string {
 
 // partnerFieldErr turns a failed partner lookup into the partner field's
 // message; ok is false for failures that are not the user's (or refusals).
-func (h *Handler) partnerFieldErr(ctx context.Context, req *Request, text string, err error) (string, bool) {
-	if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrNoPartner) {
+func (h *Handler) partnerFieldErr(ctx context.Context, req *Request, command, text string, err error) (string, bool) {
+	if errors.Is(err, store.ErrNoPartner) {
+		return h.whichPartner(req, command), true
+	}
+	if !errors.Is(err, store.ErrNotFound) {
 		return "", false
 	}
 	var ue *userError

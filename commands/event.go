@@ -141,7 +141,7 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	id, p, err := h.store.AddEvent(ctx, req.Team, ref, e, h.cfg.SurveyDelays, req.User, now)
 	if err != nil {
-		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+		if m, ok := h.partnerFieldErr(ctx, req, "event add", ref.Text, err); ok {
 			return message.Reply{}, &userError{msg: m}
 		}
 		return message.Reply{}, err

@@ -139,7 +139,7 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	f.Assignee, f.Due, f.Text, f.Shared = assignee, due, text, shared
 	id, p, err := h.store.AddFollowUp(ctx, req.Team, ref, f, req.User, now)
 	if err != nil {
-		if m, ok := h.partnerFieldErr(ctx, req, ref.Text, err); ok {
+		if m, ok := h.partnerFieldErr(ctx, req, "followup", ref.Text, err); ok {
 			return message.Reply{}, &userError{msg: m}
 		}
 		return message.Reply{}, err
