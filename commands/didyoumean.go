@@ -89,9 +89,7 @@ func (h *Handler) phrasing(toks []Token) (*command, []Token) {
 	name := ""
 	switch strings.ToLower(toks[0].Text) {
 	case "show":
-		if len(toks) > 1 {
-			name = "partner show"
-		}
+		name = "partner show" // alone, in a linked channel: the channel's partner
 	case "partners":
 		name = "partner list"
 	case "events":

@@ -86,6 +86,7 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		want string
 	}{
 		{"show county", true, "*County Health Dept* `county-health-dept`"},
+		{"show", false, "Which partner? `/outreach partner show <partner>`"},
 		{"snooze F1 until monday", true, "Snoozed `F1` until Mon Nov 30, 09:00"},
 		{"reschedule F1 to dec 4", true, "Rescheduled `F1` to Fri Dec 4, 09:00"},
 		{"followups for maria", false, "For a person's follow-ups, name them with @: `/outreach followups @maria`."},
