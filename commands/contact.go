@@ -414,7 +414,7 @@ func dateMessage(typed string, err error) string {
 	return fmt.Sprintf("I can't read %s as a date. Try `today`, `yesterday`, `friday`, `dec 3 14:30` or `2026-12-03`.", message.Code(typed))
 }
 
-// history lists recent contacts: `history <partner> [limit]`.
+// history lists recent contacts: `history <partner> [limit] [period]`.
 func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	limit := 10
 	// takeLimit takes a count of contacts off the end of pos; a number out
@@ -441,28 +441,18 @@ func (h *Handler) history(ctx context.Context, req *Request, a args) (message.Re
 	if err != nil {
 		return message.Reply{}, err
 	}
+	counted := len(pos) < len(a.pos)
 	// A period narrows it: `history county last month`, `history county
 	// 20 2026`.
 	a.pos = pos
-	period, rest, inPeriod, err := h.periodWords(ctx, req, a)
+	period, rest, typed, inPeriod, err := h.periodWords(ctx, req, a)
 	if err != nil {
 		return message.Reply{}, err
 	}
-	typedPeriod := "" // as typed, for the hint below
-	if inPeriod {
-		// rest is a slice of pos, its start or its end.
-		if len(rest) > 0 && &rest[0] == &pos[0] {
-			typedPeriod = joinText(pos[len(rest):])
-		} else {
-			typedPeriod = joinText(pos[:len(pos)-len(rest)])
-		}
-		if _, given := a.opt("period"); given {
-			typedPeriod = ""
-		}
-		if limit == 10 {
-			if rest, err = takeLimit(rest); err != nil {
-				return message.Reply{}, err
-			}
+	typedPeriod := joinText(typed) // for the hint below; "" for period:
+	if inPeriod && !counted {
+		if rest, err = takeLimit(rest); err != nil {
+			return message.Reply{}, err
 		}
 	}
 	p, err := h.partner(ctx, req, Unlink(joinText(rest)))

@@ -228,6 +228,9 @@ func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (m
 				title = "Your overdue follow-ups"
 			}
 			fs = filterFollowUps(fs, func(f domain.FollowUp) bool { return f.Due.Before(now) })
+			if len(fs) == 0 && err == nil {
+				return message.Reply{Text: title + ": none, everything open is on time."}, nil
+			}
 		}
 	case slices.Contains([]string{"done", "closed", "completed", "finished", "cancelled"}, scope):
 		return message.Reply{}, userErrorf("I list open follow-ups: `%[1]s followups`, `%[1]s followups all`, `%[1]s followups overdue`, `%[1]s followups @someone` or `%[1]s followups <partner>`. The impact report counts those done (on time or late), and an admin's `%[1]s export followups` has every one, with when it was done.", h.cfg.Command)
@@ -304,9 +307,6 @@ func (h *Handler) partnerNames(ctx context.Context, team string) (map[string]str
 // followUpList lists fs; failed are the reminders Slack refused, by job.
 func (h *Handler) followUpList(title string, fs []domain.FollowUp, names map[string]string, failed map[string]domain.JobFailure, now time.Time, loc *time.Location) string {
 	if len(fs) == 0 {
-		if strings.Contains(title, "verdue") {
-			return title + ": none, everything open is on time."
-		}
 		return title + ": none. Add one with `" + h.cfg.Command + " followup <partner> <when> <what>`."
 	}
 	var b strings.Builder

@@ -213,6 +213,39 @@ func (h *Handler) needTopics(ctx context.Context, req *Request, typed string) ([
 	return out, nil
 }
 
+// needHint answers `needs transportation "no bus"`, a need being
+// recorded, with the `need` that records it; nil when the words after
+// `needs` do not start with a topic, or the lookup failed otherwise. A
+// liaison is told only of the configured topics, never of those other
+// partners raised.
+func (h *Handler) needHint(ctx context.Context, req *Request, rest []Token, lookup error) error {
+	if len(rest) == 0 || !noSuchPartner(lookup) && req.Role != RoleLiaison {
+		return nil
+	}
+	known := h.cfg.Topics.Known()
+	if req.Role != RoleLiaison {
+		var err error
+		if known, err = h.knownTopics(ctx, req); err != nil {
+			return nil
+		}
+	}
+	if !slices.Contains(known, h.cfg.Topics.Normalize(rest[0].Text)) {
+		return nil
+	}
+	typed := make([]string, 0, len(rest)+1)
+	for _, t := range rest {
+		if t.Quoted {
+			typed = append(typed, `"`+t.Text+`"`)
+		} else {
+			typed = append(typed, t.Text)
+		}
+	}
+	if len(typed) == 1 {
+		typed = append(typed, `"<what you heard>"`)
+	}
+	return userErrorf("`needs` lists the needs heard, every topic at once. To record one, it is `need`: %s.", message.Code(h.typed(req, "need "+strings.Join(typed, " "))))
+}
+
 // needsCommand lists the needs heard: `needs [period] [<partner>]`.
 // A liaison sees their partnership's.
 func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
@@ -222,28 +255,8 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 	}
 	slug, scope, err := h.scopeArg(ctx, req, rest)
 	if err != nil {
-		if len(rest) > 0 && (noSuchPartner(err) || req.Role == RoleLiaison) {
-			// A liaison is told only of the configured topics, never of
-			// those other partners raised.
-			known, kerr := h.cfg.Topics.Known(), error(nil)
-			if req.Role != RoleLiaison {
-				known, kerr = h.knownTopics(ctx, req)
-			}
-			if kerr == nil && slices.Contains(known, h.cfg.Topics.Normalize(rest[0].Text)) {
-				// `needs transportation "no bus"`: a need being recorded.
-				var typed []string
-				for _, t := range rest {
-					if t.Quoted {
-						typed = append(typed, `"`+t.Text+`"`)
-					} else {
-						typed = append(typed, t.Text)
-					}
-				}
-				if len(typed) == 1 {
-					typed = append(typed, `"<what you heard>"`)
-				}
-				return message.Reply{}, userErrorf("`needs` lists the needs heard, every topic at once. To record one, it is `need`: %s.", message.Code(h.typed(req, "need "+strings.Join(typed, " "))))
-			}
+		if hint := h.needHint(ctx, req, rest, err); hint != nil {
+			return message.Reply{}, hint
 		}
 		return message.Reply{}, err
 	}

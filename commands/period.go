@@ -33,7 +33,7 @@ func parsePeriod(s string, now time.Time, loc *time.Location) (when.Period, erro
 // one (periodWords); rest is what remains (a partner). def is the period
 // when none is given.
 func (h *Handler) periodArg(ctx context.Context, req *Request, a args, def string) (when.Period, []Token, error) {
-	if p, rest, ok, err := h.periodWords(ctx, req, a); ok || err != nil {
+	if p, rest, _, ok, err := h.periodWords(ctx, req, a); ok || err != nil {
 		return p, rest, err
 	}
 	p, err := parsePeriod(def, h.now(), req.Loc)
@@ -43,30 +43,33 @@ func (h *Handler) periodArg(ctx context.Context, req *Request, a args, def strin
 // periodWords takes the period from `period:`, or from the longest run of
 // first words that reads as one (`last 30 days` before `last`, `last
 // month` as `last-month`), or else of last words (`county last quarter`)
-// unless all the words name a partner; ok is false when there is none,
-// and rest is what remains.
-func (h *Handler) periodWords(ctx context.Context, req *Request, a args) (p when.Period, rest []Token, ok bool, err error) {
+// unless all the words name a partner; ok is false when there is none.
+// rest is what remains, words what was read as the period (none for
+// `period:`).
+func (h *Handler) periodWords(ctx context.Context, req *Request, a args) (p when.Period, rest, words []Token, ok bool, err error) {
 	now := h.now()
 	if v, given := a.opt("period"); given {
 		p, err := parsePeriod(v, now, req.Loc)
-		return p, a.pos, true, err
+		return p, a.pos, nil, true, err
 	}
 	const longest = 4 // "the last 30 days"
 	for n := min(longest, len(a.pos)); n >= 1; n-- {
 		if p, err := parsePeriod(Unlink(joinText(a.pos[:n])), now, req.Loc); err == nil {
-			return p, a.pos[n:], true, nil
+			return p, a.pos[n:], a.pos[:n], true, nil
 		}
-	}
-	if len(a.pos) < 2 {
-		return when.Period{}, a.pos, false, nil
-	}
-	if _, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, Unlink(joinText(a.pos)))); err == nil {
-		return when.Period{}, a.pos, false, nil // "Class of 2026" is a partner
 	}
 	for n := min(longest, len(a.pos)-1); n >= 1; n-- {
-		if p, err := parsePeriod(Unlink(joinText(a.pos[len(a.pos)-n:])), now, req.Loc); err == nil {
-			return p, a.pos[:len(a.pos)-n], true, nil
+		at := len(a.pos) - n
+		p, err := parsePeriod(Unlink(joinText(a.pos[at:])), now, req.Loc)
+		if err != nil {
+			continue
 		}
+		// Only words that end like a period cost a lookup: "Class of
+		// 2026" may be a partner.
+		if _, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, Unlink(joinText(a.pos)))); err == nil {
+			break
+		}
+		return p, a.pos[:at], a.pos[at:], true, nil
 	}
-	return when.Period{}, a.pos, false, nil
+	return when.Period{}, a.pos, nil, false, nil
 }

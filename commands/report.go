@@ -121,7 +121,7 @@ func (h *Handler) exportCommand(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, err
 	}
 	a.pos = a.pos[1:]
-	period, rest, ok, err := h.periodWords(ctx, req, a)
+	period, rest, _, ok, err := h.periodWords(ctx, req, a)
 	if err != nil {
 		return message.Reply{}, err
 	}

@@ -102,15 +102,16 @@ func (h *Handler) closedSurvey(ctx context.Context, req Request, sv domain.Surve
 	return Pressed{Update: &upd, Channel: sv.Channel, TS: sv.PostedTS, Ephemeral: eph}
 }
 
-// responseRate is " from 12 people in #channel (25%)": the people now in
-// the survey's channel (conversations.members, the bot left out) who
-// answered, "" for a survey in a DM or when Slack does not say. When some
-// who answered have left the channel since, it says so rather than
-// reading as more answers than people.
-func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, rs []domain.Response) string {
+// responseRate is what follows "12 responses": " from 40 people in
+// #channel (25%)", the people now in the survey's channel
+// (conversations.members, the bot left out) who answered, then from (who
+// they were); just from for a survey in a DM or when Slack does not say.
+// When some who answered have left the channel since, it says so rather
+// than reading as more answers than people.
+func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, rs []domain.Response, from string) string {
 	cp, ok := h.cfg.Directory.(channelPeople)
 	if !ok || sv.ToOrganizer() || sv.Channel == "" || strings.HasPrefix(sv.Channel, "D") {
-		return ""
+		return from
 	}
 	// This may run before a slash command's ack: a second at most.
 	dctx, cancel := context.WithTimeout(ctx, time.Second)
@@ -120,7 +121,7 @@ func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, rs []domai
 		if err != nil {
 			h.log.Warn("channel people for a response rate", "err", err)
 		}
-		return ""
+		return from
 	}
 	persons := func(n int) string {
 		if n == 1 {
@@ -149,14 +150,14 @@ func (h *Handler) responseRate(ctx context.Context, sv domain.Survey, rs []domai
 		left, answered = answered-len(people), len(people)
 	}
 	if left == 0 {
-		return fmt.Sprintf(" from %s in %s (%s)", who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)))
+		return fmt.Sprintf(" from %s in %s (%s)%s", who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)), from)
 	}
 	has := "have"
 	if left == 1 {
 		has = "has"
 	}
-	return fmt.Sprintf("; %d of the %s now in %s answered (%s); %s who answered %s left it since",
-		answered, who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)), persons(left), has)
+	return fmt.Sprintf("%s; %d of the %s now in %s answered (%s); %s who answered %s left it since",
+		from, answered, who, message.ChannelLink(sv.Channel), message.Percent(answered, len(people)), persons(left), has)
 }
 
 // surveyPrompt renders a survey's prompt with its subject looked up.
@@ -453,11 +454,7 @@ func (h *Handler) results(ctx context.Context, req *Request, sv domain.Survey, r
 	if outside > 0 {
 		from = fmt.Sprintf(" (%d from partner organizations)", outside)
 	}
-	if rate := h.responseRate(ctx, sv, rs); strings.HasPrefix(rate, ";") {
-		fmt.Fprintf(&b, "\n%s%s%s", message.Plural(len(rs), "response"), from, rate) // the count, then who is there now
-	} else {
-		fmt.Fprintf(&b, "\n%s%s%s", message.Plural(len(rs), "response"), rate, from)
-	}
+	fmt.Fprintf(&b, "\n%s%s", message.Plural(len(rs), "response"), h.responseRate(ctx, sv, rs, from))
 	b.WriteString("\n")
 	b.WriteString(h.answers(t, rs, sv.Anonymous))
 	return b.String()

@@ -147,6 +147,22 @@ func TestWeekTwoPhrasings(t *testing.T) {
 	}
 }
 
+// hasLacks checks that the reply to typed has each of has and none of
+// lacks.
+func hasLacks(t *testing.T, typed, reply string, has, lacks []string) {
+	t.Helper()
+	for _, w := range has {
+		if !strings.Contains(reply, w) {
+			t.Errorf("%q lacks %q:\n%s", typed, w, reply)
+		}
+	}
+	for _, w := range lacks {
+		if strings.Contains(reply, w) {
+			t.Errorf("%q has %q:\n%s", typed, w, reply)
+		}
+	}
+}
+
 // TestPartnerListBareWords: a bare stage, kind or person filters as its
 // option does.
 func TestPartnerListBareWords(t *testing.T) {
@@ -158,10 +174,7 @@ func TestPartnerListBareWords(t *testing.T) {
 		{"partner list pharmacy", "Eastside Pharmacy", "Clinic"},
 		{"partner list <@U0DEVON|devon>", "Eastside Community Clinic", "County Health Dept"},
 	} {
-		r := hs.mustOK(member, tc.text)
-		if !strings.Contains(r.Text, tc.has) || strings.Contains(r.Text, tc.lacks) {
-			t.Errorf("%q:\n%s\nwant %q without %q", tc.text, r.Text, tc.has, tc.lacks)
-		}
+		hasLacks(t, tc.text, hs.mustOK(member, tc.text).Text, []string{tc.has}, []string{tc.lacks})
 	}
 }
 
@@ -398,17 +411,7 @@ func TestFollowUpFilters(t *testing.T) {
 		{"followups all", []string{"Mine, soon late", "Devon's, soon late", "Mine, on time"}, nil},
 		{"followups", []string{"Mine, soon late", "Mine, on time"}, []string{"Devon's"}},
 	} {
-		r := hs.mustOK(member, tc.text)
-		for _, w := range tc.has {
-			if !strings.Contains(r.Text, w) {
-				t.Errorf("%q lacks %q:\n%s", tc.text, w, r.Text)
-			}
-		}
-		for _, w := range tc.lacks {
-			if strings.Contains(r.Text, w) {
-				t.Errorf("%q has %q:\n%s", tc.text, w, r.Text)
-			}
-		}
+		hasLacks(t, tc.text, hs.mustOK(member, tc.text).Text, tc.has, tc.lacks)
 	}
 }
 
@@ -450,17 +453,7 @@ func TestHistoryOfAPeriod(t *testing.T) {
 		{"history county 2026 1", []string{"1 contact in 2026 so far", "Late November"}, []string{"In October"}},
 		{"history county 2025", []string{"No contacts with *County Health Dept* in 2025."}, nil},
 	} {
-		r := hs.mustOK(member, tc.text)
-		for _, w := range tc.has {
-			if !strings.Contains(r.Text, w) {
-				t.Errorf("%q lacks %q:\n%s", tc.text, w, r.Text)
-			}
-		}
-		for _, w := range tc.lacks {
-			if strings.Contains(r.Text, w) {
-				t.Errorf("%q has %q:\n%s", tc.text, w, r.Text)
-			}
-		}
+		hasLacks(t, tc.text, hs.mustOK(member, tc.text).Text, tc.has, tc.lacks)
 	}
 	if r := hs.do(member, "history county 500"); !strings.Contains(r.Text, "Show between 1 and 100 contacts") {
 		t.Errorf("history county 500: %q", r.Text)

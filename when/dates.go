@@ -518,7 +518,7 @@ func (p *whenParser) date(i int) (datePart, error) {
 		if dm := dayRE.FindStringSubmatch(p.word(i + 1)); dm != nil && dm[0] != dm[1] {
 			d, _ := strconv.Atoi(dm[1])
 			if d < 1 || d > 31 {
-				return datePart{}, dateErrorf("no month has a day %d", d)
+				return datePart{}, dateErrorf("no month has a day %d: write a day from the 1st to the 31st", d)
 			}
 			step := 1
 			if p.past {
