@@ -177,8 +177,11 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 	var end time.Time
 	if sp, n, err := when.ParseSpan(words); err == nil && n == len(words) {
 		end = sp.AddTo(start)
-	} else if t, n, err := when.ParseWhen(words, start, loc); err == nil && n == len(words) {
-		end = t // read from the start: a bare "2pm" is 2pm that day
+	} else if t, n, err := when.ParseWhen(words, dayStart(start, loc).Add(-time.Nanosecond), loc); err == nil && n == len(words) {
+		// Read from just before the start's day: "2pm" and "friday 4pm"
+		// are that day when it is a Friday, and "1pm" for an event
+		// starting at 2pm ends before it, not on the next day.
+		end = t
 	} else {
 		return time.Time{}, bad
 	}
@@ -189,6 +192,12 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 		return time.Time{}, userErrorf("That event lasts more than a month; record its days as separate events.")
 	}
 	return end, nil
+}
+
+// dayStart is the midnight that begins t's day in loc.
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
 // countArg reads a head count.

@@ -90,3 +90,32 @@ func TestLiaisonScopedByTeamAndChannel(t *testing.T) {
 		t.Errorf("naming a team member as the organization: %q", r.Text)
 	}
 }
+
+// A liaison's needs and search show what their organization told the
+// team, never the team's own notes about the partner.
+func TestLiaisonSeesTheNeedsTheirOrganizationShared(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `need housing "Internal: Dana seems overwhelmed, maybe escalate" partner:county`)
+	hs.mustOK(liaison, `need transportation "No bus to the clinic on Saturdays"`)
+	for _, text := range []string{"needs", "search overwhelmed", "search bus"} {
+		r := hs.mustOK(liaison, text)
+		if strings.Contains(r.Text, "escalate") || strings.Contains(r.Text, "housing") {
+			t.Errorf("a liaison's %q shows the team's own note:\n%s", text, r.Text)
+		}
+	}
+	if r := hs.mustOK(liaison, "needs"); !strings.Contains(r.Text, "No bus to the clinic") {
+		t.Errorf("a liaison's needs lacks their own:\n%s", r.Text)
+	}
+	if r := hs.mustOK(liaison, "search bus"); !strings.Contains(r.Text, "No bus to the clinic") {
+		t.Errorf("a liaison's search lacks their own need:\n%s", r.Text)
+	}
+	// The team sees both.
+	if r := hs.mustOK(member, "needs county"); !strings.Contains(r.Text, "overwhelmed") || !strings.Contains(r.Text, "No bus") {
+		t.Errorf("the team's needs county:\n%s", r.Text)
+	}
+	// An empty note is refused.
+	if r := hs.do(member, `need diabetes " "`); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, "What did you hear?") {
+		t.Errorf("an empty need: %s %q", r.Outcome, r.Text)
+	}
+}

@@ -69,6 +69,9 @@ func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (messag
 	if err != nil {
 		return message.Reply{}, err
 	}
+	if note == "" {
+		return message.Reply{}, userErrorf("What did you hear? The note in quotes is empty: `%s`.", h.typed(req, a.cmd.examples[0]))
+	}
 	need := domain.Need{Topics: topics, Note: note, Who: req.User, Team: req.UserTeam, At: h.now(), Source: req.Source}
 	if v, ok := a.opt("event"); ok {
 		id, ok := domain.ParseEventID(v)
@@ -247,7 +250,7 @@ func (h *Handler) needHint(ctx context.Context, req *Request, rest []Token, look
 }
 
 // needsCommand lists the needs heard: `needs [period] [<partner>]`.
-// A liaison sees their partnership's.
+// A liaison sees those their organization told the team (toldBy).
 func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	period, rest, err := h.periodArg(ctx, req, a, needsDefault)
 	if err != nil {
@@ -260,7 +263,11 @@ func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (messa
 		}
 		return message.Reply{}, err
 	}
-	topics, total, err := report.Needs(ctx, h.store, req.Team, slug, period.Counted(h.now()))
+	var keep func(domain.Need) bool
+	if req.Role == RoleLiaison {
+		keep = toldBy(req)
+	}
+	topics, total, err := report.NeedsWhere(ctx, h.store, req.Team, slug, period.Counted(h.now()), keep)
 	if err != nil {
 		return message.Reply{}, err
 	}
@@ -311,4 +318,15 @@ func (h *Handler) typed(req *Request, command string) string {
 		return command
 	}
 	return h.cfg.Command + " " + command
+}
+
+// toldBy accepts the needs a liaison's organization recorded (a guest of
+// the home team: their own). What the team itself noted about the
+// partner stays the team's: liaisons see what they shared, as with
+// contacts, where they see their own notes.
+func toldBy(req *Request) func(domain.Need) bool {
+	if req.UserTeam != "" && req.UserTeam != req.Team {
+		return func(n domain.Need) bool { return n.Team == req.UserTeam }
+	}
+	return func(n domain.Need) bool { return n.Who == req.User }
 }

@@ -21,7 +21,7 @@ type partnerStore interface {
 	Partner(ctx context.Context, team, slug string) (domain.Partner, error)
 	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
 	UpdatePartner(ctx context.Context, team, slug string, change store.PartnerChange, actor string, now time.Time) error
-	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
+	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time, clear ...string) (bool, error)
 	People(ctx context.Context, team, slug string) ([]domain.Person, error)
 	ErasePartner(ctx context.Context, team, slug, actor string, now time.Time) error
 	RelinkChannel(ctx context.Context, team, oldID, newID, actor string, now time.Time) (string, error)
@@ -402,11 +402,17 @@ func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (mess
 	if len([]rune(name)) > maxName {
 		return message.Reply{}, userErrorf("That name is too long; keep it under %d characters.", maxName)
 	}
+	// Fields not given keep what is stored; one given empty (role:"") is
+	// cleared.
 	person := domain.Person{Name: name}
+	var clear []string
 	for key, dst := range map[string]*string{"role": &person.Role, "email": &person.Email, "phone": &person.Phone} {
 		if v, ok := a.opt(key); ok {
 			if *dst, err = textField(key, v, 200); err != nil {
 				return message.Reply{}, err
+			}
+			if *dst == "" {
+				clear = append(clear, key)
 			}
 		}
 	}
@@ -417,7 +423,7 @@ func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (mess
 	if err != nil {
 		return message.Reply{}, err
 	}
-	added, err := h.store.UpsertPerson(ctx, req.Team, p.Slug, person, req.User, h.now())
+	added, err := h.store.UpsertPerson(ctx, req.Team, p.Slug, person, req.User, h.now(), clear...)
 	if err != nil {
 		return message.Reply{}, err
 	}

@@ -203,7 +203,11 @@ func (h *Handler) searchHits(q domain.Query, res store.SearchResult, names map[s
 		}
 		add(store.KindEvent, q.Match(e.Title), order, "", message.EventLine(e, message.EventPartners(e, names), now, loc))
 	}
+	told := toldBy(req)
 	for _, n := range res.Needs {
+		if req.Role == RoleLiaison && !told(n) {
+			continue
+		}
 		src := ""
 		if n.Partner != "" {
 			src = " · " + message.Esc(nameOr(names, n.Partner))

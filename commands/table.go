@@ -309,9 +309,36 @@ func (c *command) split(toks []Token, slash string) (args, error) {
 		a.opts[t.Key] = t
 		if i+1 < len(toks) && toks[i+1].Key == "" && !toks[i+1].Quoted {
 			a.after[t.Key] = toks[i+1]
+			if textOptions[t.Key] && !t.Quoted {
+				return a, splitText(t, toks[i+1:])
+			}
 		}
 	}
 	return a, nil
+}
+
+// textOptions are the options whose value is words people write (a role,
+// a place, an outcome): typed without quotes, `role:Health educator`
+// would leave "educator" to become part of a name or a summary.
+var textOptions = map[string]bool{
+	"outcome": true, "role": true, "where": true, "audience": true, "title": true,
+	"services": true, "programs": true, "goals": true, "name": true,
+}
+
+// splitText refuses a text option followed by more plain words, with the
+// quoted option to type instead: `outcome:They agreed to host` stored
+// "They" as the outcome and the rest elsewhere.
+func splitText(opt Token, rest []Token) error {
+	words := []string{opt.Text}
+	for _, t := range rest {
+		if t.Key != "" || t.Quoted {
+			break
+		}
+		words = append(words, t.Text)
+	}
+	joined := strings.ReplaceAll(Unlink(strings.Join(words, " ")), "`", "'")
+	return userErrorf("`%s:` takes one word unless quoted, and %s came after it. A value with spaces goes in quotes: `%s:\"%s\"`; if those words are something else, put them in quotes before the options.",
+		opt.Key, message.Code(Unlink(joinText(rest[:len(words)-1]))), opt.Key, message.Esc(joined))
 }
 
 // lookup finds the command the tokens name, and the remaining arguments.

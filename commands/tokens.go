@@ -13,7 +13,7 @@ import (
 // and Quoted is false: Quoted marks a whole word in quotes.
 type Token struct {
 	Text   string // the word, quotes removed
-	Quoted bool   // it was written in quotes (so it is never a key:value option nor a keyword)
+	Quoted bool   // it was written in quotes: a plain word so is never an option nor a keyword; an option so (key:"…") has its value whole
 	Key    string // for key:value options, the lower-cased key; Text then holds the value
 }
 
@@ -35,7 +35,8 @@ var ErrUnclosedQuote = errors.New("unclosed quote")
 // A word is a key:value option when the key is [a-z][a-z0-9_-]* (any case; Key
 // is lower-cased) and the value is not empty and does not start with "//", so
 // "10:30", "https://x" and "<@U1|a>" stay plain words. key:"" is an option with
-// an empty value (a way to clear a field). A quoted word is never an option.
+// an empty value (a way to clear a field). A quoted word is never an option;
+// an option with a quoted value is Quoted.
 //
 // s is expected in Slack's wire format: a real < opens a reference (<@U123|maria>,
 // <#C123|partners>, <mailto:a@b|a@b>, <https://x|y>, <!here>) that runs to the
@@ -99,7 +100,7 @@ func readWord(s string, start int) (Token, int, error) {
 					if err != nil {
 						return Token{}, 0, err
 					}
-					return Token{Text: text, Key: strings.ToLower(s[start:i])}, next, nil
+					return Token{Text: text, Key: strings.ToLower(s[start:i]), Quoted: true}, next, nil
 				}
 			}
 		}

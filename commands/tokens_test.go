@@ -47,15 +47,15 @@ func TestTokenize(t *testing.T) {
 			{Text: "log"}, {Text: "acme"}, {Text: "call"}, {Text: "in", Quoted: true},
 		}},
 		{"key with quoted value", `log acme call next:"tomorrow call back"`, []Token{
-			{Text: "log"}, {Text: "acme"}, {Text: "call"}, {Text: "tomorrow call back", Key: "next"},
+			{Text: "log"}, {Text: "acme"}, {Text: "call"}, {Text: "tomorrow call back", Key: "next", Quoted: true},
 		}},
 		{"key with curly quoted value", "next:\u201ctomorrow call back\u201d", []Token{
-			{Text: "tomorrow call back", Key: "next"},
+			{Text: "tomorrow call back", Key: "next", Quoted: true},
 		}},
 		{"key is lower-cased, value kept", "Stage:Active", []Token{{Text: "Active", Key: "stage"}}},
 		{"key with digits dash underscore", "a_b-2:x", []Token{{Text: "x", Key: "a_b-2"}}},
 		{"value may hold colons", "when:2026-12-03T14:30", []Token{{Text: "2026-12-03T14:30", Key: "when"}}},
-		{"empty quoted value clears", `channel:""`, []Token{{Text: "", Key: "channel"}}},
+		{"empty quoted value clears", `channel:""`, []Token{{Text: "", Key: "channel", Quoted: true}}},
 		{"empty value is a plain word", "note: hello", plain("note:", "hello")},
 		{"time is not an option", "tomorrow 10:30", plain("tomorrow", "10:30")},
 		{"url is not an option", "see https://x.org/a", plain("see", "https://x.org/a")},

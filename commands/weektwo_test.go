@@ -120,6 +120,16 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{"partner set county cadence:2 weeks", false, "A cadence with a space goes in quotes: `cadence:\"2 weeks\"`, or write `cadence:14d`."},
 		{`partner add "Hope Clinic" cadence:every other week`, false, "(I got `every`)"},
 		{`partner add "Hope Clinic" cadence:3 months`, false, "`cadence:90d`"},
+		// A text option typed without quotes is refused, not split.
+		{`log county call "Talked" outcome:They agreed to host`, false, "A value with spaces goes in quotes: `outcome:\"They agreed to host\"`"},
+		{`partner person county "Dana Whitfield" role:Health educator lead`, false, "`role:\"Health educator lead\"`"},
+		{`partner set county goals:Flu shots for seniors`, false, "`goals:\"Flu shots for seniors\"`"},
+		{`event add county "Fair" friday where:Main library room B`, false, "`where:\"Main library room B\"`"},
+		{`log county call outcome:"agreed to host" talked about flu`, true, ": talked about flu"},
+		{`partner person county "Dana Whitfield" role:Director`, true, "Dana Whitfield"},
+		// An event's end is read from its own day: before the start is an error.
+		{`event add county "Z" "friday 2pm" until:1pm`, false, "before it starts"},
+		{`event add county "V" "friday 10am" until:"friday 11am"`, true, ", 10:00–11:00"},
 		// partner list filters by bare words too.
 		{"partner list active", true, "*County Health Dept*"},
 		{"partner list clinics", true, "*Eastside Community Clinic*"},

@@ -283,6 +283,12 @@ type NeedSource interface {
 // or of all when slug is "" — with the period before's counts, and
 // returns how many needs were heard in period.
 func Needs(ctx context.Context, src NeedSource, team, slug string, period when.Period) ([]TopicCount, int, error) {
+	return NeedsWhere(ctx, src, team, slug, period, nil)
+}
+
+// NeedsWhere is Needs of the needs keep accepts (all when keep is nil):
+// what one organization told the team, say.
+func NeedsWhere(ctx context.Context, src NeedSource, team, slug string, period when.Period, keep func(domain.Need) bool) ([]TopicCount, int, error) {
 	total := 0
 	counts := map[string]*TopicCount{}
 	get := func(t string) *TopicCount {
@@ -293,6 +299,9 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period when.P
 	}
 	prev := period.Previous()
 	if err := src.EachNeed(ctx, team, slug, prev.From, prev.To, func(n domain.Need) error {
+		if keep != nil && !keep(n) {
+			return nil
+		}
 		for _, t := range n.Topics {
 			get(t).Previous++
 		}
@@ -301,6 +310,9 @@ func Needs(ctx context.Context, src NeedSource, team, slug string, period when.P
 		return nil, 0, err
 	}
 	if err := src.EachNeed(ctx, team, slug, period.From, period.To, func(n domain.Need) error {
+		if keep != nil && !keep(n) {
+			return nil
+		}
 		total++
 		for _, t := range n.Topics {
 			tc := get(t)

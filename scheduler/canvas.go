@@ -346,7 +346,10 @@ func (s *Scheduler) canvasContent(ctx context.Context, p domain.Partner, now tim
 	if err != nil {
 		return c, fmt.Errorf("canvas needs period: %w", err)
 	}
-	topics, _, err := report.Needs(ctx, s.store, s.cfg.Team, p.Slug, period)
+	// What the partner's people told the team; the team's own notes
+	// about the partner stay the team's, as in a liaison's `needs`.
+	fromOutside := func(n domain.Need) bool { return n.Team != "" && n.Team != s.cfg.Team }
+	topics, _, err := report.NeedsWhere(ctx, s.store, s.cfg.Team, p.Slug, period, fromOutside)
 	if err != nil {
 		return c, err
 	}

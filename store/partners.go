@@ -269,14 +269,12 @@ func (s *Store) partnerPlan(ctx context.Context, k keys, slug string, change Par
 		partnerWords(old[0], old[1], old[2], old[3], old[4]), partnerWords(now[0], now[1], now[2], now[3], now[4])), nil
 }
 
-// UpsertPerson adds or replaces (by name, case-insensitively) a person at
-// the partner. It reports whether the person is new.
-func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (added bool, err error) {
+// UpsertPerson adds a person at the partner, or updates the one of that
+// name (case-insensitively): a role, email or phone left empty keeps what
+// is stored, unless clear names it ("role", "email", "phone"). It reports
+// whether the person is new.
+func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time, clear ...string) (added bool, err error) {
 	k := keysFor(team)
-	js, err := json.Marshal(p)
-	if err != nil {
-		return false, fmt.Errorf("upsert person: %w", err)
-	}
 	nameKey := domain.NameKey(p.Name)
 	r, err := retryStale("upsert person", func() (reply, error) {
 		bctx, cancel := s.bound(ctx)
@@ -289,7 +287,26 @@ func (s *Store) UpsertPerson(ctx context.Context, team, slug string, p domain.Pe
 		if err != nil {
 			return reply{}, fmt.Errorf("upsert person: %w", err)
 		}
-		plan := changePlan(raw, old, personWords(p))
+		merged := p
+		if raw != "" {
+			var was domain.Person
+			if err := json.Unmarshal([]byte(raw), &was); err != nil {
+				return reply{}, fmt.Errorf("upsert person: decode: %w", err)
+			}
+			for _, f := range []struct {
+				name     string
+				dst, was *string
+			}{{"role", &merged.Role, &was.Role}, {"email", &merged.Email, &was.Email}, {"phone", &merged.Phone, &was.Phone}} {
+				if *f.dst == "" && !slices.Contains(clear, f.name) {
+					*f.dst = *f.was
+				}
+			}
+		}
+		js, err := json.Marshal(merged)
+		if err != nil {
+			return reply{}, fmt.Errorf("upsert person: %w", err)
+		}
+		plan := changePlan(raw, old, personWords(merged))
 		return s.run(ctx, "upsert person", scriptUpsertPerson, append([]string{k.Partner(slug), k.People(slug), k.Audit()}, plan.keys(k)...),
 			slug, nameKey, string(js), ms(now), actor, auditMaxLen, k.Prefix(), plan.arg())
 	})

@@ -242,3 +242,36 @@ func TestFirstDelivery(t *testing.T) {
 		}
 	}
 }
+
+// A person updated with some fields keeps the others; a field named in
+// clear is emptied.
+func TestUpsertPersonKeepsWhatIsNotGiven(t *testing.T) {
+	s, _ := newStore(t)
+	addPartner(t, s, "County Health Dept", "C1")
+	ctx := context.Background()
+	for _, step := range []struct {
+		p     domain.Person
+		clear []string
+		added bool
+		want  domain.Person
+	}{
+		{domain.Person{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.gov", Phone: "555-0100"}, nil, true,
+			domain.Person{Name: "Dana Whitfield", Role: "Health educator", Email: "dana@county.gov", Phone: "555-0100"}},
+		{domain.Person{Name: "dana whitfield", Role: "Director"}, nil, false,
+			domain.Person{Name: "dana whitfield", Role: "Director", Email: "dana@county.gov", Phone: "555-0100"}},
+		{domain.Person{Name: "Dana Whitfield"}, []string{"phone"}, false,
+			domain.Person{Name: "Dana Whitfield", Role: "Director", Email: "dana@county.gov"}},
+	} {
+		added, err := s.UpsertPerson(ctx, team, "county-health-dept", step.p, "U1", t0, step.clear...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, err := s.People(ctx, team, "county-health-dept")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if added != step.added || len(people) != 1 || people[0] != step.want {
+			t.Errorf("after %+v (clear %v): added %v, people %+v; want added %v, %+v", step.p, step.clear, added, people, step.added, step.want)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 // demoStore is what the demo loader writes through.
 type demoStore interface {
 	AddPartner(ctx context.Context, team string, p domain.Partner, actor string, now time.Time) error
-	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time) (bool, error)
+	UpsertPerson(ctx context.Context, team, slug string, p domain.Person, actor string, now time.Time, clear ...string) (bool, error)
 	LogContact(ctx context.Context, team string, ref store.PartnerRef, c domain.Contact, next *store.NextStep, actor string, now time.Time) (domain.Contact, int64, domain.Partner, error)
 	AddFollowUp(ctx context.Context, team string, ref store.PartnerRef, f domain.FollowUp, actor string, now time.Time) (int64, domain.Partner, error)
 	AddEvent(ctx context.Context, team string, ref store.PartnerRef, e domain.Event, delays store.EventDelays, actor string, now time.Time) (int64, domain.Partner, error)
