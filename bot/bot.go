@@ -5,11 +5,15 @@
 package bot
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -100,6 +104,10 @@ type Config struct {
 	// AuthProbe is how often, while Slack refuses the bot token, auth.test
 	// asks whether it works again. Default 30 s.
 	AuthProbe time.Duration
+	// SocketIdle is how long a socket may bring nothing (no frame, ping or
+	// pong) before the bot pings it, and then waits as long again for an
+	// answer before replacing it (30 s, slack-go's ping timeout).
+	SocketIdle time.Duration
 	// Now is the domain clock, the one the commands and the scheduler
 	// run on: a message's ts is Slack's time of it, compared with Now
 	// (an edit's window), while the bot's own clock paces acks and posts
@@ -162,6 +170,9 @@ func New(cfg Config, api *slack.Client, cmds Commands, dedupe Deduper, clock clo
 	}
 	if cfg.Connections <= 0 {
 		cfg.Connections = 2
+	}
+	if cfg.SocketIdle <= 0 {
+		cfg.SocketIdle = socketIdle
 	}
 	if cfg.AuthProbe <= 0 {
 		cfg.AuthProbe = 30 * time.Second
@@ -340,6 +351,14 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 	case socketmode.EventTypeHello:
 		// The socket is up since it was dialled (socket.go).
 	case socketmode.EventTypeErrorBadMessage:
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			if slash, ok := lenientSlash(bad.Message); ok {
+				b.log.Warn("a slash command slack-go could not decode, read field by field", "cause", bad.Cause)
+				e.evt = slash
+				b.spawn(func() { b.onSlash(e) })
+				return
+			}
+		}
 		b.ackBadMessage(c, evt)
 	case socketmode.EventTypeSlashCommand:
 		b.spawn(func() { b.onSlash(e) })
@@ -483,17 +502,50 @@ func (b *Bot) respondWith(responseURL string, r message.Reply, replace bool) err
 	}
 	ctx, cancel := context.WithTimeout(b.base, 5*time.Second)
 	defer cancel()
-	opts := []slack.MsgOption{slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
-		slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(replyBlocks(r)...)}
-	if replace {
-		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
-	}
-	_, _, err := b.api.PostMessageContext(ctx, "", opts...)
-	if err != nil {
+	msg := slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: fallbackText(r),
+		Blocks: &slack.Blocks{BlockSet: replyBlocks(r)}, ReplaceOriginal: replace}
+	if err := postResponse(ctx, responseURL, &msg); err != nil {
 		// Not Slack's verdict on the bot (no token goes there): counted, but
 		// no reason to hold anything.
 		b.metrics.apiErrors.WithLabelValues("response_url", "other").Inc()
 		return fmt.Errorf("response_url: %w", err)
+	}
+	return nil
+}
+
+// postResponse posts msg to a response_url. Slack documents no body for
+// the answer: any 2xx is delivered unless it is JSON saying "ok": false
+// (slack-go's own sender also fails on an empty or plain-text body,
+// and the reply would then be sent a second time another way).
+func postResponse(ctx context.Context, url string, msg *slack.WebhookMessage) error {
+	raw, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	var answer struct {
+		OK    *bool  `json:"ok"`
+		Error string `json:"error"`
+	}
+	_ = json.Unmarshal(body, &answer)
+	switch {
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if answer.Error != "" {
+			return fmt.Errorf("%s (HTTP %d)", answer.Error, resp.StatusCode)
+		}
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	case answer.OK != nil && !*answer.OK:
+		return fmt.Errorf("%s", cmp.Or(answer.Error, "not ok"))
 	}
 	return nil
 }

@@ -185,6 +185,41 @@ func decodeSlash(raw []byte) (evt socketmode.Event, ok bool) {
 	return socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd, Request: &req}, true
 }
 
+// lenientSlash reads a slash command envelope that slack-go's decoder
+// refused: a field of another JSON type than slack-go expects (an empty
+// is_enterprise_install, a number where a string goes) must not lose the
+// command, which Slack does not send again. Each field slack-go knows
+// is taken as its text; is_enterprise_install is true only when it says so.
+func lenientSlash(raw []byte) (socketmode.Event, bool) {
+	var env struct {
+		EnvelopeID             string                     `json:"envelope_id"`
+		Type                   string                     `json:"type"`
+		AcceptsResponsePayload bool                       `json:"accepts_response_payload"`
+		Payload                map[string]json.RawMessage `json:"payload"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil || env.Type != string(socketmode.RequestTypeSlashCommands) || env.EnvelopeID == "" {
+		return socketmode.Event{}, false
+	}
+	var cmd slack.SlashCommand
+	for key, v := range env.Payload {
+		text := string(bytes.Trim(v, `"`))
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			text = str
+		}
+		if key == "is_enterprise_install" {
+			cmd.IsEnterpriseInstall = text == "true"
+		} else if f := slashField(&cmd, []byte(key)); f != nil {
+			*f = text
+		}
+	}
+	if cmd.UserID == "" || cmd.Command == "" {
+		return socketmode.Event{}, false
+	}
+	req := socketmode.Request{Type: env.Type, EnvelopeID: env.EnvelopeID, AcceptsResponsePayload: env.AcceptsResponsePayload}
+	return socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd, Request: &req}, true
+}
+
 // The JSON keys of socketmode.Request and slack.SlashCommand: encoding/json
 // matches a key to a field ignoring case, which the fast path leaves to it.
 var (

@@ -37,12 +37,19 @@ import (
 // 3 s, and under 20 KB; disconnect (refresh_requested, warning,
 // link_disabled) when it is about to close the socket, after which the
 // app opens another with apps.connections.open; and WebSocket PINGs,
-// answered with PONGs, whose absence for 30 s means the socket is dead.
+// answered with PONGs. Slack documents no ping interval, so a socket is
+// alive while anything comes from it: after 30 s of silence the bot pings
+// it, and replaces it only when nothing answers in 30 s more.
 
 const (
-	// socketPingTimeout: no PING from Slack for this long and the socket is
-	// taken for dead (slack-go's default).
-	socketPingTimeout = 30 * time.Second
+	// socketIdle: nothing from a socket for this long and the bot pings it;
+	// nothing for as long again and it is taken for dead (Config.SocketIdle;
+	// slack-go's ping timeout).
+	socketIdle = 30 * time.Second
+	// socketShortLife: a socket that closes sooner than this after it
+	// opened is followed by the next only after a backoff, so a server
+	// that closes every new socket is not asked for one in a tight loop.
+	socketShortLife = 10 * time.Second
 	// socketWriteTimeout bounds a write of acks; a socket that takes longer
 	// is closed (and its acks go out on the next one).
 	socketWriteTimeout  = 10 * time.Second
@@ -180,8 +187,10 @@ func (c *conn) drop(s *socket) {
 // returns ctx's error, or the error of Slack refusing the app token.
 func (c *conn) run(ctx context.Context) error {
 	var leaving *socket
+	wait := socketBackoffFirst
 	for {
 		s, err := c.open(ctx)
+		opened := c.b.clock.Now()
 		if leaving != nil {
 			leaving.close()
 			leaving = nil
@@ -205,7 +214,20 @@ func (c *conn) run(ctx context.Context) error {
 			c.drop(s)
 			s.close()
 			c.connected.Store(false)
-			c.b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id)
+			if c.b.clock.Since(opened) >= socketShortLife {
+				wait = socketBackoffFirst
+				c.b.log.Warn("socket mode disconnected; reconnecting", "connection", c.id)
+				break
+			}
+			// Closed soon after it opened: a server that closes every new
+			// socket is not asked for the next one in a tight loop.
+			c.b.log.Warn("socket mode disconnected soon after it opened; reconnecting after a pause", "connection", c.id, "pause", wait.String())
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-c.b.clock.After(wait):
+			}
+			wait = min(2*wait, socketBackoffMax)
 		case <-s.refresh:
 			// Slack sends nothing new there; acks still go to it until
 			// the next socket is up.
@@ -290,9 +312,20 @@ func (c *conn) dial(ctx context.Context) (*socket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("socket mode dial: %w", err)
 	}
-	s := &socket{ws: ws, nc: nc, refresh: make(chan struct{}), done: make(chan struct{})}
-	s.pingWatch = c.b.clock.AfterFunc(socketPingTimeout, func() {
-		c.b.log.Warn("socket mode: no ping from Slack; reconnecting", "connection", c.id, "after", socketPingTimeout.String())
+	idle := c.b.cfg.SocketIdle
+	s := &socket{ws: ws, nc: nc, refresh: make(chan struct{}), done: make(chan struct{}), idle: idle}
+	s.pingWatch = c.b.clock.AfterFunc(idle, func() {
+		if s.closed.Load() {
+			return
+		}
+		if !s.probing.Swap(true) {
+			// Silent a while: ask. Any frame, ping or pong resets this.
+			if err := ws.WriteControl(websocket.PingMessage, nil, time.Time{}); err == nil {
+				s.pingWatch.Reset(idle)
+				return
+			}
+		}
+		c.b.log.Warn("socket mode: nothing from Slack, not even a pong; reconnecting", "connection", c.id, "after", (2 * idle).String())
 		s.close()
 	})
 	s.writeWatch = c.b.clock.AfterFunc(socketWriteTimeout, func() {
@@ -300,8 +333,12 @@ func (c *conn) dial(ctx context.Context) (*socket, error) {
 		s.close()
 	})
 	s.writeWatch.Stop()
+	ws.SetPongHandler(func(string) error {
+		s.alive()
+		return nil
+	})
 	ws.SetPingHandler(func(data string) error {
-		s.pingWatch.Reset(socketPingTimeout)
+		s.alive()
 		// No deadline: the write watchdog closes a stuck socket.
 		if err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Time{}); err != nil && !errors.Is(err, websocket.ErrCloseSent) {
 			c.b.log.Warn("socket mode: pong failed", "connection", c.id, "err", err)
@@ -330,6 +367,7 @@ func (c *conn) read(s *socket) {
 			}
 			return
 		}
+		s.alive()
 		if c.b.receive(c, buf) {
 			s.refreshOnce.Do(func() { close(s.refresh) })
 		}
@@ -358,6 +396,8 @@ type socket struct {
 	ws                    *websocket.Conn
 	nc                    *heldConn // under ws (and under TLS for wss)
 	pingWatch, writeWatch clockwork.Timer
+	idle                  time.Duration // silence before a ping of ours (Config.SocketIdle)
+	probing               atomic.Bool   // our ping is out, unanswered
 	refresh               chan struct{} // closed when Slack asks for a new socket
 	refreshOnce           sync.Once
 	done                  chan struct{} // closed when reading has ended
@@ -380,6 +420,16 @@ func (s *socket) write(frames [][]byte) error {
 		err = rerr
 	}
 	return err
+}
+
+// alive notes that something came from the socket: its silence starts
+// again.
+func (s *socket) alive() {
+	if s.closed.Load() {
+		return
+	}
+	s.probing.Store(false)
+	s.pingWatch.Reset(s.idle)
 }
 
 func (s *socket) close() {

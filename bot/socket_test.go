@@ -1,10 +1,14 @@
 package bot
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/outreachbot/outreachbot/commands"
+	"github.com/outreachbot/outreachbot/internal/testwait"
 	"github.com/outreachbot/outreachbot/message"
 	"github.com/outreachbot/outreachbot/slacktest"
 )
@@ -49,5 +53,51 @@ func TestAckWaitsForTheNextSocket(t *testing.T) {
 	}
 	if _, text, _ := ackText(t, r.Ack); text != "answered partner list" {
 		t.Errorf("ack %q; want the answer", text)
+	}
+}
+
+// TestQuietSocketIsPingedNotDropped: Slack documents no ping interval. A
+// server that never pings keeps both sockets as long as it answers the
+// bot's own pings; a ping of Slack's or any frame counts as well.
+func TestQuietSocketIsPingedNotDropped(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{cfg: Config{SocketIdle: 100 * time.Millisecond}, slack: slacktest.Options{PingEvery: time.Hour}})
+	testwait.Until(t, "two connections up", func() bool { return tb.slack.Connections() == 2 && tb.b.Connected() })
+	opens := tb.slack.ConnectionOpens()
+	// Twelve idle periods of silence from the server, in real time.
+	time.Sleep(1200 * time.Millisecond)
+	if got := tb.slack.ConnectionOpens(); got != opens || tb.slack.Connections() != 2 {
+		t.Errorf("after 12 quiet periods: %d opens (was %d), %d connections; want the same two sockets", got, opens, tb.slack.Connections())
+	}
+	if _, err := tb.slack.SlashCommand(tb.ctx(), "UMARIA", "C0TEAM", "/outreach", "help"); err != nil {
+		t.Errorf("a command on the quiet sockets: %v", err)
+	}
+}
+
+// TestOddSlashCommandStillRuns: a slash command with a field of a JSON
+// type slack-go's decoder refuses (is_enterprise_install "", a number
+// for a string) still runs and is answered: Slack does not send a
+// command again.
+func TestOddSlashCommandStillRuns(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{})
+	for i, odd := range []map[string]any{
+		{"is_enterprise_install": ""},
+		{"is_enterprise_install": 0, "team_domain": 12},
+	} {
+		payload := map[string]any{"token": "t", "team_id": "T0HOME", "team_domain": "home", "channel_id": "C0TEAM", "channel_name": "team",
+			"user_id": "UMARIA", "user_name": "maria", "command": "/outreach", "text": fmt.Sprintf("partner list %d", i),
+			"response_url": "http://127.0.0.1:1/unused", "trigger_id": "1.2.3", "api_app_id": "A0APP"}
+		maps.Copy(payload, odd)
+		ack, err := tb.slack.SendRaw(tb.ctx(), map[string]any{"type": "slash_commands", "accepts_response_payload": true, "payload": payload})
+		if err != nil {
+			t.Fatalf("%v: %v", odd, err)
+		}
+		if _, text, _ := ackText(t, ack); text == "" {
+			t.Errorf("%v: the ack carries no answer", odd)
+		}
+	}
+	if got := tb.cmds.texts(); !slices.Equal(got, []string{"partner list 0", "partner list 1"}) {
+		t.Errorf("commands run: %q; want both", got)
 	}
 }
