@@ -674,6 +674,7 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		if !b.firstDelivery(ctx, eventID) {
 			return
 		}
+		b.cfg.Directory.Connected(inner.Channel, inner.ConnectedTeamID)
 		b.channelShared(ctx, inner.Channel)
 	case *slackevents.MemberJoinedChannelEvent:
 		if !b.firstDelivery(ctx, eventID) {

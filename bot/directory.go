@@ -25,6 +25,9 @@ type Directory struct {
 	api          directoryAPI
 	users        *users
 	channels     *expirable.LRU[string, []string]
+	// connected are the organizations channel_shared events named, beside
+	// what conversations.info says (which may not list them yet).
+	connected *expirable.LRU[string, []string]
 	channelNames *expirable.LRU[string, string]
 	// The home workspace, for exports to name (SetWorkspace).
 	homeID, homeName string
@@ -38,6 +41,7 @@ type Directory struct {
 func NewDirectory(api directoryAPI, fallback *time.Location) *Directory {
 	return &Directory{api: api, users: newUsers(api, fallback, time.Hour),
 		channels:     expirable.NewLRU[string, []string](10000, nil, 10*time.Minute),
+		connected:    expirable.NewLRU[string, []string](10000, nil, 24*time.Hour),
 		channelNames: expirable.NewLRU[string, string](10000, nil, time.Hour)}
 }
 
@@ -56,6 +60,12 @@ func (d *Directory) ChannelTeams(ctx context.Context, channel string) ([]string,
 	}
 	var teams []string
 	all := append(append(append([]string(nil), info.ConnectedTeamIDs...), info.SharedTeamIDs...), info.ConversationHostID)
+	if hinted, ok := d.connected.Get(channel); ok && (info.IsExtShared || info.IsShared) {
+		all = append(all, hinted...)
+		if len(info.ConnectedTeamIDs)+len(info.SharedTeamIDs) == 0 {
+			all = append(all, d.homeID)
+		}
+	}
 	for _, t := range all {
 		if t != "" && !slices.Contains(teams, t) {
 			teams = append(teams, t)
@@ -70,6 +80,19 @@ func (d *Directory) ChannelTeams(ctx context.Context, channel string) ([]string,
 // Forget drops what is cached about channel: Slack said it changed (it
 // was shared, someone from outside joined).
 func (d *Directory) Forget(channel string) { d.channels.Remove(channel) }
+
+// Connected notes an organization a channel_shared event named: Slack
+// said so, and conversations.info may not list it (yet). It counts only
+// while conversations.info says the channel is shared.
+func (d *Directory) Connected(channel, team string) {
+	if team == "" {
+		return
+	}
+	teams, _ := d.connected.Get(channel)
+	if !slices.Contains(teams, team) {
+		d.connected.Add(channel, append(slices.Clone(teams), team))
+	}
+}
 
 // UserTeam is the Slack team user belongs to.
 func (d *Directory) UserTeam(ctx context.Context, user string) (string, error) {
