@@ -22,12 +22,12 @@ type directoryAPI interface {
 // cached: who belongs to which team changes rarely, and both methods are
 // rate limited. The bot classifies users through the same cache.
 type Directory struct {
-	api          directoryAPI
-	users        *users
-	channels     *expirable.LRU[string, []string]
+	api      directoryAPI
+	users    *users
+	channels *expirable.LRU[string, []string]
 	// connected are the organizations channel_shared events named, beside
 	// what conversations.info says (which may not list them yet).
-	connected *expirable.LRU[string, []string]
+	connected    *expirable.LRU[string, []string]
 	channelNames *expirable.LRU[string, string]
 	// The home workspace, for exports to name (SetWorkspace).
 	homeID, homeName string
