@@ -66,7 +66,7 @@ const ActionConfirm = "confirm"
 const maxButtonValue = 2000
 
 // confirmable are the commands whose question ActionConfirm answers.
-var confirmable = []string{"log", "contact edit", "event add"}
+var confirmable = []string{"log", "contact edit", "event add", "partner add"}
 
 // pressConfirm runs the confirmed command of an ActionConfirm button. The
 // message asking is replaced by the outcome, so its button is gone once

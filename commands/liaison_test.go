@@ -28,20 +28,20 @@ func TestLiaisonDMActsForTheirOrganizationsPartner(t *testing.T) {
 	}
 
 	// A second partnership with the same organization: they choose.
-	hs.mustOK(member, `partner add "Eastside Clinic" channel:<#C0EAST|east-shared>`)
+	hs.mustOK(member, `partner add "Eastside Family Clinic" channel:<#C0EAST|east-shared>`)
 	r = hs.do(dm, `log call "Can we move the class?"`)
 	if len(r.Choices) != 2 || r.Choices[0].Action != commands.ActionActFor {
 		t.Fatalf("with two partnerships: %q %+v; want a choice of two", r.Text, r.Choices)
 	}
 	var east message.Choice
 	for _, c := range r.Choices {
-		if c.Label == "Eastside Clinic" {
+		if c.Label == "Eastside Family Clinic" {
 			east = c
 		}
 	}
 	req := commands.Request{Team: team, User: "U0DANA", UserTeam: partnerTeam, Role: commands.RoleLiaison, Channel: "D0DANA", Door: commands.DoorForm, Loc: ny}
 	p := hs.h.Press(context.Background(), req, east.Action, east.Value)
-	if p.Ephemeral == nil || p.Ephemeral.Outcome != message.OutcomeOK || !strings.Contains(p.Ephemeral.Text, "*Eastside Clinic*") {
+	if p.Ephemeral == nil || p.Ephemeral.Outcome != message.OutcomeOK || !strings.Contains(p.Ephemeral.Text, "*Eastside Family Clinic*") {
 		t.Fatalf("choosing Eastside: %+v", p)
 	}
 	// A forged choice, for a partner their organization is not linked to.

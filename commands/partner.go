@@ -35,7 +35,12 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 	if err := splitCadence(a); err != nil {
 		return message.Reply{}, err
 	}
-	name := strings.Join(strings.Fields(Unlink(joinText(a.pos))), " ")
+	// `confirm` at the end adds a partner whose name looks like one there.
+	pos, confirmed := a.pos, false
+	if n := len(pos); n > 1 && !pos[n-1].Quoted && strings.EqualFold(pos[n-1].Text, "confirm") {
+		pos, confirmed = pos[:n-1], true
+	}
+	name := strings.Join(strings.Fields(Unlink(joinText(pos))), " ")
 	if name == "" {
 		return message.Reply{}, userErrorf("The partner needs a name: `%s partner add \"County Health Dept\" kind:public-health`.", h.cfg.Command)
 	}
@@ -70,6 +75,22 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 	if v, ok := a.opt("cadence"); ok {
 		if p.Cadence, err = cadenceArg(v); err != nil {
 			return message.Reply{}, err
+		}
+	}
+	if !confirmed {
+		// "County Health Dept" beside "County Health Department": most
+		// likely the same organization, and a second one would make
+		// `county` match two. Ask first.
+		all, err := h.store.ListPartners(ctx, req.Team)
+		if err != nil {
+			return message.Reply{}, err
+		}
+		for _, other := range all {
+			if other.Slug != slug && looksAlike(name, other.Name) {
+				lead := fmt.Sprintf(":busts_in_silhouette: *%s* (`%s`) is there already, and looks like the same organization. Nothing is added yet. To log for it, use `%s`. If *%s* is another partner, ",
+					message.Esc(other.Name), other.Slug, other.Slug, message.Esc(name))
+				return h.askConfirm(req, lead, "", "Add it"), nil
+			}
 		}
 	}
 	orgNote := ""

@@ -130,6 +130,8 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		// An event's end is read from its own day: before the start is an error.
 		{`event add county "Z" "friday 2pm" until:1pm`, false, "before it starts"},
 		{`event add county "V" "friday 10am" until:"friday 11am"`, true, ", 10:00–11:00"},
+		// A name like a partner's there is asked about first.
+		{`partner add county health department`, true, "*County Health Dept* (`county-health-dept`) is there already"},
 		// partner list filters by bare words too.
 		{"partner list active", true, "*County Health Dept*"},
 		{"partner list clinics", true, "*Eastside Community Clinic*"},
@@ -467,5 +469,23 @@ func TestHistoryOfAPeriod(t *testing.T) {
 	}
 	if r := hs.do(member, "history county 500"); !strings.Contains(r.Text, "Show between 1 and 100 contacts") {
 		t.Errorf("history county 500: %q", r.Text)
+	}
+}
+
+// A partner whose name looks like one there is added once confirmed, by
+// its button or by `confirm`.
+func TestPartnerAddLikeOneThere(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	r := hs.mustOK(member, `partner add "County Health Department"`)
+	if len(r.Choices) != 1 || r.Choices[0].Value != `partner add "County Health Department" confirm` || !strings.Contains(r.Text, "Nothing is added yet") {
+		t.Fatalf("a name like County Health Dept's: %q %+v; want a question with a button", r.Text, r.Choices)
+	}
+	if r := hs.mustOK(member, "partner list"); strings.Contains(r.Text, "County Health Department") {
+		t.Errorf("added before it was confirmed:\n%s", r.Text)
+	}
+	hs.mustOK(member, `partner add "County Health Department" confirm`)
+	if r := hs.mustOK(member, "partner list"); !strings.Contains(r.Text, "County Health Department") {
+		t.Errorf("not added once confirmed:\n%s", r.Text)
 	}
 }
