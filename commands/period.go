@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/outreachbot/outreachbot/message"
@@ -10,7 +11,7 @@ import (
 )
 
 // periodHelp says what a period may be, for errors.
-const periodHelp = "`30d`, `12w`, `6mo`, `month`, `last month`, `quarter`, `last quarter`, `year`, `last year`, `2026`, `2026-Q3`, `2026-11` or `2026-09-01..2026-11-30`"
+const periodHelp = "`30d`, `12w`, `6mo`, `month`, `last month`, `november`, `quarter`, `last quarter`, `year`, `last year`, `2026`, `2026-Q3`, `2026-11`, `since oct 1` or `2026-09-01..2026-11-30`"
 
 // parsePeriod is when.ParsePeriod with its errors said to the person who
 // typed the period, saying what to type instead.
@@ -22,9 +23,14 @@ func parsePeriod(s string, now time.Time, loc *time.Location) (when.Period, erro
 	}
 	switch pe.Problem {
 	case when.BadDay:
+		if strings.HasPrefix(pe.Text, "since ") {
+			return when.Period{}, userErrorf("I can't read %s as a day or a month: try `since oct 1`, `since october` or `since 2026-09-01`.", message.Code(pe.Text))
+		}
 		return when.Period{}, userErrorf("I can't read %s as a date in a period; write it like `2026-09-01..2026-11-30`.", message.Code(pe.Text))
 	case when.Backwards:
 		return when.Period{}, userErrorf("%s ends before it starts; put the earlier date first.", message.Code(pe.Text))
+	case when.Ahead:
+		return when.Period{}, userErrorf("%s begins after now, and a period counts what has happened: try `since oct 1`.", message.Code(pe.Text))
 	}
 	return when.Period{}, userErrorf("I can't read %s as a period. Try %s.", message.Code(pe.Text), periodHelp)
 }
@@ -57,6 +63,12 @@ func (h *Handler) periodWords(ctx context.Context, req *Request, a args) (p when
 		if p, err := parsePeriod(Unlink(joinText(a.pos[:n])), now, req.Loc); err == nil {
 			return p, a.pos[n:], a.pos[:n], true, nil
 		}
+	}
+	// "since" begins nothing but a period: say what is wrong with it
+	// rather than look for a partner called "since tomorrow".
+	if len(a.pos) > 1 && !a.pos[0].Quoted && strings.EqualFold(a.pos[0].Text, "since") {
+		_, err := parsePeriod(Unlink(joinText(a.pos[:2])), now, req.Loc)
+		return when.Period{}, a.pos, nil, false, err
 	}
 	for n := min(longest, len(a.pos)-1); n >= 1; n-- {
 		at := len(a.pos) - n

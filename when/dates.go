@@ -218,6 +218,17 @@ func (p *whenParser) parse() (time.Time, int, error) {
 		}
 	}
 
+	// "on friday", "by friday": the date after it.
+	if (w == "on" || w == "by") && len(p.words) > 1 {
+		sub := *p
+		sub.words = p.words[1:]
+		t, n, err := sub.parse()
+		if err != nil {
+			return time.Time{}, 0, err
+		}
+		return t, n + 1, nil
+	}
+
 	// Offsets from now: in 3 days, +14d, 3 days ago.
 	sp, n, ok, err := p.relative(0)
 	if err != nil {
@@ -332,6 +343,16 @@ func (p *whenParser) relative(i int) (Span, int, bool, error) {
 	w := p.word(i)
 	switch {
 	case w == "in":
+		// in a couple of days, in a few weeks
+		if p.word(i+1) == "a" && (p.word(i+2) == "couple" || p.word(i+2) == "few") {
+			unit := i + 3
+			if p.word(unit) == "of" {
+				unit++
+			}
+			if sp, _, st, _ := spanWords(p.word(i+2), p.word(unit), true); st == spanOK {
+				return sp, unit - i + 1, true, nil
+			}
+		}
 		sp, n, st, err := spanWords(p.word(i+1), p.word(i+2), true)
 		switch st {
 		case spanNone:
@@ -470,6 +491,8 @@ func (p *whenParser) date(i int) (datePart, error) {
 		return datePart{date: p.today.addDays(1), n: 1, soon: true}, nil
 	case "eod":
 		return datePart{date: p.today, n: 1, deflt: &fivePM}, nil
+	case "eow": // end of week: its Friday, or the next one at the weekend
+		return datePart{date: p.today.addDays((int(time.Friday) - int(p.today.weekday()) + 7) % 7), n: 1, deflt: &fivePM}, nil
 	case "yesterday":
 		return datePart{date: p.today.addDays(-1), n: 1}, nil
 	}
@@ -878,6 +901,13 @@ var (
 	unitsHelp     = "use minutes (90m), hours (2h), days (14d), weeks (2w), months (3mo) or years (1y)"
 )
 
+// numberWords are the numbers people spell out in lengths of time
+// ("in two weeks", "a couple of days").
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+	"eleven": 11, "twelve": 12, "couple": 2, "few": 3,
+}
+
 // maxSpanMinutes bounds lengths of time to 100 years (of 12 months of 30
 // days, as Approx counts them).
 const maxSpanMinutes = 100 * 12 * 30 * 24 * 60
@@ -934,6 +964,15 @@ func spanWords(w1, w2 string, articles bool) (Span, int, spanStatus, error) {
 			}
 		}
 		return sp, 1, spanOK, nil
+	case articles && numberWords[w1] > 0:
+		// in two weeks: a number word is a number only before a unit.
+		if _, ok := unitMinutes[w2]; !ok {
+			return Span{}, 0, spanNone, nil
+		}
+		if err := add(strconv.Itoa(numberWords[w1]), w2, w1+" "+w2); err != nil {
+			return Span{}, 0, spanBad, err
+		}
+		return sp, 2, spanOK, nil
 	case articles && (w1 == "a" || w1 == "an"):
 		// An article is a number only before a unit: "in a week", not "in a while".
 		if _, ok := unitMinutes[w2]; !ok {

@@ -55,6 +55,16 @@ func TestParseWhen(t *testing.T) {
 		{"+14d", "+14d", "2026-12-11 10:00", 1},
 		{"dec 3", "dec 3", "2026-12-03 09:00", 2},
 
+		// As people say them.
+		{"in two weeks", "in two weeks", "2026-12-11 10:00", 3},
+		{"in three days then text", "in three days send it", "2026-11-30 10:00", 3},
+		{"in a couple of days", "in a couple of days", "2026-11-29 10:00", 5},
+		{"in a few weeks", "in a few weeks", "2026-12-18 10:00", 4},
+		{"two days ago", "two days ago", "2026-11-25 10:00", 3},
+		{"on friday", "on friday", "2026-12-04 09:00", 2},
+		{"by friday 3pm", "by friday 3pm", "2026-12-04 15:00", 3},
+		{"eow", "eow", "2026-11-27 17:00", 1},
+
 		// Greedy: the longest prefix that is a date.
 		{"tomorrow then text", "tomorrow Send the flyer", "2026-11-28 09:00", 1},
 		{"next tuesday 10am then text", "next tuesday 10am call back", "2026-12-01 10:00", 3},

@@ -134,6 +134,8 @@ const (
 	BadDay
 	// Backwards: a from..to range ends before it starts.
 	Backwards
+	// Ahead: a period since a day begins after now ("since tomorrow").
+	Ahead
 )
 
 func (e *PeriodError) Error() string {
@@ -142,6 +144,8 @@ func (e *PeriodError) Error() string {
 		return fmt.Sprintf("%q is not a date in a period", e.Text)
 	case Backwards:
 		return fmt.Sprintf("%q ends before it starts", e.Text)
+	case Ahead:
+		return fmt.Sprintf("%q begins after now", e.Text)
 	}
 	return fmt.Sprintf("%q is not a period", e.Text)
 }
@@ -217,6 +221,37 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 			from := day(yy, time.Month(mo), 1)
 			return span(from, from.AddDate(0, 1, 0), from.Format("January 2006"))
 		}
+	}
+	// A month by its name: the latest that has begun ("november" said in
+	// December is last month, "december" this one, so far), or of the
+	// year given ("nov 2025").
+	if w := strings.Fields(s); len(w) == 1 || len(w) == 2 && yearRe.MatchString(w[1]) {
+		if mo, ok := monthNamed(w[0]); ok {
+			yy := y
+			if len(w) == 2 {
+				yy, _ = strconv.Atoi(w[1])
+			} else if mo > m {
+				yy--
+			}
+			from := day(yy, mo, 1)
+			return span(from, from.AddDate(0, 1, 0), from.Format("January 2006"))
+		}
+	}
+	// since october, since dec 1: from then until now.
+	if rest, ok := strings.CutPrefix(s, "since "); ok {
+		var start time.Time
+		if p, err := ParsePeriod(rest, now, loc); err == nil {
+			start = p.From
+		} else if t, n, err := ParsePast(strings.Fields(rest), now, loc); err == nil && n == len(strings.Fields(rest)) {
+			y, m, d := t.In(loc).Date()
+			start = day(y, m, d)
+		} else {
+			return Period{}, &PeriodError{Text: s, Problem: BadDay}
+		}
+		if !start.Before(now) {
+			return Period{}, &PeriodError{Text: s, Problem: Ahead}
+		}
+		return span(start, now.Add(time.Millisecond), "") // said by its days
 	}
 	if a, b, ok := strings.Cut(s, ".."); ok {
 		from, err := periodDay(a, now, loc)

@@ -56,6 +56,12 @@ func TestPeriodLabels(t *testing.T) {
 		from, to         string // the counted span's first and last day
 	}{
 		{"2025", "2025", "2025", "2025-01-01", "2025-12-31"},
+		{"november", "November 2026", "November 2026", "2026-11-01", "2026-11-30"},
+		{"December", "December 2026 so far (Dec 1 – Dec 15, 2026; it ends Dec 31)", "December 2026 so far", "2026-12-01", "2026-12-15"},
+		{"january", "January 2026", "January 2026", "2026-01-01", "2026-01-31"},
+		{"nov 2025", "November 2025", "November 2025", "2025-11-01", "2025-11-30"},
+		{"since october", "Oct 1 – Dec 15, 2026", "Oct 1 – Dec 15, 2026", "2026-10-01", "2026-12-15"},
+		{"since dec 1", "Dec 1 – Dec 15, 2026", "Dec 1 – Dec 15, 2026", "2026-12-01", "2026-12-15"},
 		{"2026", "2026 so far (Jan 1 – Dec 15, 2026; it ends Dec 31)", "2026 so far", "2026-01-01", "2026-12-15"},
 		{"year", "2026 so far (Jan 1 – Dec 15, 2026; it ends Dec 31)", "2026 so far", "2026-01-01", "2026-12-15"},
 		{"month", "December 2026 so far (Dec 1 – Dec 15, 2026; it ends Dec 31)", "December 2026 so far", "2026-12-01", "2026-12-15"},
@@ -94,7 +100,7 @@ func TestPeriodLabels(t *testing.T) {
 // TestPeriodsPeopleSayThatAreNot: words near a period's are still refused.
 func TestPeriodsPeopleSayThatAreNot(t *testing.T) {
 	now := time.Date(2026, 12, 15, 10, 0, 0, 0, time.UTC)
-	for _, in := range []string{"last", "past month", "the", "last county", "next month"} {
+	for _, in := range []string{"last", "past month", "the", "last county", "next month", "since tomorrow", "since", "since county", "novembre", "nov 26"} {
 		if p, err := ParsePeriod(in, now, time.UTC); err == nil {
 			t.Errorf("ParsePeriod(%q) = %q; want an error", in, p.Label)
 		}
