@@ -129,7 +129,11 @@ func oneOf(key, raw string, allowed []string) (string, error) {
 			return v, nil
 		}
 	}
-	msg := fmt.Sprintf("%s isn't a %s I know.", message.Code(raw), key)
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(key[0])) {
+		article = "an"
+	}
+	msg := fmt.Sprintf("%s isn't %s %s I know.", message.Code(raw), article, key)
 	if s := closest(v, allowed); s != "" {
 		msg += fmt.Sprintf(" Did you mean `%s`?", s)
 	}

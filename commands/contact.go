@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,20 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	}
 	if mi < 0 {
 		return message.Reply{}, h.missingMethod(pos)
+	}
+	if q := slices.IndexFunc(pos[:mi], func(t Token) bool { return t.Quoted }); q >= 0 {
+		// `log county "Talked about flu" call`: the method after the
+		// summary would make the summary part of the partner's name.
+		order := append(append(append([]Token(nil), pos[:q]...), pos[mi:mi+mlen]...), pos[q:mi]...)
+		order = append(order, pos[mi+mlen:]...)
+		return message.Reply{}, userErrorf("The method goes right after the partner, before what happened: %s.", message.Code(h.typed(req, "log "+retyped(order))))
+	}
+	// `log eastside in email …`: `in` before the method, unless the
+	// partner's name ends with it.
+	if mi > 1 && !pos[mi-1].Quoted && strings.EqualFold(pos[mi-1].Text, "in") {
+		if _, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, Unlink(joinText(pos[:mi])))); err != nil {
+			in.Direction, pos, mi = "in", slices.Delete(slices.Clone(pos), mi-1, mi), mi-1
+		}
 	}
 	in.Partner = Unlink(joinText(pos[:mi]))
 	rest := pos[mi+mlen:]
@@ -237,8 +252,36 @@ func (h *Handler) missingMethod(pos []Token) error {
 			}
 		}
 	}
+	for _, t := range pos {
+		// What spreadsheets and people call a method (`text`, `sms`,
+		// `voicemail`), the import's words.
+		if m, ok := methodWords[strings.ToLower(t.Text)]; ok && !t.Quoted {
+			return userErrorf("%s isn't one of the methods here; it is `%s`. The methods are %s.\nExample: `%s log county %s \"Talked about the flu clinic\"`",
+				message.Code(t.Text), m, backticks(domain.Methods), h.cfg.Command, m)
+		}
+	}
 	return userErrorf("How did you reach them? Put a method after the partner: %s.\nExample: `%s log county call \"Talked about the flu clinic\"`",
 		backticks(domain.Methods), h.cfg.Command)
+}
+
+// retyped writes tokens back as a command line: quoted ones in quotes,
+// options as key:value.
+func retyped(toks []Token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		text := Unlink(t.Text)
+		switch {
+		case t.Key != "" && (t.Quoted || strings.ContainsAny(text, " \t")):
+			parts[i] = t.Key + `:"` + text + `"`
+		case t.Key != "":
+			parts[i] = t.Key + ":" + text
+		case t.Quoted:
+			parts[i] = `"` + text + `"`
+		default:
+			parts[i] = text
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Field names of LogInput, as the form's error map uses them.

@@ -214,13 +214,20 @@ func (h *Handler) eventList(ctx context.Context, req *Request, a args) (message.
 	var err error
 	pos := a.pos
 	past := false
-	if len(pos) > 0 && !pos[0].Quoted {
-		switch strings.ToLower(pos[0].Text) {
-		case "past":
-			past, pos = true, pos[1:]
-		case "upcoming":
-			pos = pos[1:]
+	// past or upcoming, before the partner or after it.
+	for _, at := range []int{0, len(pos) - 1} {
+		if at < 0 || at >= len(pos) || pos[at].Quoted {
+			continue
 		}
+		switch strings.ToLower(pos[at].Text) {
+		case "past":
+			past, pos = true, slices.Delete(slices.Clone(pos), at, at+1)
+		case "upcoming":
+			pos = slices.Delete(slices.Clone(pos), at, at+1)
+		default:
+			continue
+		}
+		break
 	}
 	slug, title := "", "Upcoming events"
 	if req.Role == RoleLiaison {

@@ -35,6 +35,18 @@ func (h *Handler) followupCommand(ctx context.Context, req *Request, a args) (me
 	if n := len(pos); n > 0 && !pos[n-1].Quoted && strings.EqualFold(pos[n-1].Text, "shared") {
 		shared, pos = true, pos[:n-1]
 	}
+	// `followup list`, `followup F12`: the list, or a follow-up there.
+	if n := len(pos); n >= 1 && n <= 2 && !pos[0].Quoted {
+		first := strings.ToLower(pos[0].Text)
+		id := pos[n-1].Text
+		switch {
+		case n == 1 && (first == "list" || first == "open"):
+			return message.Reply{}, userErrorf("The list is `%s`: `followups` for yours, `followups all`, `followups county`.", h.cfg.Command+" followups")
+		case (n == 1 || first == "show" || first == "list") && regexpFollowUpID.MatchString(id):
+			return message.Reply{}, userErrorf("%s is a follow-up already: `done %s`, `snooze %s monday`, `reschedule %s dec 4 10am` or `cancel %s`; `followups` lists them.",
+				message.Code(id), id, id, id, id)
+		}
+	}
 	now := h.now()
 	// The date is the first run of words that reads as one; the partner is
 	// what comes before it (nothing in a linked channel), the text after.
@@ -178,6 +190,10 @@ func unquotedWords(toks []Token) []string {
 func (h *Handler) followupsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
 	var err error
 	now := h.now()
+	// `followups list` is the list.
+	if len(a.pos) > 0 && !a.pos[0].Quoted && strings.EqualFold(a.pos[0].Text, "list") {
+		a.pos = a.pos[1:]
+	}
 	if req.Role == RoleLiaison {
 		// Only the channel's partner, only what was shared with it.
 		p, err := h.partner(ctx, req, "")

@@ -31,6 +31,9 @@ const (
 // needCommand records a community need: `need <topic[,topic]> <note…>
 // [partner:] [event:E7]`. A liaison's need is their partnership's.
 func (h *Handler) needCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if len(a.pos) == 1 && !a.pos[0].Quoted && strings.EqualFold(a.pos[0].Text, "list") {
+		return message.Reply{}, userErrorf("The list of needs is `%s`.", h.typed(req, "needs"))
+	}
 	if len(a.pos) < 2 {
 		return message.Reply{}, userErrorf("Give the topic, then what you heard: `%s`, e.g. `%s`.", strings.TrimPrefix(a.cmd.usage(h.cfg.Command), h.cfg.Command+" "), a.cmd.examples[0])
 	}
@@ -252,6 +255,10 @@ func (h *Handler) needHint(ctx context.Context, req *Request, rest []Token, look
 // needsCommand lists the needs heard: `needs [period] [<partner>]`.
 // A liaison sees those their organization told the team (toldBy).
 func (h *Handler) needsCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	// `needs list` is the list.
+	if len(a.pos) > 0 && !a.pos[0].Quoted && strings.EqualFold(a.pos[0].Text, "list") {
+		a.pos = a.pos[1:]
+	}
 	period, rest, err := h.periodArg(ctx, req, a, needsDefault)
 	if err != nil {
 		return message.Reply{}, err

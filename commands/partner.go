@@ -141,7 +141,7 @@ func (h *Handler) partnerList(ctx context.Context, req *Request, a args) (messag
 			if slices.Contains(domain.Kinds, w) {
 				kind = w
 			}
-		case strings.HasPrefix(t.Text, "<@"):
+		case strings.HasPrefix(t.Text, "<@") || strings.HasPrefix(t.Text, "@"):
 			if owner, err = h.userArg(ctx, req, "owner", t.Text); err != nil {
 				return message.Reply{}, err
 			}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -352,8 +353,15 @@ func (t table) lookup(toks []Token) (*command, []Token) {
 	}
 	w1 := strings.ToLower(first.Text)
 	if len(toks) > 1 && !toks[1].Quoted && toks[1].Key == "" {
-		if c := t.find(w1 + " " + strings.ToLower(toks[1].Text)); c != nil {
+		w2 := strings.ToLower(toks[1].Text)
+		if c := t.find(w1 + " " + w2); c != nil {
 			return c, toks[2:]
+		}
+		// `events add`, `partners show`: the noun in the plural.
+		if one, ok := strings.CutSuffix(w1, "s"); ok {
+			if c := t.find(one + " " + w2); c != nil {
+				return c, toks[2:]
+			}
 		}
 	}
 	if c := t.find(w1); c != nil {
@@ -408,11 +416,31 @@ func (h *Handler) unknownCommand(req Request, toks []Token) error {
 				subs = append(subs, rest)
 			}
 		}
+		if s, ok := subcommandWords[typed+" "+sub]; ok && !slices.Contains(subs, s) && h.table.find(typed+" "+s) != nil {
+			return userErrorf("I don't know `%s %s`: that is `%s %s`, which only an outreach admin can do. Ask one of your admins.", typed, message.Esc(sub), typed, s)
+		}
+		if s, ok := subcommandWords[typed+" "+sub]; ok && slices.Contains(subs, s) {
+			c := h.table.find(typed + " " + s)
+			note := ""
+			if s == "erase" {
+				note = " It takes everything about the partner away; `partner archive` hides it and keeps its history."
+			}
+			return userErrorf("I don't know `%s %s`: it is `%s`.%s\nUsage: `%s`", typed, message.Esc(sub), c.name, note, c.usage(h.cfg.Command))
+		}
 		if s := closest(sub, subs); s != "" {
 			c := h.table.find(typed + " " + s)
 			return userErrorf("I don't know `%s %s`. Did you mean `%s`?\nUsage: `%s`", typed, message.Esc(sub), c.name, c.usage(h.cfg.Command))
 		}
 		return userErrorf("I don't know `%s %s`. The %s commands are %s.", typed, message.Esc(sub), typed, h.subcommands(req.Role, typed))
+	}
+	if typed == "delete" || typed == "remove" {
+		// `delete C5`: what deletes a record of that kind.
+		if len(toks) > 1 {
+			if s := deleterOf(toks[1].Text); s != "" && slices.Contains(names, s) {
+				return userErrorf("I don't know the command %s. To take back %s, it is %s.", message.Code(toks[0].Text), message.Code(toks[1].Text), message.Code(h.cfg.Command+" "+s+" "+toks[1].Text))
+			}
+		}
+		return userErrorf("I don't know the command %s. A contact goes with `%s contact delete C12`, a follow-up with `cancel F12`, an event with `event cancel E7`, a partner with `partner archive <partner>`.", message.Code(toks[0].Text), h.cfg.Command)
 	}
 	if s := closest(typed, append(names, groups...)); s != "" {
 		if c := h.table.find(s); c != nil {
@@ -432,3 +460,32 @@ func (h *Handler) subcommands(r Role, group string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// subcommandWords are what people type for a subcommand that has another
+// name.
+var subcommandWords = map[string]string{
+	"event attendance": "attended", "event attendees": "attended", "event attend": "attended",
+	"event delete": "cancel", "event remove": "cancel",
+	"partner delete": "erase", "partner remove": "erase", "partner new": "add", "partner create": "add",
+	"partner update": "set", "partner edit": "set", "partner contact": "person", "partner people": "person",
+	"contact remove": "delete", "contact undo": "delete",
+}
+
+// deleterOf is the command that takes back the record an id names.
+func deleterOf(id string) string {
+	switch {
+	case regexpContactID.MatchString(id):
+		return "contact delete"
+	case regexpFollowUpID.MatchString(id):
+		return "cancel"
+	case regexpEventID.MatchString(id):
+		return "event cancel"
+	}
+	return ""
+}
+
+var (
+	regexpContactID  = regexp.MustCompile(`^[cC]\d+$`)
+	regexpFollowUpID = regexp.MustCompile(`^[fF]\d+$`)
+	regexpEventID    = regexp.MustCompile(`^[eE]\d+$`)
+)

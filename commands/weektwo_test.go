@@ -132,6 +132,21 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{`event add county "V" "friday 10am" until:"friday 11am"`, true, ", 10:00–11:00"},
 		// A name like a partner's there is asked about first.
 		{`partner add county health department`, true, "*County Health Dept* (`county-health-dept`) is there already"},
+		// Nouns, subcommands and methods as people type them.
+		{`events add county "Book club" "dec 4 3pm"`, true, "*Book club* with *County Health Dept*"},
+		{"needs list", true, "ommunity needs"},
+		{"need list", false, "The list of needs is `/outreach needs`."},
+		{"followup list", false, "The list is `/outreach followups`"},
+		{"followup F1", false, "`F1` is a follow-up already: `done F1`"},
+		{"followup show F1", false, "`F1` is a follow-up already"},
+		{"followups list", true, "open follow-ups"},
+		{"event list county past", true, "Past events with County Health Dept"},
+		{"event attendance E1 20", false, "I don't know `event attendance`: it is `event attended`."},
+		{"partner delete county", false, "that is `partner erase`, which only an outreach admin can do"},
+		{"delete C1", false, "To take back `C1`, it is `/outreach contact delete C1`."},
+		{`log county "Talked about flu" call`, false, "The method goes right after the partner, before what happened: `/outreach log county call \"Talked about flu\"`."},
+		{`log county in email "They wrote back"`, true, "Logged email ← *County Health Dept*"},
+		{`log county text "Sent the times"`, false, "`text` isn't one of the methods here; it is `message`."},
 		// partner list filters by bare words too.
 		{"partner list active", true, "*County Health Dept*"},
 		{"partner list clinics", true, "*Eastside Community Clinic*"},
@@ -487,5 +502,19 @@ func TestPartnerAddLikeOneThere(t *testing.T) {
 	hs.mustOK(member, `partner add "County Health Department" confirm`)
 	if r := hs.mustOK(member, "partner list"); !strings.Contains(r.Text, "County Health Department") {
 		t.Errorf("not added once confirmed:\n%s", r.Text)
+	}
+}
+
+// An admin's mistyped subcommands and exports are named.
+func TestAdminWordsNamed(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	for text, want := range map[string]string{
+		"partner delete county": "it is `partner erase`. It takes everything about the partner away; `partner archive` hides it and keeps its history.",
+		"export followup":       "`followup` isn't an export I know. Did you mean `followups`?",
+	} {
+		if r := hs.do(admin, text); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, want) {
+			t.Errorf("%q: %s %q; want %q", text, r.Outcome, r.Text, want)
+		}
 	}
 }
