@@ -431,7 +431,10 @@ func (h *Handler) eventShow(ctx context.Context, req *Request, a args) (message.
 			}
 		}
 	}
-	if len(has) == 0 {
+	switch {
+	case len(has) == 0 && !e.Cancelled.IsZero():
+		b.WriteString(" none (it is cancelled).")
+	case len(has) == 0:
 		fmt.Fprintf(&b, " none. `%s event survey E%d` sends its feedback survey once it has started.", h.cfg.Command, id)
 	}
 	return message.Reply{Text: b.String()}, nil

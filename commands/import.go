@@ -649,7 +649,7 @@ func (im *importer) reply(name, ref string) message.Reply {
 			files = append(files, im.errorsFile(name))
 		}
 		message.WriteLines(&b, im.nerrs, shownErrors, more, func(i int) string {
-			return fmt.Sprintf("• %s: %s.", im.where(errs[i].at), errs[i].msg)
+			return fmt.Sprintf("• %s: %s.", im.where(errs[i].at), strings.TrimSuffix(errs[i].msg, "."))
 		})
 	}
 	if len(im.unknown) > 0 {

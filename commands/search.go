@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/outreachbot/outreachbot/domain"
 	"github.com/outreachbot/outreachbot/message"
@@ -63,6 +64,10 @@ func (h *Handler) searchCommand(ctx context.Context, req *Request, a args) (mess
 		return message.Reply{}, userErrorf("What should I look for? e.g. `%s`, or a phrase in quotes: `%s`.", h.typed(req, "search flu clinic"), h.typed(req, `search "health fair"`))
 	}
 	q := domain.NewQuery(words, phrases)
+	if q.Empty() && !strings.ContainsFunc(q.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		// "" or 👍: nothing to look for, rather than too common.
+		return message.Reply{}, userErrorf("What should I look for? Search finds words of letters or digits, e.g. `%s`, or a phrase in quotes: `%s`.", h.typed(req, "search flu clinic"), h.typed(req, `search "health fair"`))
+	}
 	if q.Empty() {
 		return message.Reply{}, userErrorf("%s is too common to search for. Add a more particular word, e.g. `%s`.", message.Code(q.Text), h.typed(req, "search flu clinic"))
 	}

@@ -293,7 +293,7 @@ func periodDay(s string, now time.Time, loc *time.Location) (time.Time, error) {
 func (s Span) Said() string {
 	plural := func(n int, word string) string {
 		if n == 1 {
-			return fmt.Sprintf("1 %s", word)
+			return word // "the last week", not "the last 1 week"
 		}
 		return fmt.Sprintf("%d %ss", n, word)
 	}
