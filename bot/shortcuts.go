@@ -25,9 +25,11 @@ const (
 	shortcutNeedMessage = "record_as_need"
 )
 
-// permalinkTimeout bounds chat.getPermalink before a shortcut's form
-// opens: the trigger_id lasts 3 s from the click. Without the link in
-// time, the form opens anyway and the link is asked for on submission.
+// permalinkTimeout bounds chat.getPermalink, and the look-up of the
+// message's author, before a shortcut's form opens: the trigger_id lasts
+// 3 s from the click, and the presser's own look-up comes first. Without
+// the link in time, the form opens anyway and the link is asked for on
+// submission; without the author's team, the message's own is used.
 const permalinkTimeout = 700 * time.Millisecond
 
 // onShortcut answers a shortcut (a global one, type shortcut, or a
@@ -54,17 +56,25 @@ func (b *Bot) onShortcut(ctx context.Context, e envelope, cb slack.InteractionCa
 // as if typed; someone who could record nothing here is told at once.
 func (b *Bot) onMessageShortcut(ctx context.Context, cb slack.InteractionCallback) {
 	channel := cb.Channel.ID
+	msg := cb.Message
+	ts := msg.Timestamp
+	if ts == "" {
+		ts = cb.MessageTs
+	}
+	// The trigger lasts 3 s: the link is asked for while the rest is
+	// looked at, and the author's team waits no longer than the link may.
+	link := make(chan string, 1)
+	go func() { link <- b.permalink(ctx, channel, ts) }()
 	req, err := b.request(ctx, cb.User.ID, cb.User.TeamID, channel, commands.DoorForm, "")
 	if err != nil {
 		b.tell(cb.User.ID, channel, cb.ResponseURL, cannotIdentify())
 		return
 	}
-	msg := cb.Message
 	// The author's team says whether the words came from outside: Slack
 	// puts it on the message ("team"); users.info (cached) is surer.
 	author, authorTeam := msg.User, msg.Team
 	if author != "" {
-		uctx, cancel := context.WithTimeout(ctx, usersInfoTimeout)
+		uctx, cancel := context.WithTimeout(ctx, permalinkTimeout)
 		if who, err := b.users.get(uctx, author); err == nil && who.Team != "" {
 			authorTeam = who.Team
 		}
@@ -76,14 +86,10 @@ func (b *Bot) onMessageShortcut(ctx context.Context, cb slack.InteractionCallbac
 		b.tell(cb.User.ID, channel, cb.ResponseURL, *refused)
 		return
 	}
-	ts := msg.Timestamp
-	if ts == "" {
-		ts = cb.MessageTs
-	}
 	pre := prefill{
 		partner: sc.Partner, direction: sc.Direction, text: commands.Unlink(msg.Text), topics: strings.Join(sc.Topics, ", "),
 		meta: modalMeta{Channel: channel, ResponseURL: cb.ResponseURL, TS: ts,
-			Source: &domain.Source{Author: author, AuthorTeam: authorTeam, Link: b.permalink(ctx, channel, ts)}},
+			Source: &domain.Source{Author: author, AuthorTeam: authorTeam, Link: <-link}},
 	}
 	if author == "" {
 		pre.meta.Source.Author = msg.BotID // a bot's or an app's message
