@@ -341,12 +341,12 @@ func (b *Bot) begin() (done func()) {
 	}
 }
 
-func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
+func (b *Bot) dispatch(c *conn, from *socket, evt socketmode.Event) {
 	received := b.clock.Now()
 	if evt.Request != nil {
 		b.lastEnvelope.Store(received.UnixNano())
 	}
-	e := envelope{b: b, c: c, evt: evt, received: received}
+	e := envelope{b: b, c: c, from: from, evt: evt, received: received}
 	switch evt.Type {
 	case socketmode.EventTypeHello:
 		// The socket is up since it was dialled (socket.go).
@@ -359,7 +359,7 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 				return
 			}
 		}
-		b.ackBadMessage(c, evt)
+		b.ackBadMessage(c, from, evt)
 	case socketmode.EventTypeSlashCommand:
 		b.spawn(func() { b.onSlash(e) })
 	case socketmode.EventTypeEventsAPI:
@@ -386,6 +386,7 @@ func (b *Bot) dispatch(c *conn, evt socketmode.Event) {
 type envelope struct {
 	b        *Bot
 	c        *conn
+	from     *socket // the socket that brought it, nil if unknown
 	evt      socketmode.Event
 	received time.Time
 }
@@ -401,7 +402,7 @@ func (e envelope) ack(payload any) {
 	}
 	// An ack does not wait: it is written now, or goes with others being
 	// written, or waits in memory for the next socket (socket.go).
-	if err := e.c.ack(b.base, req.EnvelopeID, payload); err != nil {
+	if err := e.c.ackFrom(b.base, e.from, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "type", req.Type, "err", err)
 		if payload != nil {
 			// Too large or unmarshalable: at least acknowledge.
@@ -415,7 +416,7 @@ func (e envelope) ack(payload any) {
 // ackBadMessage acknowledges envelopes slack-go could not parse (unknown
 // event types), which it passes on without a Request; unacknowledged,
 // Slack would redeliver them.
-func (b *Bot) ackBadMessage(c *conn, evt socketmode.Event) {
+func (b *Bot) ackBadMessage(c *conn, from *socket, evt socketmode.Event) {
 	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
 	if !ok {
 		return
@@ -432,7 +433,7 @@ func (b *Bot) ackBadMessage(c *conn, evt socketmode.Event) {
 	b.log.Info("acknowledging an envelope the bot does not handle", "type", message.Clip(string(env.Type), 40), "cause", bad.Cause)
 	ctx, cancel := context.WithTimeout(b.base, time.Second)
 	defer cancel()
-	if err := c.ack(ctx, env.EnvelopeID, nil); err != nil {
+	if err := c.ackFrom(ctx, from, env.EnvelopeID, nil); err != nil {
 		b.log.Error("ack failed", "err", err)
 	}
 }

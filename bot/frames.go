@@ -16,6 +16,12 @@ import (
 // It reports whether the frame was a disconnect, Slack asking for a new
 // socket.
 func (b *Bot) receive(c *conn, raw []byte) (disconnect bool) {
+	return b.receiveFrom(c, nil, raw)
+}
+
+// receiveFrom is receive of a frame socket from brought (nil: unknown),
+// where its ack goes while that socket is open (conn.ackFrom).
+func (b *Bot) receiveFrom(c *conn, from *socket, raw []byte) (disconnect bool) {
 	evt := decodeFrame(raw)
 	if evt.Type == socketmode.EventTypeDisconnect {
 		reason := ""
@@ -25,7 +31,7 @@ func (b *Bot) receive(c *conn, raw []byte) (disconnect bool) {
 		b.log.Info("socket mode: Slack asks for a new connection", "connection", c.id, "reason", reason)
 		return true
 	}
-	b.dispatch(c, evt)
+	b.dispatch(c, from, evt)
 	return false
 }
 

@@ -50,6 +50,9 @@ const (
 	// opened is followed by the next only after a backoff, so a server
 	// that closes every new socket is not asked for one in a tight loop.
 	socketShortLife = 10 * time.Second
+	// socketRetire: how long a socket Slack asked to leave is read after
+	// its successor is up, unless Slack closes it first.
+	socketRetire = 15 * time.Second
 	// socketWriteTimeout bounds a write of acks; a socket that takes longer
 	// is closed (and its acks go out on the next one).
 	socketWriteTimeout  = 10 * time.Second
@@ -93,15 +96,47 @@ func newConn(b *Bot, id int) *conn {
 // sendAck returns unless another goroutine is writing acks on the socket
 // (it writes this one too) or no socket is up (the next one carries it).
 func (c *conn) sendAck(_ context.Context, envelopeID string, payload any) error {
-	frame, err := ackFrame(envelopeID, payload)
+	frame, err := ackBytes(envelopeID, payload)
 	if err != nil {
-		return fmt.Errorf("socket mode ack: %w", err)
-	}
-	if len(frame) >= maxAckFrame {
-		return fmt.Errorf("socket mode ack of %d bytes: Slack drops those of %d or more", len(frame), maxAckFrame)
+		return err
 	}
 	c.send(frame)
 	return nil
+}
+
+// ackBytes is an ack's frame, refused at 20 KB or more, which Slack drops.
+func ackBytes(envelopeID string, payload any) ([]byte, error) {
+	frame, err := ackFrame(envelopeID, payload)
+	if err != nil {
+		return nil, fmt.Errorf("socket mode ack: %w", err)
+	}
+	if len(frame) >= maxAckFrame {
+		return nil, fmt.Errorf("socket mode ack of %d bytes: Slack drops those of %d or more", len(frame), maxAckFrame)
+	}
+	return frame, nil
+}
+
+// ackFrom acknowledges an envelope on the socket that brought it, while
+// that socket is open but no longer the connection's current one (Slack
+// asked for a new socket and the old one is being read out): a server
+// that matches acks to the socket an envelope went out on finds it there.
+// Otherwise, and when that write fails, it is c.ack.
+func (c *conn) ackFrom(ctx context.Context, from *socket, envelopeID string, payload any) error {
+	if from != nil && !from.closed.Load() {
+		c.mu.Lock()
+		old := c.cur != from
+		c.mu.Unlock()
+		if old {
+			frame, err := ackBytes(envelopeID, payload)
+			if err != nil {
+				return err
+			}
+			if from.write([][]byte{frame}) == nil {
+				return nil
+			}
+		}
+	}
+	return c.ack(ctx, envelopeID, payload)
 }
 
 // send queues a frame and, unless another goroutine is writing already,
@@ -191,12 +226,18 @@ func (c *conn) run(ctx context.Context) error {
 	for {
 		s, err := c.open(ctx)
 		opened := c.b.clock.Now()
-		if leaving != nil {
-			leaving.close()
-			leaving = nil
-		}
 		if err != nil {
+			if leaving != nil {
+				leaving.close()
+			}
 			return err
+		}
+		if leaving != nil {
+			// Read on until Slack closes it (it sends a warning "about 10
+			// seconds" before), so what it still brings is acknowledged
+			// there.
+			go c.retire(ctx, leaving)
+			leaving = nil
 		}
 		c.use(s)
 		if !c.connected.Swap(true) {
@@ -236,6 +277,17 @@ func (c *conn) run(ctx context.Context) error {
 			c.b.log.Info("socket mode reconnecting", "connection", c.id)
 		}
 	}
+}
+
+// retire closes a socket Slack asked to leave once Slack has closed it,
+// socketRetire after its successor is up, or when the bot stops.
+func (c *conn) retire(ctx context.Context, s *socket) {
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+	case <-c.b.clock.After(socketRetire):
+	}
+	s.close()
 }
 
 // open calls apps.connections.open and dials the socket it names,
@@ -368,7 +420,7 @@ func (c *conn) read(s *socket) {
 			return
 		}
 		s.alive()
-		if c.b.receive(c, buf) {
+		if c.b.receiveFrom(c, s, buf) {
 			s.refreshOnce.Do(func() { close(s.refresh) })
 		}
 	}
@@ -402,11 +454,13 @@ type socket struct {
 	refreshOnce           sync.Once
 	done                  chan struct{} // closed when reading has ended
 	closed                atomic.Bool
+	wmu                   sync.Mutex // one write at a time: the batch of the current socket, or an ack on a leaving one
 }
 
-// write writes frames, in one write to the network. One goroutine at a
-// time (conn.send sees to it).
+// write writes frames, in one write to the network.
 func (s *socket) write(frames [][]byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	s.writeWatch.Reset(socketWriteTimeout)
 	defer s.writeWatch.Stop()
 	s.nc.hold()

@@ -101,3 +101,35 @@ func TestOddSlashCommandStillRuns(t *testing.T) {
 		t.Errorf("commands run: %q; want both", got)
 	}
 }
+
+// TestAckOnTheSocketThatBroughtIt: Slack warns "about 10 seconds" before
+// it closes a socket; a command still running when the new sockets are
+// up is acknowledged on the socket it came on, which is read until
+// Slack closes it, so a server that takes acks only there gets it.
+func TestAckOnTheSocketThatBroughtIt(t *testing.T) {
+	t.Parallel()
+	tb := newTestBot(t, botOptions{slack: slacktest.Options{PingEvery: 100 * time.Millisecond, AckTimeout: 8 * time.Second, AcksOnTheirSocket: true}})
+	testwait.Until(t, "two connections up", func() bool { return tb.slack.Connections() == 2 && tb.b.Connected() })
+	running, release := make(chan struct{}), make(chan struct{})
+	tb.cmds.handle = func(req commands.Request) message.Reply {
+		close(running)
+		<-release
+		return message.Reply{Text: "answered " + req.Text}
+	}
+	acks, err := tb.slack.SlashCommandAsync("UMARIA", "C0TEAM", "/outreach", "partner list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-running
+	opens := tb.slack.ConnectionOpens()
+	tb.slack.Disconnect("warning")
+	testwait.Until(t, "both sockets replaced", func() bool { return tb.slack.ConnectionOpens() >= opens+2 && tb.b.Connected() })
+	close(release)
+	r := <-acks
+	if r.Err != nil {
+		t.Fatalf("the answer given after the sockets were replaced: %v", r.Err)
+	}
+	if _, text, _ := ackText(t, r.Ack); text != "answered partner list" {
+		t.Errorf("ack %q; want the answer", text)
+	}
+}

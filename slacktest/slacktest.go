@@ -124,6 +124,11 @@ type Options struct {
 	PingEvery       time.Duration // default 2s
 	AckTimeout      time.Duration // default 3s: slash_commands, interactive, SendRaw
 	EventAckTimeout time.Duration // default 3s: events_api, before a redelivery
+	// AcksOnTheirSocket takes an ack only from the socket its envelope
+	// went out on, as a server that keeps each socket's envelopes to
+	// itself would (Slack documents no such rule; a client should not
+	// depend on either).
+	AcksOnTheirSocket bool
 	// RetryDelays is the wait before each events_api redelivery. Its length is
 	// the number of retries. Nil means [0, 200ms, 500ms]. An empty non-nil
 	// slice turns retries off.

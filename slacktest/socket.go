@@ -172,7 +172,7 @@ func (s *Server) readLoop(w *wsConn) {
 		if string(a.Payload) == "null" {
 			a.Payload = nil
 		}
-		s.resolveAck(a.EnvelopeID, a.Payload, at)
+		s.resolveAck(w, a.EnvelopeID, a.Payload, at)
 	}
 }
 
@@ -181,15 +181,21 @@ func (s *Server) readLoop(w *wsConn) {
 type waiter struct {
 	ch   chan Ack             // buffered 1: the first ack wins
 	sent map[string]time.Time // envelope_id → written; guarded by Server.mu
+	on   map[string]*wsConn   // envelope_id → the socket it went out on; guarded by Server.mu
 }
 
 func newWaiter() *waiter {
-	return &waiter{ch: make(chan Ack, 1), sent: map[string]time.Time{}}
+	return &waiter{ch: make(chan Ack, 1), sent: map[string]time.Time{}, on: map[string]*wsConn{}}
 }
 
-func (s *Server) resolveAck(envID string, payload json.RawMessage, at time.Time) {
+func (s *Server) resolveAck(from *wsConn, envID string, payload json.RawMessage, at time.Time) {
 	s.mu.Lock()
 	wt, ok := s.waiters[envID]
+	if ok && s.opts.AcksOnTheirSocket && wt.on[envID] != from {
+		s.mu.Unlock()
+		s.logf("ack for envelope %s on another socket than it went out on: not taken", envID)
+		return
+	}
 	var sentAt time.Time
 	if ok {
 		sentAt = wt.sent[envID]
@@ -237,6 +243,7 @@ func (s *Server) transmit(wt *waiter, envID string, frame []byte) error {
 	// Taken before the write so that an ack read before this goroutine
 	// resumes still finds a start time.
 	wt.sent[envID] = time.Now()
+	wt.on[envID] = c
 	s.mu.Unlock()
 	if err := c.writeText(frame); err != nil {
 		s.mu.Lock()
