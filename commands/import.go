@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,8 +165,11 @@ type importer struct {
 	samples    []string
 	sampled    map[string]int
 	unknownWho int
-	seen       map[string]bool // identities met in this run (a dry run's own duplicates)
-	people     map[string]map[string]domain.Person
+	// guessed counts the values read as a default ("kind `Library
+	// system` read as `other`"), by what was read.
+	guessed map[string]int
+	seen    map[string]bool // identities met in this run (a dry run's own duplicates)
+	people  map[string]map[string]domain.Person
 
 	batchKind string
 	batch     []store.ImportRow
@@ -303,16 +307,30 @@ func (im *importer) bad(kind string, at rowRef, err error) {
 	}
 }
 
+// readAs counts values a row had that were read as a default.
+func (im *importer) readAs(notes ...string) {
+	for _, n := range notes {
+		if n == "" {
+			continue
+		}
+		if im.guessed == nil {
+			im.guessed = map[string]int{}
+		}
+		im.guessed[n]++
+	}
+}
+
 // row handles one row; it returns only errors that stop the import.
 func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, cells []string, at rowRef) error {
 	h, req := im.h, &im.req
 	switch kind {
 	case kindPartners:
-		p, people, err := h.rowPartner(ctx, req, cols, cells)
+		p, people, notes, err := h.rowPartner(ctx, req, cols, cells)
 		if err != nil {
 			im.bad(kind, at, err)
 			return nil
 		}
+		im.readAs(notes...)
 		if err := im.partner(ctx, p, at); err != nil {
 			return err
 		}
@@ -339,11 +357,12 @@ func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, ce
 		}
 		return im.queue(ctx, kind, r, at)
 	case kindEvents:
-		r, err := h.rowEvent(ctx, req, cols, cells, im.ix, im.now)
+		r, note, err := h.rowEvent(ctx, req, cols, cells, im.ix, im.now)
 		if err != nil {
 			im.bad(kind, at, err)
 			return nil
 		}
+		im.readAs(note)
 		return im.queue(ctx, kind, r, at)
 	case kindNeeds:
 		r, err := h.rowNeed(ctx, req, cols, cells, im.ix, im.now)
@@ -654,6 +673,14 @@ func (im *importer) reply(name, ref string) message.Reply {
 	}
 	if len(im.unknown) > 0 {
 		fmt.Fprintf(&b, "*Columns I didn't understand*, left out: %s. Rename one to a column I know (`help import`) to bring it in.\n", strings.Join(im.unknown, ", "))
+	}
+	if len(im.guessed) > 0 {
+		var read []string
+		for n, k := range im.guessed {
+			read = append(read, fmt.Sprintf("%s (%s)", n, message.Plural(k, "row")))
+		}
+		slices.Sort(read)
+		fmt.Fprintf(&b, "*Values I didn't know*, read as the default: %s. Correct them afterwards with `partner set` or `event edit`, or fix the sheet first.\n", strings.Join(read, "; "))
 	}
 	if im.unknownWho > 0 {
 		fmt.Fprintf(&b, "%s name someone in `who` whom I don't know on Slack; they are logged as yours. Write Slack member ids (U0…) to keep who it was.\n", message.Plural(im.unknownWho, "row"))

@@ -192,3 +192,46 @@ func TestSheetTime(t *testing.T) {
 		}
 	}
 }
+
+// A sheet's own words for kinds, stages and event types are read as
+// ours, a word of no kind we know as `other` (said, not a lost row), and
+// a contact dated today without a time is imported whatever the hour.
+func TestImportReadsTheSheetsWords(t *testing.T) {
+	today := t0.In(ny).Format("1/2/2006")
+	csv := "Organization,Type,Stage\n" +
+		"County Health Department,Public Health,In progress\n" +
+		"Grace Church,Faith-based,Ongoing\n" +
+		"Eastside Clinic,Non-profit,\n" +
+		"Riverside Library Friends,Library system,\n"
+	contacts := "Date,Org,How,Notes\n" + today + ",County Health Department,Phone call,Called Dana this morning\n"
+	events := "Title,Partner,Start,Type\nSpring fair,Grace Church,4/18/2026 10:00,Health fair\n"
+	hs := newImportHarness(t, memFiles{"./partners.csv": csv, "./contacts.csv": contacts, "./events.csv": events})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
+	for _, want := range []string{"*To import:* 4 partners.", "*Values I didn't know*, read as the default: kind `Library system` read as `other` (1 row)."} {
+		if !strings.Contains(dry.Text, want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+		}
+	}
+	later(t, hs.mustOK(console, "import confirm"))
+	for slug, want := range map[string]string{
+		"county-health-department": "public-health · engaged", "grace-church": "faith · active",
+		"eastside-clinic": "nonprofit · prospect", "riverside-library-friends": "other · prospect",
+	} {
+		if r := hs.mustOK(admin, "partner show "+slug); !strings.Contains(r.Text, want) {
+			t.Errorf("%s: want %q in\n%s", slug, want, r.Text)
+		}
+	}
+	for _, file := range []string{"./contacts.csv", "./events.csv"} {
+		if dry := later(t, hs.mustOK(console, "import "+file)); strings.Contains(dry.Text, "with errors") {
+			t.Errorf("%s: %s", file, dry.Text)
+		}
+		later(t, hs.mustOK(console, "import confirm"))
+	}
+	if r := hs.mustOK(admin, "history county"); !strings.Contains(r.Text, "Called Dana this morning") {
+		t.Errorf("today's contact was not imported:\n%s", r.Text)
+	}
+	if r := hs.mustOK(admin, "event list past grace"); !strings.Contains(r.Text, "health-fair") {
+		t.Errorf("the health fair:\n%s", r.Text)
+	}
+}

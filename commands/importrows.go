@@ -488,50 +488,86 @@ func (h *Handler) userCell(ctx context.Context, req *Request, v string) (string,
 }
 
 // rowPartner is a partners row, read.
-func (h *Handler) rowPartner(ctx context.Context, req *Request, c sheet.Columns, row []string) (domain.Partner, []domain.Person, error) {
+// choiceWords are what spreadsheets call our kinds, stages and event
+// types, by their squashed form (squash).
+var choiceWords = map[string]map[string]string{
+	"kind": {"healthdepartment": "public-health", "countyhealth": "public-health", "healthdept": "public-health", "government": "public-health",
+		"publichealthdepartment": "public-health", "faithbased": "faith", "church": "faith", "congregation": "faith", "mosque": "faith",
+		"synagogue": "faith", "temple": "faith", "schooldistrict": "school", "university": "school", "college": "school",
+		"communityclinic": "clinic", "fqhc": "clinic", "healthcenter": "clinic", "charity": "nonprofit", "ngo": "nonprofit",
+		"nonprofitorganization": "nonprofit", "notforprofit": "nonprofit", "communityorganization": "nonprofit", "drugstore": "pharmacy",
+		"hospitalsystem": "hospital", "medicalcenter": "hospital"},
+	"stage": {"inprogress": "engaged", "ongoing": "active", "current": "active", "partner": "active", "new": "prospect", "lead": "prospect",
+		"idea": "prospect", "inactive": "paused", "onhold": "paused", "closed": "ended", "former": "ended", "past": "ended",
+		"reachedout": "contacted", "talking": "engaged"},
+	"type": {"fair": "health-fair", "talk": "seminar", "lecture": "seminar", "presentation": "seminar", "course": "class",
+		"exhibit": "display", "booth": "display", "table": "display", "clinic": "screening", "vaccination": "screening", "testing": "screening"},
+}
+
+// choice reads a kind, stage or event type as a spreadsheet writes it:
+// ours in any case, spacing or hyphens (`Public Health`, `Non-profit`),
+// or a word for one of ours (choiceWords). Anything else is taken as
+// fallback, and note says so, so that one unknown word loses no row.
+func choice(col, v string, allowed []string, fallback string) (value, note string) {
+	sq := squash(v)
+	for _, a := range allowed {
+		if squash(a) == sq || squash(a)+"s" == sq {
+			return a, ""
+		}
+	}
+	if a, ok := choiceWords[col][sq]; ok {
+		return a, ""
+	}
+	return fallback, fmt.Sprintf("%s %s read as `%s`", col, message.Code(strings.TrimSpace(v)), fallback)
+}
+
+func (h *Handler) rowPartner(ctx context.Context, req *Request, c sheet.Columns, row []string) (domain.Partner, []domain.Person, []string, error) {
 	name := strings.Join(strings.Fields(c.Get(row, "name")), " ")
 	if name == "" {
-		return domain.Partner{}, nil, badCell("name", "`name` is empty: every partner needs one")
+		return domain.Partner{}, nil, nil, badCell("name", "`name` is empty: every partner needs one")
 	}
 	if n := len([]rune(name)); n > maxName {
-		return domain.Partner{}, nil, badCell("name", "`name` is %d characters long; keep it under %d", n, maxName)
+		return domain.Partner{}, nil, nil, badCell("name", "`name` is %d characters long; keep it under %d", n, maxName)
 	}
 	slug := domain.Slugify(name)
 	if id := c.Get(row, "id"); id != "" && domain.Slugify(id) == id {
 		slug = id // our export's id, which a partner added before folding keeps
 	}
 	if slug == "" {
-		return domain.Partner{}, nil, badCell("name", "%s has no letters or digits to make an id from", message.Code(name))
+		return domain.Partner{}, nil, nil, badCell("name", "%s has no letters or digits to make an id from", message.Code(name))
 	}
 	p := domain.Partner{Slug: slug, Name: name, Kind: "other", Stage: "prospect", Owner: req.User, Cadence: domain.DefaultCadenceDays}
 	var err error
+	var notes []string
 	if v := c.Get(row, "kind"); v != "" {
-		if p.Kind, err = oneOf("kind", v, domain.Kinds); err != nil {
-			return p, nil, badCell("kind", "`kind`: %s", err)
+		var note string
+		if p.Kind, note = choice("kind", v, domain.Kinds, "other"); note != "" {
+			notes = append(notes, note)
 		}
 	}
 	if v := c.Get(row, "stage"); v != "" {
-		if p.Stage, err = oneOf("stage", v, domain.Stages); err != nil {
-			return p, nil, badCell("stage", "`stage`: %s", err)
+		var note string
+		if p.Stage, note = choice("stage", v, domain.Stages, "prospect"); note != "" {
+			notes = append(notes, note)
 		}
 	}
 	if v := c.Get(row, "owner"); v != "" {
 		id, ok := h.userCell(ctx, req, v)
 		if !ok {
-			return p, nil, badCell("owner", "`owner` is %s, whom I don't know: write their Slack member id (U0…), or leave it empty to own it yourself", message.Code(v))
+			return p, nil, nil, badCell("owner", "`owner` is %s, whom I don't know: write their Slack member id (U0…), or leave it empty to own it yourself", message.Code(v))
 		}
 		p.Owner = id
 	}
 	if v := c.Get(row, "channel"); v != "" {
 		id, ok := h.channelCell(ctx, v)
 		if !ok {
-			return p, nil, badCell("channel", "`channel` is %s: write the channel's id (C0…), or leave it empty and link it later with `partner set %s channel:#…`", message.Code(v), slug)
+			return p, nil, nil, badCell("channel", "`channel` is %s: write the channel's id (C0…), or leave it empty and link it later with `partner set %s channel:#…`", message.Code(v), slug)
 		}
 		p.Channel = id
 	}
 	if v := c.Get(row, "cadence"); v != "" {
 		if p.Cadence, err = cadenceArg(strings.TrimSuffix(strings.TrimSpace(v), " days")); err != nil {
-			return p, nil, badCell("cadence", "`cadence`: %s", err)
+			return p, nil, nil, badCell("cadence", "`cadence`: %s", err)
 		}
 	}
 	for _, f := range []struct {
@@ -539,15 +575,15 @@ func (h *Handler) rowPartner(ctx context.Context, req *Request, c sheet.Columns,
 		to  *string
 	}{{"services", &p.Services}, {"audience", &p.Audience}, {"programs", &p.Programs}, {"goals", &p.Goals}} {
 		if *f.to, err = textField(f.key, c.Get(row, f.key), maxField); err != nil {
-			return p, nil, badCell(f.key, "%s", err)
+			return p, nil, nil, badCell(f.key, "%s", err)
 		}
 	}
 	if v := c.Get(row, "archived"); v != "" {
 		if p.Archived, _ = boolValue(v); p.Archived {
-			return p, nil, badCell("archived", "this partner is archived: I import partners that are in use; unarchive it in the sheet (archived: false) or leave the row out")
+			return p, nil, nil, badCell("archived", "this partner is archived: I import partners that are in use; unarchive it in the sheet (archived: false) or leave the row out")
 		}
 	}
-	return p, peopleCell(c.Get(row, "people")), nil
+	return p, peopleCell(c.Get(row, "people")), notes, nil
 }
 
 // channelCell reads a channel: <#C…>, a bare id, or a name the directory
@@ -602,6 +638,11 @@ func (h *Handler) rowContact(ctx context.Context, req *Request, c sheet.Columns,
 		}
 		return r, false, dateError("when", whenCell)
 	}
+	if at.After(now) && at.Equal(noon(now.In(req.Loc), req.Loc)) {
+		// Today's date without a time is noon, ahead in the morning: it
+		// happened today, by now.
+		at = now.Truncate(time.Minute)
+	}
 	if at.After(now) {
 		return r, false, badCell("when", "`when` is %s, which is still ahead: a contact has happened; a next step goes in a followups row", message.Code(whenCell))
 	}
@@ -647,56 +688,55 @@ func (h *Handler) rowContact(ctx context.Context, req *Request, c sheet.Columns,
 	return r, whoCell != "" && !known, nil
 }
 
-func (h *Handler) rowEvent(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, error) {
+func (h *Handler) rowEvent(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, string, error) {
 	var r store.ImportRow
 	slug, err := ix.find("partner", c.Get(row, "partner"))
 	if err != nil {
-		return r, err
+		return r, "", err
 	}
 	e := domain.Event{Partner: slug, Type: "other", Organizer: req.User}
+	note := ""
 	for _, w := range listValue(c.Get(row, "with")) {
 		ws, err := ix.find("with", w)
 		if err != nil {
-			return r, err
+			return r, "", err
 		}
 		if ws != slug && !slices.Contains(e.With, ws) {
 			e.With = append(e.With, ws)
 		}
 	}
 	if e.Title = strings.TrimSpace(c.Get(row, "title")); e.Title == "" {
-		return r, badCell("title", "`title` is empty: every event needs one")
+		return r, "", badCell("title", "`title` is empty: every event needs one")
 	}
 	if e.Title, err = textField("title", e.Title, maxName*2); err != nil {
-		return r, badCell("title", "%s", err)
+		return r, "", badCell("title", "%s", err)
 	}
 	if v := c.Get(row, "type"); v != "" {
-		if e.Type, err = oneOf("type", v, domain.EventTypes); err != nil {
-			return r, badCell("type", "`type`: %s", err)
-		}
+		e.Type, note = choice("type", v, domain.EventTypes, "other")
 	}
 	var ok bool
 	if e.Start, ok = sheetTime(c.Get(row, "start"), now, req.Loc); !ok {
 		if c.Get(row, "start") == "" {
-			return r, badCell("start", "`start` is empty: write when it began, like 2026-11-03 10:00")
+			return r, "", badCell("start", "`start` is empty: write when it began, like 2026-11-03 10:00")
 		}
-		return r, dateError("start", c.Get(row, "start"))
+		return r, "", dateError("start", c.Get(row, "start"))
 	}
 	e.End = e.Start.Add(time.Hour)
 	if v := c.Get(row, "end"); v != "" {
 		if e.End, ok = sheetTime(v, now, req.Loc); !ok {
-			return r, dateError("end", v)
+			return r, "", dateError("end", v)
 		}
 		if !e.End.After(e.Start) {
-			return r, badCell("end", "`end` is not after `start`: write when it ended, or leave it empty for an hour")
+			return r, "", badCell("end", "`end` is not after `start`: write when it ended, or leave it empty for an hour")
 		}
 	}
 	e.Where, e.Audience = c.Get(row, "where"), c.Get(row, "audience")
 	e.Resources = listValue(c.Get(row, "resources"))
 	if e.Registered, err = countValue("registered", c.Get(row, "registered")); err != nil {
-		return r, err
+		return r, "", err
 	}
 	if e.Attended, err = countValue("attended", c.Get(row, "attended")); err != nil {
-		return r, err
+		return r, "", err
 	}
 	if v := c.Get(row, "organizer"); v != "" {
 		if id, ok := h.userCell(ctx, req, v); ok {
@@ -710,7 +750,7 @@ func (h *Handler) rowEvent(ctx context.Context, req *Request, c sheet.Columns, r
 	} else {
 		r.Identity = identity(store.ImportEvent, id, slug, strconv.FormatInt(e.Start.UnixMilli(), 10), e.Title)
 	}
-	return r, nil
+	return r, note, nil
 }
 
 func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, error) {

@@ -76,3 +76,27 @@ func TestHealthClock(t *testing.T) {
 		})
 	}
 }
+
+// A follow-up done on the day it was due, in the team's zone, was on
+// time; the next day, late.
+func TestDoneOnTime(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 12, 9, 9, 0, 0, 0, ny)
+	for _, tc := range []struct {
+		done time.Time
+		want bool
+	}{
+		{due.Add(-time.Hour), true},
+		{due.Add(13 * time.Minute), true},                      // when the reminder came
+		{time.Date(2026, 12, 9, 23, 59, 0, 0, ny), true},       // that evening
+		{time.Date(2026, 12, 10, 0, 0, 0, 0, ny), false},       // the next day
+		{time.Date(2026, 12, 10, 3, 30, 0, 0, time.UTC), true}, // 22:30 in New York
+	} {
+		if got := (domain.FollowUp{Due: due, DoneAt: tc.done}).DoneOnTime(ny); got != tc.want {
+			t.Errorf("due %v, done %v: on time %v; want %v", due, tc.done.In(ny), got, tc.want)
+		}
+	}
+}

@@ -73,3 +73,11 @@ const (
 
 // ParseFollowUpID reads "F12" (or "f12", "12") as 12.
 func ParseFollowUpID(s string) (int64, bool) { return parseShortID(s, "F") }
+
+// DoneOnTime reports whether a follow-up done was done by the end of the
+// day it was due, in loc: one done when its reminder came, an hour after
+// its 9:00, was not late.
+func (f FollowUp) DoneOnTime(loc *time.Location) bool {
+	y, m, d := f.Due.In(loc).Date()
+	return f.DoneAt.Before(time.Date(y, m, d+1, 0, 0, 0, 0, loc))
+}

@@ -192,7 +192,7 @@ func Gather(ctx context.Context, src Source, team, slug string, period when.Peri
 				d.DueCancelled++
 			case f.Status == domain.StatusOpen:
 				d.DueOpen++
-			case f.DoneAt.After(f.Due):
+			case !f.DoneAt.IsZero() && !f.DoneOnTime(loc):
 				d.DueLate++
 			default:
 				d.DueOnTime++
