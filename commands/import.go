@@ -168,8 +168,11 @@ type importer struct {
 	// guessed counts the values read as a default ("kind `Library
 	// system` read as `other`"), by what was read.
 	guessed map[string]int
-	seen    map[string]bool // identities met in this run (a dry run's own duplicates)
-	people  map[string]map[string]domain.Person
+	// topics are the need topics known when the first need row came.
+	topics     []string
+	topicsRead bool
+	seen       map[string]bool // identities met in this run (a dry run's own duplicates)
+	people     map[string]map[string]domain.Person
 
 	batchKind string
 	batch     []store.ImportRow
@@ -365,11 +368,19 @@ func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, ce
 		im.readAs(note)
 		return im.queue(ctx, kind, r, at)
 	case kindNeeds:
-		r, err := h.rowNeed(ctx, req, cols, cells, im.ix, im.now)
+		if !im.topicsRead {
+			known, err := h.knownTopics(ctx, req)
+			if err != nil {
+				return err
+			}
+			im.topics, im.topicsRead = known, true
+		}
+		r, note, err := h.rowNeed(ctx, req, cols, cells, im.ix, im.now, im.topics)
 		if err != nil {
 			im.bad(kind, at, err)
 			return nil
 		}
+		im.readAs(note)
 		return im.queue(ctx, kind, r, at)
 	case kindFollowUps:
 		r, err := h.rowFollowUp(ctx, req, cols, cells, im.ix, im.now)

@@ -204,7 +204,7 @@ func TestImportReadsTheSheetsWords(t *testing.T) {
 		"Eastside Clinic,Non-profit,\n" +
 		"Riverside Library Friends,Library system,\n"
 	contacts := "Date,Org,How,Notes\n" + today + ",County Health Department,Phone call,Called Dana this morning\n"
-	events := "Title,Partner,Start,Type\nSpring fair,Grace Church,4/18/2026 10:00,Health fair\n"
+	events := "Title,Partner,Start,Type\nSpring fair,Grace Church," + t0.In(ny).AddDate(0, 0, -30).Format("1/2/2006") + " 10:00,Health fair\n"
 	hs := newImportHarness(t, memFiles{"./partners.csv": csv, "./contacts.csv": contacts, "./events.csv": events})
 	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
 	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
@@ -233,5 +233,21 @@ func TestImportReadsTheSheetsWords(t *testing.T) {
 	}
 	if r := hs.mustOK(admin, "event list past grace"); !strings.Contains(r.Text, "health-fair") {
 		t.Errorf("the health fair:\n%s", r.Text)
+	}
+}
+
+// A need's topic spelt near one heard before is read as it, and said.
+func TestImportNeedTopicTypo(t *testing.T) {
+	d1, d2 := t0.In(ny).AddDate(0, 0, -20).Format("1/2/2006"), t0.In(ny).AddDate(0, 0, -19).Format("1/2/2006")
+	csv := "Topic,Note,Heard\nDiabetis,Parents asked for cooking classes," + d1 + "\ndiabetes,Another request," + d2 + "\n"
+	hs := newImportHarness(t, memFiles{"./needs.csv": csv})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	dry := later(t, hs.mustOK(console, "import ./needs.csv"))
+	if want := "topic `Diabetis` read as `diabetes` (1 row)"; !strings.Contains(dry.Text, want) {
+		t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+	}
+	later(t, hs.mustOK(console, "import confirm"))
+	if r := hs.mustOK(admin, "needs 30d"); !strings.Contains(r.Text, "*diabetes* 2") || strings.Contains(r.Text, "diabetis") {
+		t.Errorf("needs after the import:\n%s", r.Text)
 	}
 }

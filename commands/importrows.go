@@ -753,33 +753,44 @@ func (h *Handler) rowEvent(ctx context.Context, req *Request, c sheet.Columns, r
 	return r, note, nil
 }
 
-func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, error) {
+// known are the topics heard before and configured: a topic close to
+// one of them (`Diabetis`) is read as it, and note says so, as a typed
+// need would be asked about.
+func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time, known []string) (store.ImportRow, string, error) {
 	var r store.ImportRow
 	n := domain.Need{Who: req.User, At: now}
-	for _, t := range listValue(c.Get(row, "topics")) {
-		if t = h.cfg.Topics.Normalize(t); t != "" && !slices.Contains(n.Topics, t) {
+	var notes []string
+	for _, raw := range listValue(c.Get(row, "topics")) {
+		t := h.cfg.Topics.Normalize(raw)
+		if t != "" && !slices.Contains(known, t) {
+			if k := closest(t, known); k != "" {
+				notes = append(notes, fmt.Sprintf("topic %s read as `%s`", message.Code(strings.TrimSpace(raw)), k))
+				t = k
+			}
+		}
+		if t != "" && !slices.Contains(n.Topics, t) {
 			n.Topics = append(n.Topics, t)
 		}
 	}
 	if len(n.Topics) == 0 {
-		return r, badCell("topics", "`topics` is empty: write one or more, like `diabetes; nutrition`")
+		return r, "", badCell("topics", "`topics` is empty: write one or more, like `diabetes; nutrition`")
 	}
 	if n.Note = strings.TrimSpace(c.Get(row, "note")); n.Note == "" {
-		return r, badCell("note", "`note` is empty: say what you heard")
+		return r, "", badCell("note", "`note` is empty: say what you heard")
 	}
 	var err error
 	if n.Note, err = textField("note", n.Note, maxSummary); err != nil {
-		return r, badCell("note", "%s", err)
+		return r, "", badCell("note", "%s", err)
 	}
 	if v := c.Get(row, "partner"); v != "" {
 		if n.Partner, err = ix.find("partner", v); err != nil {
-			return r, err
+			return r, "", err
 		}
 	}
 	if v := c.Get(row, "event"); v != "" {
 		id, ok := domain.ParseEventID(v)
 		if !ok {
-			return r, badCell("event", "`event` is %s: write an event's id, like E7, or leave it empty", message.Code(v))
+			return r, "", badCell("event", "`event` is %s: write an event's id, like E7, or leave it empty", message.Code(v))
 		}
 		n.Event = id
 	}
@@ -792,7 +803,7 @@ func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, ro
 	if v := c.Get(row, "heard"); v != "" {
 		var ok bool
 		if n.At, ok = sheetTime(v, now, req.Loc); !ok {
-			return r, dateError("heard", v)
+			return r, "", dateError("heard", v)
 		}
 	}
 	r.Need = n
@@ -802,7 +813,7 @@ func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, ro
 	} else {
 		r.Identity = identity(store.ImportNeed, id, strings.Join(n.Topics, ","), n.Note, n.Partner, strconv.FormatInt(n.At.UnixMilli(), 10))
 	}
-	return r, nil
+	return r, strings.Join(notes, "; "), nil
 }
 
 func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, error) {
