@@ -274,6 +274,12 @@ func (im *importer) table(ctx context.Context, t *sheet.Table, pass int) error {
 		for i, c := range cells {
 			cells[i] = uninert(c)
 		}
+		if totalsRow(cells) {
+			if pass == 0 {
+				im.readAs("rows of totals left out")
+			}
+			continue
+		}
 		k := kind
 		if mixed {
 			if k = kindNamed(cols.Get(cells, "record")); k == "" {
@@ -691,7 +697,7 @@ func (im *importer) reply(name, ref string) message.Reply {
 			read = append(read, fmt.Sprintf("%s (%s)", n, message.Plural(k, "row")))
 		}
 		slices.Sort(read)
-		fmt.Fprintf(&b, "*Values I didn't know*, read as the default: %s. Correct them afterwards with `partner set` or `event edit`, or fix the sheet first.\n", strings.Join(read, "; "))
+		fmt.Fprintf(&b, "*Noted while reading:* %s. A value read as another can be corrected afterwards (`partner set`, `event edit`), or in the sheet first.\n", strings.Join(read, "; "))
 	}
 	if im.unknownWho > 0 {
 		fmt.Fprintf(&b, "%s name someone in `who` whom I don't know on Slack; they are logged as yours. Write Slack member ids (U0…) to keep who it was.\n", message.Plural(im.unknownWho, "row"))
@@ -743,4 +749,23 @@ func uninert(cell string) string {
 		return cell[1:]
 	}
 	return cell
+}
+
+// totalsRow reports whether a row is a sheet's sum rather than a record:
+// its first filled cell is "Total" (or "Totals", "Grand total", "Sum"),
+// alone or before a colon.
+func totalsRow(cells []string) bool {
+	for _, c := range cells {
+		if c = strings.ToLower(strings.TrimSpace(c)); c == "" {
+			continue
+		}
+		for _, w := range []string{"total", "totals", "grand total", "sum", "subtotal"} {
+			// "Total", "Total: 5 organizations"; not "Total Health Clinic".
+			if rest, ok := strings.CutPrefix(c, w); ok && (rest == "" || rest[0] == ':') {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }

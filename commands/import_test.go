@@ -180,13 +180,19 @@ func TestSheetTime(t *testing.T) {
 		{"Nov 3, 2026", "2026-11-03 12:00"},
 		{"46329", "2026-11-03 12:00"},
 		{"11/3/2026 2:30 PM", "2026-11-03 14:30"},
+		{"14-Mar-26", "2026-03-14 12:00"},
+		{"14-Mar-2026", "2026-03-14 12:00"},
+		{"Saturday, March 14, 2026", "2026-03-14 12:00"},
+		{"March 14 2026", "2026-03-14 12:00"},
+		{"14.03.2026", "2026-03-14 12:00"},
+		{"3.4.2026", "2026-04-03 12:00"},
 	} {
 		got, ok := commands.SheetTime(tc.in, t0, ny)
 		if !ok || got.In(ny).Format("2006-01-02 15:04") != tc.want {
 			t.Errorf("SheetTime(%q) = %v, %v; want %s", tc.in, got, ok, tc.want)
 		}
 	}
-	for _, bad := range []string{"13/45/2026", "soon", "2026-13-01"} {
+	for _, bad := range []string{"13/45/2026", "soon", "2026-13-01", "32.03.2026"} {
 		if got, ok := commands.SheetTime(bad, t0, ny); ok {
 			t.Errorf("SheetTime(%q) = %v, want no date", bad, got)
 		}
@@ -208,7 +214,7 @@ func TestImportReadsTheSheetsWords(t *testing.T) {
 	hs := newImportHarness(t, memFiles{"./partners.csv": csv, "./contacts.csv": contacts, "./events.csv": events})
 	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
 	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
-	for _, want := range []string{"*To import:* 4 partners.", "*Values I didn't know*, read as the default: kind `Library system` read as `other` (1 row)."} {
+	for _, want := range []string{"*To import:* 4 partners.", "*Noted while reading:* kind `Library system` read as `other` (1 row)."} {
 		if !strings.Contains(dry.Text, want) {
 			t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
 		}
@@ -249,5 +255,21 @@ func TestImportNeedTopicTypo(t *testing.T) {
 	later(t, hs.mustOK(console, "import confirm"))
 	if r := hs.mustOK(admin, "needs 30d"); !strings.Contains(r.Text, "*diabetes* 2") || strings.Contains(r.Text, "diabetis") {
 		t.Errorf("needs after the import:\n%s", r.Text)
+	}
+}
+
+// A title above the header and a row of totals are not records.
+func TestImportTitleAndTotals(t *testing.T) {
+	csv := "Riverside Library – partners FY2026,,\nOrganization,Type,Stage\nCounty Health Department,public-health,active\nTotal Health Clinic,clinic,active\nTotal: 2 organizations,,\n"
+	hs := newImportHarness(t, memFiles{"./partners.csv": csv})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
+	for _, want := range []string{"*To import:* 2 partners.", "rows of totals left out (1 row)"} {
+		if !strings.Contains(dry.Text, want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+		}
+	}
+	if strings.Contains(dry.Text, "with errors") {
+		t.Errorf("the dry run found errors:\n%s", dry.Text)
 	}
 }

@@ -200,7 +200,9 @@ func badCell(col, format string, args ...any) error {
 
 // sheetTime reads a date, or a date and time, as spreadsheets write them:
 // ISO 8601 (our exports), 2026-11-03 14:30, 11/3/2026 (US order unless
-// the first number is above 12), Nov 3, 2026, a workbook's day number,
+// the first number is above 12), Nov 3, 2026, Saturday, March 14, 2026,
+// Excel's 14-Mar-26, 14.03.2026 (day first, as Europe writes it with
+// dots), a workbook's day number,
 // or any date the commands read (yesterday, dec 3). A date alone is noon
 // in loc, so that it stays on its day in any zone's report.
 func sheetTime(s string, now time.Time, loc *time.Location) (time.Time, bool) {
@@ -220,7 +222,9 @@ func sheetTime(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 			return t, true
 		}
 	}
-	for _, layout := range []string{"2006-01-02", "1/2/2006", "1/2/06", "Jan 2, 2006", "January 2, 2006", "Jan 2 2006", "2 Jan 2006", "2 January 2006", "Mon, Jan 2, 2006", "2006/1/2", "1-2-2006"} {
+	for _, layout := range []string{"2006-01-02", "1/2/2006", "1/2/06", "Jan 2, 2006", "January 2, 2006", "Jan 2 2006", "January 2 2006", "2 Jan 2006", "2 January 2006",
+		"Mon, Jan 2, 2006", "Monday, January 2, 2006", "Mon, January 2, 2006", "Monday, Jan 2, 2006", "2006/1/2", "1-2-2006",
+		"2-Jan-06", "2-Jan-2006", "2-January-2006", "2.1.2006", "2.1.06"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return noon(t, loc), true
 		}

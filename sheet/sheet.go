@@ -33,12 +33,18 @@ type Table struct {
 	// its number (0 to count).
 	next func() ([]string, int, error)
 	row  int
+	held []string // a row read with the header, for Next to return first
 }
 
 // Next returns the next row that has any cell filled, and its number as a
 // spreadsheet shows it (the header's row counts). It returns io.EOF after
 // the last row.
 func (t *Table) Next() ([]string, int, error) {
+	if t.held != nil {
+		cells := t.held
+		t.held = nil
+		return cells, t.row, nil
+	}
 	for {
 		cells, n, err := t.next()
 		if err != nil {
@@ -55,6 +61,40 @@ func (t *Table) Next() ([]string, int, error) {
 			return cells, t.row, nil
 		}
 	}
+}
+
+// header reads the table's header: its first row with any cell filled,
+// or, when that row is a title (one cell filled: "Outreach contact log
+// FY2026") and the next has several, the next.
+func (t *Table) header() ([]string, error) {
+	first, _, err := t.Next()
+	if err != nil || filled(first) != 1 {
+		return first, err
+	}
+	second, _, err := t.Next()
+	if errors.Is(err, io.EOF) {
+		return first, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if filled(second) > 1 {
+		return second, nil
+	}
+	// One column: the first row was its header, and this a row of it.
+	t.held = second
+	return first, nil
+}
+
+// filled counts the cells with something in them.
+func filled(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 func blank(cells []string) bool {
@@ -125,7 +165,7 @@ func readCSV(r io.Reader, name string, f func(*Table) error) error {
 		}
 		return rec, row, nil
 	}}
-	h, _, err := t.Next()
+	h, err := t.header()
 	if errors.Is(err, io.EOF) {
 		return nil // an empty file has no table
 	}
@@ -173,7 +213,7 @@ func readWorkbook(r io.Reader, f func(*Table) error) error {
 			cells, err := rows.Columns()
 			return cells, 0, err
 		}}
-		h, _, err := t.Next()
+		h, err := t.header()
 		if errors.Is(err, io.EOF) {
 			rows.Close()
 			continue // an empty tab

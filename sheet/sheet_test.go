@@ -51,6 +51,10 @@ func TestReadCSV(t *testing.T) {
 			[]table{{"needs", []string{"topic", "note"}, map[int][]string{2: {"diabetes", "cooking classes"}}}}},
 		{"a cell of two lines is one row", "contacts.csv", "partner,notes\ncounty,\"first line\nsecond line\"\neast,one\n",
 			[]table{{"contacts", []string{"partner", "notes"}, map[int][]string{2: {"county", "first line\nsecond line"}, 3: {"east", "one"}}}}},
+		{"a title above the header", "log.csv", "Riverside Library – Outreach contact log FY2026,,\nPartner,Date,Notes\ncounty,2026-11-03,Called\n",
+			[]table{{"log", []string{"Partner", "Date", "Notes"}, map[int][]string{3: {"county", "2026-11-03", "Called"}}}}},
+		{"one column", "names.csv", "Organization\nCounty Health\nEastside Clinic\n",
+			[]table{{"names", []string{"Organization"}, map[int][]string{2: {"County Health"}, 3: {"Eastside Clinic"}}}}},
 		{"empty", "x.csv", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
