@@ -44,6 +44,9 @@ func (h *Handler) help(_ context.Context, req *Request, a args) (message.Reply, 
 			for _, ex := range examples {
 				fmt.Fprintf(&b, "    e.g. `%s`\n", prefix(ex))
 			}
+			if c.name == "import" {
+				b.WriteString(importColumnsHelp())
+			}
 		}
 		if b.Len() == 0 && len(adminOnly) > 0 {
 			return message.Reply{}, userErrorf("%s is for outreach admins; ask one of them.", strings.Join(adminOnly, ", "))

@@ -238,9 +238,7 @@ func (im *importer) table(ctx context.Context, t *sheet.Table, pass int) error {
 	if mixed {
 		cols = sheet.Match(t.Header, mixedFields(), nil)
 	} else {
-		if kind = kindNamed(t.Name); kind == "" {
-			kind = kindOfHeader(t.Header)
-		}
+		kind = kindOfTable(t.Name, t.Header)
 		if kind != "" {
 			cols = sheet.Match(t.Header, importFields[kind], importIgnored[kind])
 		}

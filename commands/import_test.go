@@ -129,6 +129,9 @@ func TestImportDryRunThenConfirm(t *testing.T) {
 	if !strings.Contains(show.Text, "Ana Ruiz") {
 		t.Errorf("partner show lacks the imported person:\n%s", show.Text)
 	}
+	if r := hs.mustOK(admin, "search dana kind:people"); !strings.Contains(r.Text, "dana@county.gov") {
+		t.Errorf("the imported person's email:\n%s", r.Text)
+	}
 
 	// Again: nothing new.
 	again := later(t, hs.mustOK(console, "import confirm"))
@@ -271,5 +274,27 @@ func TestImportTitleAndTotals(t *testing.T) {
 	}
 	if strings.Contains(dry.Text, "with errors") {
 		t.Errorf("the dry run found errors:\n%s", dry.Text)
+	}
+}
+
+// A partners tab's contact person comes in as a person there; a people
+// list saved as Contacts.csv is read as people, by its columns.
+func TestImportContactPersonAndPeopleByColumns(t *testing.T) {
+	partners := "Organization,Type,Contact person,Phone,Email\nCounty Health Department,public-health,Dana Lee,555-0100,dana@county.gov\n"
+	people := "Organization,Contact person,Title,Phone,Email\nCounty Health Department,Luis Ortiz,Director,555-0101,luis@county.gov\n"
+	hs := newImportHarness(t, memFiles{"./partners.csv": partners, "./Contacts.csv": people})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	later(t, hs.mustOK(console, "import ./partners.csv"))
+	later(t, hs.mustOK(console, "import confirm"))
+	dry := later(t, hs.mustOK(console, "import ./Contacts.csv"))
+	if !strings.Contains(dry.Text, "as people") || strings.Contains(dry.Text, "with errors") {
+		t.Errorf("a people list named Contacts.csv:\n%s", dry.Text)
+	}
+	later(t, hs.mustOK(console, "import confirm"))
+	r := hs.mustOK(admin, "search county kind:people")
+	for _, want := range []string{"Dana Lee", "dana@county.gov", "Luis Ortiz", "Director"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("people lack %q:\n%s", want, r.Text)
+		}
 	}
 }

@@ -38,12 +38,12 @@ var importKinds = []string{kindPartners, kindPeople, kindContacts, kindEvents, k
 // singular names one row of a kind.
 var singular = map[string]string{kindPartners: "partner", kindPeople: "person", kindContacts: "contact", kindEvents: "event", kindNeeds: "need", kindFollowUps: "follow-up"}
 
-var partnerColumn = sheet.Field{Key: "partner", Synonyms: []string{"partner name", "partner id", "organization", "organisation", "org", "organization name", "agency", "partner organization"}}
+var partnerColumn = sheet.Field{Key: "partner", Synonyms: []string{"organization", "org", "partner name", "partner id", "organisation", "organization name", "agency", "partner organization"}}
 
 var importFields = map[string][]sheet.Field{
 	kindPartners: {
 		{Key: "id", Synonyms: []string{"slug", "partner id"}},
-		{Key: "name", Synonyms: []string{"partner", "partner name", "organization", "organisation", "org", "organization name", "agency"}},
+		{Key: "name", Synonyms: []string{"organization", "partner", "partner name", "organisation", "org", "organization name", "agency"}},
 		{Key: "kind", Synonyms: []string{"type", "category", "organization type", "partner type", "sector"}},
 		{Key: "stage", Synonyms: []string{"status", "partnership stage"}},
 		{Key: "owner", Synonyms: []string{"liaison", "staff", "our contact", "relationship owner", "lead"}},
@@ -53,6 +53,12 @@ var importFields = map[string][]sheet.Field{
 		{Key: "programs", Synonyms: []string{"initiatives", "programmes"}}, {Key: "goals", Synonyms: []string{"shared goals"}},
 		{Key: "people", Synonyms: []string{"contacts at the organization"}},
 		{Key: "archived"},
+		// One person there, in columns of their own, as a partners tab
+		// often has them.
+		{Key: "contact_name", Synonyms: []string{"contact person", "contact", "main contact", "primary contact", "contact name", "key contact"}},
+		{Key: "contact_role", Synonyms: []string{"contact title", "contact role", "title", "role", "position", "job title"}},
+		{Key: "contact_email", Synonyms: []string{"email", "e mail", "email address", "contact email"}},
+		{Key: "contact_phone", Synonyms: []string{"phone", "phone number", "telephone", "tel", "contact phone"}},
 	},
 	kindPeople: {
 		partnerColumn,
@@ -140,11 +146,36 @@ func kindNamed(s string) string {
 	return ""
 }
 
-// kindOfHeader guesses a table's kind from its columns, for a file whose
-// name says nothing: the kind whose telling columns it has.
+// kindOfTable is a table's kind: the one its name says ("Contacts",
+// "partners 2026") when its columns are that kind's, or else the kind
+// whose telling columns it has (a people list saved as Contacts.csv is
+// people), or else the name's.
+func kindOfTable(name string, header []string) string {
+	named := kindNamed(name)
+	if named != "" && tells(named, header) {
+		return named
+	}
+	if k := kindOfHeader(header); k != "" {
+		return k
+	}
+	return named
+}
+
+// kindOfHeader guesses a table's kind from its columns: the kind whose
+// telling columns it has.
 func kindOfHeader(header []string) string {
-	has := func(kind string, keys ...string) bool {
-		c := sheet.Match(header, importFields[kind], nil)
+	for _, k := range []string{kindContacts, kindFollowUps, kindEvents, kindNeeds, kindPeople, kindPartners} {
+		if tells(k, header) {
+			return k
+		}
+	}
+	return ""
+}
+
+// tells reports whether header has kind's telling columns.
+func tells(kind string, header []string) bool {
+	c := sheet.Match(header, importFields[kind], nil)
+	has := func(keys ...string) bool {
 		for _, k := range keys {
 			if !c.Has(k) {
 				return false
@@ -152,21 +183,34 @@ func kindOfHeader(header []string) string {
 		}
 		return true
 	}
-	switch {
-	case has(kindContacts, "partner", "when", "summary"):
-		return kindContacts
-	case has(kindFollowUps, "partner", "due", "what"):
-		return kindFollowUps
-	case has(kindEvents, "partner", "title", "start"):
-		return kindEvents
-	case has(kindNeeds, "topics", "note"):
-		return kindNeeds
-	case has(kindPeople, "partner", "name") && (has(kindPeople, "role") || has(kindPeople, "email") || has(kindPeople, "phone")):
-		return kindPeople
-	case has(kindPartners, "name"):
-		return kindPartners
+	switch kind {
+	case kindContacts:
+		return has("partner", "when", "summary")
+	case kindFollowUps:
+		return has("partner", "due", "what")
+	case kindEvents:
+		return has("partner", "title", "start")
+	case kindNeeds:
+		return has("topics", "note")
+	case kindPeople:
+		// Not a partners tab with a contact person's columns.
+		return has("partner", "name") && (has("role") || has("email") || has("phone")) && !hasPartnerFields(header)
+	case kindPartners:
+		return has("name")
 	}
-	return ""
+	return false
+}
+
+// hasPartnerFields reports whether header has columns only a partners
+// tab has (kind, stage, owner…).
+func hasPartnerFields(header []string) bool {
+	c := sheet.Match(header, importFields[kindPartners], nil)
+	for _, k := range []string{"kind", "stage", "owner", "cadence", "services", "audience", "programs", "goals"} {
+		if c.Has(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // mixedFields are every kind's fields for a file with a record column,
@@ -176,6 +220,9 @@ func mixedFields() []sheet.Field {
 	seen := map[string]bool{sheet.HeaderKey(recordColumn.Key): true}
 	for _, k := range importKinds {
 		for _, f := range importFields[k] {
+			if strings.HasPrefix(f.Key, "contact_") {
+				continue // a person is a row of its own here: Email is theirs
+			}
 			g := sheet.Field{Key: f.Key}
 			for _, s := range append([]string{f.Key}, f.Synonyms...) {
 				if hk := sheet.HeaderKey(s); !seen[hk] {
@@ -587,7 +634,11 @@ func (h *Handler) rowPartner(ctx context.Context, req *Request, c sheet.Columns,
 			return p, nil, nil, badCell("archived", "this partner is archived: I import partners that are in use; unarchive it in the sheet (archived: false) or leave the row out")
 		}
 	}
-	return p, peopleCell(c.Get(row, "people")), notes, nil
+	people := peopleCell(c.Get(row, "people"))
+	if name := strings.TrimSpace(c.Get(row, "contact_name")); name != "" {
+		people = append(people, domain.Person{Name: name, Role: c.Get(row, "contact_role"), Email: c.Get(row, "contact_email"), Phone: c.Get(row, "contact_phone")})
+	}
+	return p, people, notes, nil
 }
 
 // channelCell reads a channel: <#C…>, a bare id, or a name the directory
@@ -880,4 +931,23 @@ func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns
 		r.Identity = identity(store.ImportFollowUp, id, slug, strconv.FormatInt(f.Due.UnixMilli(), 10), f.Text)
 	}
 	return r, nil
+}
+
+// importColumnsHelp lists, for `help import`, the columns each kind of
+// table is read by, with a few of the other headers that mean them.
+func importColumnsHelp() string {
+	var b strings.Builder
+	b.WriteString("The columns I read (any case; a few of the other names each goes by in brackets); a file or tab is read as the kind its name says (`partners.csv`, a tab named Contacts) or its columns show, or by a `record` column naming each row's kind:\n")
+	for _, k := range importKinds {
+		var cols []string
+		for _, f := range importFields[k] {
+			col := "`" + f.Key + "`"
+			if n := min(2, len(f.Synonyms)); n > 0 {
+				col += " (" + strings.Join(f.Synonyms[:n], ", ") + ")"
+			}
+			cols = append(cols, col)
+		}
+		fmt.Fprintf(&b, "• *%s*: %s\n", k, strings.Join(cols, ", "))
+	}
+	return b.String()
 }
