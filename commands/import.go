@@ -207,6 +207,7 @@ func (h *Handler) runImport(ctx context.Context, req Request, ref string, apply 
 	for _, k := range importKinds {
 		im.counts[k] = &importCount{}
 	}
+	im.ix.noted = func(n string) { im.readAs(n) }
 	// Partners first, so that rows naming them find them wherever they
 	// stand in the file; then the rest, in file order.
 	for pass := 0; pass < 2; pass++ {
@@ -338,11 +339,12 @@ func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, ce
 			return nil
 		}
 		im.readAs(notes...)
-		if err := im.partner(ctx, p, at); err != nil {
+		got, err := im.partner(ctx, p, at)
+		if err != nil || got == nil {
 			return err
 		}
 		for _, pe := range people {
-			if err := im.person(ctx, p.Slug, pe, at); err != nil {
+			if err := im.person(ctx, got.Slug, pe, at); err != nil {
 				return err
 			}
 		}
@@ -399,15 +401,30 @@ func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, ce
 
 // partner adds a partners row's partner, unless one of that id or name
 // is here already.
-func (im *importer) partner(ctx context.Context, p domain.Partner, at rowRef) error {
+func (im *importer) partner(ctx context.Context, p domain.Partner, at rowRef) (*domain.Partner, error) {
 	c := im.counts[kindPartners]
-	if _, ok := im.ix.bySlug[p.Slug]; ok {
-		c.there++
-		return nil
+	there, ok := im.ix.bySlug[p.Slug]
+	if !ok {
+		if slug, named := im.ix.byName[domain.NameKey(p.Name)]; named {
+			there, ok = im.ix.bySlug[slug], true
+		}
 	}
-	if _, ok := im.ix.byName[domain.NameKey(p.Name)]; ok {
+	if !ok {
+		// "County Health Dept." beside the County Health Department
+		// there already: the same organization, most likely (partner add
+		// asks); its rows go to that one, and the dry run says so.
+		there, ok = im.ix.alike(p.Name)
+	}
+	if ok {
 		c.there++
-		return nil
+		// Values the sheet gives that differ from what is stored are
+		// not changed by an import: say so.
+		for _, d := range []struct{ field, sheet, stored, deflt string }{{"stage", p.Stage, there.Stage, "prospect"}, {"kind", p.Kind, there.Kind, "other"}} {
+			if d.sheet != d.deflt && d.sheet != d.stored {
+				im.readAs(fmt.Sprintf("`%s` is here already as %s %s, the sheet says %s: an import adds, it changes nothing; `partner set %s %s:%s` does", there.Slug, d.field, d.stored, d.sheet, there.Slug, d.field, d.sheet))
+			}
+		}
+		return &there, nil
 	}
 	if im.apply {
 		p.OrgTeams, _ = im.h.orgOf(ctx, &im.req, p.Channel)
@@ -415,19 +432,19 @@ func (im *importer) partner(ctx context.Context, p domain.Partner, at rowRef) er
 		if pe, ok := store.IsConflict(err); ok {
 			if pe.Err == store.ErrChannelTaken {
 				im.bad(kindPartners, at, badCell("channel", "its channel is linked to `%s` already: link another, or leave `channel` empty", pe.Slug))
-				return nil
+				return nil, nil
 			}
 			c.there++
-			return nil
+			return &p, nil
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	im.ix.add(p)
 	c.add++
 	im.sample(kindPartners, fmt.Sprintf("partner *%s* `%s` · %s · %s · owner %s", message.Esc(p.Name), p.Slug, p.Kind, p.Stage, message.Mention(p.Owner)))
-	return nil
+	return &p, nil
 }
 
 // person adds or updates a person at a partner, unless they are here
@@ -695,6 +712,9 @@ func (im *importer) reply(name, ref string) message.Reply {
 			read = append(read, fmt.Sprintf("%s (%s)", n, message.Plural(k, "row")))
 		}
 		slices.Sort(read)
+		if len(read) > 10 {
+			read = append(read[:10], fmt.Sprintf("and %d more", len(read)-10))
+		}
 		fmt.Fprintf(&b, "*Noted while reading:* %s. A value read as another can be corrected afterwards (`partner set`, `event edit`), or in the sheet first.\n", strings.Join(read, "; "))
 	}
 	if im.unknownWho > 0 {

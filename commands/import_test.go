@@ -298,3 +298,34 @@ func TestImportContactPersonAndPeopleByColumns(t *testing.T) {
 		}
 	}
 }
+
+// A partner row whose name looks like a partner there already is that
+// partner, and its contacts go to it; values that differ are said, not
+// changed.
+func TestImportPartnerLikeOneThere(t *testing.T) {
+	when := t0.In(ny).AddDate(0, 0, -3).Format("1/2/2006")
+	partners := "Organization,Stage\nCounty Health Dept.,active\nEastside Clinic,prospect\n"
+	contacts := "Date,Organization,How,Notes\n" + when + ",County Health Dept.,Phone call,Talked about the fair\n"
+	hs := newImportHarness(t, memFiles{"./partners.csv": partners, "./contacts.csv": contacts})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	hs.mustOK(admin, `partner add "County Health Department" stage:engaged`)
+	dry := later(t, hs.mustOK(console, "import ./partners.csv"))
+	for _, want := range []string{
+		"partner `County Health Dept.` read as `county-health-department`, which is here already",
+		"`county-health-department` is here already as stage engaged, the sheet says active",
+		"*To import:* 1 partner.",
+	} {
+		if !strings.Contains(dry.Text, want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+		}
+	}
+	later(t, hs.mustOK(console, "import confirm"))
+	later(t, hs.mustOK(console, "import ./contacts.csv"))
+	later(t, hs.mustOK(console, "import confirm"))
+	if r := hs.mustOK(admin, "history county"); !strings.Contains(r.Text, "Talked about the fair") {
+		t.Errorf("the contact did not go to County Health Department:\n%s", r.Text)
+	}
+	if r := hs.mustOK(admin, "partner list"); strings.Contains(r.Text, "County Health Dept.") {
+		t.Errorf("a second County Health was added:\n%s", r.Text)
+	}
+}

@@ -470,14 +470,44 @@ func identity(kind, id string, content ...string) string {
 type partnerIndex struct {
 	bySlug map[string]domain.Partner
 	byName map[string]string // NameKey → slug
+	stored []domain.Partner  // the partners there before the import
+	// noted hears of a name read as a partner it looks like (alike).
+	noted func(string)
 }
 
 func newPartnerIndex(ps []domain.Partner) *partnerIndex {
-	ix := &partnerIndex{bySlug: map[string]domain.Partner{}, byName: map[string]string{}}
+	ix := &partnerIndex{bySlug: map[string]domain.Partner{}, byName: map[string]string{}, stored: ps}
 	for _, p := range ps {
 		ix.add(p)
 	}
 	return ix
+}
+
+// alike is the partner there before the import whose name looks like
+// name (looksAlike), when exactly one does; the name then stands for it,
+// and noted hears so once.
+func (ix *partnerIndex) alike(name string) (domain.Partner, bool) {
+	p, ok := ix.alikeOf(name)
+	if ok {
+		ix.byName[domain.NameKey(name)] = p.Slug
+		if ix.noted != nil {
+			ix.noted(fmt.Sprintf("partner %s read as `%s`, which is here already (to add another, give it a name of its own)", message.Code(name), p.Slug))
+		}
+	}
+	return p, ok
+}
+
+func (ix *partnerIndex) alikeOf(name string) (domain.Partner, bool) {
+	var found []domain.Partner
+	for _, p := range ix.stored {
+		if looksAlike(name, p.Name) {
+			found = append(found, p)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return domain.Partner{}, false
 }
 
 func (ix *partnerIndex) add(p domain.Partner) {
@@ -509,6 +539,9 @@ func (ix *partnerIndex) find(col, v string) (string, error) {
 		if len(starts) == 1 {
 			return starts[0], nil
 		}
+	}
+	if p, ok := ix.alike(v); ok {
+		return p.Slug, nil
 	}
 	cands := make([]string, 0, len(ix.bySlug))
 	for slug := range ix.bySlug {
