@@ -329,3 +329,21 @@ func TestImportPartnerLikeOneThere(t *testing.T) {
 		t.Errorf("a second County Health was added:\n%s", r.Text)
 	}
 }
+
+// A contact log imported again with an outcome filled in since stores
+// no second contact.
+func TestImportContactWithOutcomeAddedLater(t *testing.T) {
+	when := t0.In(ny).AddDate(0, 0, -5).Format("1/2/2006")
+	v1 := "Date,Organization,How,Notes,Outcome\n" + when + ",County Health Department,Phone call,Talked with Dana about the flu clinic,\n"
+	v2 := "Date,Organization,How,Notes,Outcome\n" + when + ",County Health Department,Phone call,Talked with Dana about the flu clinic,Agreed to co-host\n"
+	hs := newImportHarness(t, memFiles{"./log-v1.csv": v1, "./log-v2.csv": v2})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	hs.mustOK(admin, `partner add "County Health Department"`)
+	for _, f := range []string{"./log-v1.csv", "./log-v2.csv"} {
+		later(t, hs.mustOK(console, "import "+f))
+		later(t, hs.mustOK(console, "import confirm"))
+	}
+	if r := hs.mustOK(admin, "history county"); strings.Count(r.Text, "Talked with Dana") != 1 {
+		t.Errorf("the contact is there %d times; want once:\n%s", strings.Count(r.Text, "Talked with Dana"), r.Text)
+	}
+}

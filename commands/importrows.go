@@ -771,7 +771,10 @@ func (h *Handler) rowContact(ctx context.Context, req *Request, c sheet.Columns,
 	if n, ok := ourID(kindContacts, id); ok {
 		r.ID = n
 	} else {
-		r.Identity = identity(store.ImportContact, id, slug, strconv.FormatInt(at.UnixMilli(), 10), method, dir, whoCell, summary, outcome)
+		// Known without its outcome: the same log with an outcome filled
+		// in since is the same contact, not a second one. (The empty
+		// last part keeps the identities of rows imported before.)
+		r.Identity = identity(store.ImportContact, id, slug, strconv.FormatInt(at.UnixMilli(), 10), method, dir, whoCell, summary, "")
 	}
 	return r, whoCell != "" && !known, nil
 }
