@@ -389,11 +389,12 @@ func (im *importer) row(ctx context.Context, kind string, cols sheet.Columns, ce
 		im.readAs(note)
 		return im.queue(ctx, kind, r, at)
 	case kindFollowUps:
-		r, err := h.rowFollowUp(ctx, req, cols, cells, im.ix, im.now)
+		r, note, err := h.rowFollowUp(ctx, req, cols, cells, im.ix, im.now)
 		if err != nil {
 			im.bad(kind, at, err)
 			return nil
 		}
+		im.readAs(note)
 		return im.queue(ctx, kind, r, at)
 	}
 	return nil

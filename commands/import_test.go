@@ -347,3 +347,27 @@ func TestImportContactWithOutcomeAddedLater(t *testing.T) {
 		t.Errorf("the contact is there %d times; want once:\n%s", strings.Count(r.Text, "Talked with Dana"), r.Text)
 	}
 }
+
+// A follow-up the sheet says is done, without saying when, counts as
+// done when it was due, not late on the day of the import.
+func TestImportDoneFollowUpWithoutADate(t *testing.T) {
+	due := t0.In(ny).AddDate(0, 0, -10)
+	csv := "Organization,What,Due,Status\nCounty Health Department,Order Spanish pamphlets," + due.Format("1/2/2006") + ",Done\n"
+	hs := newImportHarness(t, memFiles{"./followups.csv": csv})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	hs.mustOK(admin, `partner add "County Health Department"`)
+	dry := later(t, hs.mustOK(console, "import ./followups.csv"))
+	if want := "follow-ups done with no date closed: counted as done when due (1 row)"; !strings.Contains(dry.Text, want) {
+		t.Errorf("the dry run lacks %q:\n%s", want, dry.Text)
+	}
+	later(t, hs.mustOK(console, "import confirm"))
+	var section string
+	for _, sec := range later(t, hs.mustOK(admin, "report county period:30d")).Sections {
+		if strings.HasPrefix(sec.Text, "*Follow-ups due*") {
+			section = sec.Text
+		}
+	}
+	if !strings.Contains(section, "1 done on time, 0 done late") {
+		t.Errorf("the report's follow-ups: %q; want it on time", section)
+	}
+}

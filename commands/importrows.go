@@ -907,25 +907,25 @@ func (h *Handler) rowNeed(ctx context.Context, req *Request, c sheet.Columns, ro
 	return r, strings.Join(notes, "; "), nil
 }
 
-func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, error) {
+func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns, row []string, ix *partnerIndex, now time.Time) (store.ImportRow, string, error) {
 	var r store.ImportRow
 	slug, err := ix.find("partner", c.Get(row, "partner"))
 	if err != nil {
-		return r, err
+		return r, "", err
 	}
 	f := domain.FollowUp{Partner: slug, Assignee: req.User, Status: domain.StatusOpen, CreatedBy: req.User}
 	var ok bool
 	if f.Due, ok = sheetTime(c.Get(row, "due"), now, req.Loc); !ok {
 		if c.Get(row, "due") == "" {
-			return r, badCell("due", "`due` is empty: write when it is due, like 2026-12-03")
+			return r, "", badCell("due", "`due` is empty: write when it is due, like 2026-12-03")
 		}
-		return r, dateError("due", c.Get(row, "due"))
+		return r, "", dateError("due", c.Get(row, "due"))
 	}
 	if f.Text = strings.TrimSpace(c.Get(row, "what")); f.Text == "" {
-		return r, badCell("what", "`what` is empty: say what is to be done")
+		return r, "", badCell("what", "`what` is empty: say what is to be done")
 	}
 	if f.Text, err = textField("what", f.Text, maxSummary); err != nil {
-		return r, badCell("what", "%s", err)
+		return r, "", badCell("what", "%s", err)
 	}
 	switch st := sheet.HeaderKey(c.Get(row, "status")); st {
 	case "", "open", "to do", "todo", "pending", "not started", "in progress":
@@ -934,7 +934,7 @@ func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns
 	case "cancelled", "canceled", "dropped":
 		f.Status = domain.StatusCancelled
 	default:
-		return r, badCell("status", "`status` is %s: write `open`, `done` or `cancelled`", message.Code(c.Get(row, "status")))
+		return r, "", badCell("status", "`status` is %s: write `open`, `done` or `cancelled`", message.Code(c.Get(row, "status")))
 	}
 	for _, u := range []struct {
 		col string
@@ -943,7 +943,7 @@ func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns
 		if v := c.Get(row, u.col); v != "" {
 			id, ok := h.userCell(ctx, req, v)
 			if !ok && u.col == "assignee" {
-				return r, badCell(u.col, "`%s` is %s, whom I don't know: write their Slack member id (U0…), or leave it empty to take it yourself", u.col, message.Code(v))
+				return r, "", badCell(u.col, "`%s` is %s, whom I don't know: write their Slack member id (U0…), or leave it empty to take it yourself", u.col, message.Code(v))
 			}
 			if ok {
 				*u.to = id
@@ -956,8 +956,15 @@ func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns
 	if v := c.Get(row, "closed"); v != "" && f.Status != domain.StatusOpen {
 		f.DoneAt, _ = sheetTime(v, now, req.Loc)
 	}
+	note := ""
+	if f.Status == domain.StatusDone && f.DoneAt.IsZero() && f.Due.Before(now) {
+		// Done, the sheet does not say when: when it was due, rather
+		// than today, which would count it late in every report.
+		f.DoneAt = f.Due
+		note = "follow-ups done with no date closed: counted as done when due"
+	}
 	if f.Shared, ok = boolValue(c.Get(row, "shared")); !ok {
-		return r, badCell("shared", "`shared` is %s: write yes or no", message.Code(c.Get(row, "shared")))
+		return r, "", badCell("shared", "`shared` is %s: write yes or no", message.Code(c.Get(row, "shared")))
 	}
 	r.FollowUp = f
 	id := c.Get(row, "id")
@@ -966,7 +973,7 @@ func (h *Handler) rowFollowUp(ctx context.Context, req *Request, c sheet.Columns
 	} else {
 		r.Identity = identity(store.ImportFollowUp, id, slug, strconv.FormatInt(f.Due.UnixMilli(), 10), f.Text)
 	}
-	return r, nil
+	return r, note, nil
 }
 
 // importColumnsHelp lists, for `help import`, the columns each kind of

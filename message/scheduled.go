@@ -108,7 +108,9 @@ func DigestPost(d Digest, loc *time.Location) Reply {
 		f := d.OverdueFollowUps[i]
 		line := FollowUpLine(f, d.PartnerNames[f.Partner], d.Now, loc)
 		if f.Reminders >= domain.MaxReminders {
-			line += fmt.Sprintf(" · reminded %d times", f.Reminders)
+			// Reminded to the last, or imported overdue (which gets no
+			// burst of reminders): the digest carries it now.
+			line += " · no more reminders"
 		}
 		return line
 	})
