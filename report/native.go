@@ -168,8 +168,10 @@ func nativeNeeds(d *Data) *message.Chart {
 const tableNameMax = 40
 
 // partnersTable is the report's table across partners: each one's
-// contacts, events and people reached in the period, and its last
-// contact; the most contacted first, 100 at most.
+// contacts, events and the people at them in the period ("reached"
+// would read as outreach's own reach), and its last contact to date
+// (after the period, for a past one); the most contacted first, 100 at
+// most.
 func partnersTable(d *Data) *message.Table {
 	rows := slices.Clone(d.ByPartner)
 	if len(rows) == 0 {
@@ -186,7 +188,7 @@ func partnersTable(d *Data) *message.Table {
 		caption += fmt.Sprintf(" (the %d most contacted of %d)", message.TableRowsMax, len(rows))
 		rows = rows[:message.TableRowsMax]
 	}
-	t := &message.Table{Caption: caption, Columns: []string{"Partner", "Contacts", "Events", "People reached", "Last contact"}, PageSize: 10}
+	t := &message.Table{Caption: caption, Columns: []string{"Partner", "Contacts", "Events", "Attended", "Last contact to date"}, PageSize: 10}
 	var text strings.Builder
 	text.WriteString("*By partner*\n")
 	for i, r := range rows {
@@ -199,7 +201,7 @@ func partnersTable(d *Data) *message.Table {
 		t.Rows = append(t.Rows, []message.Cell{{Text: message.Clip(r.Name, tableNameMax)},
 			message.Num(float64(r.Contacts), ""), message.Num(float64(r.Events), ""), message.Num(float64(r.Reached), ""), last})
 		if i < 15 {
-			fmt.Fprintf(&text, "• *%s* — %s, %s, %d reached, last contact %s\n", message.Esc(r.Name), message.Plural(r.Contacts, "contact"), message.Plural(r.Events, "event"), r.Reached, lastText)
+			fmt.Fprintf(&text, "• *%s* — %s, %s, %d at its events, last contact to date %s\n", message.Esc(r.Name), message.Plural(r.Contacts, "contact"), message.Plural(r.Events, "event"), r.Reached, lastText)
 		} else if i == 15 {
 			fmt.Fprintf(&text, "…and %d more\n", len(rows)-15)
 		}

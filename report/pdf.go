@@ -152,8 +152,11 @@ func summaryTiles(d *Data) []tile {
 		tile{fmt.Sprint(d.Contacts), fmt.Sprintf("contacts · %s from partners", message.Percent(d.ContactsIn, d.Contacts))},
 		tile{fmt.Sprint(d.Attended), fmt.Sprintf("people at %s held", message.Plural(d.Held, "event"))},
 	)
-	due := d.DueOnTime + d.DueLate + d.DueOpen
-	ts = append(ts, tile{message.Percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
+	if due := d.DueOnTime + d.DueLate + d.DueOpen; due > 0 {
+		ts = append(ts, tile{message.Percent(d.DueOnTime, due), fmt.Sprintf("of %s done on time", message.Plural(due, "follow-up"))})
+	} else {
+		ts = append(ts, tile{"0", "follow-ups fell due"})
+	}
 	// The board's question first: a month on, did it change anything?
 	// Until that has answers, how useful the events were.
 	switch fu, fb := d.Surveys[domain.TemplateFollowUp], d.Surveys[domain.TemplateFeedback]; {

@@ -20,7 +20,7 @@ func Summary(d *Data) message.Reply {
 	if d.Partner != nil {
 		scope = "*" + message.Esc(d.Partner.Name) + "*"
 	}
-	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s · %s", scope, d.Period.Label, message.Plural(d.Counted().Days(), "day"))}
+	r := message.Reply{Text: fmt.Sprintf(":bar_chart: *Impact report* — %s · %s · %s", scope, d.Period.Label, message.Plural(d.Counted().DaysSaid(), "day"))}
 	add := func(title, body string) *message.Section {
 		r.Sections = append(r.Sections, message.Section{Text: "*" + title + "*\n" + body})
 		return &r.Sections[len(r.Sections)-1]
@@ -172,7 +172,11 @@ func needsLine(d *Data) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s %d %s", message.Esc(tc.Topic), tc.Count, tc.Trend()))
 	}
-	return fmt.Sprintf("%s: %s", message.Plural(d.NeedsTotal, "need"), strings.Join(parts, " · "))
+	line := fmt.Sprintf("%s: %s", message.Plural(d.NeedsTotal, "need"), strings.Join(parts, " · "))
+	if sum := topicSum(d); sum > d.NeedsTotal {
+		line += " _(a need may name several topics)_"
+	}
+	return line
 }
 
 func followUpsLine(d *Data) string {
@@ -190,4 +194,13 @@ func followUpsLine(d *Data) string {
 		line += fmt.Sprintf(" · %d cancelled", d.DueCancelled)
 	}
 	return line + later
+}
+
+// topicSum is the needs counted by topic, a need of two topics twice.
+func topicSum(d *Data) int {
+	n := 0
+	for _, tc := range d.Needs {
+		n += tc.Count
+	}
+	return n
 }

@@ -81,6 +81,20 @@ func (p Period) Previous() Period {
 // Days is the period's length in days, rounded.
 func (p Period) Days() int { return int(p.To.Sub(p.From).Hours()/24 + 0.5) }
 
+// DaysSaid is the period's length as its label's days say it: a period
+// from a midnight counts the days it touches, the last one so far
+// included (Jan 1 – Dec 8 is 342 days, where Days rounds 341.2 down); one
+// back from now ("the last 30 days") is Days.
+func (p Period) DaysSaid() int {
+	loc := p.From.Location()
+	if h, m, s := p.From.Clock(); h != 0 || m != 0 || s != 0 || !p.To.After(p.From) {
+		return p.Days()
+	}
+	y1, m1, d1 := p.From.Date()
+	y2, m2, d2 := p.To.Add(-time.Millisecond).In(loc).Date()
+	return int(time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC).Sub(time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)).Hours()/24) + 1
+}
+
 // Contains reports whether t falls in the period.
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
 

@@ -106,3 +106,22 @@ func TestPeriodsPeopleSayThatAreNot(t *testing.T) {
 		}
 	}
 }
+
+// DaysSaid counts the days a period of whole days touches, so far
+// included; a period back from now is its rounded length.
+func TestDaysSaid(t *testing.T) {
+	ny := mustLoad(t, "America/New_York")
+	now := time.Date(2026, 12, 8, 4, 0, 0, 0, ny)
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{{"2026", 342}, {"2025", 365}, {"month", 8}, {"last-month", 30}, {"30d", 30}, {"2026-12-01..2026-12-08", 8}, {"since dec 1", 8}} {
+		p, err := ParsePeriod(tc.in, now, ny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Counted(now).DaysSaid(); got != tc.want {
+			t.Errorf("%q: %d days; want %d", tc.in, got, tc.want)
+		}
+	}
+}
