@@ -256,6 +256,15 @@ func (im *importer) table(ctx context.Context, t *sheet.Table, pass int) error {
 		for _, u := range cols.Unknown {
 			im.unknown = append(im.unknown, fmt.Sprintf("%s in %s", message.Code(u), message.Code(t.Name)))
 		}
+		if kind == kindPartners && !ourExport(t.Header) {
+			// Our exports' last_contact is left out as worked out; a
+			// sheet of the team's own means it, and is told why not.
+			for _, h := range t.Header {
+				if sheet.HeaderKey(h) == sheet.HeaderKey("last contact") {
+					im.readAs(fmt.Sprintf("%s is not read: a partner's last contact is its latest contact, so import the contact log (or `log` the latest one)", message.Code(h)))
+				}
+			}
+		}
 		im.multi = len(im.tables) > 1
 	}
 	if !mixed && kind == "" {
@@ -785,6 +794,17 @@ func totalsRow(cells []string) bool {
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// ourExport reports whether a partners header is one of our exports'
+// (they have the health column worked out beside last_contact).
+func ourExport(header []string) bool {
+	for _, h := range header {
+		if sheet.HeaderKey(h) == "health" {
+			return true
+		}
 	}
 	return false
 }
