@@ -584,7 +584,7 @@ type consoleDirectory struct{}
 // consolePeople are the members of the console's channels, the bot left
 // out: whom a survey's reminder reaches, and what its response rate counts.
 var consolePeople = map[string][]string{
-	"C0COUNTY":   {"U0YOU", "U0MARIA", "U0DANA", "U0LUIS", "U0P1", "U0P2", "U0P3", "U0P4", "U0P5", "U0P6", "U0P7"},
+	"C0COUNTY":   {"U0YOU", "U0MARIA", "U0DANA", "U0LUIS", "U0LIAISON", "U0P1", "U0P2", "U0P3", "U0P4", "U0P5", "U0P6", "U0P7"},
 	"C0CLINIC":   {"U0YOU", "U0DEVON", "U0OKAFOR", "U0P5", "U0P6", "U0P7"},
 	"C0OUTREACH": {"U0YOU", "U0MARIA", "U0DEVON", "U0PRIYA"},
 }
