@@ -106,7 +106,9 @@ func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message
 	if mi < 0 {
 		return message.Reply{}, h.missingMethod(pos)
 	}
-	if q := slices.IndexFunc(pos[:mi], func(t Token) bool { return t.Quoted }); q >= 0 {
+	if q := slices.IndexFunc(pos[:mi], func(t Token) bool { return t.Quoted }); q > 0 {
+		// (A partner's name in quotes, `log "County Health" call …`,
+		// is the first word: that is fine.)
 		// `log county "Talked about flu" call`: the method after the
 		// summary would make the summary part of the partner's name.
 		order := append(append(append([]Token(nil), pos[:q]...), pos[mi:mi+mlen]...), pos[q:mi]...)

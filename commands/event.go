@@ -180,8 +180,15 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 	} else if t, n, err := when.ParseWhen(words, dayStart(start, loc).Add(-time.Nanosecond), loc); err == nil && n == len(words) {
 		// Read from just before the start's day: "2pm" and "friday 4pm"
 		// are that day when it is a Friday, and "1pm" for an event
-		// starting at 2pm ends before it, not on the next day.
+		// starting at 2pm ends before it, not on the next day. Past
+		// midnight ("until:2am" at 10pm, "tomorrow 1am"), read from the
+		// start, when that ends it within 12 hours.
 		end = t
+		if !end.After(start) {
+			if t2, n2, err := when.ParseWhen(words, start, loc); err == nil && n2 == len(words) && t2.After(start) && t2.Sub(start) <= overnight {
+				end = t2
+			}
+		}
 	} else {
 		return time.Time{}, bad
 	}
@@ -193,6 +200,10 @@ func untilArg(v string, start, now time.Time, loc *time.Location) (time.Time, er
 	}
 	return end, nil
 }
+
+// overnight is the longest an event's until: may carry it past
+// midnight when the words alone would end it before it starts.
+const overnight = 12 * time.Hour
 
 // dayStart is the midnight that begins t's day in loc.
 func dayStart(t time.Time, loc *time.Location) time.Time {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jonboulle/clockwork"
 
@@ -369,5 +370,23 @@ func TestImportDoneFollowUpWithoutADate(t *testing.T) {
 	}
 	if !strings.Contains(section, "1 done on time, 0 done late") {
 		t.Errorf("the report's follow-ups: %q; want it on time", section)
+	}
+}
+
+// A contact dated today is the same row whenever the file is imported
+// again that day.
+func TestImportTodaysContactTwice(t *testing.T) {
+	today := t0.In(ny).Format("1/2/2006")
+	csv := "Date,Organization,How,Notes\n" + today + ",County Health Department,Phone call,Called Dana\n"
+	hs := newImportHarness(t, memFiles{"./log.csv": csv})
+	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
+	hs.mustOK(admin, `partner add "County Health Department"`)
+	for range 2 {
+		later(t, hs.mustOK(console, "import ./log.csv"))
+		later(t, hs.mustOK(console, "import confirm"))
+		hs.clock.Advance(20 * time.Minute)
+	}
+	if r := hs.mustOK(admin, "history county"); strings.Count(r.Text, "Called Dana") != 1 {
+		t.Errorf("today's contact is there %d times; want once:\n%s", strings.Count(r.Text, "Called Dana"), r.Text)
 	}
 }

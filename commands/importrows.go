@@ -726,6 +726,7 @@ func (h *Handler) rowContact(ctx context.Context, req *Request, c sheet.Columns,
 		}
 		return r, false, dateError("when", whenCell)
 	}
+	read := at // what the sheet says: the row's identity, whatever the hour
 	if at.After(now) && at.Equal(noon(now.In(req.Loc), req.Loc)) {
 		// Today's date without a time is noon, ahead in the morning: it
 		// happened today, by now.
@@ -772,9 +773,12 @@ func (h *Handler) rowContact(ctx context.Context, req *Request, c sheet.Columns,
 		r.ID = n
 	} else {
 		// Known without its outcome: the same log with an outcome filled
-		// in since is the same contact, not a second one. (The empty
-		// last part keeps the identities of rows imported before.)
-		r.Identity = identity(store.ImportContact, id, slug, strconv.FormatInt(at.UnixMilli(), 10), method, dir, whoCell, summary, "")
+		// in since is the same contact, not a second one. A row with an
+		// outcome was known with it before: under that, it is there too.
+		r.Identity = identity(store.ImportContact, id, slug, strconv.FormatInt(read.UnixMilli(), 10), method, dir, whoCell, summary, "")
+		if outcome != "" {
+			r.Was = identity(store.ImportContact, id, slug, strconv.FormatInt(read.UnixMilli(), 10), method, dir, whoCell, summary, outcome)
+		}
 	}
 	return r, whoCell != "" && !known, nil
 }

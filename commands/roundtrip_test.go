@@ -26,7 +26,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		`log county email in "=They asked for 200 flyers" when:"40 days ago"`,
 		`log clinica visit "Toured the clinic, ¿y la feria?" when:"10 days ago"`,
 		`log county meeting "Planned the fair" when:"2 days ago" next:"friday Send the sign-up sheet"`,
-		`event add county "Flu shot clinic" "20 days ago" until:2pm type:screening where:"Main branch" registered:40 with:clinica`,
+		`event add county "Flu shot clinic" "20 days ago" until:3h type:screening where:"Main branch" registered:40 with:clinica`,
 		`event add clinica "Diabetes class" "in 5 days" type:class`,
 		`need diabetes,nutrition "Parents asked for cooking classes" partner:county`,
 		`need transportation "No bus on Saturdays" partner:clinica`,

@@ -130,6 +130,8 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		// An event's end is read from its own day: before the start is an error.
 		{`event add county "Z" "friday 2pm" until:1pm`, false, "before it starts"},
 		{`event add county "V" "friday 10am" until:"friday 11am"`, true, ", 10:00–11:00"},
+		{`event add county "Vigil" "dec 18 10pm" until:2am`, true, "Fri Dec 18, 22:00 – Sat Dec 19, 02:00"},
+		{`event add county "Late" "dec 18 10pm" until:"tomorrow 1am"`, true, "Fri Dec 18, 22:00 – Sat Dec 19, 01:00"},
 		// A name like a partner's there is asked about first.
 		{`partner add county health department`, true, "*County Health Dept* (`county-health-dept`) is there already"},
 		// Nouns, subcommands and methods as people type them.

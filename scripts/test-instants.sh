@@ -19,6 +19,7 @@ instants=(
   2026-11-01T06:30:00Z      # New York's fall-back night: 01:30 EST, the second 01:30 of the night
   2026-12-31T23:30:00-06:00 # year end in Chicago, New Year's Day in New York and UTC
   2028-02-29T12:00:00Z      # a leap day
+  2026-11-13T21:30:00Z      # Friday 16:30 in New York: an afternoon, when "2pm" today is past
 )
 read -r -a instants <<<"${INSTANTS:-${instants[*]}}"
 for at in "${instants[@]}"; do

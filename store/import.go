@@ -29,6 +29,9 @@ type ImportRow struct {
 	// row's own id column, or a digest of its content. "" for a row that
 	// carries an id of ours (ID), which is identity enough.
 	Identity string
+	// Was is an identity the row may have been imported under before,
+	// by an earlier rule ("" for none): a row under either is there.
+	Was string
 	// ID is the record's id when the row carries one of ours (C12 → 12):
 	// it is kept if free, and the row is there already if not.
 	ID       int64
@@ -108,12 +111,15 @@ func (s *Store) ImportSeen(ctx context.Context, team, kind string, rows []Import
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	pipe := s.rdb.Pipeline()
-	type check struct{ ident, id func() (bool, error) }
+	type check struct{ ident, was, id func() (bool, error) }
 	checks := make([]check, len(rows))
 	for i, r := range rows {
 		if r.Identity != "" {
 			c := pipe.HExists(ctx, k.Imported(), r.Identity)
 			checks[i].ident = c.Result
+		}
+		if r.Was != "" {
+			checks[i].was = pipe.HExists(ctx, k.Imported(), r.Was).Result
 		}
 		if r.ID > 0 {
 			id := strconv.FormatInt(r.ID, 10)
@@ -136,7 +142,7 @@ func (s *Store) ImportSeen(ctx context.Context, team, kind string, rows []Import
 	}
 	out := make([]bool, len(rows))
 	for i, c := range checks {
-		for _, f := range []func() (bool, error){c.ident, c.id} {
+		for _, f := range []func() (bool, error){c.ident, c.was, c.id} {
 			if f == nil {
 				continue
 			}
@@ -154,7 +160,7 @@ func (s *Store) ImportSeen(ctx context.Context, team, kind string, rows []Import
 // number, so that no time reaches a hash as a float.
 func importRowJSON(kind string, r ImportRow, actor string, now time.Time) (string, []string, error) {
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	m := map[string]any{"ident": r.Identity, "id": i(r.ID)}
+	m := map[string]any{"ident": r.Identity, "was": r.Was, "id": i(r.ID)}
 	var words []string // the search index's words for the record (search.go)
 	switch kind {
 	case ImportContact:

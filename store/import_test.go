@@ -62,6 +62,16 @@ func TestImportRows(t *testing.T) {
 	if seen, _ := s.ImportSeen(ctx, "T1", ImportContact, rows[:3]); !cmp.Equal(seen, []bool{true, true, true}) {
 		t.Errorf("seen after the import: %v", seen)
 	}
+	// A row known now by another identity, and before by one imported:
+	// there already, for the dry run and the import.
+	renamed := c("contact:a2", 0, "county", "in", 48*time.Hour)
+	renamed.Was = "contact:a"
+	if seen, _ := s.ImportSeen(ctx, "T1", ImportContact, []ImportRow{renamed}); !cmp.Equal(seen, []bool{true}) {
+		t.Errorf("a row imported under its former identity, seen: %v", seen)
+	}
+	if got, err := s.ImportRows(ctx, "T1", ImportContact, []ImportRow{renamed}, EventDelays{}, "U1", now); err != nil || !cmp.Equal(got, []int64{ImportSkipped}) {
+		t.Errorf("a row imported under its former identity, imported again: %v, %v", got, err)
+	}
 	p, err := s.Partner(ctx, "T1", "county")
 	if err != nil {
 		t.Fatal(err)

@@ -218,8 +218,10 @@ func (p *whenParser) parse() (time.Time, int, error) {
 		}
 	}
 
-	// "on friday", "by friday": the date after it.
-	if (w == "on" || w == "by") && len(p.words) > 1 {
+	// "on friday", and "by friday" for when something is due (for when
+	// something happened, "by" is not a day: `they will confirm by
+	// friday`): the date after it.
+	if (w == "on" || w == "by" && !p.past) && len(p.words) > 1 {
 		sub := *p
 		sub.words = p.words[1:]
 		t, n, err := sub.parse()

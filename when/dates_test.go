@@ -342,6 +342,7 @@ func TestParsePast(t *testing.T) {
 			{"1999-03-04", "1999-03-04 09:00", 1},
 			{"dec 3", "2026-12-03 09:00", 2},
 			{"next friday", "2026-12-04 09:00", 2},
+			{"on friday", "2026-11-20 09:00", 2},
 		} {
 			t.Run(zone+"/"+tc.in, func(t *testing.T) {
 				got, used, err := ParsePast(strings.Fields(tc.in), now, loc)
@@ -353,6 +354,18 @@ func TestParsePast(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestByIsNotAPastDay: "by friday" says when something is due, never
+// when it happened ("they will confirm by friday").
+func TestByIsNotAPastDay(t *testing.T) {
+	now := refNow(time.UTC)
+	if _, used, err := ParsePast(strings.Fields("by friday they will confirm"), now, time.UTC); err == nil && used > 0 {
+		t.Errorf("ParsePast read %d words of %q as a day", used, "by friday they will confirm")
+	}
+	if _, used, err := ParseDue(strings.Fields("by friday"), now, time.UTC); err != nil || used != 2 {
+		t.Errorf("ParseDue(by friday) = %d words, %v; want 2", used, err)
 	}
 }
 

@@ -81,13 +81,16 @@ func (p Period) Previous() Period {
 // Days is the period's length in days, rounded.
 func (p Period) Days() int { return int(p.To.Sub(p.From).Hours()/24 + 0.5) }
 
+// rollingName begins the name of a period back from now.
+const rollingName = "the last "
+
 // DaysSaid is the period's length as its label's days say it: a period
 // from a midnight counts the days it touches, the last one so far
 // included (Jan 1 – Dec 8 is 342 days, where Days rounds 341.2 down); one
 // back from now ("the last 30 days") is Days.
 func (p Period) DaysSaid() int {
 	loc := p.From.Location()
-	if h, m, s := p.From.Clock(); h != 0 || m != 0 || s != 0 || !p.To.After(p.From) {
+	if h, m, s := p.From.Clock(); h != 0 || m != 0 || s != 0 || !p.To.After(p.From) || strings.HasPrefix(p.Name, rollingName) {
 		return p.Days()
 	}
 	y1, m1, d1 := p.From.Date()
@@ -286,7 +289,7 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	if sp, n, err := ParseSpan(words); err == nil && n == len(words) {
 		// Back from now: over at this very moment, never "so far".
 		from := sp.neg().AddTo(local)
-		return span(from, now.Add(time.Millisecond), "the last "+sp.Said())
+		return span(from, now.Add(time.Millisecond), rollingName+sp.Said())
 	}
 	return Period{}, &PeriodError{Text: s, Problem: NotAPeriod}
 }

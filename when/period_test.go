@@ -124,4 +124,9 @@ func TestDaysSaid(t *testing.T) {
 			t.Errorf("%q: %d days; want %d", tc.in, got, tc.want)
 		}
 	}
+	// At midnight, the last 30 days are still 30.
+	midnight := time.Date(2026, 12, 8, 0, 0, 0, 0, ny)
+	if p, _ := ParsePeriod("30d", midnight, ny); p.Counted(midnight).DaysSaid() != 30 {
+		t.Errorf("30d at midnight: %d days", p.Counted(midnight).DaysSaid())
+	}
 }

@@ -167,6 +167,8 @@ for i = 9, #ARGV do
   local res
   if r.ident ~= '' and (identTaken[r.ident] or redis.call('HEXISTS', KEYS[1], r.ident) == 1) then
     res = 0
+  elseif (r.was or '') ~= '' and (identTaken[r.was] or redis.call('HEXISTS', KEYS[1], r.was) == 1) then
+    res = 0 -- imported before under the identity an earlier rule gave it
   elseif given > 0 and (idTaken[given] or exists(given)) then
     res = 0
   elseif not partners_ok(r) then
