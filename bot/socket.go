@@ -77,6 +77,8 @@ type conn struct {
 	ack       func(ctx context.Context, envelopeID string, payload any) error // sendAck; tests record instead
 	connected atomic.Bool                                                     // a socket is up and not asked to close
 
+	retiring sync.WaitGroup // sockets Slack asked to leave, still being read
+
 	mu      sync.Mutex
 	cur     *socket  // where acks go; nil while none is up
 	pending [][]byte // ack frames not yet written
@@ -236,6 +238,7 @@ func (c *conn) run(ctx context.Context) error {
 			// Read on until Slack closes it (it sends a warning "about 10
 			// seconds" before), so what it still brings is acknowledged
 			// there.
+			c.retiring.Add(1)
 			go c.retire(ctx, leaving)
 			leaving = nil
 		}
@@ -250,6 +253,7 @@ func (c *conn) run(ctx context.Context) error {
 			c.drop(s)
 			s.close()
 			<-s.done
+			c.retiring.Wait() // and the sockets still being read out
 			return ctx.Err()
 		case <-s.done:
 			c.drop(s)
@@ -272,6 +276,9 @@ func (c *conn) run(ctx context.Context) error {
 		case <-s.refresh:
 			// Slack sends nothing new there; acks still go to it until
 			// the next socket is up.
+			if c.b.clock.Since(opened) >= socketShortLife {
+				wait = socketBackoffFirst // a socket that lived: no pause owed
+			}
 			leaving = s
 			c.connected.Store(false)
 			c.b.log.Info("socket mode reconnecting", "connection", c.id)
@@ -282,12 +289,14 @@ func (c *conn) run(ctx context.Context) error {
 // retire closes a socket Slack asked to leave once Slack has closed it,
 // socketRetire after its successor is up, or when the bot stops.
 func (c *conn) retire(ctx context.Context, s *socket) {
+	defer c.retiring.Done()
 	select {
 	case <-s.done:
 	case <-ctx.Done():
 	case <-c.b.clock.After(socketRetire):
 	}
 	s.close()
+	<-s.done // its reader has handed on what it read
 }
 
 // open calls apps.connections.open and dials the socket it names,

@@ -60,6 +60,9 @@ type LogInput struct {
 // logCommand logs a contact: `log <partner> <method> <summary…> [in] [when:]`.
 // A bare `log` at the slash command opens the form.
 func (h *Handler) logCommand(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if err := a.splitText(); err != nil {
+		return message.Reply{}, err
+	}
 	var err error
 	if len(a.pos) == 0 && !a.anyOption() {
 		if req.Door == DoorSlash && req.Role != RoleLiaison {
@@ -266,12 +269,18 @@ func (h *Handler) missingMethod(pos []Token) error {
 		backticks(domain.Methods), h.cfg.Command)
 }
 
-// retyped writes tokens back as a command line: quoted ones in quotes,
-// options as key:value.
-func retyped(toks []Token) string {
+// retyped writes tokens back as a command line to show: quoted ones in
+// quotes, options as key:value, Slack's references as people read them.
+func retyped(toks []Token) string { return writeBack(toks, Unlink) }
+
+// wireLine writes tokens back as Slack sent them (a picked person stays
+// <@U1|maria>): a command line to run again.
+func wireLine(toks []Token) string { return writeBack(toks, func(s string) string { return s }) }
+
+func writeBack(toks []Token, text func(string) string) string {
 	parts := make([]string, len(toks))
 	for i, t := range toks {
-		text := Unlink(t.Text)
+		text := text(t.Text)
 		switch {
 		case t.Key != "" && (t.Quoted || strings.ContainsAny(text, " \t")):
 			parts[i] = t.Key + `:"` + text + `"`
@@ -642,6 +651,9 @@ func (h *Handler) loadContact(ctx context.Context, req *Request, name string, to
 // contactEdit corrects a contact: `contact edit <C-id|last> [summary] [when:] [method:]`.
 // Any team member may correct any contact: the audit stream keeps who did.
 func (h *Handler) contactEdit(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if err := a.splitText(); err != nil {
+		return message.Reply{}, err
+	}
 	c, err := h.loadContact(ctx, req, "contact edit", a.pos)
 	if err != nil {
 		return message.Reply{}, err

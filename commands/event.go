@@ -72,6 +72,11 @@ func (h *Handler) eventAdd(ctx context.Context, req *Request, a args) (message.R
 	}
 	start, used, err := when.ParseWhen(words, now, req.Loc)
 	if err != nil || used != len(words) {
+		// `where:Main library room B`: the place's words, unquoted, ran
+		// into the date.
+		if terr := a.splitText(); terr != nil {
+			return message.Reply{}, terr
+		}
 		if err != nil && !errors.Is(err, when.ErrNoDate) {
 			return message.Reply{}, userErrorf("%s", dateMessage(strings.Join(words, " "), err))
 		}

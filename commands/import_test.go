@@ -283,7 +283,8 @@ func TestImportTitleAndTotals(t *testing.T) {
 func TestImportContactPersonAndPeopleByColumns(t *testing.T) {
 	partners := "Organization,Type,Contact person,Phone,Email\nCounty Health Department,public-health,Dana Lee,555-0100,dana@county.gov\n"
 	people := "Organization,Contact person,Title,Phone,Email\nCounty Health Department,Luis Ortiz,Director,555-0101,luis@county.gov\n"
-	hs := newImportHarness(t, memFiles{"./partners.csv": partners, "./Contacts.csv": people})
+	hs := newImportHarness(t, memFiles{"./partners.csv": partners, "./Contacts.csv": people,
+		"./People.csv": "Organization,Name,Title,Email,Phone,Status\nCounty Health Department,Ana Ruiz,Nurse,ana@county.gov,555-0102,active\n"})
 	console := as{"U0LEAD", commands.RoleAdmin, "D0LEAD", commands.DoorConsole, ""}
 	later(t, hs.mustOK(console, "import ./partners.csv"))
 	later(t, hs.mustOK(console, "import confirm"))
@@ -292,8 +293,12 @@ func TestImportContactPersonAndPeopleByColumns(t *testing.T) {
 		t.Errorf("a people list named Contacts.csv:\n%s", dry.Text)
 	}
 	later(t, hs.mustOK(console, "import confirm"))
+	if dry := later(t, hs.mustOK(console, "import ./People.csv")); !strings.Contains(dry.Text, "as people") {
+		t.Errorf("a people list with a Status column:\n%s", dry.Text)
+	}
+	later(t, hs.mustOK(console, "import confirm"))
 	r := hs.mustOK(admin, "search county kind:people")
-	for _, want := range []string{"Dana Lee", "dana@county.gov", "Luis Ortiz", "Director"} {
+	for _, want := range []string{"Dana Lee", "dana@county.gov", "Luis Ortiz", "Director", "Ana Ruiz"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("people lack %q:\n%s", want, r.Text)
 		}

@@ -155,7 +155,9 @@ func kindOfTable(name string, header []string) string {
 	if named != "" && tells(named, header) {
 		return named
 	}
-	if k := kindOfHeader(header); k != "" {
+	// Another kind only when the columns clearly say it: a sheet with a
+	// name column is not a partners tab for that alone.
+	if k := kindOfHeader(header); k != "" && (k != kindPartners || named == "") {
 		return k
 	}
 	return named
@@ -202,11 +204,11 @@ func tells(kind string, header []string) bool {
 }
 
 // hasPartnerFields reports whether header has columns only a partners
-// tab has (kind, stage, owner…).
+// tab has, by their own names (a person's Status or Type says nothing).
 func hasPartnerFields(header []string) bool {
-	c := sheet.Match(header, importFields[kindPartners], nil)
-	for _, k := range []string{"kind", "stage", "owner", "cadence", "services", "audience", "programs", "goals"} {
-		if c.Has(k) {
+	for _, h := range header {
+		switch sheet.HeaderKey(h) {
+		case "kind", "stage", "cadence", "services", "programs", "goals", "partner type", "organization type":
 			return true
 		}
 	}
@@ -668,8 +670,20 @@ func (h *Handler) rowPartner(ctx context.Context, req *Request, c sheet.Columns,
 		}
 	}
 	people := peopleCell(c.Get(row, "people"))
-	if name := strings.TrimSpace(c.Get(row, "contact_name")); name != "" {
-		people = append(people, domain.Person{Name: name, Role: c.Get(row, "contact_role"), Email: c.Get(row, "contact_email"), Phone: c.Get(row, "contact_phone")})
+	if name := strings.Join(strings.Fields(c.Get(row, "contact_name")), " "); name != "" {
+		if len([]rune(name)) > maxName {
+			return p, nil, nil, badCell("contact_name", "`contact person` is %d characters long; keep it under %d", len([]rune(name)), maxName)
+		}
+		pe := domain.Person{Name: name}
+		for _, f := range []struct {
+			col string
+			to  *string
+		}{{"contact_role", &pe.Role}, {"contact_email", &pe.Email}, {"contact_phone", &pe.Phone}} {
+			if *f.to, err = textField(f.col, c.Get(row, f.col), 200); err != nil {
+				return p, nil, nil, badCell(f.col, "%s", err)
+			}
+		}
+		people = append(people, pe)
 	}
 	return p, people, notes, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -89,7 +90,16 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 			if other.Slug != slug && looksAlike(name, other.Name) {
 				lead := fmt.Sprintf(":busts_in_silhouette: *%s* (`%s`) is there already, and looks like the same organization. Nothing is added yet. To log for it, use `%s`. If *%s* is another partner, ",
 					message.Esc(other.Name), other.Slug, other.Slug, message.Esc(name))
-				return h.askConfirm(req, lead, "", "Add it"), nil
+				asked := *req
+				if strings.TrimSpace(asked.Text) == "" {
+					// From the form: the command it stands for.
+					toks := slices.Clone(pos)
+					for _, k := range slices.Sorted(maps.Keys(a.opts)) {
+						toks = append(toks, a.opts[k])
+					}
+					asked.Text = "partner add " + wireLine(toks)
+				}
+				return h.askConfirm(&asked, lead, "", "Add it"), nil
 			}
 		}
 	}
@@ -291,6 +301,9 @@ func (h *Handler) partnerShow(ctx context.Context, req *Request, a args) (messag
 
 // partnerSet changes fields: `partner set <partner> field:value…`.
 func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if err := a.splitText(); err != nil {
+		return message.Reply{}, err
+	}
 	if !a.anyOption() {
 		return message.Reply{}, userErrorf("What should change? Give one or more of %s, e.g. `%s partner set county stage:active`.", optionList(partnerSetFields), h.cfg.Command)
 	}
@@ -415,6 +428,9 @@ func (h *Handler) partnerSet(ctx context.Context, req *Request, a args) (message
 
 // partnerPerson adds or updates a person: `partner person <partner> <name> [role:] [email:] [phone:]`.
 func (h *Handler) partnerPerson(ctx context.Context, req *Request, a args) (message.Reply, error) {
+	if err := a.splitText(); err != nil {
+		return message.Reply{}, err
+	}
 	var err error
 	if len(a.pos) < 2 {
 		return message.Reply{}, userErrorf("Name the partner, then the person: `%s partner person county \"Dana Lee\" role:\"Health educator\"`.", h.cfg.Command)

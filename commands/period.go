@@ -60,9 +60,21 @@ func (h *Handler) periodWords(ctx context.Context, req *Request, a args) (p when
 	}
 	const longest = 4 // "the last 30 days"
 	for n := min(longest, len(a.pos)); n >= 1; n-- {
-		if p, err := parsePeriod(Unlink(joinText(a.pos[:n])), now, req.Loc); err == nil {
-			return p, a.pos[n:], a.pos[:n], true, nil
+		text := Unlink(joinText(a.pos[:n]))
+		p, err := parsePeriod(text, now, req.Loc)
+		if err != nil {
+			continue
 		}
+		// A period of words alone (`march`, `may`) may begin a partner's
+		// name (`March of Dimes`): it is a period when what follows is a
+		// partner; else the words are left to the partner and a period
+		// at the end (`march of dimes last month`).
+		if n < len(a.pos) && !strings.ContainsAny(text, "0123456789") {
+			if _, err := h.store.ResolvePartner(ctx, req.Team, h.ref(req, Unlink(joinText(a.pos[n:])))); err != nil {
+				break
+			}
+		}
+		return p, a.pos[n:], a.pos[:n], true, nil
 	}
 	// "since" begins nothing but a period: say what is wrong with it
 	// rather than look for a partner called "since tomorrow".

@@ -254,6 +254,9 @@ type args struct {
 	// after holds, for an option followed by an unquoted plain word, that
 	// word: `when:yesterday 14:30` meant one date, typed without quotes.
 	after map[string]Token
+	// textRun holds, for a text option typed without quotes, the plain
+	// words after it (textOptions; splitText).
+	textRun map[string][]Token
 }
 
 // opt returns an option's value, decoded from Slack's escaping.
@@ -281,7 +284,7 @@ func (a args) optRaw(key string) (string, bool) {
 // row does not allow is an error that names the allowed ones, unless the
 // command takes free text, where it is text.
 func (c *command) split(toks []Token, slash string) (args, error) {
-	a := args{cmd: c, opts: map[string]Token{}, after: map[string]Token{}}
+	a := args{cmd: c, opts: map[string]Token{}, after: map[string]Token{}, textRun: map[string][]Token{}}
 	for i, t := range toks {
 		switch {
 		case t.Key == "":
@@ -311,7 +314,11 @@ func (c *command) split(toks []Token, slash string) (args, error) {
 		if i+1 < len(toks) && toks[i+1].Key == "" && !toks[i+1].Quoted {
 			a.after[t.Key] = toks[i+1]
 			if textOptions[t.Key] && !t.Quoted {
-				return a, splitText(t, toks[i+1:])
+				run := toks[i+1:]
+				if end := slices.IndexFunc(run, func(t Token) bool { return t.Key != "" || t.Quoted }); end >= 0 {
+					run = run[:end]
+				}
+				a.textRun[t.Key] = run
 			}
 		}
 	}
@@ -328,19 +335,27 @@ var textOptions = map[string]bool{
 
 // splitText refuses a text option followed by more plain words, with the
 // quoted option to type instead: `outcome:They agreed to host` stored
-// "They" as the outcome and the rest elsewhere.
-func splitText(opt Token, rest []Token) error {
-	words := []string{opt.Text}
-	for _, t := range rest {
-		if t.Key != "" || t.Quoted {
-			break
+// "They" as the outcome and the rest elsewhere. The words a command reads
+// itself at the end (`in`, `confirm`, `shared`) are not more of it. The
+// handlers whose words would become text (a summary, a name) call it.
+func (a args) splitText() error {
+	for key, run := range a.textRun {
+		for len(run) > 0 && slices.Contains(endWords, strings.ToLower(run[len(run)-1].Text)) {
+			run = run[:len(run)-1]
 		}
-		words = append(words, t.Text)
+		if len(run) == 0 {
+			continue
+		}
+		v, _ := a.opt(key)
+		joined := strings.ReplaceAll(v+" "+Unlink(joinText(run)), "`", "'")
+		return userErrorf("`%s:` takes one word unless quoted, and %s came after it. A value with spaces goes in quotes: `%s:\"%s\"`; if those words are something else, put them in quotes before the options.",
+			key, message.Code(Unlink(joinText(run))), key, message.Esc(joined))
 	}
-	joined := strings.ReplaceAll(Unlink(strings.Join(words, " ")), "`", "'")
-	return userErrorf("`%s:` takes one word unless quoted, and %s came after it. A value with spaces goes in quotes: `%s:\"%s\"`; if those words are something else, put them in quotes before the options.",
-		opt.Key, message.Code(Unlink(joinText(rest[:len(words)-1]))), opt.Key, message.Esc(joined))
+	return nil
 }
+
+// endWords are what commands read as a last word of their own.
+var endWords = []string{"in", "confirm", "shared", "undo"}
 
 // lookup finds the command the tokens name, and the remaining arguments.
 func (t table) lookup(toks []Token) (*command, []Token) {

@@ -127,6 +127,9 @@ func TestWeekTwoPhrasings(t *testing.T) {
 		{`event add county "Fair" friday where:Main library room B`, false, "`where:\"Main library room B\"`"},
 		{`log county call outcome:"agreed to host" talked about flu`, true, ": talked about flu"},
 		{`partner person county "Dana Whitfield" role:Director`, true, "Dana Whitfield"},
+		{`log county call "Talked about the fair" outcome:agreed in`, true, "Logged call ← *County Health Dept*"},
+		{`event add county "Flu clinic" where:Library dec 3 10am`, true, "*Flu clinic* with *County Health Dept*: Thu Dec 3, 10:00"},
+		{`log "County Health Dept" call "Talked about flu"`, true, "Logged call → *County Health Dept*"},
 		// An event's end is read from its own day: before the start is an error.
 		{`event add county "Z" "friday 2pm" until:1pm`, false, "before it starts"},
 		{`event add county "V" "friday 10am" until:"friday 11am"`, true, ", 10:00–11:00"},
@@ -518,5 +521,41 @@ func TestAdminWordsNamed(t *testing.T) {
 		if r := hs.do(admin, text); r.Outcome != message.OutcomeUserError || !strings.Contains(r.Text, want) {
 			t.Errorf("%q: %s %q; want %q", text, r.Outcome, r.Text, want)
 		}
+	}
+}
+
+// A partner whose name begins like a period (March of Dimes) is that
+// partner, in front of or without a period.
+func TestPartnerNamedLikeAPeriod(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	hs.mustOK(member, `partner add "March of Dimes"`)
+	hs.mustOK(member, `log march of dimes call "Talked about the walk"`)
+	for _, text := range []string{"history march of dimes", "needs march of dimes", "history march of dimes last month", "needs march"} {
+		if r := hs.do(member, text); strings.Contains(r.Text, "I don't know a partner") {
+			t.Errorf("%q: %q", text, r.Text)
+		}
+	}
+	if r := hs.mustOK(member, "history march of dimes"); !strings.Contains(r.Text, "Talked about the walk") {
+		t.Errorf("history march of dimes:\n%s", r.Text)
+	}
+}
+
+// The partner form's question has a button that adds it.
+func TestPartnerFormLikeOneThere(t *testing.T) {
+	hs := newHarness(t)
+	hs.seed()
+	req := commands.Request{Team: team, User: "U0MARIA", UserTeam: team, Role: commands.RoleMember, Channel: "C0OUTREACH", Door: commands.DoorForm, Loc: ny}
+	r := hs.h.SubmitForm(context.Background(), req, commands.Form{Name: message.FormPartner, Words: []string{"County Health Department"}, Options: map[string]string{"stage": "active"}})
+	if len(r.Choices) != 1 || r.Choices[0].Value != `partner add "County Health Department" stage:active confirm` {
+		t.Fatalf("the form's question: %q %+v", r.Text, r.Choices)
+	}
+	p := hs.h.Press(context.Background(), req, r.Choices[0].Action, r.Choices[0].Value)
+	got := p.Update
+	if got == nil {
+		got = p.Ephemeral
+	}
+	if got == nil || got.Outcome != message.OutcomeOK || !strings.Contains(got.Text, "Added *County Health Department*") {
+		t.Fatalf("pressing Add it: %+v", p)
 	}
 }
