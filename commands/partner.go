@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -93,11 +92,7 @@ func (h *Handler) partnerAdd(ctx context.Context, req *Request, a args) (message
 				asked := *req
 				if strings.TrimSpace(asked.Text) == "" {
 					// From the form: the command it stands for.
-					toks := slices.Clone(pos)
-					for _, k := range slices.Sorted(maps.Keys(a.opts)) {
-						toks = append(toks, a.opts[k])
-					}
-					asked.Text = "partner add " + wireLine(toks)
+					asked.Text = "partner add " + wireLine(append(slices.Clone(pos), a.given()...))
 				}
 				return h.askConfirm(&asked, lead, "", "Add it"), nil
 			}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -268,6 +269,16 @@ func (a args) opt(key string) (string, bool) {
 		return "", false
 	}
 	return Unlink(t.Text), true
+}
+
+// given are the options given, as typed, by key: to write the command
+// back (a question's button).
+func (a args) given() []Token {
+	out := make([]Token, 0, len(a.opts))
+	for _, k := range slices.Sorted(maps.Keys(a.opts)) {
+		out = append(out, a.opts[k])
+	}
+	return out
 }
 
 // anyOption reports whether any option was given.
