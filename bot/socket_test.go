@@ -31,17 +31,7 @@ func TestAckWaitsForTheNextSocket(t *testing.T) {
 		t.Fatalf("never %s", what)
 	}
 	waitFor("two connections up", func() bool { return tb.slack.Connections() == 2 && tb.b.Connected() })
-	running, release := make(chan struct{}), make(chan struct{})
-	tb.cmds.handle = func(req commands.Request) message.Reply {
-		close(running)
-		<-release
-		return message.Reply{Text: "answered " + req.Text}
-	}
-	acks, err := tb.slack.SlashCommandAsync("UMARIA", "C0TEAM", "/outreach", "partner list")
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-running
+	release, acks := commandInFlight(t, tb)
 	// Each connection's next opens fail twice: 300 ms without a socket.
 	tb.slack.FailNext("apps.connections.open", 4, "internal_error")
 	tb.slack.DropConnection()
@@ -110,17 +100,7 @@ func TestAckOnTheSocketThatBroughtIt(t *testing.T) {
 	t.Parallel()
 	tb := newTestBot(t, botOptions{slack: slacktest.Options{PingEvery: 100 * time.Millisecond, AckTimeout: 8 * time.Second, AcksOnTheirSocket: true}})
 	testwait.Until(t, "two connections up", func() bool { return tb.slack.Connections() == 2 && tb.b.Connected() })
-	running, release := make(chan struct{}), make(chan struct{})
-	tb.cmds.handle = func(req commands.Request) message.Reply {
-		close(running)
-		<-release
-		return message.Reply{Text: "answered " + req.Text}
-	}
-	acks, err := tb.slack.SlashCommandAsync("UMARIA", "C0TEAM", "/outreach", "partner list")
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-running
+	release, acks := commandInFlight(t, tb)
 	opens := tb.slack.ConnectionOpens()
 	tb.slack.Disconnect("warning")
 	testwait.Until(t, "both sockets replaced", func() bool { return tb.slack.ConnectionOpens() >= opens+2 && tb.b.Connected() })
@@ -132,4 +112,24 @@ func TestAckOnTheSocketThatBroughtIt(t *testing.T) {
 	if _, text, _ := ackText(t, r.Ack); text != "answered partner list" {
 		t.Errorf("ack %q; want the answer", text)
 	}
+}
+
+// commandInFlight sends `/outreach partner list` and returns once its
+// handler runs; it answers "answered partner list" when release is
+// closed, and acks has the ack.
+func commandInFlight(t *testing.T, tb *testBot) (release chan struct{}, acks <-chan slacktest.AckResult) {
+	t.Helper()
+	running := make(chan struct{})
+	release = make(chan struct{})
+	tb.cmds.handle = func(req commands.Request) message.Reply {
+		close(running)
+		<-release
+		return message.Reply{Text: "answered " + req.Text}
+	}
+	acks, err := tb.slack.SlashCommandAsync("UMARIA", "C0TEAM", "/outreach", "partner list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-running
+	return release, acks
 }

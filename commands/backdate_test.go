@@ -65,12 +65,7 @@ func TestBackdatedHistory(t *testing.T) {
 		t.Errorf("partner show:\n%s", show)
 	}
 	// The report counts each contact in the period it happened in.
-	var contacts string
-	for _, sec := range later(t, hs.mustOK(member, "report county period:30d")).Sections {
-		if strings.HasPrefix(sec.Text, "*Contacts*") {
-			contacts = sec.Text
-		}
-	}
+	contacts := section(later(t, hs.mustOK(member, "report county period:30d")), "*Contacts*")
 	if !strings.HasPrefix(contacts, "*Contacts*\n3: 1 call, 1 email, 1 meeting") {
 		t.Errorf("report of the last 30 days: %q; want the three contacts", contacts)
 	}

@@ -26,6 +26,16 @@ func later(t *testing.T, r message.Reply) message.Reply {
 	return r.Later(context.Background())
 }
 
+// section is the text of a reply's section that starts with head, or "".
+func section(r message.Reply, head string) string {
+	for _, sec := range r.Sections {
+		if strings.HasPrefix(sec.Text, head) {
+			return sec.Text
+		}
+	}
+	return ""
+}
+
 func TestNeeds(t *testing.T) {
 	hs := newHarness(t)
 	hs.seed()
@@ -100,10 +110,7 @@ func TestReportNumbersMatchTheStore(t *testing.T) {
 	hs.mustOK(member, "done F1")
 	hs.clock.Advance(3 * 24 * time.Hour) // F2 is now late and open
 	r := later(t, hs.mustOK(member, "report period:30d"))
-	text := r.Text
-	for _, s := range r.Sections {
-		text += "\n" + s.Text
-	}
+	text := sectionsText(r)
 	rdb := hs.srv.Client()
 	ctx := context.Background()
 	pfx := "outreach:{" + team + "}:"
@@ -225,13 +232,7 @@ func TestYearReportCountsWhatHappened(t *testing.T) {
 		hs.mustOK(member, line)
 	}
 	hs.clock.Advance(3 * 24 * time.Hour) // Monday Nov 30: F1 and F2 fell due, F3–F5 not yet
-	text := func(r message.Reply) string {
-		out := r.Text
-		for _, s := range r.Sections {
-			out += "\n" + s.Text
-		}
-		return out
-	}
+	text := sectionsText
 	year := text(later(t, hs.mustOK(member, "report period:2026")))
 	for _, want := range []string{
 		"2026 so far (Jan 1 – Nov 30, 2026; it ends Dec 31)",
