@@ -269,6 +269,7 @@ func (c *conn) run(ctx context.Context) error {
 			c.b.log.Warn("socket mode disconnected soon after it opened; reconnecting after a pause", "connection", c.id, "pause", wait.String())
 			select {
 			case <-ctx.Done():
+				c.retiring.Wait()
 				return ctx.Err()
 			case <-c.b.clock.After(wait):
 			}
